@@ -1,0 +1,144 @@
+"""Breeders: the firm table (one row per micro-firm, numpy arrays) and the Mesa agent over it.
+
+State lives in `FirmTable` so that a month's decisions run as array operations for the
+whole industry; `Breeder` is the Mesa agent that gives each firm its identity in
+`model.agents` and reads its own row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from .model import AlpacaModel
+
+HEALTH, BREEDING, MARKETING = 0, 1, 2
+DOMAINS = ("health", "breeding", "marketing")
+SMALL_HERD = 50  # seed §3.3 splits the directory at 50 alpacas
+
+_FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
+    "active": (np.bool_, ()),
+    "x_km": (np.float64, ()),  # projected east-west position
+    "y_km": (np.float64, ()),  # projected north-south position
+    "place": (np.int32, ()),  # row of uk_places (region)
+    "founded": (np.int32, ()),  # calendar year of founding
+    "entered_step": (np.int32, ()),
+    "exited_step": (np.int32, ()),
+    "seed_firm": (np.int32, ()),  # 1..29 for a firm of the seed's Table 2, else -1
+    "synthetic": (np.bool_, ()),
+    "cash": (np.float64, ()),
+    "revenue": (np.float64, ()),  # this month
+    "costs": (np.float64, ()),  # this month
+    # the last 12 months, one slot per calendar month (step % 12)
+    "revenue_ring": (np.float64, (12,)),
+    "costs_ring": (np.float64, (12,)),
+    "sales_ring": (np.float64, (12,)),
+    "sales_value_ring": (np.float64, (12,)),
+    "loss_months": (np.int32, ()),  # consecutive months with negative cash
+    "knowledge": (np.float64, (3,)),
+    "core_domain": (np.int8, ()),
+    "openness": (np.float64, ()),
+    "opportunism": (np.float64, ()),
+    "related_background": (np.bool_, ()),
+    "owner_age": (np.float64, ()),
+    "target_herd": (np.float64, ()),
+    "investor": (np.bool_, ()),
+    "exports": (np.bool_, ()),
+    "niche": (np.int8, ()),  # 0 breeding stock, 1 fibre, 2 pets and experiences
+    "reputation": (np.float64, ()),
+    "elite_access": (np.bool_, ()),  # mated a female to an elite sire in the last 12 months
+    "elite_access_step": (np.int32, ()),
+    "wants": (np.int32, ()),
+    "restricted": (
+        np.bool_,
+        (),
+    ),  # under movement restrictions (disease)  # breeding females it wants to buy
+    # cumulative counters for the accounting of animals
+    "births": (np.int64, ()),
+    "deaths": (np.int64, ()),
+    "sold_out": (np.int64, ()),  # animals sold to anyone (breeders or outside buyers)
+    "bought_in": (np.int64, ()),
+    "sales_count": (np.float64, ()),  # this month
+    "sales_value": (np.float64, ()),  # this month
+}
+
+
+class FirmTable:
+    """Growable struct-of-arrays of all breeders ever present; rows are never reused."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.n = 0
+        for name, (dtype, shape) in _FIELDS.items():
+            setattr(self, name, np.zeros((capacity, *shape), dtype=dtype))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.active)
+
+    def view(self, name: str) -> np.ndarray:
+        """The filled part of one column."""
+        return getattr(self, name)[: self.n]
+
+    def add(self, k: int, **columns: np.ndarray) -> np.ndarray:
+        """Append `k` breeders; return their rows."""
+        if self.n + k > self.capacity:
+            new_cap = max(2 * self.capacity, self.n + k)
+            for name in _FIELDS:
+                old = getattr(self, name)
+                grown = np.zeros((new_cap, *old.shape[1:]), dtype=old.dtype)
+                grown[: self.n] = old[: self.n]
+                setattr(self, name, grown)
+        rows = np.arange(self.n, self.n + k)
+        defaults = {"active": True, "exited_step": -1, "seed_firm": -1, "elite_access_step": -999}
+        for name in _FIELDS:
+            getattr(self, name)[rows] = columns.get(name, defaults.get(name, 0))
+        self.n += k
+        return rows
+
+    def active_rows(self) -> np.ndarray:
+        """Rows of breeders still in business."""
+        return np.flatnonzero(self.view("active"))
+
+    def state(self) -> dict[str, np.ndarray]:
+        """Copies of the filled columns (for checkpoints and tests)."""
+        return {name: self.view(name).copy() for name in _FIELDS}
+
+
+def size_class(herd_size: np.ndarray) -> np.ndarray:
+    """'small' below 50 alpacas, 'large' from 50, as the seed's directory splits them."""
+    return np.where(herd_size < SMALL_HERD, "small", "large")
+
+
+class Breeder(mesa.Agent):
+    """One alpaca-breeding micro-firm; its state is row `row` of the model's firm table."""
+
+    def __init__(self, model: AlpacaModel, row: int) -> None:
+        super().__init__(model)
+        self.row = int(row)
+
+    @property
+    def breeder_id(self) -> int:
+        return self.row
+
+    @property
+    def cash(self) -> float:
+        return float(self.model.firms.cash[self.row])
+
+    @property
+    def knowledge(self) -> np.ndarray:
+        return self.model.firms.knowledge[self.row].copy()
+
+    @property
+    def herd_size(self) -> int:
+        herd = self.model.herd
+        return int(np.count_nonzero((herd.view("owner") == self.row) & herd.view("alive")))
+
+    @property
+    def partners(self) -> list[int]:
+        return self.model.contracts.partners_of(self.row)
+
+    def __repr__(self) -> str:
+        return f"Breeder(row={self.row}, cash={self.cash:.0f}, herd={self.herd_size})"

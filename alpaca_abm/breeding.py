@@ -1,0 +1,385 @@
+"""Studs and matings: home-bred, elite, co-owned and hired sires; quotas and their breach.
+
+In the mating season each breeder mates its open females with the sire it judges best
+value: its own stud, a co-owned stud (within its quota, or beyond it if it is
+opportunistic and the control mechanisms miss it) or another breeder's stud for a fee plus
+the trip. Breeding knowledge sharpens the judgement of quality.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from . import coownership as co
+from .breeder import BREEDING
+from .herd import NOT_PREGNANT, gestation_draw, perceived_quality
+from .knowledge import judging_noise
+from .trust import after_loss
+
+if TYPE_CHECKING:
+    from .model import AlpacaModel
+
+NONE, OWN, COOWNED, SERVICE = 0, 1, 2, 3
+SERVICE_CANDIDATES = 5  # assumption: a breeder compares the few nearest elite studs for hire
+CRIA_VALUE_SHARE = 0.25  # a sire passes half its merit; about half the crias are sold females
+ELITE_STUD_AGE_EXTRA = 6  # months: imported studs arrive proven, a little past stud age
+IMPORT_QUALITY_SD_SHARE = 0.3  # elite imports vary by 0.3 of the herd's quality sd
+
+
+def in_season(month: int, start: int, end: int) -> bool:
+    """Whether a calendar month lies in the mating season (which may wrap past December)."""
+    return start <= month <= end if start <= end else (month >= start or month <= end)
+
+
+def sire_choice(
+    own_q: np.ndarray,
+    coown_q: np.ndarray,
+    coown_cost: np.ndarray,
+    service_q: np.ndarray,
+    service_cost: np.ndarray,
+    value_per_point: float,
+) -> np.ndarray:
+    """Best-value sire option per breeder (NONE, OWN, COOWNED or SERVICE).
+
+    Qualities are as the breeder perceives them (-inf where an option does not exist);
+    costs are per mating. Value = value_per_point × quality − cost.
+    """
+    values = np.stack(
+        [
+            np.full(len(own_q), -np.inf),
+            value_per_point * own_q,
+            value_per_point * coown_q - coown_cost,
+            value_per_point * service_q - service_cost,
+        ]
+    )
+    values = np.where(np.isnan(values), -np.inf, values)
+    choice = values.argmax(axis=0)
+    return np.where(np.isfinite(values.max(axis=0)), choice, NONE)
+
+
+def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random rank of each item within its group (0 for the first of each group)."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    shuffle = rng.permutation(len(groups))
+    order = shuffle[np.argsort(groups[shuffle], kind="stable")]
+    sorted_g = groups[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_g)) + 1]
+    counts = np.diff(np.r_[starts, len(sorted_g)])
+    rank = np.empty(len(groups), dtype=np.int64)
+    rank[order] = np.arange(len(groups)) - np.repeat(starts, counts)
+    return rank
+
+
+def coowned_rows(model: AlpacaModel) -> np.ndarray:
+    """Herd rows of studs in running co-ownership contracts."""
+    return model.contracts.stud[model.contracts.running()]
+
+
+def choose_home_studs(model: AlpacaModel) -> None:
+    """Each breeder keeps its best adult males as studs where they beat its females' mean.
+
+    Co-owned studs stay studs. A breeder keeps one stud per `stud_capacity` females.
+    """
+    herd, firms, p = model.herd, model.firms, model.scenario
+    alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
+    noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
+    seen = perceived_quality(herd.view("quality"), noise, model.rng)
+    n_owners = firms.n
+    females = alive & female
+    f_count = np.bincount(owner[females], minlength=n_owners)
+    f_mean = np.bincount(owner[females], weights=seen[females], minlength=n_owners) / np.maximum(
+        f_count, 1
+    )
+    males = np.flatnonzero(alive & ~female & (herd.view("age") >= p.stud_age))
+    stud = herd.view("stud")
+    stud[:] = False
+    if len(males):
+        order = males[np.lexsort((-seen[males], owner[males]))]
+        o = owner[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
+        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+        n_keep = np.maximum(1, np.ceil(f_count / p.stud_capacity)).astype(int)
+        keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
+        stud[order[keep]] = True
+    stud[coowned_rows(model)] = True
+
+
+def buy_elite_stud(
+    model: AlpacaModel, owners: np.ndarray, shares: np.ndarray, pay: bool = True
+) -> int:
+    """Buy an elite stud on the (import) elite market; owners[0] keeps it. Return its herd row."""
+    p, rng = model.scenario, model.rng
+    quality = rng.normal(import_quality(model), IMPORT_QUALITY_SD_SHARE * p.quality_sd)
+    keeper = int(owners[0])
+    row = int(
+        model.herd.add(
+            owner=np.array([keeper]),
+            female=np.array([False]),
+            age=np.array([p.stud_age + ELITE_STUD_AGE_EXTRA]),
+            quality=np.array([quality]),
+            colour=np.array([int(rng.random() < 0.3)]),
+            stud=np.array([True]),
+        )[0]
+    )
+    model.firms.bought_in[keeper] += 1
+    if pay:
+        model.pay(owners, shares * p.elite_stud_price)
+    return row
+
+
+def import_quality(model: AlpacaModel) -> float:
+    """Mean quality of studs on the world elite market: a fixed edge over the UK herd mean."""
+    p = model.scenario
+    return model.elite_level - p.elite_margin * p.quality_sd + p.import_edge
+
+
+def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and owners of living elite studs of active breeders."""
+    herd = model.herd
+    rows = np.flatnonzero(
+        herd.view("alive") & herd.view("stud") & (herd.view("quality") >= model.elite_level)
+    )
+    owners = herd.view("owner")[rows]
+    keep = model.firms.active[owners]
+    return rows[keep], owners[keep]
+
+
+def stud_fee(
+    quality: np.ndarray, mean_quality: float, base_fee: float, premium: float
+) -> np.ndarray:
+    """Fee for one mating: the base fee for an average stud, more for a better one."""
+    return base_fee * np.exp(premium * (quality - mean_quality))
+
+
+def service_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and owners of studs offered for hire: living studs better than the herd mean."""
+    herd = model.herd
+    mean = model.elite_level - model.scenario.elite_margin * model.scenario.quality_sd
+    rows = np.flatnonzero(herd.view("alive") & herd.view("stud") & (herd.view("quality") >= mean))
+    owners = herd.view("owner")[rows]
+    keep = model.firms.active[owners]
+    return rows[keep], owners[keep]
+
+
+def mate(model: AlpacaModel) -> None:
+    """One month of the mating season for the whole industry."""
+    p, herd, firms, rng = model.scenario, model.herd, model.firms, model.rng
+    if not in_season(model.month, p.mating_start_month, p.mating_end_month):
+        return
+    con = model.contracts
+    if model.month == p.mating_start_month:
+        choose_home_studs(model)
+        run = con.running()
+        con.used_keeper[run] = 0
+        con.used_partner[run] = 0
+        herd.view("served")[:] = 0
+    n_f = firms.n
+    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
+    open_rows = np.flatnonzero(
+        alive
+        & female
+        & (herd.view("due_in") == NOT_PREGNANT)
+        & (age >= p.female_breeding_age)
+        & (age < p.female_retire_age)
+        & ~model.restricted[owner]
+    )
+    if len(open_rows) == 0:
+        return
+    n_open = np.bincount(owner[open_rows], minlength=n_f)
+    noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    quality = herd.view("quality")
+
+    # Option 1: the breeder's own studs (co-owned ones count under option 2).
+    stud_rows = np.flatnonzero(alive & herd.view("stud"))
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[coowned_rows(model)] = True
+    own_rows = stud_rows[~coowned[stud_rows]]
+    own_best = np.full(n_f, -1, dtype=np.int64)
+    if len(own_rows):
+        order = own_rows[np.lexsort((quality[own_rows], owner[own_rows]))]
+        own_best[owner[order]] = order  # last write per owner is its best stud
+    own_q = np.where(own_best >= 0, quality[own_best], -np.inf)
+
+    # Option 2: co-owned studs, as keeper or as partner.
+    coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
+    coown_is_keeper = np.zeros(n_f, dtype=bool)
+    run = con.running() if model.coopetition_on("coownership") else np.zeros(0, dtype=np.int64)
+    if len(run):
+        members = np.r_[con.keeper[run], con.partner[run]]
+        crow = np.r_[run, run]
+        keeper_side = np.r_[np.ones(len(run), bool), np.zeros(len(run), bool)]
+        mq = quality[con.stud[crow]]
+        order = np.lexsort((mq, members))
+        coown_best[members[order]] = crow[order]
+        coown_is_keeper[members[order]] = keeper_side[order]
+    has_co = coown_best >= 0
+    coown_q = np.where(has_co, quality[np.maximum(coown_best, 0)], -np.inf)
+    trip = (
+        2
+        * p.travel_cost_per_km
+        * np.where(has_co & ~coown_is_keeper, con.distance_km[np.maximum(coown_best, 0)], 0.0)
+    )
+    coown_cost = trip / np.maximum(n_open, 1)
+
+    # Option 3: hire one of the nearest studs offered for service (better than the herd mean).
+    service_q = np.full(n_f, -np.inf)
+    service_cost = np.zeros(n_f)
+    service_stud = np.full(n_f, -1, dtype=np.int64)
+    service_km = np.zeros(n_f)
+    service_fee = np.zeros(n_f)
+    e_rows, e_owners = service_studs(model)
+    e_ok = ~model.restricted[e_owners]
+    e_rows, e_owners = e_rows[e_ok], e_owners[e_ok]
+    needing = np.flatnonzero(n_open > 0)
+    if len(e_rows) and len(needing):
+        tree = cKDTree(np.c_[firms.x_km[e_owners], firms.y_km[e_owners]])
+        k = min(SERVICE_CANDIDATES, len(e_rows))
+        dist, idx = tree.query(
+            np.c_[firms.x_km[needing], firms.y_km[needing]],
+            k=k,
+            distance_upper_bound=p.max_travel_km,
+        )
+        dist, idx = dist.reshape(len(needing), k), idx.reshape(len(needing), k)
+        valid = idx < len(e_rows)
+        safe = np.where(valid, idx, 0)
+        cand_owner = e_owners[safe]
+        valid &= cand_owner != needing[:, None]
+        valid &= herd.served[e_rows[safe]] < p.stud_capacity  # a stud's season is finite
+        seen = perceived_quality(
+            quality[e_rows[safe]].ravel(), np.repeat(noise_sd[needing], k), rng
+        ).reshape(len(needing), k)
+        mean_q = model.elite_level - p.elite_margin * p.quality_sd
+        fee = stud_fee(quality[e_rows[safe]], mean_q, p.stud_fee, p.quality_premium)
+        cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
+        value = np.where(valid, model.value_per_point() * seen - cost, -np.inf)
+        best = value.argmax(axis=1)
+        ok = np.isfinite(value[np.arange(len(needing)), best])
+        pick = needing[ok]
+        service_q[pick] = seen[ok, best[ok]]
+        service_cost[pick] = cost[ok, best[ok]]
+        service_stud[pick] = e_rows[safe[ok, best[ok]]]
+        service_km[pick] = dist[ok, best[ok]]
+        service_fee[pick] = fee[ok, best[ok]]
+
+    own_seen = perceived_quality(np.where(np.isfinite(own_q), own_q, 0.0), noise_sd, rng)
+    co_seen = perceived_quality(np.where(np.isfinite(coown_q), coown_q, 0.0), noise_sd, rng)
+    choice = sire_choice(
+        np.where(np.isfinite(own_q), own_seen, -np.inf),
+        np.where(np.isfinite(coown_q), co_seen, -np.inf),
+        coown_cost,
+        service_q,
+        service_cost,
+        model.value_per_point(),
+    )
+
+    # How many females each breeder may put to its chosen sire, quota and opportunism included.
+    allowed = n_open.copy()
+    co_b = np.flatnonzero((choice == COOWNED) & (n_open > 0))
+    overuse = np.zeros(n_f, dtype=np.int64)
+    if len(co_b):
+        c = coown_best[co_b]
+        keeper = coown_is_keeper[co_b]
+        remaining = np.where(
+            keeper,
+            con.quota_keeper[c] - con.used_keeper[c],
+            con.quota_partner[c] - con.used_partner[c],
+        )
+        remaining = np.maximum(remaining, 0)
+        cheat = rng.random(len(co_b)) < firms.opportunism[co_b]
+        allowed[co_b] = np.where(cheat, n_open[co_b], np.minimum(n_open[co_b], remaining))
+        overuse[co_b] = np.maximum(0, allowed[co_b] - remaining)
+
+    sire = np.full(n_f, -1, dtype=np.int64)
+    sire[choice == OWN] = own_best[choice == OWN]
+    sire[co_b] = con.stud[coown_best[co_b]]
+    svc = choice == SERVICE
+    sire[svc] = service_stud[svc]
+    share_out_capacity(herd, sire, svc, allowed, p.stud_capacity)
+
+    f_owner = owner[open_rows]
+    rank = group_rank(f_owner, rng)
+    primary = (rank < allowed[f_owner]) & (sire[f_owner] >= 0)
+    fallback = ~primary & (choice[f_owner] == COOWNED) & (own_best[f_owner] >= 0)
+    f_sire = np.where(primary, sire[f_owner], np.where(fallback, own_best[f_owner], -1))
+    mated = f_sire >= 0
+    conceived = mated & (rng.random(len(open_rows)) < p.conception_rate)
+    rows_c = open_rows[conceived]
+    herd.due_in[rows_c] = gestation_draw(len(rows_c), p.gestation_months, rng)
+    herd.sire_quality[rows_c] = quality[f_sire[conceived]]
+    herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
+
+    matings = np.bincount(f_owner[primary], minlength=n_f)
+    np.add.at(herd.served, f_sire[mated], 1)
+    elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= model.elite_level)
+    firms.elite_access_step[np.unique(f_owner[elite_sire])] = model.steps
+    stats = model.month_stats
+    stats["own_matings"] += int(
+        np.count_nonzero(primary & (choice[f_owner] == OWN)) + fallback.sum()
+    )
+
+    # Stud service: fee to the stud's owner, trip at the breeder's cost.
+    payers = np.flatnonzero(svc & (matings > 0))
+    if len(payers):
+        fees = service_fee[payers] * matings[payers]
+        model.transfer(payers, herd.owner[service_stud[payers]], fees)
+        model.pay(payers, 2 * p.travel_cost_per_km * service_km[payers])
+        stats["service_matings"] += int(matings[payers].sum())
+
+    # Co-owned studs: quotas used, partners' trips, breaches caught or missed.
+    used = co_b[matings[co_b] > 0]
+    if len(used):
+        c = coown_best[used]
+        keeper = coown_is_keeper[used]
+        np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
+        np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
+        model.pay(used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]])
+        stats["coowned_matings"] += int(matings[used].sum())
+        for c_ in c.tolist():
+            model.touch_partnership(c_)
+    cheats = co_b[overuse[co_b] > 0]
+    if len(cheats):
+        punish_breaches(model, cheats, coown_best[cheats], coown_is_keeper[cheats])
+
+
+def share_out_capacity(
+    herd, sire: np.ndarray, hired: np.ndarray, allowed: np.ndarray, capacity: int
+) -> None:
+    """Cut hirers' matings where a hired stud's remaining season would be overbooked."""
+    who = np.flatnonzero(hired & (allowed > 0))
+    if len(who) == 0:
+        return
+    studs = sire[who]
+    asked = np.zeros(herd.n, dtype=np.int64)
+    np.add.at(asked, studs, allowed[who])
+    left = np.maximum(0, capacity - herd.served[: herd.n].astype(np.int64))
+    scale = np.where(asked[studs] > left[studs], left[studs] / np.maximum(asked[studs], 1), 1.0)
+    allowed[who] = np.floor(allowed[who] * scale).astype(allowed.dtype)
+
+
+def punish_breaches(
+    model: AlpacaModel, breachers: np.ndarray, contracts: np.ndarray, is_keeper: np.ndarray
+) -> None:
+    """Overuse of a co-owned stud: caught with chance control_strength; costs trust, maybe
+    the contract."""
+    p, con, rng = model.scenario, model.contracts, model.rng
+    con.breaches[contracts] += 1
+    model.month_stats["breaches"] += len(contracts)
+    caught = co.breach_detected(len(contracts), p.control_strength, rng)
+    if not caught.any():
+        return
+    victims = np.where(is_keeper, con.partner[contracts], con.keeper[contracts])
+    model.trust.touch(
+        victims[caught],
+        breachers[caught],
+        model.steps,
+        lambda t: after_loss(t, p.breach_trust_loss),
+    )
+    con.detected[contracts[caught]] += 1
+    model.month_stats["detected_breaches"] += int(caught.sum())
+    ends = contracts[caught][rng.random(int(caught.sum())) < p.breach_dissolution]
+    if len(ends):
+        model.end_contracts(np.unique(ends), co.ENDED_BREACH)

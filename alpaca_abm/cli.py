@@ -1,0 +1,196 @@
+"""Command line: `alpaca-abm run | scenarios | sweep | compare`.
+
+Errors in what the user typed or wrote are printed in a line or two, without a
+traceback, and the command exits with status 2. Result files are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+RESULT_FILES = (
+    "model.csv",
+    "agents.csv",
+    "params.toml",
+    "run.json",
+    "summary.json",
+    "industry.png",
+    "organisational.png",
+    "individual.png",
+)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """'key=value' → (key, value); the value is read as a TOML literal, else kept as text."""
+    if "=" not in text:
+        raise ValueError(f"--set '{text}' is not of the form key=value.")
+    key, raw = (part.strip() for part in text.split("=", 1))
+    if not key:
+        raise ValueError(f"--set '{text}' has no parameter name before '='.")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def _positive_int(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, not '{text}'."
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be at least 1, not {value}.")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, not '{text}'.") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--seed must be 0 or more, not {value}.")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alpaca-abm",
+        description="Coopetition among UK alpaca-breeding micro-firms: an agent-based model.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one scenario and write tables, parameters and plots")
+    run.add_argument(
+        "--scenario",
+        default="baseline",
+        help="shipped scenario name or path of a .toml file (default: baseline)",
+    )
+    run.add_argument(
+        "--steps",
+        type=_positive_int("--steps"),
+        default=240,
+        help="months to simulate (default: 240 = 20 years)",
+    )
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. --set coopetition=false (repeatable)",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: results/<scenario>-seed<seed>)",
+    )
+    run.add_argument(
+        "--overwrite", action="store_true", help="replace results already in the output folder"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("scenarios", help="list the shipped scenarios")
+
+    try:
+        from .sweep.cli import add_sweep_parser
+    except ImportError:  # the sweep extra (pyarrow, dask, SALib) is not installed
+        add_sweep_parser = None
+    if add_sweep_parser is not None:
+        add_sweep_parser(sub)
+    return parser
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from . import __version__
+    from .scenarios import load_scenario
+
+    overrides = dict(parse_assignment(s) for s in args.set)
+    scenario = load_scenario(args.scenario, **overrides)  # validates before anything is written
+    out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
+    existing = [f for f in RESULT_FILES if (out / f).exists()]
+    if existing and not args.overwrite:
+        raise ValueError(
+            f"{out} already holds results ({', '.join(existing)}). Choose another --out or pass "
+            "--overwrite to replace them."
+        )
+    from .report import write_run
+    from .runner import run
+
+    result = run(scenario, steps=args.steps, rng=args.seed, progress=not args.quiet)
+    write_run(
+        result,
+        out,
+        seed=args.seed,
+        steps=args.steps,
+        version=__version__,
+        command=["alpaca-abm", *sys.argv[1:]],
+    )
+    print(
+        f"alpaca-abm {__version__}: {scenario.name}, {args.steps} months from "
+        f"{scenario.start_year}, seed {args.seed}"
+    )
+    for key in (
+        "final_n_breeders",
+        "final_n_alpacas",
+        "final_mean_quality",
+        "quality_gain",
+        "final_price_female",
+        "n_partnerships",
+        "elite_access_share",
+        "mean_knowledge",
+        "partnership_survival",
+        "profit_last_year",
+    ):
+        print(f"  {key:<22} {result.summary[key]:>14,.2f}")
+    print(f"results in {out}/")
+    return 0
+
+
+def command_scenarios(args: argparse.Namespace) -> int:
+    from .scenarios import describe_scenarios
+
+    rows = describe_scenarios()
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return command_run(args)
+        if args.command == "scenarios":
+            return command_scenarios(args)
+        if args.command == "sweep":
+            from .sweep.cli import run_sweep_command
+
+            return run_sweep_command(args)
+    except ValueError as err:
+        print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("alpaca-abm: interrupted; files already written are complete.", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Co-ownership of studs: partner scoring, contracts with shares and quotas, control, types.
+
+Breeders who cannot afford elite genetics alone look for a co-owner. Candidates are
+scored on the individual criteria of the seed's P1a (trust, owner chemistry, prior
+association) and the organisational criteria of P1b (expected contribution, profile,
+proximity, resources). A contract fixes cost shares and mating quotas (fairness: 50-50 by
+default); control mechanisms catch overuse with a chance; a detected breach costs trust
+and can end the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
+RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
+TYPE_MARGIN = 0.15  # assumption: a gap of 0.15 (on 0-1 intensities) makes one side dominate
+PROXIMITY_KM = 100.0  # assumption: a partner 100 km away scores 1/e on proximity
+SAME_REGION_KM = 60.0  # assumption: breeders within 60 km sell to the same local buyers
+
+ENDED_RUNNING, ENDED_TERM, ENDED_BREACH, ENDED_STUD_DIED, ENDED_EXIT, ENDED_CONFLICT = range(6)
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What a breeder knows of each candidate partner (arrays, one entry per candidate)."""
+
+    trust: np.ndarray
+    age_gap: np.ndarray  # years between owners' ages
+    same_background: np.ndarray  # both related or both unrelated backgrounds
+    associations: np.ndarray  # past joint ventures with this candidate
+    complementarity: np.ndarray  # 0-1: knowledge the candidate has where the breeder is weak
+    reputation: np.ndarray  # 0-1
+    distance_km: np.ndarray
+    affordability: np.ndarray  # 0-1: candidate's cash against its share of the stud
+
+
+def partner_scores(facts: CandidateFacts, weights: dict[str, float]) -> np.ndarray:
+    """Score in [0, 1] of each candidate: a weighted mean of individual and organisational criteria.
+
+    `weights` has keys trust, chemistry, history, contribution, reputation, proximity,
+    resources (the seed's Table 4 counts by default).
+    """
+    chemistry = 0.5 * np.clip(1.0 - facts.age_gap / 40.0, 0.0, 1.0) + 0.5 * facts.same_background
+    criteria = {
+        "trust": facts.trust,
+        "chemistry": chemistry,
+        "history": 1.0 - np.exp(-facts.associations.astype(float)),
+        "contribution": facts.complementarity,
+        "reputation": facts.reputation,
+        "proximity": np.exp(-facts.distance_km / PROXIMITY_KM),
+        "resources": np.clip(facts.affordability, 0.0, 1.0),
+    }
+    total = sum(weights.values())
+    if total <= 0:
+        return np.full(len(facts.trust), 0.5)
+    return sum(weights[k] * criteria[k] for k in criteria) / total
+
+
+def complementarity(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """How much each candidate knows where I am weak: mean positive gap over domains, ×2, ≤ 1."""
+    return np.clip(2.0 * np.maximum(0.0, theirs - mine).mean(axis=-1), 0.0, 1.0)
+
+
+def contract_terms(fairness: float, stud_capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cost shares and mating quotas of keeper and partner; shares sum to 1."""
+    shares = np.array([fairness, 1.0 - fairness])
+    quotas = np.floor(shares * stud_capacity).astype(np.int64)
+    return shares, quotas
+
+
+def breach_detected(n: int, control_strength: float, rng: np.random.Generator) -> np.ndarray:
+    """Which of `n` overuses are caught: each with chance `control_strength`."""
+    return rng.random(n) < control_strength
+
+
+def relationship_type(cooperation: np.ndarray, competition: np.ndarray) -> np.ndarray:
+    """Classify each partnership: cooperation-dominated, equal or competition-dominated."""
+    gap = cooperation - competition
+    return np.where(
+        gap > TYPE_MARGIN, COOP_DOMINATED, np.where(gap < -TYPE_MARGIN, COMP_DOMINATED, EQUAL)
+    )
+
+
+def competition_intensity(
+    same_niche: np.ndarray, distance_km: np.ndarray, both_export: np.ndarray
+) -> np.ndarray:
+    """How hard two partners compete (0-1): same niche, same local buyers, same export buyers."""
+    local = np.exp(-distance_km / SAME_REGION_KM)
+    return np.clip(0.45 * same_niche + 0.35 * local + 0.2 * both_export, 0.0, 1.0)
+
+
+def cooperation_intensity(
+    openness_a: np.ndarray, openness_b: np.ndarray, trust_ab: np.ndarray, trust_ba: np.ndarray
+) -> np.ndarray:
+    """How much two partners cooperate (0-1): the joint stud plus what they share."""
+    sharing = 0.5 * (openness_a * trust_ab + openness_b * trust_ba)
+    return np.clip(0.3 + 0.7 * sharing, 0.0, 1.0)
+
+
+_COLUMNS = {
+    "stud": np.int64,  # herd row of the co-owned stud
+    "keeper": np.int32,  # breeder that keeps the stud on its farm
+    "partner": np.int32,  # breeder that travels to it
+    "share_keeper": np.float64,
+    "share_partner": np.float64,
+    "quota_keeper": np.int64,
+    "quota_partner": np.int64,
+    "used_keeper": np.int64,  # matings this season
+    "used_partner": np.int64,
+    "start": np.int32,
+    "end_planned": np.int32,
+    "ended": np.int32,  # step it ended, -1 while running
+    "reason": np.int8,
+    "distance_km": np.float64,
+    "cooperation": np.float64,
+    "competition": np.float64,
+    "rtype": np.int8,
+    "breaches": np.int32,
+    "detected": np.int32,
+}
+
+
+class Contracts:
+    """All co-ownership contracts ever made, as arrays; running ones have ended == -1."""
+
+    def __init__(self, capacity: int = 128) -> None:
+        self.n = 0
+        for name, dtype in _COLUMNS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+
+    def view(self, name: str) -> np.ndarray:
+        return getattr(self, name)[: self.n]
+
+    def add(self, **values) -> int:
+        """Record a new contract; return its row."""
+        if self.n == len(self.stud):
+            for name in _COLUMNS:
+                old = getattr(self, name)
+                new = np.zeros(2 * len(old), dtype=old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        row = self.n
+        for name in _COLUMNS:
+            getattr(self, name)[row] = values.get(name, -1 if name == "ended" else 0)
+        self.n += 1
+        return row
+
+    def running(self) -> np.ndarray:
+        """Rows of running contracts."""
+        return np.flatnonzero(self.view("ended") < 0)
+
+    def end(self, rows: np.ndarray, step: int, reason: int) -> None:
+        self.ended[rows] = step
+        self.reason[rows] = reason
+
+    def partners_of(self, breeder: int) -> list[int]:
+        """Breeders in a running contract with `breeder`."""
+        run = self.running()
+        k, p = self.keeper[run], self.partner[run]
+        return sorted(set(p[k == breeder].tolist()) | set(k[p == breeder].tolist()))
+
+    def partner_lookup(self, n_breeders: int) -> np.ndarray:
+        """One partner per breeder (the latest contract's), -1 where none: for referrals."""
+        out = np.full(n_breeders, -1, dtype=np.int64)
+        run = self.running()
+        out[self.keeper[run]] = self.partner[run]
+        out[self.partner[run]] = self.keeper[run]
+        return out
+
+    def partner_counts(self, n_breeders: int) -> np.ndarray:
+        """Running contracts per breeder."""
+        run = self.running()
+        return np.bincount(np.r_[self.keeper[run], self.partner[run]], minlength=n_breeders)
+
+    def remap_studs(self, remap: np.ndarray) -> np.ndarray:
+        """Follow herd compaction; return running rows whose stud is gone."""
+        run = self.running()
+        new = remap[self.stud[run]]
+        self.stud[run] = np.where(new >= 0, new, self.stud[run])
+        return run[new < 0]
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {name: self.view(name).copy() for name in _COLUMNS}

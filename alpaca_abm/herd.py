@@ -1,0 +1,145 @@
+"""The national herd as one struct-of-arrays: every alpaca a row, indexed by its owner.
+
+One array per trait keeps a 100,000-breeder industry in memory and lets ageing, deaths,
+matings and births run as numpy operations. Pure functions below take arrays and numbers
+and return arrays; `Herd` only stores and grows them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MONTHS_PER_YEAR = 12
+NOT_PREGNANT = -1
+NO_STUD = -1
+
+# Colours are coded as integers; the demand for coloured animals is a shock in the market.
+WHITE, COLOURED = 0, 1
+
+_FIELDS = {
+    "owner": np.int32,  # row of the owning breeder in the firm table
+    "female": np.bool_,
+    "age": np.int16,  # months
+    "quality": np.float32,  # genetic fleece-quality index
+    "colour": np.int8,
+    "due_in": np.int8,  # months to birth, NOT_PREGNANT when open
+    "sire_quality": np.float32,  # quality of the cria's sire while pregnant
+    "sire_colour": np.int8,
+    "stud": np.bool_,  # a male kept as a working stud
+    "registered": np.bool_,
+    "served": np.int16,  # matings a stud has served this season
+    "alive": np.bool_,
+}
+
+
+class Herd:
+    """Growable struct-of-arrays for all animals; dead rows are dropped by `compact`."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        for name, dtype in _FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def capacity(self) -> int:
+        return len(self.owner)
+
+    def view(self, name: str) -> np.ndarray:
+        """The live part of one trait array."""
+        return getattr(self, name)[: self.n]
+
+    def add(self, **traits: np.ndarray) -> np.ndarray:
+        """Append animals (traits as equal-length arrays); return their row indices."""
+        k = len(traits["owner"])
+        if self.n + k > self.capacity:
+            new_cap = max(2 * self.capacity, self.n + k)
+            for name in _FIELDS:
+                old = getattr(self, name)
+                grown = np.zeros(new_cap, dtype=old.dtype)
+                grown[: self.n] = old[: self.n]
+                setattr(self, name, grown)
+        rows = np.arange(self.n, self.n + k)
+        defaults = {"due_in": NOT_PREGNANT, "alive": True, "registered": True}
+        for name in _FIELDS:
+            value = traits.get(name, defaults.get(name, 0))
+            getattr(self, name)[rows] = value
+        self.n += k
+        return rows
+
+    def compact(self) -> np.ndarray:
+        """Drop dead rows; return the old-row → new-row map (-1 for dropped rows)."""
+        alive = self.alive[: self.n]
+        keep = np.flatnonzero(alive)
+        remap = np.full(self.n, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        for name in _FIELDS:
+            arr = getattr(self, name)
+            arr[: len(keep)] = arr[keep]
+        self.n = len(keep)
+        return remap
+
+    def counts_by_owner(self, n_owners: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Live animals per owner row (optionally only where `mask`)."""
+        alive = self.view("alive")
+        sel = alive if mask is None else alive & mask
+        return np.bincount(self.view("owner")[sel], minlength=n_owners)
+
+    def state(self) -> dict[str, np.ndarray]:
+        """Copies of the live arrays (for checkpoints and tests)."""
+        return {name: self.view(name).copy() for name in _FIELDS}
+
+
+# ---------------------------------------------------------------------------------------
+# Pure mechanics over arrays
+# ---------------------------------------------------------------------------------------
+
+
+def monthly_death_probability(
+    age: np.ndarray,
+    adult_rate: float,
+    cria_rate: float,
+    max_age: int,
+    health_knowledge: np.ndarray,
+    health_effect: float,
+) -> np.ndarray:
+    """Chance each animal dies this month: cria or adult yearly rate, cut by health knowledge.
+
+    Animals at `max_age` die for certain.
+    """
+    yearly = np.where(age < MONTHS_PER_YEAR, cria_rate, adult_rate)
+    yearly = yearly * (1.0 - health_effect * health_knowledge)
+    monthly = 1.0 - (1.0 - yearly) ** (1.0 / MONTHS_PER_YEAR)
+    return np.where(age >= max_age, 1.0, monthly)
+
+
+def offspring_quality(
+    dam_quality: np.ndarray, sire_quality: np.ndarray, mendelian_sd: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Quality of crias: the parents' mean plus Mendelian sampling noise."""
+    mean = 0.5 * (dam_quality + sire_quality)
+    return mean + rng.normal(0.0, mendelian_sd, size=len(mean))
+
+
+def offspring_colour(
+    dam_colour: np.ndarray, sire_colour: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Colour of crias: taken from dam or sire with equal chance."""
+    from_dam = rng.random(len(dam_colour)) < 0.5
+    return np.where(from_dam, dam_colour, sire_colour).astype(np.int8)
+
+
+def gestation_draw(n: int, gestation_months: float, rng: np.random.Generator) -> np.ndarray:
+    """Months to birth for `n` new pregnancies: floor or ceil of the mean, so the mean holds."""
+    base = int(np.floor(gestation_months))
+    frac = gestation_months - base
+    return (base + (rng.random(n) < frac)).astype(np.int8)
+
+
+def perceived_quality(
+    quality: np.ndarray, noise_sd: np.ndarray | float, rng: np.random.Generator
+) -> np.ndarray:
+    """Quality as a breeder judges it: true quality plus noise that breeding knowledge shrinks."""
+    return quality + rng.normal(0.0, 1.0, size=len(quality)) * noise_sd

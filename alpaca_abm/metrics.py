@@ -1,0 +1,261 @@
+"""Reporters at the seed's three levels (Table 4): individual, organisational and industry.
+
+`industry_row` computes every model-level column in one pass over the arrays (cheap, every
+month); `breeder_table` the breeder-level rows (every collection period); network measures
+that need a graph run on a period, as plain functions over networkx graphs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .breeder import size_class
+from .coownership import (
+    COMP_DOMINATED,
+    COOP_DOMINATED,
+    ENDED_BREACH,
+    ENDED_CONFLICT,
+    EQUAL,
+    RELATIONSHIP_TYPES,
+)
+
+if TYPE_CHECKING:
+    from .model import AlpacaModel
+
+ELITE_ACCESS_WINDOW = 12  # months: access means an elite mating within the last year
+
+MODEL_COLUMNS = (
+    "step",
+    "date",
+    "n_breeders",
+    "n_alpacas",
+    "mean_quality",
+    "quality_sd",
+    "price_female",
+    "sales_count",
+    "sales_value",
+    "fibre_price",
+    "n_coowned_studs",
+    "n_partnerships",
+    "elite_access_share",
+    "mean_knowledge",
+    "mean_trust",
+    "network_density",
+    "total_profit",
+    "share_coop_dominated",
+    "share_equal",
+    "share_comp_dominated",
+    "births",
+    "deaths",
+    "pet_sales",
+    "internal_sales",
+    "export_sales",
+    "referrals",
+    "lost_enquiries",
+    "new_contracts",
+    "contracts_ended",
+    "breaches",
+    "detected_breaches",
+    "conflicts",
+    "knowledge_shared",
+    "leakage",
+    "service_matings",
+    "coowned_matings",
+    "own_matings",
+    "studs_bought_alone",
+    "entrants",
+    "exits",
+    "demand_index",
+    "pooled_kg",
+    "mean_cash",
+    "small_share",
+    "small_mean_profit",
+    "large_mean_profit",
+    "clustering",
+    "n_elite_studs",
+    "listed",
+    "demand",
+)
+
+
+def coownership_graph(model: AlpacaModel) -> nx.Graph:
+    """Graph of active breeders with an edge per running co-ownership."""
+    g = nx.Graph()
+    g.add_nodes_from(model.firms.active_rows().tolist())
+    con = model.contracts
+    run = con.running()
+    g.add_edges_from(zip(con.keeper[run].tolist(), con.partner[run].tolist(), strict=True))
+    return g
+
+
+def density(n_nodes: int, n_edges: int) -> float:
+    """Share of possible ties present (0 for fewer than two nodes)."""
+    return 0.0 if n_nodes < 2 else 2.0 * n_edges / (n_nodes * (n_nodes - 1))
+
+
+def elite_access(model: AlpacaModel) -> np.ndarray:
+    """Whether each breeder mated a female to an elite sire in the last year."""
+    firms = model.firms
+    return (model.steps - firms.elite_access_step[: firms.n]) < ELITE_ACCESS_WINDOW
+
+
+def industry_row(model: AlpacaModel) -> dict:
+    """Every model-level column for the month just ended."""
+    firms, herd, con = model.firms, model.herd, model.contracts
+    n_f = firms.n
+    active = firms.active[:n_f]
+    n_active = int(active.sum())
+    alive = herd.view("alive")
+    q = herd.view("quality")[alive]
+    heads = herd.counts_by_owner(n_f)
+    run = con.running()
+    rtypes = con.rtype[run]
+    n_run = len(run)
+    trust_all = model.trust.all_current(model.steps)
+    tie_active = (
+        firms.active[model.trust.src[: model.trust.n]]
+        & firms.active[model.trust.dst[: model.trust.n]]
+    )
+    profit = firms.revenue[:n_f] - firms.costs[:n_f]
+    small = active & (heads < 50)
+    large = active & (heads >= 50)
+    stats = model.month_stats
+    row = {
+        "step": model.steps,
+        "date": model.date,
+        "n_breeders": n_active,
+        "n_alpacas": int(alive.sum()),
+        "mean_quality": float(q.mean()) if len(q) else 0.0,
+        "quality_sd": float(q.std()) if len(q) else 0.0,
+        "price_female": float(model.price_now),
+        "fibre_price": float(model.fibre_price_now),
+        "n_coowned_studs": int(len(np.unique(con.stud[run]))),
+        "n_partnerships": n_run,
+        "elite_access_share": float(elite_access(model)[active].mean()) if n_active else 0.0,
+        "mean_knowledge": float(firms.knowledge[:n_f][active].mean()) if n_active else 0.0,
+        "mean_trust": float(trust_all[tie_active].mean()) if tie_active.any() else 0.0,
+        "network_density": density(n_active, n_run),
+        "total_profit": float(profit[active].sum()),
+        "share_coop_dominated": float((rtypes == COOP_DOMINATED).mean()) if n_run else 0.0,
+        "share_equal": float((rtypes == EQUAL).mean()) if n_run else 0.0,
+        "share_comp_dominated": float((rtypes == COMP_DOMINATED).mean()) if n_run else 0.0,
+        "demand_index": float(model.demand_index),
+        "mean_cash": float(firms.cash[:n_f][active].mean()) if n_active else 0.0,
+        "small_share": float(small.sum() / n_active) if n_active else 0.0,
+        "small_mean_profit": float(profit[small].mean()) if small.any() else 0.0,
+        "large_mean_profit": float(profit[large].mean()) if large.any() else 0.0,
+        "clustering": model.clustering_now,
+        "n_elite_studs": int(len(model.elite_stud_owners())),
+    }
+    for key in MODEL_COLUMNS:
+        if key not in row:
+            row[key] = stats.get(key, 0)
+    return row
+
+
+def breeder_table(model: AlpacaModel) -> pd.DataFrame:
+    """One row per active breeder: the individual and organisational outcomes."""
+    firms, herd, con = model.firms, model.herd, model.contracts
+    n_f = firms.n
+    rows = firms.active_rows()
+    alive = herd.view("alive")
+    owner = herd.view("owner")[alive]
+    heads = np.bincount(owner, minlength=n_f)
+    qsum = np.bincount(owner, weights=herd.view("quality")[alive], minlength=n_f)
+    revenue = firms.revenue_ring[:n_f].sum(axis=1)
+    costs = firms.costs_ring[:n_f].sum(axis=1)
+    partners = con.partner_counts(n_f)
+    run = con.running()
+    # dominant relationship type of each breeder's running partnerships
+    type_counts = np.zeros((n_f, 3))
+    for who in (con.keeper[run], con.partner[run]):
+        np.add.at(type_counts, (who, con.rtype[run]), 1)
+    dominant = np.where(partners > 0, type_counts.argmax(axis=1), -1)
+    names = np.array([*RELATIONSHIP_TYPES, "none"])
+    t = model.trust
+    src = t.src[: t.n]
+    trust_now = t.all_current(model.steps)
+    tsum = np.bincount(src, weights=trust_now, minlength=n_f)
+    tcount = np.bincount(src, minlength=n_f)
+    frame = pd.DataFrame(
+        {
+            "step": model.steps,
+            "breeder_id": rows,
+            "herd_size": heads[rows],
+            "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
+            "cash": firms.cash[rows],
+            "revenue": revenue[rows],
+            "costs": costs[rows],
+            "profit": revenue[rows] - costs[rows],
+            "sales": firms.sales_ring[rows].sum(axis=1),
+            "knowledge": firms.knowledge[rows].mean(axis=1),
+            "knowledge_health": firms.knowledge[rows, 0],
+            "knowledge_breeding": firms.knowledge[rows, 1],
+            "knowledge_marketing": firms.knowledge[rows, 2],
+            "n_partners": partners[rows],
+            "trust_mean": np.where(tcount[rows] > 0, tsum[rows] / np.maximum(tcount[rows], 1), 0),
+            "elite_access": elite_access(model)[rows],
+            "size_class": size_class(heads[rows]),
+            "relationship_type": names[dominant[rows]],
+            "investor": firms.investor[rows],
+            "exports": firms.exports[rows],
+            "synthetic": firms.synthetic[rows],
+            "seed_firm": firms.seed_firm[rows],
+            "place": model.places["name"].to_numpy()[firms.place[rows]],
+        }
+    )
+    return frame.set_index(["step", "breeder_id"])
+
+
+def clustering(model: AlpacaModel) -> float:
+    """Average clustering of the acquaintance network among active breeders (on a period)."""
+    t, firms = model.trust, model.firms
+    g = nx.Graph()
+    g.add_nodes_from(firms.active_rows().tolist())
+    for a, nbrs in t.neighbours.items():
+        if firms.active[a]:
+            g.add_edges_from((a, b) for b in nbrs if firms.active[b])
+    return float(nx.average_clustering(g)) if g.number_of_nodes() else 0.0
+
+
+def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel) -> dict:
+    """Headline figures of a run, for tables, sweeps and the CLI."""
+    con = model.contracts
+    last = model_df.iloc[-1]
+    year = model_df.tail(12)
+    ended = con.view("ended") >= 0
+    reasons = con.view("reason")
+    early = ended & np.isin(reasons, (ENDED_BREACH, ENDED_CONFLICT))  # dissolved before term
+    total = con.n
+    final = agent_df.xs(agent_df.index.get_level_values("step").max(), level="step")
+    small = final[final["size_class"] == "small"]
+    return {
+        "final_n_breeders": float(last["n_breeders"]),
+        "final_n_alpacas": float(last["n_alpacas"]),
+        "final_mean_quality": float(last["mean_quality"]),
+        "quality_gain": float(last["mean_quality"] - model_df["mean_quality"].iloc[0]),
+        "final_price_female": float(last["price_female"]),
+        "sales_last_year": float(year["sales_count"].sum()),
+        "sales_value_last_year": float(year["sales_value"].sum()),
+        "profit_last_year": float(year["total_profit"].sum()),
+        "mean_profit_per_breeder": float(final["profit"].mean()) if len(final) else 0.0,
+        "small_breeder_profit": float(small["profit"].mean()) if len(small) else 0.0,
+        "elite_access_share": float(last["elite_access_share"]),
+        "mean_knowledge": float(last["mean_knowledge"]),
+        "mean_trust": float(last["mean_trust"]),
+        "network_density": float(last["network_density"]),
+        "n_partnerships": float(last["n_partnerships"]),
+        "contracts_made": float(total),
+        "partnership_survival": float(1 - early.sum() / total) if total else 1.0,
+        "knowledge_leakage": float(model_df["leakage"].sum()),
+        "referrals": float(model_df["referrals"].sum()),
+        "entrants": float(model_df["entrants"].sum()),
+        "exits": float(model_df["exits"].sum()),
+        "share_coop_dominated": float(last["share_coop_dominated"]),
+        "share_equal": float(last["share_equal"]),
+        "share_comp_dominated": float(last["share_comp_dominated"]),
+    }

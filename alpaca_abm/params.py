@@ -1,0 +1,1165 @@
+"""The parameter set: one table of every parameter, its range, unit and provenance.
+
+`PARAMETERS` is the single source of truth. `AlpacaScenario` (a Mesa `Scenario`) takes its
+defaults from it, validates every value against it, and `docs/PARAMETERS.md` is generated
+from it. Sources are named by the short keys of `SOURCES`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from mesa.experimental.scenarios import Scenario
+
+SOURCES: dict[str, str] = {
+    "seed-T2": "Seed paper Table 2: profile of the 29 interviewed UK breeders",
+    "seed-T4": "Seed paper Table 4: themes and how many of the 29 firms (sources) named each",
+    "seed-3.3": "Seed paper section 3.3: directory of 123 UK breeders, 68 with < 50 alpacas",
+    "seed-4": "Seed paper section 4: quotes of the interviewed breeders",
+    "public": "Public UK figure, see alpaca_abm/data/public_figures.toml for the citation",
+    "biology": "Camelid reproductive biology as given in husbandry guidance",
+    "assumption": "Assumption: no figure found; the note gives the reason for the value",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its type, default, allowed range, unit and where it comes from."""
+
+    name: str
+    default: Any
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    doc: str = ""
+    source: str = "assumption"
+    note: str = ""
+    choices: tuple[str, ...] | None = None
+    optional: bool = False
+
+    def allowed(self) -> str:
+        """Say in words what values are allowed."""
+        if self.kind is bool:
+            return "true or false"
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        kind = {int: "an integer", float: "a number", str: "a string"}[self.kind]
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        text = f"{kind} in [{lo}, {hi}]"
+        return text + (" or none" if self.optional else "")
+
+
+def _p(name, default, kind, low=None, high=None, unit="", doc="", source="assumption", note=""):
+    return Param(name, default, kind, low, high, unit, doc, source, note)
+
+
+PARAMETERS: tuple[Param, ...] = (
+    # --- the industry at the start -------------------------------------------------------
+    _p(
+        "n_breeders",
+        60,
+        int,
+        1,
+        2_000_000,
+        "breeders",
+        "Breeders at the start of the run.",
+        "seed-3.3",
+        "The 2018 directory lists 123 breeders; a run starting in the mid-2000s starts smaller "
+        "so that entry brings it near 123 by 2018.",
+    ),
+    _p(
+        "start_year",
+        2006,
+        int,
+        1990,
+        2100,
+        "year",
+        "Calendar year of the first month.",
+        "assumption",
+        "Mid-2000s: the industry's growth years, so a 20-year run passes 2018 and "
+        "January 2021 (end of the Brexit transition).",
+    ),
+    _p(
+        "start_month",
+        1,
+        int,
+        1,
+        12,
+        "month",
+        "Calendar month of the first step.",
+        "assumption",
+        "January: the run starts at the beginning of a calendar year.",
+    ),
+    _p(
+        "herd_size_median",
+        30.0,
+        float,
+        2,
+        5000,
+        "alpacas",
+        "Median herd size at the start (log-normal).",
+        "seed-3.3",
+        "68 of 123 listed breeders keep fewer than 50 alpacas: a median a little under 50; the "
+        "early industry was smaller still.",
+    ),
+    _p(
+        "herd_size_sigma",
+        1.0,
+        float,
+        0,
+        3,
+        "log-units",
+        "Spread of the log-normal herd-size distribution.",
+        "seed-T2",
+        "Table 2 herds range 20 to 1000 alpacas: a wide, right-skewed spread.",
+    ),
+    _p(
+        "max_herd_size",
+        1000,
+        int,
+        2,
+        100_000,
+        "alpacas",
+        "Largest herd a breeder starts with or aims for.",
+        "seed-T2",
+        "The largest herds in Table 2 hold 1000 alpacas.",
+    ),
+    _p(
+        "initial_cash_per_alpaca",
+        800.0,
+        float,
+        0,
+        1e6,
+        "GBP/alpaca",
+        "Working capital a breeder starts with, per animal held.",
+        "assumption",
+        "Micro-firms hold a few months of keep and one stud purchase in reserve.",
+    ),
+    # --- biology --------------------------------------------------------------------------
+    _p(
+        "gestation_months",
+        11.5,
+        float,
+        10,
+        13,
+        "months",
+        "Alpaca gestation.",
+        "biology",
+        "Alpaca gestation is about 11.5 months (335-350 days).",
+    ),
+    _p(
+        "female_breeding_age",
+        18,
+        int,
+        12,
+        48,
+        "months",
+        "Age at which a female is first mated.",
+        "biology",
+        "Females are usually first mated at 18 months or when they reach about 60% of adult "
+        "weight.",
+    ),
+    _p(
+        "stud_age",
+        30,
+        int,
+        18,
+        60,
+        "months",
+        "Age from which a male works as a stud.",
+        "biology",
+        "Males are used from about 2.5 years when fully mature.",
+    ),
+    _p(
+        "conception_rate",
+        0.75,
+        float,
+        0.01,
+        1,
+        "probability",
+        "Chance that one month's mating leaves a female pregnant.",
+        "assumption",
+        "Alpacas are induced ovulators; husbandry guidance reports most females hold to one or "
+        "two matings, so 0.75 per monthly attempt.",
+    ),
+    _p(
+        "mating_start_month",
+        4,
+        int,
+        1,
+        12,
+        "month",
+        "First month of the mating season.",
+        "biology",
+        "UK breeders mate in spring and summer so that crias are born in warm months.",
+    ),
+    _p(
+        "mating_end_month",
+        9,
+        int,
+        1,
+        12,
+        "month",
+        "Last month of the mating season.",
+        "biology",
+        "Matings stop by autumn so that no cria is born in late-autumn weather.",
+    ),
+    _p(
+        "adult_mortality",
+        0.03,
+        float,
+        0,
+        0.5,
+        "per year",
+        "Yearly death rate of adults with no health knowledge.",
+        "assumption",
+        "Typical livestock adult losses of a few per cent a year.",
+    ),
+    _p(
+        "cria_mortality",
+        0.08,
+        float,
+        0,
+        0.8,
+        "per year",
+        "Yearly death rate in the first year of life.",
+        "assumption",
+        "Neonatal losses in camelids are higher than adult losses.",
+    ),
+    _p(
+        "max_age",
+        240,
+        int,
+        60,
+        360,
+        "months",
+        "Oldest age an alpaca reaches.",
+        "biology",
+        "Alpacas live 15 to 20 years.",
+    ),
+    _p(
+        "female_retire_age",
+        180,
+        int,
+        48,
+        360,
+        "months",
+        "Age from which a breeder stops mating a female and sells her as a pet.",
+        "assumption",
+        "Breeding females are usually retired at about 15 years.",
+    ),
+    _p(
+        "stud_capacity",
+        60,
+        int,
+        1,
+        500,
+        "matings/season",
+        "Matings one stud can serve in a season.",
+        "assumption",
+        "A working stud covers one or two females a day over a season; breeders limit use.",
+    ),
+    # --- genetics --------------------------------------------------------------------------
+    _p(
+        "quality_mean",
+        50.0,
+        float,
+        0,
+        100,
+        "index points",
+        "Mean genetic fleece-quality index of the starting national herd.",
+        "assumption",
+        "An index scale: 50 is the imported foundation stock of the early 2000s.",
+    ),
+    _p(
+        "quality_sd",
+        10.0,
+        float,
+        0.1,
+        50,
+        "index points",
+        "Spread of genetic quality in the starting herd.",
+        "assumption",
+        "One standard deviation = 10 index points.",
+    ),
+    _p(
+        "mendelian_sd",
+        3.0,
+        float,
+        0,
+        30,
+        "index points",
+        "Noise of an offspring's quality around its parents' mean.",
+        "assumption",
+        "Mendelian sampling: about half the additive genetic variance.",
+    ),
+    _p(
+        "elite_margin",
+        1.0,
+        float,
+        0,
+        5,
+        "sd",
+        "How far above the current herd mean (in starting sds) a stud must be to count as elite.",
+        "assumption",
+        "Rare genetics are relative: the top sixth of the day's animals.",
+    ),
+    _p(
+        "import_edge",
+        20.0,
+        float,
+        0,
+        100,
+        "index points",
+        "How far the elite studs on the world (import) market stand above the UK herd mean.",
+        "assumption",
+        "The young UK herd lags the Australian and Peruvian elite by about two "
+        "starting sds; the world elite keeps improving as the UK herd does.",
+    ),
+    # --- money ----------------------------------------------------------------------------
+    _p(
+        "elite_stud_price",
+        15000.0,
+        float,
+        0,
+        1e6,
+        "GBP",
+        "Price of an elite stud male.",
+        "public",
+        "See public_figures.toml: elite_stud_price.",
+    ),
+    _p(
+        "stud_fee",
+        450.0,
+        float,
+        0,
+        1e5,
+        "GBP/mating",
+        "Fee for one mating by an average stud of another breeder (better studs charge the "
+        "quality premium).",
+        "public",
+        "See public_figures.toml: stud_service_fee.",
+    ),
+    _p(
+        "travel_cost_per_km",
+        0.6,
+        float,
+        0,
+        100,
+        "GBP/km",
+        "Cost of driving with a trailer, per km travelled.",
+        "assumption",
+        "A car and livestock trailer costs a little above HMRC's 45p/mile car rate.",
+    ),
+    _p(
+        "max_travel_km",
+        350.0,
+        float,
+        1,
+        2000,
+        "km",
+        "Longest single trip a breeder makes to a stud.",
+        "seed-4",
+        "'the travelling distance is challenging' (I4): trips beyond a day's return drive are "
+        "not made.",
+    ),
+    _p(
+        "keep_cost",
+        15.0,
+        float,
+        0,
+        1e4,
+        "GBP/alpaca/month",
+        "Feed, bedding, land and husbandry per alpaca.",
+        "public",
+        "See public_figures.toml: annual_keep_cost (divided by 12).",
+    ),
+    _p(
+        "vet_cost",
+        5.0,
+        float,
+        0,
+        1e4,
+        "GBP/alpaca/month",
+        "Vet and medicine per alpaca with no health knowledge.",
+        "assumption",
+        "Routine vaccination, worming and call-outs; health knowledge lowers it.",
+    ),
+    _p(
+        "shearing_cost",
+        20.0,
+        float,
+        0,
+        1e3,
+        "GBP/alpaca/year",
+        "Shearing one alpaca.",
+        "public",
+        "See public_figures.toml: shearing_cost.",
+    ),
+    _p(
+        "stud_keep_cost",
+        40.0,
+        float,
+        0,
+        1e4,
+        "GBP/stud/month",
+        "Extra keep, insurance and fertility checks of a working stud.",
+        "assumption",
+        "Studs need separate paddocks and insurance.",
+    ),
+    _p(
+        "marketing_cost",
+        60.0,
+        float,
+        0,
+        1e5,
+        "GBP/breeder/month",
+        "Advertising, shows and website of one breeder.",
+        "assumption",
+        "A few shows and adverts a year.",
+    ),
+    _p(
+        "price_female",
+        5000.0,
+        float,
+        1,
+        1e6,
+        "GBP",
+        "Price of an average breeding female when demand equals supply, at the start.",
+        "public",
+        "See public_figures.toml: breeding_female_price_2006.",
+    ),
+    _p(
+        "price_flexibility",
+        0.6,
+        float,
+        0,
+        5,
+        "elasticity",
+        "How strongly the price follows demand/supply (price ∝ (demand/supply)^x).",
+        "assumption",
+        "Thin livestock markets: prices move less than one-for-one.",
+    ),
+    _p(
+        "quality_premium",
+        0.03,
+        float,
+        0,
+        1,
+        "log-price/point",
+        "Extra log-price per index point above the industry mean.",
+        "assumption",
+        "One standard deviation (10 points) is worth about 35% more.",
+    ),
+    _p(
+        "pet_price",
+        400.0,
+        float,
+        0,
+        1e5,
+        "GBP",
+        "Price of a male sold as a pet or fleece animal.",
+        "public",
+        "See public_figures.toml: pet_male_price.",
+    ),
+    _p(
+        "hobby_demand",
+        0.08,
+        float,
+        0,
+        10,
+        "females/alpaca/year",
+        "Breeding females hobby and smallholder buyers take a year, per alpaca in the industry.",
+        "assumption",
+        "Set so that the early industry's market clears at its starting price.",
+    ),
+    _p(
+        "pet_demand",
+        0.15,
+        float,
+        0,
+        10,
+        "males/alpaca/year",
+        "Males pet and fleece buyers take a year, per alpaca in the industry.",
+        "assumption",
+        "Most males that are not kept as studs find pet homes.",
+    ),
+    _p(
+        "export_demand",
+        0.02,
+        float,
+        0,
+        10,
+        "females/alpaca/year",
+        "Breeding females EU buyers take a year, per alpaca held by breeders who export.",
+        "assumption",
+        "Five of the 29 seed firms earn about half their turnover in Europe.",
+    ),
+    _p(
+        "fleece_kg",
+        2.5,
+        float,
+        0,
+        20,
+        "kg/alpaca/year",
+        "Saleable fleece from one shearing.",
+        "public",
+        "See public_figures.toml: fleece_yield.",
+    ),
+    _p(
+        "fibre_price",
+        4.0,
+        float,
+        0,
+        1e3,
+        "GBP/kg",
+        "Price of raw fleece sold alone, for average quality.",
+        "public",
+        "See public_figures.toml: fleece_price_individual.",
+    ),
+    _p(
+        "pool_scale_bonus",
+        0.25,
+        float,
+        0,
+        5,
+        "fraction per log-volume",
+        "Price gain of the national fibre pool per doubling of pooled volume (log scale).",
+        "seed-4",
+        "'we get a better selling price because of the higher volumes' (I27); size is "
+        "an assumption.",
+    ),
+    _p(
+        "shearing_month",
+        6,
+        int,
+        1,
+        12,
+        "month",
+        "Month of the yearly shearing.",
+        "biology",
+        "UK alpacas are shorn in early summer.",
+    ),
+    # --- coopetition: switches ---------------------------------------------------------------
+    _p(
+        "coopetition",
+        True,
+        bool,
+        doc="Master switch: False is the counterfactual industry with "
+        "no co-ownership, knowledge sharing, referrals or fibre pooling; everything else equal.",
+        source="seed-4",
+        note="Every seed firm was engaged in coopetition.",
+    ),
+    _p(
+        "coownership",
+        True,
+        bool,
+        doc="Breeders may co-own studs (needs coopetition).",
+        source="seed-4",
+        note="'co-owning stud males is the main cooperation activity'.",
+    ),
+    _p(
+        "knowledge_sharing",
+        True,
+        bool,
+        doc="Partners share knowledge (needs coopetition).",
+        source="seed-T4",
+        note="Share knowledge and experience: 10 of 29 firms.",
+    ),
+    _p(
+        "referrals",
+        True,
+        bool,
+        doc="A breeder that cannot serve a buyer passes the buyer to a "
+        "partner (needs coopetition).",
+        source="seed-4",
+        note="'If I receive an enquiry, I will ask other people if I cannot help them' (I23).",
+    ),
+    _p(
+        "industry_investment",
+        True,
+        bool,
+        doc="Investor breeders run education days, build "
+        "awareness and pool fibre (needs coopetition for pooling).",
+        source="seed-T4",
+        note="Educate others 4, build awareness 3, national industry 1 of 29 firms.",
+    ),
+    _p(
+        "entry_exit",
+        True,
+        bool,
+        doc="New breeders enter and loss-making ones exit.",
+        source="seed-4",
+        note="Breeders named the growing number of breeders and price decline.",
+    ),
+    # --- partner choice (weights follow how many of the 29 firms named each criterion) -------
+    _p(
+        "search_rate",
+        0.06,
+        float,
+        0,
+        1,
+        "per month",
+        "Chance a month that a breeder without elite genetics looks for a co-owner.",
+        "assumption",
+        "About one search every year and a half.",
+    ),
+    _p(
+        "n_candidates",
+        8,
+        int,
+        1,
+        100,
+        "breeders",
+        "Candidates a searching breeder considers (network, region, reputation).",
+        "assumption",
+        "A breeder knows a handful of plausible partners.",
+    ),
+    _p(
+        "w_trust",
+        5.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of trust in partner choice.",
+        "seed-T4",
+        "Establish mutual trust: named by 5 firms.",
+    ),
+    _p(
+        "w_chemistry",
+        6.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of owner similarity (chemistry, easy to work with).",
+        "seed-T4",
+        "Chemistry, easy to work with: 6 firms.",
+    ),
+    _p(
+        "w_history",
+        3.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of prior association and previous achievements.",
+        "seed-T4",
+        "Previous achievements, experience: 3 firms.",
+    ),
+    _p(
+        "w_contribution",
+        4.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of expected contribution and complementarity.",
+        "seed-T4",
+        "Expected contribution, added value: 4 firms.",
+    ),
+    _p(
+        "w_reputation",
+        1.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of the partner's profile.",
+        "seed-T4",
+        "Profile of the company: 1 firm.",
+    ),
+    _p(
+        "w_proximity",
+        4.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of closeness.",
+        "seed-T4",
+        "Location, proximity: 4 firms.",
+    ),
+    _p(
+        "w_resources",
+        3.0,
+        float,
+        0,
+        100,
+        "weight",
+        "Weight of enough resources to warrant the spend (size).",
+        "seed-T4",
+        "Size: 3 firms.",
+    ),
+    _p(
+        "acceptance",
+        0.45,
+        float,
+        0,
+        1,
+        "score",
+        "Lowest partner score (0-1) either side accepts.",
+        "assumption",
+        "About half the candidates met are acceptable.",
+    ),
+    # --- contracts and control -------------------------------------------------------------
+    _p(
+        "fairness",
+        0.5,
+        float,
+        0.05,
+        0.95,
+        "share",
+        "Share of cost and quota of the breeder who keeps the stud (50-50 by default).",
+        "seed-4",
+        "'a proper balance, a 50-50 partnership' (I20).",
+    ),
+    _p(
+        "control_strength",
+        0.5,
+        float,
+        0,
+        1,
+        "probability",
+        "Chance that a partner's overuse of a shared stud is detected.",
+        "seed-T4",
+        "Establish control mechanisms: 3 of 29 firms; strength is an assumption.",
+    ),
+    _p(
+        "opportunism_mean",
+        0.2,
+        float,
+        0,
+        1,
+        "probability",
+        "Mean chance that a breeder overuses a shared stud when it could.",
+        "assumption",
+        "Breeders warned of partners using the stud 'beyond the agreed measures' (I28).",
+    ),
+    _p(
+        "breach_trust_loss",
+        0.3,
+        float,
+        0,
+        1,
+        "trust",
+        "Trust the victim loses on a detected breach.",
+        "assumption",
+        "One detected breach is a serious blow but not the end of every tie.",
+    ),
+    _p(
+        "breach_dissolution",
+        0.5,
+        float,
+        0,
+        1,
+        "probability",
+        "Chance a detected breach ends the contract.",
+        "assumption",
+        "Half of detected breaches end the partnership.",
+    ),
+    _p(
+        "trust_initial",
+        0.3,
+        float,
+        0,
+        1,
+        "trust",
+        "Trust between strangers.",
+        "assumption",
+        "Cautious: breeders 'see the other breeders as competition' (seed §4.1).",
+    ),
+    _p(
+        "trust_gain",
+        0.03,
+        float,
+        0,
+        1,
+        "per month",
+        "Rise of trust per month of a working partnership.",
+        "assumption",
+        "Trust builds over a couple of years of good contact.",
+    ),
+    _p(
+        "trust_decay",
+        0.01,
+        float,
+        0,
+        1,
+        "per month",
+        "Fall of trust toward the stranger level per month without contact.",
+        "assumption",
+        "Remembered for years after a contract ends.",
+    ),
+    _p(
+        "conflict_rate",
+        0.05,
+        float,
+        0,
+        1,
+        "per month",
+        "Chance a month that rivalry in a partnership flares into conflict, scaled by its "
+        "competition intensity.",
+        "assumption",
+        "Personality clashes happen (I1).",
+    ),
+    _p(
+        "conflict_trust_loss",
+        0.1,
+        float,
+        0,
+        1,
+        "trust",
+        "Trust lost in a conflict.",
+        "assumption",
+        "Smaller than a breach.",
+    ),
+    _p(
+        "contract_years",
+        5.0,
+        float,
+        0.5,
+        30,
+        "years",
+        "Planned length of a co-ownership.",
+        "assumption",
+        "A stud's working life shared over several seasons.",
+    ),
+    # --- knowledge ------------------------------------------------------------------------
+    _p(
+        "openness_mean",
+        0.6,
+        float,
+        0,
+        1,
+        "share",
+        "Mean openness: share of a domain's knowledge gap a breeder lets partners see.",
+        "seed-T4",
+        "Openness named by 3 firms; sharing knowledge by 10 of 29.",
+    ),
+    _p(
+        "openness_sd",
+        0.15,
+        float,
+        0,
+        1,
+        "share",
+        "Spread of openness between breeders.",
+        "assumption",
+        "Breeders differ: 'there is always an element of protectionism' (I17).",
+    ),
+    _p(
+        "protection",
+        0.7,
+        float,
+        0,
+        1,
+        "share",
+        "Share of its core domain a breeder keeps from partners.",
+        "seed-4",
+        "'share knowledge but protect the core' (I17); size is an assumption.",
+    ),
+    _p(
+        "learning_rate",
+        0.06,
+        float,
+        0,
+        1,
+        "per month",
+        "Share of an open knowledge gap a partner closes a month at full absorptive capacity.",
+        "assumption",
+        "Gaps close over a few years of partnership.",
+    ),
+    _p(
+        "learning_by_doing",
+        0.002,
+        float,
+        0,
+        1,
+        "per month",
+        "Knowledge a breeder gains alone a month, per unit of remaining gap.",
+        "assumption",
+        "Slow: experience alone takes decades.",
+    ),
+    _p(
+        "knowledge_initial",
+        0.3,
+        float,
+        0,
+        1,
+        "share",
+        "Mean starting knowledge of an owner with an unrelated background.",
+        "seed-T2",
+        "Table 3: most owners came from unrelated backgrounds.",
+    ),
+    _p(
+        "related_background_bonus",
+        0.2,
+        float,
+        0,
+        1,
+        "share",
+        "Extra starting knowledge of an owner with a farming or related background.",
+        "seed-T2",
+        "Table 3 separates related from unrelated backgrounds; size is an assumption.",
+    ),
+    _p(
+        "health_effect",
+        0.5,
+        float,
+        0,
+        1,
+        "share",
+        "Largest cut in mortality and vet cost from full health knowledge.",
+        "seed-4",
+        "'saving bills by not having to call out the vet' (I14).",
+    ),
+    _p(
+        "marketing_effect",
+        0.5,
+        float,
+        0,
+        2,
+        "share",
+        "Largest rise in buyer attraction and price from full marketing knowledge.",
+        "assumption",
+        "Marketing knowledge brings enquiries and better prices.",
+    ),
+    _p(
+        "breeding_noise",
+        20.0,
+        float,
+        0,
+        50,
+        "index points",
+        "How far a breeder with no breeding knowledge misjudges an animal's quality.",
+        "assumption",
+        "Judging fleece by eye without training or fleece tests misses by about two sds.",
+    ),
+    # --- industry investment, entry and exit ------------------------------------------------
+    _p(
+        "investor_share",
+        0.2,
+        float,
+        0,
+        1,
+        "share",
+        "Share of breeders who invest in the industry (education, awareness, fibre pool).",
+        "seed-T4",
+        "Educate 4, awareness 3, national industry 1 of 29 firms: about 1 in 5.",
+    ),
+    _p(
+        "education_cost",
+        1500.0,
+        float,
+        0,
+        1e6,
+        "GBP/investor/year",
+        "Private cost of education days and awareness work.",
+        "assumption",
+        "'We have spent a lot of money to educate other breeders' (I29).",
+    ),
+    _p(
+        "awareness_effect",
+        0.02,
+        float,
+        0,
+        1,
+        "demand/investor/year",
+        "Rise of the demand index per investor-year of awareness work.",
+        "assumption",
+        "Small per firm; it accumulates across the industry.",
+    ),
+    _p(
+        "education_knowledge",
+        0.1,
+        float,
+        0,
+        1,
+        "share",
+        "Knowledge an entrant gains from the industry's education days (at 10+ investors).",
+        "assumption",
+        "Education days bring entrants a part of the way.",
+    ),
+    _p(
+        "entry_rate",
+        0.3,
+        float,
+        0,
+        1000,
+        "breeders/month",
+        "New breeders a month when the industry looks as attractive as at the start.",
+        "seed-3.3",
+        "Calibrated so the industry grows toward the 123 listed breeders of 2018.",
+    ),
+    _p(
+        "foundation_herd",
+        6,
+        int,
+        1,
+        200,
+        "females",
+        "Breeding females an entrant buys to start.",
+        "assumption",
+        "New breeders typically start with a handful of pregnant females.",
+    ),
+    _p(
+        "exit_months",
+        36,
+        int,
+        1,
+        600,
+        "months",
+        "Months of running losses with cash below zero after which a breeder exits.",
+        "assumption",
+        "Micro-firms carry losses for a few years before giving up.",
+    ),
+    # --- collection -----------------------------------------------------------------------
+    _p(
+        "agent_report_every",
+        12,
+        int,
+        1,
+        1200,
+        "months",
+        "Months between rows of the breeder table (and its last month).",
+        "assumption",
+        "A yearly breeder table is cheap and enough for outcomes that move slowly.",
+    ),
+    _p(
+        "network_metrics_every",
+        12,
+        int,
+        1,
+        1200,
+        "months",
+        "Months between the expensive network metrics.",
+        "assumption",
+        "Network structure changes slowly.",
+    ),
+)
+
+PARAMETER_INDEX: dict[str, Param] = {p.name: p for p in PARAMETERS}
+# Keys of an AlpacaScenario that are not model parameters.
+_RESERVED = {"rng", "model", "events", "name", "description"}
+
+
+def check_value(name: str, value: Any, where: str = "") -> Any:
+    """Return `value` converted to the parameter's type, or raise ValueError naming it."""
+    prefix = f"{where}: " if where else ""
+    if name not in PARAMETER_INDEX:
+        close = difflib.get_close_matches(name, list(PARAMETER_INDEX), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"{prefix}unknown parameter '{name}'.{hint}")
+    p = PARAMETER_INDEX[name]
+    bad = f"{prefix}parameter '{name}' = {value!r} is not allowed: expected {p.allowed()}"
+    if p.kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false"}:
+            return value.lower() == "true"
+        raise ValueError(bad + ".")
+    if p.kind is int:
+        if isinstance(value, bool):
+            raise ValueError(bad + ".")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str):
+            try:
+                value = int(value)
+            except ValueError:
+                raise ValueError(bad + ".") from None
+        if not isinstance(value, int):
+            raise ValueError(bad + ".")
+    elif p.kind is float:
+        if isinstance(value, bool):
+            raise ValueError(bad + ".")
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(bad + ".") from None
+        if not isinstance(value, int | float):
+            raise ValueError(bad + ".")
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(bad + ".")
+    if (p.low is not None and value < p.low) or (p.high is not None and value > p.high):
+        raise ValueError(bad + ".")
+    return value
+
+
+def check_consistency(values: dict[str, Any], where: str = "") -> None:
+    """Refuse combinations of valid values that make no sense together."""
+    prefix = f"{where}: " if where else ""
+    if values["female_retire_age"] <= values["female_breeding_age"]:
+        raise ValueError(
+            f"{prefix}female_retire_age = {values['female_retire_age']} must be greater than "
+            f"female_breeding_age = {values['female_breeding_age']}."
+        )
+    if values["max_age"] <= max(values["female_retire_age"], values["stud_age"]):
+        raise ValueError(
+            f"{prefix}max_age = {values['max_age']} must exceed female_retire_age and stud_age."
+        )
+    if values["import_edge"] < values["elite_margin"] * values["quality_sd"]:
+        raise ValueError(
+            f"{prefix}import_edge = {values['import_edge']} must be at least elite_margin * "
+            f"quality_sd = {values['elite_margin'] * values['quality_sd']:g}: imported studs "
+            "are elite."
+        )
+
+
+class AlpacaScenario(Scenario):
+    """The parameters of one alpaca-abm run, validated; defaults and provenance in PARAMETERS.
+
+    Read-only while a model runs (Mesa's Scenario). Build one with `load_scenario` or
+    `AlpacaScenario(**values)`; `scenario.replace(**changes)` gives a validated copy.
+    """
+
+    def __init__(self, *, rng=None, events=(), name="custom", description="", **values):
+        checked = {}
+        for key, value in values.items():
+            checked[key] = check_value(key, value, where=f"scenario '{name}'")
+        merged = {p.name: p.default for p in PARAMETERS} | checked
+        check_consistency(merged, where=f"scenario '{name}'")
+        super().__init__(rng=rng, **merged)
+        self.__dict__["events"] = tuple(events)
+        self.__dict__["name"] = name
+        self.__dict__["description"] = description
+
+    @classmethod
+    def parameter_names(cls) -> list[str]:
+        """Names of every model parameter, in table order."""
+        return [p.name for p in PARAMETERS]
+
+    def values(self) -> dict[str, Any]:
+        """The model parameters as a plain dict (no rng, events or name)."""
+        return {p.name: getattr(self, p.name) for p in PARAMETERS}
+
+    def replace(self, **changes: Any) -> AlpacaScenario:
+        """A validated copy with some parameters (or rng, events, name) changed."""
+        kwargs = {
+            "rng": self.rng,
+            "events": self.events,
+            "name": self.name,
+            "description": self.description,
+        }
+        kwargs |= {k: changes.pop(k) for k in list(changes) if k in _RESERVED - {"model"}}
+        return AlpacaScenario(**kwargs, **(self.values() | changes))
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.values().items() if v != PARAMETER_INDEX[k].default}
+        return f"AlpacaScenario(name={self.name!r}, rng={self.rng!r}, changed={changed})"
+
+
+# Mesa's Scenario collects defaults from class attributes at class creation; ours live in
+# PARAMETERS, so give Mesa the same table.
+AlpacaScenario._scenario_defaults = {p.name: p.default for p in PARAMETERS}
+for _param in PARAMETERS:
+    setattr(AlpacaScenario, _param.name, _param.default)

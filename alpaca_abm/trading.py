@@ -1,0 +1,230 @@
+"""Wiring of the markets into the month: listing stock, matching buyers, paying, shearing.
+
+Pure price and matching rules are in `market`; this module decides what each breeder
+offers and wants, and moves animals and money.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import market
+from .breeder import BREEDING, MARKETING
+from .herd import perceived_quality
+from .knowledge import judging_noise
+
+if TYPE_CHECKING:
+    from .model import AlpacaModel
+
+OUTSIDE_BUYER, EXPORT_BUYER = -1, -2
+WEANING_AGE = 6  # months: crias leave their dams
+PET_SALE_AGE = 12  # months: males not kept for breeding are sold from a year old
+PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a future stud
+MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
+CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
+RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
+POOL_REFERENCE_KG = 1000.0  # pooled volume at which the scale bonus reaches one doubling
+PRICE_ADJUSTMENT = 0.25  # assumption: asking prices move a quarter of the way a month
+
+
+def list_females(model: AlpacaModel) -> np.ndarray:
+    """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
+    its weakest animals (as it judges them) first."""
+    herd, firms, p = model.herd, model.firms, model.scenario
+    owner = herd.view("owner")
+    n_f = firms.n
+    herd_size = herd.counts_by_owner(n_f)
+    surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
+    surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
+    cand = np.flatnonzero(
+        herd.view("alive")
+        & herd.view("female")
+        & (herd.view("age") >= PET_SALE_AGE)
+        & (herd.view("age") < p.female_retire_age)
+    )
+    if len(cand) == 0 or surplus.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
+    seen = perceived_quality(herd.view("quality")[cand], noise, model.rng)
+    order = cand[np.lexsort((seen, owner[cand]))]
+    o = owner[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
+    rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+    return order[rank < surplus[o]]
+
+
+def list_pets(model: AlpacaModel) -> np.ndarray:
+    """Herd rows offered as pets: males not kept as studs or prospects, and retired females."""
+    herd, firms, p = model.herd, model.firms, model.scenario
+    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
+    quality = herd.view("quality")
+    n_f = firms.n
+    dams = alive & female
+    dam_mean = np.bincount(owner[dams], weights=quality[dams], minlength=n_f) / np.maximum(
+        np.bincount(owner[dams], minlength=n_f), 1
+    )
+    prospect = quality >= dam_mean[owner] + PROSPECT_MARGIN * p.quality_sd
+    males = alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE)
+    males &= ~(prospect & (age < p.stud_age + 12))  # kept until the next stud selection
+    retired = dams & (age >= p.female_retire_age)
+    ok = ~firms.restricted[owner] & firms.active[owner]
+    return np.flatnonzero((males | retired) & ok)
+
+
+def breeder_wants(model: AlpacaModel, price: float) -> np.ndarray:
+    """Females each breeder wants to buy this month: entrants' foundation herds, expansions."""
+    herd, firms = model.herd, model.firms
+    n_f = firms.n
+    herd_size = herd.counts_by_owner(n_f)
+    gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
+    gap = np.maximum(gap, firms.wants[:n_f])
+    affordable = np.floor(firms.cash[:n_f] / (CASH_BUFFER * max(price, 1.0)))
+    want = np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * model.investment_mood)
+    want[~firms.active[:n_f] | firms.restricted[:n_f]] = 0
+    return np.maximum(want, 0).astype(np.int64)
+
+
+def trade(model: AlpacaModel) -> None:
+    """The month's livestock market: breeding females (home and export) and pets."""
+    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    n_f = firms.n
+    listed = list_females(model)
+    owner = herd.view("owner")
+    stock = np.bincount(owner[listed], minlength=n_f)
+    wants = breeder_wants(model, model.price_now)
+    exporters = firms.exports[:n_f] & firms.active[:n_f]
+    outside = model.hobby_demand() + model.export_demand(exporters)
+    target = market.clearing_price(
+        p.price_female, outside + wants.sum(), len(listed), p.price_flexibility
+    )
+    price = market.adjusted_price(model.price_now, target, PRICE_ADJUSTMENT)
+    model.price_now = price
+    hobby = rng.poisson(
+        market.buyers_at_price(model.hobby_demand(), price, p.price_female, p.price_flexibility)
+    )
+    export = rng.poisson(
+        market.buyers_at_price(
+            model.export_demand(exporters), price, p.price_female, p.price_flexibility
+        )
+    )
+    demand = hobby + wants.sum() + export
+    model.month_stats["listed"] += len(listed)
+    model.month_stats["demand"] += int(demand)
+
+    weights = (
+        market.visibility(
+            firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
+        )
+        * firms.active[:n_f]
+    )
+    partner_of = model.contracts.partner_lookup(n_f) if model.coopetition_on("referrals") else None
+    buyers = np.r_[np.full(hobby, OUTSIDE_BUYER), np.repeat(np.arange(n_f), wants)]
+    home = market.match_buyers(
+        rng.permutation(buyers), weights, stock, partner_of, RETRY_SHARE, rng
+    )
+    stock_left = stock - np.bincount(home.seller, minlength=n_f)
+    sold = [home]
+    if export:
+        ew = weights * exporters * model.export_access()
+        sold.append(
+            market.match_buyers(np.full(export, EXPORT_BUYER), ew, stock_left, None, 0.0, rng)
+        )
+    offset = np.zeros(n_f, dtype=np.int64)
+    by_owner = listed[np.argsort(owner[listed], kind="stable")]
+    first = np.searchsorted(owner[by_owner], np.arange(n_f))
+    for m in sold:
+        if len(m.seller) == 0:
+            model.month_stats["lost_enquiries"] += m.lost
+            continue
+        order = np.argsort(m.seller, kind="stable")
+        s, b = m.seller[order], m.buyer[order]
+        rank = np.arange(len(s)) - np.searchsorted(s, s)
+        animals = by_owner[first[s] + offset[s] + rank]
+        np.add.at(offset, s, 1)
+        settle_sales(model, animals, s, b, price)
+        model.month_stats["referrals"] += int(m.referred.sum())
+        model.month_stats["lost_enquiries"] += m.lost
+        if b.size and (b == EXPORT_BUYER).any():
+            model.month_stats["export_sales"] += int((b == EXPORT_BUYER).sum())
+    firms.wants[:n_f] = np.maximum(
+        0,
+        firms.wants[:n_f]
+        - np.bincount(np.concatenate([m.buyer[m.buyer >= 0] for m in sold]), minlength=n_f),
+    )
+    sell_pets(model)
+
+
+def settle_sales(
+    model: AlpacaModel, animals: np.ndarray, sellers: np.ndarray, buyers: np.ndarray, price: float
+) -> None:
+    """Move sold animals and money; outside buyers take animals out of the industry."""
+    p, firms, herd = model.scenario, model.firms, model.herd
+    quality = herd.view("quality")
+    mean_q = float(quality[herd.view("alive")].mean()) if herd.n else p.quality_mean
+    prices = market.animal_prices(
+        price,
+        quality[animals],
+        mean_q,
+        p.quality_premium,
+        firms.knowledge[sellers, MARKETING],
+        p.marketing_effect,
+    )
+    prices *= np.where(buyers == EXPORT_BUYER, model.export_price_factor(), 1.0)
+    inside = buyers >= 0
+    model.transfer(buyers[inside], sellers[inside], prices[inside])
+    model.receive(sellers[~inside], prices[~inside])
+    herd.owner[animals[inside]] = buyers[inside]
+    herd.stud[animals] = False
+    herd.alive[animals[~inside]] = False
+    np.add.at(firms.sold_out, sellers, 1)
+    np.add.at(firms.bought_in, buyers[inside], 1)
+    np.add.at(firms.sales_count, sellers, 1)
+    np.add.at(firms.sales_value, sellers, prices)
+    model.month_stats["sales_count"] += len(animals)
+    model.month_stats["sales_value"] += float(prices.sum())
+    model.month_stats["internal_sales"] += int(inside.sum())
+
+
+def sell_pets(model: AlpacaModel) -> None:
+    """Pets and fleece animals go to outside buyers, as many as the month's pet demand."""
+    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    pets = list_pets(model)
+    demand = rng.poisson(model.pet_demand())
+    if len(pets) > demand:
+        pets = rng.choice(pets, size=demand, replace=False)
+    if len(pets) == 0:
+        return
+    owners = herd.owner[pets]
+    herd.alive[pets] = False
+    model.receive(owners, np.full(len(pets), p.pet_price))
+    np.add.at(firms.sold_out, owners, 1)
+    model.month_stats["pet_sales"] += len(pets)
+
+
+def sell_fibre(model: AlpacaModel) -> None:
+    """Yearly shearing: pool members sell at the pooled (scale) price, the rest alone."""
+    p, firms, herd = model.scenario, model.firms, model.herd
+    if model.month != p.shearing_month:
+        return
+    n_f = firms.n
+    shorn = np.flatnonzero(herd.view("alive") & (herd.view("age") >= PET_SALE_AGE))
+    owner = herd.owner[shorn]
+    quality = herd.quality[shorn]
+    mean_q = float(quality.mean()) if len(shorn) else p.quality_mean
+    kg = p.fleece_kg * market.fibre_quality_factor(quality, mean_q) * model.fibre_demand_factor()
+    kg_by = np.bincount(owner, weights=kg, minlength=n_f)
+    heads = np.bincount(owner, minlength=n_f)
+    model.pay(np.arange(n_f), heads * p.shearing_cost)
+    pool = model.pool_members()
+    pooled_kg = float(np.bincount(owner, minlength=n_f)[pool].sum() * p.fleece_kg)
+    pooled_price = market.pooled_fibre_price(
+        p.fibre_price, pooled_kg, p.pool_scale_bonus, POOL_REFERENCE_KG
+    )
+    price_each = np.where(pool, pooled_price, p.fibre_price)
+    revenue = kg_by * price_each
+    model.receive(np.arange(n_f), revenue)
+    total_kg = heads.sum() * p.fleece_kg
+    model.fibre_price_now = float(revenue.sum() / total_kg) if total_kg else p.fibre_price
+    model.month_stats["pooled_kg"] += pooled_kg

@@ -1,0 +1,163 @@
+"""The starting industry: where breeders are, what they own and know, and whom they know.
+
+Places come from `data/uk_places.csv` (rural counties with a weight for how many breeders
+they hold). Positions are projected to kilometres so that travel to a stud is a distance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .breeder import Breeder
+from .herd import COLOURED, NOT_PREGNANT
+
+if TYPE_CHECKING:
+    from .model import AlpacaModel
+
+KM_PER_DEG_LAT = 110.57
+KM_PER_DEG_LON = 111.32 * np.cos(np.radians(54.0))  # equirectangular at the UK's mid-latitude
+PLACE_JITTER_KM = 15.0  # assumption: breeders are spread around a county's centre
+RELATED_BACKGROUND_SHARE = 10 / 29  # seed Table 3: 10 of 29 owners had a related background
+OWNER_AGE_MEAN, OWNER_AGE_SD = 57.0, 9.0  # seed Table 3: owners aged 32-76, mean about 57
+EXPORTER_MIN_HERD = 100  # seed Table 2: the five firms trading in Europe keep 140-1000 alpacas
+EXPORTER_SHARE_OF_LARGE = 0.5  # assumption: about half of the large herds sell abroad
+FEMALE_SHARE = 0.7  # assumption: breeding herds keep mostly females
+COLOURED_SHARE = 0.3  # assumption: the UK herd is mostly white and light fawn
+NICHE_SHARES = (0.5, 0.2, 0.3)  # assumption: breeding stock, fibre, pets and experiences
+INITIAL_TIES = 4  # assumption: a breeder knows its few nearest fellow breeders
+ELITE_OWNER_MIN_HERD = 150  # assumption: only big herds own an elite stud alone at the start
+
+
+def to_km(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project latitude/longitude to kilometres (good to a few per cent across the UK)."""
+    return lon * KM_PER_DEG_LON, lat * KM_PER_DEG_LAT
+
+
+def draw_places(model: AlpacaModel, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw `k` places by weight and scatter breeders around them; return place, x, y."""
+    places = model.places
+    w = places["weight"].to_numpy(float)
+    place = model.rng.choice(len(places), size=k, p=w / w.sum())
+    x, y = to_km(places["lat"].to_numpy(float)[place], places["lon"].to_numpy(float)[place])
+    x = x + model.rng.normal(0, PLACE_JITTER_KM, k)
+    y = y + model.rng.normal(0, PLACE_JITTER_KM, k)
+    return place, x, y
+
+
+def draw_owners(model: AlpacaModel, k: int) -> dict[str, np.ndarray]:
+    """Owner traits of `k` new breeders: background, knowledge, openness, opportunism."""
+    p, rng = model.scenario, model.rng
+    related = rng.random(k) < RELATED_BACKGROUND_SHARE
+    knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
+    knowledge = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
+    m = p.opportunism_mean
+    if 0 < m < 1:
+        opportunism = rng.beta(2.0, 2.0 * (1 - m) / m, k)
+    else:
+        opportunism = np.full(k, m)
+    return {
+        "related_background": related,
+        "knowledge": knowledge,
+        "core_domain": knowledge.argmax(axis=1).astype(np.int8),
+        "openness": np.clip(rng.normal(p.openness_mean, p.openness_sd, k), 0.0, 1.0),
+        "opportunism": opportunism,
+        "owner_age": np.clip(rng.normal(OWNER_AGE_MEAN, OWNER_AGE_SD, k), 25, 85),
+        "niche": rng.choice(3, size=k, p=NICHE_SHARES).astype(np.int8),
+    }
+
+
+def add_breeders(model: AlpacaModel, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Add breeders to the firm table and make their Mesa agents; return their rows."""
+    k = len(columns["x_km"])
+    rows = model.firms.add(k, **columns)
+    for row in rows.tolist():
+        model.breeder_agents[row] = Breeder(model, row)
+    model.spatial_version += 1
+    return rows
+
+
+def add_animals(
+    model: AlpacaModel, owners: np.ndarray, female_share: float, max_age_months: int
+) -> None:
+    """Stock herds: one owner entry per animal; ages, quality, colour, pregnancies drawn."""
+    p, rng = model.scenario, model.rng
+    k = len(owners)
+    female = rng.random(k) < female_share
+    age = rng.integers(0, max_age_months, k)
+    quality = rng.normal(p.quality_mean, p.quality_sd, k)
+    breeding = female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    pregnant = breeding & (rng.random(k) < 0.5)
+    due = np.where(pregnant, rng.integers(1, int(np.ceil(p.gestation_months)) + 1, k), NOT_PREGNANT)
+    model.herd.add(
+        owner=owners,
+        female=female,
+        age=age,
+        quality=quality,
+        colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
+        due_in=due,
+        sire_quality=np.where(pregnant, rng.normal(p.quality_mean, p.quality_sd, k), 0),
+        sire_colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
+    )
+
+
+def populate(model: AlpacaModel) -> None:
+    """Create the starting industry of `n_breeders` synthetic breeders."""
+    p, rng = model.scenario, model.rng
+    n = p.n_breeders
+    place, x, y = draw_places(model, n)
+    herd = np.clip(
+        np.round(rng.lognormal(np.log(p.herd_size_median), p.herd_size_sigma, n)),
+        2,
+        p.max_herd_size,
+    ).astype(int)
+    columns = {
+        "x_km": x,
+        "y_km": y,
+        "place": place,
+        "founded": p.start_year - rng.integers(0, 8, n),
+        "entered_step": np.zeros(n, dtype=int),
+        "synthetic": np.ones(n, dtype=bool),
+        "cash": p.initial_cash_per_alpaca * herd,
+        "target_herd": herd * 1.2,
+        "investor": rng.random(n) < p.investor_share,
+        "exports": (herd >= EXPORTER_MIN_HERD) & (rng.random(n) < EXPORTER_SHARE_OF_LARGE),
+        "reputation": np.full(n, 0.5),
+    } | draw_owners(model, n)
+    rows = add_breeders(model, columns)
+    stock_herds(model, rows, herd)
+
+
+def stock_herds(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
+    """Give breeders their starting animals, home-bred studs, elite studs and acquaintances."""
+    from .breeding import buy_elite_stud, choose_home_studs
+
+    p = model.scenario
+    add_animals(model, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
+    choose_home_studs(model)
+    big = rows[herd_sizes >= ELITE_OWNER_MIN_HERD]
+    for row in big.tolist():
+        buy_elite_stud(model, np.array([row]), np.array([1.0]), pay=False)
+    meet_neighbours(model, rows, INITIAL_TIES)
+
+
+def meet_neighbours(model: AlpacaModel, rows: np.ndarray, k: int) -> None:
+    """Record acquaintance ties between each breeder and its `k` nearest active breeders."""
+    active = model.firms.active_rows()
+    if len(active) < 2:
+        return
+    tree = model.spatial_index()
+    kk = min(k + 1, len(active))
+    _, idx = tree.query(np.c_[model.firms.x_km[rows], model.firms.y_km[rows]], k=kk)
+    idx = np.atleast_2d(idx)
+    src, dst = [], []
+    for r, near in zip(rows.tolist(), idx.tolist(), strict=True):
+        for j in near:
+            other = int(active[j])
+            if other != r:
+                src.append(r)
+                dst.append(other)
+    src, dst = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    value = np.clip(model.scenario.trust_initial + model.rng.uniform(0, 0.2, len(src)), 0, 1)
+    model.trust.add_ties(src, dst, value, model.steps)

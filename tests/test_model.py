@@ -1,0 +1,176 @@
+"""Whole runs: contract of the tables, invariants, reproducibility, switches."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import alpaca_abm
+from alpaca_abm import AlpacaModel
+from alpaca_abm.coownership import ENDED_BREACH
+
+REQUIRED_MODEL = [
+    "step",
+    "date",
+    "n_breeders",
+    "n_alpacas",
+    "mean_quality",
+    "quality_sd",
+    "price_female",
+    "sales_count",
+    "sales_value",
+    "fibre_price",
+    "n_coowned_studs",
+    "n_partnerships",
+    "elite_access_share",
+    "mean_knowledge",
+    "mean_trust",
+    "network_density",
+    "total_profit",
+    "share_coop_dominated",
+    "share_equal",
+    "share_comp_dominated",
+]
+REQUIRED_AGENT = [
+    "herd_size",
+    "herd_quality",
+    "cash",
+    "revenue",
+    "costs",
+    "profit",
+    "knowledge",
+    "n_partners",
+    "trust_mean",
+    "elite_access",
+    "size_class",
+    "relationship_type",
+]
+
+
+def heads_by_owner(model):
+    return model.herd.counts_by_owner(model.firms.n)
+
+
+def accounted(model):
+    f = model.firms
+    n = f.n
+    return f.births[:n] - f.deaths[:n] - f.sold_out[:n] + f.bought_in[:n]
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    return alpaca_abm.run(steps=36, rng=5, n_breeders=40)
+
+
+def test_tables_have_the_contracted_columns_and_index(short_run):
+    assert list(short_run.model_df.columns[: len(REQUIRED_MODEL)]) == REQUIRED_MODEL
+    assert len(short_run.model_df) == 36
+    assert short_run.model_df["date"].iloc[0] == "2006-01"
+    assert short_run.model_df["date"].iloc[-1] == "2008-12"
+    assert short_run.agent_df.index.names == ["step", "breeder_id"]
+    assert set(REQUIRED_AGENT) <= set(short_run.agent_df.columns)
+    assert set(short_run.agent_df["size_class"]) <= {"small", "large"}
+
+
+def test_no_nan_or_infinite_values(short_run):
+    numeric = short_run.model_df.select_dtypes("number")
+    assert np.isfinite(numeric.to_numpy(dtype=float)).all()
+    agents = short_run.agent_df.select_dtypes("number")
+    assert np.isfinite(agents.to_numpy(dtype=float)).all()
+    assert all(np.isfinite(v) for v in short_run.summary.values())
+
+
+def test_every_animal_is_accounted_for_month_by_month():
+    model = AlpacaModel(rng=11, n_breeders=50)
+    start = heads_by_owner(model) - accounted(model)
+    for _ in range(48):
+        model.step()
+        heads = heads_by_owner(model)
+        base = np.zeros(model.firms.n, dtype=np.int64)
+        base[: len(start)] = start
+        assert (heads == base + accounted(model)).all()
+        herd = model.herd
+        assert (herd.view("age") >= 0).all()
+        assert herd.view("alive").all()  # dead rows are compacted away each month
+        assert (heads[~model.firms.active[: model.firms.n]] == 0).all()
+
+
+def test_contracts_are_consistent_and_leave_nothing_dangling():
+    model = AlpacaModel(rng=3, n_breeders=60)
+    for _ in range(72):
+        model.step()
+        con = model.contracts
+        run = con.running()
+        shares = con.share_keeper[run] + con.share_partner[run]
+        assert np.allclose(shares, 1.0)
+        assert model.firms.active[con.keeper[run]].all()
+        assert model.firms.active[con.partner[run]].all()
+        studs = con.stud[run]
+        assert model.herd.alive[studs].all() and model.herd.stud[studs].all()
+        assert (model.herd.owner[studs] == con.keeper[run]).all()
+        k = model.firms.knowledge[: model.firms.n]
+        assert ((k >= 0) & (k <= 1)).all()
+        trust = model.trust.all_current(model.steps)
+        assert ((trust >= 0) & (trust <= 1)).all()
+    assert con.n > 0, "a six-year run should see co-ownerships"
+
+
+def test_same_seed_same_tables_and_other_seed_differs():
+    a = alpaca_abm.run(steps=24, rng=7, n_breeders=30)
+    b = alpaca_abm.run(steps=24, rng=7, n_breeders=30)
+    c = alpaca_abm.run(steps=24, rng=8, n_breeders=30)
+    pd.testing.assert_frame_equal(a.model_df, b.model_df)
+    pd.testing.assert_frame_equal(a.agent_df, b.agent_df)
+    assert not a.model_df["n_alpacas"].equals(c.model_df["n_alpacas"])
+
+
+def test_counterfactual_switch_turns_off_every_coopetition_mechanism():
+    r = alpaca_abm.run(steps=60, rng=2, n_breeders=50, coopetition=False)
+    df = r.model_df
+    assert df["n_partnerships"].max() == 0
+    assert df["knowledge_shared"].sum() == 0 and df["referrals"].sum() == 0
+    assert df["pooled_kg"].sum() == 0
+
+
+def test_each_mechanism_switches_alone():
+    base = dict(steps=48, rng=4, n_breeders=50)
+    assert alpaca_abm.run(coownership=False, **base).model_df["n_partnerships"].max() == 0
+    assert alpaca_abm.run(knowledge_sharing=False, **base).model_df["knowledge_shared"].sum() == 0
+    assert alpaca_abm.run(referrals=False, **base).model_df["referrals"].sum() == 0
+    assert alpaca_abm.run(industry_investment=False, **base).model_df["demand_index"].max() == 1.0
+    fixed = alpaca_abm.run(entry_exit=False, **base).model_df
+    assert fixed["entrants"].sum() == 0 and fixed["exits"].sum() == 0
+
+
+def test_full_control_catches_every_breach_and_costs_trust():
+    r = alpaca_abm.run(
+        steps=96,
+        rng=1,
+        n_breeders=80,
+        control_strength=1.0,
+        opportunism_mean=0.9,
+        breach_dissolution=0.0,
+        keep_model=True,
+    )
+    df = r.model_df
+    assert df["breaches"].sum() > 0
+    assert df["detected_breaches"].sum() == df["breaches"].sum()
+    none = alpaca_abm.run(
+        steps=96, rng=1, n_breeders=80, control_strength=0.0, opportunism_mean=0.9
+    )
+    assert none.model_df["detected_breaches"].sum() == 0
+    ended = r.model.contracts.view("reason")[r.model.contracts.view("ended") >= 0]
+    assert (ended != ENDED_BREACH).all()  # dissolution chance 0: breaches cost trust only
+
+
+def test_scenario_is_read_only_during_a_run():
+    model = AlpacaModel(rng=1, n_breeders=10)
+    model.step()
+    with pytest.raises(ValueError, match="during model run"):
+        model.scenario.coopetition = False
+
+
+def test_bad_overrides_and_steps_are_refused():
+    with pytest.raises(ValueError, match="n_breeders"):
+        alpaca_abm.run(steps=2, n_breeders=-3)
+    with pytest.raises(ValueError, match="steps"):
+        alpaca_abm.run(steps=0)

@@ -1,0 +1,62 @@
+"""The parameter table: every default valid and sourced; bad values refused with clear words."""
+
+import pytest
+
+from alpaca_abm.params import PARAMETERS, SOURCES, AlpacaScenario, check_value
+
+
+def test_every_parameter_has_a_known_source_a_doc_and_a_reason():
+    for p in PARAMETERS:
+        assert p.source in SOURCES, p.name
+        assert p.doc, p.name
+        if p.kind is not bool:
+            assert p.note, f"{p.name} needs a note saying where its value comes from"
+
+
+def test_defaults_pass_their_own_validation():
+    sc = AlpacaScenario()
+    for p in PARAMETERS:
+        assert check_value(p.name, getattr(sc, p.name)) == p.default
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("control_strength", 1.5, "[0, 1]"),
+        ("control_strength", "high", "a number"),
+        ("n_breeders", 2.5, "an integer"),
+        ("n_breeders", 0, "[1,"),
+        ("coopetition", "maybe", "true or false"),
+        ("openness_mean", float("nan"), "a number"),
+    ],
+)
+def test_bad_value_names_field_value_and_what_is_allowed(name, value, words):
+    with pytest.raises(ValueError) as err:
+        AlpacaScenario(**{name: value})
+    text = str(err.value)
+    assert name in text and repr(value) in text and words in text
+
+
+def test_unknown_parameter_suggests_the_close_name():
+    with pytest.raises(ValueError, match="Did you mean 'control_strength'"):
+        AlpacaScenario(control_strenght=0.5)
+
+
+def test_inconsistent_ages_are_refused():
+    with pytest.raises(ValueError, match="female_retire_age"):
+        AlpacaScenario(female_retire_age=20, female_breeding_age=24)
+
+
+def test_replace_validates_and_keeps_other_values():
+    sc = AlpacaScenario(n_breeders=40).replace(coopetition=False)
+    assert sc.n_breeders == 40 and sc.coopetition is False
+    with pytest.raises(ValueError):
+        sc.replace(fairness=0.99)
+
+
+def test_parameter_doc_is_up_to_date():
+    from alpaca_abm.paramdoc import DOC_PATH, parameter_table_markdown
+
+    assert DOC_PATH.read_text(encoding="utf-8") == parameter_table_markdown(), (
+        "docs/PARAMETERS.md is stale: run python -m alpaca_abm.paramdoc"
+    )
