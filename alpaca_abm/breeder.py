@@ -59,6 +59,7 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     # cumulative counters for the accounting of animals
     "births": (np.int64, ()),
     "deaths": (np.int64, ()),
+    "culled": (np.int64, ()),  # reactors slaughtered under disease control
     "sold_out": (np.int64, ()),  # animals sold to anyone (breeders or outside buyers)
     "bought_in": (np.int64, ()),
     "sales_count": (np.float64, ()),  # this month

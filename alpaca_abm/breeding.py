@@ -127,7 +127,7 @@ def buy_elite_stud(
     )
     model.firms.bought_in[keeper] += 1
     if pay:
-        model.pay(owners, shares * p.elite_stud_price)
+        model.pay(owners, shares * model.elite_stud_price())
     return row
 
 
@@ -208,6 +208,7 @@ def mate(model: AlpacaModel) -> None:
     coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
     coown_is_keeper = np.zeros(n_f, dtype=bool)
     run = con.running() if model.coopetition_on("coownership") else np.zeros(0, dtype=np.int64)
+    run = run[~model.restricted[con.keeper[run]]]  # no trips to a stud under restrictions
     if len(run):
         members = np.r_[con.keeper[run], con.partner[run]]
         crow = np.r_[run, run]
@@ -301,8 +302,11 @@ def mate(model: AlpacaModel) -> None:
     share_out_capacity(herd, sire, svc, allowed, p.stud_capacity)
 
     f_owner = owner[open_rows]
-    rank = group_rank(f_owner, rng)
-    primary = (rank < allowed[f_owner]) & (sire[f_owner] >= 0)
+    primary = sire[f_owner] >= 0
+    capped = np.flatnonzero(allowed[f_owner] < n_open[f_owner])  # only these need a lottery
+    if len(capped):
+        rank = group_rank(f_owner[capped], rng)
+        primary[capped] &= rank < allowed[f_owner[capped]]
     fallback = ~primary & (choice[f_owner] == COOWNED) & (own_best[f_owner] >= 0)
     f_sire = np.where(primary, sire[f_owner], np.where(fallback, own_best[f_owner], -1))
     mated = f_sire >= 0
@@ -311,6 +315,10 @@ def mate(model: AlpacaModel) -> None:
     herd.due_in[rows_c] = gestation_draw(len(rows_c), p.gestation_months, rng)
     herd.sire_quality[rows_c] = quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
+    if model.disease.active:  # dams taken to another breeder's stud meet stud and herd
+        model.disease.record_matings(
+            model, open_rows[mated], f_sire[mated], choice[f_owner[mated]]
+        )
 
     matings = np.bincount(f_owner[primary], minlength=n_f)
     np.add.at(herd.served, f_sire[mated], 1)

@@ -20,6 +20,7 @@ RESULT_FILES = (
     "params.toml",
     "run.json",
     "summary.json",
+    "events.csv",
     "industry.png",
     "organisational.png",
     "individual.png",
@@ -65,12 +66,19 @@ def _seed(text: str) -> int:
     return value
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and a pointer to --help, not the usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="alpaca-abm",
         description="Coopetition among UK alpaca-breeding micro-firms: an agent-based model.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     run = sub.add_parser("run", help="run one scenario and write tables, parameters and plots")
     run.add_argument(
@@ -93,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter, e.g. --set coopetition=false (repeatable)",
     )
     run.add_argument(
+        "--event",
+        action="append",
+        default=[],
+        metavar="KIND:START[:STRENGTH[:DURATION]]",
+        help="add a shock, e.g. --event disease:60:0.8 or --event brexit:2021-01 (repeatable; "
+        "see docs/SHOCKS.md)",
+    )
+    run.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -104,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("scenarios", help="list the shipped scenarios")
+
+    from .compare import add_compare_parser
+
+    add_compare_parser(sub)
 
     try:
         from .sweep.cli import add_sweep_parser
@@ -120,6 +140,14 @@ def command_run(args: argparse.Namespace) -> int:
 
     overrides = dict(parse_assignment(s) for s in args.set)
     scenario = load_scenario(args.scenario, **overrides)  # validates before anything is written
+    if args.event:
+        from .shocks import parse_event_option
+
+        added = tuple(parse_event_option(e) for e in args.event)
+        scenario = scenario.replace(events=scenario.events + added)
+    from .shocks import check_horizon
+
+    check_horizon(scenario, args.steps)
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
     existing = [f for f in RESULT_FILES if (out / f).exists()]
     if existing and not args.overwrite:
@@ -182,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .sweep.cli import run_sweep_command
 
             return run_sweep_command(args)
+        if args.command == "compare":
+            from .compare import run_compare_command
+
+            return run_compare_command(args)
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

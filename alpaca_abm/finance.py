@@ -24,7 +24,7 @@ SHRINK_STEP = 0.10  # assumption: a loss-making one plans 10% fewer
 ENTRANT_HERD_MEDIAN = 15.0  # assumption: newcomers aim for a small herd first
 ENTRANT_CASH_MULTIPLE = 1.5  # entrants bring 1.5× the price of their foundation herd
 ENTRANT_EXPORT_SHARE = 0.02  # assumption: hardly any newcomer sells abroad at once
-INVESTOR_CAP_FOR_EDUCATION = 10  # education reaches full effect with ten investing breeders
+EDUCATION_FULL_SHARE = 0.2  # assumption: education reaches everyone when a fifth invest
 DEMAND_INDEX_CAP = 3.0  # assumption: awareness can at most triple the hobby market
 REVIEW_MONTH = 1
 ENTRY_PRICE_ELASTICITY = (
@@ -114,7 +114,8 @@ def invest_in_industry(model: AlpacaModel) -> None:
     if len(investors) == 0:
         return
     model.pay(investors, np.full(len(investors), p.education_cost / 12))
-    growth = p.awareness_effect * len(investors) / 12
+    share = len(investors) / max(1, int(firms.active[:n_f].sum()))
+    growth = p.awareness_effect * share / 12
     model.demand_index += growth * (1 - model.demand_index / DEMAND_INDEX_CAP)
 
 
@@ -130,7 +131,8 @@ def enter_and_exit(model: AlpacaModel) -> None:
     # alpacas draw newcomers as awareness grows; cheaper stock lets more of them in
     affordability = (p.price_female / max(model.price_now, 1.0)) ** ENTRY_PRICE_ELASTICITY
     attractiveness = affordability * model.demand_index * model.investment_mood
-    k = int(model.rng.poisson(p.entry_rate * attractiveness * model.entry_factor()))
+    rate = p.entry_rate * p.n_breeders / 100  # per 100 starting breeders: size-free
+    k = int(model.rng.poisson(rate * attractiveness * model.entry_factor()))
     if k:
         enter_breeders(model, k)
 
@@ -168,8 +170,9 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
     place, x, y = draw_places(model, k)
     owners = draw_owners(model, k)
     if p.industry_investment:
-        n_inv = int((model.firms.investor & model.firms.active).sum())
-        lift = p.education_knowledge * min(1.0, n_inv / INVESTOR_CAP_FOR_EDUCATION)
+        firms = model.firms
+        share = (firms.investor & firms.active).sum() / max(1, int(firms.active.sum()))
+        lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
         owners["knowledge"] = np.clip(owners["knowledge"] + lift, 0, 1)
     target = np.clip(
         rng.lognormal(np.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k),

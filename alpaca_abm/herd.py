@@ -104,14 +104,19 @@ def monthly_death_probability(
     max_age: int,
     health_knowledge: np.ndarray,
     health_effect: float,
+    owner: np.ndarray | None = None,
 ) -> np.ndarray:
     """Chance each animal dies this month: cria or adult yearly rate, cut by health knowledge.
 
-    Animals at `max_age` die for certain.
+    Animals at `max_age` die for certain. With `owner`, `health_knowledge` is per owner
+    (rates are then worked out once per owner, not once per animal).
     """
-    yearly = np.where(age < MONTHS_PER_YEAR, cria_rate, adult_rate)
-    yearly = yearly * (1.0 - health_effect * health_knowledge)
-    monthly = 1.0 - (1.0 - yearly) ** (1.0 / MONTHS_PER_YEAR)
+    cut = 1.0 - health_effect * health_knowledge
+    to_monthly = lambda yearly: 1.0 - (1.0 - yearly) ** (1.0 / MONTHS_PER_YEAR)  # noqa: E731
+    cria, adult = to_monthly(cria_rate * cut), to_monthly(adult_rate * cut)
+    if owner is not None:
+        cria, adult = cria[owner], adult[owner]
+    monthly = np.where(age < MONTHS_PER_YEAR, cria, adult)
     return np.where(age >= max_age, 1.0, monthly)
 
 

@@ -63,7 +63,8 @@ def exchange_knowledge(model) -> None:
     if model.coopetition_on("knowledge_sharing") and len(run):
         teach = np.r_[con.keeper[run], con.partner[run]]
         learn = np.r_[con.partner[run], con.keeper[run]]
-        trust = model.trust.get(learn, teach, model.steps)
+        # the learner's trust in the teacher: partner→keeper first, then keeper→partner
+        trust = model.trust.current(np.r_[con.tie_pk[run], con.tie_kp[run]], model.steps)
         gain, leaked = shared_flow(
             k[teach],
             k[learn],

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .model import AlpacaModel
 
 ELITE_ACCESS_WINDOW = 12  # months: access means an elite mating within the last year
+CLUSTERING_SAMPLE = 2000  # nodes: above this the clustering coefficient is estimated
 
 MODEL_COLUMNS = (
     "step",
@@ -79,6 +80,16 @@ MODEL_COLUMNS = (
     "n_elite_studs",
     "listed",
     "demand",
+    # shocks and the environment (shocks.py, disease.py)
+    "infected_herds",
+    "new_infected_herds",
+    "found_herds",
+    "restricted_herds",
+    "culled",
+    "infected_animals",
+    "coloured_sales",
+    "rivalry_index",
+    "investment_mood",
 )
 
 
@@ -143,13 +154,18 @@ def industry_row(model: AlpacaModel) -> dict:
         "share_coop_dominated": float((rtypes == COOP_DOMINATED).mean()) if n_run else 0.0,
         "share_equal": float((rtypes == EQUAL).mean()) if n_run else 0.0,
         "share_comp_dominated": float((rtypes == COMP_DOMINATED).mean()) if n_run else 0.0,
-        "demand_index": float(model.demand_index),
+        "demand_index": float(model.effective_demand_index()),
         "mean_cash": float(firms.cash[:n_f][active].mean()) if n_active else 0.0,
         "small_share": float(small.sum() / n_active) if n_active else 0.0,
         "small_mean_profit": float(profit[small].mean()) if small.any() else 0.0,
         "large_mean_profit": float(profit[large].mean()) if large.any() else 0.0,
         "clustering": model.clustering_now,
         "n_elite_studs": int(len(model.elite_stud_owners())),
+        "infected_herds": model.disease.infected_herds(model),
+        "restricted_herds": int((firms.restricted[:n_f] & active).sum()),
+        "infected_animals": model.disease.infected_animals(model),
+        "rivalry_index": float(model.rivalry_index),
+        "investment_mood": float(model.investment_mood),
     }
     for key in MODEL_COLUMNS:
         if key not in row:
@@ -181,6 +197,18 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     trust_now = t.all_current(model.steps)
     tsum = np.bincount(src, weights=trust_now, minlength=n_f)
     tcount = np.bincount(src, minlength=n_f)
+    # reporters for the pattern comparison with the seed's Table 4 (experiments/propositions.py)
+    from .finance import monthly_costs
+
+    both_active = firms.active[src] & firms.active[t.dst[: t.n]]
+    ties = np.bincount(src[both_active], minlength=n_f)  # acquaintances still in business
+    stud_share = np.zeros(n_f)  # share held in running co-owned studs
+    np.add.at(stud_share, con.keeper[run], con.share_keeper[run])
+    np.add.at(stud_share, con.partner[run], con.share_partner[run])
+    max_comp = np.zeros(n_f)  # competition intensity of its most rivalrous partnership
+    for who in (con.keeper[run], con.partner[run]):
+        np.maximum.at(max_comp, who, con.competition[run])
+    per_head = np.maximum(heads[rows], 1)
     frame = pd.DataFrame(
         {
             "step": model.steps,
@@ -206,20 +234,50 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "synthetic": firms.synthetic[rows],
             "seed_firm": firms.seed_firm[rows],
             "place": model.places["name"].to_numpy()[firms.place[rows]],
+            "entered_step": firms.entered_step[rows],
+            "sales_value": firms.sales_value_ring[rows].sum(axis=1),
+            "n_ties": ties[rows],
+            "pool_member": model.pool_members()[rows],
+            "coowned_stud_share": stud_share[rows],
+            "max_competition": max_comp[rows],
+            "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
+            "running_cost_per_animal": np.where(
+                heads[rows] > 0, 12 * monthly_costs(model)[rows] / per_head, 0.0
+            ),
+            "restricted": firms.restricted[rows],
+            "culled": firms.culled[rows],
         }
     )
     return frame.set_index(["step", "breeder_id"])
 
 
-def clustering(model: AlpacaModel) -> float:
-    """Average clustering of the acquaintance network among active breeders (on a period)."""
+def acquaintance_graph(model: AlpacaModel) -> nx.Graph:
+    """Graph of active breeders with an edge wherever either has a trust tie to the other."""
     t, firms = model.trust, model.firms
+    src, dst = t.src[: t.n], t.dst[: t.n]
+    keep = firms.active[src] & firms.active[dst]
     g = nx.Graph()
     g.add_nodes_from(firms.active_rows().tolist())
-    for a, nbrs in t.neighbours.items():
-        if firms.active[a]:
-            g.add_edges_from((a, b) for b in nbrs if firms.active[b])
-    return float(nx.average_clustering(g)) if g.number_of_nodes() else 0.0
+    g.add_edges_from(zip(src[keep].tolist(), dst[keep].tolist(), strict=True))
+    return g
+
+
+def clustering(model: AlpacaModel) -> float:
+    """Average clustering of the acquaintance network (on a period).
+
+    Above CLUSTERING_SAMPLE breeders it is estimated on a sample of nodes drawn from a
+    generator seeded by the step, so the model's own random stream is untouched.
+    """
+    g = acquaintance_graph(model)
+    if g.number_of_nodes() == 0:
+        return 0.0
+    nodes = None
+    if g.number_of_nodes() > CLUSTERING_SAMPLE:
+        pick = np.random.default_rng(model.steps).choice(
+            np.fromiter(g.nodes, dtype=np.int64), size=CLUSTERING_SAMPLE, replace=False
+        )
+        nodes = pick.tolist()
+    return float(nx.average_clustering(g, nodes=nodes))
 
 
 def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel) -> dict:

@@ -15,10 +15,11 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from scipy.spatial import cKDTree
 
-from . import breeding, finance, knowledge, metrics, partnering, trading, world
+from . import breeding, finance, knowledge, metrics, partnering, shocks, trading, world
 from .breeder import HEALTH, Breeder, FirmTable
 from .coownership import ENDED_STUD_DIED, Contracts
 from .data import load_uk_places
+from .disease import Disease
 from .herd import (
     NOT_PREGNANT,
     Herd,
@@ -56,6 +57,10 @@ MONTHLY_TALLIES = (
     "pooled_kg",
     "listed",
     "demand",
+    "new_infected_herds",
+    "found_herds",
+    "culled",
+    "coloured_sales",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
 REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
@@ -105,6 +110,10 @@ class AlpacaModel(mesa.Model):
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
         world.populate(self)
+        self.disease = Disease()
+        self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
+        self.event_log = self.shocks.log  # what fired when
+        self.rivalry_index = self.shocks.update_rivalry_index()
         n_alpacas = max(len(self.herd.view("alive").nonzero()[0]), 1)
         self.base_hobby = p.hobby_demand * n_alpacas / 12
         self.base_pet = p.pet_demand * n_alpacas / 12
@@ -126,6 +135,7 @@ class AlpacaModel(mesa.Model):
         partnering.run_contracts(self)  # trust, rivalry, renewals, dissolution
         knowledge.exchange_knowledge(self)  # sharing, protection, absorption
         trading.trade(self)  # breeding stock, exports, referrals, pets
+        self.disease.spread(self)  # infection along the month's sales and stud visits
         trading.sell_fibre(self)  # yearly shearing, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
         finance.settle_accounts(self)  # running costs, cash, 12-month ledgers
@@ -146,31 +156,35 @@ class AlpacaModel(mesa.Model):
         self.firms.costs[:n_f] = 0.0
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
+        self.shocks.begin_month()  # events fire or end; disease testing and control
 
     def age_and_die(self) -> None:
         """Every animal grows a month older; some die (fewer where health knowledge is high)."""
         p, herd = self.scenario, self.herd
-        alive = herd.view("alive")
-        herd.view("age")[alive] += 1
-        rows = np.flatnonzero(alive)
+        alive, age, owner = herd.view("alive"), herd.view("age"), herd.view("owner")
+        np.add(age, 1, out=age, where=alive)
         chance = monthly_death_probability(
-            herd.age[rows],
+            age,
             p.adult_mortality,
             p.cria_mortality,
             p.max_age,
-            self.firms.knowledge[herd.owner[rows], HEALTH],
+            self.firms.knowledge[: self.firms.n, HEALTH],
             p.health_effect,
+            owner,
         )
-        dead = rows[self.rng.random(len(rows)) < chance]
+        # one draw per row, dead rows included (there are none: rows are compacted monthly)
+        dead = np.flatnonzero(alive & (self.rng.random(herd.n) < chance))
         herd.alive[dead] = False
-        np.add.at(self.firms.deaths, herd.owner[dead], 1)
+        n_f = self.firms.n
+        self.firms.deaths[:n_f] += np.bincount(owner[dead], minlength=n_f)
         self.month_stats["deaths"] += len(dead)
 
     def give_birth(self) -> None:
         """Pregnancies advance a month; due dams give birth to one cria each."""
         p, herd, rng = self.scenario, self.herd, self.rng
-        pregnant = herd.view("alive") & (herd.view("due_in") > 0)
-        herd.view("due_in")[pregnant] -= 1
+        due = herd.view("due_in")
+        pregnant = herd.view("alive") & (due > 0)
+        np.subtract(due, 1, out=due, where=pregnant)
         dams = np.flatnonzero(pregnant & (herd.view("due_in") == 0))
         if len(dams) == 0:
             return
@@ -192,12 +206,14 @@ class AlpacaModel(mesa.Model):
 
     def _end_month(self) -> None:
         remap = self.herd.compact()
+        self.disease.remap(remap)
         gone = self.contracts.remap_studs(remap)
         if len(gone):
             self.end_contracts(gone, ENDED_STUD_DIED)
         p = self.scenario
         if self.steps % p.network_metrics_every == 0:
             self.clustering_now = metrics.clustering(self)
+        self.rivalry_index = self.shocks.update_rivalry_index()
         self._report = metrics.industry_row(self)
         self.datacollector.collect(self)
         if self.steps % p.agent_report_every == 0:
@@ -233,9 +249,7 @@ class AlpacaModel(mesa.Model):
 
     def touch_partnership(self, row: int) -> None:
         """Partners met this month (a mating trip): contact keeps trust from decaying."""
-        con = self.contracts
-        pair = np.array([con.keeper[row], con.partner[row]])
-        self.trust.touch(pair, pair[::-1], self.steps)
+        self.trust.touch_rows(self.contracts.ties(np.array([row])), self.steps)
 
     # --- what the mechanisms ask of the world -------------------------------------------------
     @property
@@ -264,7 +278,7 @@ class AlpacaModel(mesa.Model):
 
     def value_per_point(self) -> float:
         """What a breeder expects one point of sire quality to be worth per mating."""
-        return self.price_now * self.scenario.quality_premium * breeding.CRIA_VALUE_SHARE
+        return self.price_now * self.quality_premium() * breeding.CRIA_VALUE_SHARE
 
     def spatial_index(self) -> cKDTree:
         """KD-tree of active breeders' positions, rebuilt only when breeders come or go."""
@@ -308,33 +322,77 @@ class AlpacaModel(mesa.Model):
         pool[k[pool[q]]] = True
         return pool
 
+    # Shocks reach the mechanisms through these hooks (shocks.py); each is neutral (the
+    # exact value the mechanisms used before shocks existed) while no event runs.
     def hobby_demand(self) -> float:
-        return self.base_hobby * self.demand_index
+        return self.base_hobby * self.demand_index * self.shocks.buyer_factor("hobby")
 
     def pet_demand(self) -> float:
-        return self.base_pet * self.demand_index
+        return self.base_pet * self.demand_index * self.shocks.buyer_factor("pet")
 
     def export_demand(self, exporters: np.ndarray) -> float:
         heads = self.herd.counts_by_owner(self.firms.n)
-        return self.scenario.export_demand * heads[exporters].sum() / 12
+        base = self.scenario.export_demand * heads[exporters].sum() / 12
+        return base * self.shocks.buyer_factor("export") * self.export_access()
+
+    def effective_demand_index(self) -> float:
+        """The demand index buyers act on: awareness times demand shocks and disease scare."""
+        return self.demand_index * self.shocks.buyer_factor("hobby")
 
     def export_access(self) -> float:
-        return 1.0
+        """Share of EU buyers still able to buy (Brexit)."""
+        return self.shocks.export_access
 
     def export_price_factor(self) -> float:
-        return 1.0
+        """What an exporter nets per animal, relative to a home sale (Brexit costs)."""
+        return self.shocks.export_price
 
     def fibre_demand_factor(self) -> float:
-        return 1.0
+        return self.shocks.fibre
 
-    def vet_cost_factor(self) -> float:
-        return 1.0
+    def vet_cost_factor(self) -> float | np.ndarray:
+        """Vet costs relative to the start (recognition as livestock); per breeder if regional."""
+        return self.shocks.vet_factor()
 
-    def compliance_cost_per_alpaca(self) -> float:
-        return 0.0
+    def compliance_cost_per_alpaca(self) -> float | np.ndarray:
+        """Monthly compliance cost per alpaca (agricultural law); per breeder if regional."""
+        return self.shocks.compliance_cost()
 
     def entry_factor(self) -> float:
-        return 1.0
+        return self.shocks.entry * self.shocks.buyer_factor("entrants")
+
+    def base_price(self) -> float:
+        """Price of an average female at balanced supply: buyers' budgets (price shocks)."""
+        return self.scenario.price_female * self.shocks.budget
+
+    def pet_price(self) -> float:
+        return self.scenario.pet_price * self.shocks.budget
+
+    def elite_stud_price(self) -> float:
+        """Price of an imported elite stud (Brexit makes imports dearer)."""
+        return self.scenario.elite_stud_price * self.shocks.import_price
+
+    def coloured_preference(self) -> float:
+        """How strongly buyers prefer coloured stock (0 = not at all)."""
+        return self.shocks.coloured
+
+    def quality_premium(self) -> float:
+        """Log-price per point of fleece quality: follows the demand for fibre."""
+        return self.scenario.quality_premium * self.shocks.fibre
+
+    # --- events while the model runs ----------------------------------------------------------
+    def trigger(self, event: dict | shocks.Event | None = None, **fields: Any) -> dict:
+        """Fire an event while the model runs: by default it starts with the next month.
+
+        Example: `model.trigger(kind="disease", strength=0.8)` or
+        `model.trigger({"kind": "brexit", "start": "2021-01"})`. Returns the checked event;
+        raises ValueError naming the field if it is not valid.
+        """
+        if event is None:
+            event = fields
+        elif fields:
+            event = (event.to_dict() if isinstance(event, shocks.Event) else dict(event)) | fields
+        return self.shocks.trigger(event)
 
     # --- results ----------------------------------------------------------------------------
     @property

@@ -58,7 +58,24 @@ def _p(name, default, kind, low=None, high=None, unit="", doc="", source="assump
     return Param(name, default, kind, low, high, unit, doc, source, note)
 
 
+def _opt(name, kind, low=None, high=None, unit="", doc="", source="assumption", note=""):
+    """An optional parameter: its default is None ("none" in TOML and --set), meaning off."""
+    return Param(name, None, kind, low, high, unit, doc, source, note, optional=True)
+
+
 PARAMETERS: tuple[Param, ...] = (
+    Param(
+        "population",
+        "synthetic",
+        str,
+        unit="",
+        doc="Who the industry starts with: 'synthetic' breeders drawn from the distributions "
+        "below, or 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
+        "up the directory to n_breeders with its size classes.",
+        source="seed-T2",
+        note="The seed's firms are transcribed in alpaca_abm/data/uk_2018_firms.csv.",
+        choices=("synthetic", "uk_2018"),
+    ),
     # --- the industry at the start -------------------------------------------------------
     _p(
         "n_breeders",
@@ -177,15 +194,14 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "conception_rate",
-        0.75,
+        0.8,
         float,
         0.01,
         1,
         "probability",
         "Chance that one month's mating leaves a female pregnant.",
-        "assumption",
-        "Alpacas are induced ovulators; husbandry guidance reports most females hold to one or "
-        "two matings, so 0.75 per monthly attempt.",
+        "public",
+        "See public_figures.toml: conception_rate.",
     ),
     _p(
         "mating_start_month",
@@ -324,7 +340,7 @@ PARAMETERS: tuple[Param, ...] = (
     # --- money ----------------------------------------------------------------------------
     _p(
         "elite_stud_price",
-        15000.0,
+        15750.0,
         float,
         0,
         1e6,
@@ -967,14 +983,16 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "awareness_effect",
-        0.02,
+        1.2,
         float,
         0,
-        1,
-        "demand/investor/year",
-        "Rise of the demand index per investor-year of awareness work.",
+        20,
+        "demand index/year",
+        "Yearly rise of the demand index if every breeder invested (it scales with the share "
+        "of investors, so it does not depend on the size of the industry).",
         "assumption",
-        "Small per firm; it accumulates across the industry.",
+        "With a fifth of breeders investing, demand grows about a quarter a year at first, "
+        "levelling off as the hobby market fills.",
     ),
     _p(
         "education_knowledge",
@@ -983,18 +1001,20 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "share",
-        "Knowledge an entrant gains from the industry's education days (at 10+ investors).",
+        "Knowledge an entrant gains from the industry's education days (in full when a fifth of "
+        "breeders invest).",
         "assumption",
         "Education days bring entrants a part of the way.",
     ),
     _p(
         "entry_rate",
-        0.3,
+        0.5,
         float,
         0,
         1000,
-        "breeders/month",
-        "New breeders a month when the industry looks as attractive as at the start.",
+        "breeders/month per 100 starting breeders",
+        "New breeders a month, per 100 breeders at the start, when the industry looks as "
+        "attractive as at the start.",
         "seed-3.3",
         "Calibrated so the industry grows toward the 123 listed breeders of 2018.",
     ),
@@ -1019,6 +1039,185 @@ PARAMETERS: tuple[Param, ...] = (
         "Months of running losses with cash below zero after which a breeder exits.",
         "assumption",
         "Micro-firms carry losses for a few years before giving up.",
+    ),
+    # --- shocks and the environment (off unless set; docs/SHOCKS.md) -------------------------
+    _opt(
+        "disease_start",
+        int,
+        0,
+        12_000,
+        "month",
+        "Month of the run (0 = the first) in which bovine TB enters the industry; none = no "
+        "outbreak.",
+        "seed-T4",
+        "Disease risk: named by 8 of 29 firms. Off by default so that the baseline stays the "
+        "calibrated industry without shocks.",
+    ),
+    _p(
+        "disease_strength",
+        0.5,
+        float,
+        0.01,
+        1,
+        "intensity",
+        "How readily the infection passes: scales spread within a herd and on contact (sales, "
+        "mating trips to another breeder's stud).",
+        "assumption",
+        "Mid-range: TB in camelids spreads slowly within a herd and through bought-in animals.",
+    ),
+    _p(
+        "disease_index_herds",
+        2,
+        int,
+        1,
+        1000,
+        "herds",
+        "Herds infected when an outbreak starts (one animal in ten of each, at least one).",
+        "assumption",
+        "Camelid TB breakdowns usually trace back to one or two bought-in animals.",
+    ),
+    _p(
+        "disease_detection",
+        0.3,
+        float,
+        0,
+        1,
+        "per month",
+        "Chance a month that an infected herd is tested (routine, pre-movement, post-mortem or "
+        "on suspicion) at full health knowledge; a quarter of it with none.",
+        "seed-4",
+        "Health knowledge is what breeders share ('saving bills by not having to call out the "
+        "vet', I14); the rate (a test about every 3 to 13 months) is an assumption.",
+    ),
+    _p(
+        "disease_clear_months",
+        4,
+        int,
+        1,
+        120,
+        "months",
+        "Months a restricted herd must test clear (retested every two months) before its "
+        "movement restrictions lift.",
+        "assumption",
+        "As for cattle herds: two clear tests at least 60 days apart.",
+    ),
+    _p(
+        "disease_scare",
+        10.0,
+        float,
+        0,
+        100,
+        "per share in the news",
+        "How strongly news of infected herds deters buyers industry-wide: outside buyers and "
+        "breeders' willingness to buy in stock × exp(-scare × share of herds restricted or "
+        "found in the last year).",
+        "assumption",
+        "Buyers of a luxury animal react to news more than to risk: 5% of herds in the news "
+        "cuts buyers by about 40%.",
+    ),
+    _p(
+        "disease_trust_loss",
+        0.2,
+        float,
+        0,
+        1,
+        "trust",
+        "Trust a breeder's acquaintances lose in it when its herd is found infected.",
+        "assumption",
+        "Wariness of partners from infected herds; smaller than a detected breach (0.3).",
+    ),
+    _opt(
+        "brexit_month",
+        int,
+        0,
+        12_000,
+        "month",
+        "Month of the run from which Brexit applies to trade with the EU (180 = January 2021 "
+        "from a January 2006 start); none = no Brexit.",
+        "seed-T4",
+        "Brexit was named among the institutional forces; off by default so that the baseline "
+        "has no shocks.",
+    ),
+    _p(
+        "brexit_strength",
+        0.8,
+        float,
+        0,
+        1,
+        "share",
+        "Share of EU buyers lost to the new friction (health certificates, border posts); "
+        "exporters also net less per animal; 1 stops exports.",
+        "assumption",
+        "Most of the live-camelid trade with the EU stopped after January 2021.",
+    ),
+    _p(
+        "brexit_import_cost",
+        0.25,
+        float,
+        0,
+        5,
+        "share",
+        "Extra cost of importing elite genetics after Brexit, as a share of the elite stud price.",
+        "assumption",
+        "Import paperwork, testing and transport through border posts.",
+    ),
+    _p(
+        "brexit_uncertainty",
+        0.3,
+        float,
+        0,
+        1,
+        "share",
+        "Fall in willingness to invest (partner search, herd growth, purchases, entry) while "
+        "the uncertainty lasts.",
+        "assumption",
+        "Breeders delay investment until the new rules are known.",
+    ),
+    _p(
+        "brexit_uncertainty_months",
+        24,
+        int,
+        0,
+        600,
+        "months",
+        "How long Brexit uncertainty lowers investment.",
+        "assumption",
+        "About two years, from the referendum's aftermath to the end of the transition.",
+    ),
+    _opt(
+        "demand_shock_month",
+        int,
+        0,
+        12_000,
+        "month",
+        "Month of the run from which the number of buyers changes by demand_shock_size; none = "
+        "no demand shock.",
+        "seed-T4",
+        "Demand for natural fibre and pressure on price were named among the market forces.",
+    ),
+    _p(
+        "demand_shock_size",
+        0.0,
+        float,
+        -0.95,
+        5,
+        "signed fraction",
+        "Change in every kind of buyer (hobby, pet, new breeders, EU) from demand_shock_month: "
+        "-0.3 means 30% fewer buyers.",
+        "assumption",
+        "No change unless a scenario sets one.",
+    ),
+    _p(
+        "rivalry_feedback",
+        0.0,
+        float,
+        0,
+        5,
+        "per rivalry index",
+        "How strongly conflict in partnerships follows the rivalry index (crowding × "
+        "consolidation, 1 at the start); 0 = the index is reported only.",
+        "seed-T4",
+        "Competitive rivalry: named by 9 of 29 firms; 0 keeps the calibrated baseline.",
     ),
     # --- collection -----------------------------------------------------------------------
     _p(
@@ -1059,12 +1258,18 @@ def check_value(name: str, value: Any, where: str = "") -> Any:
         raise ValueError(f"{prefix}unknown parameter '{name}'.{hint}")
     p = PARAMETER_INDEX[name]
     bad = f"{prefix}parameter '{name}' = {value!r} is not allowed: expected {p.allowed()}"
+    if p.optional and (value is None or (isinstance(value, str) and value.lower() == "none")):
+        return None
     if p.kind is bool:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in {"true", "false"}:
             return value.lower() == "true"
         raise ValueError(bad + ".")
+    if p.kind is str:
+        if not isinstance(value, str) or (p.choices and value not in p.choices):
+            raise ValueError(bad + ".")
+        return value
     if p.kind is int:
         if isinstance(value, bool):
             raise ValueError(bad + ".")
@@ -1129,7 +1334,14 @@ class AlpacaScenario(Scenario):
         merged = {p.name: p.default for p in PARAMETERS} | checked
         check_consistency(merged, where=f"scenario '{name}'")
         super().__init__(rng=rng, **merged)
-        self.__dict__["events"] = tuple(events)
+        from .shocks import check_events
+
+        self.__dict__["events"] = check_events(
+            events,
+            where=f"scenario '{name}'",
+            start_year=merged["start_year"],
+            start_month=merged["start_month"],
+        )
         self.__dict__["name"] = name
         self.__dict__["description"] = description
 

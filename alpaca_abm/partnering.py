@@ -55,7 +55,7 @@ def search_partners(model: AlpacaModel) -> None:
     )
     if len(seekers) == 0:
         return
-    price = p.elite_stud_price
+    price = model.elite_stud_price()
     rich = (firms.cash[seekers] >= ALONE_CASH_MULTIPLE * price) & (
         females[seekers] >= ALONE_MIN_FEMALES_SHARE * p.stud_capacity
     )
@@ -64,85 +64,103 @@ def search_partners(model: AlpacaModel) -> None:
         model.month_stats["studs_bought_alone"] += 1
     if not model.coopetition_on("coownership"):
         return
-    counts = model.contracts.partner_counts(n_f)
-    for b in seekers[~rich].tolist():
-        if counts[b] >= MAX_CONTRACTS:
-            continue
-        partner = pick_partner(model, b, females, counts)
-        if partner is not None:
-            start_contract(model, b, partner, females)
-            counts[b] += 1
-            counts[partner] += 1
+    match_partners(model, seekers[~rich], females)
 
 
-def candidates_for(model: AlpacaModel, b: int) -> np.ndarray:
-    """Breeders that `b` considers: acquaintances, nearest breeders, and well-known ones."""
+def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(seeker, candidate) pairs: acquaintances, nearest breeders and well-known breeders.
+
+    All seekers of the month at once: one KD-tree query, no loop over all breeders.
+    """
     p, firms = model.scenario, model.firms
-    pool = set(model.trust.neighbours.get(b, set()))
     active = firms.active_rows()
     tree = model.spatial_index()
     k = min(p.n_candidates + 1, len(active))
-    _, idx = tree.query([firms.x_km[b], firms.y_km[b]], k=k)
-    pool.update(active[np.atleast_1d(idx)].tolist())
+    _, idx = tree.query(np.c_[firms.x_km[seekers], firms.y_km[seekers]], k=k)
+    near = active[np.asarray(idx).reshape(len(seekers), k)]
+    src = [np.repeat(seekers, k)]
+    dst = [near.ravel()]
+    known = [list(model.trust.neighbours.get(b, ())) for b in seekers.tolist()]
+    src.append(np.repeat(seekers, [len(x) for x in known]))
+    dst.append(np.fromiter((c for x in known for c in x), dtype=np.int64))
     top = model.reputation_leaders()
     if len(top):
-        pool.update(
-            model.rng.choice(top, size=min(REPUTATION_PICKS, len(top)), replace=False).tolist()
-        )
-    pool.discard(b)
-    pool.difference_update(model.contracts.partners_of(b))
-    cand = np.array(sorted(pool), dtype=np.int64)
-    return cand[firms.active[cand] & ~firms.restricted[cand]]
+        picks = model.rng.choice(top, size=(len(seekers), min(REPUTATION_PICKS, len(top))))
+        src.append(np.repeat(seekers, picks.shape[1]))
+        dst.append(picks.ravel())
+    src, dst = np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
+    keep = (src != dst) & firms.active[dst] & ~firms.restricted[dst]
+    if model.disease.ever:  # wary of herds found infected
+        keep &= ~model.disease.shunned(model)[dst]
+    key = np.unique(src[keep] * firms.n + dst[keep])
+    src, dst = key // firms.n, key % firms.n
+    con = model.contracts
+    run = con.running()
+    if len(run):
+        partnered = np.r_[con.keeper[run] * firms.n + con.partner[run],
+                          con.partner[run] * firms.n + con.keeper[run]]
+        fresh = ~np.isin(src * firms.n + dst, partnered)
+        src, dst = src[fresh], dst[fresh]
+    return src, dst
 
 
 def facts_about(
-    model: AlpacaModel, me: int, others: np.ndarray, distance: np.ndarray
+    model: AlpacaModel, viewers: np.ndarray, targets: np.ndarray, distance: np.ndarray
 ) -> co.CandidateFacts:
-    """What breeder `me` knows of each of `others`."""
+    """What each viewer knows of its target (arrays of pairs)."""
     firms, p = model.firms, model.scenario
-    trust_rows = model.trust.rows(np.full(len(others), me), others, model.steps, create=False)
+    trust_rows = model.trust.rows(viewers, targets, model.steps, create=False)
     assoc = np.where(trust_rows >= 0, model.trust.associations[np.maximum(trust_rows, 0)], 0)
-    need = (1 - p.fairness) * p.elite_stud_price  # the partner's share of a new stud
+    need = (1 - p.fairness) * model.elite_stud_price()  # the partner's share of a new stud
     return co.CandidateFacts(
         trust=model.trust.current(trust_rows, model.steps),
-        age_gap=np.abs(firms.owner_age[others] - firms.owner_age[me]),
-        same_background=(firms.related_background[others] == firms.related_background[me]).astype(
-            float
-        ),
+        age_gap=np.abs(firms.owner_age[targets] - firms.owner_age[viewers]),
+        same_background=(
+            firms.related_background[targets] == firms.related_background[viewers]
+        ).astype(float),
         associations=assoc,
-        complementarity=co.complementarity(firms.knowledge[me], firms.knowledge[others]),
-        reputation=firms.reputation[others],
+        complementarity=co.complementarity(firms.knowledge[viewers], firms.knowledge[targets]),
+        reputation=firms.reputation[targets],
         distance_km=distance,
-        affordability=firms.cash[others] / max(need, 1.0),
+        affordability=firms.cash[targets] / max(need, 1.0),
     )
 
 
-def pick_partner(model: AlpacaModel, b: int, females: np.ndarray, counts: np.ndarray) -> int | None:
-    """The best candidate who accepts `b` and whom `b` accepts, or None."""
-    p, firms = model.scenario, model.firms
-    cand = candidates_for(model, b)
-    cand = cand[counts[cand] < MAX_CONTRACTS]
-    if len(cand) == 0:
-        return None
-    dist = np.hypot(firms.x_km[cand] - firms.x_km[b], firms.y_km[cand] - firms.y_km[b])
+def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray) -> None:
+    """Score every (seeker, candidate) pair both ways, then let seekers, in random order,
+    take their best acceptable candidate that still has room and money."""
+    p, firms, rng = model.scenario, model.firms, model.rng
+    if len(seekers) == 0:
+        return
+    src, dst = candidate_pairs(model, seekers)
+    dist = np.hypot(firms.x_km[dst] - firms.x_km[src], firms.y_km[dst] - firms.y_km[src])
     near = dist <= p.max_travel_km
-    cand, dist = cand[near], dist[near]
-    if len(cand) == 0:
-        return None
+    src, dst, dist = src[near], dst[near], dist[near]
+    if len(src) == 0:
+        return
     weights = model.partner_weights()
-    mine = co.partner_scores(facts_about(model, b, cand, dist), weights)
-    theirs = np.array(
-        [
-            co.partner_scores(facts_about(model, int(c), np.array([b]), d[None]), weights)[0]
-            for c, d in zip(cand.tolist(), dist, strict=True)
-        ]
-    )
-    need = (1 - p.fairness) * p.elite_stud_price
-    ok = (mine >= p.acceptance) & (theirs >= p.acceptance) & (firms.cash[cand] >= need)
-    ok &= firms.cash[b] >= need
-    if not ok.any():
-        return None
-    return int(cand[np.flatnonzero(ok)[np.argmax(mine[ok])]])
+    mine = co.partner_scores(facts_about(model, src, dst, dist), weights)
+    theirs = co.partner_scores(facts_about(model, dst, src, dist), weights)
+    ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
+    src, dst, mine = src[ok], dst[ok], mine[ok]
+    if len(src) == 0:
+        return
+    order = np.lexsort((-mine, src))  # per seeker, best candidate first
+    src, dst = src[order], dst[order]
+    starts = np.searchsorted(src, seekers)
+    ends = np.searchsorted(src, seekers, side="right")
+    counts = model.contracts.partner_counts(firms.n)
+    need = (1 - p.fairness) * model.elite_stud_price()
+    for i in rng.permutation(len(seekers)).tolist():
+        b = int(seekers[i])
+        if counts[b] >= MAX_CONTRACTS or firms.cash[b] < need:
+            continue
+        for c in dst[starts[i]:ends[i]].tolist():
+            if counts[c] < MAX_CONTRACTS and firms.cash[c] >= need:
+                start_contract(model, b, c, females)
+                counts[b] += 1
+                counts[c] += 1
+                break
 
 
 def start_contract(model: AlpacaModel, a: int, b: int, females: np.ndarray) -> int:
@@ -154,6 +172,9 @@ def start_contract(model: AlpacaModel, a: int, b: int, females: np.ndarray) -> i
     dist = float(
         np.hypot(firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner])
     )
+    pair = np.array([keeper, partner])
+    ties = model.trust.touch(pair, pair[::-1], model.steps)
+    model.trust.associations[ties] += 1
     row = model.contracts.add(
         stud=stud,
         keeper=keeper,
@@ -165,10 +186,9 @@ def start_contract(model: AlpacaModel, a: int, b: int, females: np.ndarray) -> i
         start=model.steps,
         end_planned=model.steps + int(round(12 * p.contract_years)),
         distance_km=dist,
+        tie_kp=ties[0],
+        tie_pk=ties[1],
     )
-    pair = np.array([keeper, partner])
-    rows = model.trust.touch(pair, pair[::-1], model.steps)
-    model.trust.associations[rows] += 1
     update_intensities(model, np.array([row]))
     model.month_stats["new_contracts"] += 1
     return row
@@ -178,8 +198,8 @@ def update_intensities(model: AlpacaModel, rows: np.ndarray) -> None:
     """Recompute cooperation and competition intensity and the type of partnerships."""
     con, firms = model.contracts, model.firms
     k, q = con.keeper[rows], con.partner[rows]
-    t_kq = model.trust.get(k, q, model.steps)
-    t_qk = model.trust.get(q, k, model.steps)
+    t_kq = model.trust.current(con.tie_kp[rows], model.steps)
+    t_qk = model.trust.current(con.tie_pk[rows], model.steps)
     con.cooperation[rows] = co.cooperation_intensity(
         firms.openness[k], firms.openness[q], t_kq, t_qk
     )
@@ -197,24 +217,23 @@ def run_contracts(model: AlpacaModel) -> None:
     run = con.running()
     if len(run) == 0:
         return
-    k, q = con.keeper[run], con.partner[run]
-    both_src, both_dst = np.r_[k, q], np.r_[q, k]
-    model.trust.touch(both_src, both_dst, model.steps, lambda t: after_experience(t, p.trust_gain))
+    trust = model.trust
+    trust.touch_rows(con.ties(run), model.steps, lambda t: after_experience(t, p.trust_gain))
     flare = rng.random(len(run)) < p.conflict_rate * con.competition[run] * model.rivalry
     if flare.any():
-        src, dst = np.r_[k[flare], q[flare]], np.r_[q[flare], k[flare]]
-        model.trust.touch(src, dst, model.steps, lambda t: after_loss(t, p.conflict_trust_loss))
+        trust.touch_rows(con.ties(run[flare]), model.steps,
+                         lambda t: after_loss(t, p.conflict_trust_loss))
         model.month_stats["conflicts"] += int(flare.sum())
-        t1 = model.trust.get(k[flare], q[flare], model.steps)
-        t2 = model.trust.get(q[flare], k[flare], model.steps)
+        t1 = trust.current(con.tie_kp[run[flare]], model.steps)
+        t2 = trust.current(con.tie_pk[run[flare]], model.steps)
         broken = run[flare][(t1 < 0.1) | (t2 < 0.1)]
         if len(broken):
             model.end_contracts(broken, co.ENDED_CONFLICT)
     run = con.running()
     due = run[con.end_planned[run] <= model.steps]
     if len(due):
-        t1 = model.trust.get(con.keeper[due], con.partner[due], model.steps)
-        t2 = model.trust.get(con.partner[due], con.keeper[due], model.steps)
+        t1 = trust.current(con.tie_kp[due], model.steps)
+        t2 = trust.current(con.tie_pk[due], model.steps)
         renew = (t1 >= p.acceptance) & (t2 >= p.acceptance)
         con.end_planned[due[renew]] += int(round(12 * p.contract_years))
         if (~renew).any():

@@ -24,7 +24,8 @@ def scenario_toml(result: RunResult, seed: int, steps: int, version: str) -> str
     body = {
         "name": sc.name,
         "description": sc.description or f"parameters of a {sc.name} run",
-        "parameters": sc.values(),
+        # TOML has no null: an optional parameter that is off is written "none"
+        "parameters": {k: "none" if v is None else v for k, v in sc.values().items()},
     }
     if sc.events:
         body["events"] = [dict(e) for e in sc.events]
@@ -56,6 +57,9 @@ def write_run(
     }
     atomic_write(out / "run.json", json.dumps(run_info, indent=2))
     atomic_write(out / "summary.json", json.dumps(result.summary, indent=2))
+    events_df = getattr(result, "events", None)
+    if events_df is not None:
+        atomic_write(out / "events.csv", events_df.to_csv(index=False))
     events = getattr(result, "event_marks", ())
     atomic_write(
         out / "industry.png",

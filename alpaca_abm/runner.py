@@ -10,6 +10,7 @@ import pandas as pd
 from .metrics import summarise
 from .model import AlpacaModel
 from .params import AlpacaScenario
+from .shocks import EVENT_LOG_COLUMNS, event_marks
 
 DEFAULT_STEPS = 240  # 20 years of months: the baseline passes 2018 and January 2021
 
@@ -23,6 +24,10 @@ class RunResult:
     scenario: AlpacaScenario
     summary: dict[str, float] = field(default_factory=dict)
     model: AlpacaModel | None = field(default=None, repr=False)
+    # what fired when (shocks.py): one row per event started or ended, and (decimal year,
+    # label) of each start for marks on a time axis
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_LOG_COLUMNS))
+    event_marks: tuple[tuple[float, str], ...] = ()
 
 
 def run(
@@ -41,6 +46,7 @@ def run(
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps = {steps!r} is not allowed: expected an integer >= 1.")
     model = AlpacaModel(scenario, rng=rng, **overrides)
+    model.shocks.check_horizon(steps)  # no event may start after the run ends
     months = range(steps)
     if progress:
         from tqdm import tqdm
@@ -55,4 +61,6 @@ def run(
         scenario=model.scenario,
         summary=summarise(model_df, agent_df, model),
         model=model if keep_model else None,
+        events=pd.DataFrame(model.event_log, columns=list(EVENT_LOG_COLUMNS)),
+        event_marks=event_marks(model.event_log),
     )

@@ -38,17 +38,23 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     herd_size = herd.counts_by_owner(n_f)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
+    if surplus.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    age = herd.view("age")
     cand = np.flatnonzero(
         herd.view("alive")
         & herd.view("female")
-        & (herd.view("age") >= PET_SALE_AGE)
-        & (herd.view("age") < p.female_retire_age)
+        & (age >= PET_SALE_AGE)
+        & (age < p.female_retire_age)
+        & (surplus[owner] > 0)  # only breeders with a surplus look over their females
     )
-    if len(cand) == 0 or surplus.sum() == 0:
+    if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
     seen = perceived_quality(herd.view("quality")[cand], noise, model.rng)
-    order = cand[np.lexsort((seen, owner[cand]))]
+    # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
+    key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -2.0**19, 2.0**19)
+    order = cand[np.argsort(key, kind="stable")]
     o = owner[order]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
     rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
@@ -96,18 +102,15 @@ def trade(model: AlpacaModel) -> None:
     wants = breeder_wants(model, model.price_now)
     exporters = firms.exports[:n_f] & firms.active[:n_f]
     outside = model.hobby_demand() + model.export_demand(exporters)
-    target = market.clearing_price(
-        p.price_female, outside + wants.sum(), len(listed), p.price_flexibility
-    )
+    base = model.base_price()  # buyers' budgets: the price at balanced supply
+    target = market.clearing_price(base, outside + wants.sum(), len(listed), p.price_flexibility)
     price = market.adjusted_price(model.price_now, target, PRICE_ADJUSTMENT)
     model.price_now = price
     hobby = rng.poisson(
-        market.buyers_at_price(model.hobby_demand(), price, p.price_female, p.price_flexibility)
+        market.buyers_at_price(model.hobby_demand(), price, base, p.price_flexibility)
     )
     export = rng.poisson(
-        market.buyers_at_price(
-            model.export_demand(exporters), price, p.price_female, p.price_flexibility
-        )
+        market.buyers_at_price(model.export_demand(exporters), price, base, p.price_flexibility)
     )
     demand = hobby + wants.sum() + export
     model.month_stats["listed"] += len(listed)
@@ -119,6 +122,10 @@ def trade(model: AlpacaModel) -> None:
         )
         * firms.active[:n_f]
     )
+    coloured = model.coloured_preference()
+    if coloured > 0 and len(listed):  # buyers seek out breeders with coloured stock
+        on_offer = np.bincount(owner[listed], weights=herd.colour[listed], minlength=n_f)
+        weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))
     partner_of = model.contracts.partner_lookup(n_f) if model.coopetition_on("referrals") else None
     buyers = np.r_[np.full(hobby, OUTSIDE_BUYER), np.repeat(np.arange(n_f), wants)]
     home = market.match_buyers(
@@ -132,7 +139,10 @@ def trade(model: AlpacaModel) -> None:
             market.match_buyers(np.full(export, EXPORT_BUYER), ew, stock_left, None, 0.0, rng)
         )
     offset = np.zeros(n_f, dtype=np.int64)
-    by_owner = listed[np.argsort(owner[listed], kind="stable")]
+    if coloured > 0:  # and take the coloured animals first
+        by_owner = listed[np.lexsort((herd.colour[listed] == 0, owner[listed]))]
+    else:
+        by_owner = listed[np.argsort(owner[listed], kind="stable")]
     first = np.searchsorted(owner[by_owner], np.arange(n_f))
     for m in sold:
         if len(m.seller) == 0:
@@ -167,11 +177,15 @@ def settle_sales(
         price,
         quality[animals],
         mean_q,
-        p.quality_premium,
+        model.quality_premium(),
         firms.knowledge[sellers, MARKETING],
         p.marketing_effect,
     )
     prices *= np.where(buyers == EXPORT_BUYER, model.export_price_factor(), 1.0)
+    coloured = herd.colour[animals] != 0
+    if model.coloured_preference() > 0:
+        prices *= np.where(coloured, 1.0 + model.coloured_preference(), 1.0)
+    model.month_stats["coloured_sales"] += int(coloured.sum())
     inside = buyers >= 0
     model.transfer(buyers[inside], sellers[inside], prices[inside])
     model.receive(sellers[~inside], prices[~inside])
@@ -189,7 +203,7 @@ def settle_sales(
 
 def sell_pets(model: AlpacaModel) -> None:
     """Pets and fleece animals go to outside buyers, as many as the month's pet demand."""
-    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    firms, herd, rng = model.firms, model.herd, model.rng
     pets = list_pets(model)
     demand = rng.poisson(model.pet_demand())
     if len(pets) > demand:
@@ -198,7 +212,7 @@ def sell_pets(model: AlpacaModel) -> None:
         return
     owners = herd.owner[pets]
     herd.alive[pets] = False
-    model.receive(owners, np.full(len(pets), p.pet_price))
+    model.receive(owners, np.full(len(pets), model.pet_price()))
     np.add.at(firms.sold_out, owners, 1)
     model.month_stats["pet_sales"] += len(pets)
 

@@ -11,6 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 
+def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """One int64 key per directed tie (breeder rows stay far below 2**31)."""
+    return (src.astype(np.int64) << 32) | dst.astype(np.int64)
+
+
 def decayed(value: np.ndarray, months_idle: np.ndarray, baseline: float, rate: float) -> np.ndarray:
     """Trust after `months_idle` months without contact: exponential return to `baseline`."""
     return baseline + (value - baseline) * (1.0 - rate) ** months_idle
@@ -38,7 +43,7 @@ class TrustLedger:
         self.value = np.zeros(capacity, dtype=np.float64)
         self.updated = np.zeros(capacity, dtype=np.int32)  # step of the last contact
         self.associations = np.zeros(capacity, dtype=np.int32)  # past joint ventures
-        self.index: dict[tuple[int, int], int] = {}
+        self.index: dict[int, int] = {}  # tie_key(truster, trusted) → row
         self.neighbours: dict[int, set[int]] = {}
 
     def _grow(self, k: int) -> None:
@@ -52,24 +57,34 @@ class TrustLedger:
             setattr(self, name, new)
 
     def rows(self, src: np.ndarray, dst: np.ndarray, step: int, create: bool = True) -> np.ndarray:
-        """Row of each tie (creating missing ones at the stranger level when `create`)."""
-        out = np.empty(len(src), dtype=np.int64)
-        for k, (a, b) in enumerate(zip(src.tolist(), dst.tolist(), strict=True)):
-            row = self.index.get((a, b))
-            if row is None:
-                if not create:
-                    out[k] = -1
-                    continue
-                self._grow(1)
-                row = self.n
-                self.src[row], self.dst[row] = a, b
-                self.value[row] = self.baseline
-                self.updated[row] = step
-                self.n += 1
-                self.index[(a, b)] = row
-                self.neighbours.setdefault(a, set()).add(b)
-                self.neighbours.setdefault(b, set()).add(a)
-            out[k] = row
+        """Row of each tie (creating missing ones at the stranger level when `create`).
+
+        New ties get rows in the order they first appear in the batch.
+        """
+        keys = tie_key(np.asarray(src), np.asarray(dst))
+        get = self.index.get
+        out = np.fromiter((get(k, -1) for k in keys.tolist()), dtype=np.int64, count=len(keys))
+        missing = np.flatnonzero(out < 0)
+        if not create or len(missing) == 0:
+            return out
+        uniq, first = np.unique(keys[missing], return_index=True)
+        order = np.argsort(first, kind="stable")
+        new_keys = uniq[order]
+        m = len(new_keys)
+        self._grow(m)
+        new_rows = np.arange(self.n, self.n + m)
+        a, b = new_keys >> 32, new_keys & 0xFFFFFFFF
+        self.src[new_rows], self.dst[new_rows] = a, b
+        self.value[new_rows] = self.baseline
+        self.updated[new_rows] = step
+        self.associations[new_rows] = 0
+        self.n += m
+        self.index.update(zip(new_keys.tolist(), new_rows.tolist(), strict=True))
+        nb = self.neighbours
+        for x, y in zip(a.tolist(), b.tolist(), strict=True):
+            nb.setdefault(x, set()).add(y)
+            nb.setdefault(y, set()).add(x)
+        out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
@@ -95,10 +110,14 @@ class TrustLedger:
     def touch(self, src: np.ndarray, dst: np.ndarray, step: int, new_value=None) -> np.ndarray:
         """Apply decay up to now, mark contact now, optionally set a new value; return rows."""
         rows = self.rows(np.asarray(src), np.asarray(dst), step)
+        self.touch_rows(rows, step, new_value)
+        return rows
+
+    def touch_rows(self, rows: np.ndarray, step: int, new_value=None) -> None:
+        """Like `touch`, for ties whose rows are already known (no index look-up)."""
         now = self.current(rows, step)
         self.value[rows] = now if new_value is None else new_value(now)
         self.updated[rows] = step
-        return rows
 
     def all_current(self, step: int) -> np.ndarray:
         """Trust of every tie now."""

@@ -103,6 +103,15 @@ def add_animals(
 
 
 def populate(model: AlpacaModel) -> None:
+    """Create the starting industry: synthetic breeders, or the seed's firms and the rest of
+    the directory."""
+    if model.scenario.population == "uk_2018":
+        populate_uk_2018(model)
+    else:
+        populate_synthetic(model)
+
+
+def populate_synthetic(model: AlpacaModel) -> None:
     """Create the starting industry of `n_breeders` synthetic breeders."""
     p, rng = model.scenario, model.rng
     n = p.n_breeders
@@ -161,3 +170,81 @@ def meet_neighbours(model: AlpacaModel, rows: np.ndarray, k: int) -> None:
     src, dst = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
     value = np.clip(model.scenario.trust_initial + model.rng.uniform(0, 0.2, len(src)), 0, 1)
     model.trust.add_ties(src, dst, value, model.steps)
+
+
+# The directory of section 3.3: 68 of 123 listed breeders keep fewer than 50 alpacas.
+DIRECTORY_SIZE, DIRECTORY_SMALL = 123, 68
+SMALL_HERD_RANGE = (5, 49)  # assumption: listed small breeders keep at least a handful
+LARGE_HERD_MEDIAN, LARGE_HERD_SIGMA = 90.0, 0.8  # assumption: like the large herds of Table 2
+OPENNESS_BY_TYPE = {"cooperation_dominated": 0.15, "equal": 0.0, "competition_dominated": -0.15}
+NICHE_BY_MARKET = {"Local": 2, "National": 0}  # local sellers: pets and experiences
+
+
+def populate_uk_2018(model: AlpacaModel) -> None:
+    """The seed's 29 firms at their counties with their herds, markets and owners, plus
+    synthetic firms that make up the directory's size classes (flagged synthetic)."""
+    from .data import load_uk_2018_firms
+
+    p, rng = model.scenario, model.rng
+    firms = load_uk_2018_firms()
+    k = len(firms)
+    if p.n_breeders < k:
+        raise ValueError(
+            f"population 'uk_2018' holds the seed's {k} firms: n_breeders = {p.n_breeders} "
+            f"must be at least {k}."
+        )
+    names = model.places["name"].tolist()
+    place = np.array([names.index(c) for c in firms["county"]])
+    x, y = to_km(firms["lat"].to_numpy(float), firms["lon"].to_numpy(float))
+    x = x + rng.normal(0, PLACE_JITTER_KM / 3, k)
+    y = y + rng.normal(0, PLACE_JITTER_KM / 3, k)
+    herd = firms["herd_size"].to_numpy(int)
+    owners = draw_owners(model, k)
+    related = firms["owner_background_related"].to_numpy(bool)
+    knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
+    owners["knowledge"] = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
+    owners["core_domain"] = owners["knowledge"].argmax(axis=1).astype(np.int8)
+    owners["related_background"] = related
+    # years in position are counted to the interviews (about 2019): age them to the start
+    owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - p.start_year)
+    shift = firms["relationship_type"].map(OPENNESS_BY_TYPE).to_numpy(float)
+    owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
+    owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
+    seed_columns = {
+        "x_km": x, "y_km": y, "place": place,
+        "founded": firms["founded"].to_numpy(int),
+        "entered_step": np.zeros(k, dtype=int),
+        "seed_firm": firms["firm"].to_numpy(int),
+        "synthetic": np.zeros(k, dtype=bool),
+        "cash": p.initial_cash_per_alpaca * herd,
+        "target_herd": herd * 1.2,
+        "investor": rng.random(k) < p.investor_share,
+        "exports": firms["trades_europe"].to_numpy(bool),
+        "reputation": np.full(k, 0.5),
+    } | owners
+    seed_rows = add_breeders(model, seed_columns)
+
+    n_extra = p.n_breeders - k
+    small_share = DIRECTORY_SMALL / DIRECTORY_SIZE
+    small_target = int(round(small_share * p.n_breeders)) - int((herd < 50).sum())
+    n_small = int(np.clip(small_target, 0, n_extra))
+    extra_herd = np.r_[
+        rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
+        np.clip(np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA,
+                                       n_extra - n_small)), 50, p.max_herd_size),
+    ].astype(int)
+    e_place, ex, ey = draw_places(model, n_extra)
+    extra_columns = {
+        "x_km": ex, "y_km": ey, "place": e_place,
+        "founded": p.start_year - rng.integers(0, 15, n_extra),
+        "entered_step": np.zeros(n_extra, dtype=int),
+        "synthetic": np.ones(n_extra, dtype=bool),
+        "cash": p.initial_cash_per_alpaca * extra_herd,
+        "target_herd": extra_herd * 1.2,
+        "investor": rng.random(n_extra) < p.investor_share,
+        "exports": (extra_herd >= EXPORTER_MIN_HERD)
+        & (rng.random(n_extra) < EXPORTER_SHARE_OF_LARGE),
+        "reputation": np.full(n_extra, 0.5),
+    } | draw_owners(model, n_extra)
+    extra_rows = add_breeders(model, extra_columns)
+    stock_herds(model, np.r_[seed_rows, extra_rows], np.r_[herd, extra_herd])

@@ -60,3 +60,22 @@ def test_parameter_doc_is_up_to_date():
     assert DOC_PATH.read_text(encoding="utf-8") == parameter_table_markdown(), (
         "docs/PARAMETERS.md is stale: run python -m alpaca_abm.paramdoc"
     )
+
+
+def test_public_defaults_match_the_cited_public_figure():
+    """A default whose source is 'public' names its figure, and equals it (per month where the
+    figure is per year)."""
+    import re
+
+    from alpaca_abm.data import load_public_figures
+
+    figures = load_public_figures()
+    for p in PARAMETERS:
+        if p.source != "public":
+            continue
+        match = re.search(r"public_figures\.toml: (\w+)", p.note)
+        assert match and match.group(1) in figures, f"{p.name} must name a known figure"
+        value = figures[match.group(1)]["value"]
+        per_month = "/month" in p.unit and "year" in figures[match.group(1)]["unit"]
+        expected = value / 12 if per_month else value
+        assert p.default == pytest.approx(expected), (p.name, p.default, expected)

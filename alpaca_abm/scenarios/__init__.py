@@ -86,7 +86,9 @@ def _collect(name_or_path: str | Path, depth: int = 0) -> tuple[dict, dict, list
     if "extends" in data:
         params, _, events, _ = _collect(data["extends"], depth + 1)
     params = params | data.get("parameters", {})
-    events = events + list(data.get("events", []))
+    from ..shocks import check_events  # each file's events checked with the file's name
+
+    events = events + list(check_events(data.get("events", []), where=str(path)))
     header = {"name": data.get("name", path.stem), "description": data.get("description", "")}
     return params, header, events, path
 
