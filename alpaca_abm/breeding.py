@@ -108,27 +108,34 @@ def choose_home_studs(model: AlpacaModel) -> None:
     stud[coowned_rows(model)] = True
 
 
-def buy_elite_stud(
-    model: AlpacaModel, owners: np.ndarray, shares: np.ndarray, pay: bool = True
-) -> int:
-    """Buy an elite stud on the (import) elite market; owners[0] keeps it. Return its herd row."""
+def buy_elite_studs(
+    model: AlpacaModel,
+    keepers: np.ndarray,
+    partners: np.ndarray | None,
+    shares: np.ndarray,
+    pay: bool = True,
+) -> np.ndarray:
+    """Buy one elite stud for each keeper on the (import) elite market, paid by the keeper
+    (share shares[0]) and, when given, its partner (shares[1]). Return their herd rows."""
     p, rng = model.scenario, model.rng
-    quality = rng.normal(import_quality(model), IMPORT_QUALITY_SD_SHARE * p.quality_sd)
-    keeper = int(owners[0])
-    row = int(
-        model.herd.add(
-            owner=np.array([keeper]),
-            female=np.array([False]),
-            age=np.array([p.stud_age + ELITE_STUD_AGE_EXTRA]),
-            quality=np.array([quality]),
-            colour=np.array([int(rng.random() < 0.3)]),
-            stud=np.array([True]),
-        )[0]
+    keepers = np.asarray(keepers, dtype=np.int64)
+    k = len(keepers)
+    quality = rng.normal(import_quality(model), IMPORT_QUALITY_SD_SHARE * p.quality_sd, k)
+    rows = model.herd.add(
+        owner=keepers,
+        female=np.zeros(k, dtype=bool),
+        age=np.full(k, p.stud_age + ELITE_STUD_AGE_EXTRA),
+        quality=quality,
+        colour=(rng.random(k) < 0.3).astype(np.int8),
+        stud=np.ones(k, dtype=bool),
     )
-    model.firms.bought_in[keeper] += 1
+    np.add.at(model.firms.bought_in, keepers, 1)
     if pay:
-        model.pay(owners, shares * model.elite_stud_price())
-    return row
+        price = model.elite_stud_price()
+        model.pay(keepers, np.full(k, shares[0] * price))
+        if partners is not None:
+            model.pay(np.asarray(partners, dtype=np.int64), np.full(k, shares[1] * price))
+    return rows
 
 
 def import_quality(model: AlpacaModel) -> float:
@@ -316,9 +323,7 @@ def mate(model: AlpacaModel) -> None:
     herd.sire_quality[rows_c] = quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
     if model.disease.active:  # dams taken to another breeder's stud meet stud and herd
-        model.disease.record_matings(
-            model, open_rows[mated], f_sire[mated], choice[f_owner[mated]]
-        )
+        model.disease.record_matings(model, open_rows[mated], f_sire[mated], choice[f_owner[mated]])
 
     matings = np.bincount(f_owner[primary], minlength=n_f)
     np.add.at(herd.served, f_sire[mated], 1)

@@ -1,19 +1,28 @@
 """Command line: `alpaca-abm run | scenarios | sweep | compare`.
 
 Errors in what the user typed or wrote are printed in a line or two, without a
-traceback, and the command exits with status 2. Result files are written atomically.
+traceback, and the command exits with status 2 (1 for a failure of the machine, such as a
+full disk). Result files are written atomically, all together or not at all; long runs
+write checkpoints (`--checkpoint-every`) and continue from them (`--resume`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import tempfile
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .checkpoint import CHECKPOINT_FILE
+from .runner import MAX_STEPS
+
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
 RESULT_FILES = (
     "model.csv",
     "agents.csv",
@@ -41,7 +50,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def _positive_int(name: str):
+def _positive_int(name: str, most: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -51,6 +60,8 @@ def _positive_int(name: str):
             ) from None
         if value < 1:
             raise argparse.ArgumentTypeError(f"{name} must be at least 1, not {value}.")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"{name} must be at most {most:,}, not {value:,}.")
         return value
 
     return parse
@@ -88,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--steps",
-        type=_positive_int("--steps"),
+        type=_positive_int("--steps", MAX_STEPS),
         default=240,
-        help="months to simulate (default: 240 = 20 years)",
+        help=f"months to simulate (default: 240 = 20 years; at most {MAX_STEPS:,})",
     )
     run.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
     run.add_argument(
@@ -118,6 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--overwrite", action="store_true", help="replace results already in the output folder"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--checkpoint-every",
+        type=_positive_int("--checkpoint-every"),
+        default=None,
+        metavar="N",
+        help=f"save the running model to <out>/{CHECKPOINT_FILE} every N months (atomically)",
+    )
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"continue from <out>/{CHECKPOINT_FILE} if there is one (same scenario, --set, "
+        "--event, --seed and --steps); else start from the first month",
+    )
 
     sub.add_parser("scenarios", help="list the shipped scenarios")
 
@@ -134,6 +158,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _default_out(name: str, seed: int) -> Path:
+    """results/<scenario>-seed<seed>, with the scenario's name made safe as a folder name."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "run"
+    return Path("results") / f"{safe}-seed{seed}"
+
+
+def _prepare_out(out: Path) -> bool:
+    """Make sure results can be written into `out` before the run starts (a run may take
+    hours); return whether the folder had to be created."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder: give a folder for the results.")
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+        _remove_leftovers(out)
+    except OSError as err:
+        _remove_if_empty(out, created)
+        raise ValueError(
+            f"--out {out}: cannot write results there: {err.strerror or err}."
+        ) from None
+    return created
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary files of an earlier run of ours that was killed while writing."""
+    import shutil
+
+    names = (*RESULT_FILES, CHECKPOINT_FILE)
+    for item in out.glob(".*"):
+        ours_tmp = item.suffix == ".tmp" and any(item.name.startswith(f".{n}.") for n in names)
+        if ours_tmp or item.name.startswith((".staging-", ".write-test-")):
+            if item.is_dir():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+
+
+def _remove_if_empty(out: Path, created: bool) -> None:
+    if created:
+        try:
+            out.rmdir()  # only succeeds while it is empty
+        except OSError:
+            pass
+
+
 def command_run(args: argparse.Namespace) -> int:
     from . import __version__
     from .scenarios import load_scenario
@@ -148,25 +220,72 @@ def command_run(args: argparse.Namespace) -> int:
     from .shocks import check_horizon
 
     check_horizon(scenario, args.steps)
-    out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
+    out = args.out or _default_out(scenario.name, args.seed)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder: give a folder for the results.")
+    checkpoint = out / CHECKPOINT_FILE
+    has_checkpoint = checkpoint.exists()
     existing = [f for f in RESULT_FILES if (out / f).exists()]
-    if existing and not args.overwrite:
+    if has_checkpoint and not args.resume and not args.overwrite:
         raise ValueError(
-            f"{out} already holds results ({', '.join(existing)}). Choose another --out or pass "
-            "--overwrite to replace them."
+            f"{out} holds a checkpoint of an unfinished run ({CHECKPOINT_FILE}). Pass --resume "
+            "to continue it, or --overwrite to start again."
         )
+    if existing and not args.overwrite and not (args.resume and has_checkpoint):
+        finished = " and no checkpoint: nothing to resume" if args.resume else ""
+        raise ValueError(
+            f"{out} already holds results ({', '.join(existing)}){finished}. Choose another "
+            "--out or pass --overwrite to replace them."
+        )
+    from .checkpoint import check_resumable, read_header
+    from .model import AlpacaModel
     from .report import write_run
-    from .runner import run
+    from .runner import run_model
 
-    result = run(scenario, steps=args.steps, rng=args.seed, progress=not args.quiet)
-    write_run(
-        result,
-        out,
-        seed=args.seed,
-        steps=args.steps,
-        version=__version__,
-        command=["alpaca-abm", *sys.argv[1:]],
-    )
+    model, every = None, args.checkpoint_every
+    if args.resume and has_checkpoint:
+        header = read_header(checkpoint)  # refuses other versions before unpickling anything
+        check_resumable(header, scenario, args.seed, args.steps, checkpoint)
+        every = every or header.get("meta", {}).get("checkpoint_every")
+    created = _prepare_out(out)
+    try:
+        if args.resume and has_checkpoint:
+            model = AlpacaModel.load(checkpoint)
+            print(f"resuming from {checkpoint} at month {model.steps} ({model.date})")
+        elif args.resume:
+            print(f"no checkpoint in {out}/: starting from the first month")
+        if model is None:
+            model = AlpacaModel(scenario, rng=args.seed)
+
+        def save_checkpoint(m: AlpacaModel) -> None:
+            if m.steps % every == 0 or m.steps == args.steps:
+                m.save(checkpoint, steps=args.steps, checkpoint_every=every)
+
+        result = run_model(
+            model, args.steps, progress=not args.quiet, on_month=save_checkpoint if every else None
+        )
+    except KeyboardInterrupt:
+        if every and checkpoint.exists():
+            print(
+                f"alpaca-abm: the last checkpoint is in {checkpoint}: repeat the command with "
+                "--resume to continue.",
+                file=sys.stderr,
+            )
+        raise
+    finally:
+        _remove_if_empty(out, created)
+    from .io import staged_folder
+
+    with staged_folder(out) as stage:  # every result file, or none
+        write_run(
+            result,
+            stage,
+            seed=args.seed,
+            steps=args.steps,
+            version=__version__,
+            command=["alpaca-abm", *sys.argv[1:]],
+        )
+    checkpoint.unlink(missing_ok=True)  # the results are complete: nothing left to resume
     print(
         f"alpaca-abm {__version__}: {scenario.name}, {args.steps} months from "
         f"{scenario.start_year}, seed {args.seed}"
@@ -217,6 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as err:  # the machine failed us (disk full, folder removed): no traceback
+        print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         print("alpaca-abm: interrupted; files already written are complete.", file=sys.stderr)
         return 130

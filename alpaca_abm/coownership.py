@@ -156,6 +156,22 @@ class Contracts:
         self.n += 1
         return row
 
+    def add_many(self, k: int, **values: np.ndarray) -> np.ndarray:
+        """Record `k` new contracts at once; return their rows."""
+        need = self.n + k
+        if need > len(self.stud):
+            cap = max(2 * len(self.stud), need)
+            for name in _COLUMNS:
+                old = getattr(self, name)
+                new = np.zeros(cap, dtype=old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        rows = np.arange(self.n, need)
+        for name in _COLUMNS:
+            getattr(self, name)[rows] = values.get(name, -1 if name == "ended" else 0)
+        self.n = need
+        return rows
+
     def running(self) -> np.ndarray:
         """Rows of running contracts."""
         return np.flatnonzero(self.view("ended") < 0)

@@ -44,7 +44,19 @@ RETEST_MONTHS = 2  # restricted herds are retested every 60 days
 SCARE_MEMORY_MONTHS = 12  # assumption: buyers remember news of a found herd for a year
 SHUN_MONTHS = 24  # assumption: breeders avoid a found herd as a partner for two years
 COOWNED, SERVICE = 2, 3  # as breeding.COOWNED, breeding.SERVICE
-ROUTES = ("index", "sale", "coowned", "service")
+ROUTES = ("index", "sale", "coowned", "service", "transfer")
+
+
+def chance_of_testing(health_knowledge: np.ndarray, detection: float) -> np.ndarray:
+    """Chance a month that an infected herd is tested: rises with its owner's health knowledge
+    from a quarter of `detection` (none) to `detection` (full)."""
+    k = np.asarray(health_knowledge, dtype=float)
+    return detection * (LOW_KNOWLEDGE_TESTING + (1 - LOW_KNOWLEDGE_TESTING) * k)
+
+
+def herd_found(n_infected: np.ndarray, sensitivity: float = SENSITIVITY) -> np.ndarray:
+    """Chance a test of a herd finds at least one of its infected animals."""
+    return 1.0 - (1.0 - sensitivity) ** np.asarray(n_infected, dtype=float)
 
 
 class Disease:
@@ -63,6 +75,7 @@ class Disease:
         self.visits: list[tuple[int, int, int, int]] = []  # (visitor, host, kind, matings)
         self._pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._before: np.ndarray | None = None
+        self._after: np.ndarray | None = None  # infected herds when the last month's contacts ended
 
     # --- storage --------------------------------------------------------------------------
     def rows(self, model: AlpacaModel) -> np.ndarray:
@@ -207,6 +220,11 @@ class Disease:
         month = model.steps - 1
         inf = self.rows(model)
         alive, owner = herd.view("alive"), herd.view("owner")
+        if self._after is not None:  # a co-owned stud handed to the partner of a firm that closed
+            now = self.infected_by_owner(model) > 0
+            after = np.r_[self._after, np.zeros(max(0, n_f - len(self._after)), dtype=bool)]
+            self._count_new(model, np.flatnonzero(now & ~after[:n_f]), "transfer")
+            self._after = None
         restricted = firms.restricted[:n_f]
         restricted[~firms.active[:n_f]] = False  # a closed firm has nothing left to restrict
         # within-herd spread
@@ -219,9 +237,7 @@ class Disease:
             n_inf = np.bincount(owner[inf & alive], minlength=n_f)
         # testing: unfound infected herds by chance, restricted herds every two months
         unfound = np.flatnonzero((n_inf > 0) & ~restricted & firms.active[:n_f])
-        rate = p.disease_detection * (
-            LOW_KNOWLEDGE_TESTING + (1 - LOW_KNOWLEDGE_TESTING) * firms.knowledge[unfound, HEALTH]
-        )
+        rate = chance_of_testing(firms.knowledge[unfound, HEALTH], p.disease_detection)
         tested = unfound[rng.random(len(unfound)) < rate]
         retest = np.flatnonzero(restricted & (month - self.last_test[:n_f] >= RETEST_MONTHS))
         tested = np.union1d(tested, retest)
@@ -332,4 +348,5 @@ class Disease:
                 newly[herds] = False  # a herd reached both ways counts once
                 self._count_new(model, herds, route)
         self._pairs = None
+        self._after = self.infected_by_owner(model) > 0
         self._update_active(model)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,3 +25,25 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """Write a set of files into `out` all together, or leave `out` as it was.
+
+    Files are written into a hidden staging folder inside `out`; when the block ends
+    without an error they are renamed into `out` (each rename is atomic), and if it
+    fails the staging folder and everything in it are removed. Example::
+
+        with staged_folder(out) as stage:
+            atomic_write(stage / "model.csv", text)
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        yield stage
+        for item in sorted(stage.iterdir()):
+            os.replace(item, out / item.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

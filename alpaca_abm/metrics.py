@@ -289,7 +289,8 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
     reasons = con.view("reason")
     early = ended & np.isin(reasons, (ENDED_BREACH, ENDED_CONFLICT))  # dissolved before term
     total = con.n
-    final = agent_df.xs(agent_df.index.get_level_values("step").max(), level="step")
+    at = agent_df.index.get_level_values("step")
+    final = agent_df[at == model.steps]  # the last table: empty if every breeder has exited
     small = final[final["size_class"] == "small"]
     return {
         "final_n_breeders": float(last["n_breeders"]),

@@ -7,6 +7,7 @@ function in its own module, switchable through the scenario.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -405,9 +406,31 @@ class AlpacaModel(mesa.Model):
     def agent_df(self) -> pd.DataFrame:
         """Breeder rows per collection period, indexed by (step, breeder_id)."""
         frames = list(self._agent_frames)
-        if not frames or frames[-1].index.get_level_values("step")[0] != self.steps:
+        last = frames[-1].index.get_level_values("step") if frames else []
+        if not len(last) or last[0] != self.steps:  # (a table is empty once all have exited)
             frames.append(metrics.breeder_table(self))
         return pd.concat(frames)
+
+    # --- checkpoints (checkpoint.py) ----------------------------------------------------------
+    def save(self, path: str | Path, **meta: Any) -> Path:
+        """Save the model to `path` (atomically) to resume it later with `AlpacaModel.load`.
+
+        `meta` (JSON values) is kept in the file's header, e.g. the months the run is to reach.
+        """
+        from .checkpoint import save_model
+
+        return save_model(self, path, meta)
+
+    @classmethod
+    def load(cls, path: str | Path) -> AlpacaModel:
+        """A model saved with `save`; stepping it continues the saved run exactly.
+
+        Refuses (ValueError) a file that is not a checkpoint, is damaged, or was written by
+        another version. Load checkpoints only from sources you trust: they are pickles.
+        """
+        from .checkpoint import load_model
+
+        return load_model(path)
 
 
 def _column(name: str):

@@ -25,7 +25,12 @@ def parameter_table_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for p in PARAMETERS:
-        default = str(p.default).lower() if p.kind is bool else f"{p.default}"
+        if p.default is None:
+            default = "none"
+        elif p.kind is bool:
+            default = str(p.default).lower()
+        else:
+            default = f"{p.default}"
         cells = [f"`{p.name}`", default, p.unit, p.allowed(), p.doc, p.source, p.note]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

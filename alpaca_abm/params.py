@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -1257,7 +1258,8 @@ def check_value(name: str, value: Any, where: str = "") -> Any:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ValueError(f"{prefix}unknown parameter '{name}'.{hint}")
     p = PARAMETER_INDEX[name]
-    bad = f"{prefix}parameter '{name}' = {value!r} is not allowed: expected {p.allowed()}"
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:60] + "..."
+    bad = f"{prefix}parameter '{name}' = {shown} is not allowed: expected {p.allowed()}"
     if p.optional and (value is None or (isinstance(value, str) and value.lower() == "none")):
         return None
     if p.kind is bool:
@@ -1273,6 +1275,8 @@ def check_value(name: str, value: Any, where: str = "") -> Any:
     if p.kind is int:
         if isinstance(value, bool):
             raise ValueError(bad + ".")
+        if isinstance(value, numbers.Integral) and not isinstance(value, int):
+            value = int(value)  # a numpy integer
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str):
@@ -1290,9 +1294,12 @@ def check_value(name: str, value: Any, where: str = "") -> Any:
                 value = float(value)
             except ValueError:
                 raise ValueError(bad + ".") from None
-        if not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's too
             raise ValueError(bad + ".")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise ValueError(bad + ".") from None
         if not math.isfinite(value):
             raise ValueError(bad + ".")
     if (p.low is not None and value < p.low) or (p.high is not None and value > p.high):
@@ -1318,6 +1325,29 @@ def check_consistency(values: dict[str, Any], where: str = "") -> None:
             f"quality_sd = {values['elite_margin'] * values['quality_sd']:g}: imported studs "
             "are elite."
         )
+    for name in ("foundation_herd", "herd_size_median"):
+        if values[name] > values["max_herd_size"]:
+            raise ValueError(
+                f"{prefix}{name} = {values[name]} must not exceed max_herd_size = "
+                f"{values['max_herd_size']}: no herd is larger than that."
+            )
+
+
+def check_rng(rng: Any, where: str = "") -> None:
+    """Refuse a seed that is not None, a whole number >= 0 or a numpy generator."""
+    import numpy as np
+
+    ok = rng is None or isinstance(
+        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+    )
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool | np.bool_):
+        ok = rng >= 0
+    if not ok:
+        prefix = f"{where}: " if where else ""
+        raise ValueError(
+            f"{prefix}seed (rng) = {rng!r} is not allowed: expected a whole number >= 0, "
+            "None or a numpy Generator."
+        )
 
 
 class AlpacaScenario(Scenario):
@@ -1328,6 +1358,9 @@ class AlpacaScenario(Scenario):
     """
 
     def __init__(self, *, rng=None, events=(), name="custom", description="", **values):
+        if not isinstance(name, str) or not isinstance(description, str):
+            raise ValueError(f"scenario name and description must be text, not {name!r}.")
+        check_rng(rng, where=f"scenario '{name}'")
         checked = {}
         for key, value in values.items():
             checked[key] = check_value(key, value, where=f"scenario '{name}'")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import coownership as co
-from .breeding import buy_elite_stud, elite_studs
+from .breeding import buy_elite_studs, elite_studs
 from .trust import after_experience, after_loss
 
 if TYPE_CHECKING:
@@ -59,9 +59,9 @@ def search_partners(model: AlpacaModel) -> None:
     rich = (firms.cash[seekers] >= ALONE_CASH_MULTIPLE * price) & (
         females[seekers] >= ALONE_MIN_FEMALES_SHARE * p.stud_capacity
     )
-    for b in seekers[rich].tolist():
-        buy_elite_stud(model, np.array([b]), np.array([1.0]))
-        model.month_stats["studs_bought_alone"] += 1
+    if rich.any():
+        buy_elite_studs(model, seekers[rich], None, np.array([1.0]))
+        model.month_stats["studs_bought_alone"] += int(rich.sum())
     if not model.coopetition_on("coownership"):
         return
     match_partners(model, seekers[~rich], females)
@@ -150,48 +150,64 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
     starts = np.searchsorted(src, seekers)
     ends = np.searchsorted(src, seekers, side="right")
     counts = model.contracts.partner_counts(firms.n)
-    need = (1 - p.fairness) * model.elite_stud_price()
+    price = model.elite_stud_price()
+    need = (1 - p.fairness) * price  # the smaller share either side may have to pay
+    cash = firms.cash.copy()  # money left once this month's contracts are paid for
+    formed: set[int] = set()
+    chosen_a, chosen_b = [], []
     for i in rng.permutation(len(seekers)).tolist():
         b = int(seekers[i])
-        if counts[b] >= MAX_CONTRACTS or firms.cash[b] < need:
+        if counts[b] >= MAX_CONTRACTS or cash[b] < need:
             continue
         for c in dst[starts[i]:ends[i]].tolist():
-            if counts[c] < MAX_CONTRACTS and firms.cash[c] >= need:
-                start_contract(model, b, c, females)
+            key = min(b, c) * firms.n + max(b, c)
+            if counts[c] < MAX_CONTRACTS and cash[c] >= need and key not in formed:
+                formed.add(key)
+                keeper, partner = (b, c) if females[b] >= females[c] else (c, b)
+                cash[keeper] -= p.fairness * price
+                cash[partner] -= (1 - p.fairness) * price
+                chosen_a.append(b)
+                chosen_b.append(c)
                 counts[b] += 1
                 counts[c] += 1
                 break
+    if chosen_a:
+        start_contracts(model, np.array(chosen_a), np.array(chosen_b), females)
 
 
-def start_contract(model: AlpacaModel, a: int, b: int, females: np.ndarray) -> int:
-    """Co-own a new elite stud: the breeder with more females keeps it. Return contract row."""
+def start_contracts(
+    model: AlpacaModel, a: np.ndarray, b: np.ndarray, females: np.ndarray
+) -> np.ndarray:
+    """Co-own one new elite stud per pair (a[i], b[i]); in each, the breeder with more
+    females keeps it. Return the contract rows."""
     p, firms = model.scenario, model.firms
-    keeper, partner = (a, b) if females[a] >= females[b] else (b, a)
+    keeper = np.where(females[a] >= females[b], a, b)
+    partner = np.where(females[a] >= females[b], b, a)
     shares, quotas = co.contract_terms(p.fairness, p.stud_capacity)
-    stud = buy_elite_stud(model, np.array([keeper, partner]), shares)
-    dist = float(
-        np.hypot(firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner])
-    )
-    pair = np.array([keeper, partner])
-    ties = model.trust.touch(pair, pair[::-1], model.steps)
-    model.trust.associations[ties] += 1
-    row = model.contracts.add(
-        stud=stud,
+    studs = buy_elite_studs(model, keeper, partner, shares)
+    dist = np.hypot(firms.x_km[keeper] - firms.x_km[partner],
+                    firms.y_km[keeper] - firms.y_km[partner])
+    k = len(keeper)
+    ties = model.trust.touch(np.r_[keeper, partner], np.r_[partner, keeper], model.steps)
+    model.trust.associations[ties] += 1  # each tie appears once: pairs are distinct
+    rows = model.contracts.add_many(
+        k,
+        stud=studs,
         keeper=keeper,
         partner=partner,
-        share_keeper=shares[0],
-        share_partner=shares[1],
-        quota_keeper=quotas[0],
-        quota_partner=quotas[1],
-        start=model.steps,
-        end_planned=model.steps + int(round(12 * p.contract_years)),
+        share_keeper=np.full(k, shares[0]),
+        share_partner=np.full(k, shares[1]),
+        quota_keeper=np.full(k, quotas[0]),
+        quota_partner=np.full(k, quotas[1]),
+        start=np.full(k, model.steps),
+        end_planned=np.full(k, model.steps + int(round(12 * p.contract_years))),
         distance_km=dist,
-        tie_kp=ties[0],
-        tie_pk=ties[1],
+        tie_kp=ties[:k],
+        tie_pk=ties[k:],
     )
-    update_intensities(model, np.array([row]))
-    model.month_stats["new_contracts"] += 1
-    return row
+    update_intensities(model, rows)
+    model.month_stats["new_contracts"] += k
+    return rows
 
 
 def update_intensities(model: AlpacaModel, rows: np.ndarray) -> None:

@@ -137,8 +137,13 @@ def organisational_figure(agent_df: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
-def individual_figure(model_df: pd.DataFrame, agent_df: pd.DataFrame, title: str = "") -> Figure:
-    """Individual level: knowledge, trust and ties of owners."""
+def individual_figure(
+    model_df: pd.DataFrame,
+    agent_df: pd.DataFrame,
+    title: str = "",
+    events: Sequence[tuple[float, str]] = (),
+) -> Figure:
+    """Individual level: knowledge, trust and ties of owners (events marked in time)."""
     t = _years(model_df)
     df = agent_df.reset_index()
     last = df[df["step"] == df["step"].max()]
@@ -154,6 +159,8 @@ def individual_figure(model_df: pd.DataFrame, agent_df: pd.DataFrame, title: str
     axes[1].set_xlabel("year")
     axes[1].set_ylabel("cumulative knowledge leaked (domain units)")
     axes[1].set_title("Leakage of core knowledge")
+    for ax in axes[:2]:
+        _mark_events(ax, events)
     for partnered, grp in last.groupby(last["n_partners"] > 0):
         axes[2].hist(
             grp["knowledge"], bins=15, alpha=0.6, label="co-owning" if partnered else "alone"

@@ -71,5 +71,9 @@ def write_run(
     )
     atomic_write(
         out / "individual.png",
-        _png(individual_figure(result.model_df, result.agent_df, f"Individual level: {title}")),
+        _png(
+            individual_figure(
+                result.model_df, result.agent_df, f"Individual level: {title}", events
+            )
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from .params import AlpacaScenario
 from .shocks import EVENT_LOG_COLUMNS, event_marks
 
 DEFAULT_STEPS = 240  # 20 years of months: the baseline passes 2018 and January 2021
+MAX_STEPS = 12_000  # a thousand years of months (as shocks.MAX_MONTH): more is a typo
 
 
 @dataclass
@@ -43,17 +45,44 @@ def run(
 
     Example: `run("baseline", steps=120, rng=1, coopetition=False).summary["final_mean_quality"]`.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps = {steps!r} is not allowed: expected an integer >= 1.")
+    check_steps(steps)
     model = AlpacaModel(scenario, rng=rng, **overrides)
-    model.shocks.check_horizon(steps)  # no event may start after the run ends
-    months = range(steps)
+    return run_model(model, steps, progress=progress, keep_model=keep_model)
+
+
+def check_steps(steps: Any) -> None:
+    """Refuse a run length that is not a whole number of months in [1, MAX_STEPS]."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(
+            f"steps = {steps!r} is not allowed: expected an integer in [1, {MAX_STEPS}] (months)."
+        )
+
+
+def run_model(
+    model: AlpacaModel,
+    steps: int,
+    *,
+    progress: bool = False,
+    keep_model: bool = False,
+    on_month: Callable[[AlpacaModel], None] | None = None,
+) -> RunResult:
+    """Step `model` (new, or loaded from a checkpoint) until it has run `steps` months in all;
+    `on_month(model)` is called after every month (e.g. to write checkpoints)."""
+    check_steps(steps)
+    if model.steps > steps:
+        raise ValueError(f"the model has already run {model.steps} months, more than {steps}.")
+    model.shocks.check_horizon(steps - model.steps)  # no event may start after the run ends
+    months = range(model.steps, steps)
     if progress:
         from tqdm import tqdm
 
-        months = tqdm(months, desc=f"{model.scenario.name}", unit="month")
+        months = tqdm(
+            months, desc=f"{model.scenario.name}", unit="month", initial=model.steps, total=steps
+        )
     for _ in months:
         model.step()
+        if on_month is not None:
+            on_month(model)
     model_df, agent_df = model.model_df, model.agent_df
     return RunResult(
         model_df=model_df,
@@ -61,6 +90,8 @@ def run(
         scenario=model.scenario,
         summary=summarise(model_df, agent_df, model),
         model=model if keep_model else None,
-        events=pd.DataFrame(model.event_log, columns=list(EVENT_LOG_COLUMNS)),
+        events=pd.DataFrame(model.event_log, columns=list(EVENT_LOG_COLUMNS)).astype(
+            {"duration": "Int64"}
+        ),
         event_marks=event_marks(model.event_log),
     )

@@ -26,7 +26,8 @@ MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
 POOL_REFERENCE_KG = 1000.0  # pooled volume at which the scale bonus reaches one doubling
-PRICE_ADJUSTMENT = 0.25  # assumption: asking prices move a quarter of the way a month
+PRICE_ADJUSTMENT = 0.1  # assumption: asking prices close a tenth of the gap a month (about
+# half of it in a season), so the yearly cycle of births does not whipsaw them
 
 
 def list_females(model: AlpacaModel) -> np.ndarray:

@@ -140,14 +140,13 @@ def populate_synthetic(model: AlpacaModel) -> None:
 
 def stock_herds(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
     """Give breeders their starting animals, home-bred studs, elite studs and acquaintances."""
-    from .breeding import buy_elite_stud, choose_home_studs
+    from .breeding import buy_elite_studs, choose_home_studs
 
     p = model.scenario
     add_animals(model, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
     choose_home_studs(model)
     big = rows[herd_sizes >= ELITE_OWNER_MIN_HERD]
-    for row in big.tolist():
-        buy_elite_stud(model, np.array([row]), np.array([1.0]), pay=False)
+    buy_elite_studs(model, big, None, np.array([1.0]), pay=False)
     meet_neighbours(model, rows, INITIAL_TIES)
 
 

@@ -12,6 +12,7 @@ Targets: local >= 1.8x serial on 2 cores, overhead < 2 %, faster than batch_run.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ DASK_WORKERS = 2  # the loopback LocalCluster the issue asks to compare
 BENCH_SEED = 2024  # any fixed seed: every backend runs the same 200 seeds
 TARGET_LOCAL_SPEEDUP = 1.8  # on 2 cores: within 10% of perfect scaling
 TARGET_OVERHEAD = 0.02  # store + scheduling below 2% of the model's own run time
+BUSY_LOAD = 0.5  # a 1-minute load average above this before starting: someone else computes
 
 
 def baseline_sweep(runs: int, steps: int) -> Sweep:
@@ -71,6 +73,10 @@ def main() -> None:
     args = parser.parse_args()
     sweep = baseline_sweep(args.runs, args.steps)
     print(f"{args.runs} runs of the baseline, {args.steps} months each, {args.workers} cores")
+    load_before = os.getloadavg()[0]
+    if load_before > BUSY_LOAD:
+        print(f"WARNING: load average {load_before:.1f} before starting: other processes use "
+              "the cores, so the speed-ups below understate what an idle machine gives.")
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         tmp = Path(tmp)
         serial, serial_model = timed_sweep(sweep, tmp / "serial", backend="serial")
@@ -102,6 +108,9 @@ def main() -> None:
           f"{'met' if store_overhead < TARGET_OVERHEAD else 'NOT met'}]")
     print(f"local pool overhead           {local_overhead:8.2%} of run time "
           "(start-up, scheduling, idle cores at the end)")
+    print(f"model run time, local / serial {local_model / serial_model:7.2f}x  (above 1: runs "
+          "slow each other down, e.g. shared cores or memory bandwidth)")
+    print(f"load average before / after    {load_before:.1f} / {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ COST_CUT_MIN = 0.02  # running cost per animal at least 2% below the firm's own 
 PRICE_FALL_MIN = 0.10  # average sale price at least 10% below the first year's
 GROWTH_MIN = 0.10  # herd at least 10% larger than at month 0
 RIVALRY_MIN = 0.5  # a partnership with competition intensity >= 0.5 (same niche, nearby)
+STRONG_TIE = 0.5  # trust from which a tie counts as part of the social network (P2a)
 DEMAND_FALL_MIN = 0.25  # a firm's yearly sales fall by a quarter across a demand shock
 
 
@@ -55,15 +56,15 @@ class Theme:
 
 TABLE4_THEMES: tuple[Theme, ...] = (
     Theme("rare_genetics", "Access to rare resources (genetics)", 19, "outcome",
-          "an elite mating in a year in which it co-owned (non-co-owners: in any year)"),
+          "an elite mating in the last 12 months of the window"),
     Theme("knowledge", "Knowledge and learning", 15, "outcome",
           f"knowledge rose at least {KNOWLEDGE_GAIN_MIN} above what learning alone gives"),
     Theme("quality", "Improved quality", 12, "outcome",
           f"herd quality rose at least {QUALITY_GAIN_MIN:g} points (one starting sd)"),
     Theme("sales_profit", "Improved sales/profits", 11, "outcome",
-          "last year's sales or profit above the first year's"),
+          "sales or profit higher in the last third of the window than in the first"),
     Theme("reduced_cost", "Reduced cost", 9, "outcome",
-          f"running cost per animal at least {COST_CUT_MIN:.0%} below month 0"),
+          f"running cost per animal at least {COST_CUT_MIN:.0%} below its month-0 level"),
     Theme("spread_cost", "Spread the cost (access to resources)", 9, "outcome",
           "held a share of a co-owned stud"),
     Theme("financial_risk", "Spread/mitigation of the financial risk", 5, "outcome",
@@ -75,13 +76,14 @@ TABLE4_THEMES: tuple[Theme, ...] = (
     Theme("grown", "Overall outcome: our business has grown", 2, "outcome",
           f"herd at least {GROWTH_MIN:.0%} larger than at month 0"),
     Theme("prices", "Improved prices", 1, "outcome",
-          "average sale price in the last year above the first year's"),
+          "average sale price higher in the last third of the window than in the first"),
     Theme("rivalry", "Competitive rivalry", 9, "influence",
           f"a partnership with competition intensity >= {RIVALRY_MIN}"),
     Theme("disease", "Increased levels of risk (disease)", 8, "influence",
           "herd restricted or reactors culled (run with a TB outbreak)", arm="disease"),
     Theme("price_pressure", "Pressures on price-cost", 3, "influence",
-          f"average sale price fell at least {PRICE_FALL_MIN:.0%} from the first year"),
+          f"average sale price at least {PRICE_FALL_MIN:.0%} lower in the last third of the "
+          "window than in the first"),
     Theme("demand", "Demand conditions", 2, "influence",
           f"yearly sales fell at least {DEMAND_FALL_MIN:.0%} across the demand shock "
           "(run with 30% fewer buyers from month 24)", arm="demand"),
@@ -91,6 +93,7 @@ TABLE4_THEMES: tuple[Theme, ...] = (
 )
 THEME_INDEX = {t.key: t for t in TABLE4_THEMES}
 DEMAND_SHOCK_MONTH = 24  # the demand-shock arm's month; the indicator compares the years around it
+TABLE4_WINDOW = 60  # months read for Table 4: the length of a co-ownership contract (5 years)
 
 
 def relationship_split(model: AlpacaModel) -> dict[str, Any]:
@@ -106,6 +109,7 @@ def relationship_split(model: AlpacaModel) -> dict[str, Any]:
     dominant = counts.argmax(axis=1)  # ties go to the first type, as in metrics.breeder_table
     seed = has & (firms.seed_firm[:n_f] > 0)
     return {
+        "n_active": float(firms.active[:n_f].sum()),
         "partnerships": np.bincount(con.rtype[run], minlength=3).astype(float),
         "firms": np.bincount(dominant[has], minlength=3).astype(float),
         "seed_firms": np.bincount(dominant[seed], minlength=3).astype(float),
@@ -119,6 +123,14 @@ def partner_trust(model: AlpacaModel) -> float:
     if len(run) == 0:
         return float("nan")
     return float(model.trust.current(con.ties(run), model.steps).mean())
+
+
+def strong_ties(model: AlpacaModel, level: float = STRONG_TIE) -> float:
+    """Ties with trust of at least `level` between breeders in business, per breeder."""
+    t, firms = model.trust, model.firms
+    both = firms.active[t.src[: t.n]] & firms.active[t.dst[: t.n]]
+    strong = both & (t.all_current(model.steps) >= level)
+    return float(strong.sum() / max(len(firms.active_rows()), 1))
 
 
 def simulate(
@@ -157,7 +169,10 @@ def simulate(
         "split": splits,
     }
     if table4:
-        out["table4"] = table4_counts(model, years, steps)
+        window = min(steps, TABLE4_WINDOW)
+        last_record = max(x for x in years.index.get_level_values("step") if x <= window)
+        in_window = years[years.index.get_level_values("step") <= last_record]
+        out["table4"] = table4_counts(model, in_window, last_record)
     return out
 
 
@@ -184,6 +199,7 @@ def outcomes(
             (last.loc[stay, "knowledge"] - first.loc[stay, "knowledge"]).mean()
         ),
         "mean_ties": float(last["n_ties"].mean()),
+        "strong_ties": strong_ties(model),
         "partner_trust": partner_trust(model),
         # organisational
         "profit_per_breeder": float(last["profit"].mean()),
@@ -209,6 +225,11 @@ def outcomes(
         "demand_index": float(model_df["demand_index"].iloc[-1]),
         "entrant_knowledge": float(np.mean(entrant_knowledge)) if entrant_knowledge else 0.0,
         "final_quality_sd": float(model_df["quality_sd"].iloc[-1]),
+        "price_first_year": float(model_df["price_female"].head(12).mean()),
+        "price_second_year": float(model_df["price_female"].iloc[12:24].mean()),
+        "sales_first_year": float(model_df["sales_count"].head(12).sum()),
+        "sales_second_year": float(model_df["sales_count"].iloc[12:24].sum()),
+        "start_n_alpacas": float(model_df["n_alpacas"].iloc[0]),
         "mean_price_last_year": float(
             year["sales_value"].sum() / max(year["sales_count"].sum(), 1)
         ),
@@ -220,38 +241,53 @@ def _any_year(years: pd.DataFrame, column: str, ids: pd.Index) -> pd.Series:
     return years[column].groupby(level="breeder_id").any().reindex(ids, fill_value=False)
 
 
+def _window(years: pd.DataFrame, steps: list[int], ids: pd.Index) -> pd.DataFrame:
+    """Per firm: sales, sales value and mean profit over the yearly records at `steps`."""
+    rec = years[years.index.get_level_values("step").isin(steps)]
+    g = rec.groupby(level="breeder_id")
+    out = pd.DataFrame({"sales": g["sales"].sum(), "value": g["sales_value"].sum(),
+                        "profit": g["profit"].mean()}).reindex(ids)
+    out["price"] = out["value"] / out["sales"].where(out["sales"] > 0)
+    return out
+
+
 def firm_indicators(
     years: pd.DataFrame, steps: int, learning_by_doing: float, elite_price: float
 ) -> pd.DataFrame:
     """Per incumbent firm (in business at month 0 and at the end): the Table 4 indicators and
-    whether it co-owned a stud at any yearly record. NaN where an indicator does not apply."""
+    whether it co-owned a stud at any yearly record. NaN where an indicator does not apply.
+
+    Sales, profit and prices compare the first third of the yearly records with the last
+    third, so that one year of the market's swings (the start is not at equilibrium) does not
+    decide them."""
     step = years.index.get_level_values("step")
-    first, last = years.xs(0, level="step"), years.xs(step.max(), level="step")
-    first_year = years.xs(min(12, int(step.max())), level="step")
+    end = int(step.max())
+    first, last = years.xs(0, level="step"), years.xs(end, level="step")
     ids = first.index.intersection(last.index)
-    f, e, y1 = first.loc[ids], last.loc[ids], first_year.reindex(ids)
+    f, e = first.loc[ids], last.loc[ids]
+    records = sorted(int(x) for x in set(step) if x > 0)
+    early = [x for x in records if x <= end / 3] or records[:1]
+    late = [x for x in records if x > 2 * end / 3] or records[-1:]
+    w0, w1 = _window(years, early, ids), _window(years, late, ids)
     hist = years[years.index.get_level_values("breeder_id").isin(ids)]
     coowning = hist["n_partners"] > 0
     co = coowning.groupby(level="breeder_id").any().reindex(ids, fill_value=False)
-    elite_while_co = (hist["elite_access"] & coowning).groupby(level="breeder_id").any()
-    elite_any = _any_year(hist, "elite_access", ids)
     # knowledge: what learning by doing alone would give over the run, per domain mean
     alone = 1.0 - (1.0 - f["knowledge"]) * (1.0 - learning_by_doing) ** steps
-    price_first = y1["sales_value"] / y1["sales"].where(y1["sales"] > 0)
-    price_last = e["sales_value"] / e["sales"].where(e["sales"] > 0)
     shared = hist["coowned_stud_share"] > 0
     risk = shared & (hist["cash"] < ALONE_CASH_MULTIPLE * elite_price)  # could not buy alone
     comp = hist["max_competition"] >= RIVALRY_MIN
+    prices_known = w0["price"].notna() & w1["price"].notna()
     ind = pd.DataFrame(index=ids)
     ind["coowner"] = co
-    ind["rare_genetics"] = elite_any.where(~co, elite_while_co.reindex(ids, fill_value=False))
-    ind["rare_genetics"] = ind["rare_genetics"].astype(float)
+    ind["rare_genetics"] = e["elite_access"].astype(float)
     ind["knowledge"] = ((e["knowledge"] - alone) >= KNOWLEDGE_GAIN_MIN).astype(float)
     ind["knowledge_strict"] = ((e["knowledge"] - alone) >= KNOWLEDGE_GAIN_ALT).astype(float)
+    ind["knowledge_gain"] = e["knowledge"] - f["knowledge"]  # a number, not a share
     ind["quality"] = ((e["herd_quality"] - f["herd_quality"]) >= QUALITY_GAIN_MIN).astype(float)
-    ind["sales_profit"] = ((e["sales"] > y1["sales"]) | (e["profit"] > y1["profit"])).astype(
-        float
-    )
+    ind["sales_profit"] = (
+        (w1["sales"] / len(late) > w0["sales"] / len(early)) | (w1["profit"] > w0["profit"])
+    ).astype(float)
     ind["reduced_cost"] = (
         e["running_cost_per_animal"] <= (1 - COST_CUT_MIN) * f["running_cost_per_animal"]
     ).astype(float)
@@ -260,21 +296,17 @@ def firm_indicators(
     ind["scale"] = _any_year(hist, "pool_member", ids).astype(float)
     ind["network"] = (e["n_ties"] > f["n_ties"]).astype(float)
     ind["grown"] = (e["herd_size"] >= (1 + GROWTH_MIN) * f["herd_size"]).astype(float)
-    ind["prices"] = (price_last > price_first).astype(float).where(price_first.notna()
-                                                                   & price_last.notna())
+    ind["prices"] = (w1["price"] > w0["price"]).astype(float).where(prices_known)
     ind["rivalry"] = _any_year(hist.assign(c=comp), "c", ids).astype(float)
-    ind["price_pressure"] = (price_last <= (1 - PRICE_FALL_MIN) * price_first).astype(
-        float
-    ).where(price_first.notna() & price_last.notna())
-    ind["disease"] = (
-        _any_year(hist, "restricted", ids) | (e["culled"] > 0)
-    ).astype(float)
+    ind["price_pressure"] = (
+        (w1["price"] <= (1 - PRICE_FALL_MIN) * w0["price"]).astype(float).where(prices_known)
+    )
+    ind["disease"] = (_any_year(hist, "restricted", ids) | (e["culled"] > 0)).astype(float)
     ind["brexit"] = e["exports"].astype(float)
-    before = years.xs(DEMAND_SHOCK_MONTH, level="step") if DEMAND_SHOCK_MONTH in step else None
     after_step = DEMAND_SHOCK_MONTH + 12
-    after = years.xs(after_step, level="step") if after_step in step else None
-    if before is not None and after is not None:
-        b, a = before["sales"].reindex(ids), after["sales"].reindex(ids)
+    if DEMAND_SHOCK_MONTH in records and after_step in records:
+        b = years.xs(DEMAND_SHOCK_MONTH, level="step")["sales"].reindex(ids)
+        a = years.xs(after_step, level="step")["sales"].reindex(ids)
         ind["demand"] = (a <= (1 - DEMAND_FALL_MIN) * b).astype(float).where(b > 0)
     else:
         ind["demand"] = np.nan
@@ -298,7 +330,7 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
     co_now = rec["n_partners"] > 0
     out["elite:coowning"] = (float(rec["elite_access"][co_now].sum()), float(co_now.sum()))
     out["elite:not_coowning"] = (float(rec["elite_access"][~co_now].sum()), float((~co_now).sum()))
-    for key in (*(t.key for t in TABLE4_THEMES), "knowledge_strict"):
+    for key in (*(t.key for t in TABLE4_THEMES), "knowledge_strict", "knowledge_gain"):
         col = ind[key]
         for name, mask in (
             ("coowners", ind["coowner"].to_numpy()),

@@ -53,7 +53,7 @@ def heads_by_owner(model):
 def accounted(model):
     f = model.firms
     n = f.n
-    return f.births[:n] - f.deaths[:n] - f.sold_out[:n] + f.bought_in[:n]
+    return f.births[:n] - f.deaths[:n] - f.culled[:n] - f.sold_out[:n] + f.bought_in[:n]
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from ..params import AlpacaScenario
 
 TOP_LEVEL_KEYS = {"name", "description", "extends", "parameters", "events"}
 MAX_EXTENDS_DEPTH = 10
+MAX_FILE_BYTES = 1_000_000  # a scenario file is a few kilobytes; more is not a scenario
+MAX_NAME_CHARS = 100
 
 
 def shipped_scenarios() -> dict[str, Path]:
@@ -29,15 +31,25 @@ def shipped_scenarios() -> dict[str, Path]:
     }
 
 
-def _resolve(name_or_path: str | Path) -> Path:
+def _resolve(name_or_path: str | Path, base: Path | None = None) -> Path:
+    """Path of a shipped scenario name or a file; a relative path in a file's `extends` is
+    looked up beside that file (`base`) first."""
     shipped = shipped_scenarios()
     text = str(name_or_path)
     if text in shipped:
         return shipped[text]
+    if "\0" in text:
+        raise ValueError(f"scenario path {text!r} contains a NUL character.")
     path = Path(text).expanduser()
+    if base is not None and not path.is_absolute() and (base / path).exists():
+        path = base / path
     if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
+        if path.is_dir():
+            raise ValueError(f"scenario '{path}' is a folder, not a scenario (.toml) file.")
+        if not path.exists():
             raise ValueError(f"scenario file '{path}' does not exist.")
+        if not path.is_file():
+            raise ValueError(f"scenario '{path}' is not a regular file.")
         return path
     close = difflib.get_close_matches(text, list(shipped), n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
@@ -50,11 +62,18 @@ def _resolve(name_or_path: str | Path) -> Path:
 def read_scenario_file(path: Path) -> dict[str, Any]:
     """Parse and check the shape of one scenario file (not its values)."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ValueError(
+                f"{path}: {path.stat().st_size:,} bytes is too large for a scenario file "
+                f"(at most {MAX_FILE_BYTES:,})."
+            )
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ValueError(f"{path}: not valid TOML: {err}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a UTF-8 text file.") from None
+    except OSError as err:  # unreadable: permissions, a folder, a vanished file
+        raise ValueError(f"{path}: cannot be read: {err.strerror or err}.") from None
     unknown = set(data) - TOP_LEVEL_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -70,22 +89,43 @@ def read_scenario_file(path: Path) -> dict[str, Any]:
     for key in ("name", "description", "extends"):
         if key in data and not isinstance(data[key], str):
             raise ValueError(f"{path}: '{key}' must be a string, not {data[key]!r}.")
+    name = data.get("name", "")
+    if len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise ValueError(
+            f"{path}: 'name' = {name[:MAX_NAME_CHARS]!r} is not allowed: expected a line of "
+            f"text of at most {MAX_NAME_CHARS} characters."
+        )
     return data
 
 
-def _collect(name_or_path: str | Path, depth: int = 0) -> tuple[dict, dict, list, Path]:
+def _where(path: Path) -> str:
+    """How messages name a scenario file: shipped ones by name, others by path."""
+    shipped = shipped_scenarios()
+    return f"scenario {path.name}" if shipped.get(path.stem) == path else str(path)
+
+
+def _collect(
+    name_or_path: str | Path, depth: int = 0, base: Path | None = None
+) -> tuple[dict, dict, list, Path]:
     """Parameters, header and events of a scenario, following `extends`."""
     if depth > MAX_EXTENDS_DEPTH:
         raise ValueError(
             f"scenario '{name_or_path}': 'extends' chain longer than "
             f"{MAX_EXTENDS_DEPTH} (a cycle?)."
         )
-    path = _resolve(name_or_path)
+    path = _resolve(name_or_path, base)
     data = read_scenario_file(path)
+    from ..params import check_value  # each file's values checked with the file's name
+
+    own = {k: check_value(k, v, where=_where(path)) for k, v in data.get("parameters", {}).items()}
     params, events = {}, []
     if "extends" in data:
-        params, _, events, _ = _collect(data["extends"], depth + 1)
-    params = params | data.get("parameters", {})
+        try:
+            _resolve(data["extends"], path.parent)
+        except ValueError as err:
+            raise ValueError(f"{path}: 'extends' = {data['extends']!r}: {err}") from None
+        params, _, events, _ = _collect(data["extends"], depth + 1, path.parent)
+    params = params | own
     from ..shocks import check_events  # each file's events checked with the file's name
 
     events = events + list(check_events(data.get("events", []), where=str(path)))

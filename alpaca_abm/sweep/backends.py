@@ -55,10 +55,15 @@ DASK_REFRESH_SECONDS = 2.0  # how often to re-count the cluster's threads as wor
 DASK_CONNECT_TIMEOUT = "30s"  # a scheduler that takes longer to answer is not there
 DASK_WORKER_WAIT_SECONDS = 120  # how long to wait for a cluster's first worker
 WATCHDOG_SECONDS = 1.0  # how often a pool worker checks that its sweep is still alive
+STOP_SECONDS = 5.0  # how long a terminated pool worker gets to exit before we move on
+TOKEN_CHARS = 8  # hex digits of a sweep's random Dask key prefix: collisions are negligible
 ORPHAN_EXIT_STATUS = 3  # exit status of a pool worker whose sweep process died
 PROBE_STEPS = 1  # months of the probe run that checks `outcomes` names before a sweep
 OUTCOME_PREFIX = "outcome_"  # a summary figure named like a parameter is stored as outcome_NAME
 WORKER_LOST = "WorkerLost"  # error type of a run whose worker process died under it
+# Renames are flushed to disk (directory fsync) this often rather than once per file: a
+# rename lost to a power cut only means that run is redone on --resume, never a torn file.
+DIRECTORY_SYNC_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -133,20 +138,30 @@ def select_outcomes(summary: Mapping[str, Any], wanted: tuple[str, ...]) -> dict
     return {name: summary[name] for name in wanted}
 
 
-def summary_row(task: RunTask, summary: Mapping[str, Any], seconds: float) -> pd.DataFrame:
-    """The one-row table stored for a run: keys, parameters, summary figures, run time."""
-    row: dict[str, Any] = {
-        "run_key": task.key,
-        "point": task.point,
-        "replicate": task.replicate,
-        "seed": task.seed,
-    }
+def summary_record(task: RunTask, summary: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+    """The one row stored for a run: keys, parameters, summary figures, run time."""
+    row: dict[str, Any] = {"run_key": task.key, "point": task.point,
+                           "replicate": task.replicate, "seed": task.seed}
     row |= dict(task.params) | dict(task.fixed)
     for name, value in summary.items():
         column = OUTCOME_PREFIX + name if name in row or name == "run_seconds" else name
         row[column] = _plain_value(value)
     row["run_seconds"] = float(seconds)
-    return pd.DataFrame([row])
+    return row
+
+
+def record_parquet(row: Mapping[str, Any]) -> bytes:
+    """One row as Parquet bytes, built straight in Arrow (no pandas: ~5x faster per run).
+
+    No statistics or compression: they cost time and save nothing on a single row.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(pa.table({k: [v] for k, v in row.items()}), sink, write_statistics=False,
+                   compression="none")
+    return sink.getvalue()
 
 
 def timeseries_table(task: RunTask, model_df: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +220,7 @@ def execute_run(task: RunTask) -> RunOutcome:
         series = None
         if task.keep_timeseries:
             series = parquet_bytes(timeseries_table(task, result.model_df))
-        row = parquet_bytes(summary_row(task, summary, seconds))
+        row = record_parquet(summary_record(task, summary, seconds))
         return RunOutcome(
             **ids, ok=True, summary_parquet=row, timeseries_parquet=series, run_seconds=seconds
         )
@@ -306,11 +321,12 @@ class SerialBackend(Backend):
 
     def execute(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
         """Run the tasks in order in this process."""
-        for task in tasks:
-            self.running = 1
-            outcome = execute_run(task)
+        self.running = 1
+        try:
+            for task in tasks:
+                yield execute_run(task)
+        finally:
             self.running = 0
-            yield outcome
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -439,7 +455,7 @@ class LocalBackend(Backend):
             if process.is_alive():
                 process.terminate()
         for process in processes:
-            process.join(timeout=5)
+            process.join(timeout=STOP_SECONDS)
 
     def close(self) -> None:
         """Stop the pool if it is still up."""
@@ -527,7 +543,7 @@ class DaskBackend(Backend):
         from distributed import as_completed
 
         todo = iter(tasks)
-        token = uuid.uuid4().hex[:8]  # task keys unique even on a long-lived scheduler
+        token = uuid.uuid4().hex[:TOKEN_CHARS]  # keys unique on a long-lived scheduler
         inflight: dict[str, tuple[Any, RunTask]] = {}
         finished = as_completed()
 
@@ -660,6 +676,7 @@ def run_sweep(
     from tqdm import tqdm
 
     failed = 0
+    synced_at = time.monotonic()
     bar = tqdm(
         total=store.n_runs,
         initial=len(done),
@@ -671,12 +688,15 @@ def run_sweep(
     )
     try:
         with make_backend(backend, workers, scheduler) as runner:
-            bar.set_postfix(running=runner.running, failed=failed)
             for outcome in runner.execute(todo):
                 store.record(outcome)
                 failed += not outcome.ok
                 bar.update(1)
                 bar.set_postfix(running=runner.running, failed=failed, refresh=False)
+                if time.monotonic() - synced_at > DIRECTORY_SYNC_SECONDS:
+                    store.sync()
+                    synced_at = time.monotonic()
     finally:
         bar.close()
+        store.sync()
     return store

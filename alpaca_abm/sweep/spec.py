@@ -264,8 +264,14 @@ class Sweep:
             raise SpecError(self.source, "scenario", str(err)) from None
 
     def _kinds(self) -> dict[str, type]:
-        base = self.base_scenario
-        return {n: type(getattr(base, n)) for n in parameter_names()}
+        """Python type (bool, int, float, str) of each parameter, for sampled values."""
+        try:
+            from alpaca_abm.params import PARAMETERS
+        except ImportError:  # the contract has no kinds: infer from the scenario's values
+            base = self.base_scenario
+            kinds = {n: type(getattr(base, n)) for n in parameter_names()}
+            return {n: float if k is type(None) else k for n, k in kinds.items()}
+        return {p.name: p.kind for p in PARAMETERS}
 
     def _checked_design(self, design: Design) -> Design:
         src = self.source

@@ -43,6 +43,9 @@ PARQUET = ".parquet"
 TEMP_SUFFIX = ".tmp"  # temporaries: ".<final name>.<pid>.<random>.tmp", never read
 KEY_PATTERN = re.compile(r"^p(\d+)-r(\d+)$")
 KEY_COLUMNS = ("run_key", "point", "replicate", "seed")
+TEMP_TOKEN_CHARS = 8  # random hex digits in a temporary's name: two writers never clash
+SHOWN_DIFFERENCES = 5  # fields named when refusing another sweep's store (one short line)
+SHORT = 12  # hex digits of a fingerprint shown in messages: enough to tell stores apart
 TIMING_COLUMNS = ("run_seconds",)  # metadata that differs between machines, not a result
 
 
@@ -77,12 +80,14 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> None:
     """Write `data` to `path` so that readers see either nothing or the whole file.
 
-    Writes a temporary file in the same directory, fsyncs it, then os.replace()s it.
+    Writes a temporary file in the same directory, fsyncs it, then os.replace()s it; with
+    `sync_directory` also fsyncs the directory so that the rename itself is on disk.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
+    token = uuid.uuid4().hex[:TEMP_TOKEN_CHARS]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{token}{TEMP_SUFFIX}")
     try:
         with open(tmp, "wb") as handle:
             handle.write(data)
@@ -92,7 +97,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
-    fsync_directory(path.parent)
+    if sync_directory:
+        fsync_directory(path.parent)
 
 
 def _finished_keys(directory: Path, suffix: str) -> set[str]:
@@ -191,11 +197,12 @@ class ResultStore:
             changed = _differences(
                 store.manifest.get("fingerprint_data", {}), sweep.fingerprint_data()
             )
-            shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+            shown = ", ".join(changed[:SHOWN_DIFFERENCES])
+            shown += ", ..." if len(changed) > SHOWN_DIFFERENCES else ""
             raise StoreError(
                 f"{directory} holds a different sweep ('{store.manifest.get('name')}', "
-                f"fingerprint {store.fingerprint[:12]}, this one {fingerprint[:12]}; differs in "
-                f"{shown or 'package version'}): results would mix. Choose a new --out "
+                f"fingerprint {store.fingerprint[:SHORT]}, this one {fingerprint[:SHORT]}; "
+                f"differs in {shown or 'package version'}): results would mix. Choose a new --out "
                 "directory, or delete that one to start over."
             )
         done, total = len(store.done_keys()), store.n_runs
@@ -277,10 +284,17 @@ class ResultStore:
         if outcome.timeseries_parquet is not None:
             folder = self.directory / TIMESERIES_DIR
             folder.mkdir(exist_ok=True)
-            atomic_write_bytes(folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet)
-        atomic_write_bytes(final, outcome.summary_parquet)
+            atomic_write_bytes(folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet,
+                               sync_directory=False)
+        atomic_write_bytes(final, outcome.summary_parquet, sync_directory=False)
         (self.directory / FAILURES_DIR / f"{outcome.key}.json").unlink(missing_ok=True)
         return True
+
+    def sync(self) -> None:
+        """Flush the store's renames to disk (file contents are fsynced as they are written)."""
+        for sub in (RUNS_DIR, TIMESERIES_DIR, FAILURES_DIR):
+            if (self.directory / sub).is_dir():
+                fsync_directory(self.directory / sub)
 
     def write_failure(self, outcome: RunOutcome) -> None:
         """Record a failed run: key, error type and message, traceback, when and where."""

@@ -26,6 +26,9 @@ MAX_SERIES_LINES = 8  # more points than this: time series are averaged per firs
 MAX_ANNOTATED_CELLS = 144  # heatmaps up to 12 x 12 print their values in the cells
 FIGURE_SIZE = (6.4, 4.4)  # inches: readable in a report at 100 dpi
 FIGURE_DPI = 100  # PNG resolution: small files, sharp enough on screen
+BAND_ALPHA = 0.25  # confidence bands see-through enough for overlapping lines to show
+PANEL_WIDTH = 4.0  # inches per parameter panel of a scatter figure
+BAR_WIDTH = 0.38  # two bars (S1, ST) per parameter with a small gap between groups
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +213,7 @@ def plot_line(stats: pd.DataFrame, x: str, outcome: str, path: Path,
         xs, labels = _axis_values(part[x])
         label = None if group is None else f"{group} = {value}"
         ax.plot(xs, part[f"{outcome}_mean"], marker="o", label=label)
-        ax.fill_between(xs, part[f"{outcome}_ci_low"], part[f"{outcome}_ci_high"], alpha=0.25)
+        ax.fill_between(xs, part[f"{outcome}_ci_low"], part[f"{outcome}_ci_high"], alpha=BAND_ALPHA)
     if labels is not None:
         ax.set_xticks(range(len(labels)), labels)
     ax.set_xlabel(x)
@@ -249,7 +252,7 @@ def plot_surface(stats: pd.DataFrame, x: str, y: str, outcome: str, path: Path) 
 def plot_scatter(stats: pd.DataFrame, parameters: list[str], outcome: str, path: Path) -> Path:
     """Outcome mean at each point against each parameter (LHS, tables, larger grids)."""
     n = max(1, len(parameters))
-    fig = _figure((FIGURE_SIZE[0] / 1.6 * n + 1, FIGURE_SIZE[1]))
+    fig = _figure((PANEL_WIDTH * n + 1, FIGURE_SIZE[1]))
     axes = fig.subplots(1, n, squeeze=False, sharey=True)
     for ax, name in zip(axes[0], parameters, strict=False):
         xs, labels = _axis_values(stats[name])
@@ -270,7 +273,7 @@ def plot_sobol(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     """First-order (S1) and total (ST) Sobol' indices of one outcome, with confidence bars."""
     part = indices[indices["outcome"] == outcome]
     xs = np.arange(len(part))
-    width = 0.38
+    width = BAR_WIDTH
     fig = _figure()
     ax = fig.subplots()
     ax.bar(xs - width / 2, part["S1"], width, yerr=part["S1_conf"], label="S1 (first order)",
@@ -309,7 +312,7 @@ def plot_timeseries(stats: pd.DataFrame, by: str, column: str, path: Path,
     for value, part in stats.groupby(by, sort=True):
         ax.plot(part["step"], part[f"{column}_mean"], label=labels.get(value, f"{by} = {value}"))
         ax.fill_between(part["step"], part[f"{column}_ci_low"], part[f"{column}_ci_high"],
-                        alpha=0.2)
+                        alpha=BAND_ALPHA)
     ax.set_xlabel("step (month)")
     ax.set_ylabel(column)
     ax.set_title(f"{column}: mean and {CONFIDENCE:.0%} band across runs")

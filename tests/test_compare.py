@@ -1,0 +1,150 @@
+"""`alpaca-abm compare` as a user meets it: real subprocesses, files written, errors in words;
+and the paired statistics it reports."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from alpaca_abm.compare import paired_statistics
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "alpaca_abm.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+def test_paired_statistics_match_a_paired_t_test():
+    a = np.array([10.0, 12.0, 9.0, 11.0, 10.5])
+    b = a + np.array([1.0, 2.0, 0.5, 1.5, 1.0])
+    s = paired_statistics(a, b)
+    t = stats.ttest_rel(b, a)
+    assert s["diff_mean"] == pytest.approx(1.2)
+    assert s["p_value"] == pytest.approx(t.pvalue)
+    ci = t.confidence_interval(0.95)
+    assert (s["ci95_low"], s["ci95_high"]) == pytest.approx((ci.low, ci.high))
+    assert s["b_higher"] == 5 and s["n_seeds"] == 5
+    same = paired_statistics(a, a)
+    assert same["diff_mean"] == 0 and same["p_value"] == 1.0
+
+
+def test_compare_writes_a_table_runs_series_and_figure(tmp_path):
+    out = tmp_path / "cmp"
+    done = cli(
+        "compare",
+        "baseline",
+        "baseline",
+        "--event",
+        "disease:2:1.0",
+        "--seeds",
+        "2",
+        "--steps",
+        "12",
+        "--set",
+        "n_breeders=20",
+        "--out",
+        str(out),
+        "--quiet",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "herds_infected" in done.stdout and "p" in done.stdout
+    for name in ("compare.csv", "runs.csv", "series.csv", "compare.png", "compare.json"):
+        assert (out / name).stat().st_size > 0, name
+    table = pd.read_csv(out / "compare.csv").set_index("outcome")
+    for column in (
+        "mean_a",
+        "sd_a",
+        "mean_b",
+        "sd_b",
+        "diff_mean",
+        "diff_sd",
+        "ci95_low",
+        "ci95_high",
+        "p_value",
+        "n_seeds",
+    ):
+        assert column in table.columns
+    assert table.loc["herds_infected", "mean_a"] == 0
+    assert table.loc["herds_infected", "mean_b"] > 0
+    runs = pd.read_csv(out / "runs.csv")
+    assert sorted(runs["seed"].unique()) == [0, 1] and len(runs) == 4
+    info = json.loads((out / "compare.json").read_text())
+    assert info["events_b"] == [{"kind": "disease", "start": 2, "strength": 1.0}]
+    # the progress bar is on by default; --quiet silenced it
+    assert "run/s" not in done.stderr
+
+
+def test_compare_refuses_bad_input_in_one_line_and_keeps_old_results(tmp_path):
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "compare.csv").write_text("earlier results\n")
+    for args in (  # real subprocesses: exit status and what the user sees
+        ["baseline", "nope", "--out", str(out), "--overwrite"],
+        ["baseline", "baseline", "--out", str(out)],
+    ):
+        done = cli("compare", *args, "--seeds", "1", "--steps", "2", "--quiet")
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "already holds results" in done.stderr
+    assert (out / "compare.csv").read_text() == "earlier results\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["baseline", "baseline", "--seeds", "0"], "--seeds"),
+        (["baseline", "baseline", "--steps", "x"], "--steps"),
+        (["baseline", "baseline", "--set", "disease_start=-3"], "disease_start"),
+        (["baseline", "baseline", "--event", "plague:3"], "'kind'"),
+        (["baseline", "baseline", "--event", "disease:50", "--steps", "12"], "after the run"),
+        (["baseline", "baseline", "--event", "disease"], "--event"),
+        (["baseline", "disease_outbreak", "--steps", "60"], "disease_start"),
+    ],
+)
+def test_compare_bad_input_exits_2_naming_what_is_wrong(args, words, tmp_path, capsys):
+    from alpaca_abm.cli import main
+
+    try:
+        code = main(["compare", *args, "--out", str(tmp_path / "c"), "--quiet"])
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert code == 2 and words in err, err
+    assert len(err.strip().splitlines()) <= 2, err  # argparse adds its usage line
+    assert not (tmp_path / "c").exists()
+
+
+def test_run_takes_events_and_shock_parameters_from_the_command_line(tmp_path):
+    out = tmp_path / "r"
+    done = cli(
+        "run",
+        "--steps",
+        "8",
+        "--set",
+        "n_breeders=15",
+        "--set",
+        "brexit_month=2",
+        "--event",
+        "price:4:-0.3:2",
+        "--out",
+        str(out),
+        "--quiet",
+    )
+    assert done.returncode == 0, done.stderr
+    events = pd.read_csv(out / "events.csv")
+    assert list(events["kind"]) == ["brexit", "price", "price"]
+    assert list(events["action"]) == ["start", "start", "end"]
+    bad = cli(
+        "run", "--steps", "8", "--set", "disease_start=9", "--out", str(tmp_path / "x"), "--quiet"
+    )
+    assert bad.returncode == 2 and "disease_start" in bad.stderr
