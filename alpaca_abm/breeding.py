@@ -326,7 +326,7 @@ def mate(model: AlpacaModel) -> None:
         model.disease.record_matings(model, open_rows[mated], f_sire[mated], choice[f_owner[mated]])
 
     matings = np.bincount(f_owner[primary], minlength=n_f)
-    np.add.at(herd.served, f_sire[mated], 1)
+    herd.served[: herd.n] += np.bincount(f_sire[mated], minlength=herd.n).astype(np.int16)
     elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= model.elite_level)
     firms.elite_access_step[np.unique(f_owner[elite_sire])] = model.steps
     stats = model.month_stats
@@ -351,8 +351,7 @@ def mate(model: AlpacaModel) -> None:
         np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
         model.pay(used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]])
         stats["coowned_matings"] += int(matings[used].sum())
-        for c_ in c.tolist():
-            model.touch_partnership(c_)
+        model.touch_partnerships(c)  # the trips keep trust from decaying
     cheats = co_b[overuse[co_b] > 0]
     if len(cheats):
         punish_breaches(model, cheats, coown_best[cheats], coown_is_keeper[cheats])

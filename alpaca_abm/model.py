@@ -248,9 +248,9 @@ class AlpacaModel(mesa.Model):
         self.contracts.end(rows, self.steps, reason)
         self.month_stats["contracts_ended"] += len(rows)
 
-    def touch_partnership(self, row: int) -> None:
-        """Partners met this month (a mating trip): contact keeps trust from decaying."""
-        self.trust.touch_rows(self.contracts.ties(np.array([row])), self.steps)
+    def touch_partnerships(self, rows: np.ndarray) -> None:
+        """Partners met this month (mating trips): contact keeps trust from decaying."""
+        self.trust.touch_rows(self.contracts.ties(np.unique(rows)), self.steps)
 
     # --- what the mechanisms ask of the world -------------------------------------------------
     @property

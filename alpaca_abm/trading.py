@@ -69,15 +69,25 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
     quality = herd.view("quality")
     n_f = firms.n
     dams = alive & female
-    dam_mean = np.bincount(owner[dams], weights=quality[dams], minlength=n_f) / np.maximum(
-        np.bincount(owner[dams], minlength=n_f), 1
-    )
-    prospect = quality >= dam_mean[owner] + PROSPECT_MARGIN * p.quality_sd
-    males = alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE)
-    males &= ~(prospect & (age < p.stud_age + 12))  # kept until the next stud selection
-    retired = dams & (age >= p.female_retire_age)
-    ok = ~firms.restricted[owner] & firms.active[owner]
-    return np.flatnonzero((males | retired) & ok)
+    retired = np.flatnonzero(dams & (age >= p.female_retire_age))
+    males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
+    young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
+    if len(young):
+        d_owner = owner[dams]
+        dam_mean = np.bincount(d_owner, weights=quality[dams], minlength=n_f) / np.maximum(
+            np.bincount(d_owner, minlength=n_f), 1
+        )
+        # ... if better than its owner's dams: a prospect for a future stud
+        prospect = young[quality[young] >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
+    else:
+        prospect = young
+    offered = np.zeros(herd.n, dtype=bool)  # masks, not set operations: linear in the herd
+    offered[males] = True
+    offered[prospect] = False
+    offered[retired] = True
+    rows = np.flatnonzero(offered)
+    ok = ~firms.restricted[owner[rows]] & firms.active[owner[rows]]
+    return rows[ok]
 
 
 def breeder_wants(model: AlpacaModel, price: float) -> np.ndarray:
@@ -214,7 +224,7 @@ def sell_pets(model: AlpacaModel) -> None:
     owners = herd.owner[pets]
     herd.alive[pets] = False
     model.receive(owners, np.full(len(pets), model.pet_price()))
-    np.add.at(firms.sold_out, owners, 1)
+    firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
     model.month_stats["pet_sales"] += len(pets)
 
 
