@@ -47,14 +47,15 @@ def sire_choice(
     Qualities are as the breeder perceives them (-inf where an option does not exist);
     costs are per mating. Value = value_per_point × quality − cost.
     """
-    values = np.stack(
-        [
-            np.full(len(own_q), -np.inf),
-            value_per_point * own_q,
-            value_per_point * coown_q - coown_cost,
-            value_per_point * service_q - service_cost,
-        ]
-    )
+    with np.errstate(invalid="ignore"):  # 0 × -inf (no premium, no option) reads as no option
+        values = np.stack(
+            [
+                np.full(len(own_q), -np.inf),
+                value_per_point * own_q,
+                value_per_point * coown_q - coown_cost,
+                value_per_point * service_q - service_cost,
+            ]
+        )
     values = np.where(np.isnan(values), -np.inf, values)
     choice = values.argmax(axis=0)
     return np.where(np.isfinite(values.max(axis=0)), choice, NONE)

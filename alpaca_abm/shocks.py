@@ -508,6 +508,14 @@ class ShockEngine:
             _scheduled(model, ev, f"scenario '{p.name}' events[{i}]")
             for i, ev in enumerate(p.events)
         ] + parameter_events(model)
+        known = model.firms.n
+        for i, ev in enumerate(p.events):
+            missing = [b for b in (ev.get("breeders") or ()) if int(b) >= known]
+            if missing:
+                raise ValueError(
+                    f"scenario '{p.name}' events[{i}]: field 'breeders' names breeder "
+                    f"{missing[0]}, but the industry starts with breeders 0 to {known - 1}."
+                )
         self.log: list[dict[str, Any]] = []
         self._reset_factors()
         self.rivalry_ref: tuple[float, float] | None = None

@@ -39,6 +39,7 @@ def fuzz(n, **more):
     """The fuzz settings with a fixed number of examples."""
     return settings(FUZZ, max_examples=n, **more)
 
+
 MAX_STEPS = 6  # months per run: enough for events to fire and breeders to trade
 NAMES = [p.name for p in PARAMETERS]
 RUN_KEYS = {"n_breeders", "herd_size_median", "foundation_herd", "entry_rate"}
@@ -213,9 +214,11 @@ def test_fuzz_overrides_of_shipped_scenarios_and_run_arguments():
         values.setdefault("disease_start", "none")  # the shipped shocks start after a few months
         values.setdefault("brexit_month", "none")
         values["events"] = []
-        values["n_breeders"] = min(values["n_breeders"], 25) if isinstance(
-            values["n_breeders"], int
-        ) else values["n_breeders"]
+        values["n_breeders"] = (
+            min(values["n_breeders"], 25)
+            if isinstance(values["n_breeders"], int)
+            else values["n_breeders"]
+        )
         try:
             scenario = load_scenario(name).replace(**values)
             result = alpaca_abm.run(scenario, steps=steps, rng=seed)
@@ -543,3 +546,23 @@ def test_default_output_folder_is_a_safe_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli._default_out("../../etc/x y", 3) == Path("results") / "etc_x_y-seed3"
     assert cli._default_out("...", 0) == Path("results") / "run-seed0"
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("n_breeders = {a = 1}", "{'a': 1}"),
+        ("control_strength = [0.1, 0.2]", "[0.1, 0.2]"),
+        ("fairness = 1979-05-27", "datetime.date(1979, 5, 27)"),
+        ("openness_mean = nan", "nan"),
+        ("coopetition = 1", "1"),
+    ],
+)
+def test_a_table_array_or_date_where_a_value_belongs_is_refused_naming_all(tmp_path, line, shown):
+    path = tmp_path / "typed.toml"
+    path.write_text(f"[parameters]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_scenario(path)
+    text = str(err.value)
+    field = line.split(" = ")[0]
+    assert str(path) in text and f"'{field}'" in text and shown in text and "expected" in text

@@ -40,6 +40,7 @@ def examples(n):
     """The property settings with a fixed number of examples."""
     return settings(PROPERTY, max_examples=n)
 
+
 SHARE_COLUMNS = (
     "elite_access_share",
     "mean_knowledge",
@@ -250,9 +251,7 @@ def test_death_probabilities_stay_in_unit_interval():
     )
     def case(ages, adult, cria, max_age, health, effect):
         age = np.array(ages)
-        p = monthly_death_probability(
-            age, adult, cria, max_age, np.full(len(age), health), effect
-        )
+        p = monthly_death_probability(age, adult, cria, max_age, np.full(len(age), health), effect)
         assert ((p >= 0) & (p <= 1)).all()
         assert (p[age >= max_age] == 1).all()
 

@@ -299,3 +299,11 @@ def test_a_run_records_what_fired_when_and_writes_it(tmp_path):
     written = pd.read_csv(tmp_path / "events.csv")
     assert written.loc[0, "kind"] == "disease" and written.loc[0, "month"] == 60
     assert (tmp_path / "industry.png").stat().st_size > 0
+
+
+def test_event_naming_a_breeder_that_does_not_exist_is_refused():
+    sc = alpaca_abm.load_scenario("baseline", n_breeders=20).replace(
+        events=({"kind": "disease", "start": 3, "breeders": [25]},)
+    )
+    with pytest.raises(ValueError, match=r"events\[0\].*'breeders'.*25"):
+        alpaca_abm.AlpacaModel(sc, rng=1)

@@ -417,3 +417,14 @@ def test_cli_runs_then_summarises(tmp_path, capsys):
     assert sweep_main(["--summarise", str(out)]) == 0
     printed = capsys.readouterr().out.split()
     assert str(out / "report" / "points.csv") in printed
+
+
+def test_a_spec_file_may_not_name_code_outside_alpaca_abm(tmp_path):
+    """Spec files are data: naming os.system (or any module) as run_function is refused."""
+    spec = tmp_path / "evil.toml"
+    spec.write_text(
+        'name = "evil"\nrun_function = "os.system"\nsteps = 2\n'
+        '[design]\nkind = "grid"\n[design.parameters]\nn_breeders = [10]\n'
+    )
+    with pytest.raises(ValueError, match="run_function"):
+        Sweep.from_toml(spec)

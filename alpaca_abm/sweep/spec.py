@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .store import ResultStore
 
 DEFAULT_RUN_FUNCTION = "alpaca_abm.run"  # the model's one-run function (pluggable for tests)
+FILE_RUN_FUNCTION_PREFIX = "alpaca_abm."  # what a spec file may name as run_function
 DEFAULT_SCENARIO = "baseline"  # the shipped scenario every sweep starts from unless told
 DEFAULT_STEPS = 240  # the model's standard run: 20 years of months (2006 to 2025)
 DEFAULT_REPLICATES = 1  # one run per point; confidence bands need 2 or more
@@ -241,6 +242,11 @@ class Sweep:
         src, path = self.source, self.run_function
         if not isinstance(path, str) or not DOTTED_PATH.match(path):
             raise _bad(src, "run_function", path, "a dotted path such as 'alpaca_abm.run'")
+        if src != "Sweep(...)" and not path.startswith(FILE_RUN_FUNCTION_PREFIX):
+            # a spec file is data: it may only name alpaca-abm's own functions, never make
+            # the sweep import arbitrary code (a script can pass any function to Sweep(...))
+            raise _bad(src, "run_function", path,
+                       f"a function of alpaca-abm ('{FILE_RUN_FUNCTION_PREFIX}...') in a spec file")
         try:
             resolve_function(path)
         except (ImportError, AttributeError, TypeError) as err:
