@@ -273,7 +273,7 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
         "compare",
         help="run two scenarios on the same seeds; write a side-by-side figure and table",
         description="Run scenarios A and B on the same seeds and compare their headline "
-        "outcomes: mean, sd, and the paired difference B - A with its 95%% CI and p-value.",
+        "outcomes: mean, sd, and the paired difference B - A with its 95% CI and p-value.",
     )
     cmp.add_argument("scenario_a", help="shipped scenario name or .toml path (the reference)")
     cmp.add_argument("scenario_b", help="shipped scenario name or .toml path (the variant)")
