@@ -12,6 +12,7 @@ of the 29 interviewed firms that named it; the relationship-type split beside 7/
     python experiments/propositions.py           # default design, writes docs/VALIDATION.md
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
     python experiments/propositions.py --seeds 10 --steps 96 --workers 2
+    python experiments/propositions.py --report-only   # the report again, from saved runs
 
 Raw per-run results go to results/validation/ (runs.csv, table4.csv, splits.csv).
 """
@@ -259,11 +260,11 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "so quality rises and its spread narrows. The number of animals sold depends on "
         "outside buyers (hobby, pet, export), who buy fewer as the price rises, and on "
         "entrants, of whom fewer come when stock is dear. Coopetition makes the herd smaller "
-        "and dearer: a co-owner puts only its quota (half a stud's season) to the shared "
-        "stud, and one without a stud of its own leaves the rest of its open females "
-        "unmated (the sire choice does not look at the quota left), so there are fewer "
-        "matings and births; the scarcer, better stock sells at a higher price to fewer "
-        "buyers. The market grows in value per animal, not in numbers.",
+        "and dearer. One reason in the code: a co-owner puts only its quota (half a stud's "
+        "season) to the shared stud, and one without a stud of its own leaves the rest of "
+        "its open females unmated (the sire choice in breeding.py does not look at the quota "
+        "left), so there are fewer matings and births; the scarcer, better stock sells at a "
+        "higher price to fewer buyers. The market grows in value per animal, not in numbers.",
     ),
 )
 
@@ -758,8 +759,9 @@ def report(design: Design, props, p3, p4, table4, splits, start, paths, doc: Pat
     w("")
     w(f"- **Industry**: scenario `{design.scenario}`: the seed's 29 firms (Table 2) at their "
       f"counties with their herds, plus synthetic firms making up the directory of "
-      f"{sc.n_breeders}; month 0 is {sc.start_year}-{sc.start_month:02d}; each run lasts "
-      f"**{design.steps} months** (to {sc.start_year + design.steps // 12}).")
+      f"{sc.n_breeders}; each run lasts **{design.steps} months**, from "
+      f"{month_name(sc.start_year, sc.start_month, 0)} to "
+      f"{month_name(sc.start_year, sc.start_month, design.steps - 1)}.")
     w(f"- **Replicates**: {design.seeds} seeds ({design.seed_base} to "
       f"{design.seed_base + design.seeds - 1}) per arm. Every arm of a comparison runs the "
       "same seeds (common random numbers: the same starting industry and the same random "
@@ -877,6 +879,11 @@ def report(design: Design, props, p3, p4, table4, splits, start, paths, doc: Pat
       "industry, not per firm.")
     w("")
     return "\n".join(lines) + "\n"
+
+
+def month_name(year: int, month: int, offset: int) -> str:
+    k = month - 1 + offset
+    return dt.date(year + k // 12, k % 12 + 1, 1).strftime("%B %Y")
 
 
 def first_sentence(text: str) -> str:
@@ -1040,10 +1047,10 @@ def write_p4(w, p4, envs, design, rel) -> None:
       "partnerships, and every shock thins them: uncertainty and the disease scare lower "
       "the investment mood (fewer partner searches), infected herds are shunned, rivalry "
       "sours trust, and lower prices or fewer buyers leave fewer breeders with the cash for "
-      "their share of a stud. Quality gains from coopetition come from studs already "
-      "co-owned, which the shocks touch less; Brexit makes imported studs dearer, which "
-      "weighs more on breeders who must buy one alone than on co-owners who share the "
-      "price.")
+      "their share of a stud. The quality gap between the two industries can widen "
+      "instead: without coopetition elite genetics come only from breeders rich enough to "
+      "import a stud alone (and from hiring theirs), and a fall in prices or buyers, or "
+      "dearer imports after Brexit, leaves fewer of them, while co-owners share the price.")
     w("")
 
 
@@ -1173,8 +1180,13 @@ def write_table4(w, table4, design, rel, envs, runs, splits) -> None:
     w(f"- *Reduced cost* ({co('reduced_cost')} of co-owners, {ot('reduced_cost')} of the "
       f"others) and *business growth* ({co('grown')}): {trend}; running costs per animal "
       "are mostly fixed (keep, marketing spread over fewer animals when a herd shrinks) and "
-      "only vet costs fall with health knowledge. The seed's savings (a partner who "
-      "shears, fewer vet call-outs) are partly outside the model.")
+      "only vet costs fall with health knowledge"
+      + ("; co-owners also carry their share of a stud's keep, which is why fewer of them "
+         "than of the others cut their running cost per animal"
+         if "reduced_cost" in v and v["reduced_cost"]["coowners"]["mean"]
+         < v["reduced_cost"]["others"]["mean"] else "")
+      + ". The seed's savings (a partner who shears, fewer vet call-outs) are partly outside "
+      "the model.")
     w(f"- *Economies of scale* (the fibre pool: {co('scale')} of co-owners, {ot('scale')} of "
       "the others) reach investors and their partners; *network development* "
       f"({co('network')} vs {ot('network')}) is common because acquaintances are also made "
