@@ -174,3 +174,16 @@ def test_bad_overrides_and_steps_are_refused():
         alpaca_abm.run(steps=2, n_breeders=-3)
     with pytest.raises(ValueError, match="steps"):
         alpaca_abm.run(steps=0)
+
+
+def test_sparse_clustering_equals_networkx():
+    import networkx as nx
+
+    from alpaca_abm.metrics import acquaintance_graph, clustering
+
+    model = AlpacaModel(rng=2, n_breeders=80)
+    for _ in range(24):
+        model.step()
+    expected = nx.average_clustering(acquaintance_graph(model))
+    assert clustering(model) == pytest.approx(expected, abs=1e-12)
+    assert 0 < expected < 1
