@@ -50,7 +50,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def _positive_int(name: str, most: int | None = None):
+def whole_number(name: str, least: int = 1, most: int | None = None):
+    """An argparse type: a whole number in [least, most], refused in words naming `name`."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -58,23 +60,14 @@ def _positive_int(name: str, most: int | None = None):
             raise argparse.ArgumentTypeError(
                 f"{name} must be a whole number, not '{text}'."
             ) from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be at least 1, not {value}.")
+        if value < least:
+            floor = "0 or more" if least == 0 else f"at least {least}"
+            raise argparse.ArgumentTypeError(f"{name} must be {floor}, not {value}.")
         if most is not None and value > most:
             raise argparse.ArgumentTypeError(f"{name} must be at most {most:,}, not {value:,}.")
         return value
 
     return parse
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number, not '{text}'.") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be 0 or more, not {value}.")
-    return value
 
 
 class Parser(argparse.ArgumentParser):
@@ -99,11 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--steps",
-        type=_positive_int("--steps", MAX_STEPS),
+        type=whole_number("--steps", most=MAX_STEPS),
         default=240,
         help=f"months to simulate (default: 240 = 20 years; at most {MAX_STEPS:,})",
     )
-    run.add_argument("--seed", type=_seed, default=0, help="random seed (default: 0)")
+    run.add_argument(
+        "--seed", type=whole_number("--seed", least=0), default=0, help="random seed (default: 0)"
+    )
     run.add_argument(
         "--set",
         action="append",
@@ -131,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
         "--checkpoint-every",
-        type=_positive_int("--checkpoint-every"),
+        type=whole_number("--checkpoint-every"),
         default=None,
         metavar="N",
         help=f"save the running model to <out>/{CHECKPOINT_FILE} every N months (atomically)",

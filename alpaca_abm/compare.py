@@ -267,7 +267,7 @@ def compare_figure(comparison: Comparison, title: str = ""):
 
 def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     """The `compare` sub-command's arguments."""
-    from .cli import _positive_int
+    from .cli import whole_number
 
     cmp = subparsers.add_parser(
         "compare",
@@ -279,19 +279,19 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     cmp.add_argument("scenario_b", help="shipped scenario name or .toml path (the variant)")
     cmp.add_argument(
         "--seeds",
-        type=_positive_int("--seeds"),
+        type=whole_number("--seeds"),
         default=DEFAULT_SEEDS,
         help=f"number of seeds, 0..N-1, each run under both (default: {DEFAULT_SEEDS})",
     )
     cmp.add_argument(
         "--first-seed",
-        type=_non_negative("--first-seed"),
+        type=whole_number("--first-seed", least=0),
         default=0,
         help="first seed (default: 0)",
     )
     cmp.add_argument(
         "--steps",
-        type=_positive_int("--steps"),
+        type=whole_number("--steps"),
         default=DEFAULT_STEPS,
         help=f"months to simulate (default: {DEFAULT_STEPS})",
     )
@@ -310,27 +310,12 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
         help="add an event to scenario B only, e.g. disease:60:0.8 (repeatable)",
     )
     cmp.add_argument(
-        "--jobs", type=_positive_int("--jobs"), default=1, help="processes (default: 1)"
+        "--jobs", type=whole_number("--jobs"), default=1, help="processes (default: 1)"
     )
     cmp.add_argument("--out", type=Path, default=None, help="output folder")
     cmp.add_argument("--overwrite", action="store_true", help="replace earlier results")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     return cmp
-
-
-def _non_negative(name: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, not '{text}'."
-            ) from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"{name} must be 0 or more, not {value}.")
-        return value
-
-    return parse
 
 
 def run_compare_command(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import whole_number
 from .backends import BACKENDS, DASK, LOCAL, BackendError
 from .spec import Sweep
 from .store import FAILURES_DIR, StoreError
@@ -20,16 +21,6 @@ EXIT_OK = 0
 EXIT_RUNS_FAILED = 1  # the sweep finished but some runs failed (stored as failures)
 EXIT_USAGE = 2  # a bad spec, option or store: nothing was run
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: expected an integer >= 1")
-    return value
 
 
 def add_sweep_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +40,7 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (default: a "
                         "LocalCluster started for the sweep)")
-    parser.add_argument("--workers", type=_positive_int, metavar="N",
+    parser.add_argument("--workers", type=whole_number("--workers"), metavar="N",
                         help="worker processes for local, or for dask's LocalCluster "
                         "(default: all cores)")
     parser.add_argument("--out", metavar="DIR",
