@@ -121,11 +121,23 @@ def populate_synthetic(model: AlpacaModel) -> None:
         2,
         p.max_herd_size,
     ).astype(int)
-    columns = {
+    rows = add_breeders(model, synthetic_columns(model, herd, place, x, y, founded_within=8))
+    stock_herds(model, rows, herd)
+
+
+def synthetic_columns(
+    model: AlpacaModel, herd: np.ndarray, place: np.ndarray, x: np.ndarray, y: np.ndarray,
+    founded_within: int,
+) -> dict[str, np.ndarray]:
+    """Firm-table columns of synthetic breeders with the given herds and places, founded
+    within `founded_within` years before the start."""
+    p, rng = model.scenario, model.rng
+    n = len(herd)
+    return {
         "x_km": x,
         "y_km": y,
         "place": place,
-        "founded": p.start_year - rng.integers(0, 8, n),
+        "founded": p.start_year - rng.integers(0, founded_within, n),
         "entered_step": np.zeros(n, dtype=int),
         "synthetic": np.ones(n, dtype=bool),
         "cash": p.initial_cash_per_alpaca * herd,
@@ -134,8 +146,6 @@ def populate_synthetic(model: AlpacaModel) -> None:
         "exports": (herd >= EXPORTER_MIN_HERD) & (rng.random(n) < EXPORTER_SHARE_OF_LARGE),
         "reputation": np.full(n, 0.5),
     } | draw_owners(model, n)
-    rows = add_breeders(model, columns)
-    stock_herds(model, rows, herd)
 
 
 def stock_herds(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
@@ -233,17 +243,7 @@ def populate_uk_2018(model: AlpacaModel) -> None:
                                        n_extra - n_small)), 50, p.max_herd_size),
     ].astype(int)
     e_place, ex, ey = draw_places(model, n_extra)
-    extra_columns = {
-        "x_km": ex, "y_km": ey, "place": e_place,
-        "founded": p.start_year - rng.integers(0, 15, n_extra),
-        "entered_step": np.zeros(n_extra, dtype=int),
-        "synthetic": np.ones(n_extra, dtype=bool),
-        "cash": p.initial_cash_per_alpaca * extra_herd,
-        "target_herd": extra_herd * 1.2,
-        "investor": rng.random(n_extra) < p.investor_share,
-        "exports": (extra_herd >= EXPORTER_MIN_HERD)
-        & (rng.random(n_extra) < EXPORTER_SHARE_OF_LARGE),
-        "reputation": np.full(n_extra, 0.5),
-    } | draw_owners(model, n_extra)
-    extra_rows = add_breeders(model, extra_columns)
+    extra_rows = add_breeders(
+        model, synthetic_columns(model, extra_herd, e_place, ex, ey, founded_within=15)
+    )
     stock_herds(model, np.r_[seed_rows, extra_rows], np.r_[herd, extra_herd])
