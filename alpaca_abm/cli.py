@@ -331,6 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # whoever read our output stopped (`| head`): nothing went wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # quiet exit flush
+        return 0
     except OSError as err:  # the machine failed us (disk full, folder removed): no traceback
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_FAILURE
