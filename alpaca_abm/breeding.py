@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
+from . import accounts
 from . import coownership as co
 from .breeder import BREEDING
 from .herd import NOT_PREGNANT, gestation_draw, perceived_quality
@@ -133,9 +134,11 @@ def buy_elite_studs(
     np.add.at(model.firms.bought_in, keepers, 1)
     if pay:
         price = model.elite_stud_price()
-        model.pay(keepers, np.full(k, shares[0] * price))
+        accounts.pay(model.firms, keepers, np.full(k, shares[0] * price))
         if partners is not None:
-            model.pay(np.asarray(partners, dtype=np.int64), np.full(k, shares[1] * price))
+            accounts.pay(
+                model.firms, np.asarray(partners, dtype=np.int64), np.full(k, shares[1] * price)
+            )
     return rows
 
 
@@ -215,7 +218,9 @@ def mate(model: AlpacaModel) -> None:
     # Option 2: co-owned studs, as keeper or as partner.
     coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
     coown_is_keeper = np.zeros(n_f, dtype=bool)
-    run = con.running() if model.coopetition_on("coownership") else np.zeros(0, dtype=np.int64)
+    run = (
+        con.running() if model.scenario.mechanism_on("coownership") else np.zeros(0, dtype=np.int64)
+    )
     run = run[~model.restricted[con.keeper[run]]]  # no trips to a stud under restrictions
     if len(run):
         members = np.r_[con.keeper[run], con.partner[run]]
@@ -339,8 +344,8 @@ def mate(model: AlpacaModel) -> None:
     payers = np.flatnonzero(svc & (matings > 0))
     if len(payers):
         fees = service_fee[payers] * matings[payers]
-        model.transfer(payers, herd.owner[service_stud[payers]], fees)
-        model.pay(payers, 2 * p.travel_cost_per_km * service_km[payers])
+        accounts.transfer(model.firms, payers, herd.owner[service_stud[payers]], fees)
+        accounts.pay(model.firms, payers, 2 * p.travel_cost_per_km * service_km[payers])
         stats["service_matings"] += int(matings[payers].sum())
 
     # Co-owned studs: quotas used, partners' trips, breaches caught or missed.
@@ -350,7 +355,9 @@ def mate(model: AlpacaModel) -> None:
         keeper = coown_is_keeper[used]
         np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
         np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
-        model.pay(used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]])
+        accounts.pay(
+            model.firms, used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
+        )
         stats["coowned_matings"] += int(matings[used].sum())
         model.touch_partnerships(c)  # the trips keep trust from decaying
     cheats = co_b[overuse[co_b] > 0]
@@ -395,4 +402,6 @@ def punish_breaches(
     model.month_stats["detected_breaches"] += int(caught.sum())
     ends = contracts[caught][rng.random(int(caught.sum())) < p.breach_dissolution]
     if len(ends):
-        model.end_contracts(np.unique(ends), co.ENDED_BREACH)
+        model.month_stats["contracts_ended"] += model.contracts.end(
+            np.unique(ends), model.steps, co.ENDED_BREACH
+        )

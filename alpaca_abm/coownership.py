@@ -176,9 +176,13 @@ class Contracts:
         """Rows of running contracts."""
         return np.flatnonzero(self.view("ended") < 0)
 
-    def end(self, rows: np.ndarray, step: int, reason: int) -> None:
+    def end(self, rows: np.ndarray, step: int, reason: int) -> int:
+        """End those of `rows` still running (the stud stays with its keeper); return how many."""
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[self.ended[rows] < 0]
         self.ended[rows] = step
         self.reason[rows] = reason
+        return len(rows)
 
     def ties(self, rows: np.ndarray) -> np.ndarray:
         """Trust-ledger rows of both directions of the given contracts (keeper's first)."""

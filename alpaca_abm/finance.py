@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import accounts
 from . import coownership as co
 from .breeder import HEALTH
 from .world import add_breeders, draw_owners, draw_places, meet_neighbours
@@ -54,7 +55,7 @@ def settle_accounts(model: AlpacaModel) -> None:
     """Charge the month's running costs and roll the 12-month ledgers."""
     firms = model.firms
     n_f = firms.n
-    model.pay(np.arange(n_f), monthly_costs(model))
+    accounts.pay(model.firms, np.arange(n_f), monthly_costs(model))
     slot = model.steps % 12
     firms.revenue_ring[:n_f, slot] = firms.revenue[:n_f]
     firms.costs_ring[:n_f, slot] = firms.costs[:n_f]
@@ -113,7 +114,7 @@ def invest_in_industry(model: AlpacaModel) -> None:
     investors = np.flatnonzero(firms.investor[:n_f] & firms.active[:n_f])
     if len(investors) == 0:
         return
-    model.pay(investors, np.full(len(investors), p.education_cost / 12))
+    accounts.pay(model.firms, investors, np.full(len(investors), p.education_cost / 12))
     share = len(investors) / max(1, int(firms.active[:n_f].sum()))
     growth = p.awareness_effect * share / 12
     model.demand_index += growth * (1 - model.demand_index / DEMAND_INDEX_CAP)
@@ -149,11 +150,13 @@ def exit_breeder(model: AlpacaModel, b: int) -> None:
             firms.sold_out[b] += 1
             firms.bought_in[con.partner[c]] += 1
     if len(mine):
-        model.end_contracts(mine, co.ENDED_EXIT)
+        model.month_stats["contracts_ended"] += model.contracts.end(
+            mine, model.steps, co.ENDED_EXIT
+        )
     animals = np.flatnonzero(herd.view("alive") & (herd.view("owner") == b))
     herd.alive[animals] = False
     firms.sold_out[b] += len(animals)
-    model.receive(np.array([b]), np.array([len(animals) * p.pet_price]))
+    accounts.receive(model.firms, np.array([b]), np.array([len(animals) * p.pet_price]))
     firms.active[b] = False
     firms.exited_step[b] = model.steps
     model.trust.forget(b)

@@ -60,7 +60,7 @@ def exchange_knowledge(model) -> None:
     n_f = firms.n
     k = firms.knowledge[:n_f]
     run = con.running()
-    if model.coopetition_on("knowledge_sharing") and len(run):
+    if model.scenario.mechanism_on("knowledge_sharing") and len(run):
         teach = np.r_[con.keeper[run], con.partner[run]]
         learn = np.r_[con.partner[run], con.keeper[run]]
         # the learner's trust in the teacher: partner→keeper first, then keeper→partner

@@ -210,7 +210,9 @@ class AlpacaModel(mesa.Model):
         self.disease.remap(remap)
         gone = self.contracts.remap_studs(remap)
         if len(gone):
-            self.end_contracts(gone, ENDED_STUD_DIED)
+            self.month_stats["contracts_ended"] += self.contracts.end(
+                gone, self.steps, ENDED_STUD_DIED
+            )
         p = self.scenario
         if self.steps % p.network_metrics_every == 0:
             self.clustering_now = metrics.clustering(self)
@@ -220,34 +222,7 @@ class AlpacaModel(mesa.Model):
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
 
-    # --- money ------------------------------------------------------------------------------
-    def pay(self, rows: np.ndarray, amounts: np.ndarray) -> None:
-        """Breeders pay money out of the industry (costs)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
-        np.subtract.at(self.firms.cash, rows, amounts)
-        np.add.at(self.firms.costs, rows, amounts)
-
-    def receive(self, rows: np.ndarray, amounts: np.ndarray) -> None:
-        """Breeders receive money from outside the industry (revenue)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
-        np.add.at(self.firms.cash, rows, amounts)
-        np.add.at(self.firms.revenue, rows, amounts)
-
-    def transfer(self, payers: np.ndarray, payees: np.ndarray, amounts: np.ndarray) -> None:
-        """Money from one breeder to another: what one pays, the other receives."""
-        self.pay(payers, amounts)
-        self.receive(payees, amounts)
-
     # --- contracts --------------------------------------------------------------------------
-    def end_contracts(self, rows: np.ndarray, reason: int) -> None:
-        """End running contracts; the stud stays with its keeper as its own."""
-        rows = np.asarray(rows)
-        rows = rows[self.contracts.ended[rows] < 0]
-        self.contracts.end(rows, self.steps, reason)
-        self.month_stats["contracts_ended"] += len(rows)
-
     def touch_partnerships(self, rows: np.ndarray) -> None:
         """Partners met this month (mating trips): contact keeps trust from decaying."""
         self.trust.touch_rows(self.contracts.ties(np.unique(rows)), self.steps)
@@ -260,10 +235,6 @@ class AlpacaModel(mesa.Model):
     @property
     def restricted(self) -> np.ndarray:
         return self.firms.restricted
-
-    def coopetition_on(self, mechanism: str) -> bool:
-        """Whether a coopetition mechanism runs: the master switch and its own switch."""
-        return bool(self.scenario.coopetition and getattr(self.scenario, mechanism))
 
     def partner_weights(self) -> dict[str, float]:
         p = self.scenario
@@ -314,7 +285,7 @@ class AlpacaModel(mesa.Model):
     def pool_members(self) -> np.ndarray:
         """Breeders selling fleece through the national pool: investors and their partners."""
         n_f = self.firms.n
-        if not self.coopetition_on("industry_investment"):
+        if not self.scenario.mechanism_on("industry_investment"):
             return np.zeros(n_f, dtype=bool)
         pool = self.firms.investor[:n_f] & self.firms.active[:n_f]
         run = self.contracts.running()

@@ -1387,6 +1387,10 @@ class AlpacaScenario(Scenario):
         """The model parameters as a plain dict (no rng, events or name)."""
         return {p.name: getattr(self, p.name) for p in PARAMETERS}
 
+    def mechanism_on(self, mechanism: str) -> bool:
+        """Whether a coopetition mechanism runs: the master switch and its own switch."""
+        return bool(self.coopetition and getattr(self, mechanism))
+
     def replace(self, **changes: Any) -> AlpacaScenario:
         """A validated copy with some parameters (or rng, events, name) changed."""
         kwargs = {

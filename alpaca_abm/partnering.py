@@ -62,7 +62,7 @@ def search_partners(model: AlpacaModel) -> None:
     if rich.any():
         buy_elite_studs(model, seekers[rich], None, np.array([1.0]))
         model.month_stats["studs_bought_alone"] += int(rich.sum())
-    if not model.coopetition_on("coownership"):
+    if not model.scenario.mechanism_on("coownership"):
         return
     match_partners(model, seekers[~rich], females)
 
@@ -97,8 +97,10 @@ def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray
     con = model.contracts
     run = con.running()
     if len(run):
-        partnered = np.r_[con.keeper[run] * firms.n + con.partner[run],
-                          con.partner[run] * firms.n + con.keeper[run]]
+        partnered = np.r_[
+            con.keeper[run] * firms.n + con.partner[run],
+            con.partner[run] * firms.n + con.keeper[run],
+        ]
         fresh = ~np.isin(src * firms.n + dst, partnered)
         src, dst = src[fresh], dst[fresh]
     return src, dst
@@ -159,7 +161,7 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
         b = int(seekers[i])
         if counts[b] >= MAX_CONTRACTS or cash[b] < need:
             continue
-        for c in dst[starts[i]:ends[i]].tolist():
+        for c in dst[starts[i] : ends[i]].tolist():
             key = min(b, c) * firms.n + max(b, c)
             if counts[c] < MAX_CONTRACTS and cash[c] >= need and key not in formed:
                 formed.add(key)
@@ -185,8 +187,9 @@ def start_contracts(
     partner = np.where(females[a] >= females[b], b, a)
     shares, quotas = co.contract_terms(p.fairness, p.stud_capacity)
     studs = buy_elite_studs(model, keeper, partner, shares)
-    dist = np.hypot(firms.x_km[keeper] - firms.x_km[partner],
-                    firms.y_km[keeper] - firms.y_km[partner])
+    dist = np.hypot(
+        firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner]
+    )
     k = len(keeper)
     ties = model.trust.touch(np.r_[keeper, partner], np.r_[partner, keeper], model.steps)
     model.trust.associations[ties] += 1  # each tie appears once: pairs are distinct
@@ -237,14 +240,17 @@ def run_contracts(model: AlpacaModel) -> None:
     trust.touch_rows(con.ties(run), model.steps, lambda t: after_experience(t, p.trust_gain))
     flare = rng.random(len(run)) < p.conflict_rate * con.competition[run] * model.rivalry
     if flare.any():
-        trust.touch_rows(con.ties(run[flare]), model.steps,
-                         lambda t: after_loss(t, p.conflict_trust_loss))
+        trust.touch_rows(
+            con.ties(run[flare]), model.steps, lambda t: after_loss(t, p.conflict_trust_loss)
+        )
         model.month_stats["conflicts"] += int(flare.sum())
         t1 = trust.current(con.tie_kp[run[flare]], model.steps)
         t2 = trust.current(con.tie_pk[run[flare]], model.steps)
         broken = run[flare][(t1 < 0.1) | (t2 < 0.1)]
         if len(broken):
-            model.end_contracts(broken, co.ENDED_CONFLICT)
+            model.month_stats["contracts_ended"] += model.contracts.end(
+                broken, model.steps, co.ENDED_CONFLICT
+            )
     run = con.running()
     due = run[con.end_planned[run] <= model.steps]
     if len(due):
@@ -253,5 +259,7 @@ def run_contracts(model: AlpacaModel) -> None:
         renew = (t1 >= p.acceptance) & (t2 >= p.acceptance)
         con.end_planned[due[renew]] += int(round(12 * p.contract_years))
         if (~renew).any():
-            model.end_contracts(due[~renew], co.ENDED_TERM)
+            model.month_stats["contracts_ended"] += model.contracts.end(
+                due[~renew], model.steps, co.ENDED_TERM
+            )
     update_intensities(model, con.running())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import market
+from . import accounts, market
 from .breeder import BREEDING, MARKETING
 from .herd import perceived_quality
 from .knowledge import judging_noise
@@ -54,7 +54,7 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
     seen = perceived_quality(herd.view("quality")[cand], noise, model.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
-    key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -2.0**19, 2.0**19)
+    key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
     order = cand[np.argsort(key, kind="stable")]
     o = owner[order]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
@@ -137,7 +137,9 @@ def trade(model: AlpacaModel) -> None:
     if coloured > 0 and len(listed):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(owner[listed], weights=herd.colour[listed], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))
-    partner_of = model.contracts.partner_lookup(n_f) if model.coopetition_on("referrals") else None
+    partner_of = (
+        model.contracts.partner_lookup(n_f) if model.scenario.mechanism_on("referrals") else None
+    )
     buyers = np.r_[np.full(hobby, OUTSIDE_BUYER), np.repeat(np.arange(n_f), wants)]
     home = market.match_buyers(
         rng.permutation(buyers), weights, stock, partner_of, RETRY_SHARE, rng
@@ -198,8 +200,8 @@ def settle_sales(
         prices *= np.where(coloured, 1.0 + model.coloured_preference(), 1.0)
     model.month_stats["coloured_sales"] += int(coloured.sum())
     inside = buyers >= 0
-    model.transfer(buyers[inside], sellers[inside], prices[inside])
-    model.receive(sellers[~inside], prices[~inside])
+    accounts.transfer(model.firms, buyers[inside], sellers[inside], prices[inside])
+    accounts.receive(model.firms, sellers[~inside], prices[~inside])
     herd.owner[animals[inside]] = buyers[inside]
     herd.stud[animals] = False
     herd.alive[animals[~inside]] = False
@@ -223,7 +225,7 @@ def sell_pets(model: AlpacaModel) -> None:
         return
     owners = herd.owner[pets]
     herd.alive[pets] = False
-    model.receive(owners, np.full(len(pets), model.pet_price()))
+    accounts.receive(model.firms, owners, np.full(len(pets), model.pet_price()))
     firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
     model.month_stats["pet_sales"] += len(pets)
 
@@ -241,7 +243,7 @@ def sell_fibre(model: AlpacaModel) -> None:
     kg = p.fleece_kg * market.fibre_quality_factor(quality, mean_q) * model.fibre_demand_factor()
     kg_by = np.bincount(owner, weights=kg, minlength=n_f)
     heads = np.bincount(owner, minlength=n_f)
-    model.pay(np.arange(n_f), heads * p.shearing_cost)
+    accounts.pay(model.firms, np.arange(n_f), heads * p.shearing_cost)
     pool = model.pool_members()
     pooled_kg = float(np.bincount(owner, minlength=n_f)[pool].sum() * p.fleece_kg)
     pooled_price = market.pooled_fibre_price(
@@ -249,7 +251,7 @@ def sell_fibre(model: AlpacaModel) -> None:
     )
     price_each = np.where(pool, pooled_price, p.fibre_price)
     revenue = kg_by * price_each
-    model.receive(np.arange(n_f), revenue)
+    accounts.receive(model.firms, np.arange(n_f), revenue)
     total_kg = heads.sum() * p.fleece_kg
     model.fibre_price_now = float(revenue.sum() / total_kg) if total_kg else p.fibre_price
     model.month_stats["pooled_kg"] += pooled_kg

@@ -22,7 +22,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alpaca_abm import AlpacaModel
+from alpaca_abm import AlpacaModel, accounts
 from alpaca_abm.coownership import CandidateFacts, contract_terms, partner_scores
 from alpaca_abm.herd import monthly_death_probability
 
@@ -85,7 +85,8 @@ def worlds(draw):
 
 
 class Books:
-    """Watches a model's money: wraps pay, receive and transfer and the firm table's add."""
+    """Watches a model's money: wraps the ledger's pay, receive and transfer (accounts.py)
+    and the firm table's add. Use as a context manager: the ledger is restored on exit."""
 
     def __init__(self, model):
         self.model = model
@@ -94,26 +95,27 @@ class Books:
         self.inflow = self.outflow = self.capital = 0.0
         self.inside_transfer = 0
         self.new_capital: dict[int, float] = {}
-        pay, receive, transfer, add = model.pay, model.receive, model.transfer, firms.add
+        pay, receive, transfer, add = accounts.pay, accounts.receive, accounts.transfer, firms.add
+        self._saved = (pay, receive, transfer)
 
         def total(rows, amounts):
             return float(np.broadcast_to(np.asarray(amounts, float), np.shape(rows)).sum())
 
-        def watched_pay(rows, amounts):
+        def watched_pay(table, rows, amounts):
             if not self.inside_transfer:
                 self.outflow += total(rows, amounts)
-            pay(rows, amounts)
+            pay(table, rows, amounts)
 
-        def watched_receive(rows, amounts):
+        def watched_receive(table, rows, amounts):
             if not self.inside_transfer:
                 self.inflow += total(rows, amounts)
-            receive(rows, amounts)
+            receive(table, rows, amounts)
 
-        def watched_transfer(payers, payees, amounts):
+        def watched_transfer(table, payers, payees, amounts):
             before = float(model.firms.cash[: model.firms.n].sum())
             self.inside_transfer += 1
             try:
-                transfer(payers, payees, amounts)  # calls the watched pay and receive
+                transfer(table, payers, payees, amounts)  # calls the watched pay and receive
             finally:
                 self.inside_transfer -= 1
             after = float(model.firms.cash[: model.firms.n].sum())
@@ -126,8 +128,15 @@ class Books:
             self.new_capital.update(zip(rows.tolist(), cash.tolist(), strict=True))
             return rows
 
-        model.pay, model.receive, model.transfer = watched_pay, watched_receive, watched_transfer
+        accounts.pay, accounts.receive = watched_pay, watched_receive
+        accounts.transfer = watched_transfer
         firms.add = watched_add
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        accounts.pay, accounts.receive, accounts.transfer = self._saved
 
     def expected_total(self):
         return self.start + self.capital + self.inflow - self.outflow
@@ -212,14 +221,14 @@ def test_invariants_hold_month_by_month_in_random_worlds():
     def case(world):
         values, seed, months = world
         model = AlpacaModel(rng=seed, **values)
-        books = Books(model)
         herd_base = model.herd.counts_by_owner(model.firms.n) - animal_balance(model)
         local = Counter(gone_before=0)
-        for _ in range(months):
-            n_before = model.firms.n
-            cash_before = model.firms.cash[:n_before].copy()
-            model.step()
-            check_month(model, books, herd_base, cash_before, n_before, local)
+        with Books(model) as books:
+            for _ in range(months):
+                n_before = model.firms.n
+                cash_before = model.firms.cash[:n_before].copy()
+                model.step()
+                check_month(model, books, herd_base, cash_before, n_before, local)
         check_tables(model)
         seen["worlds"] += 1
         seen["months"] += months
