@@ -73,9 +73,13 @@ STATE_CLASSES: tuple[tuple[str, str], ...] = (
 )
 # Factories a defaultdict in the state may have, and numpy bit generators, by name.
 _FACTORIES = {"list": list, "dict": dict, "set": set, "int": int, "float": float}
-_BIT_GENERATORS = {"PCG64": np.random.PCG64, "PCG64DXSM": np.random.PCG64DXSM,
-                   "MT19937": np.random.MT19937, "Philox": np.random.Philox,
-                   "SFC64": np.random.SFC64}
+_BIT_GENERATORS = {
+    "PCG64": np.random.PCG64,
+    "PCG64DXSM": np.random.PCG64DXSM,
+    "MT19937": np.random.MT19937,
+    "Philox": np.random.Philox,
+    "SFC64": np.random.SFC64,
+}
 
 # Model attributes that are caches (re-computed on demand) or rebuilt on load.
 _REBUILT = {"places", "datacollector", "_tree", "_scenario"}
@@ -249,8 +253,12 @@ class _Encoder:
             return {"$": "list", "n": n, "v": self._items(v, lambda i: f"[{i}]")}
         if t in (dict, collections.OrderedDict, collections.defaultdict):
             keys = list(v)
-            node = {"$": "dict", "n": n, "k": self._items(keys, lambda i: ".<key>"),
-                    "v": self._items(v.values(), lambda i: f"[{keys[i]!r}]")}
+            node = {
+                "$": "dict",
+                "n": n,
+                "k": self._items(keys, lambda i: ".<key>"),
+                "v": self._items(v.values(), lambda i: f"[{keys[i]!r}]"),
+            }
             if t is collections.OrderedDict:
                 node["$"] = "odict"
             if t is collections.defaultdict:
@@ -274,18 +282,28 @@ class _Encoder:
             bit = type(v.bit_generator).__name__
             if _BIT_GENERATORS.get(bit) is not type(v.bit_generator):
                 raise _Where(UnknownStateError(f"a numpy generator on {bit}"), [])
-            return {"$": "generator", "n": n, "bit": bit,
-                    "state": self._items([v.bit_generator.state], lambda i: ".state")[0]}
+            return {
+                "$": "generator",
+                "n": n,
+                "bit": bit,
+                "state": self._items([v.bit_generator.state], lambda i: ".state")[0],
+            }
         if t is random.Random:
-            return {"$": "random", "n": n,
-                    "state": self._items([v.getstate()], lambda i: ".state")[0]}
+            return {
+                "$": "random",
+                "n": n,
+                "state": self._items([v.getstate()], lambda i: ".state")[0],
+            }
         name = t.__name__
         if self.classes.get(name) is not t:
-            raise _Where(UnknownStateError(
-                f"cannot save an object of class {t.__module__}.{t.__qualname__}: a "
-                "checkpoint holds plain data and the classes in STATE_CLASSES "
-                "(alpaca_abm/checkpoint.py); add the class there if it holds plain model state"
-            ), [])
+            raise _Where(
+                UnknownStateError(
+                    f"cannot save an object of class {t.__module__}.{t.__qualname__}: a "
+                    "checkpoint holds plain data and the classes in STATE_CLASSES "
+                    "(alpaca_abm/checkpoint.py); add the class there if it holds plain model state"
+                ),
+                [],
+            )
         attrs = _attributes(v)
         node = {"$": "object", "cls": name, "n": n}
         if isinstance(v, mesa.Agent):
@@ -299,18 +317,27 @@ class _Encoder:
     def _frame(self, df: pd.DataFrame, n: int) -> dict[str, Any]:
         if not df.columns.is_unique:
             raise _Where(ValueError("a table with duplicate column names cannot be saved"), [])
-        cols = [[self._encode(name), self._encode(df[name].to_numpy()), str(df[name].dtype)]
-                for name in df.columns]
+        cols = [
+            [self._encode(name), self._encode(df[name].to_numpy()), str(df[name].dtype)]
+            for name in df.columns
+        ]
         index = df.index
         if isinstance(index, pd.RangeIndex):
-            levels = {"range": [int(index.start), int(index.stop), int(index.step)],
-                      "name": self._encode(index.name)}
+            levels = {
+                "range": [int(index.start), int(index.stop), int(index.step)],
+                "name": self._encode(index.name),
+            }
         else:
-            levels = {"levels": [
-                [self._encode(name), self._encode(index.get_level_values(i).to_numpy()),
-                 str(index.get_level_values(i).dtype)]
-                for i, name in enumerate(index.names)
-            ]}
+            levels = {
+                "levels": [
+                    [
+                        self._encode(name),
+                        self._encode(index.get_level_values(i).to_numpy()),
+                        str(index.get_level_values(i).dtype),
+                    ]
+                    for i, name in enumerate(index.names)
+                ]
+            }
         return {"$": "frame", "n": n, "columns": cols, "index": levels}
 
 
@@ -456,13 +483,15 @@ class _Decoder:
             start, stop, step = (int(x) for x in index["range"])
             idx = pd.RangeIndex(start, stop, step, name=self.decode(index["name"]))
         else:
-            levels = [(self.decode(nm), _series(self.decode(v), str(dt)))
-                      for nm, v, dt in index["levels"]]
+            levels = [
+                (self.decode(nm), _series(self.decode(v), str(dt))) for nm, v, dt in index["levels"]
+            ]
             if len(levels) == 1:
                 idx = pd.Index(levels[0][1], name=levels[0][0])
             else:
-                idx = pd.MultiIndex.from_arrays([s for _, s in levels],
-                                                names=[nm for nm, _ in levels])
+                idx = pd.MultiIndex.from_arrays(
+                    [s for _, s in levels], names=[nm for nm, _ in levels]
+                )
         df = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(len(idx)))
         if len(df) != len(idx):
             raise DamagedCheckpoint("a table whose index and columns differ in length")
@@ -629,8 +658,15 @@ def _open(path: str | Path) -> tuple[dict[str, Any], Any, bytes, Path]:
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         head = arrays["header"]
         header = json.loads(head.tobytes().decode("utf-8")) if head.dtype == np.uint8 else None
-    except (ValueError, OSError, EOFError, KeyError, UnicodeDecodeError, RecursionError,
-            zipfile.BadZipFile):
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+        UnicodeDecodeError,
+        RecursionError,
+        zipfile.BadZipFile,
+    ):
         raise _damaged(path, "its header cannot be read") from None
     if not isinstance(header, dict):
         raise _damaged(path, "its header cannot be read")
@@ -696,8 +732,13 @@ def _scenario(run: dict[str, Any]):
 
 def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
     """Put Mesa's clock where the saved model stood: steps, time, and the next step."""
-    for key, kinds in (("steps", int), ("time", float), ("running", bool),
-                       ("agent_id_counter", int), ("executions", int)):
+    for key, kinds in (
+        ("steps", int),
+        ("time", float),
+        ("running", bool),
+        ("agent_id_counter", int),
+        ("executions", int),
+    ):
         if type(clock[key]) is not kinds:
             raise DamagedCheckpoint(f"clock field {key!r} has the wrong type")
     model.steps = clock["steps"]
@@ -753,7 +794,17 @@ def load_model(path: str | Path) -> AlpacaModel:
         _set_clock(model, data["clock"])
     except DamagedCheckpoint as err:
         raise _damaged(path, str(err)) from None
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
-            RecursionError, UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        OverflowError,
+        RecursionError,
+        UnicodeDecodeError,
+        zipfile.BadZipFile,
+        OSError,
+    ) as err:
         raise _damaged(path, f"its state has the wrong structure: {type(err).__name__}") from None
     return model

@@ -355,8 +355,7 @@ def run_compare_command(args: argparse.Namespace) -> int:
         try:
             result = compare(a, b, seeds, args.steps, jobs=args.jobs, progress=not args.quiet)
             title = (
-                f"{result.labels[0]} vs {result.labels[1]}: {len(seeds)} seeds, "
-                f"{args.steps} months"
+                f"{result.labels[0]} vs {result.labels[1]}: {len(seeds)} seeds, {args.steps} months"
             )
             with staged_output(out, RESULT_FILES) as stage:  # every file, or none
                 atomic_write(stage / "compare.csv", result.table.to_csv(index=False))

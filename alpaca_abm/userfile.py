@@ -41,7 +41,8 @@ def shown(value: Any) -> str:
         try:
             return f"{float(value):.3g}"
         except OverflowError:
-            return f"an integer of {len(str(abs(value)))} digits"
+            digits = int(abs(value).bit_length() * math.log10(2)) + 1
+            return f"an integer of about {digits:,} digits"
     if isinstance(value, float) and math.isfinite(value) and abs(value) >= 10**MAX_SHOWN_DIGITS:
         return f"{value:.3g}"
     text = value if isinstance(value, str) and not isinstance(value, Path) else None

@@ -59,7 +59,9 @@ def test_a_format_1_pickle_checkpoint_reaching_subprocess_is_refused_and_runs_no
     evil = tmp_path / "run" / "checkpoint.npz"
     evil.parent.mkdir()
     evil.write_bytes(
-        b"ALPACA-ABM-CHECKPOINT\n" + json.dumps(header).encode() + b"\n"
+        b"ALPACA-ABM-CHECKPOINT\n"
+        + json.dumps(header).encode()
+        + b"\n"
         + stack_global_pickle(marker)
     )
     with pytest.raises(ValueError, match="format 1 .a pickle"):
@@ -146,8 +148,9 @@ def test_the_cli_refuses_a_checkpoint_whose_seed_was_edited(saved, tmp_path):
     out.mkdir()
     rewrite_header(saved, out / "checkpoint.npz", lambda h: h["run"].update(seed=1), False)
     args = ["run", "--steps", "12", "--seed", "1", "--set", "n_breeders=8", "--quiet"]
-    done = subprocess.run([*CLI, *args, "--out", str(out), "--resume"], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [*CLI, *args, "--out", str(out), "--resume"], capture_output=True, text=True
+    )
     assert done.returncode == 2 and "hash does not match" in done.stderr
     assert not (out / "model.csv").exists()
 
@@ -158,8 +161,22 @@ def test_resume_with_overwrite_and_a_foreign_checkpoint_does_not_advise_overwrit
     out = tmp_path / "r"
     out.mkdir()
     (out / "checkpoint.npz").write_bytes(saved.read_bytes())
-    code = alpaca_abm.cli.main(["run", "--quiet", "--steps", "12", "--seed", "3", "--set",
-                                "n_breeders=8", "--out", str(out), "--resume", "--overwrite"])
+    code = alpaca_abm.cli.main(
+        [
+            "run",
+            "--quiet",
+            "--steps",
+            "12",
+            "--seed",
+            "3",
+            "--set",
+            "n_breeders=8",
+            "--out",
+            str(out),
+            "--resume",
+            "--overwrite",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "its seed is 0, not 3" in err
     assert "leave out --resume" in err and "or pass --overwrite" not in err

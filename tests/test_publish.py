@@ -105,8 +105,9 @@ def leftovers(folder):
     return [p.name for p in folder.parent.iterdir() if ".staging-" in p.name]
 
 
-@pytest.mark.parametrize("point", ["mid-write", "before-publish", "after-exchange",
-                                   "between-renames"])
+@pytest.mark.parametrize(
+    "point", ["mid-write", "before-publish", "after-exchange", "between-renames"]
+)
 def test_a_kill_at_any_publishing_step_leaves_one_whole_result_set(
     tmp_path, references, point, capsys
 ):
@@ -142,15 +143,27 @@ def test_a_second_run_into_a_folder_in_use_is_refused_and_the_first_completes(
     out = tmp_path / "race"
     go = tmp_path / "go"
     first = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "pause-before-publish", *RUN, "--seed", "1", "--out",
-         str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            "pause-before-publish",
+            *RUN,
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env=dict(os.environ, TEST_GO=str(go)),
     )
     assert first.stdout.readline().strip() == "staged"  # its results are staged, unpublished
     second = subprocess.run(
         [sys.executable, "-m", "alpaca_abm.cli", *RUN, "--seed", "2", "--out", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert second.returncode == 2, second.stderr
     assert f"in use by another alpaca-abm process (pid {first.pid})" in second.stderr

@@ -73,9 +73,7 @@ def test_a_point_invalid_as_a_whole_scenario_is_refused_before_any_run(
 
 
 def test_counts_are_checked_before_any_point_is_built(tmp_path, capsys):
-    huge = SPEC.format(n=8).replace(
-        "[0.1, 0.9]", "{ low = 0.0, high = 1.0, levels = 100000000 }"
-    )
+    huge = SPEC.format(n=8).replace("[0.1, 0.9]", "{ low = 0.0, high = 1.0, levels = 100000000 }")
     refused(capsys, spec(tmp_path, huge), words="levels: 100000000 is not allowed")
     # thirty axes of ten values: 10**30 points, beyond any 64-bit count, are counted exactly
     axes = Design(kind=GRID, values={f"p{i}": tuple(range(10)) for i in range(30)})
@@ -85,8 +83,17 @@ def test_counts_are_checked_before_any_point_is_built(tmp_path, capsys):
 
 
 def run_small(tmp_path: Path, text: str, out: Path, *extra: str) -> int:
-    return sweep_main([str(spec(tmp_path, text, f"{out.name}.toml")), "--backend", "serial",
-                       "--out", str(out), "--no-progress", *extra])
+    return sweep_main(
+        [
+            str(spec(tmp_path, text, f"{out.name}.toml")),
+            "--backend",
+            "serial",
+            "--out",
+            str(out),
+            "--no-progress",
+            *extra,
+        ]
+    )
 
 
 def test_resume_redoes_damaged_and_foreign_run_files(tmp_path, capsys):
@@ -111,8 +118,9 @@ def test_resume_redoes_damaged_and_foreign_run_files(tmp_path, capsys):
 
 def test_a_second_driver_on_a_store_in_use_is_refused(tmp_path, capsys):
     out = tmp_path / "busy"
-    holder = subprocess.Popen([sys.executable, "-c", CHILD, "hold", str(out)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "hold", str(out)], stdout=subprocess.PIPE, text=True
+    )
     try:
         holder.stdout.readline()
         refused(capsys, spec(tmp_path), "--out", out, words=f"(pid {holder.pid})")
@@ -129,8 +137,9 @@ def test_an_unreachable_scheduler_writes_no_store(tmp_path, capsys, monkeypatch)
     monkeypatch.setattr("alpaca_abm.sweep.backends.DaskBackend.__init__", unreachable)
     out = tmp_path / "s"
     path = spec(tmp_path)
-    status = sweep_main([str(path), "--scheduler", "tcp://127.0.0.1:1", "--out", str(out),
-                         "--no-progress"])
+    status = sweep_main(
+        [str(path), "--scheduler", "tcp://127.0.0.1:1", "--out", str(out), "--no-progress"]
+    )
     assert status == 2 and "cannot reach" in capsys.readouterr().err
     assert not out.exists()
     assert run_small(tmp_path, SPEC.format(n=8), out) == 0  # the corrected command, no --resume
