@@ -151,7 +151,22 @@ def _carry_over(old: Path, new: Path, ours: Collection[str]) -> None:
         if name in ours or name == STAGE_MARK or _is_temporary(name, ours):
             continue
         if not (new / name).exists():
-            os.rename(item, new / name)
+            with contextlib.suppress(OSError):  # e.g. a mount point: left where it is
+                os.rename(item, new / name)
+
+
+def _discard_old(old: Path, ours: Collection[str]) -> None:
+    """Delete the replaced folder: our own entries, then the folder if nothing else is left
+    (an entry of the user's that could not be moved back, such as a mount point, is never
+    deleted: the folder is left in place for the next writer to retry)."""
+    for item in list(old.iterdir()):
+        if item.name in ours or item.name == STAGE_MARK or _is_temporary(item.name, ours):
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        old.rmdir()
 
 
 def _is_temporary(name: str, ours: Collection[str]) -> bool:
@@ -184,8 +199,9 @@ def publish(stage: Path, real: Path, ours: Collection[str]) -> None:
         os.rename(real, old)
         os.rename(stage, real)
     fsync_folder(real.parent)
-    _carry_over(old, real, ours)
-    shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):  # an entry that cannot move stays in `old`, undeleted
+        _carry_over(old, real, ours)
+    _discard_old(old, ours)
 
 
 @contextmanager
@@ -199,11 +215,13 @@ def staged_output(out: Path, ours: Collection[str]) -> Iterator[Path]:
     real = resolved(out)
     remove_leftovers(real, ours)
     stage = new_stage(real)
+    published = False
     try:
         yield stage
-        publish(stage, real, ours)
+        publish(stage, real, ours)  # after this the staging path may hold the old folder
+        published = True
     finally:
-        if stage.exists():
+        if not published and (stage / STAGE_MARK).exists():
             shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -233,7 +251,9 @@ def remove_leftovers(out: Path, ours: Collection[str]) -> None:
                 continue
             with contextlib.suppress(OSError):
                 _carry_over(item, real, ours)
-        shutil.rmtree(item, ignore_errors=True)
+            _discard_old(item, ours)
+            continue
+        shutil.rmtree(item, ignore_errors=True)  # a dead writer's staging folder: all ours
 
 
 def remove_if_empty(out: Path, created: bool) -> None:

@@ -246,3 +246,28 @@ def test_staged_output_publishes_all_files_or_none(tmp_path):
         (stage / "a").write_text("1")
         (stage / "b").write_text("2")
     assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
+
+
+def test_a_user_entry_that_cannot_be_moved_back_is_never_deleted(tmp_path, monkeypatch):
+    """E.g. a mount point inside --out (rename gives EBUSY): its folder is left in place."""
+    out = tmp_path / "r"
+    (out / "mnt").mkdir(parents=True)
+    (out / "mnt" / "precious").write_text("data")
+    (out / "model.csv").write_text("old")
+    real_rename = os.rename
+
+    def rename(a, b):
+        if Path(a).name == "mnt":
+            raise OSError(16, "Device or resource busy")
+        real_rename(a, b)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with locked_output(out), staged_output(out, cli.OURS) as stage:
+        (stage / "model.csv").write_text("new")
+    assert (out / "model.csv").read_text() == "new"
+    kept = [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+    assert len(kept) == 1 and (kept[0] / "mnt" / "precious").read_text() == "data"
+    assert not (kept[0] / "model.csv").exists()  # our old file was removed
+    with locked_output(out):
+        remove_leftovers(out, cli.OURS)  # still cannot move it: still not deleted
+    assert (kept[0] / "mnt" / "precious").read_text() == "data"
