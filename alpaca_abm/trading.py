@@ -26,6 +26,7 @@ MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
 POOL_REFERENCE_KG = 1000.0  # pooled volume at which the scale bonus reaches one doubling
+BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
 STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
@@ -34,12 +35,15 @@ WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a seas
 
 def list_females(model: AlpacaModel) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
-    its weakest animals (as it judges them) first."""
+    and as many as cover its overdraft at the expected price (a breeder short of cash sells
+    stock), its weakest animals (as it judges them) first."""
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
     herd_size = herd.counts_by_owner(n_f)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
+    short = np.ceil(np.maximum(0.0, -firms.cash[:n_f]) / max(model.market.expected_price, 1.0))
+    surplus = np.maximum(surplus, np.minimum(short, herd_size).astype(np.int64))
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
@@ -186,6 +190,9 @@ def trade(model: AlpacaModel) -> None:
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
     bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
+        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
+        bidder, bids = bidder[keep], bids[keep]
     price, q = market.clearing_price(bids, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
