@@ -85,6 +85,13 @@ def test_economic_loss_is_a_loss_beyond_what_is_tolerated_or_insolvency():
     assert list(loss) == [False, True, False, True]  # hobby tolerance; stock covers debt
 
 
+def test_book_losses_do_not_count_while_the_herd_is_expected_to_pay_its_way():
+    year, tolerated = np.array([-5000.0, -5000.0]), np.zeros(2)
+    cash, stock = np.array([100.0, 100.0]), np.array([10_000.0, 10_000.0])
+    loss = finance.economic_loss(year, tolerated, cash, stock, np.array([800.0, -800.0]))
+    assert list(loss) == [False, True]
+
+
 def test_weaning_rate_is_below_one_and_falls_with_cria_mortality():
     sc = AlpacaModel(rng=0, n_breeders=5).scenario
     assert 0 < finance.weaning_rate(sc) < 1
