@@ -397,8 +397,9 @@ def sell_pets(model: AlpacaModel) -> None:
 def sell_studs(model: AlpacaModel) -> None:
     """The month before the mating season, breeders without a stud of their own or a
     co-owned one buy a proven UK-bred male from another breeder: the best of the
-    STUD_CANDIDATES nearest within travel distance that is better than their females, at its market value (market.stud_value),
-    when the fees it saves over STUD_SEASONS seasons are worth that and cash allows."""
+    STUD_CANDIDATES nearest within travel distance that is better than their females, at
+    its market value (market.stud_value), when the fees it saves over STUD_SEASONS seasons
+    are worth that and cash allows."""
     p, firms, herd, mk, sh = model.scenario, model.firms, model.herd, model.market, model.shocks
     if model.month != (p.mating_start_month - 2) % 12 + 1:
         return
