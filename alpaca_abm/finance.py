@@ -71,12 +71,24 @@ def variable_cost_per_head(model: AlpacaModel) -> np.ndarray:
 
 
 def female_values(model: AlpacaModel) -> np.ndarray:
-    """Capital value of a breeding female to each breeder at the expected price."""
+    """Capital value of a breeding female to each breeder at the expected price (computed
+    once for each state of the market within a month; the result is read-only)."""
     p, mk, sh = model.scenario, model.market, model.shocks
+    key = (
+        model.steps,
+        model.firms.n,
+        mk.expected_price,
+        mk.sell_through,
+        sh.budget,
+        model.fibre_price_now,
+    )
+    cached = model.__dict__.get("_female_values")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     s_year = 1.0 - (1.0 - mk.sell_through) ** 12
     fleece = p.fleece_kg * model.fibre_price_now * HEADS_PER_FEMALE
     per_head = variable_cost_per_head(model)
-    return market.female_value(
+    values = market.female_value(
         mk.expected_price,
         s_year,
         p.pet_price * sh.budget,
@@ -88,6 +100,9 @@ def female_values(model: AlpacaModel) -> np.ndarray:
         per_head,
         p.buyer_wtp_median * sh.budget,
     )
+    values.flags.writeable = False
+    model.__dict__["_female_values"] = (key, values)
+    return values
 
 
 def animal_values(

@@ -202,11 +202,13 @@ def trade(model: AlpacaModel) -> None:
     model.month_stats["listed"] += len(listed)
     model.month_stats["demand"] += len(bids)
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
-    win = np.argsort(-bids, kind="stable")[:q]
-    offered = listed[np.argsort(asks, kind="stable")[:q]]
-    stock = np.bincount(owner[offered], minlength=n_f)
-    sold = _match(model, bidder[win], offered, stock, exporters, NICHE_SHARES)
-    n_sold = _settle_matches(model, sold, offered, price)
+    sold, n_sold = [], 0
+    if q:
+        win = np.argsort(-bids, kind="stable")[:q]
+        offered = listed[np.argsort(asks, kind="stable")[:q]]
+        stock = np.bincount(owner[offered], minlength=n_f)
+        sold = _match(model, bidder[win], offered, stock, exporters, NICHE_SHARES)
+        n_sold = _settle_matches(model, sold, offered, price)
     release_surplus(model, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
     # what the month teaches: the price and the chance that a listed female sells
     w = market.monthly_weight(p.expectation_weight)
