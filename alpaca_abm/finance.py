@@ -120,13 +120,12 @@ def animal_values(
 ) -> np.ndarray:
     """Market value of each animal: breeding females at the price with their quality premium,
     young females at a share of it, studs at their stud value, the rest at the pet price."""
-    breeder = female & (age >= breeding_age) & (age < retire_age)
-    young = female & (age < breeding_age)
     value = np.full(len(age), pet_price, dtype=float)
-    grown = breeder | young
+    grown = np.flatnonzero(female & (age < retire_age))  # breeding and young females
     female_price = price * np.exp(premium * (quality[grown] - mean_quality))
-    value[grown] = np.where(young[grown], YOUNG_FEMALE_SHARE, 1.0) * female_price
-    working = stud & ~female
+    female_price[age[grown] < breeding_age] *= YOUNG_FEMALE_SHARE
+    value[grown] = female_price
+    working = np.flatnonzero(stud & ~female)
     value[working] = stud_values[working]
     return value
 
