@@ -89,7 +89,7 @@ def choose_home_studs(model: AlpacaModel) -> None:
     herd, firms, p = model.herd, model.firms, model.scenario
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality"), noise, model.rng)
+    seen = perceived_quality(herd.view("quality"), noise, model.rng, herd.view("fleece_env"))
     n_owners = firms.n
     females = alive & female
     f_count = np.bincount(owner[females], minlength=n_owners)
@@ -143,9 +143,14 @@ def buy_elite_studs(
 
 
 def import_quality(model: AlpacaModel) -> float:
-    """Mean quality of studs on the world elite market: a fixed edge over the UK herd mean."""
+    """Mean quality of studs on the world elite market: the world elite's own level in the
+    model's year (`fleece.world_elite_micron`), not a fixed edge over the UK herd."""
+    from .fleece import quality_from_micron, world_elite_micron
+
     p = model.scenario
-    return model.elite_level - p.elite_margin * p.quality_sd + p.import_edge
+    year = model.year + (model.month - 1) / 12
+    micron = world_elite_micron(year, p.world_elite_micron, p.world_elite_gain, p.micron_floor)
+    return float(quality_from_micron(micron))
 
 
 def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:

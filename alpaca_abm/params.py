@@ -281,39 +281,99 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "A working stud covers one or two females a day over a season; breeders limit use.",
     ),
-    # --- genetics --------------------------------------------------------------------------
+    # --- genetics: fleece in microns (fleece.py; rows owned by the population/fleece work) ---
     _p(
-        "quality_mean",
-        50.0,
+        "micron_mean",
+        27.0,
         float,
-        0,
-        100,
-        "index points",
-        "Mean genetic fleece-quality index of the starting national herd.",
+        15,
+        40,
+        "µm",
+        "Mean genetic fibre diameter (MFD at two years) of the starting national herd; "
+        "quality = 50 + 4 × (27 − micron).",
         "assumption",
-        "An index scale: 50 is the imported foundation stock of the early 2000s.",
+        "No UK figure was found. Adult fleeces then average about 29 µm with the age "
+        "effect, as the Australian herd of McGregor & Butler (public_figures.toml: "
+        "alpaca_mfd_australia, 29.1 µm), from which, with Chile and Peru, the UK "
+        "foundation stock came.",
     ),
     _p(
-        "quality_sd",
-        10.0,
+        "micron_sd",
+        2.4,
         float,
         0.1,
-        50,
-        "index points",
-        "Spread of genetic quality in the starting herd.",
+        10,
+        "µm",
+        "Additive genetic sd of fibre diameter in the starting herd.",
         "assumption",
-        "One standard deviation = 10 index points.",
+        "sqrt(h2) × a phenotypic sd of about 4 µm between animals (McGregor & Butler's "
+        "100 alpacas range 17.7-46.6 µm over all ages and farms): sqrt(0.35) × 4 = 2.4.",
     ),
     _p(
-        "mendelian_sd",
-        3.0,
+        "fd_heritability",
+        0.35,
+        float,
+        0.01,
+        0.99,
+        "share",
+        "Heritability of fibre diameter: sizes the environmental part of what a breeder "
+        "sees and the fleece sold.",
+        "public",
+        "See public_figures.toml: fibre_diameter_heritability.",
+    ),
+    _p(
+        "micron_floor",
+        14.5,
+        float,
+        5,
+        20,
+        "µm",
+        "Biological floor of genetic fibre diameter: quality can approach but never pass "
+        "quality_from_micron(floor) (100 points at 14.5).",
+        "public",
+        "See public_figures.toml: finest_alpaca_mfd.",
+    ),
+    _p(
+        "fleece_coarsening",
+        0.8,
         float,
         0,
-        30,
-        "index points",
-        "Noise of an offspring's quality around its parents' mean.",
+        5,
+        "µm/year",
+        "How much coarser a fleece grows each year of age from two years to 7.5 (finer as"
+        " a yearling).",
         "assumption",
-        "Mendelian sampling: about half the additive genetic variance.",
+        "McGregor & Butler: MFD rises with age until about 7.5 years "
+        "(public_figures.toml: alpaca_mfd_australia); the yearly rate was not in the "
+        "stored text: 0.8 µm a year puts a 7.5-year-old about 4.4 µm above its two-year "
+        "test.",
+    ),
+    _p(
+        "world_elite_micron",
+        20.0,
+        float,
+        10,
+        35,
+        "µm",
+        "Genetic fibre diameter of the elite studs on the world (import) market in 2006.",
+        "assumption",
+        "Elite studs sold from Peru and Australia are finer than the Peruvian population "
+        "means of 19.6 µm (Apurímac males) and 22.7 µm (Huancavelica) "
+        "(public_figures.toml: alpaca_mfd_peru_apurimac); 20 µm at two years.",
+    ),
+    _p(
+        "world_elite_gain",
+        0.01,
+        float,
+        0,
+        0.2,
+        "share/year",
+        "Share of its distance to the micron floor the world elite closes each year (its "
+        "own trend).",
+        "assumption",
+        "Selected herds such as Pacomarca keep improving under BLUP selection "
+        "(public_figures.toml: finest_alpaca_mfd); 1% a year of 5.5 µm is about 0.05 µm a"
+        " year.",
     ),
     _p(
         "elite_margin",
@@ -322,21 +382,10 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         5,
         "sd",
-        "How far above the current herd mean (in starting sds) a stud must be to count as elite.",
+        "How far above the current herd mean (in starting genetic sds) a stud must be to "
+        "count as elite.",
         "assumption",
         "Rare genetics are relative: the top sixth of the day's animals.",
-    ),
-    _p(
-        "import_edge",
-        20.0,
-        float,
-        0,
-        100,
-        "index points",
-        "How far the elite studs on the world (import) market stand above the UK herd mean.",
-        "assumption",
-        "The young UK herd lags the Australian and Peruvian elite by about two "
-        "starting sds; the world elite keeps improving as the UK herd does.",
     ),
     # --- money ----------------------------------------------------------------------------
     _p(
@@ -1319,11 +1368,11 @@ def check_consistency(values: dict[str, Any], where: str = "") -> None:
         raise ValueError(
             f"{prefix}max_age = {values['max_age']} must exceed female_retire_age and stud_age."
         )
-    if values["import_edge"] < values["elite_margin"] * values["quality_sd"]:
+    if not values["micron_floor"] < values["world_elite_micron"] < values["micron_mean"]:
         raise ValueError(
-            f"{prefix}import_edge = {values['import_edge']} must be at least elite_margin * "
-            f"quality_sd = {values['elite_margin'] * values['quality_sd']:g}: imported studs "
-            "are elite."
+            f"{prefix}world_elite_micron = {values['world_elite_micron']} must lie between "
+            f"micron_floor = {values['micron_floor']} and micron_mean = {values['micron_mean']}: "
+            "imported elite studs are finer than the UK herd and above the biological floor."
         )
     for name in ("foundation_herd", "herd_size_median"):
         if values[name] > values["max_herd_size"]:
@@ -1390,6 +1439,26 @@ class AlpacaScenario(Scenario):
     def mechanism_on(self, mechanism: str) -> bool:
         """Whether a coopetition mechanism runs: the master switch and its own switch."""
         return bool(self.coopetition and getattr(self, mechanism))
+
+    # Derived genetic scales in quality points (fleece.py's transform of the micron rows), for
+    # code that works in quality: the starting herd's mean and sd, and the ceiling.
+    @property
+    def quality_mean(self) -> float:
+        from .fleece import quality_from_micron
+
+        return float(quality_from_micron(self.micron_mean))
+
+    @property
+    def quality_sd(self) -> float:
+        from .fleece import POINTS_PER_MICRON
+
+        return POINTS_PER_MICRON * self.micron_sd
+
+    @property
+    def quality_ceiling(self) -> float:
+        from .fleece import quality_ceiling
+
+        return quality_ceiling(self.micron_floor)
 
     def replace(self, **changes: Any) -> AlpacaScenario:
         """A validated copy with some parameters (or rng, events, name) changed."""

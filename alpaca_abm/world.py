@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import Breeder
+from .fleece import draw_environment, draw_genetic_micron, quality_from_micron
 from .herd import COLOURED, NOT_PREGNANT
 
 if TYPE_CHECKING:
@@ -86,7 +87,9 @@ def add_animals(
     k = len(owners)
     female = rng.random(k) < female_share
     age = rng.integers(0, max_age_months, k)
-    quality = rng.normal(p.quality_mean, p.quality_sd, k)
+    quality = quality_from_micron(
+        draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+    )
     breeding = female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
     pregnant = breeding & (rng.random(k) < 0.5)
     due = np.where(pregnant, rng.integers(1, int(np.ceil(p.gestation_months)) + 1, k), NOT_PREGNANT)
@@ -97,8 +100,15 @@ def add_animals(
         quality=quality,
         colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
         due_in=due,
-        sire_quality=np.where(pregnant, rng.normal(p.quality_mean, p.quality_sd, k), 0),
+        sire_quality=np.where(
+            pregnant,
+            quality_from_micron(
+                draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+            ),
+            0,
+        ),
         sire_colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
+        fleece_env=draw_environment(k, p.micron_sd, p.fd_heritability, rng),
     )
 
 
@@ -126,7 +136,11 @@ def populate_synthetic(model: AlpacaModel) -> None:
 
 
 def synthetic_columns(
-    model: AlpacaModel, herd: np.ndarray, place: np.ndarray, x: np.ndarray, y: np.ndarray,
+    model: AlpacaModel,
+    herd: np.ndarray,
+    place: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
     founded_within: int,
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of synthetic breeders with the given herds and places, founded
@@ -220,7 +234,9 @@ def populate_uk_2018(model: AlpacaModel) -> None:
     owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
     owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
     seed_columns = {
-        "x_km": x, "y_km": y, "place": place,
+        "x_km": x,
+        "y_km": y,
+        "place": place,
         "founded": firms["founded"].to_numpy(int),
         "entered_step": np.zeros(k, dtype=int),
         "seed_firm": firms["firm"].to_numpy(int),
@@ -239,8 +255,11 @@ def populate_uk_2018(model: AlpacaModel) -> None:
     n_small = int(np.clip(small_target, 0, n_extra))
     extra_herd = np.r_[
         rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
-        np.clip(np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA,
-                                       n_extra - n_small)), 50, p.max_herd_size),
+        np.clip(
+            np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA, n_extra - n_small)),
+            50,
+            p.max_herd_size,
+        ),
     ].astype(int)
     e_place, ex, ey = draw_places(model, n_extra)
     extra_rows = add_breeders(
