@@ -112,6 +112,7 @@ class AlpacaModel(mesa.Model):
         self.rivalry = 1.0
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
+        self.pending_firms: dict[str, np.ndarray] | None = None  # seed firms yet to be founded
         world.populate(self)
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
@@ -154,6 +155,7 @@ class AlpacaModel(mesa.Model):
         for key in self.month_stats:
             self.month_stats[key] = 0
         self.elite_level = self.current_elite_level()
+        world.admit_founded_firms(self)  # seed firms founded this year (uk_national)
         n_f = self.firms.n
         self.firms.revenue[:n_f] = 0.0
         self.firms.costs[:n_f] = 0.0

@@ -71,11 +71,13 @@ PARAMETERS: tuple[Param, ...] = (
         str,
         unit="",
         doc="Who the industry starts with: 'synthetic' breeders drawn from the distributions "
-        "below, or 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
-        "up the directory to n_breeders with its size classes.",
+        "below; 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
+        "up the directory to n_breeders with its size classes; or 'uk_national': the whole UK "
+        "industry, the 123-firm directory as its commercial tier (seed firms at their counties, "
+        "entering in their founding year) and small hobby herds up to n_breeders herds.",
         source="seed-T2",
         note="The seed's firms are transcribed in alpaca_abm/data/uk_2018_firms.csv.",
-        choices=("synthetic", "uk_2018"),
+        choices=("synthetic", "uk_2018", "uk_national"),
     ),
     # --- the industry at the start -------------------------------------------------------
     _p(
@@ -112,6 +114,31 @@ PARAMETERS: tuple[Param, ...] = (
         "Calendar month of the first step.",
         "assumption",
         "January: the run starts at the beginning of a calendar year.",
+    ),
+    # --- the whole industry at the start (population 'uk_national'; world.py) ---------------
+    _opt(
+        "national_herd_start",
+        float,
+        0,
+        1e7,
+        "alpacas",
+        "Alpacas in the whole industry at the start (uk_national): the hobby herds' median is "
+        "set so that all herds hold this many; none = hobby herds of herd_size_median.",
+        "assumption",
+        "Off by default; the uk_national scenario sets 15,000, the public figure "
+        "national_herd_2006 (c. 2006).",
+    ),
+    _p(
+        "directory_scale_at_start",
+        0.2727,
+        float,
+        0.01,
+        1,
+        "ratio",
+        "Herd of a directory firm at the start as a share of its 2018 herd (uk_national).",
+        "public",
+        "The national herd grew from 15,000 (2006) to 55,000 (2018): "
+        "see public_figures.toml: national_herd_ratio_2006_to_2018.",
     ),
     _p(
         "herd_size_median",
