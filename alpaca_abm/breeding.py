@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 from . import accounts
 from . import coownership as co
 from .breeder import BREEDING
-from .herd import NOT_PREGNANT, gestation_draw, perceived_quality
+from .herd import NOT_PREGNANT, gestation_draw, perceived_quality, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
 
@@ -89,7 +89,7 @@ def choose_home_studs(model: AlpacaModel) -> None:
     herd, firms, p = model.herd, model.firms, model.scenario
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality"), noise, model.rng, herd.view("fleece_env"))
+    seen = seen_quality(herd, np.arange(herd.n), noise, model.rng)
     n_owners = firms.n
     females = alive & female
     f_count = np.bincount(owner[females], minlength=n_owners)

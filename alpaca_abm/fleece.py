@@ -114,6 +114,21 @@ def draw_environment(
     return rng.normal(0.0, environment_sd(micron_sd, heritability), n)
 
 
+def other_merit_sd(micron_sd: float, heritability: float, fd_selection_share: float) -> float:
+    """Sd (points) of the non-fleece traits a breeder judges, such that the fleece phenotype
+    makes up `fd_selection_share` of the variance of the merit it selects on."""
+    phenotype_sd = POINTS_PER_MICRON * micron_sd / np.sqrt(heritability)
+    share = min(max(fd_selection_share, 1e-6), 1.0)
+    return float(phenotype_sd * np.sqrt((1.0 - share) / share))
+
+
+def draw_other_merit(
+    n: int, micron_sd: float, heritability: float, share: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Judged non-fleece merit (points) of `n` new animals: permanent, not inherited."""
+    return rng.normal(0.0, other_merit_sd(micron_sd, heritability, share), n)
+
+
 def age_effect(age_months: np.ndarray, coarsening: float) -> np.ndarray:
     """µm added to the genetic MFD by age: `coarsening` a year from two years to 7.5, finer
     before two (a yearling's first fleece), flat after 7.5 (McGregor & Butler)."""

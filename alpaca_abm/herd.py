@@ -22,6 +22,7 @@ _FIELDS = {
     "age": np.int16,  # months
     "quality": np.float32,  # genetic fleece quality: fleece.quality_from_micron(genetic MFD)
     "fleece_env": np.float32,  # µm: permanent environmental deviation of the fleece (fleece.py)
+    "other_merit": np.float32,  # points: what else a breeder judges (conformation, colour...)
     "colour": np.int8,
     "due_in": np.int8,  # months to birth, NOT_PREGNANT when open
     "sire_quality": np.float32,  # quality of the cria's sire while pregnant
@@ -175,5 +176,8 @@ def perceived_quality(
 def seen_quality(
     herd: Herd, rows: np.ndarray, noise_sd: np.ndarray | float, rng: np.random.Generator
 ) -> np.ndarray:
-    """Judged quality of herd `rows`: their phenotype (genetic + environment) plus judging noise."""
-    return perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
+    """Merit of herd `rows` as a breeder judges it, in quality points: the fleece phenotype
+    (genetic value + environment), plus the other traits it weighs (`other_merit`:
+    conformation, density, colour, presence; permanent, not fleece), plus judging noise."""
+    seen = perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
+    return seen + herd.other_merit[rows]

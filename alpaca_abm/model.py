@@ -207,6 +207,9 @@ class AlpacaModel(mesa.Model):
             quality=quality,
             colour=colour,
             fleece_env=fleece.draw_environment(len(dams), p.micron_sd, p.fd_heritability, rng),
+            other_merit=fleece.draw_other_merit(
+                len(dams), p.micron_sd, p.fd_heritability, p.fd_selection_share, rng
+            ),
         )
         np.add.at(self.firms.births, owners, 1)
         self.month_stats["births"] += len(dams)

@@ -349,6 +349,20 @@ PARAMETERS: tuple[Param, ...] = (
         "See public_figures.toml: fibre_diameter_heritability.",
     ),
     _p(
+        "fd_selection_share",
+        0.5,
+        float,
+        0.05,
+        1,
+        "share",
+        "Share of what breeders select on that is the fleece's fineness; the rest is other "
+        "traits they judge (conformation, density, colour, presence), not inherited here.",
+        "assumption",
+        "Breeders select on fineness with colour, staple length, density, medullation, lustre "
+        "and lack of coarse fibre (britishalpacatextiles.com/british-alpaca.html) and on "
+        "conformation and teeth (fowberry-alpacas.com buying guide): half for fineness.",
+    ),
+    _p(
         "micron_floor",
         14.5,
         float,
@@ -377,7 +391,7 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "world_elite_micron",
-        20.0,
+        19.0,
         float,
         10,
         35,
@@ -386,11 +400,11 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "Elite studs sold from Peru and Australia are finer than the Peruvian population "
         "means of 19.6 µm (Apurímac males) and 22.7 µm (Huancavelica) "
-        "(public_figures.toml: alpaca_mfd_peru_apurimac); 20 µm at two years.",
+        "(public_figures.toml: alpaca_mfd_peru_apurimac); 19 µm at two years.",
     ),
     _p(
         "world_elite_gain",
-        0.01,
+        0.04,
         float,
         0,
         0.2,
@@ -399,8 +413,9 @@ PARAMETERS: tuple[Param, ...] = (
         "own trend).",
         "assumption",
         "Selected herds such as Pacomarca keep improving under BLUP selection "
-        "(public_figures.toml: finest_alpaca_mfd); 1% a year of 5.5 µm is about 0.05 µm a"
-        " year.",
+        "(public_figures.toml: finest_alpaca_mfd); 4% a year takes the elite from 19 µm "
+        "(2006) to about 16.7 µm (2024), so imports stay elite while the UK herd improves "
+        "(with 1% a year the UK herd overtook them by about 2020 and elite access vanished).",
     ),
     _p(
         "elite_margin",

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import accounts, market
 from .breeder import BREEDING, MARKETING
-from .herd import perceived_quality
+from .herd import seen_quality
 from .knowledge import judging_noise
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.quality[cand], noise, model.rng, herd.fleece_env[cand])
+    seen = seen_quality(herd, cand, noise, model.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
     order = cand[np.argsort(key, kind="stable")]

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import Breeder
-from .fleece import draw_environment, draw_genetic_micron, quality_from_micron
+from .fleece import (
+    draw_environment,
+    draw_genetic_micron,
+    draw_other_merit,
+    quality_from_micron,
+)
 from .herd import COLOURED, NOT_PREGNANT
 
 if TYPE_CHECKING:
@@ -109,6 +114,7 @@ def add_animals(
         ),
         sire_colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
         fleece_env=draw_environment(k, p.micron_sd, p.fd_heritability, rng),
+        other_merit=draw_other_merit(k, p.micron_sd, p.fd_heritability, p.fd_selection_share, rng),
     )
 
 

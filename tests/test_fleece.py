@@ -87,3 +87,32 @@ def test_mean_micron_reported_and_consistent_with_mean_quality():
     df = model.model_df
     assert np.allclose(df["mean_micron"], fleece.micron_from_quality(df["mean_quality"]), atol=1e-3)
     assert "herd_micron" in model.agent_df.columns
+
+
+def test_other_judged_traits_take_the_stated_share_of_what_breeders_select_on():
+    rng = np.random.default_rng(7)
+    n = 50000
+    phenotype = fleece.POINTS_PER_MICRON * (
+        rng.normal(0, 2.4, n) + fleece.draw_environment(n, 2.4, 0.35, rng)
+    )
+    other = fleece.draw_other_merit(n, 2.4, 0.35, 0.5, rng)
+    share = phenotype.var() / (phenotype + other).var()
+    assert share == pytest.approx(0.5, abs=0.01)
+    assert fleece.other_merit_sd(2.4, 0.35, 1.0) == 0.0  # all on fleece: nothing else judged
+
+
+def test_seen_quality_is_the_phenotype_plus_other_merit_for_a_perfect_judge():
+    from alpaca_abm.herd import Herd, seen_quality
+
+    herd = Herd(capacity=4)
+    rows = herd.add(
+        owner=np.zeros(3, int),
+        female=np.ones(3, bool),
+        age=np.full(3, 30),
+        quality=np.array([50.0, 60.0, 70.0]),
+        colour=np.zeros(3),
+        fleece_env=np.array([1.0, 0.0, -1.0]),
+        other_merit=np.array([0.0, 2.0, -3.0]),
+    )
+    seen = seen_quality(herd, rows, 0.0, np.random.default_rng(0))
+    assert np.allclose(seen, [46.0, 62.0, 71.0])
