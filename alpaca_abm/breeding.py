@@ -167,7 +167,8 @@ def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
 def stud_fee(
     quality: np.ndarray, mean_quality: float, base_fee: float, premium: float
 ) -> np.ndarray:
-    """Fee for one mating: the base fee for an average stud, more for a better one."""
+    """Fee for one mating: the season's base fee (which follows the supply of studs for hire,
+    trading.set_stud_fee) for an average stud, more for a better one (merit)."""
     return base_fee * np.exp(premium * (quality - mean_quality))
 
 
@@ -272,7 +273,7 @@ def mate(model: AlpacaModel) -> None:
             quality[e_rows[safe]].ravel(), np.repeat(noise_sd[needing], k), rng
         ).reshape(len(needing), k)
         mean_q = model.elite_level - p.elite_margin * p.quality_sd
-        fee = stud_fee(quality[e_rows[safe]], mean_q, p.stud_fee, p.quality_premium)
+        fee = stud_fee(quality[e_rows[safe]], mean_q, model.market.stud_fee, p.quality_premium)
         cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
         value = np.where(valid, model.value_per_point() * seen - cost, -np.inf)
         best = value.argmax(axis=1)

@@ -16,7 +16,18 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from scipy.spatial import cKDTree
 
-from . import breeding, finance, fleece, knowledge, metrics, partnering, shocks, trading, world
+from . import (
+    breeding,
+    finance,
+    fleece,
+    knowledge,
+    market,
+    metrics,
+    partnering,
+    shocks,
+    trading,
+    world,
+)
 from .breeder import HEALTH, Breeder, FirmTable
 from .coownership import ENDED_STUD_DIED, Contracts
 from .data import load_fleece_bands, load_uk_places
@@ -62,8 +73,11 @@ MONTHLY_TALLIES = (
     "found_herds",
     "culled",
     "coloured_sales",
+    "stud_sales",
+    "wether_sales",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
+SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten months at first
 REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
 
 
@@ -103,24 +117,33 @@ class AlpacaModel(mesa.Model):
         self._leaders: np.ndarray | None = None
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
-        self.price_now = p.price_female
         self.fibre_price_now = p.fibre_price
         self.fibre_bands = load_fleece_bands()  # micron bands and relative prices (data/)
         self.fleece_micron_now = 0.0  # mean MFD of the last clip (µm), 0 before the first
-        self.demand_index = 1.0
         self.investment_mood = 1.0
         self.rivalry = 1.0
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
         self.pending_firms: dict[str, np.ndarray] | None = None  # seed firms yet to be founded
+        regions = sorted(set(self.places["region"]))
+        self.place_region = np.array([regions.index(r) for r in self.places["region"]])
+        self.market = self._start_market(regions)
         world.populate(self)
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
         self.event_log = self.shocks.log  # what fired when
         self.rivalry_index = self.shocks.update_rivalry_index()
         n_alpacas = max(len(self.herd.view("alive").nonzero()[0]), 1)
-        self.base_hobby = p.hobby_demand * n_alpacas / 12
+        self.market.pool_base = self.market.pool_size = market.starting_pool(
+            p.hobby_demand * n_alpacas,
+            p.pool_adopted_start,
+            p.bass_innovation,
+            p.bass_imitation,
+            p.replacement_rate,
+        )
+        self.market.adopters = p.pool_adopted_start * self.market.pool_base
         self.base_pet = p.pet_demand * n_alpacas / 12
+        self.firms.stock_value[: self.firms.n] = finance.stock_values(self)
         self.datacollector = DataCollector(
             model_reporters={c: _column(c) for c in metrics.MODEL_COLUMNS}
         )
@@ -134,17 +157,18 @@ class AlpacaModel(mesa.Model):
         self._begin_month()
         self.age_and_die()  # ageing, deaths (health knowledge helps)
         self.give_birth()  # crias from last year's matings
+        trading.sell_studs(self)  # before the season: stud fees set, UK-bred studs sold
         partnering.search_partners(self)  # co-owners sought, elite studs bought
         breeding.mate(self)  # own, co-owned (quota, control) or hired
         partnering.run_contracts(self)  # trust, rivalry, renewals, dissolution
         knowledge.exchange_knowledge(self)  # sharing, protection, absorption
-        trading.trade(self)  # breeding stock, exports, referrals, pets
+        trading.trade(self)  # call auction, local and niche search, referrals, pets
         self.disease.spread(self)  # infection along the month's sales and stud visits
         self.shear()  # yearly shearing, fleece sold by micron band, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
-        finance.settle_accounts(self)  # running costs, cash, 12-month ledgers
-        finance.review_plans(self)  # target herds; reputations (January)
-        finance.enter_and_exit(self)  # newcomers in, long-loss firms out
+        finance.settle_accounts(self)  # running costs, stock at market, accounting profit
+        finance.review_plans(self)  # herd plans at expected margins; reputations (January)
+        finance.enter_and_exit(self)  # newcomers on expected return, sustained losses out
         self._end_month()  # tidy arrays, collect reporters
 
     def _begin_month(self) -> None:
@@ -247,6 +271,29 @@ class AlpacaModel(mesa.Model):
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
 
+    def _start_market(self, regions: list[str]) -> market.MarketState:
+        """The livestock market before the first month: prices and expectations at the
+        scenario's starting price, buyers' homes at the places' weights by region."""
+        p, places = self.scenario, self.places
+        x, y = world.to_km(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
+        w = places["weight"].to_numpy(float)
+        code = self.place_region
+        n_r = len(regions)
+        weight = np.bincount(code, weights=w, minlength=n_r)
+        safe = np.maximum(weight, 1e-12)
+        return market.MarketState(
+            price=p.price_female,
+            expected_price=p.price_female,
+            sell_through=SELL_THROUGH_START,
+            pool_base=0.0,
+            pool_size=0.0,
+            adopters=0.0,
+            stud_fee=p.stud_fee,
+            region_x=np.bincount(code, weights=w * x, minlength=n_r) / safe,
+            region_y=np.bincount(code, weights=w * y, minlength=n_r) / safe,
+            region_weight=weight,
+        )
+
     # --- contracts --------------------------------------------------------------------------
     def touch_partnerships(self, rows: np.ndarray) -> None:
         """Partners met this month (mating trips): contact keeps trust from decaying."""
@@ -273,9 +320,22 @@ class AlpacaModel(mesa.Model):
             "resources": p.w_resources,
         }
 
+    @property
+    def price_now(self) -> float:
+        """This month's clearing price of a reference breeding female (market.price)."""
+        return self.market.price
+
+    @property
+    def demand_index(self) -> float:
+        """Outside demand relative to the start: the pool's potential (awareness) over its
+        base, times any demand shock and disease scare."""
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return ratio * self.shocks.buyer_factor("hobby")
+
     def value_per_point(self) -> float:
         """What a breeder expects one point of sire quality to be worth per mating."""
-        return self.price_now * self.quality_premium() * breeding.CRIA_VALUE_SHARE
+        return self.market.expected_price * self.quality_premium() * breeding.CRIA_VALUE_SHARE
 
     def spatial_index(self) -> cKDTree:
         """KD-tree of active breeders' positions, rebuilt only when breeders come or go."""
@@ -315,10 +375,13 @@ class AlpacaModel(mesa.Model):
     # Shocks reach the mechanisms through these hooks (shocks.py); each is neutral (the
     # exact value the mechanisms used before shocks existed) while no event runs.
     def hobby_demand(self) -> float:
-        return self.base_hobby * self.demand_index * self.shocks.buyer_factor("hobby")
+        """Outside buyers (animals) expected this month: Bass adoptions and replacements."""
+        return sum(trading.outside_buyers(self)) * self.shocks.buyer_factor("hobby")
 
     def pet_demand(self) -> float:
-        return self.base_pet * self.demand_index * self.shocks.buyer_factor("pet")
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return self.base_pet * ratio * self.shocks.buyer_factor("pet")
 
     def export_demand(self, exporters: np.ndarray) -> float:
         heads = self.herd.counts_by_owner(self.firms.n)
@@ -327,7 +390,7 @@ class AlpacaModel(mesa.Model):
 
     def effective_demand_index(self) -> float:
         """The demand index buyers act on: awareness times demand shocks and disease scare."""
-        return self.demand_index * self.shocks.buyer_factor("hobby")
+        return self.demand_index
 
     def export_access(self) -> float:
         """Share of EU buyers still able to buy (Brexit)."""
@@ -352,8 +415,8 @@ class AlpacaModel(mesa.Model):
         return self.shocks.entry * self.shocks.buyer_factor("entrants")
 
     def base_price(self) -> float:
-        """Price of an average female at balanced supply: buyers' budgets (price shocks)."""
-        return self.scenario.price_female * self.shocks.budget
+        """Median willingness to pay of an outside buyer for a female (price shocks)."""
+        return self.scenario.buyer_wtp_median * self.shocks.budget
 
     def pet_price(self) -> float:
         return self.scenario.pet_price * self.shocks.budget
