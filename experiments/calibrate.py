@@ -71,36 +71,61 @@ class FreeParameter:
     why: str
 
 
-# Candidates in order of preference; those the installed model has are calibrated.
+# The parameters with no public value that set the national aggregates (the econ market's
+# rows marked "calibrated in docs/CALIBRATION.md", and entry); those the installed model has
+# are calibrated. Other assumptions keep their defaults.
 FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter(
         "hobby_demand",
-        0.04,
-        0.40,
+        0.1,
+        1.0,
         True,
-        "outside buyers of breeding females per alpaca a year: sets how fast the herd can "
-        "grow by sales to newcomers and the price level",
+        "outside buyers per alpaca a year at the start: sizes the finite Bass pool of outside "
+        "homes, so how far the herd can grow",
+    ),
+    FreeParameter(
+        "pool_adopted_start",
+        0.1,
+        0.7,
+        False,
+        "how far diffusion of alpacas to outside buyers had gone by 2006: when the herd "
+        "outgrows demand",
+    ),
+    FreeParameter(
+        "buyer_wtp_median",
+        800.0,
+        5000.0,
+        True,
+        "median willingness to pay of outside buyers: the level the price falls to",
     ),
     FreeParameter(
         "entry_rate",
-        0.2,
-        3.0,
+        0.1,
+        2.0,
         True,
-        "newcomers a month per 100 starting herds: sets the number of herds",
+        "newcomers a month per 100 starting herds at the outside option: the number of herds",
     ),
+    FreeParameter(
+        "lifestyle_return",
+        0.0,
+        0.15,
+        False,
+        "return a lifestyle entrant gives up to keep alpacas: entry and staying of hobby herds",
+    ),
+    FreeParameter(
+        "herd_response",
+        0.1,
+        2.0,
+        True,
+        "how far herd plans follow a female's value over her price: the supply response",
+    ),
+    # the pre-econ market's free parameters (used only if the model has them)
     FreeParameter(
         "price_flexibility",
         0.2,
         1.5,
         False,
         "how strongly the price follows demand over supply: sets the fall of the price",
-    ),
-    FreeParameter(
-        "pet_demand",
-        0.05,
-        0.40,
-        True,
-        "pet and fleece buyers of males per alpaca a year: how many animals leave the herd",
     ),
 )
 
