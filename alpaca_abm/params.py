@@ -23,6 +23,8 @@ SOURCES: dict[str, str] = {
     "public": "Public UK figure, see alpaca_abm/data/public_figures.toml for the citation",
     "biology": "Camelid reproductive biology as given in husbandry guidance",
     "assumption": "Assumption: no figure found; the note gives the reason for the value",
+    "calibrated": "Calibrated to the public herd, herd-count and price series by "
+    "experiments/calibrate.py (history matching): see docs/CALIBRATION.md",
 }
 
 
