@@ -107,11 +107,13 @@ def animal_values(
     young females at a share of it, studs at their stud value, the rest at the pet price."""
     breeder = female & (age >= breeding_age) & (age < retire_age)
     young = female & (age < breeding_age)
-    female_price = price * np.exp(premium * (quality - mean_quality))
     value = np.full(len(age), pet_price, dtype=float)
-    value = np.where(young, YOUNG_FEMALE_SHARE * female_price, value)
-    value = np.where(breeder, female_price, value)
-    return np.where(stud & ~female, stud_values, value)
+    grown = breeder | young
+    female_price = price * np.exp(premium * (quality[grown] - mean_quality))
+    value[grown] = np.where(young[grown], YOUNG_FEMALE_SHARE, 1.0) * female_price
+    working = stud & ~female
+    value[working] = stud_values[working]
+    return value
 
 
 def stock_values(model: AlpacaModel) -> np.ndarray:
@@ -194,8 +196,14 @@ def settle_accounts(model: AlpacaModel) -> None:
     heads = model.herd.counts_by_owner(n_f)
     tolerated = np.where(heads < SMALL_HERD, p.lifestyle_tolerance, 0.0)
     judged = (model.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
+    females = model.herd.counts_by_owner(n_f, model.herd.view("female"))
+    margin = females * female_values(model) / market.annuity(p.discount_rate, breeding_years(p))
     loss = economic_loss(
-        firms.acct_profit_ring[:n_f].sum(axis=1), tolerated, firms.cash[:n_f], value
+        firms.acct_profit_ring[:n_f].sum(axis=1),
+        tolerated,
+        firms.cash[:n_f],
+        value,
+        margin - 12 * p.marketing_cost,
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
@@ -210,11 +218,19 @@ def accounting_profit(
 
 
 def economic_loss(
-    year_profit: np.ndarray, tolerated: np.ndarray, cash: np.ndarray, stock: np.ndarray
+    year_profit: np.ndarray,
+    tolerated: np.ndarray,
+    cash: np.ndarray,
+    stock: np.ndarray,
+    expected_margin: np.ndarray | float = -np.inf,
 ) -> np.ndarray:
     """A month of economic loss: the last 12 months' accounting profit below the loss the
-    breeder tolerates (lifestyle), or insolvency (cash + stock at market below zero)."""
-    return (year_profit < -tolerated) | (cash + stock < 0)
+    breeder tolerates (lifestyle) while its expected yearly margin (its females' expected
+    margins less its fixed costs) does not cover staying either, or insolvency (cash + stock
+    at market below zero). Book losses from a falling market are sunk: a breeder whose
+    herd is still expected to pay its way stays."""
+    losing = (year_profit < -tolerated) & (expected_margin < 0)
+    return losing | (cash + stock < 0)
 
 
 def planned_herd(

@@ -292,20 +292,22 @@ def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
 
 def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.ndarray:
     """A seller for each of `n` enquiries, by weight (per segment for 2-D weights); -1 where
-    the buyer's segment sees no seller."""
+    the buyer's segment sees no seller. One cumulative sum and one search for all segments."""
     if segment is None:
         total = weights.sum()
         if total <= 0:
             return np.full(n, -1, dtype=np.int64)
         return rng.choice(len(weights), size=n, p=weights / total)
-    out = np.full(n, -1, dtype=np.int64)
-    for s in np.unique(segment).tolist():
-        idx = np.flatnonzero(segment == s)
-        w = weights[s]
-        total = w.sum()
-        if total > 0:
-            out[idx] = rng.choice(len(w), size=len(idx), p=w / total)
-    return out
+    present, which = np.unique(segment, return_inverse=True)
+    cum = np.cumsum(weights[present], axis=1)
+    total = cum[:, -1]
+    seen = total[which] > 0
+    # rows stacked on one axis: row r's cumulative shares occupy (r, r + 1]
+    shares = cum / np.where(total > 0, total, 1.0)[:, None] + np.arange(len(present))[:, None]
+    u = rng.random(n) + which
+    k = np.searchsorted(shares.ravel(), u, side="right")
+    col = np.minimum(k - which * weights.shape[1], weights.shape[1] - 1)
+    return np.where(seen, col, -1).astype(np.int64)
 
 
 def match_buyers(

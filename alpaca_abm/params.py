@@ -1094,7 +1094,7 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "entry_rate",
-        0.5,
+        0.15,
         float,
         0,
         1000,
@@ -1176,19 +1176,21 @@ PARAMETERS: tuple[Param, ...] = (
        "assumption",
        "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): q = "
        "0.38."),
-    _p("pool_adopted_start", 0.3, float, 0, 0.99, "share",
+    _p("pool_adopted_start", 0.5, float, 0, 0.99, "share",
        "Share of the outside pool already taken up at the start.",
        "assumption",
-       "The UK herd grew from 150 (1989) to about 15,000 (2006): some way into diffusion; "
+       "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
+       "diffusion; "
        "calibrated in docs/CALIBRATION.md."),
     _p("replacement_rate", 0.07, float, 0, 1, "per year",
        "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
        "assumption",
        "Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a year."),
-    _p("awareness_pool_gain", 2.0, float, 0, 20, "share",
+    _p("awareness_pool_gain", 0.5, float, 0, 20, "share",
        "How much full awareness enlarges the outside pool (at most 1 + this times its base).",
        "assumption",
-       "Investment can at most triple outside demand (as before), never without limit."),
+       "Investment widens the circle of potential owners by at most half; it cannot make "
+       "demand keep pace with any herd (the old demand index tripled it)."),
     _p("awareness_speed", 1.0, float, 0, 20, "share",
        "How much full awareness raises the Bass innovation coefficient.",
        "assumption",

@@ -25,6 +25,8 @@ PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a 
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
+BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
+STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
 STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
@@ -33,12 +35,16 @@ WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a seas
 
 def list_females(model: AlpacaModel) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
-    its weakest animals (as it judges them) first."""
+    and, unless it plans to grow, as many as cover its overdraft at the expected price (a
+    breeder short of cash sells stock), its weakest animals (as it judges them) first."""
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
     herd_size = herd.counts_by_owner(n_f)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
+    short = np.ceil(np.maximum(0.0, -firms.cash[:n_f]) / max(model.market.expected_price, 1.0))
+    short[firms.target_herd[:n_f] > herd_size] = 0  # a breeder planning to grow borrows
+    surplus = np.maximum(surplus, np.minimum(short, herd_size).astype(np.int64))
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
@@ -155,6 +161,7 @@ def trade(model: AlpacaModel) -> None:
     refresh_reach(model)
     listed = list_females(model)
     owner = herd.view("owner")
+    owner_before = owner[listed].copy()
     budget = sh.budget
     floor = p.pet_price * budget
     # offers: each listed female at her seller's reservation price, what keeping her is worth
@@ -185,6 +192,9 @@ def trade(model: AlpacaModel) -> None:
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
     bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
+        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
+        bidder, bids = bidder[keep], bids[keep]
     price, q = market.clearing_price(bids, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
@@ -196,6 +206,7 @@ def trade(model: AlpacaModel) -> None:
     stock = np.bincount(owner[offered], minlength=n_f)
     sold = _match(model, bidder[win], offered, stock, exporters, NICHE_SHARES)
     n_sold = _settle_matches(model, sold, offered, price)
+    release_surplus(model, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
     # what the month teaches: the price and the chance that a listed female sells
     w = market.monthly_weight(p.expectation_weight)
     mk.expected_price = market.adaptive(mk.expected_price, price, w)
@@ -327,6 +338,23 @@ def settle_sales(
     model.month_stats["internal_sales"] += int(inside.sum())
 
 
+def release_surplus(model: AlpacaModel, unsold: np.ndarray) -> None:
+    """Surplus females that found no buyer go, a few a month, to fleece and companion homes
+    at the wether price: a breeder does not feed an unsaleable surplus for ever, so a glut
+    cannot compound through the matings of animals no one will buy."""
+    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    if len(unsold) == 0 or p.wether_price <= 0 or p.pet_demand <= 0:
+        return
+    gone = unsold[rng.random(len(unsold)) < WETHER_HOME_RATE]
+    if len(gone) == 0:
+        return
+    owners = herd.owner[gone]
+    herd.alive[gone] = False
+    accounts.receive(firms, owners, np.full(len(gone), p.wether_price * model.shocks.budget))
+    firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
+    model.month_stats["wether_sales"] += len(gone)
+
+
 def sell_pets(model: AlpacaModel) -> None:
     """Pets go to outside buyers, as many as the month's pet demand; adult males that no one
     keeps as a stud and no pet buyer takes go to fleece and companion homes (wethers)."""
@@ -367,9 +395,10 @@ def sell_pets(model: AlpacaModel) -> None:
 
 def sell_studs(model: AlpacaModel) -> None:
     """The month before the mating season, breeders without a stud of their own or a
-    co-owned one buy a proven UK-bred male from another breeder: the best within travel
-    distance that is better than their females, at its market value (market.stud_value),
-    when the fees it saves over STUD_SEASONS seasons are worth that and cash allows."""
+    co-owned one buy a proven UK-bred male from another breeder: the best of the
+    STUD_CANDIDATES nearest within travel distance that is better than their females, at
+    its market value (market.stud_value), when the fees it saves over STUD_SEASONS seasons
+    are worth that and cash allows."""
     p, firms, herd, mk, sh = model.scenario, model.firms, model.herd, model.market, model.shocks
     if model.month != (p.mating_start_month - 2) % 12 + 1:
         return
@@ -410,27 +439,38 @@ def sell_studs(model: AlpacaModel) -> None:
         STUD_WORKING_MONTHS,
         p.pet_price * sh.budget,
     )
-    cx, cy = firms.x_km[owner[cand]], firms.y_km[owner[cand]]
-    free = np.ones(len(cand), dtype=bool)
+    from scipy.spatial import cKDTree
+
+    k = min(STUD_CANDIDATES, len(cand))
+    tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
+    _, near = tree.query(
+        np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
+    )
+    near = np.asarray(near).reshape(len(buyers), k)
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
-    for b in model.rng.permutation(buyers).tolist():
-        d = np.hypot(cx - firms.x_km[b], cy - firms.y_km[b])
+    c_quality = np.r_[quality[cand], -np.inf]
+    c_owner = np.r_[owner[cand], -1]
+    c_value = np.r_[value, np.inf]
+    for i in model.rng.permutation(len(buyers)).tolist():
+        b = int(buyers[i])
+        j = near[i]
         fees_saved = n_dams[b] * mk.stud_fee * seasons
         fits = (
-            free
-            & (owner[cand] != b)
-            & (d <= p.max_travel_km)
-            & (quality[cand] > dam_q[b])
-            & (value <= fees_saved)
-            & (CASH_BUFFER * value <= firms.cash[b])
+            free[j]
+            & (c_owner[j] != b)
+            & (c_quality[j] > dam_q[b])
+            & (c_value[j] <= fees_saved)
+            & (CASH_BUFFER * c_value[j] <= firms.cash[b])
         )
         if not fits.any():
             continue
-        j = np.flatnonzero(fits)[np.argmax(quality[cand[fits]])]
-        row, seller = cand[j], int(owner[cand[j]])
-        accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[j]]))
+        pick = j[fits][np.argmax(c_quality[j[fits]])]
+        row, seller = cand[pick], int(owner[cand[pick]])
+        accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[pick]]))
         herd.owner[row] = b
-        free[j] = False
+        free[pick] = False
         firms.sold_out[seller] += 1
         firms.bought_in[b] += 1
         mk.stud_sales += 1
