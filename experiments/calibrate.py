@@ -467,6 +467,37 @@ def plot_design(design: list[dict], free: list[FreeParameter], path: Path) -> No
     plt.close(fig)
 
 
+REFOCUS_FACTOR = 1.6  # log-scale parameters: the new box is best / 1.6 to best x 1.6
+REFOCUS_SHARE = 0.25  # linear parameters: best -+ a quarter of the old range
+
+
+def refocused(last: dict[str, Any]) -> list[FreeParameter]:
+    """Ranges of the next wave: the box of the last wave's non-implausible points, widened
+    around them (around its best point when fewer than two passed), within the old ranges."""
+    ok = [d for d in last["design"] if d["max_I"] <= CUTOFF] or [last["best"]]
+    out = []
+    for f in (FreeParameter(**x) for x in last["free"]):
+        vals = [d["values"][f.name] for d in ok]
+        if f.log:
+            lo, hi = min(vals) / REFOCUS_FACTOR, max(vals) * REFOCUS_FACTOR
+        else:
+            pad = REFOCUS_SHARE * (f.high - f.low)
+            lo, hi = min(vals) - pad, max(vals) + pad
+        out.append(FreeParameter(f.name, max(lo, f.low), min(hi, f.high), f.log, f.why))
+    return out
+
+
+def wave_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """What one wave searched and found, for the report of the next."""
+    return {
+        "points": len(result["design"]),
+        "seeds": result["seeds_per_point"],
+        "not_implausible": sum(d["max_I"] <= CUTOFF for d in result["design"]),
+        "ranges": {f["name"]: [f["low"], f["high"]] for f in result["free"]},
+        "best_max_I": result["best"]["max_I"],
+    }
+
+
 def write_report(result: dict[str, Any]) -> None:
     """docs/CALIBRATION.md and its figures from a saved calibration result."""
     free = [FreeParameter(**f) for f in result["free"]]
@@ -541,6 +572,17 @@ def write_report(result: dict[str, Any]) -> None:
             + ", ".join(f"`{n}`" for n in t.figures)
             + " |"
         )
+    for i, w in enumerate(result.get("waves", []), start=1):
+        ranges = ", ".join(f"`{k}` {lo:.3g}-{hi:.3g}" for k, (lo, hi) in w["ranges"].items())
+        lines += [
+            "",
+            f"Wave {i} (earlier): {w['points']} points x {w['seeds']} seeds over {ranges}; "
+            f"{w['not_implausible']} not implausible (smallest largest-I "
+            f"{w['best_max_I']:.2f}). The ranges above are those of wave "
+            f"{len(result['waves']) + 1}, refocused on wave {i}'s non-implausible points "
+            "(widened by a factor 1.6 for log-scale and a quarter of the range for linear "
+            "parameters).",
+        ]
     lines += [
         "",
         "The start (January 2006: 15,000 alpacas, `national_herd_2006`; 700 herds, "
@@ -639,6 +681,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--report", action="store_true", help="rewrite the docs from the last run")
     parser.add_argument("--caveat", default="", help="a sentence printed at the top of the doc")
+    parser.add_argument(
+        "--refocus",
+        action="store_true",
+        help="a second wave: a new hypercube in the box around the last run's "
+        "non-implausible points (or its best point), as history matching refocuses",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     saved = OUT / "result.json"
@@ -653,6 +701,11 @@ def main(argv: list[str] | None = None) -> int:
     seeds = args.seeds or (2 if args.quick else 3)
     n_verify = args.verify_seeds or (5 if args.quick else VERIFY_SEEDS)
     free = [f for f in FREE_PARAMETERS if f.name in PARAMETER_INDEX]
+    waves = []
+    if args.refocus:
+        last = json.loads(saved.read_text())
+        free = refocused(last)
+        waves = last.get("waves", []) + [wave_summary(last)]
     tgts = targets()
     start = time.perf_counter()
     design_values = latin_hypercube(free, points, DESIGN_SEED)
@@ -683,6 +736,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": time.perf_counter() - start,
         "workers": args.workers,
         "caveat": args.caveat,
+        "waves": waves,
     }
     saved.write_text(json.dumps(result, indent=1))
     write_report(result)
