@@ -672,6 +672,13 @@ def _git() -> dict[str, str]:
     }
 
 
+def _int_years(result: dict[str, Any]) -> dict[str, Any]:
+    """JSON keeps the years of the stored series as text: make them whole numbers again."""
+    for run in result["verify"]:
+        run["series"] = {c: {int(y): v for y, v in s.items()} for c, s in run["series"].items()}
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 points x 2 seeds, 5 to verify")
@@ -691,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     saved = OUT / "result.json"
     if args.report:
-        result = json.loads(saved.read_text())
+        result = _int_years(json.loads(saved.read_text()))
         if args.caveat:
             result["caveat"] = args.caveat
         write_report(result)
