@@ -34,7 +34,8 @@ class MarketState:
 
     Plain data (numbers and numpy arrays) so that checkpoints hold it as it is.
     `reach` and `segment_sales` are n_segments x n_firms, a segment being region x niche
-    (`segment_of`); both are this month's.
+    (`segment_of`); both are this month's, with one column per firm-table row at the time of
+    the month's market (the month's entrants, added later, have none until next month).
     """
 
     price: float  # GBP: this month's clearing price of a reference breeding female

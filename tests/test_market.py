@@ -223,3 +223,44 @@ def test_pooled_fibre_earns_more_as_volume_grows():
     small = market.pooled_fibre_price(4.0, 500, 0.25, 1000)
     large = market.pooled_fibre_price(4.0, 8000, 0.25, 1000)
     assert 4.0 < small < large
+
+
+# --- the market in the model ---------------------------------------------------------------------
+def test_every_home_sale_is_counted_in_its_buyers_segment():
+    from alpaca_abm import AlpacaModel
+
+    m = AlpacaModel(rng=3, n_breeders=40)
+    for _ in range(30):
+        m.step()
+        mk, row = m.market, m._report
+        # one column per breeder at the month's market (the month's entrants come after it)
+        assert mk.reach.shape == mk.segment_sales.shape
+        assert mk.reach.shape[0] == mk.n_segments and mk.reach.shape[1] <= m.firms.n
+        assert mk.segment_sales.sum() == row["sales_count"] - row["export_sales"]
+        assert (mk.reach >= 0).all()
+
+
+def test_idle_adult_males_stay_few_and_uk_bred_studs_change_hands():
+    from alpaca_abm import AlpacaModel
+
+    idle, studs = [], 0
+    for seed in range(3):
+        m = AlpacaModel(rng=seed)
+        for _ in range(60):
+            m.step()
+        df = m.model_df
+        idle.append(df["idle_male_share"].iloc[24:].mean())
+        studs += int(df["stud_sales"].sum())
+    assert max(idle) < 0.10  # the landed core kept 14-16% of all animals as idle males
+    assert studs > 0
+
+
+def test_outside_demand_falls_once_the_pool_is_taken_up():
+    from alpaca_abm import AlpacaModel
+
+    m = AlpacaModel(rng=1, n_breeders=30, pool_adopted_start=0.9, industry_investment=False)
+    for _ in range(96):
+        m.step()
+    buyers = m.model_df["outside_buyers"].to_numpy()
+    assert buyers[-24:].mean() < buyers[:24].mean()
+    assert m.market.adopters <= m.market.pool_size
