@@ -29,6 +29,7 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "exited_step": (np.int32, ()),
     "seed_firm": (np.int32, ()),  # 1..29 for a firm of the seed's Table 2, else -1
     "synthetic": (np.bool_, ()),
+    "directory": (np.bool_, ()),  # in the commercial tier: the 123-breeder directory (seed §3.3)
     "cash": (np.float64, ()),
     "revenue": (np.float64, ()),  # this month
     "costs": (np.float64, ()),  # this month

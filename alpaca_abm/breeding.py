@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 from . import accounts
 from . import coownership as co
 from .breeder import BREEDING
-from .herd import NOT_PREGNANT, gestation_draw, perceived_quality
+from .herd import NOT_PREGNANT, gestation_draw, perceived_quality, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
 
@@ -89,7 +89,7 @@ def choose_home_studs(model: AlpacaModel) -> None:
     herd, firms, p = model.herd, model.firms, model.scenario
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality"), noise, model.rng)
+    seen = seen_quality(herd, np.arange(herd.n), noise, model.rng)
     n_owners = firms.n
     females = alive & female
     f_count = np.bincount(owner[females], minlength=n_owners)
@@ -143,9 +143,14 @@ def buy_elite_studs(
 
 
 def import_quality(model: AlpacaModel) -> float:
-    """Mean quality of studs on the world elite market: a fixed edge over the UK herd mean."""
+    """Mean quality of studs on the world elite market: the world elite's own level in the
+    model's year (`fleece.world_elite_micron`), not a fixed edge over the UK herd."""
+    from .fleece import quality_from_micron, world_elite_micron
+
     p = model.scenario
-    return model.elite_level - p.elite_margin * p.quality_sd + p.import_edge
+    year = model.year + (model.month - 1) / 12
+    micron = world_elite_micron(year, p.world_elite_micron, p.world_elite_gain, p.micron_floor)
+    return float(quality_from_micron(micron))
 
 
 def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:

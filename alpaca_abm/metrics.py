@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import fleece
 from .breeder import size_class
 from .coownership import (
     COMP_DOMINATED,
@@ -50,6 +51,8 @@ MODEL_COLUMNS = (
     "share_coop_dominated",
     "share_equal",
     "share_comp_dominated",
+    "mean_micron",
+    "fleece_micron",
     "births",
     "deaths",
     "pet_sales",
@@ -163,6 +166,8 @@ def industry_row(model: AlpacaModel) -> dict:
         "n_alpacas": int(alive.sum()),
         "mean_quality": float(q.mean()) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
+        "mean_micron": fleece.herd_micron(herd),
+        "fleece_micron": float(model.fleece_micron_now),
         "price_female": float(model.price_now),
         "fibre_price": float(model.fibre_price_now),
         "n_coowned_studs": int(len(np.unique(con.stud[run]))),
@@ -249,6 +254,7 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "breeder_id": rows,
             "herd_size": heads[rows],
             "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
+            "herd_micron": fleece.breeder_micron(herd, n_f)[rows],
             "cash": firms.cash[rows],
             "revenue": revenue[rows],
             "costs": costs[rows],

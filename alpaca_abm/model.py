@@ -16,10 +16,21 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from scipy.spatial import cKDTree
 
-from . import breeding, finance, knowledge, market, metrics, partnering, shocks, trading, world
+from . import (
+    breeding,
+    finance,
+    fleece,
+    knowledge,
+    market,
+    metrics,
+    partnering,
+    shocks,
+    trading,
+    world,
+)
 from .breeder import HEALTH, Breeder, FirmTable
 from .coownership import ENDED_STUD_DIED, Contracts
-from .data import load_uk_places
+from .data import load_fleece_bands, load_uk_places
 from .disease import Disease
 from .herd import (
     NOT_PREGNANT,
@@ -107,10 +118,13 @@ class AlpacaModel(mesa.Model):
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
         self.fibre_price_now = p.fibre_price
+        self.fibre_bands = load_fleece_bands()  # micron bands and relative prices (data/)
+        self.fleece_micron_now = 0.0  # mean MFD of the last clip (µm), 0 before the first
         self.investment_mood = 1.0
         self.rivalry = 1.0
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
+        self.pending_firms: dict[str, np.ndarray] | None = None  # seed firms yet to be founded
         regions = sorted(set(self.places["region"]))
         self.place_region = np.array([regions.index(r) for r in self.places["region"]])
         self.market = self._start_market(regions)
@@ -150,7 +164,7 @@ class AlpacaModel(mesa.Model):
         knowledge.exchange_knowledge(self)  # sharing, protection, absorption
         trading.trade(self)  # call auction, local and niche search, referrals, pets
         self.disease.spread(self)  # infection along the month's sales and stud visits
-        trading.sell_fibre(self)  # yearly shearing, national fibre pool
+        self.shear()  # yearly shearing, fleece sold by micron band, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
         finance.settle_accounts(self)  # running costs, stock at market, accounting profit
         finance.review_plans(self)  # herd plans at expected margins; reputations (January)
@@ -165,6 +179,7 @@ class AlpacaModel(mesa.Model):
         for key in self.month_stats:
             self.month_stats[key] = 0
         self.elite_level = self.current_elite_level()
+        world.admit_founded_firms(self)  # seed firms founded this year (uk_national)
         n_f = self.firms.n
         self.firms.revenue[:n_f] = 0.0
         self.firms.costs[:n_f] = 0.0
@@ -203,8 +218,9 @@ class AlpacaModel(mesa.Model):
         if len(dams) == 0:
             return
         owners = herd.owner[dams].copy()
+        mendelian = fleece.mendelian_cv(p.micron_sd, p.micron_mean, p.micron_floor)
         quality = offspring_quality(
-            herd.quality[dams], herd.sire_quality[dams], p.mendelian_sd, rng
+            herd.quality[dams], herd.sire_quality[dams], mendelian, p.quality_ceiling, rng
         )
         colour = offspring_colour(herd.colour[dams], herd.sire_colour[dams], rng)
         herd.due_in[dams] = NOT_PREGNANT
@@ -214,9 +230,29 @@ class AlpacaModel(mesa.Model):
             age=np.zeros(len(dams)),
             quality=quality,
             colour=colour,
+            fleece_env=fleece.draw_environment(len(dams), p.micron_sd, p.fd_heritability, rng),
+            other_merit=fleece.draw_other_merit(
+                len(dams), p.micron_sd, p.fd_heritability, p.fd_selection_share, rng
+            ),
         )
         np.add.at(self.firms.births, owners, 1)
         self.month_stats["births"] += len(dams)
+
+    def shear(self) -> None:
+        """The yearly clip: shorn, sold by micron band (fleece.py); the month's prices kept."""
+        clip = fleece.sell_fibre(
+            self.herd,
+            self.firms,
+            self.contracts,
+            self.scenario,
+            self.month,
+            self.fibre_demand_factor(),
+            self.month_stats,
+            self.fibre_bands,
+        )
+        if clip is not None:
+            self.fibre_price_now = clip["price_per_kg"]
+            self.fleece_micron_now = clip["micron"]
 
     def _end_month(self) -> None:
         remap = self.herd.compact()
@@ -333,15 +369,8 @@ class AlpacaModel(mesa.Model):
 
     def pool_members(self) -> np.ndarray:
         """Breeders selling fleece through the national pool: investors and their partners."""
-        n_f = self.firms.n
-        if not self.scenario.mechanism_on("industry_investment"):
-            return np.zeros(n_f, dtype=bool)
-        pool = self.firms.investor[:n_f] & self.firms.active[:n_f]
-        run = self.contracts.running()
-        k, q = self.contracts.keeper[run], self.contracts.partner[run]
-        pool[q[pool[k]]] = True
-        pool[k[pool[q]]] = True
-        return pool
+        on = self.scenario.mechanism_on("industry_investment")
+        return fleece.pool_members(self.firms, self.contracts, on)
 
     # Shocks reach the mechanisms through these hooks (shocks.py); each is neutral (the
     # exact value the mechanisms used before shocks existed) while no event runs.

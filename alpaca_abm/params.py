@@ -23,6 +23,8 @@ SOURCES: dict[str, str] = {
     "public": "Public UK figure, see alpaca_abm/data/public_figures.toml for the citation",
     "biology": "Camelid reproductive biology as given in husbandry guidance",
     "assumption": "Assumption: no figure found; the note gives the reason for the value",
+    "calibrated": "Calibrated to the public herd, herd-count and price series by "
+    "experiments/calibrate.py (history matching): see docs/CALIBRATION.md",
 }
 
 
@@ -71,11 +73,13 @@ PARAMETERS: tuple[Param, ...] = (
         str,
         unit="",
         doc="Who the industry starts with: 'synthetic' breeders drawn from the distributions "
-        "below, or 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
-        "up the directory to n_breeders with its size classes.",
+        "below; 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
+        "up the directory to n_breeders with its size classes; or 'uk_national': the whole UK "
+        "industry, the 123-firm directory as its commercial tier (seed firms at their counties, "
+        "entering in their founding year) and small hobby herds up to n_breeders herds.",
         source="seed-T2",
         note="The seed's firms are transcribed in alpaca_abm/data/uk_2018_firms.csv.",
-        choices=("synthetic", "uk_2018"),
+        choices=("synthetic", "uk_2018", "uk_national"),
     ),
     # --- the industry at the start -------------------------------------------------------
     _p(
@@ -112,6 +116,31 @@ PARAMETERS: tuple[Param, ...] = (
         "Calendar month of the first step.",
         "assumption",
         "January: the run starts at the beginning of a calendar year.",
+    ),
+    # --- the whole industry at the start (population 'uk_national'; world.py) ---------------
+    _opt(
+        "national_herd_start",
+        float,
+        0,
+        1e7,
+        "alpacas",
+        "Alpacas in the whole industry at the start (uk_national): the hobby herds' median is "
+        "set so that all herds hold this many; none = hobby herds of herd_size_median.",
+        "assumption",
+        "Off by default; the uk_national scenario sets 15,000, the public figure "
+        "national_herd_2006 (c. 2006).",
+    ),
+    _p(
+        "directory_scale_at_start",
+        0.2727,
+        float,
+        0.01,
+        1,
+        "ratio",
+        "Herd of a directory firm at the start as a share of its 2018 herd (uk_national).",
+        "public",
+        "The national herd grew from 15,000 (2006) to 55,000 (2018): "
+        "see public_figures.toml: national_herd_ratio_2006_to_2018.",
     ),
     _p(
         "herd_size_median",
@@ -281,39 +310,114 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "A working stud covers one or two females a day over a season; breeders limit use.",
     ),
-    # --- genetics --------------------------------------------------------------------------
+    # --- genetics: fleece in microns (fleece.py; rows owned by the population/fleece work) ---
     _p(
-        "quality_mean",
-        50.0,
+        "micron_mean",
+        27.0,
         float,
-        0,
-        100,
-        "index points",
-        "Mean genetic fleece-quality index of the starting national herd.",
+        15,
+        40,
+        "µm",
+        "Mean genetic fibre diameter (MFD at two years) of the starting national herd; "
+        "quality = 50 + 4 × (27 − micron).",
         "assumption",
-        "An index scale: 50 is the imported foundation stock of the early 2000s.",
+        "No UK figure was found. Adult fleeces then average about 29 µm with the age "
+        "effect, as the Australian herd of McGregor & Butler (public_figures.toml: "
+        "alpaca_mfd_australia, 29.1 µm), from which, with Chile and Peru, the UK "
+        "foundation stock came.",
     ),
     _p(
-        "quality_sd",
-        10.0,
+        "micron_sd",
+        2.4,
         float,
         0.1,
-        50,
-        "index points",
-        "Spread of genetic quality in the starting herd.",
+        10,
+        "µm",
+        "Additive genetic sd of fibre diameter in the starting herd.",
         "assumption",
-        "One standard deviation = 10 index points.",
+        "sqrt(h2) × a phenotypic sd of about 4 µm between animals (McGregor & Butler's "
+        "100 alpacas range 17.7-46.6 µm over all ages and farms): sqrt(0.35) × 4 = 2.4.",
     ),
     _p(
-        "mendelian_sd",
-        3.0,
+        "fd_heritability",
+        0.35,
+        float,
+        0.01,
+        0.99,
+        "share",
+        "Heritability of fibre diameter: sizes the environmental part of what a breeder "
+        "sees and the fleece sold.",
+        "public",
+        "See public_figures.toml: fibre_diameter_heritability.",
+    ),
+    _p(
+        "fd_selection_share",
+        0.5,
+        float,
+        0.05,
+        1,
+        "share",
+        "Share of what breeders select on that is the fleece's fineness; the rest is other "
+        "traits they judge (conformation, density, colour, presence), not inherited here.",
+        "assumption",
+        "Breeders select on fineness with colour, staple length, density, medullation, lustre "
+        "and lack of coarse fibre (britishalpacatextiles.com/british-alpaca.html) and on "
+        "conformation and teeth (fowberry-alpacas.com buying guide): half for fineness.",
+    ),
+    _p(
+        "micron_floor",
+        14.5,
+        float,
+        5,
+        20,
+        "µm",
+        "Biological floor of genetic fibre diameter: quality can approach but never pass "
+        "quality_from_micron(floor) (100 points at 14.5).",
+        "public",
+        "See public_figures.toml: finest_alpaca_mfd.",
+    ),
+    _p(
+        "fleece_coarsening",
+        0.8,
         float,
         0,
-        30,
-        "index points",
-        "Noise of an offspring's quality around its parents' mean.",
+        5,
+        "µm/year",
+        "How much coarser a fleece grows each year of age from two years to 7.5 (finer as"
+        " a yearling).",
         "assumption",
-        "Mendelian sampling: about half the additive genetic variance.",
+        "McGregor & Butler: MFD rises with age until about 7.5 years "
+        "(public_figures.toml: alpaca_mfd_australia); the yearly rate was not in the "
+        "stored text: 0.8 µm a year puts a 7.5-year-old about 4.4 µm above its two-year "
+        "test.",
+    ),
+    _p(
+        "world_elite_micron",
+        19.0,
+        float,
+        10,
+        35,
+        "µm",
+        "Genetic fibre diameter of the elite studs on the world (import) market in 2006.",
+        "assumption",
+        "Elite studs sold from Peru and Australia are finer than the Peruvian population "
+        "means of 19.6 µm (Apurímac males) and 22.7 µm (Huancavelica) "
+        "(public_figures.toml: alpaca_mfd_peru_apurimac); 19 µm at two years.",
+    ),
+    _p(
+        "world_elite_gain",
+        0.04,
+        float,
+        0,
+        0.2,
+        "share/year",
+        "Share of its distance to the micron floor the world elite closes each year (its "
+        "own trend).",
+        "assumption",
+        "Selected herds such as Pacomarca keep improving under BLUP selection "
+        "(public_figures.toml: finest_alpaca_mfd); 4% a year takes the elite from 19 µm "
+        "(2006) to about 16.7 µm (2024), so imports stay elite while the UK herd improves "
+        "(with 1% a year the UK herd overtook them by about 2020 and elite access vanished).",
     ),
     _p(
         "elite_margin",
@@ -322,21 +426,10 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         5,
         "sd",
-        "How far above the current herd mean (in starting sds) a stud must be to count as elite.",
+        "How far above the current herd mean (in starting genetic sds) a stud must be to "
+        "count as elite.",
         "assumption",
         "Rare genetics are relative: the top sixth of the day's animals.",
-    ),
-    _p(
-        "import_edge",
-        20.0,
-        float,
-        0,
-        100,
-        "index points",
-        "How far the elite studs on the world (import) market stand above the UK herd mean.",
-        "assumption",
-        "The young UK herd lags the Australian and Peruvian elite by about two "
-        "starting sds; the world elite keeps improving as the UK herd does.",
     ),
     # --- money ----------------------------------------------------------------------------
     _p(
@@ -476,7 +569,7 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "hobby_demand",
-        0.4,
+        0.151,
         float,
         0,
         10,
@@ -484,8 +577,9 @@ PARAMETERS: tuple[Param, ...] = (
         "Breeding females outside buyers (hobby, smallholder, trekking and experience "
         "businesses) ask for a year at the start, per alpaca in the industry; the finite pool "
         "they come from is sized so (market.starting_pool).",
-        "assumption",
-        "Sets the size of the outside pool; calibrated in docs/CALIBRATION.md.",
+        "calibrated",
+        "Sets the size of the outside pool; calibrated in docs/CALIBRATION.md."
+        " Calibrated (docs/CALIBRATION.md): 0.151, non-implausible range 0.151-0.173.",
     ),
     _p(
         "pet_demand",
@@ -1001,15 +1095,16 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "entry_rate",
-        0.15,
+        0.727,
         float,
         0,
         1000,
         "breeders/month per 100 starting breeders",
         "New breeders a month, per 100 breeders at the start, when a starting herd's "
         "expected return equals the outside option (fewer below it, up to twice above it).",
-        "seed-3.3",
-        "Calibrated so the industry grows toward the 123 listed breeders of 2018.",
+        "calibrated",
+        "Calibrated so the industry grows toward the 123 listed breeders of 2018."
+        " Calibrated (docs/CALIBRATION.md): 0.727, non-implausible range 0.401-0.727.",
     ),
     _p(
         "foundation_herd",
@@ -1036,12 +1131,13 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     # --- the economy (market.py, trading.py, finance.py; docs/ECONOMY.md) -------------------
     # fmt: off
-    _p("buyer_wtp_median", 2500.0, float, 1, 1e6, "GBP",
+    _p("buyer_wtp_median", 1500.0, float, 1, 1e6, "GBP",
        "Median willingness to pay of an outside buyer for a reference breeding female (before "
        "price shocks).",
-       "assumption",
+       "calibrated",
        "Mid-2000s sales of £3,000-10,000 for pregnant females and £1,000-2,000 in 2012-2015 "
-       "(PUBLIC-FACTS section 2) bracket it; calibrated in docs/CALIBRATION.md."),
+       "(PUBLIC-FACTS section 2) bracket it; calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 1500, non-implausible range 1.5e+03-1.96e+03."),
     _p("buyer_wtp_sigma", 0.6, float, 0, 3, "log-units",
        "Spread of outside buyers' willingness to pay (log-normal).",
        "assumption",
@@ -1062,12 +1158,13 @@ PARAMETERS: tuple[Param, ...] = (
        "Rate at which a breeder discounts a female's future margins.",
        "assumption",
        "A real rate near long-run farm returns."),
-    _p("herd_response", 0.5, float, 0, 10, "elasticity",
+    _p("herd_response", 1.52, float, 0, 10, "elasticity",
        "How far a breeder's planned herd moves with the gap between a female's value to it and"
        " her expected price ((value - price) / price).",
-       "assumption",
+       "calibrated",
        "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it; "
-       "calibrated in docs/CALIBRATION.md."),
+       "calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 1.52, non-implausible range 0.938-1.52."),
     _p("herd_adjustment", 0.3, float, 0.01, 1, "share/year",
        "Share of the gap between target and planned herd closed in a year (partial adjustment,"
        " Nerlove).",
@@ -1083,12 +1180,13 @@ PARAMETERS: tuple[Param, ...] = (
        "assumption",
        "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): q = "
        "0.38."),
-    _p("pool_adopted_start", 0.5, float, 0, 0.99, "share",
+    _p("pool_adopted_start", 0.593, float, 0, 0.99, "share",
        "Share of the outside pool already taken up at the start.",
-       "assumption",
+       "calibrated",
        "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
        "diffusion; "
-       "calibrated in docs/CALIBRATION.md."),
+       "calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 0.593, non-implausible range 0.523-0.593."),
     _p("replacement_rate", 0.07, float, 0, 1, "per year",
        "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
        "assumption",
@@ -1115,12 +1213,13 @@ PARAMETERS: tuple[Param, ...] = (
        "Return an entrant's capital earns elsewhere (the outside option).",
        "assumption",
        "A safe real return; entry compares a starting herd's expected return with it."),
-    _p("lifestyle_return", 0.05, float, 0, 1, "per year",
+    _p("lifestyle_return", 0.0962, float, 0, 1, "per year",
        "Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
        "expected return).",
-       "seed-4",
+       "calibrated",
        "'Not truly commercial, a large part of it is lifestyle' (I2); calibrated in "
-       "docs/CALIBRATION.md."),
+       "docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 0.0962, non-implausible range 0.0634-0.12."),
     _p("lifestyle_tolerance", 2000.0, float, 0, 1e6, "GBP/year",
        "Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting it "
        "as a month of loss.",
@@ -1416,11 +1515,11 @@ def check_consistency(values: dict[str, Any], where: str = "") -> None:
         raise ValueError(
             f"{prefix}max_age = {values['max_age']} must exceed female_retire_age and stud_age."
         )
-    if values["import_edge"] < values["elite_margin"] * values["quality_sd"]:
+    if not values["micron_floor"] < values["world_elite_micron"] < values["micron_mean"]:
         raise ValueError(
-            f"{prefix}import_edge = {values['import_edge']} must be at least elite_margin * "
-            f"quality_sd = {values['elite_margin'] * values['quality_sd']:g}: imported studs "
-            "are elite."
+            f"{prefix}world_elite_micron = {values['world_elite_micron']} must lie between "
+            f"micron_floor = {values['micron_floor']} and micron_mean = {values['micron_mean']}: "
+            "imported elite studs are finer than the UK herd and above the biological floor."
         )
     for name in ("foundation_herd", "herd_size_median"):
         if values[name] > values["max_herd_size"]:
@@ -1487,6 +1586,26 @@ class AlpacaScenario(Scenario):
     def mechanism_on(self, mechanism: str) -> bool:
         """Whether a coopetition mechanism runs: the master switch and its own switch."""
         return bool(self.coopetition and getattr(self, mechanism))
+
+    # Derived genetic scales in quality points (fleece.py's transform of the micron rows), for
+    # code that works in quality: the starting herd's mean and sd, and the ceiling.
+    @property
+    def quality_mean(self) -> float:
+        from .fleece import quality_from_micron
+
+        return float(quality_from_micron(self.micron_mean))
+
+    @property
+    def quality_sd(self) -> float:
+        from .fleece import POINTS_PER_MICRON
+
+        return POINTS_PER_MICRON * self.micron_sd
+
+    @property
+    def quality_ceiling(self) -> float:
+        from .fleece import quality_ceiling
+
+        return quality_ceiling(self.micron_floor)
 
     def replace(self, **changes: Any) -> AlpacaScenario:
         """A validated copy with some parameters (or rng, events, name) changed."""

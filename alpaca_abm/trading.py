@@ -12,7 +12,7 @@ import numpy as np
 
 from . import accounts, market
 from .breeder import BREEDING, MARKETING
-from .herd import perceived_quality
+from .herd import seen_quality
 from .knowledge import judging_noise
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a 
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
-POOL_REFERENCE_KG = 1000.0  # pooled volume at which the scale bonus reaches one doubling
 BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
 STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
@@ -60,7 +59,7 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality")[cand], noise, model.rng)
+    seen = seen_quality(herd, cand, noise, model.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
     order = cand[np.argsort(key, kind="stable")]
@@ -507,30 +506,3 @@ def set_stud_fee(model: AlpacaModel) -> None:
     mk.stud_fee = market.stud_fee_level(
         p.stud_fee, ratio / mk.service_demand, 1.0, p.stud_fee_flexibility
     )
-
-
-def sell_fibre(model: AlpacaModel) -> None:
-    """Yearly shearing: pool members sell at the pooled (scale) price, the rest alone."""
-    p, firms, herd = model.scenario, model.firms, model.herd
-    if model.month != p.shearing_month:
-        return
-    n_f = firms.n
-    shorn = np.flatnonzero(herd.view("alive") & (herd.view("age") >= PET_SALE_AGE))
-    owner = herd.owner[shorn]
-    quality = herd.quality[shorn]
-    mean_q = float(quality.mean()) if len(shorn) else p.quality_mean
-    kg = p.fleece_kg * market.fibre_quality_factor(quality, mean_q) * model.fibre_demand_factor()
-    kg_by = np.bincount(owner, weights=kg, minlength=n_f)
-    heads = np.bincount(owner, minlength=n_f)
-    accounts.pay(model.firms, np.arange(n_f), heads * p.shearing_cost)
-    pool = model.pool_members()
-    pooled_kg = float(np.bincount(owner, minlength=n_f)[pool].sum() * p.fleece_kg)
-    pooled_price = market.pooled_fibre_price(
-        p.fibre_price, pooled_kg, p.pool_scale_bonus, POOL_REFERENCE_KG
-    )
-    price_each = np.where(pool, pooled_price, p.fibre_price)
-    revenue = kg_by * price_each
-    accounts.receive(model.firms, np.arange(n_f), revenue)
-    total_kg = heads.sum() * p.fleece_kg
-    model.fibre_price_now = float(revenue.sum() / total_kg) if total_kg else p.fibre_price
-    model.month_stats["pooled_kg"] += pooled_kg
