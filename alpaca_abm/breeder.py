@@ -64,7 +64,16 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "bought_in": (np.int64, ()),
     "sales_count": (np.float64, ()),  # this month
     "sales_value": (np.float64, ()),  # this month
+    # --- competition inside coopetition (rivalry.py; issue 14) ---
+    "protection": (np.float64, ()),  # share of its core domain kept from partners (strategy)
+    "believed_detection": (np.float64, ()),  # its belief in the chance overuse is caught
+    "knowledge_received": (np.float64, ()),  # this year: knowledge gained from partners
+    "core_leak_cost": (np.float64, ()),  # this year: core knowledge partners took, x rivalry
+    "sales_lost_to_partners": (np.float64, ()),  # cumulative: sales lost to partners' learning
+    "displaced_matings": (np.int64, ()),  # cumulative: its quota matings a partner's overuse took
+    "displaced_fees": (np.float64, ()),  # cumulative: fees paid to hire for those females
 }
+UNSET = -1.0  # protection and believed_detection of a new row until the scenario fills them
 
 
 class FirmTable:
@@ -93,11 +102,24 @@ class FirmTable:
                 grown[: self.n] = old[: self.n]
                 setattr(self, name, grown)
         rows = np.arange(self.n, self.n + k)
-        defaults = {"active": True, "exited_step": -1, "seed_firm": -1, "elite_access_step": -999}
+        defaults = {
+            "active": True,
+            "exited_step": -1,
+            "seed_firm": -1,
+            "elite_access_step": -999,
+            "protection": UNSET,
+            "believed_detection": UNSET,
+        }
         for name in _FIELDS:
             getattr(self, name)[rows] = columns.get(name, defaults.get(name, 0))
         self.n += k
         return rows
+
+    def fill_strategies(self, protection: float, believed_detection: float) -> None:
+        """Give new breeders the scenario's starting protection and belief in detection."""
+        for name, value in (("protection", protection), ("believed_detection", believed_detection)):
+            col = self.view(name)
+            col[col < 0] = value
 
     def active_rows(self) -> np.ndarray:
         """Rows of breeders still in business."""

@@ -90,6 +90,19 @@ MODEL_COLUMNS = (
     "coloured_sales",
     "rivalry_index",
     "investment_mood",
+    # competition inside coopetition (rivalry.py; issue 14)
+    "breaches_per_contract_month",
+    "conflicts_per_contract_month",
+    "mean_cooperation_intensity",
+    "mean_competition_intensity",
+    "leakage_sales_lost",
+    "acceptable_per_search",
+    "displaced_matings",
+    "displaced_fees",
+    "fallback_hired",
+    "mean_openness",
+    "mean_protection",
+    "mean_believed_detection",
 )
 
 
@@ -166,6 +179,19 @@ def industry_row(model: AlpacaModel) -> dict:
         "infected_animals": model.disease.infected_animals(model),
         "rivalry_index": float(model.rivalry_index),
         "investment_mood": float(model.investment_mood),
+        # competition inside coopetition
+        "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
+        "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
+        "mean_cooperation_intensity": float(con.cooperation[run].mean()) if n_run else 0.0,
+        "mean_competition_intensity": float(con.competition[run].mean()) if n_run else 0.0,
+        "acceptable_per_search": (
+            stats["acceptable_candidates"] / stats["searches"] if stats["searches"] else 0.0
+        ),
+        "mean_openness": float(firms.openness[:n_f][active].mean()) if n_active else 0.0,
+        "mean_protection": float(firms.protection[:n_f][active].mean()) if n_active else 0.0,
+        "mean_believed_detection": (
+            float(firms.believed_detection[:n_f][active].mean()) if n_active else 0.0
+        ),
     }
     for key in MODEL_COLUMNS:
         if key not in row:
@@ -209,6 +235,12 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     for who in (con.keeper[run], con.partner[run]):
         np.maximum.at(max_comp, who, con.competition[run])
     per_head = np.maximum(heads[rows], 1)
+    # competition inside coopetition: mean intensities over the breeder's running partnerships
+    coop_sum, comp_sum = np.zeros(n_f), np.zeros(n_f)
+    for who in (con.keeper[run], con.partner[run]):
+        np.add.at(coop_sum, who, con.cooperation[run])
+        np.add.at(comp_sum, who, con.competition[run])
+    n_p = np.maximum(partners, 1)
     frame = pd.DataFrame(
         {
             "step": model.steps,
@@ -246,6 +278,15 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             ),
             "restricted": firms.restricted[rows],
             "culled": firms.culled[rows],
+            # competition inside coopetition (rivalry.py)
+            "openness": firms.openness[rows],
+            "protection": firms.protection[rows],
+            "cooperation_intensity": coop_sum[rows] / n_p[rows],
+            "competition_intensity": comp_sum[rows] / n_p[rows],
+            "believed_detection": firms.believed_detection[rows],
+            "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
+            "displaced_matings": firms.displaced_matings[rows],
+            "displaced_fees": firms.displaced_fees[rows],
         }
     )
     return frame.set_index(["step", "breeder_id"])
@@ -273,8 +314,9 @@ def clustering(model: AlpacaModel) -> float:
     if len(nodes) == 0:
         return 0.0
     if len(nodes) > CLUSTERING_SAMPLE:
-        nodes = np.sort(np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE,
-                                                                  replace=False))
+        nodes = np.sort(
+            np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE, replace=False)
+        )
     src, dst = t.src[: t.n], t.dst[: t.n]
     keep = firms.active[src] & firms.active[dst] & (src != dst)
     return average_clustering(firms.n, src[keep], dst[keep], nodes)
@@ -334,4 +376,13 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
         "share_coop_dominated": float(last["share_coop_dominated"]),
         "share_equal": float(last["share_equal"]),
         "share_comp_dominated": float(last["share_comp_dominated"]),
+        "leakage_sales_lost": float(model_df["leakage_sales_lost"].sum()),
+        "breaches_per_contract_month": _per_contract_month(model_df, "breaches"),
+        "conflicts_per_contract_month": _per_contract_month(model_df, "conflicts"),
     }
+
+
+def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
+    """Events per running contract-month over the whole run."""
+    months = float(model_df["n_partnerships"].sum())
+    return float(model_df[column].sum()) / months if months else 0.0

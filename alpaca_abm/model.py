@@ -16,7 +16,18 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from scipy.spatial import cKDTree
 
-from . import breeding, finance, knowledge, metrics, partnering, shocks, trading, world
+from . import (
+    breeding,
+    finance,
+    knowledge,
+    market,
+    metrics,
+    partnering,
+    rivalry,
+    shocks,
+    trading,
+    world,
+)
 from .breeder import HEALTH, Breeder, FirmTable
 from .coownership import ENDED_STUD_DIED, Contracts
 from .data import load_uk_places
@@ -62,6 +73,13 @@ MONTHLY_TALLIES = (
     "found_herds",
     "culled",
     "coloured_sales",
+    # competition inside coopetition (rivalry.py)
+    "searches",
+    "acceptable_candidates",
+    "fallback_hired",
+    "displaced_matings",
+    "displaced_fees",
+    "leakage_sales_lost",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
 REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
@@ -101,6 +119,7 @@ class AlpacaModel(mesa.Model):
         self.spatial_version = 0
         self._tree: tuple[int, cKDTree, np.ndarray] | None = None
         self._leaders: np.ndarray | None = None
+        self._region_codes: np.ndarray | None = None
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
         self.price_now = p.price_female
@@ -128,14 +147,24 @@ class AlpacaModel(mesa.Model):
     # --- the month --------------------------------------------------------------------------
     def step(self) -> None:
         """One month of the industry, in the order a breeder lives it."""
+        p = self.scenario
         self._begin_month()
         self.age_and_die()  # ageing, deaths (health knowledge helps)
         self.give_birth()  # crias from last year's matings
         partnering.search_partners(self)  # co-owners sought, elite studs bought
         breeding.mate(self)  # own, co-owned (quota, control) or hired
-        partnering.run_contracts(self)  # trust, rivalry, renewals, dissolution
-        knowledge.exchange_knowledge(self)  # sharing, protection, absorption
+        partnering.run_contracts(  # trust, fairness, conflict, renewals, dissolution
+            self.contracts, self.trust, p, self.steps, self.rivalry, self.rng, self.month_stats
+        )
+        knowledge.exchange_knowledge(  # reciprocity, own trust, protection, absorption
+            self.firms, self.contracts, self.trust, p, self.steps, self.month_stats
+        )
+        if p.strategy_learning:
+            knowledge.review_strategies(self.firms, self.month)  # share or protect (January)
         trading.trade(self)  # breeding stock, exports, referrals, pets
+        rivalry.measure(  # competition and cooperation intensities; leakage's lost sales
+            self.firms, self.contracts, *self.market_view(), p, self.steps, self.month_stats
+        )
         self.disease.spread(self)  # infection along the month's sales and stud visits
         trading.sell_fibre(self)  # yearly shearing, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
@@ -158,6 +187,21 @@ class AlpacaModel(mesa.Model):
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
+        p = self.scenario
+        self.firms.fill_strategies(p.protection, p.control_strength)  # newcomers' strategies
+        self.first_impressions()
+
+    def first_impressions(self) -> None:
+        """New acquaintances read each other's honesty through a noisy signal (P1a)."""
+        rows = self.trust.unimpressed()
+        if len(rows) == 0:
+            return
+        t = self.trust
+        honesty = 1.0 - self.firms.opportunism[t.dst[rows]]
+        noise = self.rng.normal(0.0, rivalry.SIGNAL_NOISE_SD, len(rows))
+        t.value[rows] = rivalry.first_impression(
+            t.baseline, honesty, noise, rivalry.SIGNAL_TRUST_SPREAD
+        )
 
     def age_and_die(self) -> None:
         """Every animal grows a month older; some die (fewer where health knowledge is high)."""
@@ -228,6 +272,25 @@ class AlpacaModel(mesa.Model):
         self.trust.touch_rows(self.contracts.ties(np.unique(rows)), self.steps)
 
     # --- what the mechanisms ask of the world -------------------------------------------------
+    def market_view(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's (reach, segment_sales): the market's, or TEMPORARILY a stand-in from
+        firm positions and niches while the model has no `market.reach` (COORD.md)."""
+        m = getattr(self, "market", None)
+        if m is not None and hasattr(m, "reach"):
+            return m.reach, m.segment_sales
+        f, n_f, p = self.firms, self.firms.n, self.scenario
+        if self._region_codes is None:
+            self._region_codes = pd.factorize(self.places["region"])[0].astype(np.int64)
+        return rivalry.standin_market(
+            self._region_codes[f.place[:n_f]],
+            f.niche[:n_f].astype(np.int64),
+            f.x_km[:n_f],
+            f.y_km[:n_f],
+            market.visibility(f.knowledge[:n_f, 2], f.reputation[:n_f], p.marketing_effect),
+            f.active[:n_f].astype(float),
+            f.sales_count[:n_f],
+        )
+
     @property
     def date(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
