@@ -115,11 +115,23 @@ class FirmTable:
         self.n += k
         return rows
 
-    def fill_strategies(self, protection: float, believed_detection: float) -> None:
-        """Give new breeders the scenario's starting protection and belief in detection."""
-        for name, value in (("protection", protection), ("believed_detection", believed_detection)):
-            col = self.view(name)
-            col[col < 0] = value
+    def fill_strategies(
+        self,
+        protection: float,
+        believed_detection: float,
+        protection_sd: float = 0.0,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """Give new breeders the scenario's starting protection (spread by `protection_sd`,
+        drawn only when it is above 0) and its belief in detection."""
+        col = self.view("protection")
+        new = np.flatnonzero(col < 0)
+        if len(new):
+            spread = protection_sd > 0 and rng is not None
+            draw = rng.normal(protection, protection_sd, len(new)) if spread else protection
+            col[new] = np.clip(draw, 0.0, 1.0)
+        belief = self.view("believed_detection")
+        belief[belief < 0] = believed_detection
 
     def active_rows(self) -> np.ndarray:
         """Rows of breeders still in business."""

@@ -386,3 +386,42 @@ def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
     """Events per running contract-month over the whole run."""
     months = float(model_df["n_partnerships"].sum())
     return float(model_df[column].sum()) / months if months else 0.0
+
+
+def competition_outcomes(model: AlpacaModel) -> dict[str, float]:
+    """Outcomes of a run that the competition-inside-coopetition mechanisms can move (P1a,
+    P1b): the trust path of pairs, who was chosen, and how protectors fare against partners.
+
+    `protector_*_edge`: over pairs (running or ended, both still in business) whose
+    protections differ by at least 0.2, the mean of (the more protective side's last-12-month
+    sales or profit minus its partner's) over the mean of both; positive = protection pays.
+    """
+    con, firms = model.contracts, model.firms
+    n = con.n
+    k, q = con.view("keeper"), con.view("partner")
+    out = {
+        "pair_trust_start": float(con.view("trust_start").mean()) if n else float("nan"),
+        "pair_trust_12": float(np.nanmean(con.view("trust_12"))) if n else float("nan"),
+        "pair_trust_24": float(np.nanmean(con.view("trust_24"))) if n else float("nan"),
+        "chosen_chemistry": float(con.view("chemistry").mean()) if n else float("nan"),
+        "chosen_prior_share": float(con.view("prior").mean()) if n else float("nan"),
+        "conflict_endings": float(
+            ((con.view("ended") >= 0) & (con.view("reason") == ENDED_CONFLICT)).sum()
+        ),
+    }
+    both = firms.active[k] & firms.active[q]
+    gap = firms.protection[k] - firms.protection[q]
+    use = both & (np.abs(gap) >= 0.2)
+    protector = np.where(gap > 0, k, q)[use]
+    other = np.where(gap > 0, q, k)[use]
+    sales = firms.sales_ring[: firms.n].sum(axis=1)
+    profit = firms.revenue_ring[: firms.n].sum(axis=1) - firms.costs_ring[: firms.n].sum(axis=1)
+    for name, value in (("sales", sales), ("profit", profit)):
+        if len(protector) == 0:
+            out[f"protector_{name}_edge"] = float("nan")
+            continue
+        scale = np.abs(value[np.r_[protector, other]]).mean()
+        diff = (value[protector] - value[other]).mean()
+        out[f"protector_{name}_edge"] = float(diff / scale) if scale > 0 else 0.0
+    out["protector_pairs"] = float(len(protector))
+    return out

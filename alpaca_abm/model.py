@@ -163,7 +163,13 @@ class AlpacaModel(mesa.Model):
             knowledge.review_strategies(self.firms, self.month)  # share or protect (January)
         trading.trade(self)  # breeding stock, exports, referrals, pets
         rivalry.measure(  # competition and cooperation intensities; leakage's lost sales
-            self.firms, self.contracts, *self.market_view(), p, self.steps, self.month_stats
+            self.firms,
+            self.contracts,
+            self.trust,
+            *self.market_view(),
+            p,
+            self.steps,
+            self.month_stats,
         )
         self.disease.spread(self)  # infection along the month's sales and stud visits
         trading.sell_fibre(self)  # yearly shearing, national fibre pool
@@ -188,7 +194,9 @@ class AlpacaModel(mesa.Model):
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
         p = self.scenario
-        self.firms.fill_strategies(p.protection, p.control_strength)  # newcomers' strategies
+        self.firms.fill_strategies(  # newcomers' share/protect strategy and belief in control
+            p.protection, p.control_strength, p.protection_sd, self.rng
+        )
         self.first_impressions()
 
     def first_impressions(self) -> None:

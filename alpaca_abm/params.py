@@ -1269,6 +1269,17 @@ PARAMETERS: tuple[Param, ...] = (
         "Slow erosion: an excess of 0.3 costs 0.02 a month, about two-thirds of a good month.",
     ),
     _p(
+        "protection_sd",
+        0.0,
+        float,
+        0,
+        1,
+        "share",
+        "Spread of starting protection between breeders (0: all start at `protection`).",
+        "assumption",
+        "For experiments that compare protectors with their partners (P1b); 0 by default.",
+    ),
+    _p(
         "conflict_dissolution",
         0.3,
         float,

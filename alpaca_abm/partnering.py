@@ -226,6 +226,10 @@ def start_contracts(
         chemistry=chemistry,
         seen_by_keeper=np.ones(k),  # tit-for-tat opens with cooperation
         seen_by_partner=np.ones(k),
+        prior=good_past[:k].astype(np.int8),
+        trust_start=0.5 * ledger.current(ties, model.steps).reshape(2, k).sum(axis=0),
+        trust_12=np.full(k, np.nan),
+        trust_24=np.full(k, np.nan),
     )
     model.month_stats["new_contracts"] += k
     return rows

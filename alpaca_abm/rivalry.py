@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
     from .params import AlpacaScenario
+    from .trust import TrustLedger
 
 # --- constants with their provenance ---------------------------------------------------------
 RECIPROCITY_WEIGHT = 0.5  # assumption: half of a breeder's willingness to share answers what
@@ -296,6 +297,7 @@ def relationship_type(
 def measure(
     firms: FirmTable,
     contracts: Contracts,
+    trust: TrustLedger,
     reach: np.ndarray,
     segment_sales: np.ndarray,
     scenario: AlpacaScenario,
@@ -330,6 +332,11 @@ def measure(
         )
         con.rtype[run] = classify(con.cooperation[run], con.competition[run])
         con.flow[run] = 0.0
+        age = step - con.start[run]
+        for months, column in ((12, con.trust_12), (24, con.trust_24)):  # the trust path
+            at = run[age == months]
+            if len(at):
+                column[at] = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
     # leakage that costs: every contract, running or ended, whose pupil still trades
     rows = np.flatnonzero(
         ((con.view("mkt_learned_partner") > 0) | (con.view("mkt_learned_keeper") > 0))
