@@ -97,6 +97,8 @@ MODEL_COLUMNS = (
     "mean_competition_intensity",
     "leakage_sales_lost",
     "acceptable_per_search",
+    "searches",
+    "acceptable_candidates",
     "displaced_matings",
     "displaced_fees",
     "fallback_hired",
@@ -379,6 +381,11 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
         "leakage_sales_lost": float(model_df["leakage_sales_lost"].sum()),
         "breaches_per_contract_month": _per_contract_month(model_df, "breaches"),
         "conflicts_per_contract_month": _per_contract_month(model_df, "conflicts"),
+        "acceptable_per_search": (
+            float(model_df["acceptable_candidates"].sum() / model_df["searches"].sum())
+            if model_df["searches"].sum()
+            else 0.0
+        ),
     }
 
 

@@ -130,6 +130,7 @@ class AlpacaModel(mesa.Model):
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
         world.populate(self)
+        self.fill_new_breeders()
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
         self.event_log = self.shocks.log  # what fired when
@@ -193,11 +194,12 @@ class AlpacaModel(mesa.Model):
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
-        p = self.scenario
-        self.firms.fill_strategies(  # newcomers' share/protect strategy and belief in control
-            p.protection, p.control_strength, p.protection_sd, self.rng
-        )
         self.first_impressions()
+
+    def fill_new_breeders(self) -> None:
+        """Newcomers' share/protect strategy and belief in control (at the start, after entry)."""
+        p = self.scenario
+        self.firms.fill_strategies(p.protection, p.control_strength, p.protection_sd, self.rng)
 
     def first_impressions(self) -> None:
         """New acquaintances read each other's honesty through a noisy signal (P1a)."""
@@ -258,6 +260,7 @@ class AlpacaModel(mesa.Model):
         self.month_stats["births"] += len(dams)
 
     def _end_month(self) -> None:
+        self.fill_new_breeders()  # entrants of the month
         remap = self.herd.compact()
         self.disease.remap(remap)
         gone = self.contracts.remap_studs(remap)
