@@ -233,7 +233,7 @@ def mate(model: AlpacaModel) -> None:
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
     has_co = coown_best >= 0
-    coown_q = np.where(has_co, quality[np.maximum(coown_best, 0)], -np.inf)
+    coown_q = np.where(has_co, quality[con.stud[np.maximum(coown_best, 0)]], -np.inf)  # the stud
     trip = (
         2
         * p.travel_cost_per_km
@@ -436,17 +436,18 @@ def hired_fallback(
     idx = np.flatnonzero(wanting)
     if len(idx) == 0:
         return wanting
-    booked = herd.served[: herd.n].astype(np.int64) + np.bincount(
-        sire[f_owner[primary]], minlength=herd.n
-    )
     owners = f_owner[idx]
     asked_by = np.bincount(owners, minlength=len(sire))
     hirers = np.flatnonzero(asked_by > 0)
-    studs = service_stud[hirers]
-    asked = np.zeros(herd.n, dtype=np.int64)
-    np.add.at(asked, studs, asked_by[hirers])
+    studs, which = np.unique(service_stud[hirers], return_inverse=True)
+    first = sire[f_owner[primary]]  # this month's first-choice matings, on these studs only
+    first = first[np.isin(first, studs)]
+    booked = herd.served[studs].astype(np.int64) + np.bincount(
+        np.searchsorted(studs, first), minlength=len(studs)
+    )
+    asked = np.bincount(which, weights=asked_by[hirers], minlength=len(studs))
     left = np.maximum(0, capacity - booked)
-    scale = np.where(asked[studs] > left[studs], left[studs] / np.maximum(asked[studs], 1), 1.0)
+    scale = np.where(asked > left, left / np.maximum(asked, 1), 1.0)[which]
     limit = np.zeros(len(sire), dtype=np.int64)
     limit[hirers] = np.floor(asked_by[hirers] * scale).astype(np.int64)
     keep = group_rank(owners, rng) < limit[owners]

@@ -196,7 +196,7 @@ class Contracts:
 
     def ties(self, rows: np.ndarray) -> np.ndarray:
         """Trust-ledger rows of both directions of the given contracts (keeper's first)."""
-        return np.r_[self.tie_kp[rows], self.tie_pk[rows]]
+        return np.concatenate((self.tie_kp[rows], self.tie_pk[rows]))
 
     def partners_of(self, breeder: int) -> list[int]:
         """Breeders in a running contract with `breeder`."""
@@ -215,7 +215,9 @@ class Contracts:
     def partner_counts(self, n_breeders: int) -> np.ndarray:
         """Running contracts per breeder."""
         run = self.running()
-        return np.bincount(np.r_[self.keeper[run], self.partner[run]], minlength=n_breeders)
+        return np.bincount(
+            np.concatenate((self.keeper[run], self.partner[run])), minlength=n_breeders
+        )
 
     def remap_studs(self, remap: np.ndarray) -> np.ndarray:
         """Follow herd compaction; return running rows whose stud is gone."""

@@ -87,10 +87,10 @@ def exchange_knowledge(
     run = con.running()
     if scenario.mechanism_on("knowledge_sharing") and len(run):
         m = len(run)
-        teach = np.r_[con.keeper[run], con.partner[run]]
-        learn = np.r_[con.partner[run], con.keeper[run]]
-        own_trust = trust.current(np.r_[con.tie_kp[run], con.tie_pk[run]], step)
-        seen = np.r_[con.seen_by_keeper[run], con.seen_by_partner[run]]
+        teach = np.concatenate((con.keeper[run], con.partner[run]))
+        learn = np.concatenate((con.partner[run], con.keeper[run]))
+        own_trust = trust.current(np.concatenate((con.tie_kp[run], con.tie_pk[run])), step)
+        seen = np.concatenate((con.seen_by_keeper[run], con.seen_by_partner[run]))
         will = rivalry.willingness(
             firms.openness[teach], own_trust, seen, rivalry.RECIPROCITY_WEIGHT
         )
@@ -107,7 +107,7 @@ def exchange_knowledge(
         con.mkt_learned_partner[run] += gain[:m, MARKETING]
         con.mkt_learned_keeper[run] += gain[m:, MARKETING]
         np.add.at(firms.knowledge_received, learn, total)
-        rival = np.r_[con.competition[run], con.competition[run]]
+        rival = np.concatenate((con.competition[run], con.competition[run]))
         np.add.at(firms.core_leak_cost, teach, rivalry.CORE_VALUE * rival * leaked)
         stats["knowledge_shared"] += float(total.sum())
         stats["leakage"] += float(leaked.sum())

@@ -119,7 +119,7 @@ class AlpacaModel(mesa.Model):
         self.spatial_version = 0
         self._tree: tuple[int, cKDTree, np.ndarray] | None = None
         self._leaders: np.ndarray | None = None
-        self._region_codes: np.ndarray | None = None
+        self._standin: tuple | None = None  # temporary market stand-in, per breeder set
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
         self.price_now = p.price_female
@@ -290,13 +290,21 @@ class AlpacaModel(mesa.Model):
         if m is not None and hasattr(m, "reach"):
             return m.reach, m.segment_sales
         f, n_f, p = self.firms, self.firms.n, self.scenario
-        if self._region_codes is None:
-            self._region_codes = pd.factorize(self.places["region"])[0].astype(np.int64)
+        if self._standin is None:  # buyers sit where the first breeders' regions centre
+            codes = pd.factorize(self.places["region"])[0].astype(np.int64)
+            region = codes[f.place[:n_f]]
+            centroids = rivalry.standin_centroids(region, f.x_km[:n_f], f.y_km[:n_f])
+            self._standin = (centroids, np.zeros((3 * len(centroids), 0)))
+        centroids, base = self._standin
+        if base.shape[1] < n_f:  # columns of breeders new since the last month
+            new = slice(base.shape[1], n_f)
+            extra = rivalry.standin_base(
+                centroids, f.niche[new].astype(np.int64), f.x_km[new], f.y_km[new]
+            )
+            base = np.concatenate([base, extra], axis=1)
+            self._standin = (centroids, base)
         return rivalry.standin_market(
-            self._region_codes[f.place[:n_f]],
-            f.niche[:n_f].astype(np.int64),
-            f.x_km[:n_f],
-            f.y_km[:n_f],
+            base,
             market.visibility(f.knowledge[:n_f, 2], f.reputation[:n_f], p.marketing_effect),
             f.active[:n_f].astype(float),
             f.sales_count[:n_f],

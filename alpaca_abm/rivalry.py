@@ -60,11 +60,11 @@ def buyer_profiles(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, total, out=np.zeros_like(matrix, dtype=float), where=total > 0)
 
 
-def profile_overlap(profiles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Overlap (0-1) of two breeders' buyers per pair: sum over segments of the smaller share."""
-    if len(a) == 0:
-        return np.zeros(0)
-    return np.minimum(profiles[:, a], profiles[:, b]).sum(axis=0)
+def profile_overlap(matrix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Overlap (0-1) of two breeders' buyers per pair: each breeder's column of `matrix`
+    (segments x breeders) as shares, summed over segments of the smaller share."""
+    profiles = buyer_profiles(np.asarray(matrix, dtype=float)).T
+    return np.minimum(profiles[a], profiles[b]).sum(axis=1)
 
 
 def competition_intensity(
@@ -73,12 +73,25 @@ def competition_intensity(
     """How hard each pair competes (0-1): the overlap of the buyers who see them (market
     overlap) and of the buyers who bought from them (shared buyers won), half each.
 
-    Where either breeder sold nothing this month the sales half reads as the reach half.
+    A breeder that sold nothing this month counts with its reach profile in the sales half.
     """
-    seen = profile_overlap(buyer_profiles(reach), a, b)
-    sold = profile_overlap(buyer_profiles(segment_sales.astype(float)), a, b)
-    any_sales = (segment_sales[:, a].sum(axis=0) > 0) & (segment_sales[:, b].sum(axis=0) > 0)
-    return 0.5 * seen + 0.5 * np.where(any_sales, sold, seen)
+    if len(a) == 0:
+        return np.zeros(0)
+    firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
+    profiles = _profiles_by_firm(reach[:, firms], segment_sales[:, firms])
+    pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
+    return 0.5 * np.minimum(pa, pb).sum(axis=1)
+
+
+def _profiles_by_firm(reach: np.ndarray, segment_sales: np.ndarray) -> np.ndarray:
+    """Breeders x (2 segments): reach profile then sales profile (each half of a row sums to
+    1, or 0); a breeder without sales gets its reach profile in the sales half."""
+    reach = np.asarray(reach, dtype=float)
+    sales = np.asarray(segment_sales, dtype=float)
+    r_tot, s_tot = reach.sum(axis=0), sales.sum(axis=0)
+    r_prof = reach / np.where(r_tot > 0, r_tot, 1.0)
+    s_prof = np.where(s_tot > 0, sales / np.where(s_tot > 0, s_tot, 1.0), r_prof)
+    return np.concatenate([r_prof, s_prof], axis=0).T
 
 
 # --- leakage that costs -------------------------------------------------------------------
@@ -95,19 +108,35 @@ def sales_lost_to_learner(
     learner's reach is `uplift` times what it would be without the knowledge learned from
     this teacher; the teacher's expected sales in s fall from D_s r_T / R0_s to D_s r_T / R_s,
     where R0_s is the segment's total reach without the uplift. The loss summed over
-    segments is the teacher's sales lost to this learner (first order: one learner at a time).
+    segments is the teacher's sales lost to this learner (one learner at a time: several
+    learners' shifts are not combined).
     """
+    reach_t = np.ascontiguousarray(np.asarray(reach, dtype=float).T)
+    return _lost_rows(
+        np.asarray(segment_demand, dtype=float), reach_t, teacher, learner, learned_uplift
+    )
+
+
+def _lost_rows(
+    demand: np.ndarray,
+    reach_t: np.ndarray,
+    teacher: np.ndarray,
+    learner: np.ndarray,
+    learned_uplift: np.ndarray,
+) -> np.ndarray:
+    """`sales_lost_to_learner` on the transposed reach (breeders x segments)."""
     if len(teacher) == 0:
         return np.zeros(0)
-    total = reach.sum(axis=1)[:, None]  # (segments, 1)
-    r_t, r_l = reach[:, teacher], reach[:, learner]
-    without = r_l / np.maximum(learned_uplift, 1.0)[None, :]
-    total_without = total - (r_l - without)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_now = np.where(total > 0, r_t / total, 0.0)
-        share_before = np.where(total_without > 0, r_t / total_without, 0.0)
-    lost = segment_demand[:, None] * np.maximum(0.0, share_before - share_now)
-    return lost.sum(axis=0)
+    total = reach_t.sum(axis=0)  # (segments,)
+    weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
+    share_gained = 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)  # c: r_L0 = r_L (1 - c)
+    r_l = reach_t[learner]
+    # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
+    before = total[None, :] - r_l * share_gained[:, None]
+    np.divide(r_l, before, out=r_l, where=before > 0)
+    r_l[before <= 0] = 0.0
+    lost = np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], r_l)
+    return share_gained * lost
 
 
 def visibility_uplift(
@@ -311,8 +340,6 @@ def measure(
 
     con = contracts
     n_f = firms.n
-    reach = reach[:, :n_f]
-    segment_sales = segment_sales[:, :n_f]
     run = con.running()
     if len(run):
         k, q = con.keeper[run], con.partner[run]
@@ -333,10 +360,12 @@ def measure(
         con.rtype[run] = classify(con.cooperation[run], con.competition[run])
         con.flow[run] = 0.0
         age = step - con.start[run]
-        for months, column in ((12, con.trust_12), (24, con.trust_24)):  # the trust path
-            at = run[age == months]
-            if len(at):
-                column[at] = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
+        at = run[(age == 12) | (age == 24)]  # the trust path of each pair
+        if len(at):
+            now = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
+            twelve = age[(age == 12) | (age == 24)] == 12
+            con.trust_12[at[twelve]] = now[twelve]
+            con.trust_24[at[~twelve]] = now[~twelve]
     # leakage that costs: every contract, running or ended, whose pupil still trades
     rows = np.flatnonzero(
         ((con.view("mkt_learned_partner") > 0) | (con.view("mkt_learned_keeper") > 0))
@@ -345,16 +374,15 @@ def measure(
     )
     if len(rows) == 0:
         return
-    demand = segment_sales.sum(axis=1).astype(float)
+    demand = np.asarray(segment_sales[:, :n_f], dtype=float).sum(axis=1)
+    reach_t = np.ascontiguousarray(np.asarray(reach[:, :n_f], dtype=float).T)
     marketing = firms.knowledge[:n_f, 2]
     k, q = con.keeper[rows], con.partner[rows]
-    e = scenario.marketing_effect
-    lost_k = sales_lost_to_learner(
-        demand, reach, k, q, visibility_uplift(marketing[q], con.mkt_learned_partner[rows], e)
-    )
-    lost_q = sales_lost_to_learner(
-        demand, reach, q, k, visibility_uplift(marketing[k], con.mkt_learned_keeper[rows], e)
-    )
+    learned = np.concatenate((con.mkt_learned_partner[rows], con.mkt_learned_keeper[rows]))
+    pupil = np.concatenate((q, k))
+    uplift = visibility_uplift(marketing[pupil], learned, scenario.marketing_effect)
+    lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
+    lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     con.leak_sales_keeper[rows] += lost_k
     con.leak_sales_partner[rows] += lost_q
     np.add.at(firms.sales_lost_to_partners, k, lost_k)
@@ -367,31 +395,36 @@ STANDIN_TRAVEL_KM = 80.0  # assumption (temporary): buyers' interest halves ever
 STANDIN_OTHER_NICHE = 0.3  # assumption (temporary): a buyer looks at other niches a third as much
 
 
-def standin_market(
-    region: np.ndarray,
-    niche: np.ndarray,
-    x_km: np.ndarray,
-    y_km: np.ndarray,
-    visibility: np.ndarray,
-    active: np.ndarray,
-    sales: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """TEMPORARY: (reach, segment_sales) from firm positions and niches, used only while the
-    model has no `market.reach` (COORD.md: econ's MarketState replaces it).
-
-    Segments are (region, niche); a segment's buyers live at the centroid of the region's
-    breeders and see a seller by its visibility, the travel distance and its niche. Sales
-    are split over segments in proportion to the seller's reach (expected, not counted).
-    """
+def standin_centroids(region: np.ndarray, x_km: np.ndarray, y_km: np.ndarray) -> np.ndarray:
+    """TEMPORARY: (regions, 2) positions of each region's buyers: its breeders' centroid."""
     n_regions = int(region.max()) + 1 if len(region) else 1
-    cx = np.bincount(region, weights=x_km, minlength=n_regions)
-    cy = np.bincount(region, weights=y_km, minlength=n_regions)
     cnt = np.maximum(np.bincount(region, minlength=n_regions), 1)
-    cx, cy = cx / cnt, cy / cnt
-    dist = np.hypot(cx[:, None] - x_km[None, :], cy[:, None] - y_km[None, :])
+    cx = np.bincount(region, weights=x_km, minlength=n_regions) / cnt
+    cy = np.bincount(region, weights=y_km, minlength=n_regions) / cnt
+    return np.c_[cx, cy]
+
+
+def standin_base(centroids: np.ndarray, niche: np.ndarray, x_km: np.ndarray, y_km: np.ndarray):
+    """TEMPORARY: how strongly each (region, niche) segment's buyers would see each breeder
+    before visibility: travel-distance decay from the region's centroid x niche match."""
+    dist = np.hypot(centroids[:, :1] - x_km[None, :], centroids[:, 1:] - y_km[None, :])
     local = np.exp(-dist / STANDIN_TRAVEL_KM)  # (regions, firms)
     match = np.where(np.arange(3)[:, None] == niche[None, :], 1.0, STANDIN_OTHER_NICHE)
-    reach = (local[:, None, :] * match[None, :, :]).reshape(3 * n_regions, len(region))
-    reach = reach * (visibility * active)[None, :]
-    segment_sales = buyer_profiles(reach) * sales[None, :]
+    return (local[:, None, :] * match[None, :, :]).reshape(3 * len(centroids), len(niche))
+
+
+def standin_market(
+    base: np.ndarray, visibility: np.ndarray, active: np.ndarray, sales: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """TEMPORARY: (reach, segment_sales) used only while the model has no `market.reach`
+    (COORD.md: econ's MarketState replaces it).
+
+    Segments are (region, niche); a segment's buyers live at the centroid of the region's
+    breeders and see a seller by its visibility, the travel distance and its niche
+    (`standin_base`). Sales are split over segments in proportion to the seller's reach
+    (expected, not counted).
+    """
+    reach = base * (visibility * active)[None, :]
+    total = reach.sum(axis=0)
+    segment_sales = reach * (sales / np.where(total > 0, total, 1.0))[None, :]
     return reach, segment_sales

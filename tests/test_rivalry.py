@@ -96,8 +96,9 @@ def pair_tables(trust_teacher_in_learner, trust_learner_in_teacher):
     ties = ledger.rows(np.array([0, 1]), np.array([1, 0]), 0)
     ledger.value[ties] = [trust_teacher_in_learner, trust_learner_in_teacher]
     con = Contracts()
-    con.add(keeper=0, partner=1, tie_kp=ties[0], tie_pk=ties[1], seen_by_keeper=1.0,
-            seen_by_partner=1.0)  # fmt: skip
+    con.add(
+        keeper=0, partner=1, tie_kp=ties[0], tie_pk=ties[1], seen_by_keeper=1.0, seen_by_partner=1.0
+    )
     return firms, con, ledger
 
 
@@ -124,10 +125,12 @@ def test_opportunists_overuse_lowers_victims_matings_on_the_shared_stud_and_rais
     quota_left = quotas.copy()
     wanted = np.array([30, 50])  # keeper wants its quota; the partner has 50 open females
     contract = np.array([0, 0])
-    honest = rv.share_stud_season(cap_left, quota_left, wanted, np.array([False, False]),
-                                  contract, 1)  # fmt: skip
-    cheated = rv.share_stud_season(cap_left, quota_left, wanted, np.array([False, True]),
-                                   contract, 1)  # fmt: skip
+    honest = rv.share_stud_season(
+        cap_left, quota_left, wanted, np.array([False, False]), contract, 1
+    )
+    cheated = rv.share_stud_season(
+        cap_left, quota_left, wanted, np.array([False, True]), contract, 1
+    )
     assert honest.tolist() == [30, 30]
     assert cheated[0] < honest[0]  # the victim's matings on the shared stud fall
     assert cheated.sum() <= 60  # the stud's season is not exceeded
@@ -135,21 +138,84 @@ def test_opportunists_overuse_lowers_victims_matings_on_the_shared_stud_and_rais
     assert left_over[0] > 0 and (wanted - honest)[0] == 0
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_in_the_model_overuse_displaces_victims_matings_and_they_pay_to_hire(seed):
-    """Same seed, opportunistic vs honest industry: displaced quota matings and their fees."""
-    from alpaca_abm import AlpacaModel
+def pair_season(partner_opportunism: float) -> dict:
+    """One mating month of a hand-made pair: keeper 0 (30 open females) and partner 1 (50)
+    co-own an elite stud (quotas 30/30, one season of 60, the contract ending within the
+    year); breeder 2 hires out a slightly worse stud; no home studs; control 1, so the
+    partner believes any overuse is caught."""
+    from alpaca_abm import AlpacaModel, breeding
+    from alpaca_abm.herd import Herd
 
-    out = {}
-    for opp in (0.01, 0.95):
-        m = AlpacaModel("uk_2018", rng=seed, opportunism_mean=opp, control_strength=0.2)
-        for _ in range(48):
-            m.step()
-        df = m.model_df
-        out[opp] = (df["breaches"].sum(), df["displaced_matings"].sum(), df["displaced_fees"].sum())
-    assert out[0.95][0] > out[0.01][0]  # more overuse ...
-    assert out[0.95][1] > out[0.01][1]  # ... takes more of the victims' quota matings ...
-    assert out[0.95][2] > out[0.01][2]  # ... and they pay more to hire instead
+    m = AlpacaModel(
+        "baseline",
+        rng=0,
+        n_breeders=3,
+        control_strength=1.0,
+        breach_dissolution=0.0,
+        mating_start_month=1,
+        mating_end_month=1,
+    )
+    p, f = m.scenario, m.firms
+    f.x_km[:3] = f.y_km[:3] = 0.0
+    f.opportunism[:3] = [0.0, partner_opportunism, 0.0]
+    f.cash[:3] = 1e6
+    f.knowledge[:3] = 1.0  # no misjudging of sires
+    m.herd = h = Herd()
+    for owner, k in ((0, 30), (1, 50)):
+        h.add(
+            owner=np.full(k, owner),
+            female=np.ones(k, bool),
+            age=np.full(k, p.female_breeding_age + 12),
+            quality=np.full(k, 50.0),
+            colour=np.zeros(k, np.int8),
+        )
+    high = m.elite_level + 20
+    studs = h.add(
+        owner=np.array([0, 2]),
+        female=np.zeros(2, bool),
+        age=np.full(2, 60),
+        quality=np.array([high, high - 5]),
+        colour=np.zeros(2, np.int8),
+        stud=np.ones(2, bool),
+    )
+    m.contracts = con = Contracts()
+    ties = m.trust.rows(np.array([0, 1]), np.array([1, 0]), m.steps)
+    m.trust.value[ties] = 0.6
+    con.add(
+        stud=studs[0],
+        keeper=0,
+        partner=1,
+        share_keeper=0.5,
+        share_partner=0.5,
+        quota_keeper=30,
+        quota_partner=30,
+        end_planned=m.steps + 2,
+        tie_kp=ties[0],
+        tie_pk=ties[1],
+        seen_by_keeper=1.0,
+        seen_by_partner=1.0,
+    )
+    m.month = 1
+    cash = f.cash[0]
+    breeding.mate(m)
+    return {
+        "victim_on_shared": int(con.used_keeper[0]),
+        "partner_on_shared": int(con.used_partner[0]),
+        "victim_paid": float(cash - f.cash[0]),
+        "victim_displaced_fees": float(f.displaced_fees[0]),
+        "breaches": m.month_stats["breaches"],
+    }
+
+
+def test_in_the_model_an_opportunists_overuse_takes_the_victims_matings_and_it_pays_to_hire():
+    honest, opportunist = pair_season(0.0), pair_season(1.0)
+    assert honest["breaches"] == 0 and opportunist["breaches"] == 1
+    assert honest["victim_on_shared"] == 30 and honest["victim_paid"] == 0
+    assert opportunist["partner_on_shared"] > 30  # beyond its quota ...
+    assert opportunist["victim_on_shared"] < 30  # ... out of the victim's
+    assert opportunist["victim_paid"] > 0  # whose left-over females go to a hired stud
+    assert opportunist["victim_displaced_fees"] == pytest.approx(opportunist["victim_paid"])
+    assert opportunist["victim_on_shared"] + opportunist["partner_on_shared"] <= 60
 
 
 def test_full_control_and_a_contract_worth_more_than_the_fee_deter_a_rational_breeder():
@@ -169,8 +235,10 @@ def test_stronger_believed_control_deters_more_breeders():
     saved = rng.uniform(0, 20_000, 500)
     value = np.full(500, 24_000.0)
     opp = rng.beta(2, 8, 500)
-    rates = [rv.overuse_pays(saved, np.full(500, b), value, np.ones(500), opp).mean()
-             for b in (0.1, 0.5, 0.9)]  # fmt: skip
+    rates = [
+        rv.overuse_pays(saved, np.full(500, b), value, np.ones(500), opp).mean()
+        for b in (0.1, 0.5, 0.9)
+    ]
     assert rates[0] > rates[1] > rates[2]
 
 
