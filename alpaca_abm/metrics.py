@@ -316,9 +316,8 @@ def clustering(model: AlpacaModel) -> float:
     if len(nodes) == 0:
         return 0.0
     if len(nodes) > CLUSTERING_SAMPLE:
-        nodes = np.sort(
-            np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE, replace=False)
-        )
+        nodes = np.sort(np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE,
+                                                                  replace=False))
     src, dst = t.src[: t.n], t.dst[: t.n]
     keep = firms.active[src] & firms.active[dst] & (src != dst)
     return average_clustering(firms.n, src[keep], dst[keep], nodes)

@@ -126,11 +126,7 @@ def populate_synthetic(model: AlpacaModel) -> None:
 
 
 def synthetic_columns(
-    model: AlpacaModel,
-    herd: np.ndarray,
-    place: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
+    model: AlpacaModel, herd: np.ndarray, place: np.ndarray, x: np.ndarray, y: np.ndarray,
     founded_within: int,
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of synthetic breeders with the given herds and places, founded
@@ -224,9 +220,7 @@ def populate_uk_2018(model: AlpacaModel) -> None:
     owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
     owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
     seed_columns = {
-        "x_km": x,
-        "y_km": y,
-        "place": place,
+        "x_km": x, "y_km": y, "place": place,
         "founded": firms["founded"].to_numpy(int),
         "entered_step": np.zeros(k, dtype=int),
         "seed_firm": firms["firm"].to_numpy(int),
@@ -245,11 +239,8 @@ def populate_uk_2018(model: AlpacaModel) -> None:
     n_small = int(np.clip(small_target, 0, n_extra))
     extra_herd = np.r_[
         rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
-        np.clip(
-            np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA, n_extra - n_small)),
-            50,
-            p.max_herd_size,
-        ),
+        np.clip(np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA,
+                                       n_extra - n_small)), 50, p.max_herd_size),
     ].astype(int)
     e_place, ex, ey = draw_places(model, n_extra)
     extra_rows = add_breeders(

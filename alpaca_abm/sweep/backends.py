@@ -140,12 +140,8 @@ def select_outcomes(summary: Mapping[str, Any], wanted: tuple[str, ...]) -> dict
 
 def summary_record(task: RunTask, summary: Mapping[str, Any], seconds: float) -> dict[str, Any]:
     """The one row stored for a run: keys, parameters, summary figures, run time."""
-    row: dict[str, Any] = {
-        "run_key": task.key,
-        "point": task.point,
-        "replicate": task.replicate,
-        "seed": task.seed,
-    }
+    row: dict[str, Any] = {"run_key": task.key, "point": task.point,
+                           "replicate": task.replicate, "seed": task.seed}
     row |= dict(task.params) | dict(task.fixed)
     for name, value in summary.items():
         column = OUTCOME_PREFIX + name if name in row or name == "run_seconds" else name
@@ -163,9 +159,8 @@ def record_parquet(row: Mapping[str, Any]) -> bytes:
     import pyarrow.parquet as pq
 
     sink = io.BytesIO()
-    pq.write_table(
-        pa.table({k: [v] for k, v in row.items()}), sink, write_statistics=False, compression="none"
-    )
+    pq.write_table(pa.table({k: [v] for k, v in row.items()}), sink, write_statistics=False,
+                   compression="none")
     return sink.getvalue()
 
 
@@ -422,18 +417,13 @@ class LocalBackend(Backend):
                         "runs out of memory looks the same (try fewer --workers)."
                     )
                 self.pool_rebuilds += 1
-                log.warning(
-                    "a worker process died; rebuilding the pool and resubmitting %d lost runs",
-                    len(lost),
-                )
+                log.warning("a worker process died; rebuilding the pool and resubmitting %d "
+                            "lost runs", len(lost))
                 for task in reversed(lost):
                     losses[task.key] += 1
                     if losses[task.key] >= MAX_WORKER_LOSSES:
-                        yield failure_outcome(
-                            task,
-                            WORKER_LOST,
-                            f"the worker process died {losses[task.key]} times while running it",
-                        )
+                        yield failure_outcome(task, WORKER_LOST, f"the worker process died "
+                                              f"{losses[task.key]} times while running it")
                     else:
                         pending.appendleft(task)
                 self._executor = self._new_executor()
@@ -487,9 +477,8 @@ class DaskBackend(Backend):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise BackendError(
-                "the dask backend needs dask[distributed]: pip install 'alpaca-abm[sweep]'"
-            ) from None
+            raise BackendError("the dask backend needs dask[distributed]: "
+                               "pip install 'alpaca-abm[sweep]'") from None
 
         self.cluster = None
         self.scheduler = scheduler
@@ -564,9 +553,8 @@ class DaskBackend(Backend):
                 task = next(todo, None)
                 if task is None:
                     return
-                future = self.client.submit(
-                    execute_run, task, key=f"alpaca-{task.key}-{token}", pure=False
-                )
+                future = self.client.submit(execute_run, task, key=f"alpaca-{task.key}-{token}",
+                                            pure=False)
                 inflight[future.key] = (future, task)
                 finished.add(future)
 
@@ -676,9 +664,8 @@ def run_sweep(
     try:
         import pyarrow  # noqa: F401 - the store's file format
     except ImportError:
-        raise BackendError(
-            "sweeps store results as Parquet and need pyarrow: pip install 'alpaca-abm[sweep]'"
-        ) from None
+        raise BackendError("sweeps store results as Parquet and need pyarrow: "
+                           "pip install 'alpaca-abm[sweep]'") from None
     probe_outcomes(sweep)
     store = ResultStore.for_sweep(out_dir, sweep, resume=resume)
     done = store.done_keys()

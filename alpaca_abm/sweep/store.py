@@ -284,9 +284,8 @@ class ResultStore:
         if outcome.timeseries_parquet is not None:
             folder = self.directory / TIMESERIES_DIR
             folder.mkdir(exist_ok=True)
-            atomic_write_bytes(
-                folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet, sync_directory=False
-            )
+            atomic_write_bytes(folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet,
+                               sync_directory=False)
         atomic_write_bytes(final, outcome.summary_parquet, sync_directory=False)
         (self.directory / FAILURES_DIR / f"{outcome.key}.json").unlink(missing_ok=True)
         return True
