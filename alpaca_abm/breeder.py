@@ -37,7 +37,10 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "costs_ring": (np.float64, (12,)),
     "sales_ring": (np.float64, (12,)),
     "sales_value_ring": (np.float64, (12,)),
-    "loss_months": (np.int32, ()),  # consecutive months with negative cash
+    "loss_months": (np.int32, ()),  # consecutive months of economic loss or insolvency
+    "stock_value": (np.float64, ()),  # the herd at market value, at the end of the month
+    "acct_profit": (np.float64, ()),  # this month: revenue - costs + change in stock value
+    "acct_profit_ring": (np.float64, (12,)),  # the last 12 months' accounting profit
     "knowledge": (np.float64, (3,)),
     "core_domain": (np.int8, ()),
     "openness": (np.float64, ()),

@@ -164,7 +164,8 @@ def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
 def stud_fee(
     quality: np.ndarray, mean_quality: float, base_fee: float, premium: float
 ) -> np.ndarray:
-    """Fee for one mating: the base fee for an average stud, more for a better one."""
+    """Fee for one mating: the season's base fee (which follows the supply of studs for hire,
+    trading.set_stud_fee) for an average stud, more for a better one (merit)."""
     return base_fee * np.exp(premium * (quality - mean_quality))
 
 
@@ -269,7 +270,7 @@ def mate(model: AlpacaModel) -> None:
             quality[e_rows[safe]].ravel(), np.repeat(noise_sd[needing], k), rng
         ).reshape(len(needing), k)
         mean_q = model.elite_level - p.elite_margin * p.quality_sd
-        fee = stud_fee(quality[e_rows[safe]], mean_q, p.stud_fee, p.quality_premium)
+        fee = stud_fee(quality[e_rows[safe]], mean_q, model.market.stud_fee, p.quality_premium)
         cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
         value = np.where(valid, model.value_per_point() * seen - cost, -np.inf)
         best = value.argmax(axis=1)
@@ -309,7 +310,7 @@ def mate(model: AlpacaModel) -> None:
         extra = np.maximum(0, np.minimum(n_open[co_b], cap_left) - quota_left)
         if p.deliberate_cheating:
             # what overuse saves per extra female: the hire (or the better sire over its own)
-            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], p.stud_fee)
+            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], model.market.stud_fee)
             better = model.value_per_point() * np.maximum(0.0, coown_q[co_b] - own_q[co_b])
             saved = np.where(own_best[co_b] >= 0, better, hire)
             victim_tie = np.where(keeper, con.tie_pk[c], con.tie_kp[c])  # victim's trust in it

@@ -23,10 +23,10 @@ RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
 # Calibration (`python experiments/propositions.py --calibrate-types`): a 0.01 grid search
 # for the pair whose split of firms with partners (each typed by most of its partnerships) in
 # uk_2018 at month 24, pooled over seeds 0-11, is closest to the seed's 7/15/7 of 29: it gave
-# 0.237/0.518/0.245 of 760 firms (481 partnerships), with the market's reach from the
-# temporary stand-in (rivalry.standin_market). A fit by construction at that point, not
-# evidence; refit when the market changes. Only classifies: no mechanism reads the type.
-TYPE_LOW, TYPE_HIGH = -0.52, -0.19
+# 0.239/0.517/0.244 of 746 firms (479 partnerships) with econ's market (MarketState.reach).
+# A fit by construction at that point, not evidence; refit when the market or the
+# intensities change. Only classifies: no mechanism reads the type.
+TYPE_LOW, TYPE_HIGH = -0.35, -0.04
 PROXIMITY_KM = 100.0  # assumption: a partner 100 km away scores 1/e on proximity
 SAME_REGION_KM = 60.0  # assumption: breeders within 60 km sell to the same local buyers
 

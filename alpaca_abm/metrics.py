@@ -90,6 +90,22 @@ MODEL_COLUMNS = (
     "coloured_sales",
     "rivalry_index",
     "investment_mood",
+    # the economy (market.py, finance.py): accounts, auction, outside pool, studs
+    "cash_flow",
+    "stock_value",
+    "loss_making_share",
+    "expected_price",
+    "sell_through",
+    "bids",
+    "asks",
+    "outside_buyers",
+    "pool_size",
+    "adopters",
+    "awareness",
+    "stud_fee",
+    "stud_sales",
+    "wether_sales",
+    "idle_male_share",
     # competition inside coopetition (rivalry.py; issue 14)
     "breaches_per_contract_month",
     "conflicts_per_contract_month",
@@ -146,7 +162,12 @@ def industry_row(model: AlpacaModel) -> dict:
         firms.active[model.trust.src[: model.trust.n]]
         & firms.active[model.trust.dst[: model.trust.n]]
     )
-    profit = firms.revenue[:n_f] - firms.costs[:n_f]
+    profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
+    cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
+    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
+    mk = model.market
+    adult_male = alive & ~herd.view("female") & (herd.view("age") >= model.scenario.stud_age)
+    idle = int((adult_male & ~herd.view("stud")).sum())
     small = active & (heads < 50)
     large = active & (heads >= 50)
     stats = model.month_stats
@@ -181,6 +202,19 @@ def industry_row(model: AlpacaModel) -> dict:
         "infected_animals": model.disease.infected_animals(model),
         "rivalry_index": float(model.rivalry_index),
         "investment_mood": float(model.investment_mood),
+        "cash_flow": float(cash_flow[active].sum()),
+        "stock_value": float(firms.stock_value[:n_f][active].sum()),
+        "loss_making_share": float((year_profit[active] < 0).mean()) if n_active else 0.0,
+        "expected_price": float(mk.expected_price),
+        "sell_through": float(mk.sell_through),
+        "bids": int(mk.bids),
+        "asks": int(mk.asks),
+        "outside_buyers": int(mk.outside_buyers),
+        "pool_size": float(mk.pool_size),
+        "adopters": float(mk.adopters),
+        "awareness": float(mk.awareness),
+        "stud_fee": float(mk.stud_fee),
+        "idle_male_share": float(idle / max(int(alive.sum()), 1)),
         # competition inside coopetition
         "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
         "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
@@ -252,7 +286,9 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "cash": firms.cash[rows],
             "revenue": revenue[rows],
             "costs": costs[rows],
-            "profit": revenue[rows] - costs[rows],
+            "profit": firms.acct_profit_ring[rows].sum(axis=1),  # accounting profit
+            "cash_flow": revenue[rows] - costs[rows],
+            "stock_value": firms.stock_value[rows],
             "sales": firms.sales_ring[rows].sum(axis=1),
             "knowledge": firms.knowledge[rows].mean(axis=1),
             "knowledge_health": firms.knowledge[rows, 0],

@@ -73,6 +73,8 @@ MONTHLY_TALLIES = (
     "found_herds",
     "culled",
     "coloured_sales",
+    "stud_sales",
+    "wether_sales",
     # competition inside coopetition (rivalry.py)
     "searches",
     "acceptable_candidates",
@@ -82,6 +84,7 @@ MONTHLY_TALLIES = (
     "leakage_sales_lost",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
+SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten months at first
 REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
 
 
@@ -119,16 +122,16 @@ class AlpacaModel(mesa.Model):
         self.spatial_version = 0
         self._tree: tuple[int, cKDTree, np.ndarray] | None = None
         self._leaders: np.ndarray | None = None
-        self._standin: tuple | None = None  # temporary market stand-in, per breeder set
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
-        self.price_now = p.price_female
         self.fibre_price_now = p.fibre_price
-        self.demand_index = 1.0
         self.investment_mood = 1.0
         self.rivalry = 1.0
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
+        regions = sorted(set(self.places["region"]))
+        self.place_region = np.array([regions.index(r) for r in self.places["region"]])
+        self.market = self._start_market(regions)
         world.populate(self)
         self.fill_new_breeders()
         self.disease = Disease()
@@ -136,8 +139,16 @@ class AlpacaModel(mesa.Model):
         self.event_log = self.shocks.log  # what fired when
         self.rivalry_index = self.shocks.update_rivalry_index()
         n_alpacas = max(len(self.herd.view("alive").nonzero()[0]), 1)
-        self.base_hobby = p.hobby_demand * n_alpacas / 12
+        self.market.pool_base = self.market.pool_size = market.starting_pool(
+            p.hobby_demand * n_alpacas,
+            p.pool_adopted_start,
+            p.bass_innovation,
+            p.bass_imitation,
+            p.replacement_rate,
+        )
+        self.market.adopters = p.pool_adopted_start * self.market.pool_base
         self.base_pet = p.pet_demand * n_alpacas / 12
+        self.firms.stock_value[: self.firms.n] = finance.stock_values(self)
         self.datacollector = DataCollector(
             model_reporters={c: _column(c) for c in metrics.MODEL_COLUMNS}
         )
@@ -152,6 +163,7 @@ class AlpacaModel(mesa.Model):
         self._begin_month()
         self.age_and_die()  # ageing, deaths (health knowledge helps)
         self.give_birth()  # crias from last year's matings
+        trading.sell_studs(self)  # before the season: stud fees set, UK-bred studs sold
         partnering.search_partners(self)  # co-owners sought, elite studs bought
         breeding.mate(self)  # own, co-owned (quota, control) or hired
         partnering.run_contracts(  # trust, fairness, conflict, renewals, dissolution
@@ -162,7 +174,7 @@ class AlpacaModel(mesa.Model):
         )
         if p.strategy_learning:
             knowledge.review_strategies(self.firms, self.month)  # share or protect (January)
-        trading.trade(self)  # breeding stock, exports, referrals, pets
+        trading.trade(self)  # call auction, local and niche search, referrals, pets
         rivalry.measure(  # competition and cooperation intensities; leakage's lost sales
             self.firms,
             self.contracts,
@@ -175,9 +187,9 @@ class AlpacaModel(mesa.Model):
         self.disease.spread(self)  # infection along the month's sales and stud visits
         trading.sell_fibre(self)  # yearly shearing, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
-        finance.settle_accounts(self)  # running costs, cash, 12-month ledgers
-        finance.review_plans(self)  # target herds; reputations (January)
-        finance.enter_and_exit(self)  # newcomers in, long-loss firms out
+        finance.settle_accounts(self)  # running costs, stock at market, accounting profit
+        finance.review_plans(self)  # herd plans at expected margins; reputations (January)
+        finance.enter_and_exit(self)  # newcomers on expected return, sustained losses out
         self._end_month()  # tidy arrays, collect reporters
 
     def _begin_month(self) -> None:
@@ -277,6 +289,29 @@ class AlpacaModel(mesa.Model):
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
 
+    def _start_market(self, regions: list[str]) -> market.MarketState:
+        """The livestock market before the first month: prices and expectations at the
+        scenario's starting price, buyers' homes at the places' weights by region."""
+        p, places = self.scenario, self.places
+        x, y = world.to_km(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
+        w = places["weight"].to_numpy(float)
+        code = self.place_region
+        n_r = len(regions)
+        weight = np.bincount(code, weights=w, minlength=n_r)
+        safe = np.maximum(weight, 1e-12)
+        return market.MarketState(
+            price=p.price_female,
+            expected_price=p.price_female,
+            sell_through=SELL_THROUGH_START,
+            pool_base=0.0,
+            pool_size=0.0,
+            adopters=0.0,
+            stud_fee=p.stud_fee,
+            region_x=np.bincount(code, weights=w * x, minlength=n_r) / safe,
+            region_y=np.bincount(code, weights=w * y, minlength=n_r) / safe,
+            region_weight=weight,
+        )
+
     # --- contracts --------------------------------------------------------------------------
     def touch_partnerships(self, rows: np.ndarray) -> None:
         """Partners met this month (mating trips): contact keeps trust from decaying."""
@@ -284,31 +319,8 @@ class AlpacaModel(mesa.Model):
 
     # --- what the mechanisms ask of the world -------------------------------------------------
     def market_view(self) -> tuple[np.ndarray, np.ndarray]:
-        """This month's (reach, segment_sales): the market's, or TEMPORARILY a stand-in from
-        firm positions and niches while the model has no `market.reach` (COORD.md)."""
-        m = getattr(self, "market", None)
-        if m is not None and hasattr(m, "reach"):
-            return m.reach, m.segment_sales
-        f, n_f, p = self.firms, self.firms.n, self.scenario
-        if self._standin is None:  # buyers sit where the first breeders' regions centre
-            codes = pd.factorize(self.places["region"])[0].astype(np.int64)
-            region = codes[f.place[:n_f]]
-            centroids = rivalry.standin_centroids(region, f.x_km[:n_f], f.y_km[:n_f])
-            self._standin = (centroids, np.zeros((3 * len(centroids), 0)))
-        centroids, base = self._standin
-        if base.shape[1] < n_f:  # columns of breeders new since the last month
-            new = slice(base.shape[1], n_f)
-            extra = rivalry.standin_base(
-                centroids, f.niche[new].astype(np.int64), f.x_km[new], f.y_km[new]
-            )
-            base = np.concatenate([base, extra], axis=1)
-            self._standin = (centroids, base)
-        return rivalry.standin_market(
-            base,
-            market.visibility(f.knowledge[:n_f, 2], f.reputation[:n_f], p.marketing_effect),
-            f.active[:n_f].astype(float),
-            f.sales_count[:n_f],
-        )
+        """This month's (reach, segment_sales) of the livestock market (market.MarketState)."""
+        return self.market.reach, self.market.segment_sales
 
     @property
     def date(self) -> str:
@@ -330,9 +342,22 @@ class AlpacaModel(mesa.Model):
             "resources": p.w_resources,
         }
 
+    @property
+    def price_now(self) -> float:
+        """This month's clearing price of a reference breeding female (market.price)."""
+        return self.market.price
+
+    @property
+    def demand_index(self) -> float:
+        """Outside demand relative to the start: the pool's potential (awareness) over its
+        base, times any demand shock and disease scare."""
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return ratio * self.shocks.buyer_factor("hobby")
+
     def value_per_point(self) -> float:
         """What a breeder expects one point of sire quality to be worth per mating."""
-        return self.price_now * self.quality_premium() * breeding.CRIA_VALUE_SHARE
+        return self.market.expected_price * self.quality_premium() * breeding.CRIA_VALUE_SHARE
 
     def spatial_index(self) -> cKDTree:
         """KD-tree of active breeders' positions, rebuilt only when breeders come or go."""
@@ -379,10 +404,13 @@ class AlpacaModel(mesa.Model):
     # Shocks reach the mechanisms through these hooks (shocks.py); each is neutral (the
     # exact value the mechanisms used before shocks existed) while no event runs.
     def hobby_demand(self) -> float:
-        return self.base_hobby * self.demand_index * self.shocks.buyer_factor("hobby")
+        """Outside buyers (animals) expected this month: Bass adoptions and replacements."""
+        return sum(trading.outside_buyers(self)) * self.shocks.buyer_factor("hobby")
 
     def pet_demand(self) -> float:
-        return self.base_pet * self.demand_index * self.shocks.buyer_factor("pet")
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return self.base_pet * ratio * self.shocks.buyer_factor("pet")
 
     def export_demand(self, exporters: np.ndarray) -> float:
         heads = self.herd.counts_by_owner(self.firms.n)
@@ -391,7 +419,7 @@ class AlpacaModel(mesa.Model):
 
     def effective_demand_index(self) -> float:
         """The demand index buyers act on: awareness times demand shocks and disease scare."""
-        return self.demand_index * self.shocks.buyer_factor("hobby")
+        return self.demand_index
 
     def export_access(self) -> float:
         """Share of EU buyers still able to buy (Brexit)."""
@@ -416,8 +444,8 @@ class AlpacaModel(mesa.Model):
         return self.shocks.entry * self.shocks.buyer_factor("entrants")
 
     def base_price(self) -> float:
-        """Price of an average female at balanced supply: buyers' budgets (price shocks)."""
-        return self.scenario.price_female * self.shocks.budget
+        """Median willingness to pay of an outside buyer for a female (price shocks)."""
+        return self.scenario.buyer_wtp_median * self.shocks.budget
 
     def pet_price(self) -> float:
         return self.scenario.pet_price * self.shocks.budget

@@ -340,6 +340,9 @@ def measure(
 
     con = contracts
     n_f = firms.n
+    if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
+        pad = ((0, 0), (0, n_f - reach.shape[1]))
+        reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
     run = con.running()
     if len(run):
         k, q = con.keeper[run], con.partner[run]
@@ -388,43 +391,3 @@ def measure(
     np.add.at(firms.sales_lost_to_partners, k, lost_k)
     np.add.at(firms.sales_lost_to_partners, q, lost_q)
     stats["leakage_sales_lost"] += float(lost_k.sum() + lost_q.sum())
-
-
-# --- TEMPORARY stand-in for the market's reach (until econ's MarketState lands) -------------
-STANDIN_TRAVEL_KM = 80.0  # assumption (temporary): buyers' interest halves every ~55 km
-STANDIN_OTHER_NICHE = 0.3  # assumption (temporary): a buyer looks at other niches a third as much
-
-
-def standin_centroids(region: np.ndarray, x_km: np.ndarray, y_km: np.ndarray) -> np.ndarray:
-    """TEMPORARY: (regions, 2) positions of each region's buyers: its breeders' centroid."""
-    n_regions = int(region.max()) + 1 if len(region) else 1
-    cnt = np.maximum(np.bincount(region, minlength=n_regions), 1)
-    cx = np.bincount(region, weights=x_km, minlength=n_regions) / cnt
-    cy = np.bincount(region, weights=y_km, minlength=n_regions) / cnt
-    return np.c_[cx, cy]
-
-
-def standin_base(centroids: np.ndarray, niche: np.ndarray, x_km: np.ndarray, y_km: np.ndarray):
-    """TEMPORARY: how strongly each (region, niche) segment's buyers would see each breeder
-    before visibility: travel-distance decay from the region's centroid x niche match."""
-    dist = np.hypot(centroids[:, :1] - x_km[None, :], centroids[:, 1:] - y_km[None, :])
-    local = np.exp(-dist / STANDIN_TRAVEL_KM)  # (regions, firms)
-    match = np.where(np.arange(3)[:, None] == niche[None, :], 1.0, STANDIN_OTHER_NICHE)
-    return (local[:, None, :] * match[None, :, :]).reshape(3 * len(centroids), len(niche))
-
-
-def standin_market(
-    base: np.ndarray, visibility: np.ndarray, active: np.ndarray, sales: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """TEMPORARY: (reach, segment_sales) used only while the model has no `market.reach`
-    (COORD.md: econ's MarketState replaces it).
-
-    Segments are (region, niche); a segment's buyers live at the centroid of the region's
-    breeders and see a seller by its visibility, the travel distance and its niche
-    (`standin_base`). Sales are split over segments in proportion to the seller's reach
-    (expected, not counted).
-    """
-    reach = base * (visibility * active)[None, :]
-    total = reach.sum(axis=0)
-    segment_sales = reach * (sales / np.where(total > 0, total, 1.0))[None, :]
-    return reach, segment_sales
