@@ -109,6 +109,21 @@ MODEL_COLUMNS = (
     "stud_sales",
     "wether_sales",
     "idle_male_share",
+    # competition inside coopetition (rivalry.py; issue 14)
+    "breaches_per_contract_month",
+    "conflicts_per_contract_month",
+    "mean_cooperation_intensity",
+    "mean_competition_intensity",
+    "leakage_sales_lost",
+    "acceptable_per_search",
+    "searches",
+    "acceptable_candidates",
+    "displaced_matings",
+    "displaced_fees",
+    "fallback_hired",
+    "mean_openness",
+    "mean_protection",
+    "mean_believed_detection",
 )
 
 
@@ -205,6 +220,19 @@ def industry_row(model: AlpacaModel) -> dict:
         "awareness": float(mk.awareness),
         "stud_fee": float(mk.stud_fee),
         "idle_male_share": float(idle / max(int(alive.sum()), 1)),
+        # competition inside coopetition
+        "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
+        "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
+        "mean_cooperation_intensity": float(con.cooperation[run].mean()) if n_run else 0.0,
+        "mean_competition_intensity": float(con.competition[run].mean()) if n_run else 0.0,
+        "acceptable_per_search": (
+            stats["acceptable_candidates"] / stats["searches"] if stats["searches"] else 0.0
+        ),
+        "mean_openness": float(firms.openness[:n_f][active].mean()) if n_active else 0.0,
+        "mean_protection": float(firms.protection[:n_f][active].mean()) if n_active else 0.0,
+        "mean_believed_detection": (
+            float(firms.believed_detection[:n_f][active].mean()) if n_active else 0.0
+        ),
     }
     for key in MODEL_COLUMNS:
         if key not in row:
@@ -248,6 +276,12 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     for who in (con.keeper[run], con.partner[run]):
         np.maximum.at(max_comp, who, con.competition[run])
     per_head = np.maximum(heads[rows], 1)
+    # competition inside coopetition: mean intensities over the breeder's running partnerships
+    coop_sum, comp_sum = np.zeros(n_f), np.zeros(n_f)
+    for who in (con.keeper[run], con.partner[run]):
+        np.add.at(coop_sum, who, con.cooperation[run])
+        np.add.at(comp_sum, who, con.competition[run])
+    n_p = np.maximum(partners, 1)
     frame = pd.DataFrame(
         {
             "step": model.steps,
@@ -288,6 +322,15 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             ),
             "restricted": firms.restricted[rows],
             "culled": firms.culled[rows],
+            # competition inside coopetition (rivalry.py)
+            "openness": firms.openness[rows],
+            "protection": firms.protection[rows],
+            "cooperation_intensity": coop_sum[rows] / n_p[rows],
+            "competition_intensity": comp_sum[rows] / n_p[rows],
+            "believed_detection": firms.believed_detection[rows],
+            "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
+            "displaced_matings": firms.displaced_matings[rows],
+            "displaced_fees": firms.displaced_fees[rows],
         }
     )
     return frame.set_index(["step", "breeder_id"])
@@ -376,4 +419,57 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
         "share_coop_dominated": float(last["share_coop_dominated"]),
         "share_equal": float(last["share_equal"]),
         "share_comp_dominated": float(last["share_comp_dominated"]),
+        "leakage_sales_lost": float(model_df["leakage_sales_lost"].sum()),
+        "breaches_per_contract_month": _per_contract_month(model_df, "breaches"),
+        "conflicts_per_contract_month": _per_contract_month(model_df, "conflicts"),
+        "acceptable_per_search": (
+            float(model_df["acceptable_candidates"].sum() / model_df["searches"].sum())
+            if model_df["searches"].sum()
+            else 0.0
+        ),
     }
+
+
+def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
+    """Events per running contract-month over the whole run."""
+    months = float(model_df["n_partnerships"].sum())
+    return float(model_df[column].sum()) / months if months else 0.0
+
+
+def competition_outcomes(model: AlpacaModel) -> dict[str, float]:
+    """Outcomes of a run that the competition-inside-coopetition mechanisms can move (P1a,
+    P1b): the trust path of pairs, who was chosen, and how protectors fare against partners.
+
+    `protector_*_edge`: over pairs (running or ended, both still in business) whose
+    protections differ by at least 0.2, the mean of (the more protective side's last-12-month
+    sales or profit minus its partner's) over the mean of both; positive = protection pays.
+    """
+    con, firms = model.contracts, model.firms
+    n = con.n
+    k, q = con.view("keeper"), con.view("partner")
+    out = {
+        "pair_trust_start": float(con.view("trust_start").mean()) if n else float("nan"),
+        "pair_trust_12": float(np.nanmean(con.view("trust_12"))) if n else float("nan"),
+        "pair_trust_24": float(np.nanmean(con.view("trust_24"))) if n else float("nan"),
+        "chosen_chemistry": float(con.view("chemistry").mean()) if n else float("nan"),
+        "chosen_prior_share": float(con.view("prior").mean()) if n else float("nan"),
+        "conflict_endings": float(
+            ((con.view("ended") >= 0) & (con.view("reason") == ENDED_CONFLICT)).sum()
+        ),
+    }
+    both = firms.active[k] & firms.active[q]
+    gap = firms.protection[k] - firms.protection[q]
+    use = both & (np.abs(gap) >= 0.2)
+    protector = np.where(gap > 0, k, q)[use]
+    other = np.where(gap > 0, q, k)[use]
+    sales = firms.sales_ring[: firms.n].sum(axis=1)
+    profit = firms.revenue_ring[: firms.n].sum(axis=1) - firms.costs_ring[: firms.n].sum(axis=1)
+    for name, value in (("sales", sales), ("profit", profit)):
+        if len(protector) == 0:
+            out[f"protector_{name}_edge"] = float("nan")
+            continue
+        scale = np.abs(value[np.r_[protector, other]]).mean()
+        diff = (value[protector] - value[other]).mean()
+        out[f"protector_{name}_edge"] = float(diff / scale) if scale > 0 else 0.0
+    out["protector_pairs"] = float(len(protector))
+    return out

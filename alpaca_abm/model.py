@@ -24,6 +24,7 @@ from . import (
     market,
     metrics,
     partnering,
+    rivalry,
     shocks,
     trading,
     world,
@@ -75,6 +76,13 @@ MONTHLY_TALLIES = (
     "coloured_sales",
     "stud_sales",
     "wether_sales",
+    # competition inside coopetition (rivalry.py)
+    "searches",
+    "acceptable_candidates",
+    "fallback_hired",
+    "displaced_matings",
+    "displaced_fees",
+    "leakage_sales_lost",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
 SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten months at first
@@ -129,6 +137,7 @@ class AlpacaModel(mesa.Model):
         self.place_region = np.array([regions.index(r) for r in self.places["region"]])
         self.market = self._start_market(regions)
         world.populate(self)
+        self.fill_new_breeders()
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
         self.event_log = self.shocks.log  # what fired when
@@ -154,15 +163,31 @@ class AlpacaModel(mesa.Model):
     # --- the month --------------------------------------------------------------------------
     def step(self) -> None:
         """One month of the industry, in the order a breeder lives it."""
+        p = self.scenario
         self._begin_month()
         self.age_and_die()  # ageing, deaths (health knowledge helps)
         self.give_birth()  # crias from last year's matings
         trading.sell_studs(self)  # before the season: stud fees set, UK-bred studs sold
         partnering.search_partners(self)  # co-owners sought, elite studs bought
         breeding.mate(self)  # own, co-owned (quota, control) or hired
-        partnering.run_contracts(self)  # trust, rivalry, renewals, dissolution
-        knowledge.exchange_knowledge(self)  # sharing, protection, absorption
+        partnering.run_contracts(  # trust, fairness, conflict, renewals, dissolution
+            self.contracts, self.trust, p, self.steps, self.rivalry, self.rng, self.month_stats
+        )
+        knowledge.exchange_knowledge(  # reciprocity, own trust, protection, absorption
+            self.firms, self.contracts, self.trust, p, self.steps, self.month_stats
+        )
+        if p.strategy_learning:
+            knowledge.review_strategies(self.firms, self.month)  # share or protect (January)
         trading.trade(self)  # call auction, local and niche search, referrals, pets
+        rivalry.measure(  # competition and cooperation intensities; leakage's lost sales
+            self.firms,
+            self.contracts,
+            self.trust,
+            *self.market_view(),
+            p,
+            self.steps,
+            self.month_stats,
+        )
         self.disease.spread(self)  # infection along the month's sales and stud visits
         self.shear()  # yearly shearing, fleece sold by micron band, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
@@ -186,6 +211,24 @@ class AlpacaModel(mesa.Model):
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
+        self.first_impressions()
+
+    def fill_new_breeders(self) -> None:
+        """Newcomers' share/protect strategy and belief in control (at the start, after entry)."""
+        p = self.scenario
+        self.firms.fill_strategies(p.protection, p.control_strength, p.protection_sd, self.rng)
+
+    def first_impressions(self) -> None:
+        """New acquaintances read each other's honesty through a noisy signal (P1a)."""
+        rows = self.trust.unimpressed()
+        if len(rows) == 0:
+            return
+        t = self.trust
+        honesty = 1.0 - self.firms.opportunism[t.dst[rows]]
+        noise = self.rng.normal(0.0, rivalry.SIGNAL_NOISE_SD, len(rows))
+        t.value[rows] = rivalry.first_impression(
+            t.baseline, honesty, noise, rivalry.SIGNAL_TRUST_SPREAD
+        )
 
     def age_and_die(self) -> None:
         """Every animal grows a month older; some die (fewer where health knowledge is high)."""
@@ -255,6 +298,7 @@ class AlpacaModel(mesa.Model):
             self.fleece_micron_now = clip["micron"]
 
     def _end_month(self) -> None:
+        self.fill_new_breeders()  # entrants of the month
         remap = self.herd.compact()
         self.disease.remap(remap)
         gone = self.contracts.remap_studs(remap)
@@ -300,6 +344,10 @@ class AlpacaModel(mesa.Model):
         self.trust.touch_rows(self.contracts.ties(np.unique(rows)), self.steps)
 
     # --- what the mechanisms ask of the world -------------------------------------------------
+    def market_view(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's (reach, segment_sales) of the livestock market (market.MarketState)."""
+        return self.market.reach, self.market.segment_sales
+
     @property
     def date(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

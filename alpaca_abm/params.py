@@ -714,14 +714,15 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "n_candidates",
-        8,
+        12,
         int,
         1,
         100,
         "breeders",
-        "Candidates a searching breeder considers (network, region, reputation).",
+        "Nearest breeders a searching breeder considers, besides its acquaintances and a few "
+        "well-known breeders.",
         "assumption",
-        "A breeder knows a handful of plausible partners.",
+        "Wide enough that ranking matters: 2-3 acceptable candidates a search (1.6-2.4 with 8).",
     ),
     _p(
         "w_trust",
@@ -830,7 +831,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "probability",
-        "Chance that a partner's overuse of a shared stud is detected.",
+        "Chance that a partner's overuse of a shared stud is detected; breeders start believing "
+        "it and learn from being caught or not.",
         "seed-T4",
         "Establish control mechanisms: 3 of 29 firms; strength is an assumption.",
     ),
@@ -841,7 +843,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "probability",
-        "Mean chance that a breeder overuses a shared stud when it could.",
+        "Mean temptation (0-1): how far a breeder discounts the expected cost of overusing a "
+        "shared stud (with deliberate_cheating off: its chance of overusing).",
         "assumption",
         "Breeders warned of partners using the stud 'beyond the agreed measures' (I28).",
     ),
@@ -964,7 +967,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "share",
-        "Share of its core domain a breeder keeps from partners.",
+        "Starting share of its core domain a breeder keeps from partners; then each breeder's "
+        "own strategy (strategy_learning).",
         "seed-4",
         "'share knowledge but protect the core' (I17); size is an assumption.",
     ),
@@ -1415,6 +1419,72 @@ PARAMETERS: tuple[Param, ...] = (
         "consolidation, 1 at the start); 0 = the index is reported only.",
         "seed-T4",
         "Competitive rivalry: named by 9 of 29 firms; 0 keeps the calibrated baseline.",
+    ),
+    # --- competition inside coopetition (issue 14; rivalry.py) ---------------------------------
+    _p(
+        "strategy_learning",
+        True,
+        bool,
+        doc="Breeders adjust openness and protection each January from the year's payoffs "
+        "(knowledge received from partners against core knowledge taken by rivals).",
+        source="assumption",
+        note="Payoff-based reinforcement (Roth and Erev 1995); off keeps the starting strategies.",
+    ),
+    _p(
+        "deliberate_cheating",
+        True,
+        bool,
+        doc="Overuse of a shared stud is a decision: the fee saved against believed detection x "
+        "chance of losing the contract x its future value; off = the landed fixed trait "
+        "(overuse with chance opportunism).",
+        source="assumption",
+        note="Relational contracts hold while the future is worth more than cheating (Baker, "
+        "Gibbons and Murphy 2002; transaction costs: Williamson 1985).",
+    ),
+    _opt(
+        "quota_share",
+        float,
+        0.05,
+        0.95,
+        "share",
+        "Keeper's share of the shared stud's season (its quota); none = its cost share "
+        "(fairness). Cost and quota shares are separate contract terms.",
+        "seed-4",
+        "'a proper balance, a 50-50 partnership' (I20); unequal terms make a contract unfair.",
+    ),
+    _p(
+        "unfairness_trust_loss",
+        0.1,
+        float,
+        0,
+        1,
+        "trust per month",
+        "Trust lost a month in a partner that uses more of the stud than it pays for, per unit "
+        "of the excess share beyond a 0.1 tolerance.",
+        "assumption",
+        "Slow erosion: an excess of 0.3 costs 0.02 a month, about two-thirds of a good month.",
+    ),
+    _p(
+        "protection_sd",
+        0.0,
+        float,
+        0,
+        1,
+        "share",
+        "Spread of starting protection between breeders (0: all start at `protection`).",
+        "assumption",
+        "For experiments that compare protectors with their partners (P1b); 0 by default.",
+    ),
+    _p(
+        "conflict_dissolution",
+        0.3,
+        float,
+        0,
+        1,
+        "probability",
+        "Chance a conflict ends the contract, times (1 - the pair's mean trust): a hazard.",
+        "assumption",
+        "Clashes end some partnerships (I1); before, conflict ended 0 of 366 contracts.",
     ),
     # --- collection -----------------------------------------------------------------------
     _p(
