@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .compare import add_compare_parser
 
     add_compare_parser(sub)
+    from .viz.cli import add_viz_parser
+
+    add_viz_parser(sub)
 
     try:
         from .sweep.cli import add_sweep_parser
@@ -328,6 +331,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .compare import run_compare_command
 
             return run_compare_command(args)
+        if args.command == "viz":
+            from .viz.cli import run_viz_command
+
+            return run_viz_command(args)
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -42,7 +42,9 @@ SERIES: dict[str, tuple[Panel, ...]] = {
         Panel("Fleece quality", "quality index (higher = finer)", (("mean_quality", "mean"),)),
         Panel("Price", "GBP per breeding female", (("price_female", "female price"),)),
         Panel("Market size", "GBP of stock sold a month", (("sales_value", "sales value"),)),
-        Panel("Disease", "herds", (("infected_herds", "infected"), ("restricted_herds", "restricted"))),
+        Panel(
+            "Disease", "herds", (("infected_herds", "infected"), ("restricted_herds", "restricted"))
+        ),
     ),
     "organisational": (
         Panel(
@@ -68,8 +70,12 @@ SERIES: dict[str, tuple[Panel, ...]] = {
     "individual": (
         Panel("Knowledge", "mean owner knowledge (0-1)", (("mean_knowledge", "knowledge"),)),
         Panel("Trust", "mean trust (0-1)", (("mean_trust", "trust"),)),
-        Panel("Ties", "acquaintances per breeder", (("n_ties", "co-owning"), ("n_ties", "alone")),
-              source="breeders"),
+        Panel(
+            "Ties",
+            "acquaintances per breeder",
+            (("n_ties", "co-owning"), ("n_ties", "alone")),
+            source="breeders",
+        ),
         Panel("Leakage", "core knowledge leaked a month", (("leakage", "leakage"),)),
     ),
     "relationships": (
@@ -230,7 +236,7 @@ def network_frame(model: Any, layout: NetworkLayout) -> tuple[pd.DataFrame, pd.D
     ties = trust_ties(model, least=model.scenario.trust_initial)
     firms = firm_frame(model)
     degree = pd.concat([links["keeper"], links["partner"], ties["src"], ties["dst"]]).value_counts()
-    shown = degree.index[: NETWORK_MAX_NODES].tolist()
+    shown = degree.index[:NETWORK_MAX_NODES].tolist()
     shown_set = set(shown)
     edges = [
         (int(a), int(b), "co-ownership", float("nan"))
@@ -261,8 +267,10 @@ def network_frame(model: Any, layout: NetworkLayout) -> tuple[pd.DataFrame, pd.D
 def breeder_choices(model: Any) -> list[str]:
     """'id · place · herd' of each active breeder, for the inspector's list."""
     f = firm_frame(model)
-    return [f"{b} · {p} · {h} alpacas" for b, p, h in zip(f["breeder_id"], f["place"], f["herd"],
-                                                            strict=True)]
+    return [
+        f"{b} · {p} · {h} alpacas"
+        for b, p, h in zip(f["breeder_id"], f["place"], f["herd"], strict=True)
+    ]
 
 
 def breeder_detail(model: Any, breeder: int) -> dict[str, Any]:
@@ -368,8 +376,14 @@ SLIDERS: dict[str, tuple[float, float, float] | None] = {
     "conflict_rate": (0.0, 0.3, 0.01),
     "n_breeders": (10, 1500, 10),
 }
-SWITCHES = ("coopetition", "coownership", "knowledge_sharing", "referrals",
-            "industry_investment", "entry_exit")
+SWITCHES = (
+    "coopetition",
+    "coownership",
+    "knowledge_sharing",
+    "referrals",
+    "industry_investment",
+    "entry_exit",
+)
 
 
 @dataclass(frozen=True)
@@ -406,6 +420,19 @@ def slider_spec(name: str) -> SliderSpec:
         default=p.default,
         help=p.doc,
     )
+
+
+def run_parameters(model: Any) -> list[tuple[str, Any]]:
+    """(slider label, value) of every app control as the model's scenario holds it."""
+    out = [(slider_spec(n).label, getattr(model.scenario, n)) for n in SLIDERS]
+    return out + [(n.replace("_", " "), getattr(model.scenario, n)) for n in SWITCHES]
+
+
+def infected_herds(model: Any) -> int:
+    """Herds with at least one infected animal now."""
+    if model.firms.n == 0:
+        return 0
+    return int(np.count_nonzero(model.disease.infected_by_owner(model)))
 
 
 def switch_help(name: str) -> str:
