@@ -288,6 +288,8 @@ def command_run(args: argparse.Namespace) -> int:
         f"alpaca-abm {__version__}: {scenario.name}, {args.steps} months from "
         f"{scenario.start_year}, seed {args.seed}"
     )
+    from .metrics import summary_note
+
     for key in (
         "final_n_breeders",
         "final_n_alpacas",
@@ -300,7 +302,7 @@ def command_run(args: argparse.Namespace) -> int:
         "partnership_survival",
         "profit_last_year",
     ):
-        print(f"  {key:<22} {result.summary[key]:>14,.2f}")
+        print(f"  {key:<22} {result.summary[key]:>14,.2f}{summary_note(key)}")
     print(f"results in {out}/")
     return 0
 
