@@ -230,11 +230,15 @@ def _drive(page, shots: Path, port: int) -> None:
     page.screenshot(path=str(shots / "app-inspector.png"))
 
     # moving a slider changes the parameter the model uses (from the next Reset)
-    slider = page.locator(".v-input").filter(has_text="Openness mean (share)")
-    slider.get_by_role("slider").first.focus()
-    for _ in range(3):
+    thumb = page.locator(".v-input").filter(has_text="Openness mean (share)").get_by_role("slider")
+    for _ in range(12):  # three steps of 0.01 up from 0.6; a redraw may take the focus away
+        if thumb.first.get_attribute("aria-valuenow") == "0.63":
+            break
+        thumb.first.focus()
         page.keyboard.press("ArrowRight")
-    page.get_by_text("Openness mean (share): 0.6", exact=True).wait_for()
+        page.wait_for_timeout(300)
+    assert thumb.first.get_attribute("aria-valuenow") == "0.63"
+    page.get_by_text("Openness mean (share): 0.6", exact=True).wait_for()  # not before Reset
 
     # Reset starts over, with the slider's value in the new model
     page.get_by_role("button", name="Reset", exact=True).click()

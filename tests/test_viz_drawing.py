@@ -39,7 +39,7 @@ def test_panels_draw_the_twin_dashed_beside_the_live_run():
         run.step()
     panels = state.SERIES["industry"]
     fig = draw_panels(panels, (run.live.model_df, None), (run.twin.model_df, None))
-    n_lines = sum(len(p.lines) for p in panels)
+    n_lines = sum(len(state.panel_lines(p, run.live.model_df, None)) for p in panels)
     assert fig.twin_curves == n_lines
     dashed = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     assert len(dashed) == n_lines

@@ -11,10 +11,8 @@ import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
 from . import state
-from .drawing import draw_map, draw_network, draw_panels
+from .drawing import MapPlot, PanelsPlot, draw_network, png_bytes
 from .twin import SHOCK_BUTTONS, TwinRun
-
-FIGURE_FORMAT = "png"  # matplotlib as PNG: the most reliable and fastest path offline
 
 
 @solara.component
@@ -40,10 +38,13 @@ def SeriesView(run: TwinRun, level: str, ncols: int = 3):
     live = run.live
     agent_df = live.agent_df if any(p.source == "breeders" for p in state.SERIES[level]) else None
     twin = _twin_tables(run)
-    fig = draw_panels(
-        state.SERIES[level], (live.model_df, agent_df), twin, state.marks(live), ncols=ncols
+    # the figure is made once per run and updated in place on each redraw
+    plot = solara.use_memo(
+        lambda: PanelsPlot(state.SERIES[level], (live.model_df, agent_df), ncols=ncols),
+        [id(run), level, ncols],
     )
-    solara.FigureMatplotlib(fig, format=FIGURE_FORMAT, bbox_inches=None)
+    fig = plot.update((live.model_df, agent_df), twin, state.marks(live))
+    solara.Image(png_bytes(fig), format="png")
     caption = "Solid: this run."
     if twin is not None:
         caption += f" Dashed ({fig.twin_curves} curves): the twin without coopetition."
@@ -55,6 +56,7 @@ def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
     """Great Britain with every breeder; colour switchable; the selected breeder ringed."""
     update_counter.get()
     mode, set_mode = solara.use_state(state.COLOUR_MODES[0])
+    plot = solara.use_memo(MapPlot, [id(run)])
     with solara.Column():
         solara.ToggleButtonsSingle(
             value=mode,
@@ -64,10 +66,10 @@ def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
         )
         live = run.live
         firms, links = state.firm_frame(live), state.partnership_links(live)
-        fig = draw_map(
+        fig = plot.update(
             firms, links, mode, selected.value, title=f"{live.date}: {len(firms)} breeders"
         )
-        solara.FigureMatplotlib(fig, format=FIGURE_FORMAT, bbox_inches=None)
+        solara.Image(png_bytes(fig), format="png")
         solara.Text(
             f"Map: {len(firms)} breeders, {len(links)} co-ownerships (lines). Outline of "
             "Great Britain: Natural Earth, public domain.",
@@ -84,9 +86,7 @@ def NetworkView(run: TwinRun, selected: solara.Reactive[int | None]):
     if len(nodes) == 0:
         solara.Info("No partnerships or trusted ties yet: press Step or Play.")
         return
-    solara.FigureMatplotlib(
-        draw_network(nodes, edges, selected.value), format=FIGURE_FORMAT, bbox_inches=None
-    )
+    solara.Image(png_bytes(draw_network(nodes, edges, selected.value)), format="png")
 
 
 @solara.component

@@ -55,6 +55,90 @@ def marker_sizes(herd: np.ndarray) -> np.ndarray:
     return 6 + 5 * np.sqrt(np.asarray(herd, float))
 
 
+def png_bytes(fig: Figure) -> bytes:
+    """Draw `fig` on its Agg canvas and encode it as PNG, lightly compressed (the bytes go
+    over the loopback, so speed matters more than size)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    buffer = io.BytesIO()
+    Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).save(
+        buffer, format="PNG", compress_level=1
+    )
+    return buffer.getvalue()
+
+
+class MapPlot:
+    """The map, built once and updated in place on every redraw: the outline, axes and
+    legend are made once; each update moves the markers, links and selection ring."""
+
+    def __init__(self, mode: str = "relationship type", figsize=(5.2, 6.8)) -> None:
+        self.fig = Figure(figsize=figsize)
+        ax = self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.94))
+        outline = PolyCollection(gb_rings_km(), facecolors="#f3efe6", edgecolors="#8d8d8d", lw=0.6)
+        ax.add_collection(outline, autolim=False)
+        self.links = LineCollection([], lw=0.8, alpha=0.6)
+        ax.add_collection(self.links, autolim=False)
+        self.markers = ax.scatter([], [], edgecolors="white", linewidths=0.4, zorder=3)
+        self.ring = ax.scatter(
+            [], [], s=260, facecolors="none", edgecolors="black", linewidths=2, zorder=4
+        )
+        self.ring_label = ax.annotate("", (0, 0), xytext=(8, 8), textcoords="offset points")
+        ax.set_aspect("equal")
+        ax.set_xlim(-520, 160)
+        ax.set_ylim(5520, 6760)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        self.title = ax.set_title("", fontsize=10)
+        self.mode = None
+        self._legend(mode)
+
+    def _legend(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        handles = [
+            self.ax.scatter([], [], c=colour, s=30, label=label)
+            for label, colour in MAP_LEGENDS[mode]
+        ]
+        self.ax.legend(
+            handles=handles, loc="upper right", fontsize=7, title=mode, title_fontsize=7,
+            framealpha=0.9,
+        )  # fmt: skip
+        self.mode = mode
+
+    def update(
+        self, firms: pd.DataFrame, links: pd.DataFrame, mode: str, selected: int | None,
+        title: str = "",
+    ) -> Figure:  # fmt: skip
+        """Show this month's breeders, links and selection; return the figure."""
+        self._legend(mode)
+        where = firms.set_index("breeder_id")[["x_km", "y_km"]]
+        ok = links["keeper"].isin(where.index) & links["partner"].isin(where.index)
+        a = where.loc[links.loc[ok, "keeper"]].to_numpy()
+        b = where.loc[links.loc[ok, "partner"]].to_numpy()
+        self.links.set_segments(np.stack([a, b], axis=1) if len(a) else [])
+        self.links.set_colors([TYPE_COLOURS[t] for t in links.loc[ok, "rtype"]] or ["k"])
+        self.markers.set_offsets(
+            firms[["x_km", "y_km"]].to_numpy() if len(firms) else np.zeros((0, 2))
+        )
+        self.markers.set_sizes(marker_sizes(firms["herd"]))
+        self.markers.set_facecolors(marker_colours(firms, mode))
+        if selected is not None and selected in where.index:
+            x, y = where.loc[selected]
+            self.ring.set_offsets([[x, y]])
+            self.ring_label.xy = (x, y)
+            self.ring_label.set_text(f"breeder {selected}")
+        else:
+            self.ring.set_offsets(np.zeros((0, 2)))
+            self.ring_label.set_text("")
+        self.title.set_text(title or "Breeders of Great Britain (marker size: herd)")
+        return self.fig
+
+
 def draw_map(
     firms: pd.DataFrame,
     links: pd.DataFrame,
@@ -64,44 +148,97 @@ def draw_map(
     figsize: tuple[float, float] = (5.2, 6.8),
 ) -> Figure:
     """Great Britain with every breeder at its place, co-ownership links and the selection."""
-    fig = Figure(figsize=figsize)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.94))
-    # one artist for the whole outline and one for all links: a redraw stays cheap
-    outline = PolyCollection(gb_rings_km(), facecolors="#f3efe6", edgecolors="#8d8d8d", lw=0.6)
-    ax.add_collection(outline, autolim=False)
-    where = firms.set_index("breeder_id")[["x_km", "y_km"]]
-    ok = links["keeper"].isin(where.index) & links["partner"].isin(where.index)
-    if ok.any():
-        a = where.loc[links.loc[ok, "keeper"]].to_numpy()
-        b = where.loc[links.loc[ok, "partner"]].to_numpy()
-        colours = [TYPE_COLOURS[t] for t in links.loc[ok, "rtype"]]
-        segments = np.stack([a, b], axis=1)
-        ax.add_collection(
-            LineCollection(segments, colors=colours, lw=0.8, alpha=0.6), autolim=False
-        )
-    ax.scatter(
-        firms["x_km"],
-        firms["y_km"],
-        s=marker_sizes(firms["herd"]),
-        c=marker_colours(firms, mode),
-        edgecolors="white",
-        linewidths=0.4,
-        zorder=3,
-    )
-    if selected is not None and selected in where.index:
-        x, y = where.loc[selected]
-        ax.scatter([x], [y], s=260, facecolors="none", edgecolors="black", linewidths=2, zorder=4)
-        ax.annotate(f"breeder {selected}", (x, y), xytext=(8, 8), textcoords="offset points")
-    for label, colour in MAP_LEGENDS[mode]:
-        ax.scatter([], [], c=colour, s=30, label=label)
-    ax.legend(loc="upper right", fontsize=7, title=mode, title_fontsize=7, framealpha=0.9)
-    ax.set_aspect("equal")
-    ax.set_xlim(-520, 160)
-    ax.set_ylim(5520, 6760)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(title or "Breeders of Great Britain (marker size: herd)", fontsize=10)
-    return fig
+    return MapPlot(mode, figsize).update(firms, links, mode, selected, title)
+
+
+class PanelsPlot:
+    """Small time-series plots built once and updated in place: each update sets the lines'
+    data, rescales and re-marks events, without making a figure or axes again."""
+
+    def __init__(
+        self, panels: Sequence[Panel], live: tuple[pd.DataFrame, pd.DataFrame | None],
+        ncols: int = 3, width: float = 11.0,
+    ) -> None:  # fmt: skip
+        shown = [p for p in panels if panel_lines(p, *live)]
+        self.panels = shown or list(panels)[:1]  # plots the model has columns for (one at least)
+        nrows = max(1, -(-len(self.panels) // ncols))
+        height = 2.6 * nrows
+        self.fig = Figure(figsize=(width, height))
+        axes = self.fig.subplots(nrows, ncols, squeeze=False).ravel()
+        # fixed margins (inches) rather than a layout engine: a redraw lays text out once
+        self.fig.subplots_adjust(
+            left=0.7 / width, right=1 - 0.15 / width, bottom=0.45 / height,
+            top=1 - 0.3 / height, wspace=0.28, hspace=0.45,
+        )  # fmt: skip
+        for ax in axes[len(self.panels) :]:
+            ax.set_visible(False)
+        self.axes = axes[: len(self.panels)]
+        for ax, panel in zip(self.axes, self.panels, strict=True):
+            ax.set_title(panel.title, fontsize=10)
+            ax.set_ylabel(panel.ylabel, fontsize=8)
+            ax.tick_params(labelsize=8)
+            year_axis(ax)
+        self.lines: dict[tuple[int, str, bool], object] = {}
+        self.marks: list = []
+        self.legends: dict[int, tuple] = {}
+        self.fig.twin_curves = 0
+
+    def _line(self, i: int, label: str, k: int, twin: bool):
+        key = (i, label, twin)
+        if key not in self.lines:
+            style = TWIN_STYLE if twin else {}
+            text = f"{label}, no coopetition" if twin else label
+            (self.lines[key],) = self.axes[i].plot(
+                [], [], color=f"C{k}", lw=1.2 if twin else 1.4, label=text, **style
+            )
+        return self.lines[key]
+
+    def update(
+        self, live: tuple[pd.DataFrame, pd.DataFrame | None],
+        twin: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
+        events: Sequence[tuple[float, str]] = (),
+    ) -> Figure:  # fmt: skip
+        """Show the tables' lines (the twin's dashed); return the figure."""
+        for artist in self.marks:
+            artist.remove()
+        self.marks = []
+        for line in self.lines.values():
+            line.set_visible(False)  # shown again below if still drawn
+        used = set()
+        self.fig.twin_curves = 0
+        for i, (ax, panel) in enumerate(zip(self.axes, self.panels, strict=True)):
+            lines = panel_lines(panel, *live)
+            for k, (label, t, y) in enumerate(lines):
+                line = self._line(i, label, k, False)
+                line.set_data(t, y)
+                line.set_visible(True)
+                line.set_marker("o" if len(t) < 3 else "None")
+                used.add((i, label, False))
+            if twin is not None:
+                for k, (label, t, y) in enumerate(panel_lines(panel, *twin)):
+                    twin_line = self._line(i, label, k, True)
+                    twin_line.set_data(t, y)
+                    twin_line.set_visible(True)
+                    used.add((i, label, True))
+                    self.fig.twin_curves += 1
+            ax.relim(visible_only=True)
+            ax.autoscale_view()
+            if lines and len(lines[0][1]):
+                start = float(lines[0][1][0])
+                ax.set_xlim(start, max(start + 1, float(lines[0][1][-1])))  # a year at least
+            before = set(ax.lines) | set(ax.texts)
+            mark_events(ax, events)
+            self.marks += [a for a in (*ax.lines, *ax.texts) if a not in before]
+            labels = tuple(k for k in used if k[0] == i)
+            if self.legends.get(i) != labels:
+                self.legends[i] = labels
+                legend = ax.get_legend()
+                if legend is not None:
+                    legend.remove()
+                if len(labels) > 1:
+                    handles = [self.lines[k] for k in sorted(labels, key=lambda k: (k[2], k[1]))]
+                    ax.legend(handles=handles, fontsize=7, loc="upper left")
+        return self.fig
 
 
 def draw_panels(
@@ -113,52 +250,7 @@ def draw_panels(
     width: float = 11.0,
 ) -> Figure:
     """Small time-series plots, the live run solid and its twin without coopetition dashed."""
-    nrows = max(1, -(-len(panels) // ncols))
-    height = 2.6 * nrows
-    fig = Figure(figsize=(width, height))
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    # fixed margins (inches) rather than a layout engine: a redraw lays text out once
-    fig.subplots_adjust(
-        left=0.7 / width,
-        right=1 - 0.15 / width,
-        bottom=0.45 / height,
-        top=1 - 0.3 / height,
-        wspace=0.28,
-        hspace=0.45,
-    )
-    fig.twin_curves = 0  # how many dashed twin curves were drawn (the app says so)
-    for ax, panel in zip(axes, panels, strict=False):
-        lines = panel_lines(panel, *live)
-        for i, (label, t, y) in enumerate(lines):
-            ax.plot(t, y, color=f"C{i}", lw=1.4, label=label, marker="o" if len(t) < 3 else None)
-        if lines and len(lines[0][1]):
-            start = float(lines[0][1][0])
-            ax.set_xlim(start, max(start + 1, float(lines[0][1][-1])))  # a year at least
-        if twin is not None:
-            for i, (label, t, y) in enumerate(panel_lines(panel, *twin)):
-                ax.plot(t, y, color=f"C{i}", lw=1.2, label=f"{label}, no coopetition", **TWIN_STYLE)
-                fig.twin_curves += 1
-        if not lines:
-            ax.text(
-                0.5,
-                0.5,
-                "not reported by this model",
-                ha="center",
-                va="center",
-                transform=ax.transAxes,
-                fontsize=8,
-                color="grey",
-            )
-        ax.set_title(panel.title, fontsize=10)
-        ax.set_ylabel(panel.ylabel, fontsize=8)
-        ax.tick_params(labelsize=8)
-        year_axis(ax)
-        mark_events(ax, events)
-        if len(lines) > 1 or twin is not None:
-            ax.legend(fontsize=7, loc="upper left")
-    for ax in axes[len(panels) :]:
-        ax.set_visible(False)
-    return fig
+    return PanelsPlot(panels, live, ncols, width).update(live, twin, events)
 
 
 def draw_network(nodes: pd.DataFrame, edges: pd.DataFrame, selected: int | None = None) -> Figure:

@@ -33,13 +33,19 @@ class Panel:
     source: str = "model"  # "model": a column of model_df; "breeders": a group mean (below)
 
 
-# Model-level columns by level of the seed study (Table 4). Add `("mean_micron", ...)` to a
-# panel's lines when the model reports it; a missing column is left out of the plot.
+# Model-level columns by level of the seed study (Table 4). A column the model does not
+# report is left out of its plot, and a plot with none of its columns is not drawn (the
+# fleece-fineness plot appears once the model reports `mean_micron`).
 SERIES: dict[str, tuple[Panel, ...]] = {
     "industry": (
         Panel("Breeders", "active breeders", (("n_breeders", "breeders"),)),
         Panel("Alpacas", "alpacas", (("n_alpacas", "alpacas"),)),
         Panel("Fleece quality", "quality index (higher = finer)", (("mean_quality", "mean"),)),
+        Panel(
+            "Fleece fineness",
+            "micron (lower = finer)",
+            (("mean_micron", "genetic mean"), ("fleece_micron", "last clip")),
+        ),
         Panel("Price", "GBP per breeding female", (("price_female", "female price"),)),
         Panel("Market size", "GBP of stock sold a month", (("sales_value", "sales value"),)),
         Panel(
