@@ -15,7 +15,7 @@ from alpaca_abm.viz.twin import TwinRun
 def _texts(rc) -> str:
     """Every text the rendered tree shows (text elements and server-rendered HTML)."""
     found = []
-    for el in rc.find(v.Html).widgets:
+    for el in rc.find(v.Html).widgets + rc.find(v.Alert).widgets:
         found += [str(x) for x in el.children if isinstance(x, str)]
     found += [el.unsafe_innerHTML for el in rc.find(solara.widgets.HTML).widgets]
     return "\n".join(found)
@@ -101,3 +101,13 @@ def test_page_steps_and_resets_through_mesas_controller(monkeypatch):
     rc.find(v.Html, children=["Time: 1.0"]).assert_single()
     rc.find(v.Btn, children=["Reset"]).widget.click()
     rc.find(v.Html, children=["Time: 0.0"]).assert_single()
+
+
+def test_a_seed_that_is_not_a_whole_number_is_refused_in_words():
+    params = solara.reactive({"scenario_name": "baseline", "seed": 0, "twin": False})
+    box, rc = solara.render(c.ParameterControls(params, ["baseline"]), handle_error=False)
+    field = rc.find(v.TextField, label="Seed").widget
+    field.v_model = "abc"
+    assert params.value["seed"] == 0 and "whole number" in _texts(rc)
+    field.v_model = "7"
+    assert params.value["seed"] == 7 and "whole number" not in _texts(rc)

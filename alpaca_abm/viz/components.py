@@ -196,13 +196,26 @@ def ParameterControls(params: solara.Reactive[dict], scenarios: list[str]):
         params.set({**params.value, name: value})
 
     values = params.value
+    bad_seed, set_bad_seed = solara.use_state("")
+
+    def put_seed(text: str) -> None:
+        if text.strip().isdigit():  # a field gives text: a seed is a whole number >= 0
+            set_bad_seed("")
+            put("seed", int(text))
+        else:
+            set_bad_seed(f"The seed must be a whole number (0, 1, 2, ...), not '{text}'.")
+
     solara.Select(
         label="Scenario",
         values=scenarios,
         value=values["scenario_name"],
         on_value=lambda v: put("scenario_name", v),
     )
-    solara.InputText(label="Seed", value=str(values["seed"]), on_value=lambda v: put("seed", v))
+    solara.InputText(
+        label="Seed", value=str(values["seed"]), on_value=put_seed, continuous_update=True
+    )
+    if bad_seed:
+        solara.Error(bad_seed)
     for name in state.SLIDERS:
         spec = state.slider_spec(name)
         value = values.get(name, spec.default)
