@@ -4,32 +4,38 @@ A checkpoint holds the model's state as plain data: the herd, firm table, contra
 trust ledger arrays, the disease and shock schedule, market scalars, the month's tallies,
 the rows the DataCollector has collected, the breeder tables, the state of both random
 generators (numpy's `model.rng` and Python's `model.random`) and Mesa's clock
-(`model.steps`, `model.time`). Mesa agents are not pickled: each is re-created on load
-with its id and row, and the model itself is re-built from the checkpoint's scenario
+(`model.steps`, `model.time`). The model itself is re-built from the checkpoint's scenario
 before its state is put back. A run resumed from a checkpoint continues exactly as the
 uninterrupted run would have.
 
-File format (FORMAT_VERSION 1)::
+File format (FORMAT_VERSION 2): a numpy `.npz` archive (uncompressed zip) of
 
-    ALPACA-ABM-CHECKPOINT\\n          magic line
-    {json header}\\n                   format, versions, scenario, seed, steps, payload hash
-    pickle payload                    protocol 5, plain data only
+    header     uint8 bytes of a JSON document: format, versions, scenario, seed, steps,
+               meta, the number of arrays, and the SHA-256 of everything below and of the
+               header itself (less the hash), so no field can be changed unnoticed
+    state      uint8 bytes of a JSON document: the model's state as tagged plain data
+    a0, a1 ... the numeric arrays the state document refers to by number
 
-The header is read and checked first: a file that is not a checkpoint, a checkpoint of
-another format or of another alpaca-abm (or numpy, pandas, mesa) version, or a payload
-that does not match its SHA-256 is refused with a ValueError before anything is
-unpickled. Tables are stored as plain arrays, and the payload is unpickled with an
-unpickler that resolves only numpy's and alpaca-abm's state classes and a handful of
-re-builders. Even so, a checkpoint is a pickle: load checkpoints only from sources you
-trust (your own runs).
+Loading reads the file through `userfile.read_bytes` (a regular file, at most
+MAX_CHECKPOINT_BYTES), opens the archive with `np.load(..., allow_pickle=False)`, checks
+format, versions and hash, and rebuilds the state from the JSON document. Loading never
+imports or calls anything the file names: a class is looked up by its exact name in
+`STATE_CLASSES` (the project's own state classes, listed in this file) and rebuilt with
+`cls.__new__` and attribute assignment; anything else is refused. Saving fails loudly,
+naming the class and where it sits in the model, when the state holds an object of a
+class not in `STATE_CLASSES`: add a new plain-state class there.
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import importlib
 import io
 import json
-import pickle
+import math
+import random
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,20 +44,62 @@ import numpy as np
 import pandas as pd
 
 from .io import atomic_write
+from .userfile import read_bytes
 
 if TYPE_CHECKING:
     from .model import AlpacaModel
 
-MAGIC = b"ALPACA-ABM-CHECKPOINT\n"
-FORMAT_VERSION = 1
-MAX_HEADER_BYTES = 1 << 20  # the JSON header is a few kilobytes; more is not a checkpoint
-CHECKPOINT_FILE = "checkpoint.pkl"  # name of the CLI's checkpoint inside --out
+FORMAT_VERSION = 2  # 1 was a pickle: refused, never unpickled
+MAX_CHECKPOINT_BYTES = 4 << 30  # 4 GiB: a checkpoint of the largest runs is a few hundred MB
+CHECKPOINT_FILE = "checkpoint.npz"  # name of the CLI's checkpoint inside --out
+_HASH_DOMAIN = b"alpaca-abm-checkpoint\n"
+
+# The classes of model state a checkpoint may hold (besides containers, numpy arrays and
+# scalars, DataFrames and random generators): (module, class name). This is the one
+# allow-list: a class is found here by its exact name, never imported because a file names
+# it. A new plain-state class must be added here (a test saves a model that holds one of
+# each); saving a model that holds an unlisted class fails with a message naming it.
+STATE_CLASSES: tuple[tuple[str, str], ...] = (
+    ("alpaca_abm.breeder", "Breeder"),
+    ("alpaca_abm.breeder", "FirmTable"),
+    ("alpaca_abm.coownership", "Contracts"),
+    ("alpaca_abm.disease", "Disease"),
+    ("alpaca_abm.herd", "Herd"),
+    ("alpaca_abm.market", "MarketState"),
+    ("alpaca_abm.shocks", "ShockEngine"),
+    ("alpaca_abm.shocks", "Scheduled"),
+    ("alpaca_abm.shocks", "Event"),
+    ("alpaca_abm.trust", "TrustLedger"),
+)
+# Factories a defaultdict in the state may have, and numpy bit generators, by name.
+_FACTORIES = {"list": list, "dict": dict, "set": set, "int": int, "float": float}
+_BIT_GENERATORS = {
+    "PCG64": np.random.PCG64,
+    "PCG64DXSM": np.random.PCG64DXSM,
+    "MT19937": np.random.MT19937,
+    "Philox": np.random.Philox,
+    "SFC64": np.random.SFC64,
+}
 
 # Model attributes that are caches (re-computed on demand) or rebuilt on load.
 _REBUILT = {"places", "datacollector", "_tree", "_scenario"}
 # DataCollector attributes that hold reporter functions (rebuilt), not collected data.
 _REPORTERS = {"model_reporters", "agent_reporters", "agenttype_reporters"}
 _MESA_KEYS: set[str] | None = None
+_CLASSES: dict[str, type] | None = None
+
+
+def state_classes() -> dict[str, type]:
+    """{class name: class} of STATE_CLASSES that exist in this version of the package."""
+    global _CLASSES
+    if _CLASSES is None:
+        found = {}
+        for module, name in STATE_CLASSES:
+            cls = getattr(importlib.import_module(module), name, None)
+            if isinstance(cls, type):
+                found[name] = cls
+        _CLASSES = found
+    return _CLASSES
 
 
 def _mesa_keys() -> set[str]:
@@ -94,65 +142,216 @@ def run_identity(scenario: Any, seed: Any = None) -> dict[str, Any]:
 
 
 def check_resumable(
-    header: dict[str, Any], scenario: Any, seed: int, steps: int, path: str | Path
+    header: dict[str, Any],
+    scenario: Any,
+    seed: int,
+    steps: int,
+    path: str | Path,
+    advice: str = "Resume with the same --scenario, --set, --event, --seed and --steps, or "
+    "pass --overwrite to start a new run.",
 ) -> None:
     """Refuse to resume a checkpoint into a run it does not belong to: the scenario (name,
     every parameter, the events), the seed and the run's length must all be the same."""
-    saved, now = header.get("run") or {}, run_identity(scenario, seed)
-    advice = (
-        "Resume with the same --scenario, --set, --event, --seed and --steps, or pass "
-        "--overwrite to start a new run."
-    )
+    from .userfile import shown
+
+    saved, now = header.get("run"), run_identity(scenario, seed)
+    saved = saved if isinstance(saved, dict) else {}
+    meta = header.get("meta") if isinstance(header.get("meta"), dict) else {}
 
     def refuse(what: str) -> ValueError:
         return ValueError(f"{path} belongs to another run: {what}. {advice}")
 
     if saved.get("seed") != now["seed"]:
-        raise refuse(f"its seed is {saved.get('seed')}, not {seed}")
-    target = (header.get("meta") or {}).get("steps")
-    if target != steps:
-        raise refuse(f"it runs {target} months, not {steps}")
+        raise refuse(f"its seed is {shown(saved.get('seed'))}, not {seed}")
+    if meta.get("steps") != steps:
+        raise refuse(f"it runs {shown(meta.get('steps'))} months, not {steps}")
     if saved.get("name") != now["name"]:
-        raise refuse(f"it is scenario '{saved.get('name')}', not '{now['name']}'")
-    theirs = saved.get("parameters") or {}
+        raise refuse(f"it is scenario {shown(saved.get('name'))}, not '{now['name']}'")
+    theirs = saved.get("parameters") if isinstance(saved.get("parameters"), dict) else {}
     for key, value in now["parameters"].items():
         if theirs.get(key, object()) != value:
-            raise refuse(f"its parameter '{key}' = {theirs.get(key)!r}, not {value!r}")
+            raise refuse(f"its parameter '{key}' = {shown(theirs.get(key))}, not {shown(value)}")
     if saved.get("events") != now["events"]:
         raise refuse("its events differ")
 
 
-# --- saving ---------------------------------------------------------------------------------
-def _agent(model: AlpacaModel, module: str, qualname: str, unique_id: int, attrs: dict) -> Any:
-    """Re-create a saved Mesa agent: registered with `model`, its id and attributes restored."""
-    import importlib
-
-    cls = getattr(importlib.import_module(module), qualname, None)
-    if module.split(".")[0] != "alpaca_abm" or not (
-        isinstance(cls, type) and issubclass(cls, mesa.Agent)
-    ):
-        raise pickle.UnpicklingError(f"not an alpaca-abm agent class: {module}.{qualname}")
-    agent = cls.__new__(cls)
-    mesa.Agent.__init__(agent, model)  # registers it (in the saved order)
-    vars(agent).update(attrs)
-    agent.unique_id = unique_id
-    return agent
+# --- the state as tagged plain data ------------------------------------------------------------
+class UnknownStateError(TypeError):
+    """The model's state holds an object a checkpoint cannot store as plain data."""
 
 
-def _frame_parts(df: pd.DataFrame) -> tuple[list, list | None]:
-    """A DataFrame as (name, values, dtype) of each column and index level: plain arrays."""
-    if not df.columns.is_unique:
-        raise ValueError("checkpoint: a table with duplicate column names cannot be saved.")
-    cols = [(name, df[name].to_numpy(), str(df[name].dtype)) for name in df.columns]
-    index = df.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        levels = None if index.name is None else [(index.name, None, "range")]
-    else:
-        levels = [
-            (name, index.get_level_values(i).to_numpy(), str(index.get_level_values(i).dtype))
-            for i, name in enumerate(index.names)
+class _Where(Exception):
+    """Carries the place in the state where encoding failed, built up on the way out."""
+
+    def __init__(self, cause: Exception, parts: list[str]) -> None:
+        super().__init__(str(cause))
+        self.cause, self.parts = cause, parts
+
+
+_SCALARS = (type(None), bool, int, str)
+
+
+class _Encoder:
+    """Turns the model's state into a JSON document and a list of numeric arrays."""
+
+    def __init__(self, model: AlpacaModel) -> None:
+        self.model = model
+        self.arrays: list[np.ndarray] = []
+        self.memo: dict[int, int] = {}
+        self.keep: list[Any] = []  # objects seen, kept alive so that their ids stay unique
+        self.classes = state_classes()
+
+    def _array(self, arr: np.ndarray) -> int:
+        self.arrays.append(np.ascontiguousarray(arr))
+        return len(self.arrays) - 1
+
+    def _remember(self, obj: Any) -> int | None:
+        """The reference number of an object seen before, else None (and number it)."""
+        key = id(obj)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = len(self.memo)
+        self.keep.append(obj)
+        return None
+
+    def encode(self, value: Any, where: str) -> Any:
+        try:
+            return self._encode(value)
+        except _Where as err:
+            place = where + "".join(reversed(err.parts))
+            raise UnknownStateError(f"checkpoint: {err.cause} (at {place}).") from None
+
+    def _items(self, values, label) -> list:
+        out = []
+        for i, v in enumerate(values):
+            try:
+                out.append(self._encode(v))
+            except _Where as err:
+                err.parts.append(label(i))
+                raise
+        return out
+
+    def _encode(self, v: Any) -> Any:
+        t = type(v)
+        if t in _SCALARS:
+            return v
+        if t is float:
+            return v if math.isfinite(v) else {"$": "float", "v": repr(v)}
+        if v is self.model:
+            return {"$": "model"}
+        if t is tuple:
+            return {"$": "tuple", "v": self._items(v, lambda i: f"[{i}]")}
+        if isinstance(v, np.generic):
+            if v.dtype.hasobject:
+                raise _Where(UnknownStateError("a numpy object scalar"), [])
+            return {"$": "scalar", "a": self._array(np.asarray(v))}
+        ref = self._remember(v)
+        if ref is not None:
+            return {"$": "ref", "n": ref}
+        n = self.memo[id(v)]
+        if t is list:
+            return {"$": "list", "n": n, "v": self._items(v, lambda i: f"[{i}]")}
+        if t in (dict, collections.OrderedDict, collections.defaultdict):
+            keys = list(v)
+            node = {
+                "$": "dict",
+                "n": n,
+                "k": self._items(keys, lambda i: ".<key>"),
+                "v": self._items(v.values(), lambda i: f"[{keys[i]!r}]"),
+            }
+            if t is collections.OrderedDict:
+                node["$"] = "odict"
+            if t is collections.defaultdict:
+                name = getattr(v.default_factory, "__name__", None)
+                if _FACTORIES.get(name) is not v.default_factory:
+                    raise _Where(UnknownStateError(f"a defaultdict of {v.default_factory!r}"), [])
+                node["$"], node["f"] = "defaultdict", name
+            return node
+        if t in (set, frozenset):
+            return {"$": t.__name__, "n": n, "v": self._items(list(v), lambda i: "<member>")}
+        if t is collections.deque:
+            return {"$": "deque", "n": n, "max": v.maxlen, "v": self._items(v, lambda i: f"[{i}]")}
+        if t is np.ndarray:
+            if v.dtype.hasobject:
+                flat = self._items(v.ravel().tolist(), lambda i: f"[{i}]")
+                return {"$": "objarray", "n": n, "shape": list(v.shape), "v": flat}
+            return {"$": "array", "n": n, "a": self._array(v)}
+        if t is pd.DataFrame:
+            return self._frame(v, n)
+        if t is np.random.Generator:
+            bit = type(v.bit_generator).__name__
+            if _BIT_GENERATORS.get(bit) is not type(v.bit_generator):
+                raise _Where(UnknownStateError(f"a numpy generator on {bit}"), [])
+            return {
+                "$": "generator",
+                "n": n,
+                "bit": bit,
+                "state": self._items([v.bit_generator.state], lambda i: ".state")[0],
+            }
+        if t is random.Random:
+            return {
+                "$": "random",
+                "n": n,
+                "state": self._items([v.getstate()], lambda i: ".state")[0],
+            }
+        name = t.__name__
+        if self.classes.get(name) is not t:
+            raise _Where(
+                UnknownStateError(
+                    f"cannot save an object of class {t.__module__}.{t.__qualname__}: a "
+                    "checkpoint holds plain data and the classes in STATE_CLASSES "
+                    "(alpaca_abm/checkpoint.py); add the class there if it holds plain model state"
+                ),
+                [],
+            )
+        attrs = _attributes(v)
+        node = {"$": "object", "cls": name, "n": n}
+        if isinstance(v, mesa.Agent):
+            node["$"], node["id"] = "agent", v.unique_id
+            attrs.pop("model", None)  # re-bound when the agent is re-created
+        keys = list(attrs)
+        node["k"] = keys
+        node["v"] = self._items(attrs.values(), lambda i: f".{keys[i]}")
+        return node
+
+    def _frame(self, df: pd.DataFrame, n: int) -> dict[str, Any]:
+        if not df.columns.is_unique:
+            raise _Where(ValueError("a table with duplicate column names cannot be saved"), [])
+        cols = [
+            [self._encode(name), self._encode(df[name].to_numpy()), str(df[name].dtype)]
+            for name in df.columns
         ]
-    return cols, levels
+        index = df.index
+        if isinstance(index, pd.RangeIndex):
+            levels = {
+                "range": [int(index.start), int(index.stop), int(index.step)],
+                "name": self._encode(index.name),
+            }
+        else:
+            levels = {
+                "levels": [
+                    [
+                        self._encode(name),
+                        self._encode(index.get_level_values(i).to_numpy()),
+                        str(index.get_level_values(i).dtype),
+                    ]
+                    for i, name in enumerate(index.names)
+                ]
+            }
+        return {"$": "frame", "n": n, "columns": cols, "index": levels}
+
+
+def _attributes(obj: Any) -> dict[str, Any]:
+    attrs = dict(vars(obj)) if hasattr(obj, "__dict__") else {}
+    for cls in type(obj).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if slot not in ("__dict__", "__weakref__") and hasattr(obj, slot):
+                attrs[slot] = getattr(obj, slot)
+    return attrs
+
+
+class DamagedCheckpoint(ValueError):
+    """Raised inside decoding; turned into one clear message naming the file."""
 
 
 def _series(values: Any, dtype: str) -> pd.Series:
@@ -162,51 +361,205 @@ def _series(values: Any, dtype: str) -> pd.Series:
         return pd.Series(values)
 
 
-def _frame(cols: list, levels: list | None) -> pd.DataFrame:
-    """Re-build a DataFrame from `_frame_parts`."""
-    df = pd.DataFrame({name: _series(values, dtype) for name, values, dtype in cols})
-    if not cols:
-        n = 0 if not levels or levels[0][1] is None else len(levels[0][1])
-        df = pd.DataFrame(index=pd.RangeIndex(n))
-    if levels is None:
-        return df
-    if levels[0][2] == "range":
-        df.index.name = levels[0][0]
-        return df
-    arrays = [_series(values, dtype) for _, values, dtype in levels]
-    names = [name for name, _, _ in levels]
-    if len(arrays) == 1:
-        df.index = pd.Index(arrays[0], name=names[0])
-    else:
-        df.index = pd.MultiIndex.from_arrays(arrays, names=names)
-    return df
+class _Decoder:
+    """Rebuilds state from a JSON document and its arrays; imports and calls nothing named
+    by the file (classes come from `state_classes()` by exact name)."""
+
+    def __init__(self, arrays: Any, n_arrays: int, model: AlpacaModel) -> None:
+        self.arrays, self.n_arrays, self.model = arrays, n_arrays, model
+        self.memo: dict[int, Any] = {}
+        self.classes = state_classes()
+
+    def _array(self, index: Any) -> np.ndarray:
+        if type(index) is not int or not 0 <= index < self.n_arrays:
+            raise DamagedCheckpoint(f"array number {index!r} is not in the file")
+        return self.arrays[f"a{index}"]
+
+    def _register(self, node: dict, obj: Any) -> Any:
+        n = node["n"]
+        if type(n) is not int or n in self.memo:
+            raise DamagedCheckpoint("an object number is missing or repeated")
+        self.memo[n] = obj
+        return obj
+
+    def _list(self, node: dict, key: str = "v") -> list:
+        items = node[key]
+        if type(items) is not list:
+            raise DamagedCheckpoint(f"'{key}' is not a list")
+        return [self.decode(x) for x in items]
+
+    def decode(self, node: Any) -> Any:
+        t = type(node)
+        if t in _SCALARS or t is float:
+            return node
+        if t is not dict:
+            raise DamagedCheckpoint(f"unexpected {t.__name__} in the state document")
+        tag = node.get("$")
+        handler = _HANDLERS.get(tag) if isinstance(tag, str) else None
+        if handler is None:
+            raise DamagedCheckpoint(f"unknown entry {str(tag)[:40]!r}")
+        return handler(self, node)
+
+    def _float(self, node):
+        if node["v"] not in ("nan", "inf", "-inf"):
+            raise DamagedCheckpoint("a float that is not nan, inf or -inf")
+        return float(node["v"])
+
+    def _model(self, node):
+        return self.model
+
+    def _tuple(self, node):
+        return tuple(self._list(node))
+
+    def _scalar(self, node):
+        arr = self._array(node["a"])
+        if arr.shape != ():
+            raise DamagedCheckpoint("a scalar that is not 0-dimensional")
+        return arr[()]
+
+    def _ref(self, node):
+        n = node["n"]
+        if type(n) is not int or n not in self.memo:
+            raise DamagedCheckpoint("a reference to nothing")
+        return self.memo[n]
+
+    def _seq(self, node):
+        tag = node["$"]
+        if tag == "list":
+            out = self._register(node, [])
+            out.extend(self._list(node))
+            return out
+        if tag == "deque":
+            maxlen = node["max"]
+            if maxlen is not None and type(maxlen) is not int:
+                raise DamagedCheckpoint("a deque's maxlen is not a whole number")
+            out = self._register(node, collections.deque(maxlen=maxlen))
+            out.extend(self._list(node))
+            return out
+        if tag == "set":
+            out = self._register(node, set())
+            out.update(self._list(node))
+            return out
+        return self._register(node, frozenset(self._list(node)))
+
+    def _dict(self, node):
+        tag = node["$"]
+        if tag == "defaultdict":
+            factory = _FACTORIES.get(node["f"]) if isinstance(node["f"], str) else None
+            if factory is None:
+                raise DamagedCheckpoint("a defaultdict of an unknown factory")
+            out = collections.defaultdict(factory)
+        else:
+            out = collections.OrderedDict() if tag == "odict" else {}
+        self._register(node, out)
+        keys, values = self._list(node, "k"), self._list(node, "v")
+        if len(keys) != len(values):
+            raise DamagedCheckpoint("a table whose keys and values differ in number")
+        out.update(zip(keys, values, strict=True))
+        return out
+
+    def _ndarray(self, node):
+        if node["$"] == "array":
+            return self._register(node, self._array(node["a"]))
+        shape = node["shape"]
+        if type(shape) is not list or not all(type(s) is int and s >= 0 for s in shape):
+            raise DamagedCheckpoint("an array shape that is not a list of sizes")
+        flat = self._list(node)
+        if math.prod(shape) != len(flat):
+            raise DamagedCheckpoint("an array whose shape and values differ")
+        arr = np.empty(len(flat), dtype=object)
+        arr[:] = flat if flat else arr
+        return self._register(node, arr.reshape(shape))
+
+    def _frame(self, node):
+        cols = node["columns"]
+        if type(cols) is not list:
+            raise DamagedCheckpoint("a table whose columns are not a list")
+        data = {}
+        for name, values, dtype in cols:
+            data[self.decode(name)] = _series(self.decode(values), str(dtype))
+        index = node["index"]
+        if "range" in index:
+            start, stop, step = (int(x) for x in index["range"])
+            idx = pd.RangeIndex(start, stop, step, name=self.decode(index["name"]))
+        else:
+            levels = [
+                (self.decode(nm), _series(self.decode(v), str(dt))) for nm, v, dt in index["levels"]
+            ]
+            if len(levels) == 1:
+                idx = pd.Index(levels[0][1], name=levels[0][0])
+            else:
+                idx = pd.MultiIndex.from_arrays(
+                    [s for _, s in levels], names=[nm for nm, _ in levels]
+                )
+        df = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(len(idx)))
+        if len(df) != len(idx):
+            raise DamagedCheckpoint("a table whose index and columns differ in length")
+        df.index = idx
+        return self._register(node, df)
+
+    def _generator(self, node):
+        cls = _BIT_GENERATORS.get(node["bit"]) if isinstance(node["bit"], str) else None
+        if cls is None:
+            raise DamagedCheckpoint("a random generator of an unknown kind")
+        gen = np.random.Generator(cls())
+        gen.bit_generator.state = self.decode(node["state"])
+        return self._register(node, gen)
+
+    def _random(self, node):
+        gen = random.Random()
+        gen.setstate(self.decode(node["state"]))
+        return self._register(node, gen)
+
+    def _object(self, node):
+        name = node["cls"]
+        cls = self.classes.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise DamagedCheckpoint(f"class {str(name)[:40]!r} is not a state class")
+        is_agent = node["$"] == "agent"
+        if is_agent != issubclass(cls, mesa.Agent):
+            raise DamagedCheckpoint(f"class {name!r} stored as the wrong kind")
+        obj = cls.__new__(cls)
+        if is_agent:
+            unique_id = node["id"]
+            if type(unique_id) is not int:
+                raise DamagedCheckpoint("an agent without a whole-number id")
+            mesa.Agent.__init__(obj, self.model)  # registers it (in the saved order)
+        self._register(node, obj)
+        keys, values = self._list(node, "k"), self._list(node, "v")
+        if len(keys) != len(values) or not all(type(k) is str for k in keys):
+            raise DamagedCheckpoint(f"the attributes of a {name} cannot be read")
+        for key, value in zip(keys, values, strict=True):
+            object.__setattr__(obj, key, value)
+        if is_agent:
+            obj.unique_id = unique_id
+        return obj
 
 
-class _StatePickler(pickle.Pickler):
-    """Pickles plain data: the model becomes a reference re-bound on load, agents are saved
-    as (class, id, attributes) and re-created, tables as plain arrays."""
-
-    def __init__(self, file, model: AlpacaModel) -> None:
-        super().__init__(file, protocol=5)
-        self.model = model
-
-    def persistent_id(self, obj: Any) -> Any:
-        if obj is self.model:
-            return "model"
-        if isinstance(obj, mesa.Model):
-            raise ValueError("checkpoint: the model's state refers to another model.")
-        return None
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, mesa.Agent):
-            attrs = {k: v for k, v in vars(obj).items() if k != "model"}
-            cls = type(obj)
-            return _agent, (self.model, cls.__module__, cls.__qualname__, obj.unique_id, attrs)
-        if isinstance(obj, pd.DataFrame):
-            return _frame, _frame_parts(obj)
-        return NotImplemented
+_HANDLERS = {
+    "float": _Decoder._float,
+    "model": _Decoder._model,
+    "tuple": _Decoder._tuple,
+    "scalar": _Decoder._scalar,
+    "ref": _Decoder._ref,
+    "list": _Decoder._seq,
+    "deque": _Decoder._seq,
+    "set": _Decoder._seq,
+    "frozenset": _Decoder._seq,
+    "dict": _Decoder._dict,
+    "odict": _Decoder._dict,
+    "defaultdict": _Decoder._dict,
+    "array": _Decoder._ndarray,
+    "objarray": _Decoder._ndarray,
+    "frame": _Decoder._frame,
+    "generator": _Decoder._generator,
+    "random": _Decoder._random,
+    "object": _Decoder._object,
+    "agent": _Decoder._object,
+}
 
 
+# --- saving ---------------------------------------------------------------------------------
 def _state(model: AlpacaModel) -> dict[str, Any]:
     skip = _mesa_keys() | _REBUILT
     dc = model.datacollector
@@ -227,16 +580,32 @@ def _state(model: AlpacaModel) -> dict[str, Any]:
     }
 
 
+def _digest(header: dict[str, Any], state: bytes, arrays: Any, n_arrays: int) -> str:
+    """SHA-256 of the header (less its hash), the state document and every array."""
+    h = hashlib.sha256(_HASH_DOMAIN)
+    body = {k: v for k, v in header.items() if k != "sha256"}
+    h.update(json.dumps(body, sort_keys=True).encode("utf-8") + b"\n")
+    h.update(len(state).to_bytes(8, "little") + state)
+    for i in range(n_arrays):
+        arr = np.ascontiguousarray(arrays[f"a{i}"])
+        descr = f"{i}:{np.lib.format.dtype_to_descr(arr.dtype)!r}:{arr.shape}\n"
+        h.update(descr.encode("utf-8"))
+        h.update(memoryview(arr).cast("B") if arr.size else b"")
+    return h.hexdigest()
+
+
 def save_model(model: AlpacaModel, path: str | Path, meta: dict[str, Any] | None = None) -> Path:
     """Write `model` to `path` atomically (a kill never leaves a half-written checkpoint).
 
     `meta` is stored in the header as it is (JSON), e.g. the number of months the run is
-    to reach; read it back with `read_header`. Returns the path.
+    to reach; read it back with `read_header`. Returns the path. Raises UnknownStateError
+    (a TypeError) naming the class if the state holds an object not in STATE_CLASSES.
     """
     path = Path(path)
-    buffer = io.BytesIO()
-    _StatePickler(buffer, model).dump(_state(model))
-    payload = buffer.getvalue()
+    encoder = _Encoder(model)
+    document = encoder.encode(_state(model), "model")
+    state = json.dumps(document, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    arrays = {f"a{i}": arr for i, arr in enumerate(encoder.arrays)}
     header = {
         "format": FORMAT_VERSION,
         "versions": _versions(),
@@ -244,112 +613,114 @@ def save_model(model: AlpacaModel, path: str | Path, meta: dict[str, Any] | None
         "date": model.date,
         "run": run_identity(model.scenario),
         "meta": _plain(meta or {}),
-        "payload_bytes": len(payload),
-        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        "arrays": len(arrays),
     }
+    header["sha256"] = _digest(header, state, arrays, len(arrays))
     head = json.dumps(header, sort_keys=True).encode("utf-8")
-    atomic_write(path, MAGIC + head + b"\n" + payload)
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        header=np.frombuffer(head, dtype=np.uint8),
+        state=np.frombuffer(state, dtype=np.uint8),
+        **arrays,
+    )
+    atomic_write(path, buffer.getvalue())
     return path
 
 
 # --- loading --------------------------------------------------------------------------------
-def _read(path: str | Path) -> tuple[dict[str, Any], bytes, Path]:
+def _damaged(path: Any, why: str) -> ValueError:
+    return ValueError(f"{path}: damaged checkpoint ({why}); it cannot be resumed.")
+
+
+def _open(path: str | Path) -> tuple[dict[str, Any], Any, bytes, Path]:
+    """Read and check a checkpoint: (header, its arrays, the state document, path)."""
     path = Path(path)
+    data = read_bytes(path, "checkpoint", MAX_CHECKPOINT_BYTES)
+    if data.startswith(b"ALPACA-ABM-CHECKPOINT\n"):
+        raise ValueError(
+            f"{path}: a checkpoint of format 1 (a pickle, written by an earlier alpaca-abm): "
+            "it is not loaded, because loading a pickle can run code. Start the run again."
+        )
     try:
-        with open(path, "rb") as handle:
-            magic = handle.read(len(MAGIC))
-            if magic != MAGIC:
-                raise ValueError(f"{path}: not an alpaca-abm checkpoint.")
-            line = handle.readline(MAX_HEADER_BYTES)
-            payload = handle.read()
-    except IsADirectoryError:
-        raise ValueError(f"{path}: is a folder, not a checkpoint file.") from None
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such checkpoint file.") from None
-    except OSError as err:
-        raise ValueError(f"{path}: cannot read the checkpoint: {err.strerror or err}.") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        if data.startswith(b"PK\x03\x04"):  # the start of an archive: cut short or changed
+            raise _damaged(path, "not a complete archive: truncated or changed") from None
+        raise ValueError(f"{path}: not an alpaca-abm checkpoint.") from None
+    names = {info.filename for info in infos}
+    if not {"header.npy", "state.npy"} <= names:
+        raise ValueError(f"{path}: not an alpaca-abm checkpoint.")
+    if any(info.compress_type != zipfile.ZIP_STORED for info in infos):
+        raise _damaged(path, "compressed members: checkpoints are written uncompressed")
     try:
-        header = json.loads(line.decode("utf-8"))
-        if not isinstance(header, dict):
+        arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        head = arrays["header"]
+        header = json.loads(head.tobytes().decode("utf-8")) if head.dtype == np.uint8 else None
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        KeyError,
+        UnicodeDecodeError,
+        RecursionError,
+        zipfile.BadZipFile,
+    ):
+        raise _damaged(path, "its header cannot be read") from None
+    if not isinstance(header, dict):
+        raise _damaged(path, "its header cannot be read")
+    check_header(header, path)
+    n_arrays = header.get("arrays")
+    if type(n_arrays) is not int or names != {"header.npy", "state.npy"} | {
+        f"a{i}.npy" for i in range(n_arrays)
+    }:
+        raise _damaged(path, "its members are not the ones its header lists")
+    try:
+        state = arrays["state"]
+        if state.dtype != np.uint8 or state.ndim != 1:
             raise ValueError
-    except ValueError:
-        raise ValueError(f"{path}: damaged checkpoint (its header cannot be read).") from None
-    return header, payload, path
+        state = state.tobytes()
+        ok = _digest(header, state, arrays, n_arrays) == header.get("sha256")
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile):
+        raise _damaged(path, "its contents cannot be read") from None
+    if not ok:
+        raise _damaged(path, "truncated or changed since written: its hash does not match")
+    return header, arrays, state, path
 
 
 def check_header(header: dict[str, Any], path: str | Path) -> None:
     """Refuse a checkpoint of another format or written by other versions of the software."""
     fmt = header.get("format")
     if fmt != FORMAT_VERSION:
+        from .userfile import shown
+
         raise ValueError(
-            f"{path}: checkpoint format {fmt!r}; this alpaca-abm reads format {FORMAT_VERSION}."
+            f"{path}: checkpoint format {shown(fmt)}; this alpaca-abm reads format "
+            f"{FORMAT_VERSION}."
         )
     theirs, ours = header.get("versions"), _versions()
     theirs = theirs if isinstance(theirs, dict) else {}
     for name, version in ours.items():
         if theirs.get(name) != version:
             raise ValueError(
-                f"{path}: checkpoint written with {name} {theirs.get(name)}, but this is "
+                f"{path}: checkpoint written with {name} {str(theirs.get(name))[:40]}, but this is "
                 f"{name} {version}; a checkpoint is resumed only by the versions that wrote "
                 "it. Start the run again (or install the versions that wrote it)."
             )
 
 
 def read_header(path: str | Path) -> dict[str, Any]:
-    """The checked header of a checkpoint (versions, steps done, run identity, meta)."""
-    header, _, path = _read(path)
-    check_header(header, path)
-    return header
-
-
-# Names a checkpoint may refer to: containers, numpy arrays and scalars, alpaca-abm's
-# state classes, and the two re-builders above. Anything else is refused, not imported.
-_ALLOWED_BUILTINS = {"set", "frozenset", "slice", "range", "complex", "bytearray", "object"}
-_ALLOWED_FUNCTIONS = {
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "scalar"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.numeric", "_frombuffer"),
-    ("numpy.core.numeric", "_frombuffer"),
-    ("copyreg", "_reconstructor"),
-    ("collections", "OrderedDict"),
-    ("collections", "defaultdict"),
-    ("collections", "Counter"),
-    ("collections", "deque"),
-    (__name__, "_agent"),
-    (__name__, "_frame"),
-}
-
-
-class _StateUnpickler(pickle.Unpickler):
-    """Resolves only the names a checkpoint needs; re-binds the model."""
-
-    def __init__(self, file, model: AlpacaModel) -> None:
-        super().__init__(file)
-        self.model = model
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == "builtins" and name in _ALLOWED_BUILTINS:
-            return super().find_class(module, name)
-        if (module, name) in _ALLOWED_FUNCTIONS:
-            return super().find_class(module, name)
-        root = module.split(".")[0]
-        if root in ("numpy", "alpaca_abm"):
-            found = super().find_class(module, name)
-            if isinstance(found, type):  # a class (array, dtype, state container), not a function
-                return found
-        raise pickle.UnpicklingError(f"a checkpoint may not refer to {module}.{name}")
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid == "model":
-            return self.model
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+    """The checked header of a checkpoint (versions, steps done, run identity, meta); the
+    whole file's hash is verified first, so every field is as written."""
+    return _open(path)[0]
 
 
 def _scenario(run: dict[str, Any]):
     from .params import AlpacaScenario
 
+    if not isinstance(run["parameters"], dict) or not isinstance(run["events"], list):
+        raise TypeError("run")
     return AlpacaScenario(
         rng=run["seed"],
         events=tuple(run["events"]),
@@ -361,6 +732,15 @@ def _scenario(run: dict[str, Any]):
 
 def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
     """Put Mesa's clock where the saved model stood: steps, time, and the next step."""
+    for key, kinds in (
+        ("steps", int),
+        ("time", float),
+        ("running", bool),
+        ("agent_id_counter", int),
+        ("executions", int),
+    ):
+        if type(clock[key]) is not kinds:
+            raise DamagedCheckpoint(f"clock field {key!r} has the wrong type")
     model.steps = clock["steps"]
     model.time = clock["time"]
     model.running = clock["running"]
@@ -379,35 +759,52 @@ def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
 def load_model(path: str | Path) -> AlpacaModel:
     """Load a model saved with `save_model`; it continues exactly where the saved one stood.
 
-    Raises ValueError naming the file if it is not a checkpoint, is damaged, or was written
-    by another version of alpaca-abm (or of numpy, pandas or mesa).
+    Raises ValueError naming the file if it is not a checkpoint, is damaged (including a
+    correctly hashed file of the wrong structure), or was written by another version of
+    alpaca-abm (or of numpy, pandas or mesa). Nothing in the file is imported or called.
     """
     from .model import AlpacaModel
 
-    header, payload, path = _read(path)
-    check_header(header, path)
-    if len(payload) != header.get("payload_bytes") or (
-        hashlib.sha256(payload).hexdigest() != header.get("payload_sha256")
-    ):
-        raise ValueError(f"{path}: damaged checkpoint (truncated or changed since written).")
+    header, arrays, state, path = _open(path)
     try:
         scenario = _scenario(header["run"])
     except (KeyError, TypeError, AttributeError):
-        raise ValueError(f"{path}: damaged checkpoint (its run cannot be read).") from None
+        raise _damaged(path, "its run cannot be read") from None
     except ValueError as err:
         raise ValueError(f"{path}: the checkpoint's scenario is not valid here: {err}") from None
     model = AlpacaModel(scenario, rng=scenario.rng)
     for agent in list(model.agents):  # the saved agents replace the newly built ones
         agent.remove()
     try:
-        state = _StateUnpickler(io.BytesIO(payload), model).load()
-    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError) as err:
-        raise ValueError(f"{path}: damaged or foreign checkpoint: {err}.") from None
-    model.__dict__.update(state["attributes"])
-    model._tree = None  # spatial index: rebuilt on first use
-    vars(model.datacollector).update(state["datacollector"])
-    model.rng.bit_generator.state = state["rng"]
-    model.random.setstate(state["random"])
-    model._rng, model._seed = state["seeds"]["_rng"], state["seeds"]["_seed"]
-    _set_clock(model, state["clock"])
+        document = json.loads(state.decode("utf-8"))
+        data = _Decoder(arrays, header["arrays"], model).decode(document)
+        if not isinstance(data, dict):
+            raise DamagedCheckpoint("the state is not a table")
+        attributes, collected = data["attributes"], data["datacollector"]
+        if not isinstance(attributes, dict) or not isinstance(collected, dict):
+            raise DamagedCheckpoint("the model's attributes are not a table")
+        if not all(isinstance(k, str) for k in (*attributes, *collected)):
+            raise DamagedCheckpoint("an attribute name is not text")
+        model.__dict__.update(attributes)
+        model._tree = None  # spatial index: rebuilt on first use
+        vars(model.datacollector).update(collected)
+        model.rng.bit_generator.state = data["rng"]
+        model.random.setstate(data["random"])
+        model._rng, model._seed = data["seeds"]["_rng"], data["seeds"]["_seed"]
+        _set_clock(model, data["clock"])
+    except DamagedCheckpoint as err:
+        raise _damaged(path, str(err)) from None
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        OverflowError,
+        RecursionError,
+        UnicodeDecodeError,
+        zipfile.BadZipFile,
+        OSError,
+    ) as err:
+        raise _damaged(path, f"its state has the wrong structure: {type(err).__name__}") from None
     return model

@@ -43,10 +43,18 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     key, raw = (part.strip() for part in text.split("=", 1))
     if not key:
         raise ValueError(f"--set '{text}' has no parameter name before '='.")
+    from .userfile import MAX_NESTING, nesting_depth, shown
+
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        value = None
+    if value is None or nesting_depth(value) > MAX_NESTING:
+        raise ValueError(
+            f"--set {shown(key)}: the value is nested more than {MAX_NESTING} levels deep."
+        )
     return key, value
 
 
@@ -54,11 +62,19 @@ def whole_number(name: str, least: int = 1, most: int | None = None):
     """An argparse type: a whole number in [least, most], refused in words naming `name`."""
 
     def parse(text: str) -> int:
+        from .userfile import MAX_SHOWN_DIGITS, shown
+
+        digits = text.strip().lstrip("+-").lstrip("0")
+        if digits.isdigit() and len(digits) > MAX_SHOWN_DIGITS + 3:
+            bound = f"at most {most:,}" if most is not None else "a sensible whole number"
+            raise argparse.ArgumentTypeError(
+                f"{name} must be {bound}, not a number of {len(digits):,} digits."
+            )
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, not '{text}'."
+                f"{name} must be a whole number, not {shown(text)}."
             ) from None
         if value < least:
             floor = "0 or more" if least == 0 else f"at least {least}"
@@ -68,6 +84,16 @@ def whole_number(name: str, least: int = 1, most: int | None = None):
         return value
 
     return parse
+
+
+def output_path(text: str) -> Path:
+    """An argparse type for --out: a folder path, not empty, without NUL, not too long."""
+    from .userfile import check_path
+
+    try:
+        return check_path(text, "--out")
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -116,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--out",
-        type=Path,
+        type=output_path,
         default=None,
         help="output folder (default: results/<scenario>-seed<seed>)",
     )
@@ -156,56 +182,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def safe_name(name: str) -> str:
+    """A scenario's name made safe as a folder name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._")[:100] or "run"
+
+
 def _default_out(name: str, seed: int) -> Path:
     """results/<scenario>-seed<seed>, with the scenario's name made safe as a folder name."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "run"
-    return Path("results") / f"{safe}-seed{seed}"
+    return Path("results") / f"{safe_name(name)}-seed{seed}"
 
 
-def _prepare_out(out: Path) -> bool:
-    """Make sure results can be written into `out` before the run starts (a run may take
-    hours); return whether the folder had to be created."""
+def check_out_shape(out: Path) -> None:
+    """Refuse, before anything is written, an --out that is a file or lies under a file."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder: give a folder for the results.")
+    for parent in Path(os.path.abspath(out)).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"--out {out}: {parent} is a file, not a folder.")
+            break
+
+
+def prepare_out(out: Path) -> bool:
+    """Make sure results can be written into `out` and beside it (where they are staged)
+    before the run starts (a run may take hours); return whether the folder was created."""
+    check_out_shape(out)
     created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
-        os.close(fd)
-        os.unlink(probe)
-        _remove_leftovers(out)
+        for folder in (out, Path(os.path.realpath(out)).parent):
+            fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
     except OSError as err:
-        _remove_if_empty(out, created)
+        from .io import remove_if_empty
+
+        remove_if_empty(out, created)
         raise ValueError(
             f"--out {out}: cannot write results there: {err.strerror or err}."
         ) from None
     return created
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Temporary files of an earlier run of ours that was killed while writing."""
-    import shutil
-
-    names = (*RESULT_FILES, CHECKPOINT_FILE)
-    for item in out.glob(".*"):
-        ours_tmp = item.suffix == ".tmp" and any(item.name.startswith(f".{n}.") for n in names)
-        if ours_tmp or item.name.startswith((".staging-", ".write-test-")):
-            if item.is_dir():
-                shutil.rmtree(item, ignore_errors=True)
-            else:
-                item.unlink(missing_ok=True)
-
-
-def _remove_if_empty(out: Path, created: bool) -> None:
-    if created:
-        try:
-            out.rmdir()  # only succeeds while it is empty
-        except OSError:
-            pass
+OURS = (*RESULT_FILES, CHECKPOINT_FILE)  # what `run` writes into --out (and replaces)
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from . import __version__
+    from .io import locked_output, remove_if_empty, remove_leftovers, staged_output
     from .scenarios import load_scenario
 
     overrides = dict(parse_assignment(s) for s in args.set)
@@ -219,71 +242,32 @@ def command_run(args: argparse.Namespace) -> int:
 
     check_horizon(scenario, args.steps)
     out = args.out or _default_out(scenario.name, args.seed)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file, not a folder: give a folder for the results.")
-    checkpoint = out / CHECKPOINT_FILE
-    has_checkpoint = checkpoint.exists()
-    existing = [f for f in RESULT_FILES if (out / f).exists()]
-    if has_checkpoint and not args.resume and not args.overwrite:
-        raise ValueError(
-            f"{out} holds a checkpoint of an unfinished run ({CHECKPOINT_FILE}). Pass --resume "
-            "to continue it, or --overwrite to start again."
-        )
-    if existing and not args.overwrite and not (args.resume and has_checkpoint):
-        finished = " and no checkpoint: nothing to resume" if args.resume else ""
-        raise ValueError(
-            f"{out} already holds results ({', '.join(existing)}){finished}. Choose another "
-            "--out or pass --overwrite to replace them."
-        )
-    from .checkpoint import check_resumable, read_header
-    from .model import AlpacaModel
-    from .report import write_run
-    from .runner import run_model
+    check_out_shape(out)
+    with locked_output(out):  # held until the results are published: one writer per folder
+        remove_leftovers(out, OURS)
+        created = False
+        try:
+            created = prepare_out(out)
+            result = _run_into(args, scenario, out)
+        except BaseException:
+            remove_if_empty(out, created)
+            raise
+        from . import __version__
+        from .report import write_run
 
-    model, every = None, args.checkpoint_every
-    if args.resume and has_checkpoint:
-        header = read_header(checkpoint)  # refuses other versions before unpickling anything
-        check_resumable(header, scenario, args.seed, args.steps, checkpoint)
-        every = every or header.get("meta", {}).get("checkpoint_every")
-    created = _prepare_out(out)
-    try:
-        if args.resume and has_checkpoint:
-            model = AlpacaModel.load(checkpoint)
-            print(f"resuming from {checkpoint} at month {model.steps} ({model.date})")
-        elif args.resume:
-            print(f"no checkpoint in {out}/: starting from the first month")
-        if model is None:
-            model = AlpacaModel(scenario, rng=args.seed)
-
-        def save_checkpoint(m: AlpacaModel) -> None:
-            if m.steps % every == 0 or m.steps == args.steps:
-                m.save(checkpoint, steps=args.steps, checkpoint_every=every)
-
-        result = run_model(
-            model, args.steps, progress=not args.quiet, on_month=save_checkpoint if every else None
-        )
-    except KeyboardInterrupt:
-        if every and checkpoint.exists():
-            print(
-                f"alpaca-abm: the last checkpoint is in {checkpoint}: repeat the command with "
-                "--resume to continue.",
-                file=sys.stderr,
-            )
-        raise
-    finally:
-        _remove_if_empty(out, created)
-    from .io import staged_folder
-
-    with staged_folder(out) as stage:  # every result file, or none
-        write_run(
-            result,
-            stage,
-            seed=args.seed,
-            steps=args.steps,
-            version=__version__,
-            command=["alpaca-abm", *sys.argv[1:]],
-        )
-    checkpoint.unlink(missing_ok=True)  # the results are complete: nothing left to resume
+        try:
+            with staged_output(out, OURS) as stage:  # every result file, or none
+                write_run(
+                    result,
+                    stage,
+                    seed=args.seed,
+                    steps=args.steps,
+                    version=__version__,
+                    command=["alpaca-abm", *sys.argv[1:]],
+                )
+        except BaseException:
+            remove_if_empty(out, created)
+            raise
     print(
         f"alpaca-abm {__version__}: {scenario.name}, {args.steps} months from "
         f"{scenario.start_year}, seed {args.seed}"
@@ -305,6 +289,68 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"  {key:<22} {result.summary[key]:>14,.2f}{summary_note(key)}")
     print(f"results in {out}/")
     return 0
+
+
+def _run_into(args: argparse.Namespace, scenario: Any, out: Path):
+    """Check what `out` holds against --resume and --overwrite, then run (or resume) the
+    model, writing checkpoints into `out`; return the RunResult. Call with the lock held."""
+    checkpoint = out / CHECKPOINT_FILE
+    has_checkpoint = checkpoint.exists() or checkpoint.is_symlink()
+    existing = [f for f in RESULT_FILES if (out / f).exists()]
+    if has_checkpoint and not args.resume and not args.overwrite:
+        raise ValueError(
+            f"{out} holds a checkpoint of an unfinished run ({CHECKPOINT_FILE}). Pass --resume "
+            "to continue it, or --overwrite to start again."
+        )
+    if existing and not args.overwrite and not (args.resume and has_checkpoint):
+        finished = " and no checkpoint: nothing to resume" if args.resume else ""
+        raise ValueError(
+            f"{out} already holds results ({', '.join(existing)}){finished}. Choose another "
+            "--out or pass --overwrite to replace them."
+        )
+    from .checkpoint import check_resumable, read_header
+    from .model import AlpacaModel
+    from .runner import run_model
+
+    model, every = None, args.checkpoint_every
+    if args.resume and has_checkpoint:
+        header = read_header(checkpoint)  # checks versions and the hash of every field
+        advice = (
+            "Resume with the same --scenario, --set, --event, --seed and --steps, or leave out "
+            "--resume to start a new run (--overwrite replaces it)."
+            if args.overwrite
+            else None
+        )
+        kwargs = {"advice": advice} if advice else {}
+        check_resumable(header, scenario, args.seed, args.steps, checkpoint, **kwargs)
+        meta = header.get("meta") if isinstance(header.get("meta"), dict) else {}
+        saved_every = meta.get("checkpoint_every")
+        if every is None and type(saved_every) is int and saved_every >= 1:
+            every = saved_every
+    try:
+        if args.resume and has_checkpoint:
+            model = AlpacaModel.load(checkpoint)
+            print(f"resuming from {checkpoint} at month {model.steps} ({model.date})")
+        elif args.resume:
+            print(f"no checkpoint in {out}/: starting from the first month")
+        if model is None:
+            model = AlpacaModel(scenario, rng=args.seed)
+
+        def save_checkpoint(m: AlpacaModel) -> None:
+            if m.steps % every == 0 or m.steps == args.steps:
+                m.save(checkpoint, steps=args.steps, checkpoint_every=every)
+
+        return run_model(
+            model, args.steps, progress=not args.quiet, on_month=save_checkpoint if every else None
+        )
+    except KeyboardInterrupt:
+        if every and checkpoint.exists():
+            print(
+                f"alpaca-abm: the last checkpoint is in {checkpoint}: repeat the command with "
+                "--resume to continue.",
+                file=sys.stderr,
+            )
+        raise
 
 
 def command_scenarios(args: argparse.Namespace) -> int:

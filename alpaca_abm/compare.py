@@ -312,7 +312,9 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     cmp.add_argument(
         "--jobs", type=whole_number("--jobs"), default=1, help="processes (default: 1)"
     )
-    cmp.add_argument("--out", type=Path, default=None, help="output folder")
+    from .cli import output_path
+
+    cmp.add_argument("--out", type=output_path, default=None, help="output folder")
     cmp.add_argument("--overwrite", action="store_true", help="replace earlier results")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     return cmp
@@ -335,31 +337,45 @@ def run_compare_command(args: argparse.Namespace) -> int:
         b = b.replace(events=b.events + added)
     for sc in (a, b):
         check_horizon(sc, args.steps)
-    out = args.out or Path("results") / f"compare-{a.name}-vs-{b.name}"
-    existing = [f for f in RESULT_FILES if (out / f).exists()]
-    if existing and not args.overwrite:
-        raise ValueError(
-            f"{out} already holds results ({', '.join(existing)}). Choose another --out or pass "
-            "--overwrite to replace them."
-        )
+    from .cli import check_out_shape, prepare_out, safe_name
+    from .io import locked_output, remove_if_empty, remove_leftovers, staged_output
+
+    out = args.out or Path("results") / safe_name(f"compare-{a.name}-vs-{b.name}")
+    check_out_shape(out)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    result = compare(a, b, seeds, args.steps, jobs=args.jobs, progress=not args.quiet)
-    atomic_write(out / "compare.csv", result.table.to_csv(index=False))
-    atomic_write(out / "runs.csv", result.runs.to_csv(index=False))
-    atomic_write(out / "series.csv", result.series.to_csv(index=False))
-    title = f"{result.labels[0]} vs {result.labels[1]}: {len(seeds)} seeds, {args.steps} months"
-    atomic_write(out / "compare.png", _png(compare_figure(result, title)))
-    info = {
-        "version": __version__,
-        "scenario_a": result.labels[0],
-        "scenario_b": result.labels[1],
-        "seeds": seeds,
-        "steps": args.steps,
-        "set": args.set,
-        "events_b": [dict(e) for e in b.events],
-        "command": ["alpaca-abm", *sys.argv[1:]],
-    }
-    atomic_write(out / "compare.json", json.dumps(info, indent=2))
+    with locked_output(out):  # held until the results are published: one writer per folder
+        remove_leftovers(out, RESULT_FILES)
+        existing = [f for f in RESULT_FILES if (out / f).exists()]
+        if existing and not args.overwrite:
+            raise ValueError(
+                f"{out} already holds results ({', '.join(existing)}). Choose another --out or "
+                "pass --overwrite to replace them."
+            )
+        created = prepare_out(out)  # checked before any seed runs
+        try:
+            result = compare(a, b, seeds, args.steps, jobs=args.jobs, progress=not args.quiet)
+            title = (
+                f"{result.labels[0]} vs {result.labels[1]}: {len(seeds)} seeds, {args.steps} months"
+            )
+            with staged_output(out, RESULT_FILES) as stage:  # every file, or none
+                atomic_write(stage / "compare.csv", result.table.to_csv(index=False))
+                atomic_write(stage / "runs.csv", result.runs.to_csv(index=False))
+                atomic_write(stage / "series.csv", result.series.to_csv(index=False))
+                atomic_write(stage / "compare.png", _png(compare_figure(result, title)))
+                info = {
+                    "version": __version__,
+                    "scenario_a": result.labels[0],
+                    "scenario_b": result.labels[1],
+                    "seeds": seeds,
+                    "steps": args.steps,
+                    "set": args.set,
+                    "events_b": [dict(e) for e in b.events],
+                    "command": ["alpaca-abm", *sys.argv[1:]],
+                }
+                atomic_write(stage / "compare.json", json.dumps(info, indent=2))
+        except BaseException:
+            remove_if_empty(out, created)
+            raise
     print(f"alpaca-abm {__version__}: {title}")
     print(f"  {'outcome':<22} {'A':>12} {'B':>12} {'B - A':>12} {'95% CI':>25} {'p':>7}")
     table = result.table.set_index("outcome")

@@ -397,7 +397,7 @@ class AlpacaModel(mesa.Model):
         """A model saved with `save`; stepping it continues the saved run exactly.
 
         Refuses (ValueError) a file that is not a checkpoint, is damaged, or was written by
-        another version. Load checkpoints only from sources you trust: they are pickles.
+        another version. A checkpoint is data (npz + JSON): loading one never runs code.
         """
         from .checkpoint import load_model
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ class RunResult:
 
 
 def run(
-    scenario: AlpacaScenario | str = "baseline",
+    scenario: AlpacaScenario | str | os.PathLike = "baseline",
     steps: int = DEFAULT_STEPS,
     rng: Any = 0,
     *,
@@ -46,6 +47,22 @@ def run(
     Example: `run("baseline", steps=120, rng=1, coopetition=False).summary["final_mean_quality"]`.
     """
     check_steps(steps)
+    if isinstance(scenario, os.PathLike):
+        from .scenarios import load_scenario
+
+        scenario = load_scenario(scenario, **overrides)
+        overrides = {}
+    elif isinstance(scenario, str):
+        from .userfile import check_path
+
+        check_path(scenario, "scenario")  # text, not empty, no NUL, not absurdly long
+    elif scenario is not None and not isinstance(scenario, AlpacaScenario):
+        from .userfile import shown
+
+        raise ValueError(
+            f"scenario = {shown(scenario)} is not allowed: expected an AlpacaScenario, a "
+            "shipped scenario name or the path of a scenario .toml file."
+        )
     model = AlpacaModel(scenario, rng=rng, **overrides)
     return run_model(model, steps, progress=progress, keep_model=keep_model)
 
@@ -53,8 +70,11 @@ def run(
 def check_steps(steps: Any) -> None:
     """Refuse a run length that is not a whole number of months in [1, MAX_STEPS]."""
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+        from .userfile import shown
+
         raise ValueError(
-            f"steps = {steps!r} is not allowed: expected an integer in [1, {MAX_STEPS}] (months)."
+            f"steps = {shown(steps)} is not allowed: expected an integer in [1, {MAX_STEPS}] "
+            "(months)."
         )
 
 

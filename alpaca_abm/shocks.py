@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .userfile import shown
+
 if TYPE_CHECKING:
     from .model import AlpacaModel
 
@@ -217,7 +219,9 @@ def check_event(
     tag = f"events[{index}]" if index is not None else "event"
     prefix = f"{where}: " if where else ""
     if not isinstance(raw, dict):
-        raise ValueError(f"{prefix}{tag} must be a table (kind = ..., start = ...), not {raw!r}.")
+        raise ValueError(
+            f"{prefix}{tag} must be a table (kind = ..., start = ...), not {shown(raw)}."
+        )
     unknown = [k for k in raw if k not in EVENT_FIELDS]
     if unknown:
         raise ValueError(
@@ -229,14 +233,16 @@ def check_event(
         raise ValueError(f"{prefix}{tag}: field 'kind' is missing: one of {', '.join(KINDS)}.")
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(
-            f"{prefix}{tag}: field 'kind' = {kind!r} is not a kind of event.{_hint(kind, KINDS)} "
-            f"Kinds: {', '.join(KINDS)}."
+            f"{prefix}{tag}: field 'kind' = {shown(kind)} is not a kind of event."
+            f"{_hint(kind, KINDS)} Kinds: {', '.join(KINDS)}."
         )
     spec = KINDS[kind]
     tag = f"{tag} ({kind})"
 
     def bad(name: str, value: Any, allowed: str) -> ValueError:
-        return ValueError(f"{prefix}{tag}: field '{name}' = {value!r} is not allowed: {allowed}.")
+        return ValueError(
+            f"{prefix}{tag}: field '{name}' = {shown(value)} is not allowed: {allowed}."
+        )
 
     out: dict[str, Any] = {"kind": kind}
     # start: a month of the run or a date
@@ -323,7 +329,7 @@ def check_event(
         ):
             allowed = sorted(set(countries.values())) + sorted(names.values())
             raise ValueError(
-                f"{prefix}{tag}: field 'region' = {region!r} is not a place, region or "
+                f"{prefix}{tag}: field 'region' = {shown(region)} is not a place, region or "
                 f"country of data/uk_places.csv.{_hint(region, allowed)} Larger areas: "
                 f"{', '.join(sorted(set(countries.values())))}."
             )
@@ -373,7 +379,9 @@ def check_events(
         events = [events]
     if not isinstance(events, list | tuple):
         prefix = f"{where}: " if where else ""
-        raise ValueError(f"{prefix}'events' must be a list of tables ([[events]]), not {events!r}.")
+        raise ValueError(
+            f"{prefix}'events' must be a list of tables ([[events]]), not {shown(events)}."
+        )
     return tuple(check_event(e, where, i, start_year, start_month) for i, e in enumerate(events))
 
 

@@ -148,3 +148,79 @@ def test_run_takes_events_and_shock_parameters_from_the_command_line(tmp_path):
         "run", "--steps", "8", "--set", "disease_start=9", "--out", str(tmp_path / "x"), "--quiet"
     )
     assert bad.returncode == 2 and "disease_start" in bad.stderr
+
+
+# --- compare has the same guarantees as run ---------------------------------------------------
+CMP = [
+    "compare",
+    "baseline",
+    "baseline",
+    "--seeds",
+    "1",
+    "--steps",
+    "2",
+    "--quiet",
+    "--set",
+    "n_breeders=6",
+]
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Fail the test if any seed is run."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a seed ran before --out was checked")
+
+    monkeypatch.setattr("alpaca_abm.compare.compare", refuse)
+
+
+def test_compare_checks_out_before_running_any_seed(tmp_path, capsys, no_runs):
+    from alpaca_abm.cli import main
+
+    afile = tmp_path / "afile"
+    afile.write_text("keep")
+    for out in (afile, afile / "under"):
+        assert main([*CMP, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "is a file, not a folder" in err and len(err.strip().splitlines()) == 1
+    assert afile.read_text() == "keep"
+    from alpaca_abm.io import locked_output
+
+    busy = tmp_path / "busy"
+    with locked_output(busy):
+        assert main([*CMP, "--out", str(busy)]) == 2
+    assert "in use by another alpaca-abm process" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_compare_interrupted_during_the_figure_publishes_nothing(
+    tmp_path, capsys, monkeypatch, overwrite
+):
+    from alpaca_abm.cli import main
+    from alpaca_abm.compare import RESULT_FILES
+
+    out = tmp_path / "cmp"
+    if overwrite:
+        out.mkdir()
+        for name in RESULT_FILES:
+            (out / name).write_text(f"old {name}")
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("alpaca_abm.compare.compare_figure", ctrl_c)
+    extra = ["--overwrite"] if overwrite else []
+    assert main([*CMP, "--out", str(out), *extra]) == 130
+    capsys.readouterr()
+    if overwrite:  # the old set, whole and untouched
+        assert {p.name: p.read_text() for p in out.iterdir()} == {
+            name: f"old {name}" for name in RESULT_FILES
+        }
+    else:
+        assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+    monkeypatch.undo()
+    assert main([*CMP, "--out", str(out), "--overwrite"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(RESULT_FILES)
+    assert "old" not in (out / "compare.json").read_text()

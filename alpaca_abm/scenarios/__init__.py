@@ -8,12 +8,12 @@ other path works too.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..params import AlpacaScenario
+from ..userfile import check_path, read_toml, shown
 
 TOP_LEVEL_KEYS = {"name", "description", "extends", "parameters", "events"}
 MAX_EXTENDS_DEPTH = 10
@@ -35,45 +35,36 @@ def _resolve(name_or_path: str | Path, base: Path | None = None) -> Path:
     """Path of a shipped scenario name or a file; a relative path in a file's `extends` is
     looked up beside that file (`base`) first."""
     shipped = shipped_scenarios()
+    check_path(name_or_path, "scenario")  # text, not empty, no NUL, not absurdly long
     text = str(name_or_path)
-    if text in shipped:
+    if text in shipped and not isinstance(name_or_path, Path):
         return shipped[text]
-    if "\0" in text:
-        raise ValueError(f"scenario path {text!r} contains a NUL character.")
-    path = Path(text).expanduser()
-    if base is not None and not path.is_absolute() and (base / path).exists():
-        path = base / path
-    if path.suffix == ".toml" or path.exists():
-        if path.is_dir():
-            raise ValueError(f"scenario '{path}' is a folder, not a scenario (.toml) file.")
-        if not path.exists():
-            raise ValueError(f"scenario file '{path}' does not exist.")
-        if not path.is_file():
-            raise ValueError(f"scenario '{path}' is not a regular file.")
-        return path
+    try:
+        path = Path(text).expanduser()
+        if base is not None and not path.is_absolute() and (base / path).exists():
+            path = base / path
+        if path.suffix == ".toml" or path.exists() or isinstance(name_or_path, Path):
+            if path.is_dir():
+                raise ValueError(f"scenario '{path}' is a folder, not a scenario (.toml) file.")
+            if not path.exists():
+                raise ValueError(f"scenario file '{path}' does not exist.")
+            if not path.is_file():
+                raise ValueError(f"scenario '{path}' is not a regular file.")
+            return path
+    except OSError as err:  # e.g. a name longer than the file system allows
+        raise ValueError(f"scenario {shown(text)}: {err.strerror or err}.") from None
     close = difflib.get_close_matches(text, list(shipped), n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise ValueError(
-        f"unknown scenario '{text}'.{hint} Shipped scenarios: {', '.join(sorted(shipped))}; "
+        f"unknown scenario {shown(text)}.{hint} Shipped scenarios: {', '.join(sorted(shipped))}; "
         "or give the path of a .toml file."
     )
 
 
 def read_scenario_file(path: Path) -> dict[str, Any]:
     """Parse and check the shape of one scenario file (not its values)."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ValueError(
-                f"{path}: {path.stat().st_size:,} bytes is too large for a scenario file "
-                f"(at most {MAX_FILE_BYTES:,})."
-            )
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{path}: not valid TOML: {err}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a UTF-8 text file.") from None
-    except OSError as err:  # unreadable: permissions, a folder, a vanished file
-        raise ValueError(f"{path}: cannot be read: {err.strerror or err}.") from None
+    # a regular file of at most MAX_FILE_BYTES, UTF-8, valid TOML, not nested too deeply
+    data = read_toml(path, "scenario file", MAX_FILE_BYTES)
     unknown = set(data) - TOP_LEVEL_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -88,7 +79,7 @@ def read_scenario_file(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: 'parameters' must be a table ([parameters]).")
     for key in ("name", "description", "extends"):
         if key in data and not isinstance(data[key], str):
-            raise ValueError(f"{path}: '{key}' must be a string, not {data[key]!r}.")
+            raise ValueError(f"{path}: '{key}' must be a string, not {shown(data[key])}.")
     name = data.get("name", "")
     if len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name):
         raise ValueError(
@@ -123,7 +114,7 @@ def _collect(
         try:
             _resolve(data["extends"], path.parent)
         except ValueError as err:
-            raise ValueError(f"{path}: 'extends' = {data['extends']!r}: {err}") from None
+            raise ValueError(f"{path}: 'extends' = {shown(data['extends'])}: {err}") from None
         params, _, events, _ = _collect(data["extends"], depth + 1, path.parent)
     params = params | own
     from ..shocks import check_events  # each file's events checked with the file's name

@@ -9,6 +9,7 @@ place in the design, never on the order runs finish in, the backend or Python's 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,7 +136,7 @@ def expected_point_count(design: Design) -> int:
     """How many points a design has, without drawing them (for messages and checks)."""
     d = len(design.parameter_names)
     if design.kind == GRID:
-        return int(np.prod([len(v) for v in design.values.values()], dtype=np.int64))
+        return math.prod(len(v) for v in design.values.values())  # exact: never overflows
     if design.kind == TABLE:
         return len(design.rows)
     n = int(design.samples or 0)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import importlib
+import io
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,6 +43,8 @@ MIN_GRID_LEVELS = 2  # a {low, high, levels} grid needs both ends
 MIN_SALTELLI_SAMPLES = 2  # Sobol' indices need at least two base samples
 MIN_MORRIS_TRAJECTORIES = 2  # mu* and sigma need more than one elementary effect
 MIN_MORRIS_LEVELS = 2  # a Morris grid needs at least both ends of each range
+MAX_SPEC_BYTES = 1_000_000  # a spec is a few kilobytes; more is not a spec
+MAX_DESIGN_FILE_BYTES = 100_000_000  # a table design's CSV (a million rows is ~50 MB)
 FINGERPRINT_VERSION = 1  # bump when what the fingerprint covers changes meaning
 
 TOP_LEVEL_KEYS = (
@@ -222,6 +224,7 @@ class Sweep:
         set_(
             self, "fixed", {k: _parameter(src, f"fixed.{k}", k, v, base) for k, v in fixed.items()}
         )
+        self._check_run_count(self.design)  # before any point is built or checked
         set_(self, "design", self._checked_design(self.design))
         both = set(self.fixed) & set(self.design.parameter_names)
         if both:
@@ -229,14 +232,59 @@ class Sweep:
             raise SpecError(
                 src, f"fixed.{name}", "is also varied by the design; set it in one place only."
             )
-        runs = dz.expected_point_count(self.design) * self.replicates
+        self._check_run_count(self.design)
+        self._check_points()  # every point as a whole scenario, before the first run
+
+    def _check_run_count(self, design: Any) -> None:
+        """Refuse a design of more than MAX_RUNS runs, counted without building a point."""
+        if not isinstance(design, Design):
+            return
+        samples = design.samples
+        if design.kind in dz.SAMPLING_KINDS and (
+            isinstance(samples, bool) or not isinstance(samples, int | np.integer | None)
+        ):
+            return  # refused with its own message by _checked_design
+        runs = dz.expected_point_count(design) * self.replicates
         if runs > MAX_RUNS:
             raise SpecError(
-                src,
+                self.source,
                 "design",
-                f"{runs} runs is more than the {MAX_RUNS} allowed: "
+                f"{runs:,} runs is more than the {MAX_RUNS:,} allowed: "
                 "fewer values, samples or replicates.",
             )
+
+    def _check_points(self) -> None:
+        """Check each design point with `fixed` as a whole scenario: the combinations the
+        scenario itself refuses (params.check_consistency, events before the start) and
+        events after the run's end (shocks.check_horizon). One SpecError names the point."""
+        from types import SimpleNamespace
+
+        from alpaca_abm.params import check_consistency
+        from alpaca_abm.shocks import check_events, check_horizon
+
+        base = self.base_scenario
+        values = {n: getattr(base, n) for n in parameter_names()} | dict(self.fixed)
+        events = tuple(getattr(base, "events", ()))
+        dated = ("start_year", "start_month")
+        for i, point in enumerate(self.points):
+            merged = values | dict(point)
+            try:
+                check_consistency(merged)
+                if events and any(k in point for k in dated):
+                    check_events(events, start_year=merged["start_year"],
+                                 start_month=merged["start_month"])
+                check_horizon(
+                    SimpleNamespace(**merged, events=events, name=base.name), self.steps
+                )
+            except ValueError as err:
+                from alpaca_abm.userfile import shown
+
+                where = ", ".join(f"{k} = {shown(v)}" for k, v in point.items())
+                raise SpecError(
+                    self.source,
+                    f"design point {i} ({where})",
+                    f"not a valid run: {err}",
+                ) from None
 
     def _check_run_function(self) -> None:
         src, path = self.source, self.run_function
@@ -406,6 +454,7 @@ class Sweep:
         """The runs of the sweep as picklable tasks, in (point, replicate) order."""
         from .backends import RunTask, run_key
 
+        fingerprint = self.fingerprint()
         out = []
         for p, params in enumerate(self.points):
             for r in range(self.replicates):
@@ -426,6 +475,7 @@ class Sweep:
                         outcomes=self.outcomes,
                         keep_timeseries=self.keep == KEEP_TIMESERIES,
                         timeseries_columns=self.timeseries_columns,
+                        fingerprint=fingerprint,
                     )
                 )
         return out
@@ -485,13 +535,17 @@ class Sweep:
 
         Example: `Sweep.from_toml("experiments/control_openness.toml").run("sweeps/co")`.
         """
-        path = Path(path)
+        from alpaca_abm.userfile import check_path, parse_toml, read_text
+
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError(str(path), "file", "does not exist.") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise SpecError(str(path), "file", f"is not valid TOML: {err}.") from None
+            path = check_path(path, "sweep spec")
+            text = read_text(path, "sweep spec", MAX_SPEC_BYTES)
+        except ValueError as err:  # not a regular file, too large, not UTF-8, no such file
+            raise SpecError(str(path)[:200], "file", str(err)) from None
+        try:
+            data = parse_toml(text, "file")
+        except ValueError as err:
+            raise SpecError(str(path), "file", str(err).removeprefix("file: ")) from None
         return cls.from_dict(data, source=str(path), base_dir=path.parent, default_name=path.stem)
 
     @classmethod
@@ -617,6 +671,8 @@ def _grid_values(source: str, fname: str, value: Any) -> tuple[Any, ...]:
                 source, f"{fname}.{key}", "missing: a range needs low, high and levels."
             )
     levels = _int(source, f"{fname}.levels", value["levels"], low=MIN_GRID_LEVELS)
+    if levels > MAX_RUNS:
+        raise _bad(source, f"{fname}.levels", levels, f"at most {MAX_RUNS:,} levels")
     low, high = value["low"], value["high"]
     for end, v in (("low", low), ("high", high)):
         if isinstance(v, bool) or not isinstance(v, int | float):
@@ -654,11 +710,23 @@ def _table_rows(source: str, data: Mapping[str, Any], base_dir: Path | None) -> 
         return tuple(rows)
     import pandas as pd
 
+    from alpaca_abm.userfile import check_path, read_text, shown
+
     text = _str(source, "design.file", data["file"])
-    path = Path(text) if base_dir is None or Path(text).is_absolute() else base_dir / text
-    if not path.is_file():
-        raise SpecError(source, "design.file", f"{text!r} does not exist (looked at {path}).")
-    frame = pd.read_csv(path)
+    try:
+        check_path(text, "design file")
+        path = Path(text) if base_dir is None or Path(text).is_absolute() else base_dir / text
+        csv = read_text(path, "design file", MAX_DESIGN_FILE_BYTES)
+    except ValueError as err:
+        raise SpecError(source, "design.file", f"{shown(text)}: {err}") from None
+    try:
+        frame = pd.read_csv(io.StringIO(csv))
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise SpecError(
+            source, "design.file", f"{path} is not a CSV table: {str(err)[:200]}"
+        ) from None
+    if len(frame) * len(frame.columns) > MAX_RUNS:
+        raise SpecError(source, "design.file", f"{path}: more than {MAX_RUNS:,} cells.")
     return tuple({k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records"))
 
 

@@ -45,6 +45,9 @@ KEY_PATTERN = re.compile(r"^p(\d+)-r(\d+)$")
 KEY_COLUMNS = ("run_key", "point", "replicate", "seed")
 TEMP_TOKEN_CHARS = 8  # random hex digits in a temporary's name: two writers never clash
 SHOWN_DIFFERENCES = 5  # fields named when refusing another sweep's store (one short line)
+MAX_MANIFEST_BYTES = 1 << 30  # a manifest lists every design point: 1 GB is ~10 million
+MAX_RUN_FILE_BYTES = 1 << 30  # one run's Parquet file (its monthly table at most)
+FINGERPRINT_KEY = b"alpaca_abm_sweep_fingerprint"  # Parquet metadata: the sweep it belongs to
 SHORT = 12  # hex digits of a fingerprint shown in messages: enough to tell stores apart
 TIMING_COLUMNS = ("run_seconds",)  # metadata that differs between machines, not a result
 
@@ -139,27 +142,24 @@ class ResultStore:
     def __init__(self, directory: str | Path, manifest: dict[str, Any]) -> None:
         self.directory = Path(directory)
         self.manifest = manifest
+        self.redone: list[str] = []  # stored runs found damaged or foreign on resume
 
     # --- opening ---------------------------------------------------------------------------
 
     @classmethod
     def open(cls, directory: str | Path) -> ResultStore:
         """Open an existing store (read its manifest); StoreError if it is not one."""
-        directory = Path(directory)
+        from alpaca_abm.userfile import check_path, read_json
+
+        directory = check_path(directory, "sweep store")
         path = directory / MANIFEST
-        if not path.is_file():
+        if not (path.exists() or path.is_symlink()):
             raise StoreError(f"{directory}: not a sweep store (no {MANIFEST}).")
         try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise StoreError(f"{path}: unreadable manifest: {err}.") from None
-        if manifest.get("format") != STORE_FORMAT:
-            raise StoreError(f"{path}: not an alpaca-abm sweep manifest.")
-        if manifest.get("format_version") != STORE_FORMAT_VERSION:
-            raise StoreError(
-                f"{path}: store format version {manifest.get('format_version')}, "
-                f"this alpaca-abm reads version {STORE_FORMAT_VERSION}."
-            )
+            manifest = read_json(path, "manifest", MAX_MANIFEST_BYTES)
+        except ValueError as err:  # not a regular file, too large, not UTF-8 or JSON, too deep
+            raise StoreError(str(err)) from None
+        check_manifest(manifest, path)
         return cls(directory, manifest)
 
     @classmethod
@@ -182,25 +182,29 @@ class ResultStore:
         return cls(directory, manifest)
 
     @classmethod
-    def for_sweep(cls, directory: str | Path, sweep: Sweep, resume: bool = False) -> ResultStore:
-        """The store `sweep` writes to: new, or (with resume) the same sweep's unfinished one.
-
-        Refuses another sweep's store (different fingerprint) whatever `resume` says: results
-        from different sweeps never mix.
-        """
+    def existing(
+        cls, directory: str | Path, sweep: Sweep, resume: bool = False
+    ) -> ResultStore | None:
+        """The store of `sweep` already at `directory` (None if there is none), checked
+        without writing anything: refuses another sweep's store (different fingerprint)
+        whatever `resume` says, and an unfinished one without `resume`."""
         directory = Path(directory)
-        if not (directory / MANIFEST).is_file():
-            return cls.create(directory, sweep)
+        if not ((directory / MANIFEST).exists() or (directory / MANIFEST).is_symlink()):
+            if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+                raise StoreError(
+                    f"{directory}: exists and is not empty, and holds no sweep store: "
+                    "choose a new --out directory."
+                )
+            return None
         store = cls.open(directory)
         fingerprint = sweep.fingerprint()
         if store.fingerprint != fingerprint:
-            changed = _differences(
-                store.manifest.get("fingerprint_data", {}), sweep.fingerprint_data()
-            )
+            old = store.manifest.get("fingerprint_data", {})
+            changed = _differences(old, sweep.fingerprint_data())
             shown = ", ".join(changed[:SHOWN_DIFFERENCES])
             shown += ", ..." if len(changed) > SHOWN_DIFFERENCES else ""
             raise StoreError(
-                f"{directory} holds a different sweep ('{store.manifest.get('name')}', "
+                f"{directory} holds a different sweep ('{str(store.manifest.get('name'))[:60]}', "
                 f"fingerprint {store.fingerprint[:SHORT]}, this one {fingerprint[:SHORT]}; "
                 f"differs in {shown or 'package version'}): results would mix. Choose a new --out "
                 "directory, or delete that one to start over."
@@ -211,8 +215,22 @@ class ResultStore:
                 f"{directory} already holds {done} of {total} runs of this sweep: pass --resume "
                 "(resume=True) to finish it and retry failed runs, or choose a new --out."
             )
+        return store
+
+    @classmethod
+    def for_sweep(cls, directory: str | Path, sweep: Sweep, resume: bool = False) -> ResultStore:
+        """The store `sweep` writes to: new, or (with resume) the same sweep's unfinished one
+        (its temporaries removed and every stored run verified, see `verify_runs`).
+
+        Refuses another sweep's store (different fingerprint) whatever `resume` says: results
+        from different sweeps never mix.
+        """
+        store = cls.existing(directory, sweep, resume)
+        if store is None:
+            return cls.create(directory, sweep)
         if resume:
             store.remove_temporaries()
+            store.redone = store.verify_runs(sweep)
         return store
 
     # --- what is in it ---------------------------------------------------------------------
@@ -244,6 +262,47 @@ class ResultStore:
     def done_keys(self) -> set[str]:
         """Keys of runs whose result file is complete."""
         return _finished_keys(self.directory / RUNS_DIR, PARQUET)
+
+    def verify_runs(self, sweep: Sweep) -> list[str]:
+        """Check every stored run against `sweep` (readable, written for this sweep: its
+        fingerprint, key, point, seed and parameter values); remove those that are not, so
+        that they are redone. Returns their keys."""
+        import pyarrow.parquet as pq
+
+        fingerprint = sweep.fingerprint().encode("ascii")
+        points = sweep.points
+        bad = []
+        for key in sorted(self.done_keys()):
+            path = self.directory / RUNS_DIR / f"{key}{PARQUET}"
+            try:
+                point, replicate = parse_run_key(key)
+                table = read_run_table(path)
+                meta = table.schema.metadata or {}
+                row = table.to_pylist()
+                ok = (
+                    meta.get(FINGERPRINT_KEY) == fingerprint
+                    and len(row) == 1
+                    and point < len(points)
+                    and replicate < sweep.replicates
+                    and row[0].get("run_key") == key
+                    and row[0].get("point") == point
+                    and row[0].get("replicate") == replicate
+                    and row[0].get("seed") == sweep.run_seed(point, replicate)
+                    and all(row[0].get(k) == v for k, v in points[point].items())
+                )
+                series = self.directory / TIMESERIES_DIR / f"{key}{PARQUET}"
+                if ok and sweep.keep == "timeseries":
+                    from alpaca_abm.userfile import read_bytes
+
+                    pq.read_metadata(pa_buffer(read_bytes(series, "run file",
+                                                          MAX_RUN_FILE_BYTES)))
+            except Exception:  # noqa: BLE001 - any damage at all means "redo this run"
+                ok = False
+            if not ok:
+                bad.append(key)
+                path.unlink(missing_ok=True)
+                (self.directory / TIMESERIES_DIR / f"{key}{PARQUET}").unlink(missing_ok=True)
+        return bad
 
     def failed_keys(self) -> set[str]:
         """Keys of runs whose last attempt failed (and that have not succeeded since)."""
@@ -354,10 +413,15 @@ class ResultStore:
     def failures(self) -> pd.DataFrame:
         """Failed runs still without a result: key, point, replicate, seed, error and traceback."""
         folder = self.directory / FAILURES_DIR
-        rows = [
-            json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-            for key in sorted(self.failed_keys())
-        ]
+        from alpaca_abm.userfile import read_json
+
+        rows = []
+        for key in sorted(self.failed_keys()):
+            try:
+                record = read_json(folder / f"{key}.json", "failure record")
+            except ValueError as err:
+                record = {"run_key": key, "error_type": "unreadable", "error_message": str(err)}
+            rows.append(record if isinstance(record, dict) else {"run_key": key})
         columns = [
             "run_key",
             "point",
@@ -370,6 +434,69 @@ class ResultStore:
             "time",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+
+def check_manifest(manifest: Any, path: Path) -> None:
+    """Refuse a manifest of the wrong shape (valid JSON, but not what a store writes), naming
+    the first field that is wrong."""
+    from .design import DESIGN_KINDS, SAMPLING_KINDS
+
+    def bad(field: str, expected: str) -> StoreError:
+        return StoreError(
+            f"{path}: not an alpaca-abm sweep manifest: '{field}' should be {expected}."
+        )
+
+    if not isinstance(manifest, dict):
+        raise StoreError(
+            f"{path}: not an alpaca-abm sweep manifest (a JSON object is expected, not a "
+            f"{type(manifest).__name__})."
+        )
+    if manifest.get("format") != STORE_FORMAT:
+        raise StoreError(f"{path}: not an alpaca-abm sweep manifest.")
+    if manifest.get("format_version") != STORE_FORMAT_VERSION:
+        from alpaca_abm.userfile import shown
+
+        raise StoreError(
+            f"{path}: store format version {shown(manifest.get('format_version'))}, "
+            f"this alpaca-abm reads version {STORE_FORMAT_VERSION}."
+        )
+    fingerprint = manifest.get("fingerprint")
+    if not isinstance(fingerprint, str) or not re.fullmatch(r"[0-9a-f]{64}", fingerprint):
+        raise bad("fingerprint", "a SHA-256 in hex")
+    if not isinstance(manifest.get("name", ""), str):
+        raise bad("name", "text")
+    data = manifest.get("fingerprint_data")
+    if not isinstance(data, dict):
+        raise bad("fingerprint_data", "an object")
+    points = data.get("points")
+    if not isinstance(points, list) or not points or not all(isinstance(p, dict) for p in points):
+        raise bad("fingerprint_data.points", "a list of design points (objects)")
+    spec = manifest.get("spec")
+    if not isinstance(spec, dict):
+        raise bad("spec", "an object")
+    replicates = spec.get("replicates")
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise bad("spec.replicates", "a whole number >= 1")
+    if spec.get("keep") not in ("summary", "timeseries"):
+        raise bad("spec.keep", "'summary' or 'timeseries'")
+    if not isinstance(spec.get("fixed", {}), dict):
+        raise bad("spec.fixed", "an object")
+    design = spec.get("design")
+    if not isinstance(design, dict) or design.get("kind") not in DESIGN_KINDS:
+        raise bad("spec.design", "an object with a known 'kind'")
+    if design["kind"] in SAMPLING_KINDS:
+        params = design.get("parameters")
+        if not isinstance(params, dict) or not all(
+            isinstance(b, dict) and all(isinstance(b.get(e), int | float) for e in ("low", "high"))
+            for b in params.values()
+        ):
+            raise bad("spec.design.parameters", "parameter bounds {low, high}")
+    summary = manifest.get("design")
+    if not isinstance(summary, dict) or summary.get("kind") != design["kind"]:
+        raise bad("design", "an object whose 'kind' is the spec's")
+    names = summary.get("parameters")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise bad("design.parameters", "a list of parameter names")
 
 
 def build_manifest(sweep: Sweep) -> dict[str, Any]:
@@ -396,11 +523,35 @@ def build_manifest(sweep: Sweep) -> dict[str, Any]:
     }
 
 
-def _read_parquet_files(folder: Path, keys: Iterable[str]) -> pd.DataFrame:
+def pa_buffer(data: bytes) -> Any:
+    """Bytes as an Arrow buffer reader (for reading Parquet from memory)."""
+    import pyarrow as pa
+
+    return pa.BufferReader(data)
+
+
+def read_run_table(path: Path) -> Any:
+    """One run file as an Arrow table, read through the project's file checks; StoreError
+    naming the file if it is not a readable Parquet file."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tables = [pq.read_table(folder / f"{key}{PARQUET}") for key in keys]
+    from alpaca_abm.userfile import read_bytes
+
+    try:
+        data = read_bytes(path, "run file", MAX_RUN_FILE_BYTES)
+        return pq.read_table(pa.BufferReader(data))
+    except (ValueError, OSError, pa.ArrowException) as err:
+        raise StoreError(
+            f"{path}: damaged run file ({str(err)[:200]}); run the sweep again with --resume "
+            "to redo it."
+        ) from None
+
+
+def _read_parquet_files(folder: Path, keys: Iterable[str]) -> pd.DataFrame:
+    import pyarrow as pa
+
+    tables = [read_run_table(folder / f"{key}{PARQUET}") for key in keys]
     if not tables:
         return pd.DataFrame()
     return pa.concat_tables(tables, promote_options="permissive").to_pandas()
