@@ -221,9 +221,23 @@ def _drive(page, shots: Path, port: int) -> None:
     if os.environ.get("ALPACA_ABM_UPDATE_DOCS") == "1":
         shutil.copy(shots / "app-map-twin.png", ROOT / "docs/figures/app.png")
 
-    # the inspector shows a breeder's herd
+    # a breeder is picked by clicking it on the map
+    page.get_by_role("tab", name="Map and industry").click()
+    the_map = page.locator("img[style*=crosshair]")
+    box = the_map.bounding_box()
+    for fx, fy in ((0.62, 0.80), (0.55, 0.86), (0.70, 0.74), (0.50, 0.90), (0.60, 0.70)):
+        page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+        try:
+            page.get_by_text(re.compile(r"^Selected: breeder \d+")).wait_for(timeout=3000)
+            break
+        except Exception:  # no breeder within 40 km of that point: try another
+            continue
+    picked = page.get_by_text(re.compile(r"^Selected: breeder \d+")).inner_text()
+    picked_id = int(re.search(r"breeder (\d+)", picked)[1])
     page.get_by_role("tab", name="Inspector").click()
-    page.get_by_text("Choose a breeder from the list").wait_for(timeout=WAIT_MS)
+    page.get_by_text(f"Breeder {picked_id}, ").wait_for(timeout=WAIT_MS)
+
+    # the inspector shows a breeder's herd
     _choose_first(page, "Breeder", "alpacas")
     page.get_by_text("breeding-age females").wait_for(timeout=WAIT_MS)
     page.get_by_text("Knowledge by domain (0-1)").wait_for()

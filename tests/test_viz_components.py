@@ -42,9 +42,19 @@ def test_series_view_draws_a_figure_and_says_when_the_twin_is_dashed(run):
 def test_map_view_draws_the_map_and_counts_breeders_and_links(run):
     selected = solara.reactive(None)
     box, rc = solara.render(c.MapView(run, selected), handle_error=False)
-    assert rc.find(widgets.Image).widgets
+    (image,) = rc.find(v.Html, tag="img").widgets
+    assert image.attributes["src"].startswith("data:image/png;base64,")
     n = int(run.live.firms.active.sum())
     assert f"Map: {n} breeders" in _texts(rc)
+
+
+def test_a_click_on_the_map_selects_the_nearest_breeder(run):
+    selected = solara.reactive(None)
+    box, rc = solara.render(c.MapView(run, selected), handle_error=False)
+    (image,) = rc.find(v.Html, tag="img").widgets
+    image.fire_event("click", {"offsetX": 340.0, "offsetY": 560.0})  # southern England
+    assert selected.value is not None and run.live.firms.active[selected.value]
+    assert f"Selected: breeder {selected.value}" in _texts(rc)
 
 
 def test_disease_button_fires_the_event_in_the_model(run):

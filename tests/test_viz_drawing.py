@@ -65,3 +65,18 @@ def test_network_view_draws_the_nodes_it_was_given():
     nodes, edges = state.network_frame(run.live, state.NetworkLayout())
     fig = draw_network(nodes, edges)
     assert len(fig.axes[0].collections[-1].get_offsets()) == len(nodes) > 0
+
+
+def test_clicking_a_breeders_pixel_on_the_map_picks_that_breeder():
+    from alpaca_abm.viz.drawing import MapPlot
+
+    run = TwinRun("baseline", seed=0)
+    run.step()
+    firms = state.firm_frame(run.live)
+    plot = MapPlot()
+    plot.update(firms, state.partnership_links(run.live), "size class", None)
+    height = plot.fig.get_size_inches()[1] * plot.fig.dpi
+    for row in firms.sample(5, random_state=0).itertuples():
+        px, py = plot.ax.transData.transform((row.x_km, row.y_km))
+        assert plot.breeder_at(px, height - py, firms) == row.breeder_id
+    assert plot.breeder_at(5, 5, firms) is None  # the top-left corner is the North Sea

@@ -69,12 +69,35 @@ def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
         fig = plot.update(
             firms, links, mode, selected.value, title=f"{live.date}: {len(firms)} breeders"
         )
-        solara.Image(png_bytes(fig), format="png")
+        size = tuple(int(v) for v in fig.get_size_inches() * fig.dpi)
+        ClickableImage(png_bytes(fig), size, lambda x, y: pick(plot.breeder_at(x, y, firms)))
         solara.Text(
-            f"Map: {len(firms)} breeders, {len(links)} co-ownerships (lines). Outline of "
-            "Great Britain: Natural Earth, public domain.",
+            f"Map: {len(firms)} breeders, {len(links)} co-ownerships (lines). Click a breeder "
+            "to select it. Outline of Great Britain: Natural Earth, public domain.",
             style={"font-size": "0.8em", "color": "grey"},
         )
+        if selected.value is not None:
+            solara.Text(f"Selected: breeder {selected.value} (see the Inspector tab)")
+
+    def pick(breeder: int | None) -> None:
+        if breeder is not None:
+            selected.set(breeder)
+
+
+@solara.component
+def ClickableImage(png: bytes, size: tuple[int, int], on_click):
+    """A PNG shown at its own pixel size, reporting clicks in its pixels (from the top left)."""
+    import base64
+
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    style = f"width: {size[0]}px; height: {size[1]}px; cursor: crosshair"
+    image = solara.v.Html(tag="img", attributes={"src": src, "style": style})
+
+    def clicked(widget, event, data):
+        on_click(float(data.get("offsetX", -1)), float(data.get("offsetY", -1)))
+
+    solara.v.use_event(image, "click", clicked)
+    return image
 
 
 @solara.component

@@ -138,6 +138,17 @@ class MapPlot:
         self.title.set_text(title or "Breeders of Great Britain (marker size: herd)")
         return self.fig
 
+    def breeder_at(self, px: float, py: float, firms: pd.DataFrame, within_km: float = 40.0):
+        """The breeder nearest to pixel (px, py) of the map's PNG (from its top left), if
+        one is within `within_km`; else None. For picking a breeder by clicking the map."""
+        if len(firms) == 0:
+            return None
+        height = self.fig.get_size_inches()[1] * self.fig.dpi
+        x, y = self.ax.transData.inverted().transform((px, height - py))
+        d = np.hypot(firms["x_km"].to_numpy() - x, firms["y_km"].to_numpy() - y)
+        best = int(np.argmin(d))
+        return int(firms["breeder_id"].iloc[best]) if d[best] <= within_km else None
+
 
 def draw_map(
     firms: pd.DataFrame,
