@@ -151,3 +151,14 @@ def test_every_shock_button_is_a_valid_event(label):
     assert event["kind"] == SHOCK_BUTTONS[label][0]
     run.step()
     assert any(e["kind"] == event["kind"] for e in run.live.event_log)
+
+
+def test_downloads_are_the_runs_model_and_breeder_tables(stepped):
+    import io
+
+    model = pd.read_csv(io.StringIO(state.model_csv(stepped)))
+    assert list(model.columns) == list(stepped.model_df.columns)
+    assert len(model) == stepped.steps
+    breeders = pd.read_csv(io.StringIO(state.breeder_csv(stepped)), index_col=[0, 1])
+    assert breeders.index.names == ["step", "breeder_id"]
+    assert len(breeders) == len(stepped.agent_df)
