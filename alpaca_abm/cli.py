@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .compare import add_compare_parser
 
     add_compare_parser(sub)
+    from .viz.cli import add_viz_parser
+
+    add_viz_parser(sub)
 
     try:
         from .sweep.cli import add_sweep_parser
@@ -278,6 +281,8 @@ def command_run(args: argparse.Namespace) -> int:
         f"alpaca-abm {__version__}: {scenario.name}, {args.steps} months from "
         f"{scenario.start_year}, seed {args.seed}"
     )
+    from .metrics import summary_note
+
     for key in (
         "final_n_breeders",
         "final_n_alpacas",
@@ -290,7 +295,7 @@ def command_run(args: argparse.Namespace) -> int:
         "partnership_survival",
         "profit_last_year",
     ):
-        print(f"  {key:<22} {result.summary[key]:>14,.2f}")
+        print(f"  {key:<22} {result.summary[key]:>14,.2f}{summary_note(key)}")
     print(f"results in {out}/")
     return 0
 
@@ -383,6 +388,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .compare import run_compare_command
 
             return run_compare_command(args)
+        if args.command == "viz":
+            from .viz.cli import run_viz_command
+
+            return run_viz_command(args)
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

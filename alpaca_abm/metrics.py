@@ -382,6 +382,15 @@ def average_clustering(n: int, src: np.ndarray, dst: np.ndarray, nodes: np.ndarr
     return float(coefficient.mean())
 
 
+# What a headline figure is, where its name alone does not say it (printed by `alpaca-abm run`)
+SUMMARY_NOTES = {"profit_last_year": "GBP, the whole industry, last 12 months"}
+
+
+def summary_note(key: str) -> str:
+    """'  (unit, scope)' to print after a headline figure, or '' when its name says it all."""
+    return f"  ({SUMMARY_NOTES[key]})" if key in SUMMARY_NOTES else ""
+
+
 def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel) -> dict:
     """Headline figures of a run, for tables, sweeps and the CLI."""
     con = model.contracts

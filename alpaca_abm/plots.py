@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # files, not windows: the CLI and tests run without a scr
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 COOP_COLOUR, COMP_COLOUR, EQUAL_COLOUR = "#1b9e77", "#d95f02", "#7570b3"
 
@@ -25,7 +26,16 @@ def _years(model_df: pd.DataFrame) -> pd.Series:
     return parts[0] + (parts[1] - 1) / 12
 
 
-def _mark_events(ax, events: Sequence[tuple[float, str]]) -> None:
+def year_axis(ax, label: str = "year") -> None:
+    """A time axis in decimal years labelled with whole calendar years only (2008, 2010, ...),
+    few enough that they never run into each other."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.set_xlabel(label)
+
+
+def mark_events(ax, events: Sequence[tuple[float, str]]) -> None:
+    """Dashed vertical lines at event starts (decimal years), labelled along the line."""
     for year, label in events:
         ax.axvline(year, color="grey", ls="--", lw=0.8)
         ax.annotate(
@@ -92,8 +102,8 @@ def industry_figure(
     ax.legend(fontsize=7, loc="lower left")
     ax.set_title("Relationship types")
     for ax in axes.flat:
-        ax.set_xlabel("year")
-        _mark_events(ax, events)
+        year_axis(ax)
+        mark_events(ax, events)
     fig.suptitle(title or "Industry level")
     return fig
 
@@ -151,16 +161,15 @@ def individual_figure(
     axes[0].plot(t, model_df["mean_knowledge"], label="mean knowledge")
     axes[0].plot(t, model_df["mean_trust"], label="mean trust")
     axes[0].set_ylim(0, 1)
-    axes[0].set_xlabel("year")
     axes[0].legend(fontsize=8)
     axes[0].set_title("Knowledge and trust")
     cum = model_df["leakage"].cumsum()
     axes[1].plot(t, cum, color="tab:red")
-    axes[1].set_xlabel("year")
     axes[1].set_ylabel("cumulative knowledge leaked (domain units)")
     axes[1].set_title("Leakage of core knowledge")
     for ax in axes[:2]:
-        _mark_events(ax, events)
+        year_axis(ax)
+        mark_events(ax, events)
     for partnered, grp in last.groupby(last["n_partners"] > 0):
         axes[2].hist(
             grp["knowledge"], bins=15, alpha=0.6, label="co-owning" if partnered else "alone"
@@ -171,3 +180,6 @@ def individual_figure(
     axes[2].set_title("Knowledge by partnering")
     fig.suptitle(title or "Individual level")
     return fig
+
+
+_mark_events = mark_events  # the earlier private name, still used by compare.py

@@ -35,3 +35,13 @@ fi
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+# The browser app offline: solara-assets ships vega@5.21.0, vega-lite@5.2.0 and
+# vega-embed@6.20.2, but the page asks for vega@5, vega-lite@5 and vega-embed@6; give the
+# bundles those names too (idempotent), or Altair charts stay empty with no network.
+cdn=".venv/share/solara/cdn"
+if [ -d "$cdn" ]; then
+  for pair in vega@5:vega@5.21.0 vega-lite@5:vega-lite@5.2.0 vega-embed@6:vega-embed@6.20.2; do
+    alias="${pair%%:*}" target="${pair#*:}"
+    if [ -d "$cdn/$target" ] && [ ! -e "$cdn/$alias" ]; then ln -s "$target" "$cdn/$alias"; fi
+  done
+fi

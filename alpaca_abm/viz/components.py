@@ -1,0 +1,359 @@
+"""The app's Solara components: map, plots, network, shocks, inspector, controls, About.
+
+Each view reads the running `TwinRun` through the adapter (`state.py`) and redraws when
+Mesa's controller says the model moved (`mesa.visualization.utils.update_counter`).
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+from mesa.visualization.utils import force_update, update_counter
+
+from . import state
+from .drawing import MapPlot, PanelsPlot, draw_network, png_bytes
+from .twin import SHOCK_BUTTONS, TwinRun
+
+
+@solara.component
+def Prose(text: str, style: str = ""):
+    """Markdown rendered on the server. solara.Markdown would make the browser fetch KaTeX
+    (maths typesetting), which solara-assets does not ship: the server then tries the
+    internet for it."""
+    import markdown
+
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(text), style=style)
+
+
+def _twin_tables(run: TwinRun):
+    if run.twin is None:
+        return None
+    return run.twin.model_df, run.twin.agent_df
+
+
+@solara.component
+def SeriesView(run: TwinRun, level: str, ncols: int = 3):
+    """The time series of one level (state.SERIES), twin dashed beside the live run."""
+    update_counter.get()
+    live = run.live
+    agent_df = live.agent_df if any(p.source == "breeders" for p in state.SERIES[level]) else None
+    twin = _twin_tables(run)
+    # the figure is made once per run and updated in place on each redraw
+    plot = solara.use_memo(
+        lambda: PanelsPlot(state.SERIES[level], (live.model_df, agent_df), ncols=ncols),
+        [id(run), level, ncols],
+    )
+    fig = plot.update((live.model_df, agent_df), twin, state.marks(live))
+    solara.Image(png_bytes(fig), format="png")
+    caption = "Solid: this run."
+    if twin is not None:
+        caption += f" Dashed ({fig.twin_curves} curves): the twin without coopetition."
+    solara.Text(caption, style={"font-size": "0.8em", "color": "grey"})
+
+
+@solara.component
+def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
+    """Great Britain with every breeder; colour switchable; the selected breeder ringed."""
+    update_counter.get()
+    mode, set_mode = solara.use_state(state.COLOUR_MODES[0])
+    plot = solara.use_memo(MapPlot, [id(run)])
+    with solara.Column():
+        solara.ToggleButtonsSingle(
+            value=mode,
+            on_value=set_mode,
+            values=list(state.COLOUR_MODES),
+            dense=True,
+        )
+        live = run.live
+        firms, links = state.firm_frame(live), state.partnership_links(live)
+        fig = plot.update(
+            firms, links, mode, selected.value, title=f"{live.date}: {len(firms)} breeders"
+        )
+        size = tuple(int(v) for v in fig.get_size_inches() * fig.dpi)
+        ClickableImage(png_bytes(fig), size, lambda x, y: pick(plot.breeder_at(x, y, firms)))
+        solara.Text(
+            f"Map: {len(firms)} breeders, {len(links)} co-ownerships (lines). Click a breeder "
+            "to select it. Outline of Great Britain: Natural Earth, public domain.",
+            style={"font-size": "0.8em", "color": "grey"},
+        )
+        if selected.value is not None:
+            solara.Text(f"Selected: breeder {selected.value} (see the Inspector tab)")
+
+    def pick(breeder: int | None) -> None:
+        if breeder is not None:
+            selected.set(breeder)
+
+
+@solara.component
+def ClickableImage(png: bytes, size: tuple[int, int], on_click):
+    """A PNG shown at its own pixel size, reporting clicks in its pixels (from the top left)."""
+    import base64
+
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    style = f"width: {size[0]}px; height: {size[1]}px; cursor: crosshair"
+    image = solara.v.Html(tag="img", attributes={"src": src, "style": style})
+
+    def clicked(widget, event, data):
+        on_click(float(data.get("offsetX", -1)), float(data.get("offsetY", -1)))
+
+    solara.v.use_event(image, "click", clicked)
+    return image
+
+
+@solara.component
+def NetworkView(run: TwinRun, selected: solara.Reactive[int | None]):
+    """Partnerships and trust; positions cached per breeder (state.NetworkLayout)."""
+    update_counter.get()
+    layout = solara.use_memo(lambda: state.NetworkLayout(seed=run.seed), [id(run)])
+    nodes, edges = state.network_frame(run.live, layout)
+    if len(nodes) == 0:
+        solara.Info("No partnerships or trusted ties yet: press Step or Play.")
+        return
+    solara.Image(png_bytes(draw_network(nodes, edges, selected.value)), format="png")
+
+
+@solara.component
+def BreederPicker(run: TwinRun, selected: solara.Reactive[int | None]):
+    """A list of active breeders (id, place, herd) that selects one for the map and inspector."""
+    update_counter.get()
+    choices = state.breeder_choices(run.live)
+    by_id = {int(c.split(" · ")[0]): c for c in choices}
+    current = by_id.get(selected.value) if selected.value is not None else None
+
+    def choose(text: str | None) -> None:
+        selected.set(int(text.split(" · ")[0]) if text else None)
+
+    solara.Select(label="Breeder", values=choices, value=current, on_value=choose)
+
+
+@solara.component
+def InspectorView(run: TwinRun, selected: solara.Reactive[int | None]):
+    """One breeder: herd, partners with trust, knowledge by domain, accounts, history."""
+    update_counter.get()
+    BreederPicker(run, selected)
+    if selected.value is None:
+        solara.Info("Choose a breeder from the list (or on the Map tab) to see inside its firm.")
+        return
+    try:
+        d = state.breeder_detail(run.live, selected.value)
+    except ValueError as err:
+        solara.Warning(str(err))
+        return
+    status = "active" if d["active"] else "left the industry"
+    flags = [s for s, on in (("infected", d["infected"]), ("restricted", d["restricted"])) if on]
+    Prose(
+        f"### Breeder {d['breeder']}, {d['place']}\n{status}"
+        + (f" · **{', '.join(flags)}**" if flags else "")
+    )
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            Prose("**Herd**")
+            solara.DataFrame(d["herd"].rename_axis("animals of").reset_index(), items_per_page=5)
+            Prose("**Partners (co-owners) and trust in them (0-1)**")
+            if len(d["partners"]):
+                solara.DataFrame(d["partners"], items_per_page=10)
+            else:
+                solara.Text("no running co-ownership")
+        with solara.Column():
+            Prose("**Knowledge by domain (0-1)**")
+            solara.DataFrame(d["knowledge"].rename("knowledge").rename_axis("domain").reset_index())
+            Prose("**Accounts (GBP)**")
+            solara.DataFrame(d["accounts"].rename("GBP").rename_axis("item").reset_index())
+    Prose("**History in this run** (one row per report period)")
+    if len(d["history"]):
+        solara.DataFrame(d["history"].round(2).reset_index(), items_per_page=10)
+
+
+@solara.component
+def ShockButtons(run: TwinRun):
+    """Buttons that fire events in the running model (and its twin) from the next month."""
+    message, set_message = solara.use_state("")
+
+    def fire(label: str) -> None:
+        try:
+            event = run.fire(label)
+        except ValueError as err:
+            set_message(f"{label}: {err}")
+            return
+        set_message(f"{label} starts in month {event['start']} ({run.live.date} was the last).")
+        force_update()
+
+    with solara.Column(gap="4px"):
+        for label in SHOCK_BUTTONS:
+            solara.Button(
+                label,
+                on_click=lambda label=label: fire(label),
+                outlined=True,
+                color="error" if label == "Disease outbreak" else "primary",
+            )
+        if message:
+            solara.Text(message, style={"font-size": "0.8em"})
+
+
+@solara.component
+def TwinSwitch(run: TwinRun, params: solara.Reactive[dict]):
+    """The counterfactual industry (coopetition off, same scenario and seed) in lockstep."""
+    update_counter.get()
+
+    def switch(on: bool) -> None:
+        run.set_twin(on)
+        params.set({**params.value, "twin": on})
+        force_update()
+
+    solara.Switch(
+        label="Twin: the same industry without coopetition",
+        value=run.twin is not None,
+        on_value=switch,
+    )
+    solara.Text(
+        "Dashed curves: the twin. It gets the same shocks in the same months.",
+        style={"font-size": "0.8em", "color": "grey"},
+    )
+
+
+@solara.component
+def ParameterControls(params: solara.Reactive[dict], scenarios: list[str]):
+    """Scenario, seed, the main parameters and the mechanism switches (taken on Reset)."""
+
+    def put(name, value):
+        params.set({**params.value, name: value})
+
+    values = params.value
+    bad_seed, set_bad_seed = solara.use_state("")
+
+    def put_seed(text: str) -> None:
+        if text.strip().isdigit():  # a field gives text: a seed is a whole number >= 0
+            set_bad_seed("")
+            put("seed", int(text))
+        else:
+            set_bad_seed(f"The seed must be a whole number (0, 1, 2, ...), not '{text}'.")
+
+    solara.Select(
+        label="Scenario",
+        values=scenarios,
+        value=values["scenario_name"],
+        on_value=lambda v: put("scenario_name", v),
+    )
+    solara.InputText(
+        label="Seed", value=str(values["seed"]), on_value=put_seed, continuous_update=True
+    )
+    if bad_seed:
+        solara.Error(bad_seed)
+    for name in state.SLIDERS:
+        spec = state.slider_spec(name)
+        value = values.get(name, spec.default)
+        widget = solara.SliderInt if spec.kind is int else solara.SliderFloat
+        widget(
+            spec.label,
+            value=value,
+            min=spec.low,
+            max=spec.high,
+            step=spec.step,
+            on_value=lambda v, name=name: put(name, v),
+        )
+        solara.Text(spec.help, style={"font-size": "0.75em", "color": "grey"})
+    for name in state.SWITCHES:
+        solara.Checkbox(
+            label=name.replace("_", " "),
+            value=values.get(name, True),
+            on_value=lambda v, name=name: put(name, v),
+        )
+    solara.Text(
+        "Sliders and switches take effect when you press Reset.",
+        style={"font-size": "0.8em", "font-weight": "bold"},
+    )
+
+
+@solara.component
+def Downloads(run: TwinRun):
+    """The current run's model table and breeder table as CSV files."""
+    update_counter.get()
+    live = run.live
+    stem = f"{run.scenario_name}-seed{run.seed}-month{live.steps}".replace("/", "_")
+    solara.FileDownload(
+        lambda: state.model_csv(live),
+        filename=f"{stem}-model.csv",
+        label="Model table (CSV)",
+        mime_type="text/csv",
+    )
+    solara.FileDownload(
+        lambda: state.breeder_csv(live),
+        filename=f"{stem}-breeders.csv",
+        label="Breeder table (CSV)",
+        mime_type="text/csv",
+    )
+
+
+@solara.component
+def RunInfo(run: TwinRun):
+    """Month, date and size of the live run (and of the twin)."""
+    update_counter.get()
+    live = run.live
+    solara.Text(f"Month {live.steps} · {live.date} · {int(live.firms.active.sum())} breeders")
+    solara.Text(f"Infected herds: {state.infected_herds(live)}")
+    if run.twin is not None:
+        solara.Text(
+            f"Twin: {int(run.twin.firms.active.sum())} breeders, infected herds: "
+            f"{state.infected_herds(run.twin)}",
+            style={"color": "grey"},
+        )
+
+
+@solara.component
+def RunParameters(run: TwinRun):
+    """The values this run uses (read from its model), beside the sliders that set them."""
+    update_counter.get()
+    Prose("**This run uses**")
+    with solara.Column(gap="0px"):
+        for label, value in state.run_parameters(run.live):
+            solara.Text(f"{label}: {value}", style={"font-size": "0.8em"})
+
+
+ABOUT = """
+## What is it?
+A model of the UK alpaca-breeding industry: about a hundred small farms ("breeders") that
+**compete** for buyers and **cooperate** at the same time: they co-own expensive stud males,
+share what they know and pass buyers on to each other. Business researchers call this
+*coopetition*. The model is built on an interview study of 29 UK breeders.
+
+## How it works
+One step is one month. Each month every breeder's animals age, are born and die; breeders
+look for partners to co-own an elite stud, mate their females, trade animals and fleece,
+share (or protect) knowledge, and pay their costs. Trust grows in partnerships that work
+and falls when a partner cheats (overuses the shared stud) or when rivalry flares up.
+Breeders that lose money for too long leave; newcomers arrive.
+
+## How to use it
+Press **Step** to run a month (or the number of months set by *Render every N steps*),
+**▶** to play and pause, **Reset** to start again with the sliders' values. The shock
+buttons fire an event from the next month. The **Twin** switch runs a second industry,
+identical but with no cooperation, beside yours: its curves are dashed.
+
+## Things to notice
+- Lines on the map join breeders that co-own a stud; their colour is the kind of
+  relationship (green: cooperation-dominated, purple: equal, orange: competition-dominated).
+- After a disease outbreak, infection travels along sales and stud visits: partners
+  spread it to each other.
+- Small breeders who co-own reach elite genetics more often than small breeders alone.
+
+## Things to try
+- Lower *Control strength* and raise *Opportunism*: do partnerships survive?
+- Turn the twin on and fire **Disease outbreak**: which industry suffers more?
+- Set *Openness* to 0: what happens to knowledge compared with the twin?
+
+## Extending the model
+Every mechanism is a small function in its own module of `alpaca_abm/`; the parameters,
+with their sources, are in `docs/PARAMETERS.md`. Experiments over many runs: `alpaca-abm
+sweep`.
+
+## Credits and references
+alpaca-abm (MIT licence), built on Mesa 3 and Solara. The map's outline of Great Britain is
+Natural Earth (public domain), via the world-atlas package. Domain: the seed interview study
+of 29 UK alpaca breeders (Tables 1, 2 and 4).
+"""
+
+
+@solara.component
+def About():
+    """The NetLogo Info-tab order, written for a student."""
+    Prose(ABOUT)
