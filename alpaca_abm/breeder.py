@@ -29,6 +29,7 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "exited_step": (np.int32, ()),
     "seed_firm": (np.int32, ()),  # 1..29 for a firm of the seed's Table 2, else -1
     "synthetic": (np.bool_, ()),
+    "directory": (np.bool_, ()),  # in the commercial tier: the 123-breeder directory (seed §3.3)
     "cash": (np.float64, ()),
     "revenue": (np.float64, ()),  # this month
     "costs": (np.float64, ()),  # this month
@@ -37,7 +38,10 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "costs_ring": (np.float64, (12,)),
     "sales_ring": (np.float64, (12,)),
     "sales_value_ring": (np.float64, (12,)),
-    "loss_months": (np.int32, ()),  # consecutive months with negative cash
+    "loss_months": (np.int32, ()),  # consecutive months of economic loss or insolvency
+    "stock_value": (np.float64, ()),  # the herd at market value, at the end of the month
+    "acct_profit": (np.float64, ()),  # this month: revenue - costs + change in stock value
+    "acct_profit_ring": (np.float64, (12,)),  # the last 12 months' accounting profit
     "knowledge": (np.float64, (3,)),
     "core_domain": (np.int8, ()),
     "openness": (np.float64, ()),
@@ -64,7 +68,16 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "bought_in": (np.int64, ()),
     "sales_count": (np.float64, ()),  # this month
     "sales_value": (np.float64, ()),  # this month
+    # --- competition inside coopetition (rivalry.py; issue 14) ---
+    "protection": (np.float64, ()),  # share of its core domain kept from partners (strategy)
+    "believed_detection": (np.float64, ()),  # its belief in the chance overuse is caught
+    "knowledge_received": (np.float64, ()),  # this year: knowledge gained from partners
+    "core_leak_cost": (np.float64, ()),  # this year: core knowledge partners took, x rivalry
+    "sales_lost_to_partners": (np.float64, ()),  # cumulative: sales lost to partners' learning
+    "displaced_matings": (np.int64, ()),  # cumulative: its quota matings a partner's overuse took
+    "displaced_fees": (np.float64, ()),  # cumulative: fees paid to hire for those females
 }
+UNSET = -1.0  # protection and believed_detection of a new row until the scenario fills them
 
 
 class FirmTable:
@@ -93,11 +106,36 @@ class FirmTable:
                 grown[: self.n] = old[: self.n]
                 setattr(self, name, grown)
         rows = np.arange(self.n, self.n + k)
-        defaults = {"active": True, "exited_step": -1, "seed_firm": -1, "elite_access_step": -999}
+        defaults = {
+            "active": True,
+            "exited_step": -1,
+            "seed_firm": -1,
+            "elite_access_step": -999,
+            "protection": UNSET,
+            "believed_detection": UNSET,
+        }
         for name in _FIELDS:
             getattr(self, name)[rows] = columns.get(name, defaults.get(name, 0))
         self.n += k
         return rows
+
+    def fill_strategies(
+        self,
+        protection: float,
+        believed_detection: float,
+        protection_sd: float = 0.0,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """Give new breeders the scenario's starting protection (spread by `protection_sd`,
+        drawn only when it is above 0) and its belief in detection."""
+        col = self.view("protection")
+        new = np.flatnonzero(col < 0)
+        if len(new):
+            spread = protection_sd > 0 and rng is not None
+            draw = rng.normal(protection, protection_sd, len(new)) if spread else protection
+            col[new] = np.clip(draw, 0.0, 1.0)
+        belief = self.view("believed_detection")
+        belief[belief < 0] = believed_detection
 
     def active_rows(self) -> np.ndarray:
         """Rows of breeders still in business."""

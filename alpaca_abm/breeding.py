@@ -1,9 +1,11 @@
 """Studs and matings: home-bred, elite, co-owned and hired sires; quotas and their breach.
 
 In the mating season each breeder mates its open females with the sire it judges best
-value: its own stud, a co-owned stud (within its quota, or beyond it if it is
-opportunistic and the control mechanisms miss it) or another breeder's stud for a fee plus
-the trip. Breeding knowledge sharpens the judgement of quality.
+value: its own stud, a co-owned stud (within its quota of the stud's one season, or beyond
+it when overuse pays in expectation: rivalry.overuse_pays) or another breeder's stud for a
+fee plus the trip. Overuse takes matings from the other co-owner's quota; females left over
+on a shared stud go to the owner's own stud or, without one, to a hired stud at a fee.
+Breeding knowledge sharpens the judgement of quality.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
-from . import accounts
+from . import accounts, rivalry
 from . import coownership as co
 from .breeder import BREEDING
-from .herd import NOT_PREGNANT, gestation_draw, perceived_quality
+from .herd import NOT_PREGNANT, gestation_draw, perceived_quality, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
 
@@ -89,7 +91,7 @@ def choose_home_studs(model: AlpacaModel) -> None:
     herd, firms, p = model.herd, model.firms, model.scenario
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality"), noise, model.rng)
+    seen = seen_quality(herd, np.arange(herd.n), noise, model.rng)
     n_owners = firms.n
     females = alive & female
     f_count = np.bincount(owner[females], minlength=n_owners)
@@ -143,9 +145,14 @@ def buy_elite_studs(
 
 
 def import_quality(model: AlpacaModel) -> float:
-    """Mean quality of studs on the world elite market: a fixed edge over the UK herd mean."""
+    """Mean quality of studs on the world elite market: the world elite's own level in the
+    model's year (`fleece.world_elite_micron`), not a fixed edge over the UK herd."""
+    from .fleece import quality_from_micron, world_elite_micron
+
     p = model.scenario
-    return model.elite_level - p.elite_margin * p.quality_sd + p.import_edge
+    year = model.year + (model.month - 1) / 12
+    micron = world_elite_micron(year, p.world_elite_micron, p.world_elite_gain, p.micron_floor)
+    return float(quality_from_micron(micron))
 
 
 def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
@@ -162,7 +169,8 @@ def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
 def stud_fee(
     quality: np.ndarray, mean_quality: float, base_fee: float, premium: float
 ) -> np.ndarray:
-    """Fee for one mating: the base fee for an average stud, more for a better one."""
+    """Fee for one mating: the season's base fee (which follows the supply of studs for hire,
+    trading.set_stud_fee) for an average stud, more for a better one (merit)."""
     return base_fee * np.exp(premium * (quality - mean_quality))
 
 
@@ -231,7 +239,7 @@ def mate(model: AlpacaModel) -> None:
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
     has_co = coown_best >= 0
-    coown_q = np.where(has_co, quality[np.maximum(coown_best, 0)], -np.inf)
+    coown_q = np.where(has_co, quality[con.stud[np.maximum(coown_best, 0)]], -np.inf)  # the stud
     trip = (
         2
         * p.travel_cost_per_km
@@ -267,7 +275,7 @@ def mate(model: AlpacaModel) -> None:
             quality[e_rows[safe]].ravel(), np.repeat(noise_sd[needing], k), rng
         ).reshape(len(needing), k)
         mean_q = model.elite_level - p.elite_margin * p.quality_sd
-        fee = stud_fee(quality[e_rows[safe]], mean_q, p.stud_fee, p.quality_premium)
+        fee = stud_fee(quality[e_rows[safe]], mean_q, model.market.stud_fee, p.quality_premium)
         cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
         value = np.where(valid, model.value_per_point() * seen - cost, -np.inf)
         best = value.argmax(axis=1)
@@ -290,22 +298,48 @@ def mate(model: AlpacaModel) -> None:
         model.value_per_point(),
     )
 
-    # How many females each breeder may put to its chosen sire, quota and opportunism included.
+    # How many females each breeder may put to its chosen sire: quotas of one season's
+    # capacity on a shared stud; overuse is a decision (rivalry.overuse_pays) and takes
+    # matings from the other co-owner's quota.
     allowed = n_open.copy()
     co_b = np.flatnonzero((choice == COOWNED) & (n_open > 0))
     overuse = np.zeros(n_f, dtype=np.int64)
+    displaced = np.zeros(n_f, dtype=np.int64)
     if len(co_b):
         c = coown_best[co_b]
         keeper = coown_is_keeper[co_b]
-        remaining = np.where(
-            keeper,
-            con.quota_keeper[c] - con.used_keeper[c],
-            con.quota_partner[c] - con.used_partner[c],
+        quota = np.where(keeper, con.quota_keeper[c], con.quota_partner[c])
+        used = np.where(keeper, con.used_keeper[c], con.used_partner[c])
+        quota_left = np.maximum(quota - used, 0)
+        cap_left = np.maximum(p.stud_capacity - con.used_keeper[c] - con.used_partner[c], 0)
+        extra = np.maximum(0, np.minimum(n_open[co_b], cap_left) - quota_left)
+        if p.deliberate_cheating:
+            # what overuse saves per extra female: the hire (or the better sire over its own)
+            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], model.market.stud_fee)
+            better = model.value_per_point() * np.maximum(0.0, coown_q[co_b] - own_q[co_b])
+            saved = np.where(own_best[co_b] >= 0, better, hire)
+            victim_tie = np.where(keeper, con.tie_pk[c], con.tie_kp[c])  # victim's trust in it
+            cheat = rivalry.overuse_pays(
+                extra * saved,
+                firms.believed_detection[co_b],
+                rivalry.contract_future_value(con.end_planned[c] - model.steps, quota, hire),
+                rivalry.chance_of_losing_contract(
+                    model.trust.current(victim_tie, model.steps),
+                    p.breach_trust_loss,
+                    p.breach_dissolution,
+                    p.acceptance,
+                ),
+                firms.opportunism[co_b],
+            )
+        else:  # the landed rule: a fixed trait, overuse with chance opportunism
+            cheat = rng.random(len(co_b)) < firms.opportunism[co_b]
+        cheat &= extra > 0
+        local = np.unique(c, return_inverse=True)[1]
+        allowed[co_b] = rivalry.share_stud_season(
+            cap_left, quota_left, n_open[co_b], cheat, local, int(local.max()) + 1
         )
-        remaining = np.maximum(remaining, 0)
-        cheat = rng.random(len(co_b)) < firms.opportunism[co_b]
-        allowed[co_b] = np.where(cheat, n_open[co_b], np.minimum(n_open[co_b], remaining))
-        overuse[co_b] = np.maximum(0, allowed[co_b] - remaining)
+        overuse[co_b] = np.maximum(0, allowed[co_b] - quota_left)
+        displaced[co_b] = np.where(cheat, 0, np.minimum(n_open[co_b], quota_left) - allowed[co_b])
 
     sire = np.full(n_f, -1, dtype=np.int64)
     sire[choice == OWN] = own_best[choice == OWN]
@@ -321,7 +355,19 @@ def mate(model: AlpacaModel) -> None:
         rank = group_rank(f_owner[capped], rng)
         primary[capped] &= rank < allowed[f_owner[capped]]
     fallback = ~primary & (choice[f_owner] == COOWNED) & (own_best[f_owner] >= 0)
-    f_sire = np.where(primary, sire[f_owner], np.where(fallback, own_best[f_owner], -1))
+    # co-owners whose quota is used up (or taken) and who have no stud of their own hire
+    left_over = ~primary & (choice[f_owner] == COOWNED) & ~fallback
+    hire_fb = hired_fallback(
+        herd, f_owner, sire, primary, left_over, service_stud, p.stud_capacity, rng
+    )
+    f_sire = np.where(
+        primary,
+        sire[f_owner],
+        np.where(fallback, own_best[f_owner], np.where(hire_fb, service_stud[f_owner], -1)),
+    )
+    kind = choice[f_owner].copy()
+    kind[fallback] = OWN
+    kind[hire_fb] = SERVICE
     mated = f_sire >= 0
     conceived = mated & (rng.random(len(open_rows)) < p.conception_rate)
     rows_c = open_rows[conceived]
@@ -329,7 +375,7 @@ def mate(model: AlpacaModel) -> None:
     herd.sire_quality[rows_c] = quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
     if model.disease.active:  # dams taken to another breeder's stud meet stud and herd
-        model.disease.record_matings(model, open_rows[mated], f_sire[mated], choice[f_owner[mated]])
+        model.disease.record_matings(model, open_rows[mated], f_sire[mated], kind[mated])
 
     matings = np.bincount(f_owner[primary], minlength=n_f)
     herd.served[: herd.n] += np.bincount(f_sire[mated], minlength=herd.n).astype(np.int16)
@@ -360,9 +406,60 @@ def mate(model: AlpacaModel) -> None:
         )
         stats["coowned_matings"] += int(matings[used].sum())
         model.touch_partnerships(c)  # the trips keep trust from decaying
+    # Hired after the shared stud: fees to the stud's owner, one trip each.
+    extra_hired = np.bincount(f_owner[hire_fb], minlength=n_f)
+    fb_payers = np.flatnonzero(extra_hired > 0)
+    if len(fb_payers):
+        fees = service_fee[fb_payers] * extra_hired[fb_payers]
+        accounts.transfer(model.firms, fb_payers, herd.owner[service_stud[fb_payers]], fees)
+        accounts.pay(model.firms, fb_payers, 2 * p.travel_cost_per_km * service_km[fb_payers])
+        stats["service_matings"] += int(extra_hired[fb_payers].sum())
+        stats["fallback_hired"] += int(extra_hired[fb_payers].sum())
+        victims = fb_payers[displaced[fb_payers] > 0]
+        lost = np.minimum(displaced[victims], extra_hired[victims])
+        firms.displaced_fees[victims] += service_fee[victims] * lost
+        stats["displaced_fees"] += float((service_fee[victims] * lost).sum())
+    firms.displaced_matings[:n_f] += displaced
+    stats["displaced_matings"] += int(displaced.sum())
     cheats = co_b[overuse[co_b] > 0]
     if len(cheats):
         punish_breaches(model, cheats, coown_best[cheats], coown_is_keeper[cheats])
+
+
+def hired_fallback(
+    herd,
+    f_owner: np.ndarray,
+    sire: np.ndarray,
+    primary: np.ndarray,
+    wanting: np.ndarray,
+    service_stud: np.ndarray,
+    capacity: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Which open females left over on a shared stud go to the owner's hired stud instead,
+    as far as that stud's season (after this month's first-choice matings) allows."""
+    wanting = wanting & (service_stud[f_owner] >= 0)
+    idx = np.flatnonzero(wanting)
+    if len(idx) == 0:
+        return wanting
+    owners = f_owner[idx]
+    asked_by = np.bincount(owners, minlength=len(sire))
+    hirers = np.flatnonzero(asked_by > 0)
+    studs, which = np.unique(service_stud[hirers], return_inverse=True)
+    first = sire[f_owner[primary]]  # this month's first-choice matings, on these studs only
+    first = first[np.isin(first, studs)]
+    booked = herd.served[studs].astype(np.int64) + np.bincount(
+        np.searchsorted(studs, first), minlength=len(studs)
+    )
+    asked = np.bincount(which, weights=asked_by[hirers], minlength=len(studs))
+    left = np.maximum(0, capacity - booked)
+    scale = np.where(asked > left, left / np.maximum(asked, 1), 1.0)[which]
+    limit = np.zeros(len(sire), dtype=np.int64)
+    limit[hirers] = np.floor(asked_by[hirers] * scale).astype(np.int64)
+    keep = group_rank(owners, rng) < limit[owners]
+    out = np.zeros(len(f_owner), dtype=bool)
+    out[idx[keep]] = True
+    return out
 
 
 def share_out_capacity(
@@ -389,15 +486,21 @@ def punish_breaches(
     con.breaches[contracts] += 1
     model.month_stats["breaches"] += len(contracts)
     caught = co.breach_detected(len(contracts), p.control_strength, rng)
+    if p.deliberate_cheating:  # the breeder learns how likely it is to be caught
+        firms = model.firms
+        firms.believed_detection[breachers] = rivalry.updated_belief(
+            firms.believed_detection[breachers], caught, rivalry.BELIEF_STEP
+        )
     if not caught.any():
         return
     victims = np.where(is_keeper, con.partner[contracts], con.keeper[contracts])
-    model.trust.touch(
+    ties = model.trust.touch(
         victims[caught],
         breachers[caught],
         model.steps,
         lambda t: after_loss(t, p.breach_trust_loss),
     )
+    model.trust.betrayals[ties] += 1  # hysteresis: trust rebuilds more slowly afterwards
     con.detected[contracts[caught]] += 1
     model.month_stats["detected_breaches"] += int(caught.sum())
     ends = contracts[caught][rng.random(int(caught.sum())) < p.breach_dissolution]

@@ -66,7 +66,11 @@ def whole_number(name: str, least: int = 1, most: int | None = None):
 
         digits = text.strip().lstrip("+-").lstrip("0")
         if digits.isdigit() and len(digits) > MAX_SHOWN_DIGITS + 3:
-            bound = f"at most {most:,}" if most is not None else "a sensible whole number"
+            bound = (
+                f"at most {most:,}"
+                if most is not None
+                else f"a whole number of at most {MAX_SHOWN_DIGITS + 3} digits"
+            )
             raise argparse.ArgumentTypeError(
                 f"{name} must be {bound}, not a number of {len(digits):,} digits."
             )
@@ -265,6 +269,11 @@ def command_run(args: argparse.Namespace) -> int:
                     version=__version__,
                     command=["alpaca-abm", *sys.argv[1:]],
                 )
+        except OSError as err:
+            remove_if_empty(out, created)
+            raise OSError(
+                err.errno, f"cannot write the results: {err.strerror or err}", str(out)
+            ) from None
         except BaseException:
             remove_if_empty(out, created)
             raise
@@ -390,7 +399,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # quiet exit flush
         return 0
     except OSError as err:  # the machine failed us (disk full, folder removed): no traceback
-        print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
+        text = err.strerror or str(err)
+        if err.filename:
+            text = f"{err.filename}: {text}"
+        print(f"alpaca-abm {args.command}: error: {text}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("alpaca-abm: interrupted; files already written are complete.", file=sys.stderr)

@@ -373,6 +373,9 @@ def run_compare_command(args: argparse.Namespace) -> int:
                     "command": ["alpaca-abm", *sys.argv[1:]],
                 }
                 atomic_write(stage / "compare.json", json.dumps(info, indent=2))
+        except OSError as err:
+            remove_if_empty(out, created)
+            raise OSError(err.errno, err.strerror or str(err), str(out)) from None
         except BaseException:
             remove_if_empty(out, created)
             raise

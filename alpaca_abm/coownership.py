@@ -16,13 +16,17 @@ import numpy as np
 
 COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
 RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
-# Calibrated (docs/VALIDATION.md): with TYPE_MARGIN 0.15 and a cooperation base of 0.30 the
-# uk_2018 scenario gave 58/20/22% cooperation-dominated/equal/competition-dominated firms
-# at the end of 2019 against the seed's 7/15/7 of 29 (24/52/24%). Both only classify
-# partnerships (no mechanism reads them); fitted on 12 seeds at month 24 of uk_2018.
-TYPE_MARGIN = 0.23  # a gap above 0.23 (on 0-1 intensities) makes one side dominate
-COOPERATION_BASE = 0.21  # cooperation intensity of a co-owned stud before any sharing
-COOPERATION_SHARING_WEIGHT = 0.7  # assumption: what sharing adds on top of the stud
+# Relationship types follow from MEASURED intensities (rivalry.py): cooperation from what the
+# pair actually shares (matings on the shared stud, knowledge flows), competition from the
+# overlap of the buyers who see and buy from them. A pair is cooperation-dominated when
+# cooperation - competition > TYPE_HIGH, competition-dominated below TYPE_LOW, else equal.
+# Calibration (`python experiments/propositions.py --calibrate-types`): a 0.01 grid search
+# for the pair whose split of firms with partners (each typed by most of its partnerships) in
+# uk_2018 at month 24, pooled over seeds 0-11, is closest to the seed's 7/15/7 of 29: it gave
+# 0.239/0.517/0.244 of 746 firms (479 partnerships) with econ's market (MarketState.reach).
+# A fit by construction at that point, not evidence; refit when the market or the
+# intensities change. Only classifies: no mechanism reads the type.
+TYPE_LOW, TYPE_HIGH = -0.35, -0.04
 PROXIMITY_KM = 100.0  # assumption: a partner 100 km away scores 1/e on proximity
 SAME_REGION_KM = 60.0  # assumption: breeders within 60 km sell to the same local buyers
 
@@ -49,10 +53,9 @@ def partner_scores(facts: CandidateFacts, weights: dict[str, float]) -> np.ndarr
     `weights` has keys trust, chemistry, history, contribution, reputation, proximity,
     resources (the seed's Table 4 counts by default).
     """
-    chemistry = 0.5 * np.clip(1.0 - facts.age_gap / 40.0, 0.0, 1.0) + 0.5 * facts.same_background
     criteria = {
         "trust": facts.trust,
-        "chemistry": chemistry,
+        "chemistry": chemistry(facts.age_gap, facts.same_background),
         "history": 1.0 - np.exp(-facts.associations.astype(float)),
         "contribution": facts.complementarity,
         "reputation": facts.reputation,
@@ -70,10 +73,14 @@ def complementarity(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
     return np.clip(2.0 * np.maximum(0.0, theirs - mine).mean(axis=-1), 0.0, 1.0)
 
 
-def contract_terms(fairness: float, stud_capacity: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cost shares and mating quotas of keeper and partner; shares sum to 1."""
+def contract_terms(
+    fairness: float, stud_capacity: int, quota_share: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost shares and mating quotas of keeper and partner: separate terms (the quota share
+    is the cost share unless given); shares sum to 1, quotas to at most the capacity."""
     shares = np.array([fairness, 1.0 - fairness])
-    quotas = np.floor(shares * stud_capacity).astype(np.int64)
+    q = fairness if quota_share is None else quota_share
+    quotas = np.floor(np.array([q, 1.0 - q]) * stud_capacity).astype(np.int64)
     return shares, quotas
 
 
@@ -86,24 +93,13 @@ def relationship_type(cooperation: np.ndarray, competition: np.ndarray) -> np.nd
     """Classify each partnership: cooperation-dominated, equal or competition-dominated."""
     gap = cooperation - competition
     return np.where(
-        gap > TYPE_MARGIN, COOP_DOMINATED, np.where(gap < -TYPE_MARGIN, COMP_DOMINATED, EQUAL)
-    )
+        gap > TYPE_HIGH, COOP_DOMINATED, np.where(gap < TYPE_LOW, COMP_DOMINATED, EQUAL)
+    ).astype(np.int8)
 
 
-def competition_intensity(
-    same_niche: np.ndarray, distance_km: np.ndarray, both_export: np.ndarray
-) -> np.ndarray:
-    """How hard two partners compete (0-1): same niche, same local buyers, same export buyers."""
-    local = np.exp(-distance_km / SAME_REGION_KM)
-    return np.clip(0.45 * same_niche + 0.35 * local + 0.2 * both_export, 0.0, 1.0)
-
-
-def cooperation_intensity(
-    openness_a: np.ndarray, openness_b: np.ndarray, trust_ab: np.ndarray, trust_ba: np.ndarray
-) -> np.ndarray:
-    """How much two partners cooperate (0-1): the joint stud plus what they share."""
-    sharing = 0.5 * (openness_a * trust_ab + openness_b * trust_ba)
-    return np.clip(COOPERATION_BASE + COOPERATION_SHARING_WEIGHT * sharing, 0.0, 1.0)
+def chemistry(age_gap: np.ndarray, same_background: np.ndarray) -> np.ndarray:
+    """Owner chemistry (0-1): close in age and alike in background (P1a)."""
+    return 0.5 * np.clip(1.0 - age_gap / 40.0, 0.0, 1.0) + 0.5 * same_background
 
 
 _COLUMNS = {
@@ -128,6 +124,20 @@ _COLUMNS = {
     "tie_pk": np.int64,  # and of the partner's trust in the keeper
     "breaches": np.int32,
     "detected": np.int32,
+    # competition inside coopetition (rivalry.py)
+    "chemistry": np.float64,  # owner chemistry of the pair (P1a): clashes and trust growth
+    "conflicts": np.int32,
+    "seen_by_keeper": np.float64,  # what the keeper saw the partner share last month (0-1)
+    "seen_by_partner": np.float64,  # what the partner saw the keeper share
+    "mkt_learned_partner": np.float64,  # marketing knowledge the partner learned from the keeper
+    "mkt_learned_keeper": np.float64,  # and the keeper from the partner
+    "flow": np.float64,  # knowledge exchanged both ways this month
+    "leak_sales_keeper": np.float64,  # sales the keeper lost to the partner, cumulative
+    "leak_sales_partner": np.float64,  # sales the partner lost to the keeper, cumulative
+    "prior": np.int8,  # 1 if the pair had a venture before that left trust above strangers'
+    "trust_start": np.float64,  # the pair's mean trust at the start, and after 12 and 24 months
+    "trust_12": np.float64,
+    "trust_24": np.float64,
 }
 
 
@@ -186,7 +196,7 @@ class Contracts:
 
     def ties(self, rows: np.ndarray) -> np.ndarray:
         """Trust-ledger rows of both directions of the given contracts (keeper's first)."""
-        return np.r_[self.tie_kp[rows], self.tie_pk[rows]]
+        return np.concatenate((self.tie_kp[rows], self.tie_pk[rows]))
 
     def partners_of(self, breeder: int) -> list[int]:
         """Breeders in a running contract with `breeder`."""
@@ -205,7 +215,9 @@ class Contracts:
     def partner_counts(self, n_breeders: int) -> np.ndarray:
         """Running contracts per breeder."""
         run = self.running()
-        return np.bincount(np.r_[self.keeper[run], self.partner[run]], minlength=n_breeders)
+        return np.bincount(
+            np.concatenate((self.keeper[run], self.partner[run])), minlength=n_breeders
+        )
 
     def remap_studs(self, remap: np.ndarray) -> np.ndarray:
         """Follow herd compaction; return running rows whose stud is gone."""

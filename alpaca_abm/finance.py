@@ -1,9 +1,25 @@
-"""Money, growth and the life of firms: monthly costs, yearly plans, entry and exit, investment.
+"""Money, growth and the life of firms: costs, accounts, herd plans, entry and exit, investment.
 
-Costs per animal and per stud are charged monthly; profit is the cash flow of the month.
-Once a year breeders revise their target herd (grow when profitable, shrink when not)
-and their reputation is re-ranked. New breeders enter when the industry looks attractive;
-breeders whose cash stays negative for too long exit and disperse their herds.
+Accounts are those a breeder would keep (herd basis at market value): revenue, operating
+costs, and the change in the value of the stock, so that buying a female or a stud (cash
+out, stock in) is not a loss and a cria born is a gain. `acct_profit` is that accounting
+profit; `cash` is cash.
+
+How money is conserved: cash moves only through accounts.pay / receive / transfer (a
+transfer between breeders creates none), so each breeder's cash changes by its revenue
+minus its costs. Wealth = cash + stock value; each month a breeder's wealth changes by
+exactly its accounting profit (acct_profit = revenue - costs + closing stock - opening
+stock). Stock value is not money: it is created by births and growth, destroyed by deaths
+and ageing, and re-priced with the market (revaluation); it moves between breeders with the
+animals they trade, against the cash paid.
+
+Herd plans follow the expected margin (Nerlove): each month the target herd moves part of
+the way toward the herd the breeder plans for next year, which grows when a female is worth
+more to it (the present value of her expected margin) than her expected price, and shrinks
+when she is worth less. Newcomers enter when a starting herd's expected return beats an
+outside option (less the lifestyle value of alpacas); breeders exit after sustained
+economic losses (12-month accounting profit below what a hobby breeder tolerates) or when
+insolvent (cash + stock below zero), not after a purchase.
 """
 
 from __future__ import annotations
@@ -12,25 +28,145 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts
+from . import accounts, market
 from . import coownership as co
-from .breeder import HEALTH
-from .world import add_breeders, draw_owners, draw_places, meet_neighbours
+from .breeder import HEALTH, SMALL_HERD
+from .trading import STUD_WORKING_MONTHS
+from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
     from .model import AlpacaModel
 
-GROWTH_STEP = 0.10  # assumption: a profitable breeder plans 10% more animals a year
-SHRINK_STEP = 0.10  # assumption: a loss-making one plans 10% fewer
 ENTRANT_HERD_MEDIAN = 15.0  # assumption: newcomers aim for a small herd first
-ENTRANT_CASH_MULTIPLE = 1.5  # entrants bring 1.5× the price of their foundation herd
+ENTRANT_CASH_MULTIPLE = 1.5  # entrants bring 1.5x the price of their foundation herd
 ENTRANT_EXPORT_SHARE = 0.02  # assumption: hardly any newcomer sells abroad at once
 EDUCATION_FULL_SHARE = 0.2  # assumption: education reaches everyone when a fifth invest
-DEMAND_INDEX_CAP = 3.0  # assumption: awareness can at most triple the hobby market
-REVIEW_MONTH = 1
-ENTRY_PRICE_ELASTICITY = (
-    0.5  # assumption: halving prices brings 40% more newcomers  # yearly plans are made in January
-)
+REVIEW_MONTH = 1  # reputations are re-ranked in January
+HEADS_PER_FEMALE = 1.0 / FEMALE_SHARE  # a breeding female carries her followers' keep
+YOUNG_FEMALE_SHARE = 0.5  # assumption: a female under breeding age is worth half a breeder
+MAX_PLAN_CHANGE = 0.5  # assumption: a year's plan changes the herd by at most half
+ENTRY_RETURN_SCALE = 0.05  # assumption: entry doubles (from its midpoint) 5 points above par
+MIN_YEAR_FOR_EXIT = 12  # months: a newcomer's first year is not judged
+
+
+def breeding_years(p) -> float:
+    """Years a female bought at breeding age can be expected to breed: half her breeding life
+    (she may be bought at any age within it)."""
+    return (p.female_retire_age - p.female_breeding_age) / 24.0
+
+
+def weaning_rate(p) -> float:
+    """Crias weaned per breeding female a year: conception over the season, cria survival."""
+    season = (p.mating_end_month - p.mating_start_month) % 12 + 1
+    return (1.0 - (1.0 - p.conception_rate) ** season) * (1.0 - p.cria_mortality)
+
+
+def variable_cost_per_head(model: AlpacaModel) -> np.ndarray:
+    """Each breeder's yearly cost of keeping one more animal: keep, vet, compliance, shearing."""
+    p, firms = model.scenario, model.firms
+    n_f = firms.n
+    vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
+    month = p.keep_cost + vet * model.shocks.vet_factor() + model.shocks.compliance_cost()
+    return 12 * np.broadcast_to(month, (n_f,)) + p.shearing_cost
+
+
+def female_values(model: AlpacaModel) -> np.ndarray:
+    """Capital value of a breeding female to each breeder at the expected price (computed
+    once for each state of the market within a month; the result is read-only)."""
+    p, mk, sh = model.scenario, model.market, model.shocks
+    key = (
+        model.steps,
+        model.firms.n,
+        mk.expected_price,
+        mk.sell_through,
+        sh.budget,
+        model.fibre_price_now,
+    )
+    cached = model.__dict__.get("_female_values")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    s_year = 1.0 - (1.0 - mk.sell_through) ** 12
+    fleece = p.fleece_kg * model.fibre_price_now * HEADS_PER_FEMALE
+    per_head = variable_cost_per_head(model)
+    values = market.female_value(
+        mk.expected_price,
+        s_year,
+        p.pet_price * sh.budget,
+        weaning_rate(p),
+        fleece,
+        per_head * HEADS_PER_FEMALE,
+        p.discount_rate,
+        breeding_years(p),
+        per_head,
+        p.buyer_wtp_median * sh.budget,
+    )
+    values.flags.writeable = False
+    model.__dict__["_female_values"] = (key, values)
+    return values
+
+
+def animal_values(
+    female: np.ndarray,
+    age: np.ndarray,
+    stud: np.ndarray,
+    quality: np.ndarray,
+    price: float,
+    pet_price: float,
+    premium: float,
+    mean_quality: float,
+    breeding_age: int,
+    retire_age: int,
+    stud_values: np.ndarray,
+) -> np.ndarray:
+    """Market value of each animal: breeding females at the price with their quality premium,
+    young females at a share of it, studs at their stud value, the rest at the pet price."""
+    value = np.full(len(age), pet_price, dtype=float)
+    grown = np.flatnonzero(female & (age < retire_age))  # breeding and young females
+    female_price = price * np.exp(premium * (quality[grown] - mean_quality))
+    female_price[age[grown] < breeding_age] *= YOUNG_FEMALE_SHARE
+    value[grown] = female_price
+    working = np.flatnonzero(stud & ~female)
+    value[working] = stud_values[working]
+    return value
+
+
+def stock_values(model: AlpacaModel) -> np.ndarray:
+    """Each breeder's herd at market value (the expected price, so that a month's noise in
+    the auction does not swing the books)."""
+    from .breeding import import_quality
+
+    p, herd, mk, sh = model.scenario, model.herd, model.market, model.shocks
+    n_f = model.firms.n
+    alive, quality, age, stud = (herd.view(k) for k in ("alive", "quality", "age", "stud"))
+    pet = p.pet_price * sh.budget
+    studs = np.flatnonzero(stud & alive)
+    sv = np.zeros(len(age))
+    if len(studs):
+        sv[studs] = market.stud_value(
+            quality[studs].astype(float),
+            import_quality(model),
+            p.elite_stud_price * sh.import_price,
+            p.quality_premium,
+            age[studs] - p.stud_age,
+            STUD_WORKING_MONTHS,
+            pet,
+        )
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    value = animal_values(
+        herd.view("female") & alive,
+        age,
+        stud & alive,
+        quality,
+        mk.expected_price,
+        pet,
+        p.quality_premium,
+        mean_q,
+        p.female_breeding_age,
+        p.female_retire_age,
+        sv,
+    )
+    value[~alive] = 0.0  # animals that died or left this month are off the books
+    return np.bincount(herd.view("owner"), weights=value, minlength=n_f)
 
 
 def monthly_costs(model: AlpacaModel) -> np.ndarray:
@@ -52,29 +188,94 @@ def monthly_costs(model: AlpacaModel) -> np.ndarray:
 
 
 def settle_accounts(model: AlpacaModel) -> None:
-    """Charge the month's running costs and roll the 12-month ledgers."""
-    firms = model.firms
+    """Charge the month's running costs, value the stock, book the accounting profit and roll
+    the 12-month ledgers; count months of economic loss or insolvency."""
+    p, firms = model.scenario, model.firms
     n_f = firms.n
     accounts.pay(model.firms, np.arange(n_f), monthly_costs(model))
+    value = stock_values(model)
+    firms.acct_profit[:n_f] = accounting_profit(
+        firms.revenue[:n_f], firms.costs[:n_f], firms.stock_value[:n_f], value
+    )
+    firms.stock_value[:n_f] = value
     slot = model.steps % 12
     firms.revenue_ring[:n_f, slot] = firms.revenue[:n_f]
     firms.costs_ring[:n_f, slot] = firms.costs[:n_f]
     firms.sales_ring[:n_f, slot] = firms.sales_count[:n_f]
     firms.sales_value_ring[:n_f, slot] = firms.sales_value[:n_f]
-    negative = firms.cash[:n_f] < 0
-    firms.loss_months[:n_f] = np.where(negative, firms.loss_months[:n_f] + 1, 0)
+    firms.acct_profit_ring[:n_f, slot] = firms.acct_profit[:n_f]
+    heads = model.herd.counts_by_owner(n_f)
+    tolerated = np.where(heads < SMALL_HERD, p.lifestyle_tolerance, 0.0)
+    judged = (model.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
+    females = model.herd.counts_by_owner(n_f, model.herd.view("female"))
+    margin = females * female_values(model) / market.annuity(p.discount_rate, breeding_years(p))
+    loss = economic_loss(
+        firms.acct_profit_ring[:n_f].sum(axis=1),
+        tolerated,
+        firms.cash[:n_f],
+        value,
+        margin - 12 * p.marketing_cost,
+    )
+    loss &= judged
+    firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
+
+
+def accounting_profit(
+    revenue: np.ndarray, costs: np.ndarray, opening_stock: np.ndarray, closing_stock: np.ndarray
+) -> np.ndarray:
+    """Profit with the herd at market value: cash in minus cash out plus the change in the
+    stock's value (a purchase moves cash into stock and is no loss; a birth is a gain)."""
+    return revenue - costs + closing_stock - opening_stock
+
+
+def economic_loss(
+    year_profit: np.ndarray,
+    tolerated: np.ndarray,
+    cash: np.ndarray,
+    stock: np.ndarray,
+    expected_margin: np.ndarray | float = -np.inf,
+) -> np.ndarray:
+    """A month of economic loss: the last 12 months' accounting profit below the loss the
+    breeder tolerates (lifestyle) while its expected yearly margin (its females' expected
+    margins less its fixed costs) does not cover staying either, or insolvency (cash + stock
+    at market below zero). Book losses from a falling market are sunk: a breeder whose
+    herd is still expected to pay its way stays."""
+    losing = (year_profit < -tolerated) & (expected_margin < 0)
+    return losing | (cash + stock < 0)
+
+
+def planned_herd(
+    herd_size: np.ndarray, value: np.ndarray, price: float, response: float, mood: float
+) -> np.ndarray:
+    """The herd a breeder plans for next year: larger when a female is worth more to it than
+    her expected price, smaller when less ((value - price) / price x response, within
+    +-MAX_PLAN_CHANGE; growth damped by the investment mood)."""
+    gap = response * (value - price) / max(price, 1.0)
+    change = np.clip(gap, -MAX_PLAN_CHANGE, MAX_PLAN_CHANGE)
+    change = np.where(change > 0, change * mood, change)
+    return herd_size * (1.0 + change)
 
 
 def review_plans(model: AlpacaModel) -> None:
-    """Breeders move their target herd a twelfth of a year's step each month, by their last
-    12 months' profit; once a year (January) reputations are re-ranked."""
+    """Breeders move their target herd part of the way toward their planned herd each month
+    (partial adjustment at expected prices, Nerlove); once a year (January) reputations are
+    re-ranked."""
     p, firms, herd = model.scenario, model.firms, model.herd
     n_f = firms.n
     active = firms.active[:n_f]
-    profit = firms.revenue_ring[:n_f].sum(axis=1) - firms.costs_ring[:n_f].sum(axis=1)
-    grow = np.where(profit > 0, 1 + GROWTH_STEP * model.investment_mood, 1 - SHRINK_STEP)
+    heads = herd.counts_by_owner(n_f)
+    plan = planned_herd(
+        heads.astype(float),
+        female_values(model),
+        model.market.expected_price,
+        p.herd_response,
+        model.investment_mood,
+    )
+    w = market.monthly_weight(p.herd_adjustment)
     firms.target_herd[:n_f] = np.clip(
-        firms.target_herd[:n_f] * grow ** (1 / 12), p.foundation_herd, p.max_herd_size
+        firms.target_herd[:n_f] + w * (plan - firms.target_herd[:n_f]),
+        p.foundation_herd,
+        p.max_herd_size,
     )
     if model.month != REVIEW_MONTH:
         return
@@ -83,7 +284,7 @@ def review_plans(model: AlpacaModel) -> None:
         weights=herd.view("quality")[herd.view("alive")],
         minlength=n_f,
     )
-    heads = np.maximum(herd.counts_by_owner(n_f), 1)
+    heads = np.maximum(heads, 1)
     mean_q = quality / heads
     sales = firms.sales_ring[:n_f].sum(axis=1)
     years = np.clip((model.year - firms.founded[:n_f]) / 20.0, 0, 1)
@@ -106,8 +307,9 @@ def _percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def invest_in_industry(model: AlpacaModel) -> None:
-    """Investor breeders pay for education and awareness; the hobby market grows with it."""
-    p, firms = model.scenario, model.firms
+    """Investor breeders pay for education and awareness; awareness enlarges and speeds the
+    finite outside pool (market.pool_potential), never without limit."""
+    p, firms, mk = model.scenario, model.firms, model.market
     if not p.industry_investment:
         return
     n_f = firms.n
@@ -116,24 +318,45 @@ def invest_in_industry(model: AlpacaModel) -> None:
         return
     accounts.pay(model.firms, investors, np.full(len(investors), p.education_cost / 12))
     share = len(investors) / max(1, int(firms.active[:n_f].sum()))
-    growth = p.awareness_effect * share / 12
-    model.demand_index += growth * (1 - model.demand_index / DEMAND_INDEX_CAP)
+    mk.awareness = market.awareness_step(mk.awareness, share, p.awareness_effect)
+    mk.pool_size = market.pool_potential(mk.pool_base, mk.awareness, p.awareness_pool_gain)
+
+
+def starting_herd_return(
+    margin_per_female: float, foundation: int, fixed_per_year: float, price: float
+) -> float:
+    """Expected yearly return on the capital of a starting herd of `foundation` females."""
+    capital = max(foundation * price, 1.0)
+    return float((foundation * margin_per_female - fixed_per_year) / capital)
+
+
+def entry_factor(expected_return: float, outside: float, lifestyle: float) -> float:
+    """Entry relative to its rate at par: 2 / (1 + exp(-(return + lifestyle - outside) / s)),
+    1 when a starting herd earns the outside option, toward 0 below it and 2 above it."""
+    x = (expected_return + lifestyle - outside) / ENTRY_RETURN_SCALE
+    return float(2.0 / (1.0 + np.exp(-np.clip(x, -50, 50))))
 
 
 def enter_and_exit(model: AlpacaModel) -> None:
-    """Breeders with long-negative cash exit; newcomers enter when the industry looks good."""
-    p, firms = model.scenario, model.firms
+    """Breeders after sustained economic losses exit; newcomers enter when a starting herd's
+    expected return beats the outside option."""
+    p, firms, mk = model.scenario, model.firms, model.market
     if not p.entry_exit:
         return
     n_f = firms.n
     leaving = np.flatnonzero(firms.active[:n_f] & (firms.loss_months[:n_f] >= p.exit_months))
     for b in leaving.tolist():
         exit_breeder(model, b)
-    # alpacas draw newcomers as awareness grows; cheaper stock lets more of them in
-    affordability = (p.price_female / max(model.price_now, 1.0)) ** ENTRY_PRICE_ELASTICITY
-    attractiveness = affordability * model.demand_index * model.investment_mood
+    active = firms.active[: firms.n]
+    values = female_values(model)
+    value = float(np.median(values[active])) if active.any() else float(values.mean())
+    margin = value / market.annuity(p.discount_rate, breeding_years(p))
+    ret = starting_herd_return(margin, p.foundation_herd, 12 * p.marketing_cost, mk.expected_price)
+    attract = entry_factor(ret, p.outside_return, p.lifestyle_return)
+    awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
     rate = p.entry_rate * p.n_breeders / 100  # per 100 starting breeders: size-free
-    k = int(model.rng.poisson(rate * attractiveness * model.entry_factor()))
+    lam = rate * attract * awareness * model.investment_mood * model.entry_factor()
+    k = int(model.rng.poisson(lam))
     if k:
         enter_breeders(model, k)
 
@@ -156,7 +379,9 @@ def exit_breeder(model: AlpacaModel, b: int) -> None:
     animals = np.flatnonzero(herd.view("alive") & (herd.view("owner") == b))
     herd.alive[animals] = False
     firms.sold_out[b] += len(animals)
-    accounts.receive(model.firms, np.array([b]), np.array([len(animals) * p.pet_price]))
+    accounts.receive(
+        model.firms, np.array([b]), np.array([len(animals) * p.pet_price * model.shocks.budget])
+    )
     firms.active[b] = False
     firms.exited_step[b] = model.steps
     model.trust.forget(b)
@@ -191,7 +416,7 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
         "synthetic": np.ones(k, dtype=bool),
         "cash": np.full(
             k,
-            ENTRANT_CASH_MULTIPLE * p.foundation_herd * model.price_now
+            ENTRANT_CASH_MULTIPLE * p.foundation_herd * model.market.expected_price
             + p.initial_cash_per_alpaca * p.foundation_herd,
         ),
         "target_herd": target,

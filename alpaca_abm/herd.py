@@ -20,7 +20,9 @@ _FIELDS = {
     "owner": np.int32,  # row of the owning breeder in the firm table
     "female": np.bool_,
     "age": np.int16,  # months
-    "quality": np.float32,  # genetic fleece-quality index
+    "quality": np.float32,  # genetic fleece quality: fleece.quality_from_micron(genetic MFD)
+    "fleece_env": np.float32,  # µm: permanent environmental deviation of the fleece (fleece.py)
+    "other_merit": np.float32,  # points: what else a breeder judges (conformation, colour...)
     "colour": np.int8,
     "due_in": np.int8,  # months to birth, NOT_PREGNANT when open
     "sire_quality": np.float32,  # quality of the cria's sire while pregnant
@@ -121,11 +123,17 @@ def monthly_death_probability(
 
 
 def offspring_quality(
-    dam_quality: np.ndarray, sire_quality: np.ndarray, mendelian_sd: float, rng: np.random.Generator
+    dam_quality: np.ndarray,
+    sire_quality: np.ndarray,
+    mendelian_cv: float,
+    ceiling: float,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """Quality of crias: the parents' mean plus Mendelian sampling noise."""
-    mean = 0.5 * (dam_quality + sire_quality)
-    return mean + rng.normal(0.0, mendelian_sd, size=len(mean))
+    """Quality of crias: the parents' mean on the log of the distance to the quality ceiling
+    (the micron floor) plus Mendelian sampling (`fleece.inherit_quality`)."""
+    from .fleece import inherit_quality
+
+    return inherit_quality(dam_quality, sire_quality, mendelian_cv, ceiling, rng)
 
 
 def offspring_colour(
@@ -144,7 +152,32 @@ def gestation_draw(n: int, gestation_months: float, rng: np.random.Generator) ->
 
 
 def perceived_quality(
-    quality: np.ndarray, noise_sd: np.ndarray | float, rng: np.random.Generator
+    quality: np.ndarray,
+    noise_sd: np.ndarray | float,
+    rng: np.random.Generator,
+    environment: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Quality as a breeder judges it: true quality plus noise that breeding knowledge shrinks."""
-    return quality + rng.normal(0.0, 1.0, size=len(quality)) * noise_sd
+    """Quality as a breeder judges it: the fleece it can see plus judging noise that breeding
+    knowledge shrinks.
+
+    With `environment` (the animals' `fleece_env`, µm) the breeder sees the phenotype, genetic
+    value plus the permanent environmental deviation (age-corrected: breeders compare animals
+    of an age), so even a perfect judge selects with the accuracy the heritability allows.
+    Without it, the genetic value itself is judged (the older behaviour).
+    """
+    seen = quality + rng.normal(0.0, 1.0, size=len(quality)) * noise_sd
+    if environment is not None:
+        from .fleece import POINTS_PER_MICRON
+
+        seen = seen - POINTS_PER_MICRON * environment
+    return seen
+
+
+def seen_quality(
+    herd: Herd, rows: np.ndarray, noise_sd: np.ndarray | float, rng: np.random.Generator
+) -> np.ndarray:
+    """Merit of herd `rows` as a breeder judges it, in quality points: the fleece phenotype
+    (genetic value + environment), plus the other traits it weighs (`other_merit`:
+    conformation, density, colour, presence; permanent, not fleece), plus judging noise."""
+    seen = perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
+    return seen + herd.other_merit[rows]

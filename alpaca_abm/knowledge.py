@@ -1,14 +1,26 @@
 """Knowledge in three domains (health, breeding, marketing): sharing, protection, absorption.
 
-Partners let each other see part of what they know (openness × trust), keep most of their
-core domain to themselves (protection), and learn only as far as what they already know
-lets them absorb (absorptive capacity). What a breeder shares in its core domain is
-leakage: it strengthens a rival.
+Partners let each other see part of what they know (openness x their own trust in the
+other, answering what they see shared back), keep part of their core domain to themselves
+(protection, each breeder's strategy), and learn only as far as what they already know lets
+them absorb (absorptive capacity; Cohen and Levinthal 1990). What a breeder shares in its
+core domain is leakage: it strengthens a rival where they compete (rivalry.py).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from . import rivalry
+from .breeder import MARKETING
+
+if TYPE_CHECKING:
+    from .breeder import FirmTable
+    from .coownership import Contracts
+    from .params import AlpacaScenario
+    from .trust import TrustLedger
 
 
 def absorptive_capacity(knowledge: np.ndarray) -> np.ndarray:
@@ -23,23 +35,24 @@ def absorptive_capacity(knowledge: np.ndarray) -> np.ndarray:
 def shared_flow(
     teacher: np.ndarray,
     learner: np.ndarray,
-    openness: np.ndarray,
-    trust: np.ndarray,
+    willing: np.ndarray,
     core_domain: np.ndarray,
-    protection: float,
+    protection: np.ndarray | float,
     learning_rate: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Knowledge that flows teacher → learner this month, per domain, and the leaked part.
+    """Knowledge that flows teacher -> learner this month, per domain, and the leaked part.
 
-    All inputs are per pair (rows); knowledge arrays are (pairs, domains). Returns
-    (gain of the learner, amount of the teacher's core domain that leaked).
+    All inputs are per pair (rows); knowledge arrays are (pairs, domains); `willing` is the
+    teacher's willingness to share (rivalry.willingness), `protection` the share of its core
+    domain it keeps back (its strategy). Returns (gain of the learner, amount of the
+    teacher's core domain that leaked).
     """
     gap = np.maximum(0.0, teacher - learner)
-    willingness = (openness * trust)[:, None] * np.ones_like(gap)
     core = np.zeros_like(gap, dtype=bool)
     core[np.arange(len(core_domain)), core_domain] = True
-    willingness = np.where(core, willingness * (1.0 - protection), willingness)
-    gain = learning_rate * willingness * absorptive_capacity(learner)[:, None] * gap
+    keep = np.broadcast_to(np.asarray(protection, dtype=float), (len(gap),))[:, None]
+    share = np.where(core, willing[:, None] * (1.0 - keep), willing[:, None])
+    gain = learning_rate * share * absorptive_capacity(learner)[:, None] * gap
     leaked = np.where(core, gain, 0.0).sum(axis=1)
     return gain, leaked
 
@@ -54,29 +67,67 @@ def judging_noise(breeding_knowledge: np.ndarray, noise_at_zero: float) -> np.nd
     return noise_at_zero * (1.0 - breeding_knowledge)
 
 
-def exchange_knowledge(model) -> None:
-    """A month of learning: partners share across running contracts, everyone learns by doing."""
-    p, firms, con = model.scenario, model.firms, model.contracts
+def exchange_knowledge(
+    firms: FirmTable,
+    contracts: Contracts,
+    trust: TrustLedger,
+    scenario: AlpacaScenario,
+    step: int,
+    stats: dict[str, float],
+) -> None:
+    """A month of learning: partners share across running contracts, everyone learns by doing.
+
+    Each side's willingness uses its OWN trust in the other and answers what it saw the
+    other share last month (tit-for-tat); protection keeps part of its core domain back.
+    What each side learns and leaks is recorded for the rivalry measures and strategies.
+    """
+    p, con = scenario, contracts
     n_f = firms.n
     k = firms.knowledge[:n_f]
     run = con.running()
-    if model.scenario.mechanism_on("knowledge_sharing") and len(run):
-        teach = np.r_[con.keeper[run], con.partner[run]]
-        learn = np.r_[con.partner[run], con.keeper[run]]
-        # the learner's trust in the teacher: partner→keeper first, then keeper→partner
-        trust = model.trust.current(np.r_[con.tie_pk[run], con.tie_kp[run]], model.steps)
+    if scenario.mechanism_on("knowledge_sharing") and len(run):
+        m = len(run)
+        teach = np.concatenate((con.keeper[run], con.partner[run]))
+        learn = np.concatenate((con.partner[run], con.keeper[run]))
+        own_trust = trust.current(np.concatenate((con.tie_kp[run], con.tie_pk[run])), step)
+        seen = np.concatenate((con.seen_by_keeper[run], con.seen_by_partner[run]))
+        will = rivalry.willingness(
+            firms.openness[teach], own_trust, seen, rivalry.RECIPROCITY_WEIGHT
+        )
+        protection = firms.protection[teach]
         gain, leaked = shared_flow(
-            k[teach],
-            k[learn],
-            firms.openness[teach],
-            trust,
-            firms.core_domain[teach],
-            p.protection,
-            p.learning_rate,
+            k[teach], k[learn], will, firms.core_domain[teach], protection, p.learning_rate
         )
         np.add.at(k, learn, gain)
-        model.month_stats["knowledge_shared"] += float(gain.sum())
-        model.month_stats["leakage"] += float(leaked.sum())
+        shown = rivalry.observed_sharing(will, protection)
+        con.seen_by_partner[run] = shown[:m]  # the partner saw the keeper share this much
+        con.seen_by_keeper[run] = shown[m:]
+        total = gain.sum(axis=1)
+        con.flow[run] = total[:m] + total[m:]
+        con.mkt_learned_partner[run] += gain[:m, MARKETING]
+        con.mkt_learned_keeper[run] += gain[m:, MARKETING]
+        np.add.at(firms.knowledge_received, learn, total)
+        rival = np.concatenate((con.competition[run], con.competition[run]))
+        np.add.at(firms.core_leak_cost, teach, rivalry.CORE_VALUE * rival * leaked)
+        stats["knowledge_shared"] += float(total.sum())
+        stats["leakage"] += float(leaked.sum())
     active = firms.active[:n_f]
     k[active] = learning_by_doing(k[active], p.learning_by_doing)
     np.clip(k, 0.0, 1.0, out=k)
+
+
+def review_strategies(firms: FirmTable, month: int) -> None:
+    """Each January every breeder adjusts its share/protect strategy from the year's payoffs
+    (rivalry.strategy_step) and starts a new year's tally."""
+    if month != 1:
+        return
+    n_f = firms.n
+    firms.protection[:n_f], firms.openness[:n_f] = rivalry.strategy_step(
+        firms.protection[:n_f],
+        firms.openness[:n_f],
+        firms.knowledge_received[:n_f],
+        firms.core_leak_cost[:n_f],
+        rivalry.STRATEGY_STEP,
+    )
+    firms.knowledge_received[:n_f] = 0.0
+    firms.core_leak_cost[:n_f] = 0.0

@@ -1,42 +1,249 @@
-"""Markets: breeding stock (monthly), pets, stud services and fibre (yearly), as pure functions.
+"""Markets: breeding stock (monthly call auction), buyers' search, saturating outside demand,
+stud fees and fibre, as pure functions over plain data, and the market's state.
 
-Buyers (hobby and smallholder buyers, entrants, expanding breeders, EU buyers) send
-enquiries to breeders in proportion to how visible they are; a breeder with stock sells,
-one without passes the enquiry to a partner (referral), and otherwise the buyer tries
-once more elsewhere or is lost. The price of an average female falls as the stock for
-sale grows relative to demand, and a better animal fetches a premium.
+Each month sellers list their surplus females with a reservation price (what waiting for a
+later sale is worth to them, never less than the animal's pet or cull value) and buyers
+arrive with a willingness to pay: outside households from a finite pool that fills by
+diffusion (Bass 1969), breeders expanding toward their herd plans (the capital value of a
+female to them) and EU buyers. The month's price is the uniform price that clears those
+offers and bids (a k-double auction with k = 1/2). Buyers who bid at least the price then
+search: a buyer of segment s (region x niche) reaches sellers with weights `reach[s]`
+(visibility x niche match x distance decay); a seller with no stock left may refer the buyer
+to a partner. Each animal sells at the month's price times its quality premium relative to
+the animals on offer.
+
+Prices are in "reference units": the price of a female of the listed animals' mean quality
+sold by a seller with no marketing skill. Nothing anchors the level but the bids and offers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-PRICE_FLOOR, PRICE_CAP = 0.1, 3.0  # clearing price stays within these multiples of the base
+N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
+MONTHS_PER_YEAR = 12
+SELL_THROUGH_WEIGHT = 0.15  # assumption: sellers judge their chance of a sale by ~6 months
 
 
-def clearing_price(base: float, demand: float, supply: float, flexibility: float) -> float:
-    """Price of an average breeding female: base × (demand / supply) ** flexibility, bounded."""
-    if supply <= 0:
-        ratio = PRICE_CAP
-    elif demand <= 0:
-        ratio = PRICE_FLOOR
-    else:
-        ratio = (demand / supply) ** flexibility
-    return float(base * min(PRICE_CAP, max(PRICE_FLOOR, ratio)))
+# --- the market's state ----------------------------------------------------------------------
+@dataclass
+class MarketState:
+    """The livestock market between months: prices, expectations, demand pool and search.
+
+    Plain data (numbers and numpy arrays) so that checkpoints hold it as it is.
+    `reach` and `segment_sales` are n_segments x n_firms, a segment being region x niche
+    (`segment_of`); both are this month's, with one column per firm-table row at the time of
+    the month's market (the month's entrants, added later, have none until next month).
+    """
+
+    price: float  # GBP: this month's clearing price of a reference breeding female
+    expected_price: float  # GBP: breeders' adaptive expectation of that price (Nerlove)
+    sell_through: float  # expected chance a listed female sells in a month (adaptive)
+    pool_base: float  # outside homes' potential (animals) without industry awareness
+    pool_size: float  # this month's potential: grows with awareness, finite
+    adopters: float  # animals already taken up by outside homes (Bass cumulative adoption)
+    awareness: float = 0.0  # 0..1: public awareness built by industry investment (P1c)
+    stud_fee: float = 0.0  # GBP: base fee for a mating by an average service stud this season
+    region_x: np.ndarray = field(default_factory=lambda: np.zeros(0))  # region centres (km)
+    region_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    region_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))  # buyers' homes
+    reach: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    segment_sales: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    offer_quality: float = 0.0  # mean quality of this month's traded offers (the premium's base)
+    outside_buyers: int = 0  # animals outside buyers asked for this month
+    bids: int = 0  # bids in this month's auction (animals)
+    asks: int = 0  # offers in this month's auction (animals)
+    stud_sales: int = 0  # UK-bred studs sold between breeders this year
+    service_demand: float = 0.0  # females that must hire per stud place, at the first season
+    decay_version: int = -1  # spatial version the cached distance decay was computed for
+    decay: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+
+    @property
+    def n_regions(self) -> int:
+        return len(self.region_x)
+
+    @property
+    def n_segments(self) -> int:
+        return self.n_regions * N_NICHES
+
+    def segment_of(self, region: np.ndarray, niche: np.ndarray) -> np.ndarray:
+        """Segment code of buyers in `region` looking for `niche`: region * 3 + niche."""
+        return np.asarray(region, dtype=np.int64) * N_NICHES + np.asarray(niche, dtype=np.int64)
+
+    @property
+    def segment_region(self) -> np.ndarray:
+        return np.arange(self.n_segments) // N_NICHES
+
+    @property
+    def segment_niche(self) -> np.ndarray:
+        return np.arange(self.n_segments) % N_NICHES
 
 
-def adjusted_price(previous: float, target: float, speed: float) -> float:
-    """Asking prices move part of the way toward the clearing price each month."""
-    return float(previous + speed * (target - previous))
+# --- search: who reaches whom ------------------------------------------------------------------
+def visibility(
+    marketing: np.ndarray, reputation: np.ndarray, marketing_effect: float
+) -> np.ndarray:
+    """How many enquiries a breeder attracts, relative to others."""
+    return (1.0 + marketing_effect * marketing) * (0.5 + reputation)
 
 
-def buyers_at_price(buyers_at_base: float, price: float, base: float, flexibility: float) -> float:
-    """Expected outside buyers at `price`: more when cheaper (demand elasticity 1/flexibility)."""
-    if flexibility <= 0:
-        return buyers_at_base
-    return float(buyers_at_base * (base / max(price, 1e-9)) ** (1.0 / flexibility))
+def distance_decay(
+    region_x: np.ndarray, region_y: np.ndarray, x: np.ndarray, y: np.ndarray, decay_km: float
+) -> np.ndarray:
+    """exp(-distance / decay_km) from each region's centre (rows) to each seller (columns)."""
+    d = np.hypot(region_x[:, None] - x[None, :], region_y[:, None] - y[None, :])
+    return np.exp(-d / max(decay_km, 1e-9))
+
+
+def niche_match(
+    segment_niche: np.ndarray, seller_niche: np.ndarray, crossover: float
+) -> np.ndarray:
+    """1 where a seller serves the buyers' niche, `crossover` where it does not."""
+    return np.where(segment_niche[:, None] == seller_niche[None, :], 1.0, crossover)
+
+
+def reach_matrix(
+    visibility_: np.ndarray,
+    decay_by_region: np.ndarray,
+    segment_region: np.ndarray,
+    segment_niche: np.ndarray,
+    seller_niche: np.ndarray,
+    crossover: float,
+) -> np.ndarray:
+    """How strongly buyers of each segment see each seller: visibility x niche match x
+    distance decay (n_segments x n_sellers)."""
+    return (
+        decay_by_region[segment_region]
+        * niche_match(segment_niche, seller_niche, crossover)
+        * visibility_[None, :]
+    )
+
+
+# --- demand that saturates --------------------------------------------------------------------
+def bass_adoptions(pool: float, adopters: float, innovation: float, imitation: float) -> float:
+    """Expected new adoptions in a month (Bass 1969): (p + q A/M)(M - A) / 12."""
+    if pool <= 0:
+        return 0.0
+    left = max(pool - adopters, 0.0)
+    return (innovation + imitation * min(adopters / pool, 1.0)) * left / MONTHS_PER_YEAR
+
+
+def replacement_demand(adopters: float, replacement_rate: float) -> float:
+    """Animals a month that outside homes buy to replace those that die or are passed on."""
+    return max(adopters, 0.0) * replacement_rate / MONTHS_PER_YEAR
+
+
+def pool_potential(base: float, awareness: float, gain: float) -> float:
+    """Outside homes' potential: finite, at most (1 + gain) times the base when all are aware."""
+    return float(base * (1.0 + gain * min(max(awareness, 0.0), 1.0)))
+
+
+def awareness_step(awareness: float, investor_share: float, effect: float) -> float:
+    """A month of industry investment: awareness closes part of its gap to 1 (saturates)."""
+    rate = min(max(effect * investor_share / MONTHS_PER_YEAR, 0.0), 1.0)
+    return float(awareness + rate * (1.0 - awareness))
+
+
+def starting_pool(
+    flow_per_year: float,
+    adopted_share: float,
+    innovation: float,
+    imitation: float,
+    replacement_rate: float,
+) -> float:
+    """Pool size M whose Bass and replacement demand at adopted share a0 is `flow_per_year`."""
+    a0 = min(max(adopted_share, 0.0), 0.999)
+    per_animal = (innovation + imitation * a0) * (1.0 - a0) + replacement_rate * a0
+    return float(flow_per_year / per_animal) if per_animal > 0 else 0.0
+
+
+# --- bids, offers and the clearing price -------------------------------------------------------
+def willingness_to_pay(
+    n: int, median: float, sigma: float, budget: float, rng: np.random.Generator
+) -> np.ndarray:
+    """What each of `n` outside buyers would pay for a reference female (log-normal)."""
+    return median * budget * np.exp(sigma * rng.standard_normal(n))
+
+
+def reservation_prices(
+    keep_value: np.ndarray, floor: float, dispersion: float, noise: np.ndarray
+) -> np.ndarray:
+    """What each seller accepts for a listed female: what keeping her is worth to it (her
+    capital value, finance.female_values), varied by the sellers' circumstances (log-normal
+    `dispersion`), never below her pet or cull value `floor`."""
+    return np.maximum(floor, np.asarray(keep_value, dtype=float) * np.exp(dispersion * noise))
+
+
+def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple[float, int]:
+    """Uniform price and quantity of a call auction (k-double auction, k = 1/2).
+
+    The q highest bids trade with the q lowest asks, q the largest number with the q-th bid
+    at least the q-th ask; the price is the middle of the interval of prices that clear
+    exactly q units. With no crossing it is the middle of the best bid and the best ask; with
+    no offers there is no trade and no new price (`previous`); with no bids, the best ask.
+    """
+    b = np.sort(np.asarray(bids, dtype=float))[::-1]
+    a = np.sort(np.asarray(asks, dtype=float))
+    if len(a) == 0:
+        return float(previous), 0
+    if len(b) == 0:
+        return float(a[0]), 0
+    m = min(len(a), len(b))
+    crossing = b[:m] >= a[:m]
+    q = int(crossing.sum())  # b falls and a rises: the crossing units come first
+    if q == 0:
+        return float(0.5 * (b[0] + a[0])), 0
+    lo = max(a[q - 1], b[q] if q < len(b) else -np.inf)
+    hi = min(b[q - 1], a[q] if q < len(a) else np.inf)
+    return float(0.5 * (lo + hi)), q
+
+
+def adaptive(previous: float, observed: float, weight: float) -> float:
+    """Adaptive expectation (Nerlove 1958): move `weight` of the way toward what was seen."""
+    return float(previous + weight * (observed - previous))
+
+
+def monthly_weight(yearly: float) -> float:
+    """Monthly adjustment weight equal to `yearly` over twelve months."""
+    return 1.0 - (1.0 - min(max(yearly, 0.0), 1.0)) ** (1.0 / MONTHS_PER_YEAR)
+
+
+def annuity(rate: float, years: float) -> float:
+    """Present value of 1 GBP a year for `years` years at `rate` a year."""
+    if rate <= 0:
+        return float(years)
+    return float((1.0 - (1.0 + rate) ** -years) / rate)
+
+
+def female_value(
+    expected_price: float,
+    sell_through_year: float,
+    pet_price: float,
+    weaning_rate: float,
+    fleece_value: float,
+    cost_per_female: np.ndarray,
+    discount_rate: float,
+    years: float,
+    cost_per_head: np.ndarray | float = 0.0,
+    final_price: float = np.inf,
+) -> np.ndarray:
+    """Capital value of a breeding female to a breeder: the present value of her expected
+    yearly margin. Half her crias are females kept a year and then sold at the expected price
+    with the year's chance of a sale (else as pets), half males sold as pets at a year; plus
+    her fleece, less the variable cost of keeping her and her followers.
+
+    A cria is valued at no more than `final_price`, what the final (outside) buyers typically
+    pay: breeding stock is worth what its offspring fetch from those who do not breed, not a
+    breeding-stock price that only other breeders' expansion pays (the fundamental value;
+    without it the value of a female is a multiple of her price and expansion feeds itself).
+    """
+    cria_price = min(expected_price, final_price)
+    female_cria = sell_through_year * cria_price + (1 - sell_through_year) * pet_price
+    cria = 0.5 * (female_cria + pet_price) - cost_per_head  # a year's keep before the sale
+    margin = weaning_rate * cria + fleece_value - cost_per_female
+    return annuity(discount_rate, years) * margin
 
 
 def animal_prices(
@@ -47,8 +254,9 @@ def animal_prices(
     marketing: np.ndarray,
     marketing_effect: float,
 ) -> np.ndarray:
-    """Price of each animal sold: the market price, its quality premium and the seller's
-    marketing skill (a fifth of the marketing effect goes into price, the rest into sales)."""
+    """Price of each animal sold: the month's price, its quality premium relative to the
+    animals buyers see on offer, and the seller's marketing skill (a fifth of the marketing
+    effect goes into price, the rest into visibility)."""
     return (
         price
         * np.exp(premium * (quality - mean_quality))
@@ -56,13 +264,7 @@ def animal_prices(
     )
 
 
-def visibility(
-    marketing: np.ndarray, reputation: np.ndarray, marketing_effect: float
-) -> np.ndarray:
-    """How many enquiries a breeder attracts, relative to others."""
-    return (1.0 + marketing_effect * marketing) * (0.5 + reputation)
-
-
+# --- matching buyers with sellers --------------------------------------------------------------
 @dataclass
 class Matches:
     """Outcome of one month's matching of buyers with sellers."""
@@ -71,6 +273,7 @@ class Matches:
     seller: np.ndarray  # the seller of each sale
     referred: np.ndarray  # True where a partner's referral made the sale
     lost: int  # enquiries that found nothing
+    segment: np.ndarray | None = None  # the buyer's segment of each sale (2-D weights only)
 
 
 def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -88,6 +291,26 @@ def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
     return served
 
 
+def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.ndarray:
+    """A seller for each of `n` enquiries, by weight (per segment for 2-D weights); -1 where
+    the buyer's segment sees no seller. One cumulative sum and one search for all segments."""
+    if segment is None:
+        total = weights.sum()
+        if total <= 0:
+            return np.full(n, -1, dtype=np.int64)
+        return rng.choice(len(weights), size=n, p=weights / total)
+    present, which = np.unique(segment, return_inverse=True)
+    cum = np.cumsum(weights[present], axis=1)
+    total = cum[:, -1]
+    seen = total[which] > 0
+    # rows stacked on one axis: row r's cumulative shares occupy (r, r + 1]
+    shares = cum / np.where(total > 0, total, 1.0)[:, None] + np.arange(len(present))[:, None]
+    u = rng.random(n) + which
+    k = np.searchsorted(shares.ravel(), u, side="right")
+    col = np.minimum(k - which * weights.shape[1], weights.shape[1] - 1)
+    return np.where(seen, col, -1).astype(np.int64)
+
+
 def match_buyers(
     buyers: np.ndarray,
     weights: np.ndarray,
@@ -95,22 +318,25 @@ def match_buyers(
     partner_of: np.ndarray | None,
     retry: float,
     rng: np.random.Generator,
+    segment: np.ndarray | None = None,
 ) -> Matches:
     """Match buyer enquiries with sellers' stock.
 
     `buyers` holds one entry per animal wanted (a breeder row, or negative for outsiders);
-    `weights` the visibility of every seller; `stock` the animals each seller has for sale;
+    `weights` the reach of every seller, one row per segment when `segment` gives each
+    buyer's segment (else one row for all); `stock` the animals each seller has for sale;
     `partner_of` each seller's partner to refer to (-1 for none), or None for no referrals.
+    A buyer first tries a seller with stock on offer, by reach; if that seller has sold out
+    to earlier buyers it refers the buyer to its partner; else the buyer may retry once.
     A breeder never buys from itself. Returns who bought from whom.
     """
     stock = stock.astype(np.int64).copy()
     n = len(buyers)
     if n == 0 or weights.sum() <= 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Matches(empty, empty, np.zeros(0, dtype=bool), n)
-    p = weights / weights.sum()
-    targets = rng.choice(len(weights), size=n, p=p)
-    bought_b, bought_s, referred = [], [], []
+        return Matches(empty, empty, np.zeros(0, dtype=bool), n, None if segment is None else empty)
+    targets = _draw(weights * (stock > 0), segment, n, rng)
+    bought_b, bought_s, referred, seg_of = [], [], [], []
 
     def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool) -> np.ndarray:
         ok = (tgt >= 0) & (tgt != buyers[idx])
@@ -120,17 +346,22 @@ def match_buyers(
         bought_b.append(buyers[idx[served]])
         bought_s.append(tgt[served])
         referred.append(np.full(int(served.sum()), by_referral))
+        if segment is not None:
+            seg_of.append(segment[idx[served]])
         return idx[~served]
 
     waiting = settle(np.arange(n), targets, False)
     if partner_of is not None and len(waiting):
-        waiting = settle(waiting, partner_of[targets[waiting]], True)
+        first = targets[waiting]
+        ref = np.where(first >= 0, partner_of[np.maximum(first, 0)], -1)
+        waiting = settle(waiting, ref, True)
     if len(waiting) and retry > 0:
         again = waiting[rng.random(len(waiting)) < retry]
         lost = len(waiting) - len(again)
         have = weights * (stock > 0)
         if len(again) and have.sum() > 0:
-            tgt = rng.choice(len(weights), size=len(again), p=have / have.sum())
+            seg = None if segment is None else segment[again]
+            tgt = _draw(have, seg, len(again), rng)
             lost += len(settle(again, tgt, False))
         else:
             lost += len(again)
@@ -141,9 +372,37 @@ def match_buyers(
         np.concatenate(bought_s).astype(np.int64),
         np.concatenate(referred),
         int(lost),
+        None if segment is None else np.concatenate(seg_of).astype(np.int64),
     )
 
 
+# --- studs -------------------------------------------------------------------------------------
+def stud_fee_level(base_fee: float, demand: float, supply: float, flexibility: float) -> float:
+    """Base service fee this season: follows hired matings asked for against the season's
+    capacity of studs offered for hire, (demand / supply) ** flexibility, within 1/4 to 4x."""
+    if supply <= 0 or demand <= 0:
+        ratio = 1.0 if supply <= 0 else 0.25
+    else:
+        ratio = (demand / supply) ** flexibility
+    return float(base_fee * min(4.0, max(0.25, ratio)))
+
+
+def stud_value(
+    quality: np.ndarray,
+    reference_quality: float,
+    elite_price: float,
+    premium: float,
+    months_worked: np.ndarray,
+    working_months: float,
+    floor: float,
+) -> np.ndarray:
+    """Market value of a working stud: the elite stud price scaled by its quality premium
+    against the world elite, written down over its working life, never below `floor`."""
+    left = np.clip(1.0 - months_worked / max(working_months, 1.0), 0.0, 1.0)
+    return np.maximum(floor, elite_price * np.exp(premium * (quality - reference_quality)) * left)
+
+
+# --- fibre -------------------------------------------------------------------------------------
 def pooled_fibre_price(
     base: float, pooled_kg: float, scale_bonus: float, reference_kg: float
 ) -> float:

@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import fleece
 from .breeder import size_class
 from .coownership import (
     COMP_DOMINATED,
@@ -50,6 +51,8 @@ MODEL_COLUMNS = (
     "share_coop_dominated",
     "share_equal",
     "share_comp_dominated",
+    "mean_micron",
+    "fleece_micron",
     "births",
     "deaths",
     "pet_sales",
@@ -90,6 +93,37 @@ MODEL_COLUMNS = (
     "coloured_sales",
     "rivalry_index",
     "investment_mood",
+    # the economy (market.py, finance.py): accounts, auction, outside pool, studs
+    "cash_flow",
+    "stock_value",
+    "loss_making_share",
+    "expected_price",
+    "sell_through",
+    "bids",
+    "asks",
+    "outside_buyers",
+    "pool_size",
+    "adopters",
+    "awareness",
+    "stud_fee",
+    "stud_sales",
+    "wether_sales",
+    "idle_male_share",
+    # competition inside coopetition (rivalry.py; issue 14)
+    "breaches_per_contract_month",
+    "conflicts_per_contract_month",
+    "mean_cooperation_intensity",
+    "mean_competition_intensity",
+    "leakage_sales_lost",
+    "acceptable_per_search",
+    "searches",
+    "acceptable_candidates",
+    "displaced_matings",
+    "displaced_fees",
+    "fallback_hired",
+    "mean_openness",
+    "mean_protection",
+    "mean_believed_detection",
 )
 
 
@@ -131,7 +165,12 @@ def industry_row(model: AlpacaModel) -> dict:
         firms.active[model.trust.src[: model.trust.n]]
         & firms.active[model.trust.dst[: model.trust.n]]
     )
-    profit = firms.revenue[:n_f] - firms.costs[:n_f]
+    profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
+    cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
+    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
+    mk = model.market
+    adult_male = alive & ~herd.view("female") & (herd.view("age") >= model.scenario.stud_age)
+    idle = int((adult_male & ~herd.view("stud")).sum())
     small = active & (heads < 50)
     large = active & (heads >= 50)
     stats = model.month_stats
@@ -142,6 +181,8 @@ def industry_row(model: AlpacaModel) -> dict:
         "n_alpacas": int(alive.sum()),
         "mean_quality": float(q.mean()) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
+        "mean_micron": fleece.herd_micron(herd),
+        "fleece_micron": float(model.fleece_micron_now),
         "price_female": float(model.price_now),
         "fibre_price": float(model.fibre_price_now),
         "n_coowned_studs": int(len(np.unique(con.stud[run]))),
@@ -166,6 +207,32 @@ def industry_row(model: AlpacaModel) -> dict:
         "infected_animals": model.disease.infected_animals(model),
         "rivalry_index": float(model.rivalry_index),
         "investment_mood": float(model.investment_mood),
+        "cash_flow": float(cash_flow[active].sum()),
+        "stock_value": float(firms.stock_value[:n_f][active].sum()),
+        "loss_making_share": float((year_profit[active] < 0).mean()) if n_active else 0.0,
+        "expected_price": float(mk.expected_price),
+        "sell_through": float(mk.sell_through),
+        "bids": int(mk.bids),
+        "asks": int(mk.asks),
+        "outside_buyers": int(mk.outside_buyers),
+        "pool_size": float(mk.pool_size),
+        "adopters": float(mk.adopters),
+        "awareness": float(mk.awareness),
+        "stud_fee": float(mk.stud_fee),
+        "idle_male_share": float(idle / max(int(alive.sum()), 1)),
+        # competition inside coopetition
+        "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
+        "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
+        "mean_cooperation_intensity": float(con.cooperation[run].mean()) if n_run else 0.0,
+        "mean_competition_intensity": float(con.competition[run].mean()) if n_run else 0.0,
+        "acceptable_per_search": (
+            stats["acceptable_candidates"] / stats["searches"] if stats["searches"] else 0.0
+        ),
+        "mean_openness": float(firms.openness[:n_f][active].mean()) if n_active else 0.0,
+        "mean_protection": float(firms.protection[:n_f][active].mean()) if n_active else 0.0,
+        "mean_believed_detection": (
+            float(firms.believed_detection[:n_f][active].mean()) if n_active else 0.0
+        ),
     }
     for key in MODEL_COLUMNS:
         if key not in row:
@@ -209,16 +276,25 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     for who in (con.keeper[run], con.partner[run]):
         np.maximum.at(max_comp, who, con.competition[run])
     per_head = np.maximum(heads[rows], 1)
+    # competition inside coopetition: mean intensities over the breeder's running partnerships
+    coop_sum, comp_sum = np.zeros(n_f), np.zeros(n_f)
+    for who in (con.keeper[run], con.partner[run]):
+        np.add.at(coop_sum, who, con.cooperation[run])
+        np.add.at(comp_sum, who, con.competition[run])
+    n_p = np.maximum(partners, 1)
     frame = pd.DataFrame(
         {
             "step": model.steps,
             "breeder_id": rows,
             "herd_size": heads[rows],
             "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
+            "herd_micron": fleece.breeder_micron(herd, n_f)[rows],
             "cash": firms.cash[rows],
             "revenue": revenue[rows],
             "costs": costs[rows],
-            "profit": revenue[rows] - costs[rows],
+            "profit": firms.acct_profit_ring[rows].sum(axis=1),  # accounting profit
+            "cash_flow": revenue[rows] - costs[rows],
+            "stock_value": firms.stock_value[rows],
             "sales": firms.sales_ring[rows].sum(axis=1),
             "knowledge": firms.knowledge[rows].mean(axis=1),
             "knowledge_health": firms.knowledge[rows, 0],
@@ -246,6 +322,15 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             ),
             "restricted": firms.restricted[rows],
             "culled": firms.culled[rows],
+            # competition inside coopetition (rivalry.py)
+            "openness": firms.openness[rows],
+            "protection": firms.protection[rows],
+            "cooperation_intensity": coop_sum[rows] / n_p[rows],
+            "competition_intensity": comp_sum[rows] / n_p[rows],
+            "believed_detection": firms.believed_detection[rows],
+            "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
+            "displaced_matings": firms.displaced_matings[rows],
+            "displaced_fees": firms.displaced_fees[rows],
         }
     )
     return frame.set_index(["step", "breeder_id"])
@@ -343,4 +428,57 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
         "share_coop_dominated": float(last["share_coop_dominated"]),
         "share_equal": float(last["share_equal"]),
         "share_comp_dominated": float(last["share_comp_dominated"]),
+        "leakage_sales_lost": float(model_df["leakage_sales_lost"].sum()),
+        "breaches_per_contract_month": _per_contract_month(model_df, "breaches"),
+        "conflicts_per_contract_month": _per_contract_month(model_df, "conflicts"),
+        "acceptable_per_search": (
+            float(model_df["acceptable_candidates"].sum() / model_df["searches"].sum())
+            if model_df["searches"].sum()
+            else 0.0
+        ),
     }
+
+
+def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
+    """Events per running contract-month over the whole run."""
+    months = float(model_df["n_partnerships"].sum())
+    return float(model_df[column].sum()) / months if months else 0.0
+
+
+def competition_outcomes(model: AlpacaModel) -> dict[str, float]:
+    """Outcomes of a run that the competition-inside-coopetition mechanisms can move (P1a,
+    P1b): the trust path of pairs, who was chosen, and how protectors fare against partners.
+
+    `protector_*_edge`: over pairs (running or ended, both still in business) whose
+    protections differ by at least 0.2, the mean of (the more protective side's last-12-month
+    sales or profit minus its partner's) over the mean of both; positive = protection pays.
+    """
+    con, firms = model.contracts, model.firms
+    n = con.n
+    k, q = con.view("keeper"), con.view("partner")
+    out = {
+        "pair_trust_start": float(con.view("trust_start").mean()) if n else float("nan"),
+        "pair_trust_12": float(np.nanmean(con.view("trust_12"))) if n else float("nan"),
+        "pair_trust_24": float(np.nanmean(con.view("trust_24"))) if n else float("nan"),
+        "chosen_chemistry": float(con.view("chemistry").mean()) if n else float("nan"),
+        "chosen_prior_share": float(con.view("prior").mean()) if n else float("nan"),
+        "conflict_endings": float(
+            ((con.view("ended") >= 0) & (con.view("reason") == ENDED_CONFLICT)).sum()
+        ),
+    }
+    both = firms.active[k] & firms.active[q]
+    gap = firms.protection[k] - firms.protection[q]
+    use = both & (np.abs(gap) >= 0.2)
+    protector = np.where(gap > 0, k, q)[use]
+    other = np.where(gap > 0, q, k)[use]
+    sales = firms.sales_ring[: firms.n].sum(axis=1)
+    profit = firms.revenue_ring[: firms.n].sum(axis=1) - firms.costs_ring[: firms.n].sum(axis=1)
+    for name, value in (("sales", sales), ("profit", profit)):
+        if len(protector) == 0:
+            out[f"protector_{name}_edge"] = float("nan")
+            continue
+        scale = np.abs(value[np.r_[protector, other]]).mean()
+        diff = (value[protector] - value[other]).mean()
+        out[f"protector_{name}_edge"] = float(diff / scale) if scale > 0 else 0.0
+    out["protector_pairs"] = float(len(protector))
+    return out

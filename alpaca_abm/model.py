@@ -16,10 +16,22 @@ import pandas as pd
 from mesa.datacollection import DataCollector
 from scipy.spatial import cKDTree
 
-from . import breeding, finance, knowledge, metrics, partnering, shocks, trading, world
+from . import (
+    breeding,
+    finance,
+    fleece,
+    knowledge,
+    market,
+    metrics,
+    partnering,
+    rivalry,
+    shocks,
+    trading,
+    world,
+)
 from .breeder import HEALTH, Breeder, FirmTable
 from .coownership import ENDED_STUD_DIED, Contracts
-from .data import load_uk_places
+from .data import load_fleece_bands, load_uk_places
 from .disease import Disease
 from .herd import (
     NOT_PREGNANT,
@@ -62,8 +74,18 @@ MONTHLY_TALLIES = (
     "found_herds",
     "culled",
     "coloured_sales",
+    "stud_sales",
+    "wether_sales",
+    # competition inside coopetition (rivalry.py)
+    "searches",
+    "acceptable_candidates",
+    "fallback_hired",
+    "displaced_matings",
+    "displaced_fees",
+    "leakage_sales_lost",
 )
 COOPETITION_MECHANISMS = ("coownership", "knowledge_sharing", "referrals", "industry_investment")
+SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten months at first
 REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
 
 
@@ -103,21 +125,34 @@ class AlpacaModel(mesa.Model):
         self._leaders: np.ndarray | None = None
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
         # market and environment state
-        self.price_now = p.price_female
         self.fibre_price_now = p.fibre_price
-        self.demand_index = 1.0
+        self.fibre_bands = load_fleece_bands()  # micron bands and relative prices (data/)
+        self.fleece_micron_now = 0.0  # mean MFD of the last clip (µm), 0 before the first
         self.investment_mood = 1.0
         self.rivalry = 1.0
         self.clustering_now = 0.0
         self.elite_level = p.quality_mean + p.elite_margin * p.quality_sd
+        self.pending_firms: dict[str, np.ndarray] | None = None  # seed firms yet to be founded
+        regions = sorted(set(self.places["region"]))
+        self.place_region = np.array([regions.index(r) for r in self.places["region"]])
+        self.market = self._start_market(regions)
         world.populate(self)
+        self.fill_new_breeders()
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
         self.event_log = self.shocks.log  # what fired when
         self.rivalry_index = self.shocks.update_rivalry_index()
         n_alpacas = max(len(self.herd.view("alive").nonzero()[0]), 1)
-        self.base_hobby = p.hobby_demand * n_alpacas / 12
+        self.market.pool_base = self.market.pool_size = market.starting_pool(
+            p.hobby_demand * n_alpacas,
+            p.pool_adopted_start,
+            p.bass_innovation,
+            p.bass_imitation,
+            p.replacement_rate,
+        )
+        self.market.adopters = p.pool_adopted_start * self.market.pool_base
         self.base_pet = p.pet_demand * n_alpacas / 12
+        self.firms.stock_value[: self.firms.n] = finance.stock_values(self)
         self.datacollector = DataCollector(
             model_reporters={c: _column(c) for c in metrics.MODEL_COLUMNS}
         )
@@ -128,20 +163,37 @@ class AlpacaModel(mesa.Model):
     # --- the month --------------------------------------------------------------------------
     def step(self) -> None:
         """One month of the industry, in the order a breeder lives it."""
+        p = self.scenario
         self._begin_month()
         self.age_and_die()  # ageing, deaths (health knowledge helps)
         self.give_birth()  # crias from last year's matings
+        trading.sell_studs(self)  # before the season: stud fees set, UK-bred studs sold
         partnering.search_partners(self)  # co-owners sought, elite studs bought
         breeding.mate(self)  # own, co-owned (quota, control) or hired
-        partnering.run_contracts(self)  # trust, rivalry, renewals, dissolution
-        knowledge.exchange_knowledge(self)  # sharing, protection, absorption
-        trading.trade(self)  # breeding stock, exports, referrals, pets
+        partnering.run_contracts(  # trust, fairness, conflict, renewals, dissolution
+            self.contracts, self.trust, p, self.steps, self.rivalry, self.rng, self.month_stats
+        )
+        knowledge.exchange_knowledge(  # reciprocity, own trust, protection, absorption
+            self.firms, self.contracts, self.trust, p, self.steps, self.month_stats
+        )
+        if p.strategy_learning:
+            knowledge.review_strategies(self.firms, self.month)  # share or protect (January)
+        trading.trade(self)  # call auction, local and niche search, referrals, pets
+        rivalry.measure(  # competition and cooperation intensities; leakage's lost sales
+            self.firms,
+            self.contracts,
+            self.trust,
+            *self.market_view(),
+            p,
+            self.steps,
+            self.month_stats,
+        )
         self.disease.spread(self)  # infection along the month's sales and stud visits
-        trading.sell_fibre(self)  # yearly shearing, national fibre pool
+        self.shear()  # yearly shearing, fleece sold by micron band, national fibre pool
         finance.invest_in_industry(self)  # education days and awareness
-        finance.settle_accounts(self)  # running costs, cash, 12-month ledgers
-        finance.review_plans(self)  # target herds; reputations (January)
-        finance.enter_and_exit(self)  # newcomers in, long-loss firms out
+        finance.settle_accounts(self)  # running costs, stock at market, accounting profit
+        finance.review_plans(self)  # herd plans at expected margins; reputations (January)
+        finance.enter_and_exit(self)  # newcomers on expected return, sustained losses out
         self._end_month()  # tidy arrays, collect reporters
 
     def _begin_month(self) -> None:
@@ -152,12 +204,31 @@ class AlpacaModel(mesa.Model):
         for key in self.month_stats:
             self.month_stats[key] = 0
         self.elite_level = self.current_elite_level()
+        world.admit_founded_firms(self)  # seed firms founded this year (uk_national)
         n_f = self.firms.n
         self.firms.revenue[:n_f] = 0.0
         self.firms.costs[:n_f] = 0.0
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
+        self.first_impressions()
+
+    def fill_new_breeders(self) -> None:
+        """Newcomers' share/protect strategy and belief in control (at the start, after entry)."""
+        p = self.scenario
+        self.firms.fill_strategies(p.protection, p.control_strength, p.protection_sd, self.rng)
+
+    def first_impressions(self) -> None:
+        """New acquaintances read each other's honesty through a noisy signal (P1a)."""
+        rows = self.trust.unimpressed()
+        if len(rows) == 0:
+            return
+        t = self.trust
+        honesty = 1.0 - self.firms.opportunism[t.dst[rows]]
+        noise = self.rng.normal(0.0, rivalry.SIGNAL_NOISE_SD, len(rows))
+        t.value[rows] = rivalry.first_impression(
+            t.baseline, honesty, noise, rivalry.SIGNAL_TRUST_SPREAD
+        )
 
     def age_and_die(self) -> None:
         """Every animal grows a month older; some die (fewer where health knowledge is high)."""
@@ -190,8 +261,9 @@ class AlpacaModel(mesa.Model):
         if len(dams) == 0:
             return
         owners = herd.owner[dams].copy()
+        mendelian = fleece.mendelian_cv(p.micron_sd, p.micron_mean, p.micron_floor)
         quality = offspring_quality(
-            herd.quality[dams], herd.sire_quality[dams], p.mendelian_sd, rng
+            herd.quality[dams], herd.sire_quality[dams], mendelian, p.quality_ceiling, rng
         )
         colour = offspring_colour(herd.colour[dams], herd.sire_colour[dams], rng)
         herd.due_in[dams] = NOT_PREGNANT
@@ -201,11 +273,32 @@ class AlpacaModel(mesa.Model):
             age=np.zeros(len(dams)),
             quality=quality,
             colour=colour,
+            fleece_env=fleece.draw_environment(len(dams), p.micron_sd, p.fd_heritability, rng),
+            other_merit=fleece.draw_other_merit(
+                len(dams), p.micron_sd, p.fd_heritability, p.fd_selection_share, rng
+            ),
         )
         np.add.at(self.firms.births, owners, 1)
         self.month_stats["births"] += len(dams)
 
+    def shear(self) -> None:
+        """The yearly clip: shorn, sold by micron band (fleece.py); the month's prices kept."""
+        clip = fleece.sell_fibre(
+            self.herd,
+            self.firms,
+            self.contracts,
+            self.scenario,
+            self.month,
+            self.fibre_demand_factor(),
+            self.month_stats,
+            self.fibre_bands,
+        )
+        if clip is not None:
+            self.fibre_price_now = clip["price_per_kg"]
+            self.fleece_micron_now = clip["micron"]
+
     def _end_month(self) -> None:
+        self.fill_new_breeders()  # entrants of the month
         remap = self.herd.compact()
         self.disease.remap(remap)
         gone = self.contracts.remap_studs(remap)
@@ -222,12 +315,39 @@ class AlpacaModel(mesa.Model):
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
 
+    def _start_market(self, regions: list[str]) -> market.MarketState:
+        """The livestock market before the first month: prices and expectations at the
+        scenario's starting price, buyers' homes at the places' weights by region."""
+        p, places = self.scenario, self.places
+        x, y = world.to_km(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
+        w = places["weight"].to_numpy(float)
+        code = self.place_region
+        n_r = len(regions)
+        weight = np.bincount(code, weights=w, minlength=n_r)
+        safe = np.maximum(weight, 1e-12)
+        return market.MarketState(
+            price=p.price_female,
+            expected_price=p.price_female,
+            sell_through=SELL_THROUGH_START,
+            pool_base=0.0,
+            pool_size=0.0,
+            adopters=0.0,
+            stud_fee=p.stud_fee,
+            region_x=np.bincount(code, weights=w * x, minlength=n_r) / safe,
+            region_y=np.bincount(code, weights=w * y, minlength=n_r) / safe,
+            region_weight=weight,
+        )
+
     # --- contracts --------------------------------------------------------------------------
     def touch_partnerships(self, rows: np.ndarray) -> None:
         """Partners met this month (mating trips): contact keeps trust from decaying."""
         self.trust.touch_rows(self.contracts.ties(np.unique(rows)), self.steps)
 
     # --- what the mechanisms ask of the world -------------------------------------------------
+    def market_view(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's (reach, segment_sales) of the livestock market (market.MarketState)."""
+        return self.market.reach, self.market.segment_sales
+
     @property
     def date(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -248,9 +368,22 @@ class AlpacaModel(mesa.Model):
             "resources": p.w_resources,
         }
 
+    @property
+    def price_now(self) -> float:
+        """This month's clearing price of a reference breeding female (market.price)."""
+        return self.market.price
+
+    @property
+    def demand_index(self) -> float:
+        """Outside demand relative to the start: the pool's potential (awareness) over its
+        base, times any demand shock and disease scare."""
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return ratio * self.shocks.buyer_factor("hobby")
+
     def value_per_point(self) -> float:
         """What a breeder expects one point of sire quality to be worth per mating."""
-        return self.price_now * self.quality_premium() * breeding.CRIA_VALUE_SHARE
+        return self.market.expected_price * self.quality_premium() * breeding.CRIA_VALUE_SHARE
 
     def spatial_index(self) -> cKDTree:
         """KD-tree of active breeders' positions, rebuilt only when breeders come or go."""
@@ -284,23 +417,19 @@ class AlpacaModel(mesa.Model):
 
     def pool_members(self) -> np.ndarray:
         """Breeders selling fleece through the national pool: investors and their partners."""
-        n_f = self.firms.n
-        if not self.scenario.mechanism_on("industry_investment"):
-            return np.zeros(n_f, dtype=bool)
-        pool = self.firms.investor[:n_f] & self.firms.active[:n_f]
-        run = self.contracts.running()
-        k, q = self.contracts.keeper[run], self.contracts.partner[run]
-        pool[q[pool[k]]] = True
-        pool[k[pool[q]]] = True
-        return pool
+        on = self.scenario.mechanism_on("industry_investment")
+        return fleece.pool_members(self.firms, self.contracts, on)
 
     # Shocks reach the mechanisms through these hooks (shocks.py); each is neutral (the
     # exact value the mechanisms used before shocks existed) while no event runs.
     def hobby_demand(self) -> float:
-        return self.base_hobby * self.demand_index * self.shocks.buyer_factor("hobby")
+        """Outside buyers (animals) expected this month: Bass adoptions and replacements."""
+        return sum(trading.outside_buyers(self)) * self.shocks.buyer_factor("hobby")
 
     def pet_demand(self) -> float:
-        return self.base_pet * self.demand_index * self.shocks.buyer_factor("pet")
+        mk = self.market
+        ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+        return self.base_pet * ratio * self.shocks.buyer_factor("pet")
 
     def export_demand(self, exporters: np.ndarray) -> float:
         heads = self.herd.counts_by_owner(self.firms.n)
@@ -309,7 +438,7 @@ class AlpacaModel(mesa.Model):
 
     def effective_demand_index(self) -> float:
         """The demand index buyers act on: awareness times demand shocks and disease scare."""
-        return self.demand_index * self.shocks.buyer_factor("hobby")
+        return self.demand_index
 
     def export_access(self) -> float:
         """Share of EU buyers still able to buy (Brexit)."""
@@ -334,8 +463,8 @@ class AlpacaModel(mesa.Model):
         return self.shocks.entry * self.shocks.buyer_factor("entrants")
 
     def base_price(self) -> float:
-        """Price of an average female at balanced supply: buyers' budgets (price shocks)."""
-        return self.scenario.price_female * self.shocks.budget
+        """Median willingness to pay of an outside buyer for a female (price shocks)."""
+        return self.scenario.buyer_wtp_median * self.shocks.budget
 
     def pet_price(self) -> float:
         return self.scenario.pet_price * self.shocks.budget

@@ -23,6 +23,8 @@ SOURCES: dict[str, str] = {
     "public": "Public UK figure, see alpaca_abm/data/public_figures.toml for the citation",
     "biology": "Camelid reproductive biology as given in husbandry guidance",
     "assumption": "Assumption: no figure found; the note gives the reason for the value",
+    "calibrated": "Calibrated to the public herd, herd-count and price series by "
+    "experiments/calibrate.py (history matching): see docs/CALIBRATION.md",
 }
 
 
@@ -71,11 +73,13 @@ PARAMETERS: tuple[Param, ...] = (
         str,
         unit="",
         doc="Who the industry starts with: 'synthetic' breeders drawn from the distributions "
-        "below, or 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
-        "up the directory to n_breeders with its size classes.",
+        "below; 'uk_2018': the seed's 29 firms (Tables 2 and 3) plus synthetic firms making "
+        "up the directory to n_breeders with its size classes; or 'uk_national': the whole UK "
+        "industry, the 123-firm directory as its commercial tier (seed firms at their counties, "
+        "entering in their founding year) and small hobby herds up to n_breeders herds.",
         source="seed-T2",
         note="The seed's firms are transcribed in alpaca_abm/data/uk_2018_firms.csv.",
-        choices=("synthetic", "uk_2018"),
+        choices=("synthetic", "uk_2018", "uk_national"),
     ),
     # --- the industry at the start -------------------------------------------------------
     _p(
@@ -112,6 +116,31 @@ PARAMETERS: tuple[Param, ...] = (
         "Calendar month of the first step.",
         "assumption",
         "January: the run starts at the beginning of a calendar year.",
+    ),
+    # --- the whole industry at the start (population 'uk_national'; world.py) ---------------
+    _opt(
+        "national_herd_start",
+        float,
+        0,
+        1e7,
+        "alpacas",
+        "Alpacas in the whole industry at the start (uk_national): the hobby herds' median is "
+        "set so that all herds hold this many; none = hobby herds of herd_size_median.",
+        "assumption",
+        "Off by default; the uk_national scenario sets 15,000, the public figure "
+        "national_herd_2006 (c. 2006).",
+    ),
+    _p(
+        "directory_scale_at_start",
+        0.2727,
+        float,
+        0.01,
+        1,
+        "ratio",
+        "Herd of a directory firm at the start as a share of its 2018 herd (uk_national).",
+        "public",
+        "The national herd grew from 15,000 (2006) to 55,000 (2018): "
+        "see public_figures.toml: national_herd_ratio_2006_to_2018.",
     ),
     _p(
         "herd_size_median",
@@ -281,39 +310,114 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "A working stud covers one or two females a day over a season; breeders limit use.",
     ),
-    # --- genetics --------------------------------------------------------------------------
+    # --- genetics: fleece in microns (fleece.py; rows owned by the population/fleece work) ---
     _p(
-        "quality_mean",
-        50.0,
+        "micron_mean",
+        27.0,
         float,
-        0,
-        100,
-        "index points",
-        "Mean genetic fleece-quality index of the starting national herd.",
+        15,
+        40,
+        "µm",
+        "Mean genetic fibre diameter (MFD at two years) of the starting national herd; "
+        "quality = 50 + 4 × (27 − micron).",
         "assumption",
-        "An index scale: 50 is the imported foundation stock of the early 2000s.",
+        "No UK figure was found. Adult fleeces then average about 29 µm with the age "
+        "effect, as the Australian herd of McGregor & Butler (public_figures.toml: "
+        "alpaca_mfd_australia, 29.1 µm), from which, with Chile and Peru, the UK "
+        "foundation stock came.",
     ),
     _p(
-        "quality_sd",
-        10.0,
+        "micron_sd",
+        2.4,
         float,
         0.1,
-        50,
-        "index points",
-        "Spread of genetic quality in the starting herd.",
+        10,
+        "µm",
+        "Additive genetic sd of fibre diameter in the starting herd.",
         "assumption",
-        "One standard deviation = 10 index points.",
+        "sqrt(h2) × a phenotypic sd of about 4 µm between animals (McGregor & Butler's "
+        "100 alpacas range 17.7-46.6 µm over all ages and farms): sqrt(0.35) × 4 = 2.4.",
     ),
     _p(
-        "mendelian_sd",
-        3.0,
+        "fd_heritability",
+        0.35,
+        float,
+        0.01,
+        0.99,
+        "share",
+        "Heritability of fibre diameter: sizes the environmental part of what a breeder "
+        "sees and the fleece sold.",
+        "public",
+        "See public_figures.toml: fibre_diameter_heritability.",
+    ),
+    _p(
+        "fd_selection_share",
+        0.5,
+        float,
+        0.05,
+        1,
+        "share",
+        "Share of what breeders select on that is the fleece's fineness; the rest is other "
+        "traits they judge (conformation, density, colour, presence), not inherited here.",
+        "assumption",
+        "Breeders select on fineness with colour, staple length, density, medullation, lustre "
+        "and lack of coarse fibre (britishalpacatextiles.com/british-alpaca.html) and on "
+        "conformation and teeth (fowberry-alpacas.com buying guide): half for fineness.",
+    ),
+    _p(
+        "micron_floor",
+        14.5,
+        float,
+        5,
+        20,
+        "µm",
+        "Biological floor of genetic fibre diameter: quality can approach but never pass "
+        "quality_from_micron(floor) (100 points at 14.5).",
+        "public",
+        "See public_figures.toml: finest_alpaca_mfd.",
+    ),
+    _p(
+        "fleece_coarsening",
+        0.8,
         float,
         0,
-        30,
-        "index points",
-        "Noise of an offspring's quality around its parents' mean.",
+        5,
+        "µm/year",
+        "How much coarser a fleece grows each year of age from two years to 7.5 (finer as"
+        " a yearling).",
         "assumption",
-        "Mendelian sampling: about half the additive genetic variance.",
+        "McGregor & Butler: MFD rises with age until about 7.5 years "
+        "(public_figures.toml: alpaca_mfd_australia); the yearly rate was not in the "
+        "stored text: 0.8 µm a year puts a 7.5-year-old about 4.4 µm above its two-year "
+        "test.",
+    ),
+    _p(
+        "world_elite_micron",
+        19.0,
+        float,
+        10,
+        35,
+        "µm",
+        "Genetic fibre diameter of the elite studs on the world (import) market in 2006.",
+        "assumption",
+        "Elite studs sold from Peru and Australia are finer than the Peruvian population "
+        "means of 19.6 µm (Apurímac males) and 22.7 µm (Huancavelica) "
+        "(public_figures.toml: alpaca_mfd_peru_apurimac); 19 µm at two years.",
+    ),
+    _p(
+        "world_elite_gain",
+        0.04,
+        float,
+        0,
+        0.2,
+        "share/year",
+        "Share of its distance to the micron floor the world elite closes each year (its "
+        "own trend).",
+        "assumption",
+        "Selected herds such as Pacomarca keep improving under BLUP selection "
+        "(public_figures.toml: finest_alpaca_mfd); 4% a year takes the elite from 19 µm "
+        "(2006) to about 16.7 µm (2024), so imports stay elite while the UK herd improves "
+        "(with 1% a year the UK herd overtook them by about 2020 and elite access vanished).",
     ),
     _p(
         "elite_margin",
@@ -322,21 +426,10 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         5,
         "sd",
-        "How far above the current herd mean (in starting sds) a stud must be to count as elite.",
+        "How far above the current herd mean (in starting genetic sds) a stud must be to "
+        "count as elite.",
         "assumption",
         "Rare genetics are relative: the top sixth of the day's animals.",
-    ),
-    _p(
-        "import_edge",
-        20.0,
-        float,
-        0,
-        100,
-        "index points",
-        "How far the elite studs on the world (import) market stand above the UK herd mean.",
-        "assumption",
-        "The young UK herd lags the Australian and Peruvian elite by about two "
-        "starting sds; the world elite keeps improving as the UK herd does.",
     ),
     # --- money ----------------------------------------------------------------------------
     _p(
@@ -447,20 +540,10 @@ PARAMETERS: tuple[Param, ...] = (
         1,
         1e6,
         "GBP",
-        "Price of an average breeding female when demand equals supply, at the start.",
+        "Price of an average breeding female in the month before the run: where breeders' "
+        "price expectations start (the market then clears every month from bids and offers).",
         "public",
         "See public_figures.toml: breeding_female_price_2006.",
-    ),
-    _p(
-        "price_flexibility",
-        0.6,
-        float,
-        0,
-        5,
-        "elasticity",
-        "How strongly the price follows demand/supply (price ∝ (demand/supply)^x).",
-        "assumption",
-        "Thin livestock markets: prices move less than one-for-one.",
     ),
     _p(
         "quality_premium",
@@ -486,14 +569,17 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "hobby_demand",
-        0.08,
+        0.151,
         float,
         0,
         10,
         "females/alpaca/year",
-        "Breeding females hobby and smallholder buyers take a year, per alpaca in the industry.",
-        "assumption",
-        "Set so that the early industry's market clears at its starting price.",
+        "Breeding females outside buyers (hobby, smallholder, trekking and experience "
+        "businesses) ask for a year at the start, per alpaca in the industry; the finite pool "
+        "they come from is sized so (market.starting_pool).",
+        "calibrated",
+        "Sets the size of the outside pool; calibrated in docs/CALIBRATION.md."
+        " Calibrated (docs/CALIBRATION.md): 0.151, non-implausible range 0.151-0.173.",
     ),
     _p(
         "pet_demand",
@@ -628,14 +714,15 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "n_candidates",
-        8,
+        12,
         int,
         1,
         100,
         "breeders",
-        "Candidates a searching breeder considers (network, region, reputation).",
+        "Nearest breeders a searching breeder considers, besides its acquaintances and a few "
+        "well-known breeders.",
         "assumption",
-        "A breeder knows a handful of plausible partners.",
+        "Wide enough that ranking matters: 2-3 acceptable candidates a search (1.6-2.4 with 8).",
     ),
     _p(
         "w_trust",
@@ -744,7 +831,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "probability",
-        "Chance that a partner's overuse of a shared stud is detected.",
+        "Chance that a partner's overuse of a shared stud is detected; breeders start believing "
+        "it and learn from being caught or not.",
         "seed-T4",
         "Establish control mechanisms: 3 of 29 firms; strength is an assumption.",
     ),
@@ -755,7 +843,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "probability",
-        "Mean chance that a breeder overuses a shared stud when it could.",
+        "Mean temptation (0-1): how far a breeder discounts the expected cost of overusing a "
+        "shared stud (with deliberate_cheating off: its chance of overusing).",
         "assumption",
         "Breeders warned of partners using the stud 'beyond the agreed measures' (I28).",
     ),
@@ -878,7 +967,8 @@ PARAMETERS: tuple[Param, ...] = (
         0,
         1,
         "share",
-        "Share of its core domain a breeder keeps from partners.",
+        "Starting share of its core domain a breeder keeps from partners; then each breeder's "
+        "own strategy (strategy_learning).",
         "seed-4",
         "'share knowledge but protect the core' (I17); size is an assumption.",
     ),
@@ -988,12 +1078,12 @@ PARAMETERS: tuple[Param, ...] = (
         float,
         0,
         20,
-        "demand index/year",
-        "Yearly rise of the demand index if every breeder invested (it scales with the share "
-        "of investors, so it does not depend on the size of the industry).",
+        "per year",
+        "Yearly rate at which public awareness closes its gap to full if every breeder "
+        "invested (it scales with the share of investors, so it is size-free); awareness "
+        "enlarges and speeds the outside pool, which stays finite.",
         "assumption",
-        "With a fifth of breeders investing, demand grows about a quarter a year at first, "
-        "levelling off as the hobby market fills.",
+        "With a fifth of breeders investing, awareness reaches about a fifth in a year.",
     ),
     _p(
         "education_knowledge",
@@ -1009,15 +1099,16 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "entry_rate",
-        0.5,
+        0.727,
         float,
         0,
         1000,
         "breeders/month per 100 starting breeders",
-        "New breeders a month, per 100 breeders at the start, when the industry looks as "
-        "attractive as at the start.",
-        "seed-3.3",
-        "Calibrated so the industry grows toward the 123 listed breeders of 2018.",
+        "New breeders a month, per 100 breeders at the start, when a starting herd's "
+        "expected return equals the outside option (fewer below it, up to twice above it).",
+        "calibrated",
+        "Calibrated so the industry grows toward the 123 listed breeders of 2018."
+        " Calibrated (docs/CALIBRATION.md): 0.727, non-implausible range 0.401-0.727.",
     ),
     _p(
         "foundation_herd",
@@ -1037,10 +1128,119 @@ PARAMETERS: tuple[Param, ...] = (
         1,
         600,
         "months",
-        "Months of running losses with cash below zero after which a breeder exits.",
+        "Months of sustained economic losses (12-month accounting profit, stock at market, "
+        "below the loss the breeder tolerates) or insolvency after which a breeder exits.",
         "assumption",
         "Micro-firms carry losses for a few years before giving up.",
     ),
+    # --- the economy (market.py, trading.py, finance.py; docs/ECONOMY.md) -------------------
+    # fmt: off
+    _p("buyer_wtp_median", 1500.0, float, 1, 1e6, "GBP",
+       "Median willingness to pay of an outside buyer for a reference breeding female (before "
+       "price shocks).",
+       "calibrated",
+       "Mid-2000s sales of £3,000-10,000 for pregnant females and £1,000-2,000 in 2012-2015 "
+       "(PUBLIC-FACTS section 2) bracket it; calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 1500, non-implausible range 1.5e+03-1.96e+03."),
+    _p("buyer_wtp_sigma", 0.6, float, 0, 3, "log-units",
+       "Spread of outside buyers' willingness to pay (log-normal).",
+       "assumption",
+       "Buyers range from pet-price smallholders to show-herd founders; calibrated in "
+       "docs/CALIBRATION.md."),
+    _p("ask_dispersion", 0.15, float, 0, 2, "log-units",
+       "Spread of sellers' reservation prices around what keeping a female is worth to them "
+       "(log-normal).",
+       "assumption",
+       "Sellers differ in keep costs, space and patience, so supply slopes upward."),
+    _p("expectation_weight", 0.8, float, 0.01, 1, "share/year",
+       "Share of the gap between the seen price (and chance of a sale) and the expected one "
+       "that expectations close in a year (adaptive expectations, Nerlove 1958).",
+       "assumption",
+       "Breeders judge the market by the last year or so of sales; 1 = naive (the cobweb of "
+       "Ezekiel 1938); calibrated in docs/CALIBRATION.md."),
+    _p("discount_rate", 0.05, float, 0, 1, "per year",
+       "Rate at which a breeder discounts a female's future margins.",
+       "assumption",
+       "A real rate near long-run farm returns."),
+    _p("herd_response", 1.52, float, 0, 10, "elasticity",
+       "How far a breeder's planned herd moves with the gap between a female's value to it and"
+       " her expected price ((value - price) / price).",
+       "calibrated",
+       "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it; "
+       "calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 1.52, non-implausible range 0.938-1.52."),
+    _p("herd_adjustment", 0.3, float, 0.01, 1, "share/year",
+       "Share of the gap between target and planned herd closed in a year (partial adjustment,"
+       " Nerlove).",
+       "assumption",
+       "Breeding herds change slowly: a female takes 2.5 years from birth to her first cria."),
+    _p("bass_innovation", 0.03, float, 0, 1, "per year",
+       "Bass coefficient of innovation of outside buyers (adoption from outside influence).",
+       "assumption",
+       "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): p = "
+       "0.03."),
+    _p("bass_imitation", 0.38, float, 0, 5, "per year",
+       "Bass coefficient of imitation of outside buyers (adoption by word of mouth).",
+       "assumption",
+       "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): q = "
+       "0.38."),
+    _p("pool_adopted_start", 0.593, float, 0, 0.99, "share",
+       "Share of the outside pool already taken up at the start.",
+       "calibrated",
+       "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
+       "diffusion; "
+       "calibrated in docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 0.593, non-implausible range 0.523-0.593."),
+    _p("replacement_rate", 0.07, float, 0, 1, "per year",
+       "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
+       "assumption",
+       "Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a year."),
+    _p("awareness_pool_gain", 0.5, float, 0, 20, "share",
+       "How much full awareness enlarges the outside pool (at most 1 + this times its base).",
+       "assumption",
+       "Investment widens the circle of potential owners by at most half; it cannot make "
+       "demand keep pace with any herd (the old demand index tripled it)."),
+    _p("awareness_speed", 1.0, float, 0, 20, "share",
+       "How much full awareness raises the Bass innovation coefficient.",
+       "assumption",
+       "Education days and publicity bring buyers sooner: at most twice as fast."),
+    _p("buyer_decay_km", 80.0, float, 1, 2000, "km",
+       "Distance over which a buyer's reach of a seller falls by a factor e (exp(-d / this)).",
+       "assumption",
+       "Hobby buyers visit farms within an hour or two's drive, so close partners are rivals."),
+    _p("niche_crossover", 0.3, float, 0, 1, "share",
+       "Reach of a seller outside the buyer's niche relative to one in it.",
+       "assumption",
+       "Buyers look in their niche first (breeding stock, fibre, pets and experiences), not "
+       "only there."),
+    _p("outside_return", 0.03, float, -1, 1, "per year",
+       "Return an entrant's capital earns elsewhere (the outside option).",
+       "assumption",
+       "A safe real return; entry compares a starting herd's expected return with it."),
+    _p("lifestyle_return", 0.0962, float, 0, 1, "per year",
+       "Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
+       "expected return).",
+       "calibrated",
+       "'Not truly commercial, a large part of it is lifestyle' (I2); calibrated in "
+       "docs/CALIBRATION.md."
+       " Calibrated (docs/CALIBRATION.md): 0.0962, non-implausible range 0.0634-0.12."),
+    _p("lifestyle_tolerance", 2000.0, float, 0, 1e6, "GBP/year",
+       "Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting it "
+       "as a month of loss.",
+       "seed-4",
+       "'Not truly commercial, a large part of it is lifestyle' (I2): small breeders keep "
+       "alpacas partly for the life they bring."),
+    _p("wether_price", 100.0, float, 0, 1e5, "GBP",
+       "Price of an adult male no one keeps or buys as a stud or pet, sold to a fleece or "
+       "companion home.",
+       "assumption",
+       "Wethers sell for a few hundred pounds or less; the outlet keeps idle males few."),
+    _p("stud_fee_flexibility", 0.5, float, 0, 5, "elasticity",
+       "How strongly the season's base stud fee follows the females that must hire against the"
+       " capacity of studs for hire.",
+       "assumption",
+       "Fees follow supply less than one-for-one in a thin market."),
+    # fmt: on
     # --- shocks and the environment (off unless set; docs/SHOCKS.md) -------------------------
     _opt(
         "disease_start",
@@ -1220,6 +1420,72 @@ PARAMETERS: tuple[Param, ...] = (
         "seed-T4",
         "Competitive rivalry: named by 9 of 29 firms; 0 keeps the calibrated baseline.",
     ),
+    # --- competition inside coopetition (issue 14; rivalry.py) ---------------------------------
+    _p(
+        "strategy_learning",
+        True,
+        bool,
+        doc="Breeders adjust openness and protection each January from the year's payoffs "
+        "(knowledge received from partners against core knowledge taken by rivals).",
+        source="assumption",
+        note="Payoff-based reinforcement (Roth and Erev 1995); off keeps the starting strategies.",
+    ),
+    _p(
+        "deliberate_cheating",
+        True,
+        bool,
+        doc="Overuse of a shared stud is a decision: the fee saved against believed detection x "
+        "chance of losing the contract x its future value; off = the landed fixed trait "
+        "(overuse with chance opportunism).",
+        source="assumption",
+        note="Relational contracts hold while the future is worth more than cheating (Baker, "
+        "Gibbons and Murphy 2002; transaction costs: Williamson 1985).",
+    ),
+    _opt(
+        "quota_share",
+        float,
+        0.05,
+        0.95,
+        "share",
+        "Keeper's share of the shared stud's season (its quota); none = its cost share "
+        "(fairness). Cost and quota shares are separate contract terms.",
+        "seed-4",
+        "'a proper balance, a 50-50 partnership' (I20); unequal terms make a contract unfair.",
+    ),
+    _p(
+        "unfairness_trust_loss",
+        0.1,
+        float,
+        0,
+        1,
+        "trust per month",
+        "Trust lost a month in a partner that uses more of the stud than it pays for, per unit "
+        "of the excess share beyond a 0.1 tolerance.",
+        "assumption",
+        "Slow erosion: an excess of 0.3 costs 0.02 a month, about two-thirds of a good month.",
+    ),
+    _p(
+        "protection_sd",
+        0.0,
+        float,
+        0,
+        1,
+        "share",
+        "Spread of starting protection between breeders (0: all start at `protection`).",
+        "assumption",
+        "For experiments that compare protectors with their partners (P1b); 0 by default.",
+    ),
+    _p(
+        "conflict_dissolution",
+        0.3,
+        float,
+        0,
+        1,
+        "probability",
+        "Chance a conflict ends the contract, times (1 - the pair's mean trust): a hazard.",
+        "assumption",
+        "Clashes end some partnerships (I1); before, conflict ended 0 of 366 contracts.",
+    ),
     # --- collection -----------------------------------------------------------------------
     _p(
         "agent_report_every",
@@ -1319,11 +1585,11 @@ def check_consistency(values: dict[str, Any], where: str = "") -> None:
         raise ValueError(
             f"{prefix}max_age = {values['max_age']} must exceed female_retire_age and stud_age."
         )
-    if values["import_edge"] < values["elite_margin"] * values["quality_sd"]:
+    if not values["micron_floor"] < values["world_elite_micron"] < values["micron_mean"]:
         raise ValueError(
-            f"{prefix}import_edge = {values['import_edge']} must be at least elite_margin * "
-            f"quality_sd = {values['elite_margin'] * values['quality_sd']:g}: imported studs "
-            "are elite."
+            f"{prefix}world_elite_micron = {values['world_elite_micron']} must lie between "
+            f"micron_floor = {values['micron_floor']} and micron_mean = {values['micron_mean']}: "
+            "imported elite studs are finer than the UK herd and above the biological floor."
         )
     for name in ("foundation_herd", "herd_size_median"):
         if values[name] > values["max_herd_size"]:
@@ -1390,6 +1656,26 @@ class AlpacaScenario(Scenario):
     def mechanism_on(self, mechanism: str) -> bool:
         """Whether a coopetition mechanism runs: the master switch and its own switch."""
         return bool(self.coopetition and getattr(self, mechanism))
+
+    # Derived genetic scales in quality points (fleece.py's transform of the micron rows), for
+    # code that works in quality: the starting herd's mean and sd, and the ceiling.
+    @property
+    def quality_mean(self) -> float:
+        from .fleece import quality_from_micron
+
+        return float(quality_from_micron(self.micron_mean))
+
+    @property
+    def quality_sd(self) -> float:
+        from .fleece import POINTS_PER_MICRON
+
+        return POINTS_PER_MICRON * self.micron_sd
+
+    @property
+    def quality_ceiling(self) -> float:
+        from .fleece import quality_ceiling
+
+        return quality_ceiling(self.micron_floor)
 
     def replace(self, **changes: Any) -> AlpacaScenario:
         """A validated copy with some parameters (or rng, events, name) changed."""

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import coownership as co
+from . import rivalry
 from .breeding import buy_elite_studs, elite_studs
-from .trust import after_experience, after_loss
+from .trust import after_experience, after_loss, scarred_gain
 
 if TYPE_CHECKING:
     from .model import AlpacaModel
+    from .params import AlpacaScenario
+    from .trust import TrustLedger
 
 MIN_FEMALES_TO_SEARCH = 3  # assumption: a breeder with fewer females hires studs instead
 MAX_CONTRACTS = 3  # assumption: a micro-firm manages at most three co-ownerships
@@ -144,6 +147,8 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
     mine = co.partner_scores(facts_about(model, src, dst, dist), weights)
     theirs = co.partner_scores(facts_about(model, dst, src, dist), weights)
     ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
+    model.month_stats["searches"] += len(seekers)
+    model.month_stats["acceptable_candidates"] += int(ok.sum())
     src, dst, mine = src[ok], dst[ok], mine[ok]
     if len(src) == 0:
         return
@@ -185,14 +190,25 @@ def start_contracts(
     p, firms = model.scenario, model.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
-    shares, quotas = co.contract_terms(p.fairness, p.stud_capacity)
+    shares, quotas = co.contract_terms(p.fairness, p.stud_capacity, p.quota_share)
     studs = buy_elite_studs(model, keeper, partner, shares)
     dist = np.hypot(
         firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner]
     )
     k = len(keeper)
-    ties = model.trust.touch(np.r_[keeper, partner], np.r_[partner, keeper], model.steps)
-    model.trust.associations[ties] += 1  # each tie appears once: pairs are distinct
+    ledger = model.trust
+    ties = ledger.rows(np.r_[keeper, partner], np.r_[partner, keeper], model.steps)
+    # prior successful association: a past venture that left trust above the stranger level
+    good_past = (ledger.associations[ties] > 0) & (
+        ledger.current(ties, model.steps) > ledger.baseline
+    )
+    bonus = np.where(good_past, rivalry.PRIOR_ASSOCIATION_GAIN, 0.0)
+    ledger.touch_rows(ties, model.steps, lambda t: after_experience(t, bonus))
+    ledger.associations[ties] += 1  # each tie appears once: pairs are distinct
+    chemistry = co.chemistry(
+        np.abs(firms.owner_age[keeper] - firms.owner_age[partner]),
+        (firms.related_background[keeper] == firms.related_background[partner]).astype(float),
+    )
     rows = model.contracts.add_many(
         k,
         stud=studs,
@@ -207,59 +223,80 @@ def start_contracts(
         distance_km=dist,
         tie_kp=ties[:k],
         tie_pk=ties[k:],
+        chemistry=chemistry,
+        seen_by_keeper=np.ones(k),  # tit-for-tat opens with cooperation
+        seen_by_partner=np.ones(k),
+        prior=good_past[:k].astype(np.int8),
+        trust_start=0.5 * ledger.current(ties, model.steps).reshape(2, k).sum(axis=0),
+        trust_12=np.full(k, np.nan),
+        trust_24=np.full(k, np.nan),
     )
-    update_intensities(model, rows)
     model.month_stats["new_contracts"] += k
     return rows
 
 
-def update_intensities(model: AlpacaModel, rows: np.ndarray) -> None:
-    """Recompute cooperation and competition intensity and the type of partnerships."""
-    con, firms = model.contracts, model.firms
-    k, q = con.keeper[rows], con.partner[rows]
-    t_kq = model.trust.current(con.tie_kp[rows], model.steps)
-    t_qk = model.trust.current(con.tie_pk[rows], model.steps)
-    con.cooperation[rows] = co.cooperation_intensity(
-        firms.openness[k], firms.openness[q], t_kq, t_qk
-    )
-    con.competition[rows] = co.competition_intensity(
-        (firms.niche[k] == firms.niche[q]).astype(float),
-        con.distance_km[rows],
-        (firms.exports[k] & firms.exports[q]).astype(float),
-    )
-    con.rtype[rows] = co.relationship_type(con.cooperation[rows], con.competition[rows])
-
-
-def run_contracts(model: AlpacaModel) -> None:
-    """A month of every running contract: trust grows, rivalry flares, terms end or renew."""
-    p, con, rng = model.scenario, model.contracts, model.rng
+def run_contracts(
+    contracts: co.Contracts,
+    trust: TrustLedger,
+    scenario: AlpacaScenario,
+    step: int,
+    rivalry_level: float,
+    rng: np.random.Generator,
+    stats: dict[str, float],
+) -> None:
+    """A month of every running contract: trust grows (faster with chemistry and with what
+    the other is seen to share, slower after betrayals), unfair use erodes it, rivalry flares
+    into conflict (more often without chemistry) that may end the contract, terms end or renew.
+    """
+    p, con = scenario, contracts
     run = con.running()
     if len(run) == 0:
         return
-    trust = model.trust
-    trust.touch_rows(con.ties(run), model.steps, lambda t: after_experience(t, p.trust_gain))
-    flare = rng.random(len(run)) < p.conflict_rate * con.competition[run] * model.rivalry
-    if flare.any():
-        trust.touch_rows(
-            con.ties(run[flare]), model.steps, lambda t: after_loss(t, p.conflict_trust_loss)
+    chem = con.chemistry[run]
+    sides = (
+        (con.tie_kp[run], con.seen_by_keeper[run]),
+        (con.tie_pk[run], con.seen_by_partner[run]),
+    )
+    for ties, seen in sides:
+        gain = p.trust_gain * rivalry.trust_growth_factor(chem) * (0.5 + 0.5 * seen)
+        gain = scarred_gain(gain, trust.betrayals[ties], rivalry.HYSTERESIS)
+        trust.touch_rows(ties, step, lambda t, g=gain: after_experience(t, g))
+    # fairness: a side that uses more of the stud than it pays for loses the other's trust
+    used_k, used_p = con.used_keeper[run], con.used_partner[run]
+    total = used_k + used_p
+    quota_k = con.quota_keeper[run] / np.maximum(con.quota_keeper[run] + con.quota_partner[run], 1)
+    use_k = np.where(total > 0, used_k / np.maximum(total, 1), quota_k)
+    terms = (
+        (con.tie_kp[run], con.share_partner[run], 1.0 - use_k),  # keeper judges the partner
+        (con.tie_pk[run], con.share_keeper[run], use_k),
+    )
+    for ties, cost_share, use_share in terms:
+        loss = rivalry.unfairness_trust_loss(
+            cost_share, use_share, p.unfairness_trust_loss, rivalry.FAIRNESS_TOLERANCE
         )
-        model.month_stats["conflicts"] += int(flare.sum())
-        t1 = trust.current(con.tie_kp[run[flare]], model.steps)
-        t2 = trust.current(con.tie_pk[run[flare]], model.steps)
-        broken = run[flare][(t1 < 0.1) | (t2 < 0.1)]
-        if len(broken):
-            model.month_stats["contracts_ended"] += model.contracts.end(
-                broken, model.steps, co.ENDED_CONFLICT
-            )
+        hit = loss > 0
+        if hit.any():
+            trust.touch_rows(ties[hit], step, lambda t, x=loss[hit]: after_loss(t, x))
+    chance = p.conflict_rate * con.competition[run] * rivalry_level * rivalry.clash_factor(chem)
+    flare = rng.random(len(run)) < chance
+    if flare.any():
+        fl = run[flare]
+        trust.touch_rows(con.ties(fl), step, lambda t: after_loss(t, p.conflict_trust_loss))
+        con.conflicts[fl] += 1
+        stats["conflicts"] += int(flare.sum())
+        t1 = trust.current(con.tie_kp[fl], step)
+        t2 = trust.current(con.tie_pk[fl], step)
+        ends = ((t1 < 0.1) | (t2 < 0.1)) | rivalry.conflict_ends_contract(
+            0.5 * (t1 + t2), p.conflict_dissolution, rng.random(len(fl))
+        )
+        if ends.any():
+            stats["contracts_ended"] += con.end(fl[ends], step, co.ENDED_CONFLICT)
     run = con.running()
-    due = run[con.end_planned[run] <= model.steps]
+    due = run[con.end_planned[run] <= step]
     if len(due):
-        t1 = trust.current(con.tie_kp[due], model.steps)
-        t2 = trust.current(con.tie_pk[due], model.steps)
+        t1 = trust.current(con.tie_kp[due], step)
+        t2 = trust.current(con.tie_pk[due], step)
         renew = (t1 >= p.acceptance) & (t2 >= p.acceptance)
         con.end_planned[due[renew]] += int(round(12 * p.contract_years))
         if (~renew).any():
-            model.month_stats["contracts_ended"] += model.contracts.end(
-                due[~renew], model.steps, co.ENDED_TERM
-            )
-    update_intensities(model, con.running())
+            stats["contracts_ended"] += con.end(due[~renew], step, co.ENDED_TERM)

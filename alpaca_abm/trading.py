@@ -12,7 +12,7 @@ import numpy as np
 
 from . import accounts, market
 from .breeder import BREEDING, MARKETING
-from .herd import perceived_quality
+from .herd import seen_quality
 from .knowledge import judging_noise
 
 if TYPE_CHECKING:
@@ -25,19 +25,26 @@ PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a 
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
-POOL_REFERENCE_KG = 1000.0  # pooled volume at which the scale bonus reaches one doubling
-PRICE_ADJUSTMENT = 0.1  # assumption: asking prices close a tenth of the gap a month (about
-# half of it in a season), so the yearly cycle of births does not whipsaw them
+BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
+STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
+STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
+STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
+WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
+WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a season is a wether
 
 
 def list_females(model: AlpacaModel) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
-    its weakest animals (as it judges them) first."""
+    and, unless it plans to grow, as many as cover its overdraft at the expected price (a
+    breeder short of cash sells stock), its weakest animals (as it judges them) first."""
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
     herd_size = herd.counts_by_owner(n_f)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
+    short = np.ceil(np.maximum(0.0, -firms.cash[:n_f]) / max(model.market.expected_price, 1.0))
+    short[firms.target_herd[:n_f] > herd_size] = 0  # a breeder planning to grow borrows
+    surplus = np.maximum(surplus, np.minimum(short, herd_size).astype(np.int64))
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
@@ -52,7 +59,7 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = perceived_quality(herd.view("quality")[cand], noise, model.rng)
+    seen = seen_quality(herd, cand, noise, model.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
     order = cand[np.argsort(key, kind="stable")]
@@ -91,75 +98,196 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
 
 
 def breeder_wants(model: AlpacaModel, price: float) -> np.ndarray:
-    """Females each breeder wants to buy this month: entrants' foundation herds, expansions."""
+    """Females each breeder wants to buy this month: entrants' foundation herds, expansions
+    toward the herd plan, as far as cash at the expected price allows."""
     herd, firms = model.herd, model.firms
     n_f = firms.n
     herd_size = herd.counts_by_owner(n_f)
     gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
     gap = np.maximum(gap, firms.wants[:n_f])
-    affordable = np.floor(firms.cash[:n_f] / (CASH_BUFFER * max(price, 1.0)))
+    affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))
     want = np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * model.investment_mood)
     want[~firms.active[:n_f] | firms.restricted[:n_f]] = 0
     return np.maximum(want, 0).astype(np.int64)
 
 
-def trade(model: AlpacaModel) -> None:
-    """The month's livestock market: breeding females (home and export) and pets."""
-    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+def firm_regions(model: AlpacaModel) -> np.ndarray:
+    """Region code of each breeder (row of MarketState's regions)."""
+    return model.place_region[model.firms.place[: model.firms.n]]
+
+
+def refresh_reach(model: AlpacaModel) -> None:
+    """This month's reach of every seller by every buyer segment (visibility x niche match x
+    distance decay); the distance part is kept, and extended for newcomers (rows never move)."""
+    p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
+    have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
+    if have != n_f:  # rows never move: only newcomers' columns are new
+        new = market.distance_decay(
+            mk.region_x,
+            mk.region_y,
+            firms.x_km[have:n_f],
+            firms.y_km[have:n_f],
+            p.buyer_decay_km,
+        )
+        mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
+        mk.decay_version = model.spatial_version
+    vis = market.visibility(
+        firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
+    ) * (firms.active[:n_f] & ~firms.restricted[:n_f])
+    mk.reach = market.reach_matrix(
+        vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
+    )
+    mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
+
+
+def outside_buyers(model: AlpacaModel) -> tuple[float, float]:
+    """Expected outside buyers (animals) this month: new adopters (Bass) and replacements."""
+    p, mk = model.scenario, model.market
+    innovation = p.bass_innovation * (1.0 + p.awareness_speed * mk.awareness)
+    new = market.bass_adoptions(mk.pool_size, mk.adopters, innovation, p.bass_imitation)
+    return new, market.replacement_demand(mk.adopters, p.replacement_rate)
+
+
+def trade(model: AlpacaModel) -> None:
+    """The month's livestock market: offers and bids clear at one price, then the buyers who
+    bid at least that price search sellers by reach (home and export); then pets."""
+    from .finance import female_values
+    from .world import NICHE_SHARES
+
+    p, firms, herd, rng, mk, sh = (
+        model.scenario,
+        model.firms,
+        model.herd,
+        model.rng,
+        model.market,
+        model.shocks,
+    )
+    n_f = firms.n
+    refresh_reach(model)
     listed = list_females(model)
     owner = herd.view("owner")
-    stock = np.bincount(owner[listed], minlength=n_f)
-    wants = breeder_wants(model, model.price_now)
+    owner_before = owner[listed].copy()
+    budget = sh.budget
+    floor = p.pet_price * budget
+    # offers: each listed female at her seller's reservation price, what keeping her is worth
+    value = female_values(model)
+    asks = market.reservation_prices(
+        value[owner[listed]], floor, p.ask_dispersion, rng.standard_normal(len(listed))
+    )
+    if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
+        asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
+    # bids: outside households (Bass), EU buyers, breeders expanding or starting
+    new, replace = outside_buyers(model)
+    n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
+    hobby_wtp = market.willingness_to_pay(
+        n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
+    )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    outside = model.hobby_demand() + model.export_demand(exporters)
-    base = model.base_price()  # buyers' budgets: the price at balanced supply
-    target = market.clearing_price(base, outside + wants.sum(), len(listed), p.price_flexibility)
-    price = market.adjusted_price(model.price_now, target, PRICE_ADJUSTMENT)
-    model.price_now = price
-    hobby = rng.poisson(
-        market.buyers_at_price(model.hobby_demand(), price, base, p.price_flexibility)
+    heads = herd.counts_by_owner(n_f)
+    export_flow = p.export_demand * heads[exporters].sum() / 12 * sh.buyer_factor("export")
+    n_export = int(rng.poisson(export_flow * sh.export_access))
+    export_wtp = market.willingness_to_pay(
+        n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
-    export = rng.poisson(
-        market.buyers_at_price(model.export_demand(exporters), price, base, p.price_flexibility)
-    )
-    demand = hobby + wants.sum() + export
+    wants = breeder_wants(model, mk.expected_price)
+    cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
+    entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
+    wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
+    wtp_breeder = np.minimum(wtp_breeder, cash_cap)
+    b_rows = np.repeat(np.arange(n_f), wants)
+    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
+    bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
+        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
+        bidder, bids = bidder[keep], bids[keep]
+    price, q = market.clearing_price(bids, asks, mk.price)
+    mk.price = price
+    mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
     model.month_stats["listed"] += len(listed)
-    model.month_stats["demand"] += int(demand)
+    model.month_stats["demand"] += len(bids)
+    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
+    sold, n_sold = [], 0
+    if q:
+        win = np.argsort(-bids, kind="stable")[:q]
+        offered = listed[np.argsort(asks, kind="stable")[:q]]
+        stock = np.bincount(owner[offered], minlength=n_f)
+        sold = _match(model, bidder[win], offered, stock, exporters, NICHE_SHARES)
+        n_sold = _settle_matches(model, sold, offered, price)
+    release_surplus(model, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
+    # what the month teaches: the price and the chance that a listed female sells
+    w = market.monthly_weight(p.expectation_weight)
+    mk.expected_price = market.adaptive(mk.expected_price, price, w)
+    ws = market.SELL_THROUGH_WEIGHT
+    if len(listed):
+        mk.sell_through = market.adaptive(mk.sell_through, n_sold / len(listed), ws)
+    elif (bids >= floor).any():  # buyers came and found nothing for sale: anything would sell
+        mk.sell_through = market.adaptive(mk.sell_through, 1.0, ws)
+    outside_sold = sum(int((m.buyer == OUTSIDE_BUYER).sum()) for m in sold)
+    if new + replace > 0:
+        mk.adopters = min(mk.pool_size, mk.adopters + outside_sold * new / (new + replace))
+    sell_pets(model)
 
-    weights = (
-        market.visibility(
-            firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
-        )
-        * firms.active[:n_f]
-    )
-    coloured = model.coloured_preference()
-    if coloured > 0 and len(listed):  # buyers seek out breeders with coloured stock
-        on_offer = np.bincount(owner[listed], weights=herd.colour[listed], minlength=n_f)
-        weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))
+
+def _match(
+    model: AlpacaModel,
+    buyers: np.ndarray,
+    offered: np.ndarray,
+    stock: np.ndarray,
+    exporters: np.ndarray,
+    niche_shares: tuple[float, ...],
+) -> list[market.Matches]:
+    """Winning buyers search sellers by reach: outside buyers in a region and niche,
+    breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
+    firms, rng, mk, herd = model.firms, model.rng, model.market, model.herd
+    n_f = firms.n
+    home = rng.permutation(buyers[buyers != EXPORT_BUYER])
+    n_out = int((home == OUTSIDE_BUYER).sum())
+    segment = np.empty(len(home), dtype=np.int64)
+    w = mk.region_weight / mk.region_weight.sum()
+    out_region = rng.choice(mk.n_regions, size=n_out, p=w)
+    out_niche = rng.choice(len(niche_shares), size=n_out, p=np.asarray(niche_shares))
+    is_out = home == OUTSIDE_BUYER
+    segment[is_out] = mk.segment_of(out_region, out_niche)
+    regions = firm_regions(model)
+    segment[~is_out] = mk.segment_of(regions[home[~is_out]], 0)
+    coloured = model.shocks.coloured
+    weights = mk.reach
+    if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
+        on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
+        weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
     partner_of = (
         model.contracts.partner_lookup(n_f) if model.scenario.mechanism_on("referrals") else None
     )
-    buyers = np.r_[np.full(hobby, OUTSIDE_BUYER), np.repeat(np.arange(n_f), wants)]
-    home = market.match_buyers(
-        rng.permutation(buyers), weights, stock, partner_of, RETRY_SHARE, rng
-    )
-    stock_left = stock - np.bincount(home.seller, minlength=n_f)
-    sold = [home]
-    if export:
-        ew = weights * exporters * model.export_access()
-        sold.append(
-            market.match_buyers(np.full(export, EXPORT_BUYER), ew, stock_left, None, 0.0, rng)
-        )
-    offset = np.zeros(n_f, dtype=np.int64)
-    if coloured > 0:  # and take the coloured animals first
-        by_owner = listed[np.lexsort((herd.colour[listed] == 0, owner[listed]))]
+    m_home = market.match_buyers(home, weights, stock, partner_of, RETRY_SHARE, rng, segment)
+    np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
+    sold = [m_home]
+    n_exp = int((buyers == EXPORT_BUYER).sum())
+    if n_exp:
+        left = stock - np.bincount(m_home.seller, minlength=n_f)
+        ew = mk.reach.sum(axis=0) * exporters  # EU buyers see exporters nationally
+        sold.append(market.match_buyers(np.full(n_exp, EXPORT_BUYER), ew, left, None, 0.0, rng))
+    return sold
+
+
+def _settle_matches(
+    model: AlpacaModel, sold: list[market.Matches], offered: np.ndarray, price: float
+) -> int:
+    """Hand over the matched animals (each seller's offered females in its order) and pay."""
+    firms, herd = model.firms, model.herd
+    n_f = firms.n
+    owner = herd.view("owner")
+    if model.shocks.coloured > 0:  # and take the coloured animals first
+        by_owner = offered[np.lexsort((herd.colour[offered] == 0, owner[offered]))]
     else:
-        by_owner = listed[np.argsort(owner[listed], kind="stable")]
+        by_owner = offered[np.argsort(owner[offered], kind="stable")]
     first = np.searchsorted(owner[by_owner], np.arange(n_f))
+    offset = np.zeros(n_f, dtype=np.int64)
+    model.market.offer_quality = float(herd.quality[offered].mean()) if len(offered) else 0.0
+    n_sold = 0
     for m in sold:
+        model.month_stats["lost_enquiries"] += m.lost
         if len(m.seller) == 0:
-            model.month_stats["lost_enquiries"] += m.lost
             continue
         order = np.argsort(m.seller, kind="stable")
         s, b = m.seller[order], m.buyer[order]
@@ -167,37 +295,41 @@ def trade(model: AlpacaModel) -> None:
         animals = by_owner[first[s] + offset[s] + rank]
         np.add.at(offset, s, 1)
         settle_sales(model, animals, s, b, price)
+        n_sold += len(animals)
         model.month_stats["referrals"] += int(m.referred.sum())
-        model.month_stats["lost_enquiries"] += m.lost
         if b.size and (b == EXPORT_BUYER).any():
             model.month_stats["export_sales"] += int((b == EXPORT_BUYER).sum())
-    firms.wants[:n_f] = np.maximum(
-        0,
-        firms.wants[:n_f]
-        - np.bincount(np.concatenate([m.buyer[m.buyer >= 0] for m in sold]), minlength=n_f),
-    )
-    sell_pets(model)
+    bought = [m.buyer[m.buyer >= 0] for m in sold]
+    if bought:
+        firms.wants[:n_f] = np.maximum(
+            0, firms.wants[:n_f] - np.bincount(np.concatenate(bought), minlength=n_f)
+        )
+    return n_sold
 
 
 def settle_sales(
-    model: AlpacaModel, animals: np.ndarray, sellers: np.ndarray, buyers: np.ndarray, price: float
+    model: AlpacaModel,
+    animals: np.ndarray,
+    sellers: np.ndarray,
+    buyers: np.ndarray,
+    price: float,
 ) -> None:
-    """Move sold animals and money; outside buyers take animals out of the industry."""
-    p, firms, herd = model.scenario, model.firms, model.herd
+    """Move sold animals and money; outside buyers take animals out of the industry. Each
+    pays the month's price with the animal's premium over the mean of the animals on offer."""
+    p, firms, herd, sh = model.scenario, model.firms, model.herd, model.shocks
     quality = herd.view("quality")
-    mean_q = float(quality[herd.view("alive")].mean()) if herd.n else p.quality_mean
     prices = market.animal_prices(
         price,
         quality[animals],
-        mean_q,
-        model.quality_premium(),
+        model.market.offer_quality,
+        p.quality_premium * sh.fibre,
         firms.knowledge[sellers, MARKETING],
         p.marketing_effect,
     )
-    prices *= np.where(buyers == EXPORT_BUYER, model.export_price_factor(), 1.0)
+    prices *= np.where(buyers == EXPORT_BUYER, sh.export_price, 1.0)
     coloured = herd.colour[animals] != 0
-    if model.coloured_preference() > 0:
-        prices *= np.where(coloured, 1.0 + model.coloured_preference(), 1.0)
+    if sh.coloured > 0:
+        prices *= np.where(coloured, 1.0 + sh.coloured, 1.0)
     model.month_stats["coloured_sales"] += int(coloured.sum())
     inside = buyers >= 0
     accounts.transfer(model.firms, buyers[inside], sellers[inside], prices[inside])
@@ -214,44 +346,163 @@ def settle_sales(
     model.month_stats["internal_sales"] += int(inside.sum())
 
 
-def sell_pets(model: AlpacaModel) -> None:
-    """Pets and fleece animals go to outside buyers, as many as the month's pet demand."""
-    firms, herd, rng = model.firms, model.herd, model.rng
-    pets = list_pets(model)
-    demand = rng.poisson(model.pet_demand())
-    if len(pets) > demand:
-        pets = rng.choice(pets, size=demand, replace=False)
-    if len(pets) == 0:
+def release_surplus(model: AlpacaModel, unsold: np.ndarray) -> None:
+    """Surplus females that found no buyer go, a few a month, to fleece and companion homes
+    at the wether price: a breeder does not feed an unsaleable surplus for ever, so a glut
+    cannot compound through the matings of animals no one will buy."""
+    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    if len(unsold) == 0 or p.wether_price <= 0 or p.pet_demand <= 0:
         return
-    owners = herd.owner[pets]
-    herd.alive[pets] = False
-    accounts.receive(model.firms, owners, np.full(len(pets), model.pet_price()))
+    gone = unsold[rng.random(len(unsold)) < WETHER_HOME_RATE]
+    if len(gone) == 0:
+        return
+    owners = herd.owner[gone]
+    herd.alive[gone] = False
+    accounts.receive(firms, owners, np.full(len(gone), p.wether_price * model.shocks.budget))
     firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
-    model.month_stats["pet_sales"] += len(pets)
+    model.month_stats["wether_sales"] += len(gone)
 
 
-def sell_fibre(model: AlpacaModel) -> None:
-    """Yearly shearing: pool members sell at the pooled (scale) price, the rest alone."""
-    p, firms, herd = model.scenario, model.firms, model.herd
-    if model.month != p.shearing_month:
+def sell_pets(model: AlpacaModel) -> None:
+    """Pets go to outside buyers, as many as the month's pet demand; adult males that no one
+    keeps as a stud and no pet buyer takes go to fleece and companion homes (wethers)."""
+    p, firms, herd, rng, sh, mk = (
+        model.scenario,
+        model.firms,
+        model.herd,
+        model.rng,
+        model.shocks,
+        model.market,
+    )
+    pets = list_pets(model)
+    awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+    demand = rng.poisson(model.base_pet * awareness * sh.buyer_factor("pet"))
+    if len(pets) > demand:
+        chosen = rng.choice(pets, size=demand, replace=False)
+    else:
+        chosen = pets
+    if len(chosen):
+        owners = herd.owner[chosen]
+        herd.alive[chosen] = False
+        accounts.receive(firms, owners, np.full(len(chosen), p.pet_price * sh.budget))
+        firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
+        model.month_stats["pet_sales"] += len(chosen)
+    # idle adult males: older than a season past stud age and not working as studs
+    left = pets[herd.alive[pets]]
+    idle = left[
+        ~herd.female[left] & (herd.age[left] >= p.stud_age + WETHER_AFTER) & ~herd.stud[left]
+    ]
+    idle = idle[rng.random(len(idle)) < WETHER_HOME_RATE]  # finding a home takes months
+    if len(idle) and p.wether_price > 0 and p.pet_demand > 0:  # the pet market's deep tail
+        owners = herd.owner[idle]
+        herd.alive[idle] = False
+        accounts.receive(firms, owners, np.full(len(idle), p.wether_price * sh.budget))
+        firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
+        model.month_stats["wether_sales"] += len(idle)
+
+
+def sell_studs(model: AlpacaModel) -> None:
+    """The month before the mating season, breeders without a stud of their own or a
+    co-owned one buy a proven UK-bred male from another breeder: the best of the
+    STUD_CANDIDATES nearest within travel distance that is better than their females, at
+    its market value (market.stud_value), when the fees it saves over STUD_SEASONS seasons
+    are worth that and cash allows."""
+    p, firms, herd, mk, sh = model.scenario, model.firms, model.herd, model.market, model.shocks
+    if model.month != (p.mating_start_month - 2) % 12 + 1:
         return
     n_f = firms.n
-    shorn = np.flatnonzero(herd.view("alive") & (herd.view("age") >= PET_SALE_AGE))
-    owner = herd.owner[shorn]
-    quality = herd.quality[shorn]
-    mean_q = float(quality.mean()) if len(shorn) else p.quality_mean
-    kg = p.fleece_kg * market.fibre_quality_factor(quality, mean_q) * model.fibre_demand_factor()
-    kg_by = np.bincount(owner, weights=kg, minlength=n_f)
-    heads = np.bincount(owner, minlength=n_f)
-    accounts.pay(model.firms, np.arange(n_f), heads * p.shearing_cost)
-    pool = model.pool_members()
-    pooled_kg = float(np.bincount(owner, minlength=n_f)[pool].sum() * p.fleece_kg)
-    pooled_price = market.pooled_fibre_price(
-        p.fibre_price, pooled_kg, p.pool_scale_bonus, POOL_REFERENCE_KG
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    quality = herd.view("quality")
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    n_dams = np.bincount(owner[dams], minlength=n_f)
+    dam_q = np.bincount(owner[dams], weights=quality[dams], minlength=n_f) / np.maximum(n_dams, 1)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = model.contracts.partner_counts(n_f) > 0
+    buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[model.contracts.stud[model.contracts.running()]] = True
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    cand = np.flatnonzero(
+        alive
+        & ~female
+        & (age >= p.stud_age)
+        & ~herd.view("stud")
+        & ~coowned
+        & (quality >= mean_q)
+        & ok_firm[owner]
     )
-    price_each = np.where(pool, pooled_price, p.fibre_price)
-    revenue = kg_by * price_each
-    accounts.receive(model.firms, np.arange(n_f), revenue)
-    total_kg = heads.sum() * p.fleece_kg
-    model.fibre_price_now = float(revenue.sum() / total_kg) if total_kg else p.fibre_price
-    model.month_stats["pooled_kg"] += pooled_kg
+    mk.stud_sales = 0
+    set_stud_fee(model)
+    if len(buyers) == 0 or len(cand) == 0:
+        return
+    from .breeding import import_quality
+
+    value = market.stud_value(
+        quality[cand],
+        import_quality(model),
+        p.elite_stud_price * sh.import_price,
+        p.quality_premium,
+        age[cand] - p.stud_age,
+        STUD_WORKING_MONTHS,
+        p.pet_price * sh.budget,
+    )
+    from scipy.spatial import cKDTree
+
+    k = min(STUD_CANDIDATES, len(cand))
+    tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
+    _, near = tree.query(
+        np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
+    )
+    near = np.asarray(near).reshape(len(buyers), k)
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
+    seasons = market.annuity(p.discount_rate, STUD_SEASONS)
+    c_quality = np.r_[quality[cand], -np.inf]
+    c_owner = np.r_[owner[cand], -1]
+    c_value = np.r_[value, np.inf]
+    for i in model.rng.permutation(len(buyers)).tolist():
+        b = int(buyers[i])
+        j = near[i]
+        fees_saved = n_dams[b] * mk.stud_fee * seasons
+        fits = (
+            free[j]
+            & (c_owner[j] != b)
+            & (c_quality[j] > dam_q[b])
+            & (c_value[j] <= fees_saved)
+            & (CASH_BUFFER * c_value[j] <= firms.cash[b])
+        )
+        if not fits.any():
+            continue
+        pick = j[fits][np.argmax(c_quality[j[fits]])]
+        row, seller = cand[pick], int(owner[cand[pick]])
+        accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[pick]]))
+        herd.owner[row] = b
+        free[pick] = False
+        firms.sold_out[seller] += 1
+        firms.bought_in[b] += 1
+        mk.stud_sales += 1
+        model.month_stats["stud_sales"] += 1
+
+
+def set_stud_fee(model: AlpacaModel) -> None:
+    """Before the season: the base service fee follows the females that must hire a stud
+    (their owners keep none and co-own none) against the season's capacity of studs for
+    hire, relative to that ratio at the start (market.stud_fee_level)."""
+    from .breeding import service_studs
+
+    p, firms, herd, mk = model.scenario, model.firms, model.herd, model.market
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = model.contracts.partner_counts(n_f) > 0
+    hiring = firms.active[:n_f] & ~has_stud & ~partners
+    demand = float(hiring[owner[dams]].sum())
+    supply = float(len(service_studs(model)[0]) * p.stud_capacity)
+    ratio = demand / supply if supply > 0 else 0.0
+    if mk.service_demand <= 0:  # the first season sets the reference ratio
+        mk.service_demand = max(ratio, 1e-6)
+    mk.stud_fee = market.stud_fee_level(
+        p.stud_fee, ratio / mk.service_demand, 1.0, p.stud_fee_flexibility
+    )

@@ -26,9 +26,16 @@ def after_experience(trust: np.ndarray, gain: float) -> np.ndarray:
     return trust + gain * (1.0 - trust)
 
 
-def after_loss(trust: np.ndarray, loss: float) -> np.ndarray:
+def after_loss(trust: np.ndarray, loss: float | np.ndarray) -> np.ndarray:
     """Trust after a breach or conflict: loses `loss` (absolute), never below zero."""
     return np.maximum(0.0, trust - loss)
+
+
+def scarred_gain(gain: np.ndarray | float, betrayals: np.ndarray, hysteresis: float) -> np.ndarray:
+    """Growth rate of trust after `betrayals` detected breaches by the same partner: each one
+    slows the rebuilding (hysteresis), so trust falls fast and returns slowly (negativity bias:
+    one breach costs breach_trust_loss at once, years of good months to win back)."""
+    return gain / (1.0 + hysteresis * betrayals)
 
 
 class TrustLedger:
@@ -43,6 +50,8 @@ class TrustLedger:
         self.value = np.zeros(capacity, dtype=np.float64)
         self.updated = np.zeros(capacity, dtype=np.int32)  # step of the last contact
         self.associations = np.zeros(capacity, dtype=np.int32)  # past joint ventures
+        self.betrayals = np.zeros(capacity, dtype=np.int32)  # breaches by dst that src caught
+        self.impressed = 0  # ties before this row have had their first impression
         self.index: dict[int, int] = {}  # tie_key(truster, trusted) → row
         self.neighbours: dict[int, set[int]] = {}
 
@@ -50,7 +59,7 @@ class TrustLedger:
         if self.n + k <= len(self.src):
             return
         cap = max(2 * len(self.src), self.n + k)
-        for name in ("src", "dst", "value", "updated", "associations"):
+        for name in ("src", "dst", "value", "updated", "associations", "betrayals"):
             old = getattr(self, name)
             new = np.zeros(cap, dtype=old.dtype)
             new[: self.n] = old[: self.n]
@@ -78,6 +87,7 @@ class TrustLedger:
         self.value[new_rows] = self.baseline
         self.updated[new_rows] = step
         self.associations[new_rows] = 0
+        self.betrayals[new_rows] = 0
         self.n += m
         self.index.update(zip(new_keys.tolist(), new_rows.tolist(), strict=True))
         nb = self.neighbours
@@ -122,6 +132,12 @@ class TrustLedger:
     def all_current(self, step: int) -> np.ndarray:
         """Trust of every tie now."""
         return self.current(np.arange(self.n), step)
+
+    def unimpressed(self) -> np.ndarray:
+        """Rows of ties made since the last call (for first impressions); marks them seen."""
+        rows = np.arange(self.impressed, self.n)
+        self.impressed = self.n
+        return rows
 
     def forget(self, breeder: int) -> None:
         """Drop a breeder that left the industry from the neighbour index."""

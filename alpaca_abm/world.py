@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import Breeder
+from .fleece import (
+    draw_environment,
+    draw_genetic_micron,
+    draw_other_merit,
+    quality_from_micron,
+)
 from .herd import COLOURED, NOT_PREGNANT
 
 if TYPE_CHECKING:
@@ -86,7 +92,9 @@ def add_animals(
     k = len(owners)
     female = rng.random(k) < female_share
     age = rng.integers(0, max_age_months, k)
-    quality = rng.normal(p.quality_mean, p.quality_sd, k)
+    quality = quality_from_micron(
+        draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+    )
     breeding = female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
     pregnant = breeding & (rng.random(k) < 0.5)
     due = np.where(pregnant, rng.integers(1, int(np.ceil(p.gestation_months)) + 1, k), NOT_PREGNANT)
@@ -97,16 +105,27 @@ def add_animals(
         quality=quality,
         colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
         due_in=due,
-        sire_quality=np.where(pregnant, rng.normal(p.quality_mean, p.quality_sd, k), 0),
+        sire_quality=np.where(
+            pregnant,
+            quality_from_micron(
+                draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+            ),
+            0,
+        ),
         sire_colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
+        fleece_env=draw_environment(k, p.micron_sd, p.fd_heritability, rng),
+        other_merit=draw_other_merit(k, p.micron_sd, p.fd_heritability, p.fd_selection_share, rng),
     )
 
 
 def populate(model: AlpacaModel) -> None:
-    """Create the starting industry: synthetic breeders, or the seed's firms and the rest of
-    the directory."""
+    """Create the starting industry: synthetic breeders, the seed's firms and the rest of the
+    directory (uk_2018), or the whole UK industry with the directory as its commercial tier
+    (uk_national)."""
     if model.scenario.population == "uk_2018":
         populate_uk_2018(model)
+    elif model.scenario.population == "uk_national":
+        populate_uk_national(model)
     else:
         populate_synthetic(model)
 
@@ -126,11 +145,16 @@ def populate_synthetic(model: AlpacaModel) -> None:
 
 
 def synthetic_columns(
-    model: AlpacaModel, herd: np.ndarray, place: np.ndarray, x: np.ndarray, y: np.ndarray,
+    model: AlpacaModel,
+    herd: np.ndarray,
+    place: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
     founded_within: int,
+    target_ratio: float = 1.2,
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of synthetic breeders with the given herds and places, founded
-    within `founded_within` years before the start."""
+    within `founded_within` years before the start, planning `target_ratio` times their herd."""
     p, rng = model.scenario, model.rng
     n = len(herd)
     return {
@@ -141,7 +165,7 @@ def synthetic_columns(
         "entered_step": np.zeros(n, dtype=int),
         "synthetic": np.ones(n, dtype=bool),
         "cash": p.initial_cash_per_alpaca * herd,
-        "target_herd": herd * 1.2,
+        "target_herd": herd * target_ratio,
         "investor": rng.random(n) < p.investor_share,
         "exports": (herd >= EXPORTER_MIN_HERD) & (rng.random(n) < EXPORTER_SHARE_OF_LARGE),
         "reputation": np.full(n, 0.5),
@@ -189,12 +213,87 @@ OPENNESS_BY_TYPE = {"cooperation_dominated": 0.15, "equal": 0.0, "competition_do
 NICHE_BY_MARKET = {"Local": 2, "National": 0}  # local sellers: pets and experiences
 
 
+GROWTH_TARGET = 1.2  # assumption: in the growth years breeders plan herds a fifth larger
+STEADY_TARGET = 1.0  # uk_2018: breeders keep the herds they chose at 2018 prices
+SEED_ENTRY_SHARE = 0.2  # assumption: a seed firm founded during a run starts at a fifth of its
+# Table 2 herd (bought in from outside the sample) and plans toward the Table 2 herd
+MIN_START_HERD = 3  # assumption: no herd of the 2006 industry is smaller than a trio
+DIRECTORY_MIN_START = 10  # assumption: a directory firm held at least a breeding herd of ten
+# at the start (or its 2018 herd, if smaller): small herds did not shrink in proportion
+
+
+def scaled_back(herd_2018: np.ndarray, scale: float) -> np.ndarray:
+    """Herds at the start of firms that hold `herd_2018` in 2018: scaled back by `scale`, but
+    not below DIRECTORY_MIN_START (or the 2018 herd, if smaller) nor MIN_START_HERD."""
+    floor = np.minimum(herd_2018, DIRECTORY_MIN_START)
+    return np.maximum(MIN_START_HERD, np.maximum(floor, np.round(herd_2018 * scale))).astype(int)
+
+
+def seed_firm_columns(
+    model: AlpacaModel, firms, herd: np.ndarray, target: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Firm-table columns of seed firms (rows of uk_2018_firms.csv) at their counties, with
+    their markets, founding years and owners, holding `herd` and planning `target`."""
+    p, rng = model.scenario, model.rng
+    k = len(firms)
+    names = model.places["name"].tolist()
+    place = np.array([names.index(c) for c in firms["county"]], dtype=int)
+    x, y = to_km(firms["lat"].to_numpy(float), firms["lon"].to_numpy(float))
+    x = x + rng.normal(0, PLACE_JITTER_KM / 3, k)
+    y = y + rng.normal(0, PLACE_JITTER_KM / 3, k)
+    owners = draw_owners(model, k)
+    related = firms["owner_background_related"].to_numpy(bool)
+    knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
+    owners["knowledge"] = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
+    owners["core_domain"] = owners["knowledge"].argmax(axis=1).astype(np.int8)
+    owners["related_background"] = related
+    # years in position are counted to the interviews (about 2019): age them to the year
+    owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - model.year)
+    shift = firms["relationship_type"].map(OPENNESS_BY_TYPE).to_numpy(float)
+    owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
+    owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
+    return {
+        "x_km": x,
+        "y_km": y,
+        "place": place,
+        "founded": firms["founded"].to_numpy(int),
+        "entered_step": np.full(k, model.steps, dtype=int),
+        "seed_firm": firms["firm"].to_numpy(int),
+        "synthetic": np.zeros(k, dtype=bool),
+        "directory": np.ones(k, dtype=bool),
+        "cash": p.initial_cash_per_alpaca * herd,
+        "target_herd": np.asarray(target, dtype=float),
+        "investor": rng.random(k) < p.investor_share,
+        "exports": firms["trades_europe"].to_numpy(bool),
+        "reputation": np.full(k, 0.5),
+    } | owners
+
+
+def directory_herds(model: AlpacaModel, seed_herd: np.ndarray, n_directory: int) -> np.ndarray:
+    """Herds of the synthetic directory firms that, with the seed's, make the directory's size
+    classes: 68 of 123 keep fewer than 50 alpacas (seed section 3.3)."""
+    p, rng = model.scenario, model.rng
+    n_extra = n_directory - len(seed_herd)
+    small_target = int(round(DIRECTORY_SMALL / DIRECTORY_SIZE * n_directory))
+    n_small = int(np.clip(small_target - int((seed_herd < 50).sum()), 0, n_extra))
+    large = rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA, n_extra - n_small)
+    return np.r_[
+        rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
+        np.clip(np.round(large), 50, p.max_herd_size),
+    ].astype(int)
+
+
 def populate_uk_2018(model: AlpacaModel) -> None:
     """The seed's 29 firms at their counties with their herds, markets and owners, plus
-    synthetic firms that make up the directory's size classes (flagged synthetic)."""
+    synthetic firms that make up the directory's size classes (flagged synthetic).
+
+    Breeders start at the herds they hold (target = herd): the 2018 industry had stopped
+    growing fast, so a start that plans a fifth more than every herd would be out of
+    equilibrium from the first month.
+    """
     from .data import load_uk_2018_firms
 
-    p, rng = model.scenario, model.rng
+    p = model.scenario
     firms = load_uk_2018_firms()
     k = len(firms)
     if p.n_breeders < k:
@@ -202,48 +301,102 @@ def populate_uk_2018(model: AlpacaModel) -> None:
             f"population 'uk_2018' holds the seed's {k} firms: n_breeders = {p.n_breeders} "
             f"must be at least {k}."
         )
-    names = model.places["name"].tolist()
-    place = np.array([names.index(c) for c in firms["county"]])
-    x, y = to_km(firms["lat"].to_numpy(float), firms["lon"].to_numpy(float))
-    x = x + rng.normal(0, PLACE_JITTER_KM / 3, k)
-    y = y + rng.normal(0, PLACE_JITTER_KM / 3, k)
     herd = firms["herd_size"].to_numpy(int)
-    owners = draw_owners(model, k)
-    related = firms["owner_background_related"].to_numpy(bool)
-    knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
-    owners["knowledge"] = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
-    owners["core_domain"] = owners["knowledge"].argmax(axis=1).astype(np.int8)
-    owners["related_background"] = related
-    # years in position are counted to the interviews (about 2019): age them to the start
-    owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - p.start_year)
-    shift = firms["relationship_type"].map(OPENNESS_BY_TYPE).to_numpy(float)
-    owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
-    owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
-    seed_columns = {
-        "x_km": x, "y_km": y, "place": place,
-        "founded": firms["founded"].to_numpy(int),
-        "entered_step": np.zeros(k, dtype=int),
-        "seed_firm": firms["firm"].to_numpy(int),
-        "synthetic": np.zeros(k, dtype=bool),
-        "cash": p.initial_cash_per_alpaca * herd,
-        "target_herd": herd * 1.2,
-        "investor": rng.random(k) < p.investor_share,
-        "exports": firms["trades_europe"].to_numpy(bool),
-        "reputation": np.full(k, 0.5),
-    } | owners
-    seed_rows = add_breeders(model, seed_columns)
-
-    n_extra = p.n_breeders - k
-    small_share = DIRECTORY_SMALL / DIRECTORY_SIZE
-    small_target = int(round(small_share * p.n_breeders)) - int((herd < 50).sum())
-    n_small = int(np.clip(small_target, 0, n_extra))
-    extra_herd = np.r_[
-        rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
-        np.clip(np.round(rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA,
-                                       n_extra - n_small)), 50, p.max_herd_size),
-    ].astype(int)
-    e_place, ex, ey = draw_places(model, n_extra)
-    extra_rows = add_breeders(
-        model, synthetic_columns(model, extra_herd, e_place, ex, ey, founded_within=15)
+    seed_rows = add_breeders(model, seed_firm_columns(model, firms, herd, herd * STEADY_TARGET))
+    extra_herd = directory_herds(model, herd, p.n_breeders)
+    e_place, ex, ey = draw_places(model, len(extra_herd))
+    columns = synthetic_columns(
+        model, extra_herd, e_place, ex, ey, founded_within=15, target_ratio=STEADY_TARGET
     )
+    columns["directory"] = np.ones(len(extra_herd), dtype=bool)
+    extra_rows = add_breeders(model, columns)
     stock_herds(model, np.r_[seed_rows, extra_rows], np.r_[herd, extra_herd])
+
+
+def hobby_herds(
+    n: int, total: float, sigma: float, rng: np.random.Generator, high: int = SMALL_HERD_RANGE[1]
+) -> np.ndarray:
+    """`n` small herds (2..`high` alpacas) from a log-normal of spread `sigma` whose median is
+    set so that they hold `total` alpacas between them (as near as whole animals allow)."""
+    z = rng.normal(0.0, 1.0, n)
+    lo, hi = 0.5, float(high)
+    for _ in range(60):  # bisection on the median: the total rises with it
+        mid = 0.5 * (lo + hi)
+        if np.clip(np.round(mid * np.exp(sigma * z)), 2, high).sum() < total:
+            lo = mid
+        else:
+            hi = mid
+    return np.clip(np.round(hi * np.exp(sigma * z)), 2, high).astype(int)
+
+
+def populate_uk_national(model: AlpacaModel) -> None:
+    """The whole UK industry at the start: the directory as its commercial tier (the seed's
+    firms at their counties and synthetic directory firms, herds scaled back from their 2018
+    size) and small hobby herds making up `n_breeders` herds and `national_herd_start`
+    alpacas. Seed firms founded after the start year enter in January of that year
+    (`admit_founded_firms`)."""
+    from .data import load_uk_2018_firms
+
+    p, rng = model.scenario, model.rng
+    firms = load_uk_2018_firms()
+    herd_2018 = firms["herd_size"].to_numpy(int)
+    scale = p.directory_scale_at_start
+    now = firms["founded"].to_numpy(int) <= model.year
+    start_herd = scaled_back(herd_2018, scale)
+    seed_now = firms[now].reset_index(drop=True)
+    seed_rows = add_breeders(
+        model,
+        seed_firm_columns(model, seed_now, start_herd[now], start_herd[now] * GROWTH_TARGET),
+    )
+    later = firms[~now].reset_index(drop=True)
+    model.pending_firms = {
+        "table_row": np.flatnonzero(~now),
+        "founded": later["founded"].to_numpy(int),
+        "herd_2018": herd_2018[~now],
+    }
+    dir_2018 = directory_herds(model, herd_2018, DIRECTORY_SIZE)
+    dir_herd = scaled_back(dir_2018, scale)
+    d_place, dx, dy = draw_places(model, len(dir_herd))
+    d_cols = synthetic_columns(model, dir_herd, d_place, dx, dy, founded_within=8)
+    d_cols["directory"] = np.ones(len(dir_herd), dtype=bool)
+    dir_rows = add_breeders(model, d_cols)
+    n_hobby = p.n_breeders - len(seed_rows) - len(dir_rows)
+    if n_hobby < 1:
+        raise ValueError(
+            f"population 'uk_national' holds {len(seed_rows) + len(dir_rows)} directory firms "
+            f"at the start: n_breeders = {p.n_breeders} must exceed that."
+        )
+    commercial = int(start_herd[now].sum() + dir_herd.sum())
+    total = (p.national_herd_start or 0) - commercial
+    if total < 2 * n_hobby:
+        total = n_hobby * p.herd_size_median  # no national total given (or too small)
+    hobby = hobby_herds(n_hobby, total, p.herd_size_sigma, rng)
+    h_place, hx, hy = draw_places(model, n_hobby)
+    hobby_rows = add_breeders(
+        model, synthetic_columns(model, hobby, h_place, hx, hy, founded_within=8)
+    )
+    stock_herds(
+        model, np.r_[seed_rows, dir_rows, hobby_rows], np.r_[start_herd[now], dir_herd, hobby]
+    )
+
+
+def admit_founded_firms(model: AlpacaModel) -> np.ndarray:
+    """In January, seed firms founded this year enter with a fifth of their Table 2 herd
+    (stocked from outside the run) and plan toward it; return their rows."""
+    pending = getattr(model, "pending_firms", None)
+    if pending is None or model.month != 1 or not len(pending["founded"]):
+        return np.zeros(0, dtype=np.int64)
+    due = pending["founded"] == model.year
+    if not due.any():
+        return np.zeros(0, dtype=np.int64)
+    from .data import load_uk_2018_firms
+
+    firms = load_uk_2018_firms().iloc[pending["table_row"][due]].reset_index(drop=True)
+    target = pending["herd_2018"][due]
+    herd = np.maximum(MIN_START_HERD, np.round(target * SEED_ENTRY_SHARE)).astype(int)
+    rows = add_breeders(model, seed_firm_columns(model, firms, herd, target))
+    add_animals(model, np.repeat(rows, herd), FEMALE_SHARE, model.scenario.female_retire_age)
+    meet_neighbours(model, rows, INITIAL_TIES)
+    model.pending_firms = {k: v[~due] for k, v in pending.items()}
+    model.month_stats["entrants"] += len(rows)
+    return rows

@@ -193,7 +193,7 @@ def outcomes(
     ended = con.view("ended") >= 0
     small, large = last[last["size_class"] == "small"], last[last["size_class"] == "large"]
     year = model_df.tail(12)
-    return summary | {
+    return summary | metrics.competition_outcomes(model) | {
         # individual
         "incumbent_knowledge_gain": float(
             (last.loc[stay, "knowledge"] - first.loc[stay, "knowledge"]).mean()

@@ -52,14 +52,31 @@ TYPE_LABELS = ("cooperation-dominated", "equal", "competition-dominated")
 # --- the design ------------------------------------------------------------------------------
 INDIVIDUAL_WEIGHTS = ("w_trust", "w_chemistry", "w_history")
 ORGANISATIONAL_WEIGHTS = ("w_contribution", "w_reputation", "w_proximity", "w_resources")
+DEFAULT_WEIGHT = {name: PARAMETER_INDEX[name].default
+                  for name in INDIVIDUAL_WEIGHTS + ORGANISATIONAL_WEIGHTS}
+
+
+def moved_weights(off: tuple[str, ...], on: tuple[str, ...]) -> dict[str, float]:
+    """Zero the weights `off` and scale the weights `on` so the total stays the Table 4 total:
+    a contrast of criteria at a fixed score scale, not a change of the acceptance rate."""
+    total = sum(DEFAULT_WEIGHT.values())
+    kept = sum(DEFAULT_WEIGHT[n] for n in on)
+    return dict.fromkeys(off, 0.0) | {n: DEFAULT_WEIGHT[n] * total / kept for n in on}
+
+
 ARMS: dict[str, dict[str, Any]] = {
     "base": {},
-    "p1a_off": dict.fromkeys(INDIVIDUAL_WEIGHTS, 0.0),
-    "p1b_off": dict.fromkeys(ORGANISATIONAL_WEIGHTS, 0.0),
+    # P1a / P1b partner criteria: the other level's criteria carry the same total weight
+    "p1a_off": moved_weights(INDIVIDUAL_WEIGHTS, ORGANISATIONAL_WEIGHTS),
+    "p1b_off": moved_weights(ORGANISATIONAL_WEIGHTS, INDIVIDUAL_WEIGHTS),
     "control_low": {"control_strength": 0.1},
     "control_high": {"control_strength": 0.9},
-    "protection_low": {"protection": 0.3},
-    "protection_high": {"protection": 0.9},
+    # P1b protection: breeders start with protections spread around the default and keep them
+    # (no strategy learning), so pairs differ in protection; in the reference arm nothing is
+    # shared, so protection cannot matter there
+    "protection_spread": {"protection_sd": 0.3, "strategy_learning": False},
+    "protection_spread_closed": {"protection_sd": 0.3, "strategy_learning": False,
+                                 "knowledge_sharing": False},
     "p1c_off": {"industry_investment": False},
     "no_coop": {"coopetition": False},
 }
@@ -143,19 +160,29 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "Managers choose partners on personal connection, prior association and chemistry, "
         "laying the foundations of trust; relational capabilities then build real trust.",
         "Partner scores weight trust (`w_trust`), owner chemistry (`w_chemistry`: age and "
-        "background) and prior joint ventures (`w_history`); trust grows with each month of a "
-        "working partnership and falls with conflict and detected breaches.",
-        (Contrast("individual criteria on (Table 4 weights) - zeroed", "base", "p1a_off", (
-            Outcome("partnership_survival", "partnerships not dissolved early (share)", +1),
-            Outcome("partner_trust", "trust between partners at the end", +1),
-            Outcome("ended_by_conflict", "contracts ended by conflict (share)", -1, False),
-            Outcome("contracts_made", "contracts made", 0, False),
+        "background) and prior joint ventures (`w_history`). What the choice then moves: "
+        "chemistry scales how often a pair clashes and how fast its trust grows; acquaintance "
+        "trust is a noisy reading of the other's honesty (so trusted partners breach less); a "
+        "past venture that went well raises starting trust; a conflict may end the contract "
+        "(a hazard falling with trust).",
+        (Contrast("individual criteria weighted - the same total weight on organisational "
+                  "criteria", "base", "p1a_off", (
+            Outcome("conflicts_per_contract_month", "conflicts per contract-month", -1),
+            Outcome("breaches_per_contract_month", "overuses per contract-month", -1),
+            Outcome("pair_trust_24", "a pair's mean trust after 24 months", +1),
+            Outcome("pair_trust_12", "a pair's mean trust after 12 months", +1, False),
+            Outcome("pair_trust_start", "a pair's mean trust at the start", +1, False),
+            # manipulation check: did the weights change who was chosen?
+            Outcome("chosen_chemistry", "check: chemistry of the pairs formed", +1, False),
+            Outcome("chosen_prior_share", "check: pairs with a good prior venture", +1, False),
+            Outcome("acceptable_per_search", "check: acceptable candidates per search", 0,
+                    False),
+            Outcome("partnership_survival", "partnerships not dissolved early (share)", +1,
+                    False),
         )),),
-        "Conflict flares with the partners' competition intensity (same niche, nearby, both "
-        "exporting) and breaches follow the partner's opportunism; neither is among the "
-        "individual criteria, so choosing on trust and chemistry can only help through the "
-        "trust a pair starts from and through renewals (both sides must still trust each "
-        "other at the end of a term).",
+        "The total weight is held at the Table 4 total in both arms, so the contrast changes "
+        "which criteria rank candidates, not how many pass the acceptance score. The trust "
+        "path is read per contract at 0, 12 and 24 months (alpaca_abm/rivalry.py).",
     ),
     Proposition(
         "P1b", "organisational",
@@ -163,28 +190,38 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "themselves (differentiation, control against leakage) and share fairly.",
         "Partner scores weight expected contribution (`w_contribution`), profile "
         "(`w_reputation`), proximity and resources; `control_strength` is the chance a "
-        "partner's overuse of the shared stud is caught; `protection` the share of the core "
-        "knowledge domain kept back (leakage is what flows from it).",
+        "partner's overuse of the shared stud is caught, and overuse is a decision that "
+        "weighs it (deterrence); protection is each breeder's share of its core knowledge "
+        "domain kept back, which costs it reciprocity and trust and saves it the sales a "
+        "partner who learned its marketing would take.",
         (
-            Contrast("organisational criteria on - zeroed", "base", "p1b_off", (
+            Contrast("organisational criteria weighted - the same total weight on individual "
+                     "criteria", "base", "p1b_off", (
                 Outcome("partnership_survival", "partnerships not dissolved early (share)", +1),
                 Outcome("elite_access_share", "share of breeders with elite access", +1),
                 Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, False),
             )),
             Contrast("control_strength 0.9 - 0.1", "control_high", "control_low", (
-                Outcome("undetected_breaches", "overuses of a shared stud not caught", -1),
-                Outcome("detected_breaches", "overuses caught", +1, False),
+                Outcome("breaches_per_contract_month", "overuses per contract-month "
+                        "(deterrence)", -1),
+                Outcome("undetected_breaches", "overuses not caught", -1),
                 Outcome("partnership_survival", "partnerships not dissolved early (share)", +1,
                         False),
             )),
-            Contrast("protection 0.9 - 0.3", "protection_high", "protection_low", (
-                Outcome("knowledge_leakage", "core-domain knowledge leaked (sum)", -1),
-                Outcome("incumbent_knowledge_gain", "knowledge gain of incumbents", 0, False),
+            Contrast("protection differing within pairs: sharing on - off",
+                     "protection_spread", "protection_spread_closed", (
+                Outcome("protector_sales_edge", "the protector's sales relative to its "
+                        "partner's (last 12 months)", +1),
+                Outcome("protector_profit_edge", "the protector's profit relative to its "
+                        "partner's (last 12 months)", +1),
+                Outcome("leakage_sales_lost", "sales teachers lost to partners who learned "
+                        "from them (sum)", 0, False),
             )),
         ),
-        "A caught breach costs trust and ends the contract with chance `breach_dissolution`, "
-        "so stronger control stops overuse from going unpunished but also ends partnerships "
-        "early; the model has no deterrence (opportunism does not fall when control rises).",
+        "The protection contrast judges what protection does for the protector (its own "
+        "sales and profit against its partner's, in pairs whose protections differ by at "
+        "least 0.2), not leakage, which falls with protection by construction. With sharing "
+        "off protection has no effect, so that arm is the reference.",
     ),
     Proposition(
         "P1c", "industry",
@@ -808,10 +845,10 @@ def report(design: Design, props, p3, p4, table4, splits, start, paths, doc: Pat
       "studs find pet homes) |")
     w(f"| `price_female` in `{design.scenario}` | {sc.price_female:g} | the 2018 price of a "
       "breeding female (public_figures.toml), so that the run starts at the 2018 market |")
-    w(f"| `coownership.TYPE_MARGIN` | {coownership.TYPE_MARGIN} (was 0.15) | the seed's split "
-      "of 7 cooperation-dominated / 15 equal / 7 competition-dominated firms, see below |")
-    w(f"| `coownership.COOPERATION_BASE` | {coownership.COOPERATION_BASE} (was 0.30) | the same "
-      "split (with TYPE_MARGIN); both only classify partnerships, no mechanism reads them |")
+    w(f"| `coownership.TYPE_LOW`, `TYPE_HIGH` | {coownership.TYPE_LOW}, "
+      f"{coownership.TYPE_HIGH} | the seed's split of 7 cooperation-dominated / 15 equal / 7 "
+      "competition-dominated firms (`--calibrate-types`), see below; they only classify "
+      "partnerships, no mechanism reads them |")
     w("")
     w("No parameter was changed to make a proposition below pass.")
     w("")
@@ -1228,20 +1265,20 @@ def write_splits(w, splits, rel) -> None:
     w("## Relationship types: the seed's 7 / 15 / 7 as a calibration target")
     w("")
     w("The seed classifies its 29 firms as cooperation-dominated (7), equal (15) or "
-      "competition-dominated (7). The model classifies each partnership from its cooperation "
-      "intensity (a base for the co-owned stud plus openness x trust both ways) and its "
-      "competition intensity (same niche, same local buyers, both exporting): one side "
-      "dominates when the gap exceeds `TYPE_MARGIN`; a firm's type is that of most of its "
-      "partnerships.")
+      "competition-dominated (7). The model measures each partnership's cooperation "
+      "intensity from what the pair actually shares (the share of the shared stud's season "
+      "it used and the knowledge it exchanged, a 12-month moving average) and its competition "
+      "intensity from the market (the overlap of the buyers who see both and of the buyers "
+      "who bought from both); a partnership is cooperation-dominated when cooperation - "
+      "competition exceeds `TYPE_HIGH`, competition-dominated below `TYPE_LOW`; a firm's type "
+      "is that of most of its partnerships.")
     w("")
-    w("**What was calibrated.** With the original assumptions (`TYPE_MARGIN` = 0.15, "
-      "cooperation base 0.30) `uk_2018` gave 58% / 20% / 22% of firms with partners at the "
-      "end of 2019, against the seed's 24% / 52% / 24%. `COOPERATION_BASE` (0.30 -> 0.21) and "
-      "`TYPE_MARGIN` (0.15 -> 0.23) were fitted by grid search (steps of 0.01) to the per-firm "
-      "split at month 24 (December 2019, when the firms were interviewed) over seeds 0-11, "
-      "minimising the squared distance to 7/15/7 of 29. Nothing else was changed: the "
-      "competition intensity (which drives conflict) is untouched, and no mechanism reads "
-      "the cooperation intensity or the type, so the calibration changes no dynamics.")
+    w("**What was calibrated.** `TYPE_LOW` and `TYPE_HIGH` were fitted on a 0.01 grid so that "
+      "the split of firms with partners in `uk_2018` at month 24 (December 2019, when the "
+      "firms were interviewed), pooled over seeds 0-11, is closest to 7/15/7 of 29 "
+      "(`python experiments/propositions.py --calibrate-types`). At that point the split "
+      "matches by construction; at other months and seeds it is a pattern, not evidence. "
+      "No mechanism reads the type.")
     w("")
     w("**What it gives** (the validation seeds, not those of the fit; mean ± sd over seeds):")
     w("")
@@ -1277,6 +1314,40 @@ def write_splits(w, splits, rel) -> None:
 
 
 # --- main --------------------------------------------------------------------------------------
+def calibrate_types(seeds: range = range(12), month: int = SNAPSHOT_CALIBRATION) -> dict:
+    """Thresholds of the relationship types fitted to the seed's 7/15/7: the (TYPE_LOW,
+    TYPE_HIGH) on a 0.01 grid that bring the split of firms with partners (each firm typed
+    by most of its partnerships, as metrics.breeder_table does) in uk_2018 at `month`, pooled
+    over `seeds`, closest to 7/15/7 of 29 (least squares)."""
+    members, gaps = [], []
+    for seed in seeds:
+        model = alpaca_abm.AlpacaModel(patterns.SCENARIO, rng=seed)
+        for _ in range(month):
+            model.step()
+        con = model.contracts
+        run = con.running()
+        gap = con.cooperation[run] - con.competition[run]
+        ids = seed * 1_000_000 + np.r_[con.keeper[run], con.partner[run]]
+        members.append(ids)
+        gaps.append(np.r_[gap, gap])
+    ids, gap = np.concatenate(members), np.concatenate(gaps)
+    firm = np.unique(ids, return_inverse=True)[1]
+    target = np.array([7, 15, 7]) / 29
+    grid = np.round(np.arange(np.floor(gap.min() * 100), np.ceil(gap.max() * 100) + 1) / 100, 2)
+    best = (np.inf, 0.0, 0.0, target)
+    for lo in grid:
+        for hi in grid[grid > lo]:
+            kind = np.where(gap > hi, 0, np.where(gap < lo, 2, 1))
+            counts = np.zeros((firm.max() + 1, 3))
+            np.add.at(counts, (firm, kind), 1)
+            split = np.bincount(counts.argmax(axis=1), minlength=3) / len(counts)
+            loss = float(((split - target) ** 2).sum())
+            if loss < best[0]:
+                best = (loss, float(lo), float(hi), split)
+    return {"low": best[1], "high": best[2], "split": best[3], "firms": int(firm.max() + 1),
+            "pairs": len(gap) // 2}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description="Test the seed's propositions (Table 1) and patterns (Tables 2 and 4) on "
@@ -1291,6 +1362,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true",
                     help="a small design (4 seeds, 60 months, 12 P3 runs) written to "
                     "results/validation-quick/ unless --out is given")
+    ap.add_argument("--calibrate-types", action="store_true",
+                    help="print the relationship-type thresholds fitted to the seed's 7/15/7 "
+                    "(coownership.TYPE_LOW, TYPE_HIGH) and stop")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report and figures from the runs saved by the last run "
                     "of the same design (results/validation*/results.pkl), without running")
@@ -1319,6 +1393,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.calibrate_types:
+        fit = calibrate_types()
+        print(f"TYPE_LOW, TYPE_HIGH = {fit['low']:.2f}, {fit['high']:.2f}: split "
+              f"{np.round(fit['split'], 3).tolist()} of {fit['firms']} firms with partners "
+              f"({fit['pairs']} partnerships) at month {SNAPSHOT_CALIBRATION}, seeds 0-11")
+        return 0
     envs, missing = check_environments(args.steps)
     design = Design(args.seeds, args.steps, args.workers, args.seed_base, args.p3_runs,
                     environments=envs, missing_environments=missing)

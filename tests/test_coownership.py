@@ -58,7 +58,9 @@ def test_breach_detected_always_at_full_control_and_never_at_none():
 
 
 def test_relationship_types():
-    types = co.relationship_type(np.array([0.9, 0.5, 0.2]), np.array([0.2, 0.5, 0.9]))
+    mid = 0.5 * (co.TYPE_LOW + co.TYPE_HIGH)
+    coop = np.array([0.9, 0.5 + mid, 0.2])
+    types = co.relationship_type(coop, np.array([0.2, 0.5, 0.9]))
     assert list(types) == [co.COOP_DOMINATED, co.EQUAL, co.COMP_DOMINATED]
 
 

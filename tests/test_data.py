@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -216,3 +217,35 @@ def test_loaded_figures_are_a_copy():
     figures = load_public_figures()
     figures["fleece_yield"]["value"] = -1.0
     assert figure("fleece_yield") == 2.5
+
+
+def test_public_defaults_equal_the_figure_they_cite():
+    # Every parameter whose source is "public" names its figure; the default must be it
+    # (or, where the note says so, the figure divided by 12 for a monthly rate).
+    import re
+
+    from alpaca_abm.params import PARAMETERS
+
+    checked = 0
+    for p in PARAMETERS:
+        if p.source != "public":
+            continue
+        match = re.search(r"public_figures\.toml: (\w+)", p.note)
+        assert match, f"{p.name}: a public default must name its figure in the note"
+        value = figure(match.group(1))
+        if "divided by 12" in p.note:
+            value /= 12
+        assert p.default == pytest.approx(value), (p.name, match.group(1))
+        checked += 1
+    assert checked >= 10
+
+
+def test_fleece_bands_are_ordered_and_priced_finer_higher():
+    from alpaca_abm.data import load_fleece_bands
+
+    bands = load_fleece_bands()
+    assert (np.diff(bands["micron_below"]) > 0).all()
+    assert np.isinf(bands["micron_below"][-1])
+    assert (np.diff(bands["relative_white"]) <= 0).all()
+    assert (bands["relative_coloured"] <= bands["relative_white"]).all()
+    assert bands["relative_white"][list(bands["band"]).index("H4")] == 1.0

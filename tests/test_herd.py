@@ -22,10 +22,29 @@ def test_health_knowledge_lowers_death_and_old_age_is_certain():
 def test_offspring_of_an_elite_sire_average_higher():
     rng = np.random.default_rng(1)
     dams = np.full(5000, 50.0)
-    elite = offspring_quality(dams, np.full(5000, 75.0), 3.0, rng)
-    plain = offspring_quality(dams, np.full(5000, 50.0), 3.0, rng)
-    # the difference of means is 12.5 with a standard error of about 0.06
-    assert elite.mean() - plain.mean() > 12.0
+    elite = offspring_quality(dams, np.full(5000, 75.0), 0.1, 100.0, rng)
+    plain = offspring_quality(dams, np.full(5000, 50.0), 0.1, 100.0, rng)
+    # on the log-excess scale the sire's 25 points give the crias 100 - sqrt(50 * 25) = 64.6
+    # against 50: a difference of 14.6 with a standard error of about 0.1
+    assert elite.mean() - plain.mean() > 13.5
+
+
+def test_offspring_never_pass_the_quality_ceiling():
+    rng = np.random.default_rng(3)
+    q = offspring_quality(np.full(20000, 99.0), np.full(20000, 99.9), 0.5, 100.0, rng)
+    assert (q < 100.0).all()
+
+
+def test_breeders_who_see_the_phenotype_judge_the_environment_too():
+    from alpaca_abm.herd import perceived_quality
+
+    rng = np.random.default_rng(4)
+    quality = np.full(4, 50.0)
+    env = np.array([-1.0, 0.0, 1.0, 2.0])  # µm coarser from the environment
+    seen = perceived_quality(quality, 0.0, rng, env)
+    # a perfect judge sees the phenotype: 4 points lower per µm coarser
+    assert np.allclose(seen, [54.0, 50.0, 46.0, 42.0])
+    assert np.allclose(perceived_quality(quality, 0.0, rng), 50.0)
 
 
 def test_gestation_averages_eleven_and_a_half_months():

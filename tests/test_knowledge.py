@@ -8,9 +8,8 @@ from alpaca_abm.knowledge import absorptive_capacity, learning_by_doing, shared_
 def flow(protection=0.0, openness=1.0, trust=1.0, learner=0.2, core=0):
     teacher = np.array([[0.9, 0.9, 0.9]])
     learn = np.full((1, 3), learner)
-    return shared_flow(
-        teacher, learn, np.array([openness]), np.array([trust]), np.array([core]), protection, 0.1
-    )
+    willing = np.array([openness * trust])
+    return shared_flow(teacher, learn, willing, np.array([core]), protection, 0.1)
 
 
 def test_protection_cuts_flow_in_the_core_domain_only():

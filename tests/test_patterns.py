@@ -81,7 +81,7 @@ def test_partnered_owners_learn_faster_than_unpartnered(runs):
 def test_relationship_type_split_is_near_the_seeds_7_15_7(runs):
     """Table 2: 7 cooperation-dominated, 15 equal, 7 competition-dominated firms. The split of
     firms with partners at the end of 2019, mean over six seeds, is within SPLIT_TOLERANCE of
-    it on every share (calibrated: coownership.TYPE_MARGIN and COOPERATION_BASE), and equal
+    it on every share (calibrated: coownership.TYPE_LOW and TYPE_HIGH), and equal
     relationships are the most common type."""
     target = np.array([7, 15, 7]) / 29
     shares = []

@@ -1,5 +1,6 @@
 """Scenario files are validated data: names, paths, extends, bad TOML and unknown keys."""
 
+import numpy as np
 import pytest
 
 from alpaca_abm import load_scenario
@@ -56,3 +57,92 @@ def test_extends_cycle_is_refused(tmp_path):
     b.write_text(f'extends = "{a}"\n')
     with pytest.raises(ValueError, match="cycle"):
         load_scenario(a)
+
+
+# --- uk_national: the whole industry of 2006 ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_start():
+    from alpaca_abm import AlpacaModel
+
+    return AlpacaModel("uk_national", rng=3)
+
+
+def test_uk_national_starts_with_the_2006_industry(national_start):
+    from alpaca_abm.data import figure
+
+    m = national_start
+    heads = m.herd.counts_by_owner(m.firms.n)
+    # 700 herds (BAS members c. 2006) and 15,000 alpacas (national_herd_2006), within the few
+    # elite studs large herds start with and the rounding of whole animals
+    assert m.firms.n == figure("bas_members_c2006")
+    assert abs(heads.sum() - figure("national_herd_2006")) / figure("national_herd_2006") < 0.03
+    # most herds are small: the median herd keeps 10-20 alpacas (bas-uk.com/pedigree-registry)
+    assert 8 <= np.median(heads) <= 22
+    assert (heads < 50).mean() > 0.8
+
+
+def test_uk_national_holds_the_directory_as_its_commercial_tier(national_start):
+    from alpaca_abm.data import load_uk_2018_firms
+
+    m = national_start
+    n = m.firms.n
+    seed = load_uk_2018_firms()
+    founded_by_2006 = int((seed["founded"] <= 2006).sum())
+    seed_rows = np.flatnonzero(m.firms.seed_firm[:n] > 0)
+    assert len(seed_rows) == founded_by_2006
+    assert m.firms.directory[:n].sum() == 123 - (29 - founded_by_2006)
+    heads = m.herd.counts_by_owner(n)
+    directory = m.firms.directory[:n]
+    assert heads[directory].mean() > 1.3 * heads[~directory].mean()
+    # seed firms sit at their counties
+    names = m.places["name"].to_numpy()[m.firms.place[seed_rows]]
+    by_firm = seed.set_index("firm")["county"]
+    assert (names == by_firm.loc[m.firms.seed_firm[seed_rows]].to_numpy()).all()
+
+
+def test_uk_national_seed_firms_enter_in_their_founding_year():
+    from alpaca_abm import AlpacaModel
+    from alpaca_abm.data import load_uk_2018_firms
+
+    m = AlpacaModel("uk_national", rng=4)
+    for _ in range(12 * 5 + 1):  # to January 2011
+        m.step()
+    n = m.firms.n
+    present = set(m.firms.seed_firm[:n][m.firms.seed_firm[:n] > 0].tolist())
+    seed = load_uk_2018_firms()
+    assert present == set(seed.loc[seed["founded"] <= 2011, "firm"])
+    entered = m.firms.entered_step[:n][m.firms.seed_firm[:n] > 0]
+    assert entered.max() > 0  # the later ones entered during the run
+
+
+def test_uk_2018_breeders_start_at_the_herds_they_hold():
+    from alpaca_abm import AlpacaModel
+
+    m = AlpacaModel("uk_2018", rng=1)
+    n = m.firms.n
+    heads = m.herd.counts_by_owner(n)
+    # targets equal herds (within the elite stud some large herds start with)
+    assert np.all(np.abs(m.firms.target_herd[:n] - heads) <= 1)
+
+
+def test_uk_national_resumes_from_a_checkpoint_with_firms_still_to_be_founded(tmp_path):
+    from alpaca_abm import AlpacaModel
+
+    straight = AlpacaModel("uk_national", rng=6)
+    for _ in range(50):
+        straight.step()
+    first = AlpacaModel("uk_national", rng=6)
+    for _ in range(20):
+        first.step()
+    first.save(tmp_path / "m20.pkl")
+    resumed = AlpacaModel.load(tmp_path / "m20.pkl")
+    assert len(resumed.pending_firms["founded"]) > 0  # seed firms still to enter
+    for _ in range(30):
+        resumed.step()
+    assert resumed.firms.n == straight.firms.n
+    np.testing.assert_array_equal(
+        resumed.herd.counts_by_owner(resumed.firms.n),
+        straight.herd.counts_by_owner(straight.firms.n),
+    )

@@ -2,6 +2,7 @@
 
 - `uk_2018_firms.csv`: the 29 interviewed firms of the seed study (its Tables 2 and 3).
 - `uk_places.csv`: rural counties where the rest of the 123-breeder directory is placed.
+- `fleece_bands.csv`: raw-fleece price bands by micron (an Australian table, a proxy).
 - `public_figures.toml`: public UK figures (herd sizes, prices, costs, TB, biology) used to
   set parameter defaults; each with its source, or marked as an assumption.
 """
@@ -17,6 +18,7 @@ import pandas as pd
 
 __all__ = [
     "figure",
+    "load_fleece_bands",
     "load_public_figures",
     "load_uk_2018_firms",
     "load_uk_places",
@@ -100,6 +102,32 @@ def load_uk_places() -> pd.DataFrame:
             "as_printed_in_seed": str,
         }
     )
+
+
+ANCHOR_BAND = "H4"  # 26-30 µm: the band of an average UK fleece, priced at fibre_price
+
+
+@cache
+def _fleece_bands() -> dict[str, Any]:
+    import numpy as np
+
+    with _open_text("fleece_bands.csv") as f:
+        table = pd.read_csv(f)
+    anchor = float(table.loc[table["band"] == ANCHOR_BAND, "aafl_white_aud_per_kg"].iloc[0])
+    return {
+        "band": table["band"].astype(str).to_numpy(),
+        "micron_below": table["micron_below"].astype(float).to_numpy(),
+        "relative_white": table["aafl_white_aud_per_kg"].to_numpy(float) / anchor,
+        "relative_coloured": table["aafl_coloured_aud_per_kg"].to_numpy(float) / anchor,
+        "anchor_band": np.array(ANCHOR_BAND),
+    }
+
+
+def load_fleece_bands() -> dict[str, Any]:
+    """Fleece price bands: `band`, `micron_below` (upper edge, µm; the last is inf), and
+    `relative_white` / `relative_coloured` prices per kg relative to the anchor band H4
+    (white), from the AAFL raw-fleece schedule of 2005 (a proxy: see data/README.md)."""
+    return {k: v.copy() for k, v in _fleece_bands().items()}
 
 
 @cache

@@ -1,0 +1,393 @@
+"""Competition inside coopetition: who faces the same buyers, what leakage costs, when cheating
+pays, and how breeders learn to share or protect.
+
+Partners in a co-ownership are also rivals for the same buyers (Bengtsson and Kock 2000:
+cooperation and competition between the same firms at once). Every rule here is a pure
+function over plain arrays; `partnering`, `knowledge` and `breeding` wire them into the
+month. The market's arrays are read, never written: `reach` (segments x breeders: how
+strongly the buyers of each segment see each seller this month) and `segment_sales`
+(segments x breeders: this month's sales to buyers of each segment).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .breeder import FirmTable
+    from .coownership import Contracts
+    from .params import AlpacaScenario
+    from .trust import TrustLedger
+
+# --- constants with their provenance ---------------------------------------------------------
+RECIPROCITY_WEIGHT = 0.5  # assumption: half of a breeder's willingness to share answers what
+# it sees its partner share (tit-for-tat on observed openness; seed I17 "it works both ways"),
+# half is its own disposition (openness x trust)
+CORE_VALUE = 3.0  # assumption: a point of a rival's gain in my core domain costs me as much as
+# three points of my own learning bring (Ritala and Hurmelinna-Laukkanen 2013: value created in
+# coopetition is only worth what the firm can appropriate; the core is where it appropriates)
+STRATEGY_STEP = 0.1  # assumption: each January a breeder moves its protection a tenth of the way
+# in the direction its year's experience favours (payoff-based reinforcement, Roth and Erev 1995)
+BELIEF_STEP = 0.5  # assumption: one experience of being caught (or not) moves a breeder's belief
+# in the detection chance half-way to 1 (or to 0): a simple learning-from-experience update
+SIGNAL_TRUST_SPREAD = 0.2  # assumption: first impressions spread acquaintance trust over 0.2,
+# as widely as the uniform draw it replaces (world.py), but now centred on the other's honesty
+SIGNAL_NOISE_SD = 0.25  # assumption: honesty read from reputation and hearsay is a noisy signal
+PRIOR_ASSOCIATION_GAIN = 0.2  # assumption: a past venture that left trust above the stranger
+# level closes a fifth of the gap to full trust when the pair contracts again (seed T4: prior
+# association and previous achievements, 3 firms)
+CHEMISTRY_SPREAD = 1.0  # assumption: owner chemistry 0..1 scales the clash rate from 1.5x to
+# 0.5x and the growth of trust from 0.5x to 1.5x (chemistry 0.5 = the old, uniform rates; seed
+# I1 "personality clashes"; T4 chemistry, easy to work with, 6 firms)
+HYSTERESIS = 1.0  # assumption: each breach the truster has seen halves, thirds, ... the growth
+# of its trust afterwards (trust asymmetry: destroyed fast, rebuilt slowly; Slovic 1993)
+FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share is fair enough
+# ("a proper balance, a 50-50 partnership", I20)
+COOPERATION_FLOW_REF = 0.002  # knowledge points a month both ways at which the knowledge part
+# of cooperation intensity saturates: about three times the mean flow of a running pair
+# (6.5e-4 a month, baseline and uk_2018, seed 2, first 60 months)
+SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
+# one (present bias), so a long contract is worth at most twice one season
+INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
+
+
+# --- market overlap: who faces the same buyers ------------------------------------------------
+def buyer_profiles(matrix: np.ndarray) -> np.ndarray:
+    """Each breeder's column of `matrix` (segments x breeders) as shares summing to 1 (or 0)."""
+    total = matrix.sum(axis=0)
+    return np.divide(matrix, total, out=np.zeros_like(matrix, dtype=float), where=total > 0)
+
+
+def profile_overlap(matrix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Overlap (0-1) of two breeders' buyers per pair: each breeder's column of `matrix`
+    (segments x breeders) as shares, summed over segments of the smaller share."""
+    profiles = buyer_profiles(np.asarray(matrix, dtype=float)).T
+    return np.minimum(profiles[a], profiles[b]).sum(axis=1)
+
+
+def competition_intensity(
+    reach: np.ndarray, segment_sales: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """How hard each pair competes (0-1): the overlap of the buyers who see them (market
+    overlap) and of the buyers who bought from them (shared buyers won), half each.
+
+    A breeder that sold nothing this month counts with its reach profile in the sales half.
+    """
+    if len(a) == 0:
+        return np.zeros(0)
+    firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
+    profiles = _profiles_by_firm(reach[:, firms], segment_sales[:, firms])
+    pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
+    return 0.5 * np.minimum(pa, pb).sum(axis=1)
+
+
+def _profiles_by_firm(reach: np.ndarray, segment_sales: np.ndarray) -> np.ndarray:
+    """Breeders x (2 segments): reach profile then sales profile (each half of a row sums to
+    1, or 0); a breeder without sales gets its reach profile in the sales half."""
+    reach = np.asarray(reach, dtype=float)
+    sales = np.asarray(segment_sales, dtype=float)
+    r_tot, s_tot = reach.sum(axis=0), sales.sum(axis=0)
+    r_prof = reach / np.where(r_tot > 0, r_tot, 1.0)
+    s_prof = np.where(s_tot > 0, sales / np.where(s_tot > 0, s_tot, 1.0), r_prof)
+    return np.concatenate([r_prof, s_prof], axis=0).T
+
+
+# --- leakage that costs -------------------------------------------------------------------
+def sales_lost_to_learner(
+    segment_demand: np.ndarray,
+    reach: np.ndarray,
+    teacher: np.ndarray,
+    learner: np.ndarray,
+    learned_uplift: np.ndarray,
+) -> np.ndarray:
+    """Sales each teacher lost this month because its learner's reach rose by what it learned.
+
+    Attribution: buyers of segment s split among sellers in proportion to reach. The
+    learner's reach is `uplift` times what it would be without the knowledge learned from
+    this teacher; the teacher's expected sales in s fall from D_s r_T / R0_s to D_s r_T / R_s,
+    where R0_s is the segment's total reach without the uplift. The loss summed over
+    segments is the teacher's sales lost to this learner (one learner at a time: several
+    learners' shifts are not combined).
+    """
+    reach_t = np.ascontiguousarray(np.asarray(reach, dtype=float).T)
+    return _lost_rows(
+        np.asarray(segment_demand, dtype=float), reach_t, teacher, learner, learned_uplift
+    )
+
+
+def _lost_rows(
+    demand: np.ndarray,
+    reach_t: np.ndarray,
+    teacher: np.ndarray,
+    learner: np.ndarray,
+    learned_uplift: np.ndarray,
+) -> np.ndarray:
+    """`sales_lost_to_learner` on the transposed reach (breeders x segments)."""
+    if len(teacher) == 0:
+        return np.zeros(0)
+    total = reach_t.sum(axis=0)  # (segments,)
+    weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
+    share_gained = 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)  # c: r_L0 = r_L (1 - c)
+    r_l = reach_t[learner]
+    # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
+    before = total[None, :] - r_l * share_gained[:, None]
+    np.divide(r_l, before, out=r_l, where=before > 0)
+    r_l[before <= 0] = 0.0
+    lost = np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], r_l)
+    return share_gained * lost
+
+
+def visibility_uplift(
+    marketing: np.ndarray, learned: np.ndarray, marketing_effect: float
+) -> np.ndarray:
+    """How many times more visible a breeder is thanks to marketing knowledge it learned
+    (visibility rises with 1 + marketing_effect x marketing, market.visibility)."""
+    before = np.maximum(0.0, marketing - learned)
+    return (1.0 + marketing_effect * marketing) / (1.0 + marketing_effect * before)
+
+
+def expected_segment_sales(segment_demand: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Sales per segment and seller if buyers choose sellers in proportion to reach."""
+    total = reach.sum(axis=1, keepdims=True)
+    share = np.divide(reach, total, out=np.zeros_like(reach, dtype=float), where=total > 0)
+    return segment_demand[:, None] * share
+
+
+# --- openness, protection and reciprocity -------------------------------------------------
+def willingness(
+    openness: np.ndarray, own_trust: np.ndarray, seen_sharing: np.ndarray, weight: float
+) -> np.ndarray:
+    """How much a teacher lets its partner see (0-1): its openness times its OWN trust in the
+    partner, answered in part (`weight`) by how much it saw the partner share with it."""
+    return openness * own_trust * (1.0 - weight + weight * seen_sharing)
+
+
+def observed_sharing(willing: np.ndarray, protection: np.ndarray) -> np.ndarray:
+    """What the learner sees of a teacher's sharing (0-1): willingness averaged over the three
+    domains, the core one cut by protection (so a protector is seen to share less)."""
+    return willing * (2.0 + (1.0 - protection)) / 3.0
+
+
+def strategy_step(
+    protection: np.ndarray,
+    openness: np.ndarray,
+    gained: np.ndarray,
+    leaked_cost: np.ndarray,
+    step: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Payoff-based reinforcement of a breeder's share/protect strategy over a year.
+
+    `gained` is the knowledge the breeder received from partners; `leaked_cost` its core
+    knowledge partners took, weighted by how hard each competes with it and by CORE_VALUE.
+    Protection rises and openness falls by `step` x the normalised balance (cost - gain) /
+    (cost + gain); a breeder with no exchange keeps its strategy.
+    """
+    total = gained + leaked_cost
+    balance = np.divide(
+        leaked_cost - gained, total, out=np.zeros_like(total, dtype=float), where=total > 0
+    )
+    return (
+        np.clip(protection + step * balance, 0.0, 1.0),
+        np.clip(openness - step * balance, 0.0, 1.0),
+    )
+
+
+# --- cheating as a decision ---------------------------------------------------------------
+def contract_future_value(
+    months_left: np.ndarray,
+    quota: np.ndarray,
+    cost_per_mating: np.ndarray,
+    discount: float = SEASON_DISCOUNT,
+) -> np.ndarray:
+    """What the rest of a co-ownership is worth to one side: its quota times the hire cost
+    each quota mating saves, over the seasons left (at least the present one), each season
+    weighed `discount` times the one before."""
+    seasons = np.maximum(1.0, np.ceil(np.asarray(months_left, dtype=float) / 12.0))
+    weight = (1.0 - discount**seasons) / (1.0 - discount) if discount < 1 else seasons
+    return weight * quota * cost_per_mating
+
+
+def chance_of_losing_contract(
+    victim_trust: np.ndarray, trust_loss: float, dissolution: float, acceptance: float
+) -> np.ndarray:
+    """Chance a caught breach ends the contract: at once (`dissolution`), or at renewal
+    because the victim's trust falls below the acceptance level."""
+    falls_below = (victim_trust - trust_loss) < acceptance
+    return dissolution + (1.0 - dissolution) * falls_below
+
+
+def overuse_pays(
+    fee_saved: np.ndarray,
+    believed_detection: np.ndarray,
+    future_value: np.ndarray,
+    chance_lost: np.ndarray,
+    opportunism: np.ndarray,
+) -> np.ndarray:
+    """Whether a breeder overuses a shared stud: expected gain beats expected cost.
+
+    Expected cost = believed detection chance x the chance a caught breach loses the contract
+    x its future value (the relational-contract logic: cooperation is held by the value of
+    the future). Opportunism (0-1) discounts the cost: an opportunist weighs it less.
+    """
+    expected_cost = believed_detection * chance_lost * future_value
+    return (fee_saved > 0) & (fee_saved > (1.0 - opportunism) * expected_cost)
+
+
+def updated_belief(belief: np.ndarray, caught: np.ndarray, step: float) -> np.ndarray:
+    """Belief in the detection chance after an overuse: up when caught, down when not."""
+    return np.where(caught, belief + step * (1.0 - belief), belief - step * belief)
+
+
+def share_stud_season(
+    capacity_left: np.ndarray,
+    quota_left: np.ndarray,
+    wanted: np.ndarray,
+    cheats: np.ndarray,
+    contract: np.ndarray,
+    n_contracts: int,
+) -> np.ndarray:
+    """Matings each co-owner gets on its shared stud this month.
+
+    Rows are users (one per breeder); `contract` is each user's contract, `capacity_left`
+    the stud's remaining season (per user, from its contract). Overusers claim first, up to
+    the stud's capacity; honest users then get their quota, but no more than what is left:
+    overuse takes matings from the other's quota.
+    """
+    wanted = np.asarray(wanted, dtype=np.int64)
+    claim = np.where(cheats, np.minimum(wanted, capacity_left), 0)
+    claimed = np.bincount(contract, weights=claim, minlength=n_contracts)
+    scale = np.where(
+        claimed[contract] > capacity_left, capacity_left / np.maximum(claimed[contract], 1), 1.0
+    )
+    claim = np.floor(claim * scale).astype(np.int64)
+    claimed = np.bincount(contract, weights=claim, minlength=n_contracts)
+    left_after = np.maximum(0, capacity_left - claimed[contract]).astype(np.int64)
+    honest = np.minimum(np.minimum(wanted, quota_left), left_after)
+    return np.where(cheats, claim, honest)
+
+
+# --- fairness, chemistry, conflict --------------------------------------------------------
+def unfairness_trust_loss(
+    cost_share: np.ndarray, use_share: np.ndarray, rate: float, tolerance: float
+) -> np.ndarray:
+    """Trust the other side loses in a partner a month for using more than it pays for."""
+    return rate * np.maximum(0.0, use_share - cost_share - tolerance)
+
+
+def clash_factor(chemistry: np.ndarray) -> np.ndarray:
+    """Multiplier of the conflict rate: 1.5 with no chemistry, 0.5 with full chemistry."""
+    return 1.0 + CHEMISTRY_SPREAD * (0.5 - chemistry)
+
+
+def trust_growth_factor(chemistry: np.ndarray) -> np.ndarray:
+    """Multiplier of trust growth: 0.5 with no chemistry, 1.5 with full chemistry."""
+    return 1.0 + CHEMISTRY_SPREAD * (chemistry - 0.5)
+
+
+def conflict_ends_contract(mean_trust: np.ndarray, hazard: float, draws: np.ndarray) -> np.ndarray:
+    """Whether a conflict ends a contract: with chance hazard x (1 - the pair's mean trust)."""
+    return draws < hazard * (1.0 - mean_trust)
+
+
+def first_impression(
+    stranger: float, honesty: np.ndarray, noise: np.ndarray, spread: float
+) -> np.ndarray:
+    """Acquaintance trust: the stranger level plus `spread` x a noisy reading of honesty."""
+    return np.clip(stranger + spread * np.clip(honesty + noise, 0.0, 1.0), 0.0, 1.0)
+
+
+def cooperation_signal(
+    stud_matings: np.ndarray, capacity: float, knowledge_flow: np.ndarray, flow_ref: float
+) -> np.ndarray:
+    """This month's cooperation of a pair (0-1): half the share of the shared stud's season
+    they used, half the knowledge they exchanged (saturating at `flow_ref`)."""
+    stud = np.clip(stud_matings / max(capacity, 1.0), 0.0, 1.0)
+    flow = np.clip(knowledge_flow / flow_ref, 0.0, 1.0)
+    return 0.5 * stud + 0.5 * flow
+
+
+def moving_average(previous: np.ndarray, signal: np.ndarray, memory: float) -> np.ndarray:
+    """Exponential moving average: a share `memory` of the new signal."""
+    return previous + memory * (signal - previous)
+
+
+def relationship_type(
+    cooperation: np.ndarray, competition: np.ndarray, low: float, high: float
+) -> np.ndarray:
+    """0 cooperation-dominated (gap above `high`), 2 competition-dominated (below `low`),
+    else 1 equal; gap = cooperation - competition intensity."""
+    gap = cooperation - competition
+    return np.where(gap > high, 0, np.where(gap < low, 2, 1)).astype(np.int8)
+
+
+# --- the month's measurement (wiring over the tables) ---------------------------------------
+def measure(
+    firms: FirmTable,
+    contracts: Contracts,
+    trust: TrustLedger,
+    reach: np.ndarray,
+    segment_sales: np.ndarray,
+    scenario: AlpacaScenario,
+    step: int,
+    stats: dict[str, float],
+) -> None:
+    """After the month's sales: each partnership's competition and cooperation intensity
+    (moving averages of what was measured), its type, and the sales teachers lost to the
+    partners who learned marketing from them (cumulative per contract and per breeder)."""
+    from .coownership import relationship_type as classify
+
+    con = contracts
+    n_f = firms.n
+    if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
+        pad = ((0, 0), (0, n_f - reach.shape[1]))
+        reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
+    run = con.running()
+    if len(run):
+        k, q = con.keeper[run], con.partner[run]
+        comp = competition_intensity(reach, segment_sales, k, q)
+        coop = cooperation_signal(
+            (con.used_keeper[run] + con.used_partner[run]).astype(float),
+            scenario.stud_capacity,
+            con.flow[run],
+            COOPERATION_FLOW_REF,
+        )
+        new = con.start[run] == step
+        con.competition[run] = np.where(
+            new, comp, moving_average(con.competition[run], comp, INTENSITY_MEMORY)
+        )
+        con.cooperation[run] = np.where(
+            new, coop, moving_average(con.cooperation[run], coop, INTENSITY_MEMORY)
+        )
+        con.rtype[run] = classify(con.cooperation[run], con.competition[run])
+        con.flow[run] = 0.0
+        age = step - con.start[run]
+        at = run[(age == 12) | (age == 24)]  # the trust path of each pair
+        if len(at):
+            now = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
+            twelve = age[(age == 12) | (age == 24)] == 12
+            con.trust_12[at[twelve]] = now[twelve]
+            con.trust_24[at[~twelve]] = now[~twelve]
+    # leakage that costs: every contract, running or ended, whose pupil still trades
+    rows = np.flatnonzero(
+        ((con.view("mkt_learned_partner") > 0) | (con.view("mkt_learned_keeper") > 0))
+        & firms.active[con.view("keeper")]
+        & firms.active[con.view("partner")]
+    )
+    if len(rows) == 0:
+        return
+    demand = np.asarray(segment_sales[:, :n_f], dtype=float).sum(axis=1)
+    reach_t = np.ascontiguousarray(np.asarray(reach[:, :n_f], dtype=float).T)
+    marketing = firms.knowledge[:n_f, 2]
+    k, q = con.keeper[rows], con.partner[rows]
+    learned = np.concatenate((con.mkt_learned_partner[rows], con.mkt_learned_keeper[rows]))
+    pupil = np.concatenate((q, k))
+    uplift = visibility_uplift(marketing[pupil], learned, scenario.marketing_effect)
+    lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
+    lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
+    con.leak_sales_keeper[rows] += lost_k
+    con.leak_sales_partner[rows] += lost_q
+    np.add.at(firms.sales_lost_to_partners, k, lost_k)
+    np.add.at(firms.sales_lost_to_partners, q, lost_q)
+    stats["leakage_sales_lost"] += float(lost_k.sum() + lost_q.sum())

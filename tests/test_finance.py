@@ -1,0 +1,126 @@
+"""The economics of a breeder as pure functions: accounts at market value, herd plans at
+expected margins (Nerlove), entry on expected return, exit on sustained economic loss."""
+
+import numpy as np
+
+from alpaca_abm import AlpacaModel, finance
+
+
+def test_buying_a_female_is_no_loss_and_a_birth_is_a_gain():
+    # a purchase at her market value: cash out, stock in
+    bought = finance.accounting_profit(
+        np.array([0.0]), np.array([2000.0]), np.array([10_000.0]), np.array([12_000.0])
+    )
+    # the seller: cash in, stock out
+    sold = finance.accounting_profit(
+        np.array([2000.0]), np.array([0.0]), np.array([10_000.0]), np.array([8000.0])
+    )
+    born = finance.accounting_profit(
+        np.zeros(1), np.zeros(1), np.array([10_000.0]), np.array([11_000.0])
+    )
+    assert bought[0] == 0 and sold[0] == 0 and born[0] > 0
+
+
+def test_animals_are_valued_by_what_they_are():
+    female = np.array([True, True, True, False, False])
+    age = np.array([40, 6, 200, 40, 40])
+    stud = np.array([False, False, False, True, False])
+    quality = np.full(5, 50.0)
+    v = finance.animal_values(
+        female, age, stud, quality, 2000.0, 400.0, 0.03, 50.0, 18, 180, np.full(5, 9000.0)
+    )
+    assert v[0] == 2000  # a breeding female at the price
+    assert v[1] == finance.YOUNG_FEMALE_SHARE * 2000  # a young female at a share of it
+    assert v[2] == 400 and v[4] == 400  # retired females and other males at the pet price
+    assert v[3] == 9000  # a working stud at its stud value
+
+
+def test_a_better_female_is_worth_more_in_the_books():
+    v = finance.animal_values(
+        np.array([True, True]),
+        np.array([40, 40]),
+        np.zeros(2, bool),
+        np.array([60.0, 40.0]),
+        2000.0,
+        400.0,
+        0.03,
+        50.0,
+        18,
+        180,
+        np.zeros(2),
+    )
+    assert v[0] > 2000 > v[1]
+
+
+def test_herd_plans_grow_when_a_female_is_worth_more_than_her_price_and_shrink_when_less():
+    herd = np.array([20.0, 20.0, 20.0])
+    plan = finance.planned_herd(herd, np.array([3000.0, 2000.0, 1000.0]), 2000.0, 0.5, 1.0)
+    assert plan[0] > 20 and plan[1] == 20 and plan[2] < 20
+    assert (plan <= 20 * (1 + finance.MAX_PLAN_CHANGE)).all()
+    assert (plan >= 20 * (1 - finance.MAX_PLAN_CHANGE)).all()
+
+
+def test_an_uncertain_mood_damps_growth_but_not_shrinking():
+    herd = np.array([20.0, 20.0])
+    calm = finance.planned_herd(herd, np.array([3000.0, 1000.0]), 2000.0, 0.5, 1.0)
+    wary = finance.planned_herd(herd, np.array([3000.0, 1000.0]), 2000.0, 0.5, 0.5)
+    assert 20 < wary[0] < calm[0] and wary[1] == calm[1]
+
+
+def test_entry_follows_the_expected_return_of_a_starting_herd():
+    good = finance.starting_herd_return(600.0, 6, 720.0, 2000.0)
+    bad = finance.starting_herd_return(50.0, 6, 720.0, 2000.0)
+    assert good > 0 > bad
+    assert finance.entry_factor(0.03, 0.03, 0.0) == 1.0
+    assert finance.entry_factor(good, 0.03, 0.0) > 1 > finance.entry_factor(bad, 0.03, 0.0)
+    assert finance.entry_factor(bad, 0.03, 0.2) > finance.entry_factor(bad, 0.03, 0.0)  # lifestyle
+
+
+def test_economic_loss_is_a_loss_beyond_what_is_tolerated_or_insolvency():
+    year = np.array([-1000.0, -1000.0, 500.0, 500.0])
+    tolerated = np.array([2000.0, 0.0, 0.0, 0.0])
+    cash = np.array([100.0, 100.0, -5000.0, -5000.0])
+    stock = np.array([1000.0, 1000.0, 10_000.0, 1000.0])
+    loss = finance.economic_loss(year, tolerated, cash, stock)
+    assert list(loss) == [False, True, False, True]  # hobby tolerance; stock covers debt
+
+
+def test_book_losses_do_not_count_while_the_herd_is_expected_to_pay_its_way():
+    year, tolerated = np.array([-5000.0, -5000.0]), np.zeros(2)
+    cash, stock = np.array([100.0, 100.0]), np.array([10_000.0, 10_000.0])
+    loss = finance.economic_loss(year, tolerated, cash, stock, np.array([800.0, -800.0]))
+    assert list(loss) == [False, True]
+
+
+def test_weaning_rate_is_below_one_and_falls_with_cria_mortality():
+    sc = AlpacaModel(rng=0, n_breeders=5).scenario
+    assert 0 < finance.weaning_rate(sc) < 1
+    assert finance.weaning_rate(sc.replace(cria_mortality=0.3)) < finance.weaning_rate(sc)
+
+
+def test_a_female_is_worth_more_to_every_breeder_when_her_crias_sell_better():
+    m = AlpacaModel(rng=0, n_breeders=10)
+    m.market.sell_through = 0.02
+    slow = finance.female_values(m)
+    m.market.sell_through = 0.2
+    fast = finance.female_values(m)
+    assert (fast > slow).all()
+
+
+def test_stock_values_start_at_the_herd_and_follow_the_expected_price():
+    m = AlpacaModel(rng=1, n_breeders=10)
+    heads = m.herd.counts_by_owner(m.firms.n)
+    value = finance.stock_values(m)
+    assert (value > 0).all() and np.allclose(value, m.firms.stock_value[: m.firms.n])
+    assert (value[heads > 0] >= 0).all()
+    m.market.expected_price *= 0.5
+    assert (finance.stock_values(m) < value).all()
+
+
+def test_no_breeder_exits_in_the_month_after_buying_its_foundation_herd():
+    m = AlpacaModel(rng=2, n_breeders=20, exit_months=1)
+    for _ in range(24):
+        m.step()
+    firms = m.firms
+    young = (m.steps - firms.entered_step[: firms.n]) < finance.MIN_YEAR_FOR_EXIT
+    assert firms.active[: firms.n][young].all()  # a newcomer's first year is not judged

@@ -1,0 +1,118 @@
+"""Fleece in microns: the quality transform, inheritance near the floor, age, bands, the clip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alpaca_abm import fleece
+from alpaca_abm.data import load_fleece_bands
+from alpaca_abm.model import AlpacaModel
+
+
+def test_quality_is_a_decreasing_linear_transform_of_micron():
+    micron = np.array([14.5, 20.0, 27.0, 35.0])
+    q = fleece.quality_from_micron(micron)
+    assert np.all(np.diff(q) < 0)  # finer = higher quality
+    assert q[2] == fleece.QUALITY_REFERENCE
+    assert np.allclose(fleece.micron_from_quality(q), micron)
+    assert fleece.quality_ceiling(14.5) == pytest.approx(100.0)
+
+
+def test_additive_variance_shrinks_as_the_herd_nears_the_micron_floor():
+    rng = np.random.default_rng(0)
+    n, cv, ceiling = 20000, 0.14, fleece.quality_ceiling(14.5)
+    coarse = fleece.quality_from_micron(np.full(n, 27.0))
+    fine = fleece.quality_from_micron(np.full(n, 17.0))
+    sd_coarse = fleece.micron_from_quality(fleece.inherit_quality(coarse, coarse, cv, ceiling, rng))
+    sd_fine = fleece.micron_from_quality(fleece.inherit_quality(fine, fine, cv, ceiling, rng))
+    # sd in µm is proportional to the distance to the floor: 12.5 against 2.5, a factor 5
+    assert sd_coarse.std() / sd_fine.std() == pytest.approx(5.0, rel=0.05)
+
+
+def test_environment_sd_gives_the_heritability():
+    rng = np.random.default_rng(1)
+    genetic = rng.normal(27.0, 2.4, 50000)
+    env = fleece.draw_environment(50000, 2.4, 0.35, rng)
+    h2 = genetic.var() / (genetic + env).var()
+    assert h2 == pytest.approx(0.35, abs=0.01)  # sampling sd of this ratio is about 0.003
+
+
+def test_fleece_coarsens_with_age_until_seven_and_a_half_years():
+    age = np.array([12, 24, 60, 90, 150])
+    effect = fleece.age_effect(age, 0.8)
+    assert effect[1] == 0.0  # genetic values are given at two years
+    assert effect[0] < 0  # a yearling's fleece is finer
+    assert np.all(np.diff(effect[:4]) > 0)
+    assert effect[4] == effect[3]  # flat after 7.5 years
+
+
+def test_band_prices_reward_fine_fleece_absolutely():
+    bands = load_fleece_bands()
+    micron = np.array([18.0, 21.0, 24.0, 28.0, 32.0, 40.0])
+    white = fleece.band_price(micron, np.zeros(6, bool), bands, 4.0)
+    coloured = fleece.band_price(micron, np.ones(6, bool), bands, 4.0)
+    assert np.all(np.diff(white) < 0)
+    assert white[3] == 4.0  # the anchor band H4 (26-30 µm, white) sells at the anchor price
+    assert np.all(coloured <= white)
+    # the band edge belongs to the coarser band ("H1 < 20 µm")
+    assert fleece.band_price(np.array([20.0]), np.zeros(1, bool), bands, 4.0)[0] == white[1]
+
+
+def test_world_elite_improves_on_its_own_trend_and_never_passes_the_floor():
+    early = fleece.world_elite_micron(2006, 20.0, 0.01, 14.5)
+    late = fleece.world_elite_micron(2030, 20.0, 0.01, 14.5)
+    far = fleece.world_elite_micron(3000, 20.0, 0.01, 14.5)
+    assert early == pytest.approx(20.0)
+    assert 14.5 < far < late < early
+
+
+def test_a_finer_national_herd_earns_more_from_its_clip():
+    # The same industry sheared at two genetic levels: fibre revenue follows absolute microns.
+    revenue = []
+    for micron in (28.0, 19.0):
+        model = AlpacaModel("baseline", rng=5, n_breeders=20, shearing_month=1)
+        model.herd.quality[: model.herd.n] = fleece.quality_from_micron(micron)
+        model.herd.fleece_env[: model.herd.n] = 0.0
+        before = model.firms.cash[: model.firms.n].sum()
+        model.shear()
+        revenue.append(model.firms.cash[: model.firms.n].sum() - before)
+    assert revenue[1] > revenue[0]
+
+
+def test_mean_micron_reported_and_consistent_with_mean_quality():
+    model = AlpacaModel("baseline", rng=2, n_breeders=15)
+    for _ in range(3):
+        model.step()
+    df = model.model_df
+    assert np.allclose(df["mean_micron"], fleece.micron_from_quality(df["mean_quality"]), atol=1e-3)
+    assert "herd_micron" in model.agent_df.columns
+
+
+def test_other_judged_traits_take_the_stated_share_of_what_breeders_select_on():
+    rng = np.random.default_rng(7)
+    n = 50000
+    phenotype = fleece.POINTS_PER_MICRON * (
+        rng.normal(0, 2.4, n) + fleece.draw_environment(n, 2.4, 0.35, rng)
+    )
+    other = fleece.draw_other_merit(n, 2.4, 0.35, 0.5, rng)
+    share = phenotype.var() / (phenotype + other).var()
+    assert share == pytest.approx(0.5, abs=0.01)
+    assert fleece.other_merit_sd(2.4, 0.35, 1.0) == 0.0  # all on fleece: nothing else judged
+
+
+def test_seen_quality_is_the_phenotype_plus_other_merit_for_a_perfect_judge():
+    from alpaca_abm.herd import Herd, seen_quality
+
+    herd = Herd(capacity=4)
+    rows = herd.add(
+        owner=np.zeros(3, int),
+        female=np.ones(3, bool),
+        age=np.full(3, 30),
+        quality=np.array([50.0, 60.0, 70.0]),
+        colour=np.zeros(3),
+        fleece_env=np.array([1.0, 0.0, -1.0]),
+        other_merit=np.array([0.0, 2.0, -3.0]),
+    )
+    seen = seen_quality(herd, rows, 0.0, np.random.default_rng(0))
+    assert np.allclose(seen, [46.0, 62.0, 71.0])
