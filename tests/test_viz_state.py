@@ -38,7 +38,9 @@ def test_outline_is_great_britain_and_holds_every_place(stepped):
 
 
 def test_a_listed_column_the_model_lacks_is_skipped_not_an_error(stepped):
-    panel = state.Panel("Fleece", "micron", (("mean_micron", "micron"), ("mean_quality", "q")))
+    panel = state.Panel(
+        "Fleece", "unit", (("a_column_from_the_future", "new"), ("n_breeders", "q"))
+    )
     lines = state.panel_lines(panel, stepped.model_df, None)
     assert [label for label, _, _ in lines] == ["q"]
     assert (

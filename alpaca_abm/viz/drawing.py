@@ -76,7 +76,7 @@ class MapPlot:
     """The map, built once and updated in place on every redraw: the outline, axes and
     legend are made once; each update moves the markers, links and selection ring."""
 
-    def __init__(self, mode: str = "relationship type", figsize=(5.2, 6.8)) -> None:
+    def __init__(self, mode: str = "relationship type", figsize=(4.6, 6.0)) -> None:
         self.fig = Figure(figsize=figsize)
         ax = self.ax = self.fig.add_axes((0.01, 0.01, 0.98, 0.94))
         outline = PolyCollection(gb_rings_km(), facecolors="#f3efe6", edgecolors="#8d8d8d", lw=0.6)
@@ -156,7 +156,7 @@ def draw_map(
     mode: str = "relationship type",
     selected: int | None = None,
     title: str = "",
-    figsize: tuple[float, float] = (5.2, 6.8),
+    figsize: tuple[float, float] = (4.6, 6.0),
 ) -> Figure:
     """Great Britain with every breeder at its place, co-ownership links and the selection."""
     return MapPlot(mode, figsize).update(firms, links, mode, selected, title)
