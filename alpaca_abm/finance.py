@@ -120,13 +120,12 @@ def animal_values(
 ) -> np.ndarray:
     """Market value of each animal: breeding females at the price with their quality premium,
     young females at a share of it, studs at their stud value, the rest at the pet price."""
-    breeder = female & (age >= breeding_age) & (age < retire_age)
-    young = female & (age < breeding_age)
     value = np.full(len(age), pet_price, dtype=float)
-    grown = breeder | young
+    grown = np.flatnonzero(female & (age < retire_age))  # breeding and young females
     female_price = price * np.exp(premium * (quality[grown] - mean_quality))
-    value[grown] = np.where(young[grown], YOUNG_FEMALE_SHARE, 1.0) * female_price
-    working = stud & ~female
+    female_price[age[grown] < breeding_age] *= YOUNG_FEMALE_SHARE
+    value[grown] = female_price
+    working = np.flatnonzero(stud & ~female)
     value[working] = stud_values[working]
     return value
 
@@ -138,17 +137,13 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
 
     p, herd, mk, sh = model.scenario, model.herd, model.market, model.shocks
     n_f = model.firms.n
-    alive = herd.view("alive")
-    rows = np.flatnonzero(alive)
-    quality = herd.quality[rows].astype(float)
-    age = herd.age[rows].astype(np.int64)
-    stud = herd.stud[rows]
+    alive, quality, age, stud = (herd.view(k) for k in ("alive", "quality", "age", "stud"))
     pet = p.pet_price * sh.budget
-    studs = np.flatnonzero(stud)
-    sv = np.zeros(len(rows))
+    studs = np.flatnonzero(stud & alive)
+    sv = np.zeros(len(age))
     if len(studs):
         sv[studs] = market.stud_value(
-            quality[studs],
+            quality[studs].astype(float),
             import_quality(model),
             p.elite_stud_price * sh.import_price,
             p.quality_premium,
@@ -156,11 +151,11 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
             STUD_WORKING_MONTHS,
             pet,
         )
-    mean_q = float(quality.mean()) if len(rows) else 0.0
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
     value = animal_values(
-        herd.female[rows],
+        herd.view("female") & alive,
         age,
-        stud,
+        stud & alive,
         quality,
         mk.expected_price,
         pet,
@@ -170,7 +165,8 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
         p.female_retire_age,
         sv,
     )
-    return np.bincount(herd.owner[rows], weights=value, minlength=n_f)
+    value[~alive] = 0.0  # animals that died or left this month are off the books
+    return np.bincount(herd.view("owner"), weights=value, minlength=n_f)
 
 
 def monthly_costs(model: AlpacaModel) -> np.ndarray:

@@ -119,13 +119,19 @@ def firm_regions(model: AlpacaModel) -> np.ndarray:
 
 def refresh_reach(model: AlpacaModel) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
-    distance decay); the distance part is cached until breeders come or go."""
+    distance decay); the distance part is kept, and extended for newcomers (rows never move)."""
     p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
-    if mk.decay_version != model.spatial_version or mk.decay.shape[1] != n_f:
-        mk.decay = market.distance_decay(
-            mk.region_x, mk.region_y, firms.x_km[:n_f], firms.y_km[:n_f], p.buyer_decay_km
+    have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
+    if have != n_f:  # rows never move: only newcomers' columns are new
+        new = market.distance_decay(
+            mk.region_x,
+            mk.region_y,
+            firms.x_km[have:n_f],
+            firms.y_km[have:n_f],
+            p.buyer_decay_km,
         )
+        mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
         mk.decay_version = model.spatial_version
     vis = market.visibility(
         firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
