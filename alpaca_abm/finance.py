@@ -310,7 +310,7 @@ def invest_in_industry(model: AlpacaModel) -> None:
     """Investor breeders pay for education and awareness; awareness enlarges and speeds the
     finite outside pool (market.pool_potential), never without limit."""
     p, firms, mk = model.scenario, model.firms, model.market
-    if not p.industry_investment:
+    if not p.mechanism_on("industry_investment"):
         return
     n_f = firms.n
     investors = np.flatnonzero(firms.investor[:n_f] & firms.active[:n_f])
@@ -397,7 +397,7 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
     p, rng = model.scenario, model.rng
     place, x, y = draw_places(model, k)
     owners = draw_owners(model, k)
-    if p.industry_investment:
+    if p.mechanism_on("industry_investment"):
         firms = model.firms
         share = (firms.investor & firms.active).sum() / max(1, int(firms.active.sum()))
         lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)

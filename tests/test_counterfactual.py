@@ -56,6 +56,8 @@ def test_the_counterfactual_switches_off_only_cooperation():
                    "pooled_kg", "breaches", "conflicts", "leakage_sales_lost"):  # fmt: skip
         assert df[column].sum() == 0, column
     assert df["sales_count"].sum() > 0  # the market, and the rivalry in it, still runs
+    # no industry investment either: awareness stays where it started (education days off)
+    assert np.allclose(df["awareness"], df["awareness"].iloc[0]), "investment ran"
     reach, _ = off.market_view()
     n_f = off.firms.n
     assert (reach[:, :n_f].sum(axis=0)[off.firms.active[:n_f]] > 0).all()
