@@ -200,9 +200,9 @@ def sell_fibre(
     bands: dict[str, np.ndarray],
 ) -> dict[str, float] | None:
     """Yearly shearing: every animal from a yearling up is shorn (shearing paid per head) and its
-    fleece sold by micron band; pool members get the pool's scale price (switch:
-    `industry_investment`). Returns the clip's mean price per kg and mean micron, or None
-    outside the shearing month."""
+    fleece sold by micron band at band prices times `demand_factor` (the fibre-demand shock);
+    pool members get the pool's scale price (switch: `industry_investment`). Returns the
+    clip's mean price per kg and mean micron, or None outside the shearing month."""
     p = scenario
     if month != p.shearing_month:
         return None
@@ -217,8 +217,9 @@ def sell_fibre(
     micron = phenotype_micron(
         herd.quality[shorn], age[shorn], herd.fleece_env[shorn], p.fleece_coarsening
     )
-    price = band_price(micron, herd.colour[shorn] != 0, bands, p.fibre_price)
-    kg = np.full(len(shorn), p.fleece_kg * demand_factor)
+    # the fibre-demand shock (`demand_factor`, 1 when none runs) moves every band's price
+    price = band_price(micron, herd.colour[shorn] != 0, bands, p.fibre_price) * demand_factor
+    kg = np.full(len(shorn), p.fleece_kg)
     pool = pool_members(firms, contracts, p.mechanism_on("industry_investment"))
     in_pool = pool[owner]
     pooled_kg = float(kg[in_pool].sum())
