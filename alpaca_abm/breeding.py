@@ -239,7 +239,8 @@ def mate(model: AlpacaModel) -> None:
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
     has_co = coown_best >= 0
-    coown_q = np.where(has_co, quality[con.stud[np.maximum(coown_best, 0)]], -np.inf)  # the stud
+    coown_q = np.full(n_f, -np.inf)  # the stud's quality (ended contracts' stud rows are stale)
+    coown_q[has_co] = quality[con.stud[coown_best[has_co]]]
     trip = (
         2
         * p.travel_cost_per_km

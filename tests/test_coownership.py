@@ -82,3 +82,21 @@ def test_group_rank_and_season():
     assert sorted(ranks[[0, 2, 3]]) == [0, 1, 2] and sorted(ranks[[1, 4]]) == [0, 1]
     assert in_season(5, 4, 9) and not in_season(11, 4, 9)
     assert in_season(1, 11, 2) and not in_season(6, 11, 2)
+
+
+def test_mating_never_reads_the_stud_row_of_an_ended_contract():
+    """Ended contracts keep the stud row they had when they ended, which herd compaction
+    no longer follows: mating must read only running contracts' studs (a stale row once
+    crashed uk_2018 with an IndexError)."""
+    from alpaca_abm import AlpacaModel
+    from alpaca_abm.coownership import ENDED_TERM
+
+    model = AlpacaModel("baseline", rng=0)
+    while model.contracts.n == 0:
+        model.step()
+    con = model.contracts
+    con.end(np.array([0]), model.steps, ENDED_TERM)
+    con.stud[0] = 10**9  # a row far past the herd, as a stale one can be
+    for _ in range(12):  # a whole mating season
+        model.step()
+    assert con.ended[0] >= 0 and model.herd.n > 0
