@@ -161,6 +161,21 @@ def test_baseline_does_not_collapse_in_ten_years(seed):
     assert df["price_female"].iloc[-12:].mean() >= 2 * load_scenario("baseline").pet_price
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_uk_2018_does_not_bust_without_a_shock(seed):
+    # At uk_national's calibrated market values uk_2018 busts within three years (price at the
+    # 400 GBP pet price, herd 11,500 -> 1,100, ~140 exits; seeds 0-2); uk_2018.toml keeps
+    # baseline's. Required over 120 months: no year whose mean price is near the pet price,
+    # the herd never below 80% of its start, and fewer exits than a tenth of the directory.
+    import alpaca_abm
+
+    df = alpaca_abm.run("uk_2018", steps=120, rng=seed).model_df
+    yearly = df.groupby(df["date"].str[:4])["price_female"].mean()
+    assert yearly.min() >= 2 * load_scenario("uk_2018").pet_price
+    assert df["n_alpacas"].min() >= 0.8 * df["n_alpacas"].iloc[0]
+    assert df["exits"].sum() < 0.1 * df["n_breeders"].iloc[0]
+
+
 def test_uk_national_runs_at_the_calibrated_defaults():
     from alpaca_abm.params import PARAMETER_INDEX
 
