@@ -408,8 +408,3 @@ def pooled_fibre_price(
 ) -> float:
     """Price per kg the national pool earns: higher as pooled volume grows (economies of scale)."""
     return float(base * (1.0 + scale_bonus * np.log2(1.0 + pooled_kg / reference_kg)))
-
-
-def fibre_quality_factor(quality: np.ndarray, mean_quality: float) -> np.ndarray:
-    """Relative price of a fleece by the animal's quality: 1% per index point, floored."""
-    return np.maximum(0.2, 1.0 + 0.01 * (quality - mean_quality))

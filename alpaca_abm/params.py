@@ -1145,8 +1145,8 @@ PARAMETERS: tuple[Param, ...] = (
     _p("buyer_wtp_sigma", 0.6, float, 0, 3, "log-units",
        "Spread of outside buyers' willingness to pay (log-normal).",
        "assumption",
-       "Buyers range from pet-price smallholders to show-herd founders; calibrated in "
-       "docs/CALIBRATION.md."),
+       "Buyers range from pet-price smallholders to show-herd founders; not fitted by "
+       "docs/CALIBRATION.md (held at this value there)."),
     _p("ask_dispersion", 0.15, float, 0, 2, "log-units",
        "Spread of sellers' reservation prices around what keeping a female is worth to them "
        "(log-normal).",
@@ -1157,7 +1157,7 @@ PARAMETERS: tuple[Param, ...] = (
        "that expectations close in a year (adaptive expectations, Nerlove 1958).",
        "assumption",
        "Breeders judge the market by the last year or so of sales; 1 = naive (the cobweb of "
-       "Ezekiel 1938); calibrated in docs/CALIBRATION.md."),
+       "Ezekiel 1938); not fitted by docs/CALIBRATION.md (held at this value there)."),
     _p("discount_rate", 0.05, float, 0, 1, "per year",
        "Rate at which a breeder discounts a female's future margins.",
        "assumption",

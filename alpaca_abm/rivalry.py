@@ -60,13 +60,6 @@ def buyer_profiles(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, total, out=np.zeros_like(matrix, dtype=float), where=total > 0)
 
 
-def profile_overlap(matrix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Overlap (0-1) of two breeders' buyers per pair: each breeder's column of `matrix`
-    (segments x breeders) as shares, summed over segments of the smaller share."""
-    profiles = buyer_profiles(np.asarray(matrix, dtype=float)).T
-    return np.minimum(profiles[a], profiles[b]).sum(axis=1)
-
-
 def competition_intensity(
     reach: np.ndarray, segment_sales: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:

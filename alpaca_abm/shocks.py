@@ -96,7 +96,7 @@ KINDS: dict[str, KindSpec] = {
         3.0,
         None,
         "signed fraction",
-        "buyers' budgets change: the price of an average female at balanced supply, and pets",
+        "buyers' budgets change: outside buyers' willingness to pay for females, and pets",
     ),
     "coloured": KindSpec(
         0.0,
