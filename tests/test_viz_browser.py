@@ -89,6 +89,19 @@ def _time(page) -> float:
     return float(text.split(":")[1])
 
 
+def _settled_time(page, quiet_ms: int = 1500) -> float:
+    """The step counter once it has stopped moving: after Pause, a step already under way
+    still finishes and counts, so read the counter only when it holds still."""
+    last = _time(page)
+    for _ in range(40):
+        page.wait_for_timeout(quiet_ms)
+        now = _time(page)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def _infected(page) -> int:
     text = page.get_by_text(re.compile(r"^Infected herds: ")).first.inner_text()
     return int(text.split(":")[1])
@@ -199,7 +212,7 @@ def _drive(page, shots: Path, port: int) -> None:
     )
     page.get_by_role("button", name="❚❚", exact=True).click()
     page.get_by_role("button", name="Step", exact=True).wait_for(timeout=WAIT_MS)
-    played = _time(page)
+    played = _settled_time(page)
     assert played > 1.0
 
     # the disease button raises the number of infected herds within a few steps
