@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..io import fsync_folder
+
 if TYPE_CHECKING:
     from .backends import RunOutcome
     from .spec import Sweep
@@ -69,20 +71,6 @@ def parse_run_key(key: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def fsync_directory(directory: Path) -> None:
-    """Flush a directory entry (a rename) to disk where the OS allows it."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open directories: rename is still atomic there
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> None:
     """Write `data` to `path` so that readers see either nothing or the whole file.
 
@@ -101,7 +89,7 @@ def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> 
         if tmp.exists():
             tmp.unlink()
     if sync_directory:
-        fsync_directory(path.parent)
+        fsync_folder(path.parent)
 
 
 def _finished_keys(directory: Path, suffix: str) -> set[str]:
@@ -353,7 +341,7 @@ class ResultStore:
         """Flush the store's renames to disk (file contents are fsynced as they are written)."""
         for sub in (RUNS_DIR, TIMESERIES_DIR, FAILURES_DIR):
             if (self.directory / sub).is_dir():
-                fsync_directory(self.directory / sub)
+                fsync_folder(self.directory / sub)
 
     def write_failure(self, outcome: RunOutcome) -> None:
         """Record a failed run: key, error type and message, traceback, when and where."""
