@@ -75,8 +75,9 @@ class Herd:
         """Drop dead rows; return the old-row → new-row map (-1 for dropped rows)."""
         alive = self.alive[: self.n]
         keep = np.flatnonzero(alive)
-        remap = np.full(self.n, -1, dtype=np.int64)
-        remap[keep] = np.arange(len(keep))
+        remap = np.cumsum(alive, dtype=np.int64)  # new row of each kept row, plus one
+        remap -= 1
+        remap[np.flatnonzero(~alive)] = -1
         for name in _FIELDS:
             arr = getattr(self, name)
             arr[: len(keep)] = arr[keep]
@@ -85,9 +86,11 @@ class Herd:
 
     def counts_by_owner(self, n_owners: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Live animals per owner row (optionally only where `mask`)."""
-        alive = self.view("alive")
-        sel = alive if mask is None else alive & mask
-        return np.bincount(self.view("owner")[sel], minlength=n_owners)
+        alive, owner = self.view("alive"), self.view("owner")
+        if mask is None:  # nearly all rows are alive: a boolean index is the fast path
+            return np.bincount(owner[alive], minlength=n_owners)
+        # a sparse or scattered mask: indices first (several times faster than owner[mask])
+        return np.bincount(owner[np.flatnonzero(alive & mask)], minlength=n_owners)
 
     def state(self) -> dict[str, np.ndarray]:
         """Copies of the live arrays (for checkpoints and tests)."""
@@ -116,8 +119,14 @@ def monthly_death_probability(
     cut = 1.0 - health_effect * health_knowledge
     to_monthly = lambda yearly: 1.0 - (1.0 - yearly) ** (1.0 / MONTHS_PER_YEAR)  # noqa: E731
     cria, adult = to_monthly(cria_rate * cut), to_monthly(adult_rate * cut)
-    if owner is not None:
-        cria, adult = cria[owner], adult[owner]
+    if owner is not None:  # one gather from a table [cria rates, adult rates, certain death]
+        n_o = len(cut)
+        table = np.concatenate((cria, adult, [1.0]))
+        pick = owner.astype(np.intp)
+        pick += (age >= MONTHS_PER_YEAR) * n_o
+        old = np.flatnonzero(age >= max_age)
+        pick[old] = 2 * n_o
+        return table[pick]
     monthly = np.where(age < MONTHS_PER_YEAR, cria, adult)
     return np.where(age >= max_age, 1.0, monthly)
 
