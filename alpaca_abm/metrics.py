@@ -156,6 +156,8 @@ def industry_row(model: AlpacaModel) -> dict:
     n_active = int(active.sum())
     alive = herd.view("alive")
     q = herd.view("quality")[alive]
+    # fleece.herd_micron(herd), from the living animals' qualities already gathered
+    micron = float(fleece.micron_from_quality(q.astype(np.float64)).mean()) if len(q) else 0.0
     heads = herd.counts_by_owner(n_f)
     run = con.running()
     rtypes = con.rtype[run]
@@ -181,7 +183,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "n_alpacas": int(alive.sum()),
         "mean_quality": float(q.mean()) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
-        "mean_micron": fleece.herd_micron(herd),
+        "mean_micron": micron,
         "fleece_micron": float(model.fleece_micron_now),
         "price_female": float(model.price_now),
         "fibre_price": float(model.fibre_price_now),
@@ -282,10 +284,12 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
         np.add.at(coop_sum, who, con.cooperation[run])
         np.add.at(comp_sum, who, con.competition[run])
     n_p = np.maximum(partners, 1)
-    frame = pd.DataFrame(
+    # the (step, breeder_id) index built directly: set_index on the frame costs twice the frame
+    index = pd.MultiIndex.from_arrays(
+        [np.full(len(rows), model.steps, dtype=np.int64), rows], names=["step", "breeder_id"]
+    )
+    return pd.DataFrame(
         {
-            "step": model.steps,
-            "breeder_id": rows,
             "herd_size": heads[rows],
             "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
             "herd_micron": fleece.breeder_micron(herd, n_f)[rows],
@@ -331,9 +335,9 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
             "displaced_matings": firms.displaced_matings[rows],
             "displaced_fees": firms.displaced_fees[rows],
-        }
+        },
+        index=index,
     )
-    return frame.set_index(["step", "breeder_id"])
 
 
 def acquaintance_graph(model: AlpacaModel) -> nx.Graph:
@@ -358,8 +362,9 @@ def clustering(model: AlpacaModel) -> float:
     if len(nodes) == 0:
         return 0.0
     if len(nodes) > CLUSTERING_SAMPLE:
-        nodes = np.sort(np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE,
-                                                                  replace=False))
+        nodes = np.sort(
+            np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE, replace=False)
+        )
     src, dst = t.src[: t.n], t.dst[: t.n]
     keep = firms.active[src] & firms.active[dst] & (src != dst)
     return average_clustering(firms.n, src[keep], dst[keep], nodes)

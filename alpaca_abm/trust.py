@@ -130,8 +130,9 @@ class TrustLedger:
         self.updated[rows] = step
 
     def all_current(self, step: int) -> np.ndarray:
-        """Trust of every tie now."""
-        return self.current(np.arange(self.n), step)
+        """Trust of every tie now (`current` of every row, without the index pass)."""
+        n = self.n
+        return decayed(self.value[:n], step - self.updated[:n], self.baseline, self.decay)
 
     def unimpressed(self) -> np.ndarray:
         """Rows of ties made since the last call (for first impressions); marks them seen."""
