@@ -71,8 +71,7 @@ class TrustLedger:
         New ties get rows in the order they first appear in the batch.
         """
         keys = tie_key(np.asarray(src), np.asarray(dst))
-        get = self.index.get
-        out = np.fromiter((get(k, -1) for k in keys.tolist()), dtype=np.int64, count=len(keys))
+        out = self._find(keys)
         missing = np.flatnonzero(out < 0)
         if not create or len(missing) == 0:
             return out
@@ -96,6 +95,33 @@ class TrustLedger:
             nb.setdefault(y, set()).add(x)
         out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Row of each tie key, -1 where unknown: `index` looked up as a sorted array (the
+        dict is the record; the sorted copy follows it as ties are added, never reordered)."""
+        sorted_keys, sorted_rows = self._sorted_index()
+        if len(sorted_keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        pos = np.searchsorted(sorted_keys, keys)
+        np.minimum(pos, len(sorted_keys) - 1, out=pos)
+        return np.where(sorted_keys[pos] == keys, sorted_rows[pos], -1)
+
+    def _sorted_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Keys of ties 0..n-1 in sorted order and their rows, brought up to date by merging
+        the ties added since the last call (rows are only ever appended)."""
+        done = getattr(self, "_sorted_n", 0)
+        if done == 0 or done > self.n:
+            keys = tie_key(self.src[: self.n], self.dst[: self.n])
+            order = np.argsort(keys, kind="stable")
+            self._sorted_keys, self._sorted_rows = keys[order], order.astype(np.int64)
+        elif done < self.n:
+            new = tie_key(self.src[done : self.n], self.dst[done : self.n])
+            order = np.argsort(new, kind="stable")
+            at = np.searchsorted(self._sorted_keys, new[order])
+            self._sorted_keys = np.insert(self._sorted_keys, at, new[order])
+            self._sorted_rows = np.insert(self._sorted_rows, at, order + done)
+        self._sorted_n = self.n
+        return self._sorted_keys, self._sorted_rows
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
         """Record acquaintances with a given starting trust (both directions)."""
