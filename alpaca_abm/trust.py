@@ -134,6 +134,8 @@ class TrustLedger:
         """Trust of the given ties now, decay included; -1 rows read as the stranger level."""
         rows = np.asarray(rows)
         known = rows >= 0
+        if known.all():  # the usual case (ties of contracts): no masks needed
+            return decayed(self.value[rows], step - self.updated[rows], self.baseline, self.decay)
         out = np.full(len(rows), self.baseline)
         r = rows[known]
         out[known] = decayed(self.value[r], step - self.updated[r], self.baseline, self.decay)
