@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 ELITE_ACCESS_WINDOW = 12  # months: access means an elite mating within the last year
 CLUSTERING_SAMPLE = 2000  # nodes: above this the clustering coefficient is estimated
+DENSE_CLUSTERING_MAX = 64  # breeder rows: up to this the clustering uses a dense matrix
 
 MODEL_COLUMNS = (
     "step",
@@ -381,7 +382,11 @@ def clustering(model: AlpacaModel) -> float:
 def average_clustering(n: int, src: np.ndarray, dst: np.ndarray, nodes: np.ndarray) -> float:
     """Mean clustering coefficient of `nodes` in the undirected graph of the given edges
     (as networkx's average_clustering, nodes without two neighbours counting 0), with sparse
-    matrices: node i closes (A² ∘ A)_i / 2 triangles out of k_i (k_i − 1) / 2 possible."""
+    matrices: node i closes (A² ∘ A)_i / 2 triangles out of k_i (k_i − 1) / 2 possible.
+    Up to DENSE_CLUSTERING_MAX rows the same counts come from a dense integer matrix (the
+    sparse machinery costs more than the arithmetic there); counts are exact either way."""
+    if n <= DENSE_CLUSTERING_MAX:
+        return _dense_clustering(n, src, dst, nodes)
     from scipy.sparse import csr_matrix
 
     ones = np.ones(len(src), dtype=np.float64)
@@ -390,6 +395,19 @@ def average_clustering(n: int, src: np.ndarray, dst: np.ndarray, nodes: np.ndarr
     rows = adj[nodes]
     closed = np.asarray((rows @ adj).multiply(rows).sum(axis=1)).ravel()
     degree = np.asarray(rows.sum(axis=1)).ravel()
+    possible = degree * (degree - 1)
+    coefficient = np.divide(closed, possible, out=np.zeros_like(closed), where=possible > 0)
+    return float(coefficient.mean())
+
+
+def _dense_clustering(n: int, src: np.ndarray, dst: np.ndarray, nodes: np.ndarray) -> float:
+    """`average_clustering` with a dense 0/1 integer adjacency matrix (small networks)."""
+    adj = np.zeros((n, n), dtype=np.int64)
+    adj[src, dst] = 1
+    adj[dst, src] = 1
+    rows = adj[nodes]
+    closed = ((rows @ adj) * rows).sum(axis=1).astype(np.float64)
+    degree = rows.sum(axis=1).astype(np.float64)
     possible = degree * (degree - 1)
     coefficient = np.divide(closed, possible, out=np.zeros_like(closed), where=possible > 0)
     return float(coefficient.mean())

@@ -187,3 +187,18 @@ def test_sparse_clustering_equals_networkx():
     expected = nx.average_clustering(acquaintance_graph(model))
     assert clustering(model) == pytest.approx(expected, abs=1e-12)
     assert 0 < expected < 1
+
+
+def test_dense_clustering_equals_sparse_bit_for_bit(monkeypatch):
+    from alpaca_abm import metrics
+
+    rng = np.random.default_rng(7)
+    for n in (12, 30, 64):
+        src, dst = rng.integers(0, n, 2 * n), rng.integers(0, n, 2 * n)
+        keep = src != dst
+        nodes = np.sort(rng.choice(n, n // 2 + 1, replace=False))
+        dense = metrics.average_clustering(n, src[keep], dst[keep], nodes)
+        monkeypatch.setattr(metrics, "DENSE_CLUSTERING_MAX", 0)
+        sparse = metrics.average_clustering(n, src[keep], dst[keep], nodes)
+        monkeypatch.undo()
+        assert dense == sparse and 0 < dense < 1
