@@ -88,6 +88,8 @@ class Herd:
         """Live animals per owner row (optionally only where `mask`)."""
         alive, owner = self.view("alive"), self.view("owner")
         if mask is None:  # nearly all rows are alive: a boolean index is the fast path
+            if alive.all():  # just compacted: no index at all
+                return np.bincount(owner, minlength=n_owners)
             return np.bincount(owner[alive], minlength=n_owners)
         # a sparse or scattered mask: indices first (several times faster than owner[mask])
         return np.bincount(owner[np.flatnonzero(alive & mask)], minlength=n_owners)

@@ -164,7 +164,7 @@ def industry_row(model: AlpacaModel) -> dict:
     active = firms.active[:n_f]
     n_active = int(active.sum())
     alive = herd.view("alive")
-    q = herd.view("quality")[alive]
+    q = herd.view("quality") if alive.all() else herd.view("quality")[alive]  # (compacted)
     # fleece.herd_micron(herd), from the living animals' qualities already gathered
     micron = _mean(fleece.micron_from_quality(q.astype(np.float64))) if len(q) else 0.0
     heads = herd.counts_by_owner(n_f)
