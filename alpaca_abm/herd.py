@@ -75,6 +75,8 @@ class Herd:
         """Drop dead rows; return the old-row → new-row map (-1 for dropped rows)."""
         alive = self.alive[: self.n]
         keep = np.flatnonzero(alive)
+        if len(keep) == self.n:  # nobody died or left: nothing moves
+            return np.arange(self.n, dtype=np.int64)
         remap = np.cumsum(alive, dtype=np.int64)  # new row of each kept row, plus one
         remap -= 1
         remap[np.flatnonzero(~alive)] = -1

@@ -234,7 +234,11 @@ class AlpacaModel(mesa.Model):
         """Every animal grows a month older; some die (fewer where health knowledge is high)."""
         p, herd = self.scenario, self.herd
         alive, age, owner = herd.view("alive"), herd.view("age"), herd.view("owner")
-        np.add(age, 1, out=age, where=alive)
+        everyone = alive.all()  # the usual case: rows were compacted at the end of last month
+        if everyone:
+            age += 1
+        else:
+            np.add(age, 1, out=age, where=alive)
         chance = monthly_death_probability(
             age,
             p.adult_mortality,
@@ -245,7 +249,8 @@ class AlpacaModel(mesa.Model):
             owner,
         )
         # one draw per row, dead rows included (there are none: rows are compacted monthly)
-        dead = np.flatnonzero(alive & (self.rng.random(herd.n) < chance))
+        draw = self.rng.random(herd.n) < chance
+        dead = np.flatnonzero(draw if everyone else alive & draw)
         herd.alive[dead] = False
         n_f = self.firms.n
         self.firms.deaths[:n_f] += np.bincount(owner[dead], minlength=n_f)
