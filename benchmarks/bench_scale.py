@@ -4,6 +4,8 @@ Run: `.venv/bin/python benchmarks/bench_scale.py` (all sizes, about 15-25 minute
 cores) or `--quick` (the three small sizes). Each size runs in a fresh process so that its
 peak memory is its own. In the same run it times Mesa's Boltzmann wealth example per
 agent-step, the framework's floor, and prints our per-breeder-month cost as a ratio to it.
+The (cpu) column is the process's CPU time per breeder-month: on a shared machine it swings
+less than wall time (compare two versions with `bench_ab.py`, which interleaves them).
 Writes `benchmarks/out/scale.csv` and `benchmarks/out/scale.png` (log-log cost vs size).
 """
 
@@ -41,15 +43,15 @@ metrics.breeder_table = timed(metrics.breeder_table)
 metrics.clustering = timed(metrics.clustering)
 t0 = time.perf_counter()
 model = AlpacaModel(rng=0, n_breeders=n)
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 breeder_months = animal_months = 0
 for _ in range(months):
     breeder_months += int(model.firms.active.sum())
     animal_months += int(model.herd.n)
     model.step()
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 print(json.dumps({
-    "breeders": n, "months": months, "init_s": t1 - t0, "run_s": t2 - t1,
+    "breeders": n, "months": months, "init_s": t1 - t0, "run_s": t2 - t1, "cpu_s": c2 - c1,
     "breeder_months": breeder_months, "animal_months": animal_months,
     "final_breeders": int(model.firms.active.sum()), "final_animals": int(model.herd.n),
     "collect_s": spent["collect"],
@@ -71,8 +73,9 @@ print(json.dumps({"us_per_agent_step": (time.perf_counter() - t) / steps / n * 1
 
 
 def child(code: str, *args: object) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -88,26 +91,39 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     floor = boltzmann_floor()
     print(f"Mesa Boltzmann wealth (1,000 agents): {floor:.2f} µs per agent-step (the floor)\n")
-    header = (f"{'breeders':>9} {'months':>6} {'s/month':>8} {'µs/breeder-mo':>14} "
-              f"{'µs/animal-mo':>13} {'x floor':>8} {'collect %':>9} {'peak MB':>8} "
-              f"{'animals (end)':>13} {'total s':>8}")
+    header = (
+        f"{'breeders':>9} {'months':>6} {'s/month':>8} {'µs/breeder-mo':>14} {'(cpu)':>6} "
+        f"{'µs/animal-mo':>13} {'x floor':>8} {'collect %':>9} {'peak MB':>8} "
+        f"{'animals (end)':>13} {'total s':>8}"
+    )
     print(header)
     rows = []
-    for n, months, repeats in (QUICK if args.quick else SIZES):
+    for n, months, repeats in QUICK if args.quick else SIZES:
         runs = [child(CHILD, n, months) for _ in range(repeats)]
         run = sorted(runs, key=lambda r: r["run_s"])[len(runs) // 2]  # the median run
         per_month = run["run_s"] / months
         per_breeder = run["run_s"] / run["breeder_months"] * 1e6
+        per_breeder_cpu = run["cpu_s"] / run["breeder_months"] * 1e6
         per_animal = run["run_s"] / run["animal_months"] * 1e6
-        row = {**run, "s_per_month": per_month, "us_per_breeder_month": per_breeder,
-               "us_per_animal_month": per_animal, "ratio_to_floor": per_breeder / floor,
-               "collect_share": run["collect_s"] / run["run_s"], "repeats": repeats,
-               "boltzmann_us": floor}
+        row = {
+            **run,
+            "s_per_month": per_month,
+            "us_per_breeder_month": per_breeder,
+            "us_per_animal_month": per_animal,
+            "cpu_us_per_breeder_month": per_breeder_cpu,
+            "ratio_to_floor": per_breeder / floor,
+            "collect_share": run["collect_s"] / run["run_s"],
+            "repeats": repeats,
+            "boltzmann_us": floor,
+        }
         rows.append(row)
-        print(f"{n:>9,} {months:>6} {per_month:>8.4f} {per_breeder:>14.1f} {per_animal:>13.2f} "
-              f"{row['ratio_to_floor']:>8.1f} {100 * row['collect_share']:>9.1f} "
-              f"{run['peak_mb']:>8.0f} {run['final_animals']:>13,} {run['run_s']:>8.1f}",
-              flush=True)
+        print(
+            f"{n:>9,} {months:>6} {per_month:>8.4f} {per_breeder:>14.1f} {per_breeder_cpu:>6.1f} "
+            f"{per_animal:>13.2f} "
+            f"{row['ratio_to_floor']:>8.1f} {100 * row['collect_share']:>9.1f} "
+            f"{run['peak_mb']:>8.0f} {run['final_animals']:>13,} {run['run_s']:>8.1f}",
+            flush=True,
+        )
     import pandas as pd
 
     table = pd.DataFrame(rows)
@@ -115,8 +131,10 @@ def main() -> int:
     big = table[table["breeders"] >= 1500]
     if len(big) > 1:
         growth = big["us_per_breeder_month"].iloc[-1] / big["us_per_breeder_month"].iloc[0]
-        print(f"\ncost per breeder-month grows {growth:.2f}x from {big['breeders'].iloc[0]:,} to "
-              f"{big['breeders'].iloc[-1]:,} breeders (target: at most 1.5x)")
+        print(
+            f"\ncost per breeder-month grows {growth:.2f}x from {big['breeders'].iloc[0]:,} to "
+            f"{big['breeders'].iloc[-1]:,} breeders (target: at most 1.5x)"
+        )
     national = table[table["breeders"] == 1500]
     if len(national):
         total = national["run_s"].iloc[0] * 240 / national["months"].iloc[0]
@@ -124,9 +142,11 @@ def main() -> int:
     largest = table[table["breeders"] == 100_000]
     if len(largest):
         r = largest.iloc[0]
-        print(f"100,000 breeders: {r['run_s'] / r['months'] * 240 / 60:.1f} min for 240 months "
-              f"(extrapolated from {int(r['months'])}), peak {r['peak_mb'] / 1024:.2f} GB "
-              "(targets: under 10 min, under 4 GB)")
+        print(
+            f"100,000 breeders: {r['run_s'] / r['months'] * 240 / 60:.1f} min for 240 months "
+            f"(extrapolated from {int(r['months'])}), peak {r['peak_mb'] / 1024:.2f} GB "
+            "(targets: under 10 min, under 4 GB)"
+        )
     import matplotlib
 
     matplotlib.use("Agg")
