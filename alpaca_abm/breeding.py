@@ -196,6 +196,9 @@ def mate(model: AlpacaModel) -> None:
         con.used_keeper[run] = 0
         con.used_partner[run] = 0
         herd.view("served")[:] = 0
+        from .finance import plan_matings
+
+        plan_matings(model)  # how many of its females each breeder breeds this season
     n_f = firms.n
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     open_rows = np.flatnonzero(
@@ -204,6 +207,7 @@ def mate(model: AlpacaModel) -> None:
         & (herd.view("due_in") == NOT_PREGNANT)
         & (age >= p.female_breeding_age)
         & (age < p.female_retire_age)
+        & ~herd.view("rested")
         & ~model.restricted[owner]
     )
     if len(open_rows) == 0:

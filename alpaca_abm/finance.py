@@ -31,7 +31,8 @@ import numpy as np
 from . import accounts, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
-from .trading import STUD_WORKING_MONTHS
+from .herd import NOT_PREGNANT
+from .trading import STUD_WORKING_MONTHS, breeding_stock
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ def review_plans(model: AlpacaModel) -> None:
     active = firms.active[:n_f]
     heads = herd.counts_by_owner(n_f)
     plan = planned_herd(
-        heads.astype(float),
+        breeding_stock(herd, n_f, p.female_retire_age).astype(float),
         female_values(model),
         model.market.expected_price,
         p.herd_response,
@@ -275,7 +276,7 @@ def review_plans(model: AlpacaModel) -> None:
     firms.target_herd[:n_f] = np.clip(
         firms.target_herd[:n_f] + w * (plan - firms.target_herd[:n_f]),
         p.foundation_herd,
-        p.max_herd_size,
+        p.max_herd_size * FEMALE_SHARE,
     )
     if model.month != REVIEW_MONTH:
         return
@@ -402,10 +403,10 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
         share = (firms.investor & firms.active).sum() / max(1, int(firms.active.sum()))
         lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
         owners["knowledge"] = np.clip(owners["knowledge"] + lift, 0, 1)
-    target = np.clip(
-        rng.lognormal(np.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k),
+    target = np.clip(  # in breeding females, as all herd plans
+        rng.lognormal(np.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k) * FEMALE_SHARE,
         p.foundation_herd,
-        p.max_herd_size,
+        p.max_herd_size * FEMALE_SHARE,
     )
     columns = {
         "x_km": x,
@@ -429,3 +430,55 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
     meet_neighbours(model, rows, 3)
     model.month_stats["entrants"] += k
     return rows
+
+
+def mating_share(
+    open_females: np.ndarray,
+    stock: np.ndarray,
+    target: np.ndarray,
+    sales_year: np.ndarray,
+    replacement_rate: float,
+    weaning: float,
+    least: float,
+) -> np.ndarray:
+    """Share of its open females a breeder breeds this season: enough for the female crias it
+    expects to sell (last year's sales), to grow toward its plan and to replace its ageing
+    dams, never less than `least` (the season's crias come a year later; breeding for crias
+    that no one will buy only adds keep)."""
+    wanted = sales_year + np.maximum(0.0, target - stock) + replacement_rate * stock
+    per_mating = 0.5 * weaning  # female crias weaned per female bred
+    need = wanted / np.maximum(open_females * per_mating, 1e-9)
+    return np.where(open_females > 0, np.clip(need, least, 1.0), 1.0)
+
+
+def plan_matings(model: AlpacaModel) -> None:
+    """At the start of the mating season each breeder decides how many of its open females to
+    breed (`mating_share`); the others rest this season (herd column `rested`)."""
+    p, herd, firms = model.scenario, model.herd, model.firms
+    n_f = firms.n
+    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
+    rested = herd.view("rested")
+    rested[:] = False
+    if not p.mating_plans:
+        return
+    open_rows = np.flatnonzero(
+        alive
+        & female
+        & (herd.view("due_in") == NOT_PREGNANT)
+        & (age >= p.female_breeding_age)
+        & (age < p.female_retire_age)
+    )
+    if len(open_rows) == 0:
+        return
+    n_open = np.bincount(owner[open_rows], minlength=n_f).astype(float)
+    stock = breeding_stock(herd, n_f, p.female_retire_age).astype(float)
+    share = mating_share(
+        n_open,
+        stock,
+        firms.target_herd[:n_f],
+        firms.sales_ring[:n_f].sum(axis=1),
+        12.0 / (p.female_retire_age - p.female_breeding_age),
+        weaning_rate(p),
+        p.least_mating_share,
+    )
+    rested[open_rows] = model.rng.random(len(open_rows)) >= share[owner[open_rows]]

@@ -28,7 +28,7 @@ _FIELDS = {
     "sire_quality": np.float32,  # quality of the cria's sire while pregnant
     "sire_colour": np.int8,
     "stud": np.bool_,  # a male kept as a working stud
-    "registered": np.bool_,
+    "rested": np.bool_,  # a female her breeder leaves unmated this season (finance.plan_matings)
     "served": np.int16,  # matings a stud has served this season
     "alive": np.bool_,
 }
@@ -64,7 +64,7 @@ class Herd:
                 grown[: self.n] = old[: self.n]
                 setattr(self, name, grown)
         rows = np.arange(self.n, self.n + k)
-        defaults = {"due_in": NOT_PREGNANT, "alive": True, "registered": True}
+        defaults = {"due_in": NOT_PREGNANT, "alive": True}
         for name in _FIELDS:
             value = traits.get(name, defaults.get(name, 0))
             getattr(self, name)[rows] = value

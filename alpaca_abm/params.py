@@ -84,15 +84,16 @@ PARAMETERS: tuple[Param, ...] = (
     # --- the industry at the start -------------------------------------------------------
     _p(
         "n_breeders",
-        60,
+        140,
         int,
         1,
         2_000_000,
         "breeders",
         "Breeders at the start of the run.",
-        "seed-3.3",
-        "The 2018 directory lists 123 breeders; a run starting in the mid-2000s starts smaller "
-        "so that entry brings it near 123 by 2018.",
+        "assumption",
+        "Derived from a public figure: a one-in-five sample of the UK industry of c. 2006: 700 British Alpaca Society members "
+        "(public_figures.toml: bas_members_c2006) / 5, so that the default run is the national "
+        "market at a fifth of its size (uk_national is the whole).",
     ),
     _p(
         "start_year",
@@ -144,15 +145,15 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     _p(
         "herd_size_median",
-        30.0,
+        13.0,
         float,
         2,
         5000,
         "alpacas",
         "Median herd size at the start (log-normal).",
-        "seed-3.3",
-        "68 of 123 listed breeders keep fewer than 50 alpacas: a median a little under 50; the "
-        "early industry was smaller still.",
+        "assumption",
+        "Derived from public figures: 15,000 alpacas in 700 herds c. 2006 (national_herd_2006, bas_members_c2006): a mean of "
+        "21.4, which a log-normal of spread herd_size_sigma = 1 has at a median of about 13.",
     ),
     _p(
         "herd_size_sigma",
@@ -1230,6 +1231,17 @@ PARAMETERS: tuple[Param, ...] = (
        "seed-4",
        "'Not truly commercial, a large part of it is lifestyle' (I2): small breeders keep "
        "alpacas partly for the life they bring."),
+    _p("mating_plans", True, bool,
+       doc="Breeders breed only as many females a season as their sales, herd plan and "
+       "replacements need; without it every open female is bred.",
+       source="assumption",
+       note="Livestock supply responds first at the birth margin (Jarvis 1974; Rosen, Murphy "
+       "and Scheinkman 1994): a breeder does not breed crias no one will buy."),
+    _p("least_mating_share", 0.2, float, 0, 1, "share",
+       "Least share of its open females a breeder breeds in a season, however poor its sales.",
+       "assumption",
+       "Hobby breeders breed a few crias a year for the pleasure of it and to keep the herd "
+       "going; a fifth of open females keeps a herd of 10 at about one cria a year."),
     _p("wether_price", 100.0, float, 0, 1e5, "GBP",
        "Price of an adult male no one keeps or buys as a stud or pet, sold to a fleece or "
        "companion home.",

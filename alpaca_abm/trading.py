@@ -33,6 +33,14 @@ WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion h
 WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a season is a wether
 
 
+def breeding_stock(herd, n_f: int, retire_age: int) -> np.ndarray:
+    """Each breeder's breeding females (a year old or more, not retired): what its herd plan
+    counts, so that the season's crias and the males awaiting sale do not look like surplus."""
+    age = herd.view("age")
+    grown = herd.view("alive") & herd.view("female") & (age >= PET_SALE_AGE) & (age < retire_age)
+    return herd.counts_by_owner(n_f, grown)
+
+
 def list_females(model: AlpacaModel) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
     and, unless it plans to grow, as many as cover its overdraft at the expected price (a
@@ -40,7 +48,7 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
-    herd_size = herd.counts_by_owner(n_f)
+    herd_size = breeding_stock(herd, n_f, p.female_retire_age)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     short = np.ceil(np.maximum(0.0, -firms.cash[:n_f]) / max(model.market.expected_price, 1.0))
     short[firms.target_herd[:n_f] > herd_size] = 0  # a breeder planning to grow borrows
@@ -102,7 +110,7 @@ def breeder_wants(model: AlpacaModel, price: float) -> np.ndarray:
     toward the herd plan, as far as cash at the expected price allows."""
     herd, firms = model.herd, model.firms
     n_f = firms.n
-    herd_size = herd.counts_by_owner(n_f)
+    herd_size = breeding_stock(herd, n_f, model.scenario.female_retire_age)
     gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
     gap = np.maximum(gap, firms.wants[:n_f])
     affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))

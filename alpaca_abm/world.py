@@ -178,10 +178,21 @@ def stock_herds(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) ->
 
     p = model.scenario
     add_animals(model, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
+    in_females(model, rows, herd_sizes)
     choose_home_studs(model)
     big = rows[herd_sizes >= ELITE_OWNER_MIN_HERD]
     buy_elite_studs(model, big, None, np.array([1.0]), pay=False)
     meet_neighbours(model, rows, INITIAL_TIES)
+
+
+def in_females(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
+    """Turn the starting plans of `rows` (set in heads, like the herds) into breeding females
+    at each herd's own share of them: herd plans count breeding females (finance.py)."""
+    from .trading import breeding_stock
+
+    firms = model.firms
+    stock = breeding_stock(model.herd, firms.n, model.scenario.female_retire_age)[rows]
+    firms.target_herd[rows] *= stock / np.maximum(herd_sizes, 1)
 
 
 def meet_neighbours(model: AlpacaModel, rows: np.ndarray, k: int) -> None:
@@ -396,6 +407,7 @@ def admit_founded_firms(model: AlpacaModel) -> np.ndarray:
     herd = np.maximum(MIN_START_HERD, np.round(target * SEED_ENTRY_SHARE)).astype(int)
     rows = add_breeders(model, seed_firm_columns(model, firms, herd, target))
     add_animals(model, np.repeat(rows, herd), FEMALE_SHARE, model.scenario.female_retire_age)
+    in_females(model, rows, herd)
     meet_neighbours(model, rows, INITIAL_TIES)
     model.pending_firms = {k: v[~due] for k, v in pending.items()}
     model.month_stats["entrants"] += len(rows)

@@ -124,3 +124,61 @@ def test_no_breeder_exits_in_the_month_after_buying_its_foundation_herd():
     firms = m.firms
     young = (m.steps - firms.entered_step[: firms.n]) < finance.MIN_YEAR_FOR_EXIT
     assert firms.active[: firms.n][young].all()  # a newcomer's first year is not judged
+
+
+def test_a_breeder_breeds_for_its_sales_plan_and_replacements_not_beyond():
+    # three breeders with 20 open females of 20 in stock: one sells many, one plans to grow,
+    # one sells nothing and keeps its herd
+    share = finance.mating_share(
+        open_females=np.array([20.0, 20.0, 20.0]),
+        stock=np.array([20.0, 20.0, 20.0]),
+        target=np.array([20.0, 30.0, 20.0]),
+        sales_year=np.array([10.0, 0.0, 0.0]),
+        replacement_rate=0.07,
+        weaning=0.85,
+        least=0.2,
+    )
+    assert share[0] == 1.0  # its crias sell: it breeds every female
+    assert share[1] == 1.0  # growing by ten needs more crias than its twenty give
+    assert share[2] == 0.2  # it needs 1.4 replacements a year: the least share
+    more_sales = finance.mating_share(
+        np.array([20.0]), np.array([20.0]), np.array([20.0]), np.array([3.0]), 0.07, 0.85, 0.0
+    )
+    fewer_sales = finance.mating_share(
+        np.array([20.0]), np.array([20.0]), np.array([20.0]), np.array([1.0]), 0.07, 0.85, 0.0
+    )
+    assert 0 < fewer_sales[0] < more_sales[0] < 1
+
+
+def test_rested_females_are_not_bred_and_without_mating_plans_none_rest():
+    from alpaca_abm import breeding
+    from alpaca_abm.herd import NOT_PREGNANT
+
+    def first_mating_month(**overrides):
+        m = AlpacaModel("baseline", rng=3, **overrides)
+        while m.month != m.scenario.mating_start_month or m.steps < 2:
+            m.step()
+        breeding.mate(m)  # the season's first month: plans made, some females mated
+        return m.herd
+
+    herd = first_mating_month()
+    alive = herd.view("alive")
+    rested = herd.view("rested") & alive
+    assert rested.sum() > 0  # some breeders sell too little to breed all their females
+    assert not (rested & (herd.view("due_in") != NOT_PREGNANT)).any()  # none of them mated
+    assert first_mating_month(mating_plans=False).view("rested").sum() == 0
+
+
+def test_herd_plans_count_breeding_females_not_crias():
+    from alpaca_abm.trading import PET_SALE_AGE, breeding_stock
+
+    m = AlpacaModel("baseline", rng=0)
+    h = m.herd
+    stock = breeding_stock(h, m.firms.n, m.scenario.female_retire_age)
+    alive, female, age = h.view("alive"), h.view("female"), h.view("age")
+    grown = alive & female & (age >= PET_SALE_AGE) & (age < m.scenario.female_retire_age)
+    assert stock.sum() == grown.sum() < alive.sum()
+    # at the start every breeder plans its breeding females at the scenario's ratio to them
+    active = m.firms.active[: m.firms.n] & (stock > 0)
+    ratio = m.firms.target_herd[: m.firms.n][active] / stock[active]
+    assert np.allclose(ratio, ratio[0]) and 1.0 <= ratio[0] <= 1.5

@@ -154,6 +154,7 @@ def pair_season(partner_opportunism: float) -> dict:
         breach_dissolution=0.0,
         mating_start_month=1,
         mating_end_month=1,
+        mating_plans=False,  # every open female is bred: the pair's season is the test
     )
     p, f = m.scenario, m.firms
     f.x_km[:3] = f.y_km[:3] = 0.0

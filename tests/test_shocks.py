@@ -14,7 +14,7 @@ from alpaca_abm.params import check_value
 from alpaca_abm.report import scenario_toml, write_run
 from alpaca_abm.scenarios import describe_scenarios, read_scenario_file, shipped_scenarios
 
-SMALL = dict(n_breeders=40)
+SMALL = dict(n_breeders=40, herd_size_median=30.0)  # the worlds these tests were written on
 SHOCK_SCENARIOS = (
     "disease_outbreak",
     "brexit",
