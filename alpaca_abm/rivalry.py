@@ -48,6 +48,11 @@ FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share
 COOPERATION_FLOW_REF = 0.002  # knowledge points a month both ways at which the knowledge part
 # of cooperation intensity saturates: about three times the mean flow of a running pair
 # (6.5e-4 a month, baseline and uk_2018, seed 2, first 60 months)
+REFERRAL_REF = 1.0  # assumption: referrals a month (either way) at which the referral part of
+# cooperation intensity saturates: a pair of micro-firms selling ~20 animals a year each that
+# hands one buyer a month to the other shares its customers as fully as it can (seed Table 4:
+# access to customer networks, coopetitors' contacts, 5 firms; "the sale was facilitated by
+# having a network of other breeders", I10)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
 INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
@@ -292,13 +297,35 @@ def first_impression(
 
 
 def cooperation_signal(
-    stud_matings: np.ndarray, capacity: float, knowledge_flow: np.ndarray, flow_ref: float
+    stud_matings: np.ndarray,
+    capacity: float,
+    knowledge_flow: np.ndarray,
+    flow_ref: float,
+    referrals: np.ndarray,
+    referral_ref: float = REFERRAL_REF,
 ) -> np.ndarray:
-    """This month's cooperation of a pair (0-1): half the share of the shared stud's season
-    they used, half the knowledge they exchanged (saturating at `flow_ref`)."""
+    """This month's cooperation of a pair (0-1), a third from each thing they share: the share
+    of the shared stud's season they used, the knowledge they exchanged (saturating at
+    `flow_ref`) and the buyers they referred to each other (saturating at `referral_ref`)."""
     stud = np.clip(stud_matings / max(capacity, 1.0), 0.0, 1.0)
     flow = np.clip(knowledge_flow / flow_ref, 0.0, 1.0)
-    return 0.5 * stud + 0.5 * flow
+    ref = np.clip(np.asarray(referrals, dtype=float) / referral_ref, 0.0, 1.0)
+    return (stud + flow + ref) / 3.0
+
+
+def pair_referrals(
+    referrer: np.ndarray, seller: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Referrals this month between each pair (a[i], b[i]), either way: sales `seller` made
+    to a buyer that `referrer` (out of stock) sent on."""
+    if len(a) == 0 or len(referrer) == 0:
+        return np.zeros(len(a), dtype=np.int64)
+    n = int(max(referrer.max(), seller.max(), a.max(), b.max())) + 1
+    lo, hi = np.minimum(referrer, seller), np.maximum(referrer, seller)
+    keys, counts = np.unique(lo.astype(np.int64) * n + hi, return_counts=True)
+    want = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, counts[at], 0)
 
 
 def moving_average(previous: np.ndarray, signal: np.ndarray, memory: float) -> np.ndarray:
@@ -325,10 +352,12 @@ def measure(
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
+    referrals: np.ndarray | None = None,
 ) -> None:
     """After the month's sales: each partnership's competition and cooperation intensity
-    (moving averages of what was measured), its type, and the sales teachers lost to the
-    partners who learned marketing from them (cumulative per contract and per breeder)."""
+    (moving averages of what was measured: shared stud, knowledge and `referrals`, the
+    month's referrer -> seller pairs, 2 x sales), its type, and the sales teachers lost to
+    the partners who learned from them (cumulative per contract and per breeder)."""
     from .coownership import relationship_type as classify
 
     con = contracts
@@ -340,11 +369,14 @@ def measure(
     if len(run):
         k, q = con.keeper[run], con.partner[run]
         comp = competition_intensity(reach, segment_sales, k, q)
+        if referrals is None:
+            referrals = np.zeros((2, 0), dtype=np.int64)
         coop = cooperation_signal(
             (con.used_keeper[run] + con.used_partner[run]).astype(float),
             scenario.stud_capacity,
             con.flow[run],
             COOPERATION_FLOW_REF,
+            pair_referrals(referrals[0], referrals[1], k, q),
         )
         new = con.start[run] == step
         con.competition[run] = np.where(

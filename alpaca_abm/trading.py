@@ -146,6 +146,7 @@ def refresh_reach(model: AlpacaModel) -> None:
         vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
     )
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
+    mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
 
 def outside_buyers(model: AlpacaModel) -> tuple[float, float]:
@@ -268,6 +269,8 @@ def _match(
     )
     m_home = market.match_buyers(home, weights, stock, partner_of, RETRY_SHARE, rng, segment)
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
+    ref = m_home.referred
+    mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
     sold = [m_home]
     n_exp = int((buyers == EXPORT_BUYER).sum())
     if n_exp:

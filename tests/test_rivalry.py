@@ -285,7 +285,33 @@ def test_relationship_type_follows_the_gap_between_measured_intensities():
 
 
 def test_cooperation_signal_rises_with_stud_use_and_knowledge_flow():
-    none = rv.cooperation_signal(np.array([0.0]), 60, np.array([0.0]), 0.002)
-    some = rv.cooperation_signal(np.array([30.0]), 60, np.array([0.001]), 0.002)
-    full = rv.cooperation_signal(np.array([60.0]), 60, np.array([0.01]), 0.002)
+    none = rv.cooperation_signal(np.array([0.0]), 60, np.array([0.0]), 0.002, np.array([0]))
+    some = rv.cooperation_signal(np.array([30.0]), 60, np.array([0.001]), 0.002, np.array([0]))
+    full = rv.cooperation_signal(np.array([60.0]), 60, np.array([0.01]), 0.002, np.array([2]))
     assert none[0] == 0 < some[0] < full[0] == 1
+
+
+def test_referrals_between_a_pair_are_counted_either_way_and_no_one_elses():
+    referrer = np.array([0, 1, 0, 2, 3])
+    seller = np.array([1, 0, 1, 0, 4])
+    counts = rv.pair_referrals(referrer, seller, np.array([0, 1, 0, 3]), np.array([1, 2, 2, 4]))
+    assert counts.tolist() == [3, 0, 1, 1]
+
+
+def test_a_pair_that_refers_buyers_to_each_other_cooperates_more():
+    stud, flow = np.array([30.0, 30.0]), np.array([0.001, 0.001])
+    coop = rv.cooperation_signal(stud, 60, flow, 0.002, np.array([0, 1]))
+    assert coop[1] > coop[0]
+
+
+def test_in_the_measure_buyers_a_partner_refers_raise_the_pairs_cooperation_intensity():
+    coop = []
+    for referrals in (np.zeros((2, 0), np.int64), np.array([[0, 1], [1, 0]])):
+        firms, con, ledger = pair_tables(0.6, 0.6)
+        con.start[0] = 0  # running since month 0: the moving average is in use
+        reach = np.array([[1.0, 1.0]])
+        sales = np.array([[2, 2]])
+        stats = {"leakage_sales_lost": 0.0}
+        rv.measure(firms, con, ledger, reach, sales, AlpacaScenario(), 5, stats, referrals)
+        coop.append(float(con.cooperation[0]))
+    assert coop[1] > coop[0]  # two referrals between the pair this month
