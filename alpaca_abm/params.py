@@ -1509,6 +1509,23 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "Network structure changes slowly.",
     ),
+    # --- comp2 ---
+    Param(
+        "acceptance_quantile",
+        0.75,
+        float,
+        0,
+        1,
+        "quantile",
+        "Partner choice: the month's candidate pairs above this quantile are acceptable, each "
+        "pair ranked by the lower of its two sides' score ranks (rivalry.acceptable_by_rank); "
+        "none = the absolute rule, both scores at least `acceptance`.",
+        "assumption",
+        "A breeder judges candidates against the others on offer, so a contrast of criteria "
+        "weights changes who ranks high, not how many are acceptable; 0.75 gives the 3.4 "
+        "acceptable candidates a search (uk_2018, seeds 1-3, 60 months) of the absolute rule.",
+        optional=True,
+    ),
 )
 
 PARAMETER_INDEX: dict[str, Param] = {p.name: p for p in PARAMETERS}

@@ -289,6 +289,30 @@ def conflict_ends_contract(mean_trust: np.ndarray, hazard: float, draws: np.ndar
     return draws < hazard * (1.0 - mean_trust)
 
 
+def acceptable_by_rank(mine: np.ndarray, theirs: np.ndarray, quantile: float) -> np.ndarray:
+    """Which candidate pairs both sides accept: the top (1 - `quantile`) share of the month's
+    pool of candidate pairs, each pair standing at the lower of its two sides' ranks (the
+    seeker's score among the seekers' scores, the candidate's among the candidates').
+
+    A breeder judges a candidate against the others on offer, not against a fixed score, and
+    both must want each other. The share accepted is fixed, so a change of criteria weights
+    changes who ranks high, not how many are acceptable (with a fixed lowest score, weights
+    that move the score distribution, or how well the two sides' scores agree, would move the
+    acceptance rate too)."""
+    n = len(mine)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    rank_mine = np.empty(n)
+    rank_mine[np.argsort(mine, kind="stable")] = np.arange(n)
+    rank_theirs = np.empty(n)
+    rank_theirs[np.argsort(theirs, kind="stable")] = np.arange(n)
+    standing = np.minimum(rank_mine, rank_theirs)
+    k = int(np.ceil((1.0 - quantile) * n - 1e-9))
+    ok = np.zeros(n, dtype=bool)
+    ok[np.argsort(-standing, kind="stable")[:k]] = True
+    return ok
+
+
 def first_impression(
     stranger: float, honesty: np.ndarray, noise: np.ndarray, spread: float
 ) -> np.ndarray:
