@@ -131,6 +131,10 @@ _COLUMNS = {
     "seen_by_partner": np.float64,  # what the partner saw the keeper share
     "mkt_learned_partner": np.float64,  # marketing knowledge the partner learned from the keeper
     "mkt_learned_keeper": np.float64,  # and the keeper from the partner
+    "brd_learned_partner": np.float64,  # breeding knowledge the partner learned from the keeper
+    "brd_learned_keeper": np.float64,  # and the keeper from the partner
+    "hlt_learned_partner": np.float64,  # health knowledge the partner learned from the keeper
+    "hlt_learned_keeper": np.float64,  # and the keeper from the partner
     "flow": np.float64,  # knowledge exchanged both ways this month
     "leak_sales_keeper": np.float64,  # sales the keeper lost to the partner, cumulative
     "leak_sales_partner": np.float64,  # sales the partner lost to the keeper, cumulative

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .breeder import BREEDING, HEALTH, MARKETING
+from .market import N_NICHES
+
 if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
@@ -56,6 +59,11 @@ REFERRAL_REF = 1.0  # assumption: referrals a month (either way) at which the re
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
 INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
+NICHE_EXPERTISE = (BREEDING, BREEDING, HEALTH)  # assumption: the knowledge buyers of each niche
+# (market.N_NICHES: breeding stock, fibre, pets and experiences) seek in a seller: breeding
+# stock and fibre buyers its breeding (lines, fleece tests, mating advice), pet and experience
+# buyers its health care (aftercare of animals that stay well). "We are more suited for new
+# buyers buying from us because we can give them a high degree of input" (seed, I9)
 
 
 # --- market overlap: who faces the same buyers ------------------------------------------------
@@ -103,9 +111,10 @@ def sales_lost_to_learner(
     """Sales each teacher lost this month because its learner's reach rose by what it learned.
 
     Attribution: buyers of segment s split among sellers in proportion to reach. The
-    learner's reach is `uplift` times what it would be without the knowledge learned from
-    this teacher; the teacher's expected sales in s fall from D_s r_T / R0_s to D_s r_T / R_s,
-    where R0_s is the segment's total reach without the uplift. The loss summed over
+    learner's reach is `uplift` (per pair, or per pair and segment) times what it would be
+    without the knowledge learned from this teacher; the teacher's expected sales in s fall
+    from D_s r_T / R0_s to D_s r_T / R_s, where R0_s is the segment's total reach without
+    the uplift. The loss summed over
     segments is the teacher's sales lost to this learner (one learner at a time: several
     learners' shifts are not combined).
     """
@@ -128,13 +137,43 @@ def _lost_rows(
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
     share_gained = 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)  # c: r_L0 = r_L (1 - c)
-    r_l = reach_t[learner]
+    if share_gained.ndim == 1:
+        share_gained = share_gained[:, None]
+    gained = reach_t[learner] * share_gained  # c r_L
     # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
-    before = total[None, :] - r_l * share_gained[:, None]
-    np.divide(r_l, before, out=r_l, where=before > 0)
-    r_l[before <= 0] = 0.0
-    lost = np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], r_l)
-    return share_gained * lost
+    before = total[None, :] - gained
+    np.divide(gained, before, out=gained, where=before > 0)
+    gained[before <= 0] = 0.0
+    return np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], gained)
+
+
+def expertise_appeal(knowledge: np.ndarray, segment_niche: np.ndarray, effect: float) -> np.ndarray:
+    """How strongly buyers of each segment are drawn to each seller by its expertise in what
+    their niche seeks (NICHE_EXPERTISE): 1 + effect x that knowledge (segments x sellers)."""
+    domain = np.asarray(NICHE_EXPERTISE)[np.asarray(segment_niche)]
+    return 1.0 + effect * np.asarray(knowledge, dtype=float)[:, domain].T
+
+
+def learned_uplift(
+    knowledge: np.ndarray,
+    learned: np.ndarray,
+    segment_niche: np.ndarray,
+    marketing_effect: float,
+    expertise_effect: float,
+) -> np.ndarray:
+    """How many times more strongly each segment's buyers see a learner thanks to what it
+    learned from one teacher (pairs x segments): marketing raises its visibility everywhere
+    (market.visibility), breeding and health knowledge its expertise appeal where buyers seek
+    them. `knowledge` and `learned` are the learners' (pairs x domains)."""
+    vis = visibility_uplift(knowledge[:, MARKETING], learned[:, MARKETING], marketing_effect)
+    before = np.maximum(0.0, knowledge - learned)
+    return (
+        vis[:, None]
+        * (
+            expertise_appeal(knowledge, segment_niche, expertise_effect)
+            / expertise_appeal(before, segment_niche, expertise_effect)
+        ).T
+    )
 
 
 def visibility_uplift(
@@ -381,7 +420,8 @@ def measure(
     """After the month's sales: each partnership's competition and cooperation intensity
     (moving averages of what was measured: shared stud, knowledge and `referrals`, the
     month's referrer -> seller pairs, 2 x sales), its type, and the sales teachers lost to
-    the partners who learned from them (cumulative per contract and per breeder)."""
+    the partners who learned from them (marketing, and breeding and health where buyers seek
+    them: rivalry.learned_uplift), cumulative per contract and per breeder."""
     from .coownership import relationship_type as classify
 
     con = contracts
@@ -419,20 +459,34 @@ def measure(
             con.trust_12[at[twelve]] = now[twelve]
             con.trust_24[at[~twelve]] = now[~twelve]
     # leakage that costs: every contract, running or ended, whose pupil still trades
+    learned_by = {  # domain columns of what each side learned from the other
+        "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
+        "keeper": ("hlt_learned_keeper", "brd_learned_keeper", "mkt_learned_keeper"),
+    }
+    any_learned = np.zeros(con.n, dtype=bool)
+    for cols in learned_by.values():
+        for col in cols:
+            any_learned |= con.view(col) > 0
     rows = np.flatnonzero(
-        ((con.view("mkt_learned_partner") > 0) | (con.view("mkt_learned_keeper") > 0))
-        & firms.active[con.view("keeper")]
-        & firms.active[con.view("partner")]
+        any_learned & firms.active[con.view("keeper")] & firms.active[con.view("partner")]
     )
     if len(rows) == 0:
         return
     demand = np.asarray(segment_sales[:, :n_f], dtype=float).sum(axis=1)
     reach_t = np.ascontiguousarray(np.asarray(reach[:, :n_f], dtype=float).T)
-    marketing = firms.knowledge[:n_f, 2]
     k, q = con.keeper[rows], con.partner[rows]
-    learned = np.concatenate((con.mkt_learned_partner[rows], con.mkt_learned_keeper[rows]))
+    learned = np.concatenate(
+        [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
+    )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
-    uplift = visibility_uplift(marketing[pupil], learned, scenario.marketing_effect)
+    n_seg = reach_t.shape[1]
+    uplift = learned_uplift(
+        firms.knowledge[pupil],
+        learned,
+        np.arange(n_seg) % N_NICHES,  # market.MarketState.segment_niche
+        scenario.marketing_effect,
+        scenario.expertise_effect,
+    )
     lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     con.leak_sales_keeper[rows] += lost_k

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market
+from . import accounts, market, rivalry
 from .breeder import BREEDING, MARKETING
 from .herd import seen_quality
 from .knowledge import judging_noise
@@ -125,7 +125,8 @@ def firm_regions(model: AlpacaModel) -> np.ndarray:
 
 def refresh_reach(model: AlpacaModel) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
-    distance decay); the distance part is kept, and extended for newcomers (rows never move)."""
+    distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
+    and extended for newcomers (rows never move)."""
     p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
@@ -145,6 +146,10 @@ def refresh_reach(model: AlpacaModel) -> None:
     mk.reach = market.reach_matrix(
         vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
     )
+    if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
+        mk.reach *= rivalry.expertise_appeal(
+            firms.knowledge[:n_f], mk.segment_niche, p.expertise_effect
+        )
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from alpaca_abm import rivalry as rv
-from alpaca_abm.breeder import MARKETING, FirmTable
+from alpaca_abm.breeder import BREEDING, MARKETING, FirmTable
 from alpaca_abm.coownership import Contracts, contract_terms
 from alpaca_abm.knowledge import exchange_knowledge, shared_flow
 from alpaca_abm.market import visibility
@@ -40,6 +40,47 @@ def test_partner_gain_in_teachers_core_domain_lowers_teachers_sales_to_shared_bu
     uplift = rv.visibility_uplift(np.array([0.2 + gain[0, MARKETING]]), gain[:, MARKETING], EFFECT)
     lost = rv.sales_lost_to_learner(demand, after, np.array([TEACHER]), np.array([LEARNER]), uplift)
     assert lost[0] == pytest.approx(sales_before - sales_after)  # the attribution is exact
+
+
+def market_reach(knowledge, seen, niche_of_segment):
+    """Reach (segments x breeders) with visibility and expertise appeal (effects 0.5)."""
+    knowledge = np.asarray(knowledge, float)
+    vis = visibility(knowledge[:, MARKETING], np.full(len(knowledge), 0.5), EFFECT)
+    appeal = rv.expertise_appeal(knowledge, np.asarray(niche_of_segment), EFFECT)
+    return np.asarray(seen, float) * vis[None, :] * appeal
+
+
+def test_partner_gain_in_teachers_core_breeding_lowers_teachers_sales_to_shared_buyers():
+    # the teacher's core is breeding; segment 0 (breeding stock) is shared, segment 1 (pets,
+    # which read health) holds the learner and the stranger
+    teacher_k = np.array([[0.3, 0.9, 0.3]])
+    learner_k = np.array([[0.3, 0.2, 0.3]])
+    gain, leaked = shared_flow(teacher_k, learner_k, np.array([1.0]), np.array([BREEDING]), 0, 0.5)
+    assert leaked[0] > 0 and gain[0, BREEDING] > 0
+    seen, niche = [[1, 1, 1], [0, 1, 1]], [0, 2]
+    demand = np.array([100.0, 100.0])
+    k_before = np.array([[0.3, 0.9, 0.3], [0.3, 0.2, 0.3], [0.5, 0.5, 0.5]])
+    k_after = k_before.copy()
+    k_after[LEARNER] += gain[0]
+    before, after = market_reach(k_before, seen, niche), market_reach(k_after, seen, niche)
+    sales_before = rv.expected_segment_sales(demand, before)[:, TEACHER].sum()
+    sales_after = rv.expected_segment_sales(demand, after)[:, TEACHER].sum()
+    assert sales_after < sales_before
+    uplift = rv.learned_uplift(k_after[[LEARNER]], gain, np.array(niche), EFFECT, EFFECT)
+    assert uplift[0, 0] > 1 and uplift[0, 1] == pytest.approx(1.0)  # pets do not read breeding
+    lost = rv.sales_lost_to_learner(demand, after, np.array([TEACHER]), np.array([LEARNER]), uplift)
+    assert lost[0] == pytest.approx(sales_before - sales_after)  # the attribution is exact
+
+
+def test_health_a_partner_learns_costs_nothing_where_buyers_seek_breeding():
+    k = np.array([[0.9, 0.5, 0.5], [0.6, 0.5, 0.5]])
+    learned = np.array([[0.3, 0.0, 0.0]])  # the learner took 0.3 of health knowledge
+    uplift = rv.learned_uplift(k[[1]], learned, np.array([0, 1]), EFFECT, EFFECT)
+    reach = market_reach(k, [[1, 1], [1, 1]], [0, 1])
+    lost = rv.sales_lost_to_learner(
+        np.array([50.0, 50.0]), reach, np.array([0]), np.array([1]), uplift
+    )
+    assert lost[0] == 0
 
 
 def test_a_learner_outside_the_teachers_segments_costs_it_nothing():
