@@ -55,7 +55,8 @@ REFERRAL_REF = 1.0  # assumption: referrals a month (either way) at which the re
 # cooperation intensity saturates: a pair of micro-firms selling ~20 animals a year each that
 # hands one buyer a month to the other shares its customers as fully as it can (seed Table 4:
 # access to customer networks, coopetitors' contacts, 5 firms; "the sale was facilitated by
-# having a network of other breeders", I10)
+# having a network of other breeders", I10; "if I receive an enquiry, I will ask other people if
+# I cannot help them", I23)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
 INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
