@@ -69,6 +69,22 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     return order[rank < surplus[o]]
 
 
+def judged_mean_by_owner(
+    herd, rows: np.ndarray, noise_sd: np.ndarray, n_owners: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Each owner's mean of herd.seen_quality over its animals in `rows` (0 where none): the
+    mean of what it sees without judging error, plus one error of sd noise / sqrt(count),
+    the same distribution as averaging a draw per animal at one draw per owner."""
+    from .fleece import POINTS_PER_MICRON
+
+    owner = herd.owner[rows]
+    merit = herd.quality[rows] - POINTS_PER_MICRON * herd.fleece_env[rows] + herd.other_merit[rows]
+    count = np.bincount(owner, minlength=n_owners)
+    mean = np.bincount(owner, weights=merit, minlength=n_owners) / np.maximum(count, 1)
+    error = rng.standard_normal(n_owners) * noise_sd[:n_owners] / np.sqrt(np.maximum(count, 1))
+    return np.where(count > 0, mean + error, 0.0)
+
+
 def list_pets(model: AlpacaModel) -> np.ndarray:
     """Herd rows offered as pets: males not kept as studs or prospects, and retired females.
     A young male is a prospect if his owner judges him (herd.seen_quality) better than it
@@ -84,13 +100,9 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
         has_young = np.zeros(n_f, dtype=bool)
         has_young[owner[young]] = True
         d_rows = np.flatnonzero(dams & has_young[owner])  # only owners with young males judge
-        d_owner = owner[d_rows]
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
-        seen_d = seen_quality(herd, d_rows, noise[d_owner], model.rng)
         seen_y = seen_quality(herd, young, noise[owner[young]], model.rng)
-        dam_mean = np.bincount(d_owner, weights=seen_d, minlength=n_f) / np.maximum(
-            np.bincount(d_owner, minlength=n_f), 1
-        )
+        dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, model.rng)
         # ... if better than its owner's dams: a prospect for a future stud
         prospect = young[seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
     else:

@@ -60,3 +60,23 @@ def test_a_young_male_who_looks_worse_than_the_dams_is_offered_as_a_pet():
     offered = trading.list_pets(m)
     assert young[0] in offered  # looks worse: sold as a pet despite its genes
     assert young[1] not in offered  # looks better than the dams: kept as a prospect
+
+
+def test_an_owners_judged_mean_of_its_dams_averages_what_it_sees_with_the_right_error():
+    h = Herd()
+    h.add(
+        owner=np.repeat([0, 1], 400),
+        female=np.ones(800, bool),
+        age=np.full(800, 36),
+        quality=np.r_[np.full(400, 50.0), np.full(400, 60.0)],
+        other_merit=np.r_[np.full(400, -5.0), np.zeros(400)],
+        colour=np.zeros(800, np.int8),
+    )
+    rng = np.random.default_rng(1)
+    noise = np.array([0.0, 20.0])
+    draws = np.array(
+        [trading.judged_mean_by_owner(h, np.arange(800), noise, 2, rng) for _ in range(2000)]
+    )
+    assert np.allclose(draws[:, 0], 45.0)  # a perfect judge sees phenotype + other merit
+    assert abs(draws[:, 1].mean() - 60.0) < 0.1  # unbiased (sd of the mean 0.02)
+    assert abs(draws[:, 1].std() - 20.0 / np.sqrt(400)) < 0.05  # one error of sd 20/sqrt(400)
