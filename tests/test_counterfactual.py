@@ -60,6 +60,7 @@ def test_the_counterfactual_switches_off_only_cooperation():
     assert np.allclose(df["awareness"], df["awareness"].iloc[0]), "investment ran"
     reach, _ = off.market_view()
     n_f = off.firms.n
-    assert (reach[:, :n_f].sum(axis=0)[off.firms.active[:n_f]] > 0).all()
+    seen = reach.shape[1]  # the month's entrants join the market next month (MarketState)
+    assert (reach.sum(axis=0)[off.firms.active[:seen]] > 0).all()
     prot = off.firms.protection[:n_f]
     assert np.allclose(prot, off.scenario.protection)  # nothing shared: nothing to learn from
