@@ -34,7 +34,9 @@ def elite_capacity(model: AlpacaModel) -> np.ndarray:
     cap = np.zeros(model.firms.n)
     rows, owners = elite_studs(model)
     run = con.running()
-    solo = ~np.isin(rows, con.stud[run])
+    shared = np.zeros(model.herd.n, dtype=bool)
+    shared[con.stud[run]] = True
+    solo = ~shared[rows]
     np.add.at(cap, owners[solo], p.stud_capacity)
     elite = model.herd.quality[con.stud[run]] >= model.elite_level
     np.add.at(cap, con.keeper[run][elite], con.quota_keeper[run][elite])

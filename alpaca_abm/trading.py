@@ -443,7 +443,7 @@ def sell_studs(model: AlpacaModel) -> None:
     quality = herd.view("quality")
     ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
     dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[dams], minlength=n_f)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = model.contracts.partner_counts(n_f) > 0
     buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
@@ -535,7 +535,7 @@ def set_stud_fee(model: AlpacaModel) -> None:
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = model.contracts.partner_counts(n_f) > 0
     hiring = firms.active[:n_f] & ~has_stud & ~partners
-    demand = float(hiring[owner[dams]].sum())
+    demand = float(hiring[owner[np.flatnonzero(dams)]].sum())
     supply = float(len(service_studs(model)[0]) * p.stud_capacity)
     ratio = demand / supply if supply > 0 else 0.0
     if mk.service_demand <= 0:  # the first season sets the reference ratio
