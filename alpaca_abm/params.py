@@ -1521,6 +1521,38 @@ PARAMETERS: tuple[Param, ...] = (
         "assumption",
         "Network structure changes slowly.",
     ),
+    # --- comp2 ---
+    Param(
+        "acceptance_quantile",
+        0.75,
+        float,
+        0,
+        1,
+        "quantile",
+        "Partner choice: the month's candidate pairs above this quantile are acceptable, each "
+        "pair ranked by the lower of its two sides' score ranks (rivalry.acceptable_by_rank); "
+        "none = the absolute rule, both scores at least `acceptance`.",
+        "assumption",
+        "A breeder judges candidates against the others on offer, so a contrast of criteria "
+        "weights changes who ranks high, not how many are acceptable; 0.75 gives the 3.4 "
+        "acceptable candidates a search (uk_2018, seeds 1-3, 60 months) of the absolute rule.",
+        optional=True,
+    ),
+    _p(
+        "expertise_effect",
+        0.5,
+        float,
+        0,
+        2,
+        "share",
+        "Largest rise in buyer attraction from full knowledge of what the buyer's niche seeks "
+        "(breeding for breeding stock and fibre, health for pets and experiences; "
+        "rivalry.expertise_appeal): so a partner's learning in those domains takes buyers from "
+        "the teacher where they compete. 0 = buyers ignore expertise.",
+        "assumption",
+        "As strong as marketing's pull on enquiries (marketing_effect); 'we are more suited for "
+        "new buyers buying from us because we can give them a high degree of input' (I9).",
+    ),
 )
 
 PARAMETER_INDEX: dict[str, Param] = {p.name: p for p in PARAMETERS}
