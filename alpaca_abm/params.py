@@ -91,9 +91,10 @@ PARAMETERS: tuple[Param, ...] = (
         "breeders",
         "Breeders at the start of the run.",
         "assumption",
-        "Derived from a public figure: a one-in-five sample of the UK industry of c. 2006: 700 British Alpaca Society members "
-        "(public_figures.toml: bas_members_c2006) / 5, so that the default run is the national "
-        "market at a fifth of its size (uk_national is the whole).",
+        "Derived from a public figure: a one-in-five sample of the UK industry of c. 2006, "
+        "700 British Alpaca Society members (public_figures.toml: bas_members_c2006) / 5, so "
+        "that the default run is the national market at a fifth of its size (uk_national is "
+        "the whole).",
     ),
     _p(
         "start_year",
@@ -152,8 +153,9 @@ PARAMETERS: tuple[Param, ...] = (
         "alpacas",
         "Median herd size at the start (log-normal).",
         "assumption",
-        "Derived from public figures: 15,000 alpacas in 700 herds c. 2006 (national_herd_2006, bas_members_c2006): a mean of "
-        "21.4, which a log-normal of spread herd_size_sigma = 1 has at a median of about 13.",
+        "Derived from public figures: 15,000 alpacas in 700 herds c. 2006 "
+        "(national_herd_2006, bas_members_c2006), a mean of 21.4, which a log-normal of "
+        "spread herd_size_sigma = 1 has at a median of about 13.",
     ),
     _p(
         "herd_size_sigma",
