@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from . import accounts, rivalry
 from . import coownership as co
 from .breeder import BREEDING
-from .herd import NOT_PREGNANT, gestation_draw, perceived_quality, seen_quality
+from .herd import NOT_PREGNANT, gestation_draw, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
 
@@ -222,10 +222,12 @@ def mate(model: AlpacaModel) -> None:
     coowned[coowned_rows(model)] = True
     own_rows = stud_rows[~coowned[stud_rows]]
     own_best = np.full(n_f, -1, dtype=np.int64)
+    own_q = np.full(n_f, -np.inf)  # each breeder judges its studs as it sees them
     if len(own_rows):
-        order = own_rows[np.lexsort((quality[own_rows], owner[own_rows]))]
-        own_best[owner[order]] = order  # last write per owner is its best stud
-    own_q = np.where(own_best >= 0, quality[own_best], -np.inf)
+        seen_own = seen_quality(herd, own_rows, noise_sd[owner[own_rows]], rng)
+        order = np.lexsort((seen_own, owner[own_rows]))
+        own_best[owner[own_rows[order]]] = own_rows[order]  # last write per owner: its best
+        own_q[owner[own_rows[order]]] = seen_own[order]
 
     # Option 2: co-owned studs, as keeper or as partner.
     coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
@@ -238,13 +240,15 @@ def mate(model: AlpacaModel) -> None:
         members = np.r_[con.keeper[run], con.partner[run]]
         crow = np.r_[run, run]
         keeper_side = np.r_[np.ones(len(run), bool), np.zeros(len(run), bool)]
-        mq = quality[con.stud[crow]]
+        mq = seen_quality(herd, con.stud[crow], noise_sd[members], rng)  # as each judges it
         order = np.lexsort((mq, members))
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
+        coown_q = np.full(n_f, -np.inf)  # the best shared stud as its co-owner sees it
+        coown_q[members[order]] = mq[order]
+    else:
+        coown_q = np.full(n_f, -np.inf)
     has_co = coown_best >= 0
-    coown_q = np.full(n_f, -np.inf)  # the stud's quality (ended contracts' stud rows are stale)
-    coown_q[has_co] = quality[con.stud[coown_best[has_co]]]
     trip = (
         2
         * p.travel_cost_per_km
@@ -276,8 +280,8 @@ def mate(model: AlpacaModel) -> None:
         cand_owner = e_owners[safe]
         valid &= cand_owner != needing[:, None]
         valid &= herd.served[e_rows[safe]] < p.stud_capacity  # a stud's season is finite
-        seen = perceived_quality(
-            quality[e_rows[safe]].ravel(), np.repeat(noise_sd[needing], k), rng
+        seen = seen_quality(
+            herd, e_rows[safe].ravel(), np.repeat(noise_sd[needing], k), rng
         ).reshape(len(needing), k)
         mean_q = model.elite_level - p.elite_margin * p.quality_sd
         fee = stud_fee(quality[e_rows[safe]], mean_q, model.market.stud_fee, p.quality_premium)
@@ -292,11 +296,9 @@ def mate(model: AlpacaModel) -> None:
         service_km[pick] = dist[ok, best[ok]]
         service_fee[pick] = fee[ok, best[ok]]
 
-    own_seen = perceived_quality(np.where(np.isfinite(own_q), own_q, 0.0), noise_sd, rng)
-    co_seen = perceived_quality(np.where(np.isfinite(coown_q), coown_q, 0.0), noise_sd, rng)
     choice = sire_choice(
-        np.where(np.isfinite(own_q), own_seen, -np.inf),
-        np.where(np.isfinite(coown_q), co_seen, -np.inf),
+        own_q,
+        coown_q,
         coown_cost,
         service_q,
         service_cost,

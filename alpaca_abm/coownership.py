@@ -23,10 +23,11 @@ RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
 # Calibration (`python experiments/propositions.py --calibrate-types`): a 0.01 grid search
 # for the pair whose split of firms with partners (each typed by most of its partnerships) in
 # uk_2018 at month 24, pooled over seeds 0-11, is closest to the seed's 7/15/7 of 29: it gave
-# 0.239/0.517/0.244 of 746 firms (479 partnerships) with econ's market (MarketState.reach).
+# 0.240/0.523/0.237 of 838 firms (507 partnerships) once cooperation counted referrals (a
+# third each: shared stud, knowledge, referrals) and the market read expertise (comp2).
 # A fit by construction at that point, not evidence; refit when the market or the
 # intensities change. Only classifies: no mechanism reads the type.
-TYPE_LOW, TYPE_HIGH = -0.35, -0.04
+TYPE_LOW, TYPE_HIGH = -0.49, -0.22
 PROXIMITY_KM = 100.0  # assumption: a partner 100 km away scores 1/e on proximity
 SAME_REGION_KM = 60.0  # assumption: breeders within 60 km sell to the same local buyers
 
@@ -131,6 +132,10 @@ _COLUMNS = {
     "seen_by_partner": np.float64,  # what the partner saw the keeper share
     "mkt_learned_partner": np.float64,  # marketing knowledge the partner learned from the keeper
     "mkt_learned_keeper": np.float64,  # and the keeper from the partner
+    "brd_learned_partner": np.float64,  # breeding knowledge the partner learned from the keeper
+    "brd_learned_keeper": np.float64,  # and the keeper from the partner
+    "hlt_learned_partner": np.float64,  # health knowledge the partner learned from the keeper
+    "hlt_learned_keeper": np.float64,  # and the keeper from the partner
     "flow": np.float64,  # knowledge exchanged both ways this month
     "leak_sales_keeper": np.float64,  # sales the keeper lost to the partner, cumulative
     "leak_sales_partner": np.float64,  # sales the partner lost to the keeper, cumulative

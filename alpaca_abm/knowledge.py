@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import rivalry
-from .breeder import MARKETING
+from .breeder import BREEDING, HEALTH, MARKETING
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
@@ -106,6 +106,10 @@ def exchange_knowledge(
         con.flow[run] = total[:m] + total[m:]
         con.mkt_learned_partner[run] += gain[:m, MARKETING]
         con.mkt_learned_keeper[run] += gain[m:, MARKETING]
+        con.brd_learned_partner[run] += gain[:m, BREEDING]  # read by the market's expertise
+        con.brd_learned_keeper[run] += gain[m:, BREEDING]  # appeal (rivalry.expertise_appeal)
+        con.hlt_learned_partner[run] += gain[:m, HEALTH]
+        con.hlt_learned_keeper[run] += gain[m:, HEALTH]
         np.add.at(firms.knowledge_received, learn, total)
         rival = np.concatenate((con.competition[run], con.competition[run]))
         np.add.at(firms.core_leak_cost, teach, rivalry.CORE_VALUE * rival * leaked)

@@ -56,6 +56,8 @@ class MarketState:
     bids: int = 0  # bids in this month's auction (animals)
     asks: int = 0  # offers in this month's auction (animals)
     stud_sales: int = 0  # UK-bred studs sold between breeders this year
+    # this month's home sales made by referral: row 0 the referring seller, row 1 the seller
+    referrals: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
     service_demand: float = 0.0  # females that must hire per stud place, at the first season
     decay_version: int = -1  # spatial version the cached distance decay was computed for
     decay: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -274,6 +276,7 @@ class Matches:
     referred: np.ndarray  # True where a partner's referral made the sale
     lost: int  # enquiries that found nothing
     segment: np.ndarray | None = None  # the buyer's segment of each sale (2-D weights only)
+    referrer: np.ndarray | None = None  # the seller who referred each sale (-1: not referred)
 
 
 def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -334,9 +337,10 @@ def match_buyers(
     n = len(buyers)
     if n == 0 or weights.sum() <= 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Matches(empty, empty, np.zeros(0, dtype=bool), n, None if segment is None else empty)
+        seg = None if segment is None else empty
+        return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty)
     targets = _draw(weights * (stock > 0), segment, n, rng)
-    bought_b, bought_s, referred, seg_of = [], [], [], []
+    bought_b, bought_s, referred, seg_of, ref_by = [], [], [], [], []
 
     def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool) -> np.ndarray:
         ok = (tgt >= 0) & (tgt != buyers[idx])
@@ -346,6 +350,7 @@ def match_buyers(
         bought_b.append(buyers[idx[served]])
         bought_s.append(tgt[served])
         referred.append(np.full(int(served.sum()), by_referral))
+        ref_by.append(targets[idx[served]] if by_referral else np.full(int(served.sum()), -1))
         if segment is not None:
             seg_of.append(segment[idx[served]])
         return idx[~served]
@@ -373,6 +378,7 @@ def match_buyers(
         np.concatenate(referred),
         int(lost),
         None if segment is None else np.concatenate(seg_of).astype(np.int64),
+        np.concatenate(ref_by).astype(np.int64),
     )
 
 

@@ -187,6 +187,7 @@ class AlpacaModel(mesa.Model):
             p,
             self.steps,
             self.month_stats,
+            referrals=self.market.referrals,  # this month's referrer -> seller pairs
         )
         self.disease.spread(self)  # infection along the month's sales and stud visits
         self.shear()  # yearly shearing, fleece sold by micron band, national fibre pool

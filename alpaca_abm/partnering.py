@@ -34,7 +34,9 @@ def elite_capacity(model: AlpacaModel) -> np.ndarray:
     cap = np.zeros(model.firms.n)
     rows, owners = elite_studs(model)
     run = con.running()
-    solo = ~np.isin(rows, con.stud[run])
+    shared = np.zeros(model.herd.n, dtype=bool)
+    shared[con.stud[run]] = True
+    solo = ~shared[rows]
     np.add.at(cap, owners[solo], p.stud_capacity)
     elite = model.herd.quality[con.stud[run]] >= model.elite_level
     np.add.at(cap, con.keeper[run][elite], con.quota_keeper[run][elite])
@@ -146,7 +148,10 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
     weights = model.partner_weights()
     mine = co.partner_scores(facts_about(model, src, dst, dist), weights)
     theirs = co.partner_scores(facts_about(model, dst, src, dist), weights)
-    ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
+    if p.acceptance_quantile is None:  # the absolute rule: a fixed lowest score
+        ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
+    else:  # relative to the month's pool of candidates: weights act on ranking
+        ok = rivalry.acceptable_by_rank(mine, theirs, p.acceptance_quantile)
     model.month_stats["searches"] += len(seekers)
     model.month_stats["acceptable_candidates"] += int(ok.sum())
     src, dst, mine = src[ok], dst[ok], mine[ok]

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .breeder import BREEDING, HEALTH, MARKETING
+from .market import N_NICHES
+
 if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
@@ -48,9 +51,20 @@ FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share
 COOPERATION_FLOW_REF = 0.002  # knowledge points a month both ways at which the knowledge part
 # of cooperation intensity saturates: about three times the mean flow of a running pair
 # (6.5e-4 a month, baseline and uk_2018, seed 2, first 60 months)
+REFERRAL_REF = 1.0  # assumption: referrals a month (either way) at which the referral part of
+# cooperation intensity saturates: a pair of micro-firms selling ~20 animals a year each that
+# hands one buyer a month to the other shares its customers as fully as it can (seed Table 4:
+# access to customer networks, coopetitors' contacts, 5 firms; "the sale was facilitated by
+# having a network of other breeders", I10; "if I receive an enquiry, I will ask other people if
+# I cannot help them", I23)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
 INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
+NICHE_EXPERTISE = (BREEDING, BREEDING, HEALTH)  # assumption: the knowledge buyers of each niche
+# (market.N_NICHES: breeding stock, fibre, pets and experiences) seek in a seller: breeding
+# stock and fibre buyers its breeding (lines, fleece tests, mating advice), pet and experience
+# buyers its health care (aftercare of animals that stay well). "We are more suited for new
+# buyers buying from us because we can give them a high degree of input" (seed, I9)
 
 
 # --- market overlap: who faces the same buyers ------------------------------------------------
@@ -98,9 +112,10 @@ def sales_lost_to_learner(
     """Sales each teacher lost this month because its learner's reach rose by what it learned.
 
     Attribution: buyers of segment s split among sellers in proportion to reach. The
-    learner's reach is `uplift` times what it would be without the knowledge learned from
-    this teacher; the teacher's expected sales in s fall from D_s r_T / R0_s to D_s r_T / R_s,
-    where R0_s is the segment's total reach without the uplift. The loss summed over
+    learner's reach is `uplift` (per pair, or per pair and segment) times what it would be
+    without the knowledge learned from this teacher; the teacher's expected sales in s fall
+    from D_s r_T / R0_s to D_s r_T / R_s, where R0_s is the segment's total reach without
+    the uplift. The loss summed over
     segments is the teacher's sales lost to this learner (one learner at a time: several
     learners' shifts are not combined).
     """
@@ -123,13 +138,43 @@ def _lost_rows(
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
     share_gained = 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)  # c: r_L0 = r_L (1 - c)
-    r_l = reach_t[learner]
+    if share_gained.ndim == 1:
+        share_gained = share_gained[:, None]
+    gained = reach_t[learner] * share_gained  # c r_L
     # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
-    before = total[None, :] - r_l * share_gained[:, None]
-    np.divide(r_l, before, out=r_l, where=before > 0)
-    r_l[before <= 0] = 0.0
-    lost = np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], r_l)
-    return share_gained * lost
+    before = total[None, :] - gained
+    np.divide(gained, before, out=gained, where=before > 0)
+    gained[before <= 0] = 0.0
+    return np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], gained)
+
+
+def expertise_appeal(knowledge: np.ndarray, segment_niche: np.ndarray, effect: float) -> np.ndarray:
+    """How strongly buyers of each segment are drawn to each seller by its expertise in what
+    their niche seeks (NICHE_EXPERTISE): 1 + effect x that knowledge (segments x sellers)."""
+    domain = np.asarray(NICHE_EXPERTISE)[np.asarray(segment_niche)]
+    return 1.0 + effect * np.asarray(knowledge, dtype=float)[:, domain].T
+
+
+def learned_uplift(
+    knowledge: np.ndarray,
+    learned: np.ndarray,
+    segment_niche: np.ndarray,
+    marketing_effect: float,
+    expertise_effect: float,
+) -> np.ndarray:
+    """How many times more strongly each segment's buyers see a learner thanks to what it
+    learned from one teacher (pairs x segments): marketing raises its visibility everywhere
+    (market.visibility), breeding and health knowledge its expertise appeal where buyers seek
+    them. `knowledge` and `learned` are the learners' (pairs x domains)."""
+    vis = visibility_uplift(knowledge[:, MARKETING], learned[:, MARKETING], marketing_effect)
+    before = np.maximum(0.0, knowledge - learned)
+    return (
+        vis[:, None]
+        * (
+            expertise_appeal(knowledge, segment_niche, expertise_effect)
+            / expertise_appeal(before, segment_niche, expertise_effect)
+        ).T
+    )
 
 
 def visibility_uplift(
@@ -284,6 +329,30 @@ def conflict_ends_contract(mean_trust: np.ndarray, hazard: float, draws: np.ndar
     return draws < hazard * (1.0 - mean_trust)
 
 
+def acceptable_by_rank(mine: np.ndarray, theirs: np.ndarray, quantile: float) -> np.ndarray:
+    """Which candidate pairs both sides accept: the top (1 - `quantile`) share of the month's
+    pool of candidate pairs, each pair standing at the lower of its two sides' ranks (the
+    seeker's score among the seekers' scores, the candidate's among the candidates').
+
+    A breeder judges a candidate against the others on offer, not against a fixed score, and
+    both must want each other. The share accepted is fixed, so a change of criteria weights
+    changes who ranks high, not how many are acceptable (with a fixed lowest score, weights
+    that move the score distribution, or how well the two sides' scores agree, would move the
+    acceptance rate too)."""
+    n = len(mine)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    rank_mine = np.empty(n)
+    rank_mine[np.argsort(mine, kind="stable")] = np.arange(n)
+    rank_theirs = np.empty(n)
+    rank_theirs[np.argsort(theirs, kind="stable")] = np.arange(n)
+    standing = np.minimum(rank_mine, rank_theirs)
+    k = int(np.ceil((1.0 - quantile) * n - 1e-9))
+    ok = np.zeros(n, dtype=bool)
+    ok[np.argsort(-standing, kind="stable")[:k]] = True
+    return ok
+
+
 def first_impression(
     stranger: float, honesty: np.ndarray, noise: np.ndarray, spread: float
 ) -> np.ndarray:
@@ -292,13 +361,35 @@ def first_impression(
 
 
 def cooperation_signal(
-    stud_matings: np.ndarray, capacity: float, knowledge_flow: np.ndarray, flow_ref: float
+    stud_matings: np.ndarray,
+    capacity: float,
+    knowledge_flow: np.ndarray,
+    flow_ref: float,
+    referrals: np.ndarray,
+    referral_ref: float = REFERRAL_REF,
 ) -> np.ndarray:
-    """This month's cooperation of a pair (0-1): half the share of the shared stud's season
-    they used, half the knowledge they exchanged (saturating at `flow_ref`)."""
+    """This month's cooperation of a pair (0-1), a third from each thing they share: the share
+    of the shared stud's season they used, the knowledge they exchanged (saturating at
+    `flow_ref`) and the buyers they referred to each other (saturating at `referral_ref`)."""
     stud = np.clip(stud_matings / max(capacity, 1.0), 0.0, 1.0)
     flow = np.clip(knowledge_flow / flow_ref, 0.0, 1.0)
-    return 0.5 * stud + 0.5 * flow
+    ref = np.clip(np.asarray(referrals, dtype=float) / referral_ref, 0.0, 1.0)
+    return (stud + flow + ref) / 3.0
+
+
+def pair_referrals(
+    referrer: np.ndarray, seller: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Referrals this month between each pair (a[i], b[i]), either way: sales `seller` made
+    to a buyer that `referrer` (out of stock) sent on."""
+    if len(a) == 0 or len(referrer) == 0:
+        return np.zeros(len(a), dtype=np.int64)
+    n = int(max(referrer.max(), seller.max(), a.max(), b.max())) + 1
+    lo, hi = np.minimum(referrer, seller), np.maximum(referrer, seller)
+    keys, counts = np.unique(lo.astype(np.int64) * n + hi, return_counts=True)
+    want = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, counts[at], 0)
 
 
 def moving_average(previous: np.ndarray, signal: np.ndarray, memory: float) -> np.ndarray:
@@ -325,10 +416,13 @@ def measure(
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
+    referrals: np.ndarray | None = None,
 ) -> None:
     """After the month's sales: each partnership's competition and cooperation intensity
-    (moving averages of what was measured), its type, and the sales teachers lost to the
-    partners who learned marketing from them (cumulative per contract and per breeder)."""
+    (moving averages of what was measured: shared stud, knowledge and `referrals`, the
+    month's referrer -> seller pairs, 2 x sales), its type, and the sales teachers lost to
+    the partners who learned from them (marketing, and breeding and health where buyers seek
+    them: rivalry.learned_uplift), cumulative per contract and per breeder."""
     from .coownership import relationship_type as classify
 
     con = contracts
@@ -340,11 +434,14 @@ def measure(
     if len(run):
         k, q = con.keeper[run], con.partner[run]
         comp = competition_intensity(reach, segment_sales, k, q)
+        if referrals is None:
+            referrals = np.zeros((2, 0), dtype=np.int64)
         coop = cooperation_signal(
             (con.used_keeper[run] + con.used_partner[run]).astype(float),
             scenario.stud_capacity,
             con.flow[run],
             COOPERATION_FLOW_REF,
+            pair_referrals(referrals[0], referrals[1], k, q),
         )
         new = con.start[run] == step
         con.competition[run] = np.where(
@@ -363,20 +460,34 @@ def measure(
             con.trust_12[at[twelve]] = now[twelve]
             con.trust_24[at[~twelve]] = now[~twelve]
     # leakage that costs: every contract, running or ended, whose pupil still trades
+    learned_by = {  # domain columns of what each side learned from the other
+        "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
+        "keeper": ("hlt_learned_keeper", "brd_learned_keeper", "mkt_learned_keeper"),
+    }
+    any_learned = np.zeros(con.n, dtype=bool)
+    for cols in learned_by.values():
+        for col in cols:
+            any_learned |= con.view(col) > 0
     rows = np.flatnonzero(
-        ((con.view("mkt_learned_partner") > 0) | (con.view("mkt_learned_keeper") > 0))
-        & firms.active[con.view("keeper")]
-        & firms.active[con.view("partner")]
+        any_learned & firms.active[con.view("keeper")] & firms.active[con.view("partner")]
     )
     if len(rows) == 0:
         return
     demand = np.asarray(segment_sales[:, :n_f], dtype=float).sum(axis=1)
     reach_t = np.ascontiguousarray(np.asarray(reach[:, :n_f], dtype=float).T)
-    marketing = firms.knowledge[:n_f, 2]
     k, q = con.keeper[rows], con.partner[rows]
-    learned = np.concatenate((con.mkt_learned_partner[rows], con.mkt_learned_keeper[rows]))
+    learned = np.concatenate(
+        [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
+    )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
-    uplift = visibility_uplift(marketing[pupil], learned, scenario.marketing_effect)
+    n_seg = reach_t.shape[1]
+    uplift = learned_uplift(
+        firms.knowledge[pupil],
+        learned,
+        np.arange(n_seg) % N_NICHES,  # market.MarketState.segment_niche
+        scenario.marketing_effect,
+        scenario.expertise_effect,
+    )
     lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     con.leak_sales_keeper[rows] += lost_k

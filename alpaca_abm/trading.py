@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market
+from . import accounts, market, rivalry
 from .breeder import BREEDING, MARKETING
 from .herd import seen_quality
 from .knowledge import judging_noise
@@ -77,23 +77,42 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     return order[rank < surplus[o]]
 
 
+def judged_mean_by_owner(
+    herd, rows: np.ndarray, noise_sd: np.ndarray, n_owners: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Each owner's mean of herd.seen_quality over its animals in `rows` (0 where none): the
+    mean of what it sees without judging error, plus one error of sd noise / sqrt(count),
+    the same distribution as averaging a draw per animal at one draw per owner."""
+    from .fleece import POINTS_PER_MICRON
+
+    owner = herd.owner[rows]
+    merit = herd.quality[rows] - POINTS_PER_MICRON * herd.fleece_env[rows] + herd.other_merit[rows]
+    count = np.bincount(owner, minlength=n_owners)
+    mean = np.bincount(owner, weights=merit, minlength=n_owners) / np.maximum(count, 1)
+    error = rng.standard_normal(n_owners) * noise_sd[:n_owners] / np.sqrt(np.maximum(count, 1))
+    return np.where(count > 0, mean + error, 0.0)
+
+
 def list_pets(model: AlpacaModel) -> np.ndarray:
-    """Herd rows offered as pets: males not kept as studs or prospects, and retired females."""
+    """Herd rows offered as pets: males not kept as studs or prospects, and retired females.
+    A young male is a prospect if his owner judges him (herd.seen_quality) better than it
+    judges its dams, as it judges animals when it keeps studs and lists females."""
     herd, firms, p = model.herd, model.firms, model.scenario
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
-    quality = herd.view("quality")
     n_f = firms.n
     dams = alive & female
     retired = np.flatnonzero(dams & (age >= p.female_retire_age))
     males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
     young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
     if len(young):
-        d_owner = owner[dams]
-        dam_mean = np.bincount(d_owner, weights=quality[dams], minlength=n_f) / np.maximum(
-            np.bincount(d_owner, minlength=n_f), 1
-        )
+        has_young = np.zeros(n_f, dtype=bool)
+        has_young[owner[young]] = True
+        d_rows = np.flatnonzero(dams & has_young[owner])  # only owners with young males judge
+        noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+        seen_y = seen_quality(herd, young, noise[owner[young]], model.rng)
+        dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, model.rng)
         # ... if better than its owner's dams: a prospect for a future stud
-        prospect = young[quality[young] >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
+        prospect = young[seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
     else:
         prospect = young
     offered = np.zeros(herd.n, dtype=bool)  # masks, not set operations: linear in the herd
@@ -126,7 +145,8 @@ def firm_regions(model: AlpacaModel) -> np.ndarray:
 
 def refresh_reach(model: AlpacaModel) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
-    distance decay); the distance part is kept, and extended for newcomers (rows never move)."""
+    distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
+    and extended for newcomers (rows never move)."""
     p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
@@ -146,7 +166,12 @@ def refresh_reach(model: AlpacaModel) -> None:
     mk.reach = market.reach_matrix(
         vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
     )
+    if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
+        mk.reach *= rivalry.expertise_appeal(
+            firms.knowledge[:n_f], mk.segment_niche, p.expertise_effect
+        )
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
+    mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
 
 def outside_buyers(model: AlpacaModel) -> tuple[float, float]:
@@ -269,6 +294,8 @@ def _match(
     )
     m_home = market.match_buyers(home, weights, stock, partner_of, RETRY_SHARE, rng, segment)
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
+    ref = m_home.referred
+    mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
     sold = [m_home]
     n_exp = int((buyers == EXPORT_BUYER).sum())
     if n_exp:
@@ -412,9 +439,10 @@ def sell_pets(model: AlpacaModel) -> None:
 def sell_studs(model: AlpacaModel) -> None:
     """The month before the mating season, breeders without a stud of their own or a
     co-owned one buy a proven UK-bred male from another breeder: the best of the
-    STUD_CANDIDATES nearest within travel distance that is better than their females, at
-    its market value (market.stud_value), when the fees it saves over STUD_SEASONS seasons
-    are worth that and cash allows."""
+    STUD_CANDIDATES nearest within travel distance that they judge better than their females
+    (herd.seen_quality, as they judge their own animals), at its market value
+    (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
+    cash allows."""
     p, firms, herd, mk, sh = model.scenario, model.firms, model.herd, model.market, model.shocks
     if model.month != (p.mating_start_month - 2) % 12 + 1:
         return
@@ -423,8 +451,7 @@ def sell_studs(model: AlpacaModel) -> None:
     quality = herd.view("quality")
     ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
     dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[dams], minlength=n_f)
-    dam_q = np.bincount(owner[dams], weights=quality[dams], minlength=n_f) / np.maximum(n_dams, 1)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = model.contracts.partner_counts(n_f) > 0
     buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
@@ -432,17 +459,22 @@ def sell_studs(model: AlpacaModel) -> None:
     coowned[model.contracts.stud[model.contracts.running()]] = True
     mean_q = float(quality[alive].mean()) if alive.any() else 0.0
     cand = np.flatnonzero(
-        alive
-        & ~female
-        & (age >= p.stud_age)
-        & ~herd.view("stud")
-        & ~coowned
-        & (quality >= mean_q)
-        & ok_firm[owner]
+        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
     )
     mk.stud_sales = 0
     set_stud_fee(model)
     if len(buyers) == 0 or len(cand) == 0:
+        return
+    # breeders judge animals as they see them (herd.seen_quality): sellers offer the males
+    # they judge above the herd's mean, buyers compare them with their dams as they judge them
+    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    cand = cand[seen_quality(herd, cand, noise[owner[cand]], model.rng) >= mean_q]
+    is_buyer = np.zeros(n_f, dtype=bool)
+    is_buyer[buyers] = True
+    b_dams = np.flatnonzero(dams & is_buyer[owner])
+    seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], model.rng)
+    dam_q = np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
+    if len(cand) == 0:
         return
     from .breeding import import_quality
 
@@ -466,23 +498,28 @@ def sell_studs(model: AlpacaModel) -> None:
     free = np.ones(len(cand) + 1, dtype=bool)
     free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
-    c_quality = np.r_[quality[cand], -np.inf]
+    found = near < len(cand)
+    seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
+    seen_by_buyer[found] = seen_quality(
+        herd, cand[near[found]], np.repeat(noise[buyers], k).reshape(near.shape)[found], model.rng
+    )
     c_owner = np.r_[owner[cand], -1]
     c_value = np.r_[value, np.inf]
     for i in model.rng.permutation(len(buyers)).tolist():
         b = int(buyers[i])
         j = near[i]
         fees_saved = n_dams[b] * mk.stud_fee * seasons
+        seen = seen_by_buyer[i]
         fits = (
             free[j]
             & (c_owner[j] != b)
-            & (c_quality[j] > dam_q[b])
+            & (seen > dam_q[b])
             & (c_value[j] <= fees_saved)
             & (CASH_BUFFER * c_value[j] <= firms.cash[b])
         )
         if not fits.any():
             continue
-        pick = j[fits][np.argmax(c_quality[j[fits]])]
+        pick = j[fits][np.argmax(seen[fits])]
         row, seller = cand[pick], int(owner[cand[pick]])
         accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[pick]]))
         herd.owner[row] = b
@@ -506,7 +543,7 @@ def set_stud_fee(model: AlpacaModel) -> None:
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = model.contracts.partner_counts(n_f) > 0
     hiring = firms.active[:n_f] & ~has_stud & ~partners
-    demand = float(hiring[owner[dams]].sum())
+    demand = float(hiring[owner[np.flatnonzero(dams)]].sum())
     supply = float(len(service_studs(model)[0]) * p.stud_capacity)
     ratio = demand / supply if supply > 0 else 0.0
     if mk.service_demand <= 0:  # the first season sets the reference ratio

@@ -559,12 +559,15 @@ def write_report(result: dict[str, Any]) -> None:
         "| parameter | range searched | fitted to | why it has no public value |",
         "|---|---|---|---|",
     ]
-    fitted_to = {
-        "herd": "national herd 2012, 2018, 2019, 2024",
-        "herds": "number of herds 2012, 2019",
-        "price": "breeding-female price 2015, 2018",
-    }
-    all_to = "; ".join(fitted_to.values())
+    series_names = {"n_alpacas": "national herd", "n_breeders": "number of herds",
+                    "price_female": "breeding-female price"}  # fmt: skip
+    years: dict[str, list[int]] = {}
+    for t in tgts:
+        years.setdefault(t.column, []).append(t.year)
+    all_to = "; ".join(
+        f"{series_names.get(c, c)} {', '.join(str(y) for y in sorted(ys))}"
+        for c, ys in years.items()
+    )
     for f in free:
         scale = "log-uniform" if f.log else "uniform"
         lines.append(

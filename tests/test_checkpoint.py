@@ -28,7 +28,7 @@ EVENTS = (
 )
 
 
-def shocked_model(seed=5, n=35):
+def shocked_model(seed=6, n=35):
     sc = alpaca_abm.load_scenario("baseline", n_breeders=n, exit_months=6, rivalry_feedback=1.0)
     return AlpacaModel(sc.replace(events=EVENTS), rng=seed)
 

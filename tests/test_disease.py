@@ -194,8 +194,8 @@ def _year_after_outbreak(job):
 
 @pytest.mark.slow
 def test_an_outbreak_lowers_prices_and_sales_within_a_year():
-    """The shipped disease_outbreak scenario (TB in seven herds, 5% of the 140, from month 60) against the
-    baseline on the same 8 seeds, over the 12 months from the outbreak.
+    """The shipped disease_outbreak scenario (TB in seven herds, 5% of the 140, from month 60)
+    against the baseline on the same 8 seeds, over the 12 months from the outbreak.
 
     Statistic: log ratio outbreak/baseline of the mean price of a female and of the value of
     breeding-stock sales; one-sided paired t-test (required: p < 0.05) and the count of seeds

@@ -1,0 +1,82 @@
+"""Breeders judge animals by what they can see (herd.seen_quality) in every choice."""
+
+import numpy as np
+
+from alpaca_abm import AlpacaModel, breeding, trading
+from alpaca_abm.herd import Herd
+
+
+def one_breeder(**overrides) -> tuple[AlpacaModel, Herd]:
+    """Baseline model reduced to breeder 0 with 20 females; perfect judges (no noise)."""
+    m = AlpacaModel(
+        "baseline", rng=0, n_breeders=3, mating_start_month=1, mating_end_month=2, **overrides
+    )
+    p, f = m.scenario, m.firms
+    f.knowledge[:3] = 1.0  # no judging noise: seen = phenotype + other merit
+    f.cash[:3] = 1e6
+    f.x_km[:3] = [0.0, 1000.0, 2000.0]  # far apart: no stud for hire within reach
+    f.y_km[:3] = 0.0
+    m.herd = h = Herd()
+    h.add(
+        owner=np.zeros(20, np.int64),
+        female=np.ones(20, bool),
+        age=np.full(20, p.female_breeding_age + 12),
+        quality=np.full(20, 50.0),
+        colour=np.zeros(20, np.int8),
+    )
+    return m, h
+
+
+def test_sire_choice_takes_the_stud_the_breeder_sees_as_best_not_the_best_genes():
+    m, h = one_breeder()
+    genes, looks = m.elite_level + 30, m.elite_level + 20
+    h.add(  # two own studs: one with better genes but poor other merit, one that looks better
+        owner=np.zeros(2, np.int64),
+        female=np.zeros(2, bool),
+        age=np.full(2, 60),
+        quality=np.array([genes, looks]),
+        other_merit=np.array([-40.0, 0.0]),
+        colour=np.zeros(2, np.int8),
+        stud=np.ones(2, bool),
+    )
+    m.month = 2  # in season, after the stud selection (studs stay as set)
+    breeding.mate(m)
+    pregnant = h.view("due_in") > 0
+    assert pregnant.any()
+    assert np.all(h.view("sire_quality")[pregnant] == np.float32(looks))
+
+
+def test_a_young_male_who_looks_worse_than_the_dams_is_offered_as_a_pet():
+    m, h = one_breeder()
+    p = m.scenario
+    young = h.add(  # genetically far better than the dams, but judged worse
+        owner=np.zeros(2, np.int64),
+        female=np.zeros(2, bool),
+        age=np.full(2, p.stud_age),
+        quality=np.array([80.0, 55.0]),
+        other_merit=np.array([-60.0, 10.0]),
+        colour=np.zeros(2, np.int8),
+    )
+    offered = trading.list_pets(m)
+    assert young[0] in offered  # looks worse: sold as a pet despite its genes
+    assert young[1] not in offered  # looks better than the dams: kept as a prospect
+
+
+def test_an_owners_judged_mean_of_its_dams_averages_what_it_sees_with_the_right_error():
+    h = Herd()
+    h.add(
+        owner=np.repeat([0, 1], 400),
+        female=np.ones(800, bool),
+        age=np.full(800, 36),
+        quality=np.r_[np.full(400, 50.0), np.full(400, 60.0)],
+        other_merit=np.r_[np.full(400, -5.0), np.zeros(400)],
+        colour=np.zeros(800, np.int8),
+    )
+    rng = np.random.default_rng(1)
+    noise = np.array([0.0, 20.0])
+    draws = np.array(
+        [trading.judged_mean_by_owner(h, np.arange(800), noise, 2, rng) for _ in range(2000)]
+    )
+    assert np.allclose(draws[:, 0], 45.0)  # a perfect judge sees phenotype + other merit
+    assert abs(draws[:, 1].mean() - 60.0) < 0.1  # unbiased (sd of the mean 0.02)
+    assert abs(draws[:, 1].std() - 20.0 / np.sqrt(400)) < 0.05  # one error of sd 20/sqrt(400)
