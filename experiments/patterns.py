@@ -15,6 +15,7 @@ month by month, with the breeder table also read at month 0 (before anything hap
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,9 +370,11 @@ def run_job(job: tuple) -> tuple:
     -> (arm, seed, result of `simulate`); the scenario defaults to SCENARIO (uk_2018)."""
     arm, seed, steps, overrides, snapshots, table4 = job[:6]
     scenario = job[6] if len(job) > 6 else SCENARIO
+    cpu = time.process_time()
     try:
         result = simulate(seed, steps, overrides, scenario=scenario, snapshots=snapshots,
                           table4=table4)
+        result["cpu_seconds"] = time.process_time() - cpu  # for the runtime on an idle machine
     except Exception as err:  # name the run that failed
         raise RuntimeError(f"run '{arm}' seed {seed}: {type(err).__name__}: {err}") from err
     return arm, seed, result

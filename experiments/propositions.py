@@ -516,6 +516,7 @@ ROBUSTNESS_CANDIDATES = (
     "awareness_effect", "education_knowledge", "awareness_pool_gain",
 )
 ROBUSTNESS_RANGE = (0.5, 1.5)
+DUMMY = "(dummy)"  # a column of noise beside the parameters: the S1 noise floor
 ROBUSTNESS_ARMS = ("base", "p1a_off", "p1b_off", "control_low", "control_high",
                    "protection_spread", "protection_spread_closed", "p1c_off", "no_coop")
 
@@ -801,7 +802,8 @@ def analyse_propositions(runs: pd.DataFrame, seeds: list[int]) -> list[dict]:
         failed = [r for r in checks if r["judgement"] != "supports"]
         v = verdict(primaries)
         if failed:
-            v += " (a manipulation check failed)"
+            v += (" (manipulation check failed: "
+                  + ", ".join(r["outcome"].label for r in failed) + ")")
         out.append({"prop": prop, "rows": rows, "verdict": v, "checks_failed": len(failed),
                     "checks": len(checks)})
     return out
@@ -824,8 +826,10 @@ def analyse_robustness(results: dict, points: pd.DataFrame, design: Design) -> d
     from SALib.analyze import rbd_fast
 
     names = list(design.robustness)
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [list(design.robustness[n]) for n in names]}
+    # a dummy the model never reads: its S1 is the noise floor of the indices at this size
+    dummy = np.random.default_rng(design.seed_base).uniform(size=len(points))
+    problem = {"num_vars": len(names) + 1, "names": [*names, DUMMY],
+               "bounds": [list(design.robustness[n]) for n in names] + [[0.0, 1.0]]}
     x_all = points[names].to_numpy(float)
     rows = []
     for prop in PROPOSITIONS:
@@ -858,12 +862,13 @@ def analyse_robustness(results: dict, points: pd.DataFrame, design: Design) -> d
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore", RuntimeWarning)  # 0/0: a flat effect
-                        si = rbd_fast.analyze(problem, x, y, M=min(10, max(1, len(y) // 8)),
+                        si = rbd_fast.analyze(problem, np.c_[x, dummy[ok]], y,
+                                              M=min(10, max(1, len(y) // 8)),
                                               seed=design.seed_base)
-                    s1 = np.nan_to_num(np.asarray(si["S1"], float))
+                    s1 = np.asarray(si["S1"], float)
                 except (ValueError, ZeroDivisionError, FloatingPointError):
-                    s1 = np.full(len(names), np.nan)
-                row["s1"] = dict(zip(names, s1, strict=True))
+                    s1 = np.full(len(names) + 1, np.nan)
+                row["s1"] = dict(zip([*names, DUMMY], s1, strict=True))
                 flips = []
                 if len(y) > len(names) + 3 and s > 0:
                     xs = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1)
@@ -885,7 +890,7 @@ def analyse_robustness(results: dict, points: pd.DataFrame, design: Design) -> d
                                           float(ends[1])))
                 row["flips"] = flips
                 rows.append(row)
-    return {"rows": rows, "points": len(points), "names": names}
+    return {"rows": rows, "points": len(points), "names": [*names, DUMMY]}
 
 
 def robustness_verdict(res: dict, rob: dict) -> tuple[str, list[str]]:
@@ -1074,8 +1079,9 @@ def robustness_figure(plt, rob: dict, path: Path) -> Path | None:
         return None
     names = rob["names"]
     mat = np.array([[r["s1"][n] for n in names] for r in rows])
-    fig, ax = plt.subplots(figsize=(0.32 * len(names) + 4, 0.3 * len(rows) + 1.8))
-    im = ax.imshow(np.clip(mat, 0, 1), cmap="viridis", vmin=0, vmax=max(0.3, np.nanmax(mat)))
+    fig, ax = plt.subplots(figsize=(0.32 * len(names) + 7, 0.3 * len(rows) + 2))
+    top = np.nanmax(mat) if np.isfinite(mat).any() else 1.0
+    im = ax.imshow(np.clip(mat, 0, 1), cmap="viridis", vmin=0, vmax=max(0.3, top))
     ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=6)
     ax.set_yticks(range(len(rows)), [f"{r['prop']} {r['outcome'].label}" for r in rows],
                   fontsize=6)
@@ -1361,9 +1367,13 @@ def report(design: Design, ctx: dict[str, Any], paths: dict[str, Path], doc: Pat
     w(f"- **P4**: coopetition on vs off under each shock, the same {n_used} seeds; the "
       "interaction is (on - off | shock) - (on - off | no shock), paired by seed, 95% "
       "t-interval, with Bonferroni over the shock x outcome family for the verdict.")
+    cpu = ctx.get("cpu", np.nan)
     w(f"- **Runs**: {ctx['n_runs']} runs on {design.workers} worker processes; wall time "
-      f"**{ctx['wall'] / 60:.1f} minutes** on this machine ({os.cpu_count()} cores; shared "
-      "with other work while it ran, if any).")
+      f"**{ctx['wall'] / 60:.1f} minutes** on this machine ({os.cpu_count()} cores, shared "
+      "with other work while it ran, if any)"
+      + (f"; the runs' own CPU time {cpu / 60:.1f} minutes, i.e. about "
+         f"{cpu / 60 / max(design.workers, 1):.1f} minutes of wall time with "
+         f"{design.workers} workers on an idle machine." if np.isfinite(cpu) else "."))
     if design.missing_arms:
         w("- **Arms the model could not run** (their outcomes show n/a): " + "; ".join(
             f"`{a}`: {why}" for a, why in design.missing_arms.items()))
@@ -1520,7 +1530,9 @@ def write_robustness(w, rob: dict, design: Design, rel: dict) -> None:
       "side of zero, or a linear fit of the effect on the parameters (Bonferroni over "
       "parameters) predicts the other sign at one end of a parameter's range: that "
       "parameter flips it. S1: first-order Sobol' index (RBD-FAST, SALib) of the effect; the "
-      "three largest are shown. One seed per point: the indices carry the seeds' noise too.")
+      "three largest above that of a dummy column of noise the model never reads (the "
+      "indices' noise floor at this number of points, shown in brackets). One seed per "
+      "point: the indices carry the seeds' noise too.")
     w("")
     w("| proposition | experiment | outcome | points | mean effect over the range [95% CI] | "
       "share of points in the expected direction | largest S1 | flipped by (effect at low / "
@@ -1530,8 +1542,12 @@ def write_robustness(w, rob: dict, design: Design, rel: dict) -> None:
         if not np.isfinite(r.get("mean", np.nan)):
             w(f"| {r['prop']} | {r['contrast']} | {r['outcome'].label} | {r['n']} | n/a | | | |")
             continue
-        top = sorted(r.get("s1", {}).items(), key=lambda kv: -np.nan_to_num(kv[1]))[:3]
-        s1 = ", ".join(f"`{n}` {v:.2f}" for n, v in top if np.isfinite(v))
+        s1s = r.get("s1", {})
+        floor = s1s.get(DUMMY, np.nan)
+        top = sorted(((n, v) for n, v in s1s.items() if n != DUMMY and np.isfinite(v)
+                      and not v <= floor), key=lambda kv: -kv[1])[:3]
+        s1 = (", ".join(f"`{n}` {v:.2f}" for n, v in top) or "none above the dummy") + (
+            f" (dummy {floor:.2f})" if np.isfinite(floor) else "")
         flips = "; ".join(f"`{n}` ({fmt(lo)} / {fmt(hi)})" for n, _, lo, hi in r["flips"])
         share = (f"{r['share_expected']:.0%}" if np.isfinite(r["share_expected"]) else "n/a")
         w(f"| {r['prop']} | {r['contrast']} | {r['outcome'].label} | {r['n']} | "
@@ -1552,8 +1568,17 @@ def write_changes(w, props: list[dict], p3, p4, envs) -> None:
       "clears, calibrated to public series). Its verdicts are kept in the script "
       "(`FIRST_VALIDATION`); this run's are from the same design on the seed's industry.")
     w("")
-    w("| | first validation | judged then on | now (`uk_2018`) | what changed in the judging |")
-    w("|---|---|---|---|---|")
+    w("| | first validation | judged then on | now (`uk_2018`) | primary outcomes now | what "
+      "changed in the judging |")
+    w("|---|---|---|---|---|---|")
+    outcomes_now = {}
+    for r in props:
+        groups: dict[str, list[str]] = {}
+        for row in r["rows"]:
+            if row["outcome"].role == PRIMARY:
+                groups.setdefault(row["judgement"], []).append(row["outcome"].label)
+        outcomes_now[r["prop"].key] = "; ".join(f"{j}: {', '.join(labels)}"
+                                                for j, labels in groups.items())
     now = {r["prop"].key: r["verdict"] for r in props}
     now["P3"] = p3_summary_verdict(p3)
     now["P4"] = p4_summary(p4, envs)[0]
@@ -1561,7 +1586,7 @@ def write_changes(w, props: list[dict], p3, p4, envs) -> None:
         same = "same verdict" if now.get(key, "").split(" (")[0] == old.split(" (")[0] \
             else "**changed**"
         w(f"| {key} | {old} | {basis} | {now.get(key, 'n/a')} ({same}) | "
-          f"{JUDGING_CHANGES[key]} |")
+          f"{outcomes_now.get(key, 'see the section above')} | {JUDGING_CHANGES[key]} |")
     w("")
     w("Where a verdict changed, the tables above say which outcomes moved; the reason is one "
       "of three: the outcome is new (the old one could not be moved by the mechanism), a "
@@ -2063,7 +2088,8 @@ def main(argv: list[str] | None = None) -> int:
             pickle.dump({"key": key, "results": results, "wall": wall, "power": power,
                          "n_seeds": n_seeds}, fh)
     ctx = analyse(results, design, n_seeds, power, practices, points)
-    ctx |= {"wall": wall, "n_runs": n_runs}
+    ctx |= {"wall": wall, "n_runs": n_runs,
+            "cpu": float(sum(r.get("cpu_seconds", np.nan) for r in results.values()))}
     paths = figures(args.figures, ctx["props"], ctx["p3"], ctx["p4"], ctx["table4"],
                     ctx["splits"], list(envs), ctx["rob"])
     text = report(design, ctx, paths, args.out)
@@ -2080,7 +2106,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(ctx["p3"]["table"]):
         ctx["p3"]["table"].to_csv(raw / "p3_coefficients.csv", index=False)
     print(f"wrote {args.out} and {len(paths)} figures in {args.figures} "
-          f"({wall / 60:.1f} min); raw results in {raw}")
+          f"({wall / 60:.1f} min wall, {ctx['cpu'] / 60:.1f} min CPU in the runs); raw "
+          f"results in {raw}")
     for ind in design.industries:
         for res in ctx["props"][ind]:
             rv = robustness_verdict(res, ctx["rob"]) if ind == PATTERN_INDUSTRY else ("", [])
