@@ -514,6 +514,7 @@ ROBUSTNESS_CANDIDATES = (
     "openness_sd", "learning_rate", "marketing_effect", "buyer_decay_km", "niche_crossover",
     "stud_capacity", "quality_premium", "elite_margin", "breeding_noise", "education_cost",
     "awareness_effect", "education_knowledge", "awareness_pool_gain",
+    "acceptance_quantile", "expertise_effect",  # issue 14's later rules, if the model has them
 )
 ROBUSTNESS_RANGE = (0.5, 1.5)
 DUMMY = "(dummy)"  # a column of noise beside the parameters: the S1 noise floor
@@ -526,8 +527,10 @@ def robustness_parameters() -> dict[str, tuple[float, float]]:
     out = {}
     for name in ROBUSTNESS_CANDIDATES:
         p = PARAMETER_INDEX.get(name)
-        if p is None or p.source != "assumption" or p.kind not in (int, float):
-            continue
+        if (p is None or p.source != "assumption" or p.kind not in (int, float)
+                or not isinstance(p.default, int | float) or isinstance(p.default, bool)
+                or p.default == 0):
+            continue  # gone, public or calibrated, not a number, or off by default
         lo, hi = (float(p.default) * f for f in ROBUSTNESS_RANGE)
         if p.low is not None:
             lo = max(lo, float(p.low))
@@ -2064,6 +2067,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {saved} holds another design {stored['key']}, not {key}",
                   file=sys.stderr)
             return 2
+        if stored.get("robustness", design.robustness) != design.robustness:
+            print(f"error: {saved} varied other robustness parameters "
+                  f"{sorted(stored['robustness'])}", file=sys.stderr)
+            return 2
         results, wall, n_runs = stored["results"], stored["wall"], len(stored["results"])
         power, n_seeds = stored["power"], stored["n_seeds"]
     else:
@@ -2086,7 +2093,7 @@ def main(argv: list[str] | None = None) -> int:
         raw.mkdir(parents=True, exist_ok=True)
         with saved.open("wb") as fh:
             pickle.dump({"key": key, "results": results, "wall": wall, "power": power,
-                         "n_seeds": n_seeds}, fh)
+                         "n_seeds": n_seeds, "robustness": design.robustness}, fh)
     ctx = analyse(results, design, n_seeds, power, practices, points)
     ctx |= {"wall": wall, "n_runs": n_runs,
             "cpu": float(sum(r.get("cpu_seconds", np.nan) for r in results.values()))}
