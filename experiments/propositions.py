@@ -552,7 +552,7 @@ class Design:
     p3_runs: int
     pilot: int = 10
     max_seeds: int = 30
-    rob_points: int = 64
+    rob_points: int = 48
     series_seeds: int = 10
     industries: tuple[str, ...] = INDUSTRIES
     quick: bool = False
@@ -1056,7 +1056,7 @@ def effects_figure(plt, props: list[dict], industry: str, path: Path) -> Path:
             tag = "" if o.role == PRIMARY else f" [{o.role}]"
             items.append((f"{res['prop'].key} {o.label}{tag}", e["diff"] / scale,
                           e["lo"] / scale, e["hi"] / scale, r["judgement"]))
-    fig, ax = plt.subplots(figsize=(8.5, 0.28 * len(items) + 1.4))
+    fig, ax = plt.subplots(figsize=(11, 0.28 * len(items) + 1.6))
     ys = np.arange(len(items))[::-1]
     for y, (_, m, lo, hi, j) in zip(ys, items, strict=True):
         if np.isfinite(m):
@@ -1067,7 +1067,7 @@ def effects_figure(plt, props: list[dict], industry: str, path: Path) -> Path:
     ax.set_xscale("symlog", linthresh=1)
     ax.set_xlabel("effect (arm - reference, paired) in sds of the outcome across seeds; 95% CI")
     handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=k) for k, c in colour.items()]
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(f"{industry}: P1a-P2c, primary outcomes and manipulation checks", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
@@ -1960,7 +1960,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--p3-runs", type=int, default=None,
                     help="runs of the P3 practice design (default 3 x seeds)")
     ap.add_argument("--robustness-points", type=int, default=None,
-                    help="points of the Latin hypercube of assumed parameters (default 64)")
+                    help="points of the Latin hypercube of assumed parameters (default 48)")
     ap.add_argument("--industries", default=",".join(INDUSTRIES),
                     help=f"comma-separated scenarios (default {','.join(INDUSTRIES)})")
     ap.add_argument("--seed-base", type=int, default=1000, help="first seed (default 1000)")
@@ -1987,7 +1987,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.p3_runs = args.p3_runs if args.p3_runs is not None else (
         len(P3_PRACTICES) + 3 if quick else 3 * args.seeds)
     args.robustness_points = (args.robustness_points if args.robustness_points is not None
-                              else (6 if quick else 64))
+                              else (6 if quick else 48))
     args.series_seeds = 2 if quick else 10
     args.industries = tuple(i.strip() for i in args.industries.split(",") if i.strip())
     if PATTERN_INDUSTRY not in args.industries:
