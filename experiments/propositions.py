@@ -1,20 +1,30 @@
 """Pattern-oriented validation: every proposition of the seed's Table 1 tested on the model.
 
-For P1a-P2c a designed comparison on the seed's industry (`uk_2018`): the mechanism on vs
-off (or low vs high), the same seeds in both arms (common random numbers), the effect as the
-mean paired difference across seeds with a 95% t-interval. P3 regresses outcomes at each
-level on management practices drawn over their ranges (a Latin hypercube); P4 asks whether
-shocks (TB, Brexit, a fall in demand, price pressure, rivalry) change the coopetition effect
-(on - off) against the same seeds without a shock. The seed's Table 4 is compared as a
-pattern: the share of simulated co-owning firms that experience each theme beside the share
-of the 29 interviewed firms that named it; the relationship-type split beside 7/15/7.
+For P1a-P2c a designed comparison on two industries (`uk_2018`, the seed's 29 firms in the
+directory of 123; `uk_national`, the whole industry from 2006), 120 months each: the
+mechanism on vs off (or high vs low), the same seeds in every arm (common random numbers),
+the effect as the mean paired difference with a 95% t-interval. Each outcome has a role fixed
+here before the run: primary (the verdict rests on it), manipulation check (did the
+intervention change what it was meant to change), secondary, or definitional (true by
+construction: listed apart, never counted as support). A pilot of the first seeds gives the
+sd of every primary effect; the power calculation says how many seeds its smallest effect of
+interest needs, and the design uses at least that (between --seeds and --max-seeds). Each
+verdict is re-estimated over a Latin hypercube of the assumed parameters (alpaca_abm.sweep's
+design machinery), with first-order Sobol' indices (RBD-FAST, SALib) and the parameters that
+flip it. P3 regresses outcomes on practices drawn over their ranges; P4 asks whether shocks
+change the coopetition effect. The seed's Table 4 is compared as a pattern (simulated share
+of firms vs the seed's share of 29, with intervals); the 7/15/7 split and the public series
+the calibration fits are shown apart, as fitted, not evidence.
 
     python experiments/propositions.py           # default design, writes docs/VALIDATION.md
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
-    python experiments/propositions.py --seeds 10 --steps 96 --workers 2
+    python experiments/propositions.py --seeds 10 --max-seeds 10 --industries uk_2018
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
-Raw per-run results go to results/validation/ (runs.csv, table4.csv, splits.csv).
+Runtime (CPU seconds measured per run on this 2-core machine): the default design's runs take
+about 56 CPU-minutes, so under 30 minutes of wall time with 2 workers when the machine is
+idle; --quick about 4 CPU-minutes. Raw per-run results go to results/validation*/ (runs.csv,
+power.csv, robustness_points.csv, p3_*.csv, results.pkl).
 """
 
 from __future__ import annotations
