@@ -21,10 +21,10 @@ the calibration fits are shown apart, as fitted, not evidence.
     python experiments/propositions.py --seeds 10 --max-seeds 10 --industries uk_2018
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
-Runtime (CPU seconds measured per run on this 2-core machine): the default design's runs take
-about 56 CPU-minutes, so under 30 minutes of wall time with 2 workers when the machine is
-idle; --quick about 4 CPU-minutes. Raw per-run results go to results/validation*/ (runs.csv,
-power.csv, robustness_points.csv, p3_*.csv, results.pkl).
+Runtime (estimated from CPU seconds measured per run on this 2-core machine): the default
+design's runs take about 51 CPU-minutes at 25 seeds, so under 30 minutes of wall time with 2
+workers when the machine is idle; --quick about 4 CPU-minutes. Raw per-run results go to
+results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.pkl).
 """
 
 from __future__ import annotations
@@ -561,7 +561,7 @@ class Design:
     seed_base: int
     p3_runs: int
     pilot: int = 10
-    max_seeds: int = 30
+    max_seeds: int = 25
     rob_points: int = 48
     series_seeds: int = 10
     industries: tuple[str, ...] = INDUSTRIES
@@ -1962,7 +1962,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help=f"at least this many replicates per arm (default {MIN_SEEDS}); the "
                     "power calculation may ask for more, up to --max-seeds")
     ap.add_argument("--max-seeds", type=int, default=None,
-                    help="at most this many replicates per arm (default 30)")
+                    help="at most this many replicates per arm (default 25)")
     ap.add_argument("--pilot", type=int, default=None,
                     help="seeds of the pilot the power calculation reads (default 10)")
     ap.add_argument("--steps", type=int, default=None, help="months per run (default 120)")
@@ -1991,7 +1991,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     quick = args.quick
     args.seeds = args.seeds or (3 if quick else MIN_SEEDS)
-    args.max_seeds = args.max_seeds or (args.seeds if quick else max(30, args.seeds))
+    args.max_seeds = args.max_seeds or (args.seeds if quick else max(25, args.seeds))
     args.pilot = args.pilot or (2 if quick else 10)
     args.steps = args.steps or (48 if quick else 120)
     args.p3_runs = args.p3_runs if args.p3_runs is not None else (
