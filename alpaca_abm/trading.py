@@ -42,17 +42,19 @@ def breeding_stock(herd, n_f: int, retire_age: int) -> np.ndarray:
 
 
 def list_females(model: AlpacaModel) -> np.ndarray:
-    """Herd rows of breeding females offered for sale: each breeder's surplus over its target,
-    and, unless it plans to grow, as many as cover its overdraft at the expected price (a
-    breeder short of cash sells stock), its weakest animals (as it judges them) first."""
+    """Herd rows of breeding females offered for sale: each breeder's surplus over its plan,
+    its weakest animals (as it judges them) first.
+
+    There are no forced sales: a breeder in overdraft does not list females to cover it (a
+    hobby owner carries the overdraft from outside income; an insolvent breeder exits and
+    its herd is dispersed, finance.exit_breeder). With forced sales every fall in the price
+    made indebted breeders list more, and the national market spiralled to the pet price
+    (docs/ECONOMY.md)."""
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
     herd_size = breeding_stock(herd, n_f, p.female_retire_age)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
-    short = np.ceil(np.maximum(0.0, -firms.cash[:n_f]) / max(model.market.expected_price, 1.0))
-    short[firms.target_herd[:n_f] > herd_size] = 0  # a breeder planning to grow borrows
-    surplus = np.maximum(surplus, np.minimum(short, herd_size).astype(np.int64))
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)

@@ -15,6 +15,7 @@ month by month, with the breeder table also read at month 0 (before anything hap
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,6 +168,7 @@ def simulate(
     out = {
         "outcomes": outcomes(model, model_df, years, summary, entrant_knowledge),
         "split": splits,
+        "yearly": yearly_means(model_df, model.scenario.start_year),
     }
     if table4:
         window = min(steps, TABLE4_WINDOW)
@@ -174,6 +176,18 @@ def simulate(
         in_window = years[years.index.get_level_values("step") <= last_record]
         out["table4"] = table4_counts(model, in_window, last_record)
     return out
+
+
+SERIES = ("n_alpacas", "n_breeders", "price_female")  # the public series calibrated to
+
+
+def yearly_means(model_df: pd.DataFrame, start_year: int) -> dict[str, dict[int, float]]:
+    """Calendar-year means of the series the calibration matches (experiments/calibrate.py),
+    so that the validation can show them apart from the patterns it claims."""
+    year = start_year + np.arange(len(model_df)) // 12
+    frame = model_df[[c for c in SERIES if c in model_df]].assign(year=year)
+    means = frame.groupby("year").mean()
+    return {c: {int(y): float(v) for y, v in means[c].items()} for c in means}
 
 
 def outcomes(
@@ -221,6 +235,15 @@ def outcomes(
         "conflicts": float(model_df["conflicts"].sum()),
         "ended_by_breach": float((ended & (reasons == ENDED_BREACH)).sum() / max(total, 1)),
         "ended_by_conflict": float((ended & (reasons == ENDED_CONFLICT)).sum() / max(total, 1)),
+        "detected_share": (
+            float(model_df["detected_breaches"].sum() / model_df["breaches"].sum())
+            if model_df["breaches"].sum() > 0
+            else float("nan")
+        ),
+        "mean_cooperation_intensity": float(model_df["mean_cooperation_intensity"].mean()),
+        "mean_competition_intensity": float(model_df["mean_competition_intensity"].mean()),
+        "believed_detection": float(model_df["mean_believed_detection"].mean()),
+        "coowning_share": float((last["n_partners"] > 0).mean()) if len(last) else 0.0,
         # industry
         "demand_index": float(model_df["demand_index"].iloc[-1]),
         "entrant_knowledge": float(np.mean(entrant_knowledge)) if entrant_knowledge else 0.0,
@@ -342,12 +365,16 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
     return out
 
 
-def run_job(job: tuple[str, int, int, dict[str, Any], tuple[int, ...], bool]) -> tuple:
-    """Worker of a process pool: (arm, seed, steps, overrides, snapshots, table4) ->
-    (arm, seed, result of `simulate`)."""
-    arm, seed, steps, overrides, snapshots, table4 = job
+def run_job(job: tuple) -> tuple:
+    """Worker of a process pool: (arm, seed, steps, overrides, snapshots, table4[, scenario])
+    -> (arm, seed, result of `simulate`); the scenario defaults to SCENARIO (uk_2018)."""
+    arm, seed, steps, overrides, snapshots, table4 = job[:6]
+    scenario = job[6] if len(job) > 6 else SCENARIO
+    cpu = time.process_time()
     try:
-        result = simulate(seed, steps, overrides, snapshots=snapshots, table4=table4)
+        result = simulate(seed, steps, overrides, scenario=scenario, snapshots=snapshots,
+                          table4=table4)
+        result["cpu_seconds"] = time.process_time() - cpu  # for the runtime on an idle machine
     except Exception as err:  # name the run that failed
         raise RuntimeError(f"run '{arm}' seed {seed}: {type(err).__name__}: {err}") from err
     return arm, seed, result

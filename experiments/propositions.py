@@ -1,20 +1,30 @@
 """Pattern-oriented validation: every proposition of the seed's Table 1 tested on the model.
 
-For P1a-P2c a designed comparison on the seed's industry (`uk_2018`): the mechanism on vs
-off (or low vs high), the same seeds in both arms (common random numbers), the effect as the
-mean paired difference across seeds with a 95% t-interval. P3 regresses outcomes at each
-level on management practices drawn over their ranges (a Latin hypercube); P4 asks whether
-shocks (TB, Brexit, a fall in demand, price pressure, rivalry) change the coopetition effect
-(on - off) against the same seeds without a shock. The seed's Table 4 is compared as a
-pattern: the share of simulated co-owning firms that experience each theme beside the share
-of the 29 interviewed firms that named it; the relationship-type split beside 7/15/7.
+For P1a-P2c a designed comparison on two industries (`uk_2018`, the seed's 29 firms in the
+directory of 123; `uk_national`, the whole industry from 2006), 120 months each: the
+mechanism on vs off (or high vs low), the same seeds in every arm (common random numbers),
+the effect as the mean paired difference with a 95% t-interval. Each outcome has a role fixed
+here before the run: primary (the verdict rests on it), manipulation check (did the
+intervention change what it was meant to change), secondary, or definitional (true by
+construction: listed apart, never counted as support). A pilot of the first seeds gives the
+sd of every primary effect; the power calculation says how many seeds its smallest effect of
+interest needs, and the design uses at least that (between --seeds and --max-seeds). Each
+verdict is re-estimated over a Latin hypercube of the assumed parameters (alpaca_abm.sweep's
+design machinery), with first-order Sobol' indices (RBD-FAST, SALib) and the parameters that
+flip it. P3 regresses outcomes on practices drawn over their ranges; P4 asks whether shocks
+change the coopetition effect. The seed's Table 4 is compared as a pattern (simulated share
+of firms vs the seed's share of 29, with intervals); the 7/15/7 split and the public series
+the calibration fits are shown apart, as fitted, not evidence.
 
     python experiments/propositions.py           # default design, writes docs/VALIDATION.md
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
-    python experiments/propositions.py --seeds 10 --steps 96 --workers 2
+    python experiments/propositions.py --seeds 10 --max-seeds 10 --industries uk_2018
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
-Raw per-run results go to results/validation/ (runs.csv, table4.csv, splits.csv).
+Runtime (estimated from CPU seconds measured per run on this 2-core machine): the default
+design's runs take about 51 CPU-minutes at 25 seeds, so under 30 minutes of wall time with 2
+workers when the machine is idle; --quick about 4 CPU-minutes. Raw per-run results go to
+results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.pkl).
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import platform
 import re
 import sys
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +88,9 @@ ARMS: dict[str, dict[str, Any]] = {
     "protection_spread": {"protection_sd": 0.3, "strategy_learning": False},
     "protection_spread_closed": {"protection_sd": 0.3, "strategy_learning": False,
                                  "knowledge_sharing": False},
+    # definitional check: more protection, less leakage (fixed protections)
+    "protection_low": {"protection": 0.3, "strategy_learning": False},
+    "protection_high": {"protection": 0.9, "strategy_learning": False},
     "p1c_off": {"industry_investment": False},
     "no_coop": {"coopetition": False},
 }
@@ -128,12 +142,37 @@ SNAPSHOT_CALIBRATION = 24  # end of 2019: the interviews
 LEVEL_SHORT = {"individual": "indiv.", "organisational": "org.", "industry": "industry"}
 
 
+PRIMARY, SECONDARY, CHECK, DEFINITIONAL = "primary", "secondary", "check", "definitional"
+# Smallest effects of interest (fixed before the run): 5% of the reference arm's mean by
+# default; a fifth of an event rate (conflicts, overuses: rare events whose 5% nobody would
+# notice); 10% of profit (near zero it swings by thousands); 2 percentage points of a share.
+SESOI_RELATIVE = 0.05
+EVENT_SESOI = 0.2
+MONEY_SESOI = 0.1
+SHARE_SESOI = 0.02
+
+
 @dataclass(frozen=True)
 class Outcome:
+    """One outcome of a contrast, fixed before the run.
+
+    role: `primary` (judged: the verdict rests on it), `check` (manipulation check: did the
+    intervention change what it was meant to change; judged apart), `secondary` (reported),
+    `definitional` (true by construction: a unit test, never counted as support).
+    sesoi: the smallest effect of interest in the outcome's unit; None = `sesoi_rel` x the
+    reference arm's mean in the pilot (for outcomes whose reference is near zero, give one).
+    """
+
     column: str
     label: str
     sign: int  # +1 the proposition expects a rise, -1 a fall, 0 no expectation (reported)
-    primary: bool = True
+    role: str = PRIMARY
+    sesoi: float | None = None
+    sesoi_rel: float = SESOI_RELATIVE
+
+    @property
+    def primary(self) -> bool:
+        return self.role == PRIMARY
 
 
 @dataclass(frozen=True)
@@ -167,18 +206,20 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "(a hazard falling with trust).",
         (Contrast("individual criteria weighted - the same total weight on organisational "
                   "criteria", "base", "p1a_off", (
-            Outcome("conflicts_per_contract_month", "conflicts per contract-month", -1),
-            Outcome("breaches_per_contract_month", "overuses per contract-month", -1),
-            Outcome("pair_trust_24", "a pair's mean trust after 24 months", +1),
-            Outcome("pair_trust_12", "a pair's mean trust after 12 months", +1, False),
-            Outcome("pair_trust_start", "a pair's mean trust at the start", +1, False),
-            # manipulation check: did the weights change who was chosen?
-            Outcome("chosen_chemistry", "check: chemistry of the pairs formed", +1, False),
-            Outcome("chosen_prior_share", "check: pairs with a good prior venture", +1, False),
-            Outcome("acceptable_per_search", "check: acceptable candidates per search", 0,
-                    False),
+            Outcome("conflicts_per_contract_month", "conflicts per contract-month", -1,
+                    sesoi_rel=EVENT_SESOI),
+            Outcome("breaches_per_contract_month", "overuses per contract-month", -1,
+                    sesoi_rel=EVENT_SESOI),
+            Outcome("pair_trust_24", "a pair's mean trust after 24 months", +1, sesoi=0.02),
+            Outcome("pair_trust_12", "a pair's mean trust after 12 months", +1, SECONDARY),
+            Outcome("pair_trust_start", "a pair's mean trust at the start", +1, SECONDARY),
             Outcome("partnership_survival", "partnerships not dissolved early (share)", +1,
-                    False),
+                    SECONDARY),
+            # manipulation check: did the weights change who was chosen?
+            Outcome("chosen_chemistry", "chemistry of the pairs formed", +1, CHECK),
+            Outcome("chosen_prior_share", "pairs with a good prior venture", +1, CHECK,
+                    sesoi=0.01),
+            Outcome("acceptable_per_search", "acceptable candidates per search", 0, SECONDARY),
         )),),
         "The total weight is held at the Table 4 total in both arms, so the contrast changes "
         "which criteria rank candidates, not how many pass the acceptance score. The trust "
@@ -197,31 +238,39 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         (
             Contrast("organisational criteria weighted - the same total weight on individual "
                      "criteria", "base", "p1b_off", (
-                Outcome("partnership_survival", "partnerships not dissolved early (share)", +1),
-                Outcome("elite_access_share", "share of breeders with elite access", +1),
-                Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, False),
+                Outcome("partnership_survival", "partnerships not dissolved early (share)", +1,
+                        sesoi=SHARE_SESOI),
+                Outcome("elite_access_share", "share of breeders with elite access", +1,
+                        sesoi=SHARE_SESOI),
+                Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, SECONDARY),
+                Outcome("chosen_chemistry", "chemistry of the pairs formed (falls when the "
+                        "individual criteria lose weight)", -1, CHECK),
             )),
             Contrast("control_strength 0.9 - 0.1", "control_high", "control_low", (
                 Outcome("breaches_per_contract_month", "overuses per contract-month "
-                        "(deterrence)", -1),
-                Outcome("undetected_breaches", "overuses not caught", -1),
+                        "(deterrence)", -1, sesoi_rel=EVENT_SESOI),
                 Outcome("partnership_survival", "partnerships not dissolved early (share)", +1,
-                        False),
+                        sesoi=SHARE_SESOI),
+                Outcome("believed_detection", "breeders' believed chance of being caught "
+                        "(mean over the run)", +1, CHECK, sesoi=0.05),
             )),
             Contrast("protection differing within pairs: sharing on - off",
                      "protection_spread", "protection_spread_closed", (
                 Outcome("protector_sales_edge", "the protector's sales relative to its "
-                        "partner's (last 12 months)", +1),
+                        "partner's (last 12 months)", +1, sesoi=0.05),
                 Outcome("protector_profit_edge", "the protector's profit relative to its "
-                        "partner's (last 12 months)", +1),
+                        "partner's (last 12 months)", +1, sesoi=0.05),
+                Outcome("protector_pairs", "pairs whose protections differ by >= 0.2", 0,
+                        SECONDARY),
                 Outcome("leakage_sales_lost", "sales teachers lost to partners who learned "
-                        "from them (sum)", 0, False),
+                        "from them (sum)", +1, CHECK, sesoi=1.0),
             )),
         ),
         "The protection contrast judges what protection does for the protector (its own "
         "sales and profit against its partner's, in pairs whose protections differ by at "
         "least 0.2), not leakage, which falls with protection by construction. With sharing "
-        "off protection has no effect, so that arm is the reference.",
+        "off nothing leaks, so protection has nothing to protect: that arm is the reference, "
+        "and the manipulation check is that sharing on makes teachers lose sales at all.",
     ),
     Proposition(
         "P1c", "industry",
@@ -231,16 +280,19 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "year, raise the demand index (awareness), lift entrants' starting knowledge "
         "(education) and run the national fibre pool.",
         (Contrast("industry investment on - off", "base", "p1c_off", (
-            Outcome("demand_index", "demand index (awareness) at the end", +1),
             Outcome("sales_last_year", "animals sold in the last year (market size)", +1),
-            Outcome("entrant_knowledge", "entrants' knowledge at entry", +1),
+            Outcome("final_n_breeders", "breeders in business (growth)", +1),
             Outcome("final_mean_quality", "mean herd quality", +1),
-            Outcome("final_n_breeders", "breeders in business", +1, False),
-            Outcome("profit_per_breeder", "profit per breeder, GBP/year", 0, False),
+            Outcome("final_n_alpacas", "alpacas in the industry", +1, SECONDARY),
+            Outcome("profit_per_breeder", "profit per breeder, GBP/year", 0, SECONDARY),
+            Outcome("demand_index", "demand index (awareness) at the end", +1, CHECK),
+            Outcome("entrant_knowledge", "entrants' knowledge at entry", +1, CHECK),
         )),),
         "Awareness raises the number of hobby buyers and entrants; education lifts entrants' "
         "knowledge; neither touches genetics, so any effect on quality is indirect (through "
-        "who stays and how well breeders judge animals).",
+        "who stays and how well breeders judge animals). Awareness and entrants' knowledge "
+        "are what the investment sets directly, so they are the manipulation check, not "
+        "evidence.",
     ),
     Proposition(
         "P2a", "individual",
@@ -252,13 +304,15 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         (Contrast("coopetition on - off", "base", "no_coop", (
             Outcome("incumbent_knowledge_gain", "knowledge gain of incumbents (0-1)", +1),
             Outcome("mean_ties", "acquaintances per breeder", +1),
-            Outcome("strong_ties", "ties with trust >= 0.5, per breeder", +1),
             Outcome("mean_trust", "mean trust over all ties", +1),
-            Outcome("mean_knowledge", "mean knowledge of all breeders at the end", +1, False),
+            Outcome("mean_knowledge", "mean knowledge of all breeders at the end", +1,
+                    SECONDARY),
+            Outcome("mean_cooperation_intensity", "cooperation intensity of partnerships", +1,
+                    CHECK, sesoi=0.01),
         )),),
         "Partners learn only where the other knows more (the gap), and owners start close "
-        "together (sd 0.08 around 0.3 or 0.5): sharing moves knowledge a little above what "
-        "learning by doing gives alone.",
+        "together: sharing moves knowledge above what learning by doing gives alone only "
+        "where a partner knows more.",
     ),
     Proposition(
         "P2b", "organisational",
@@ -268,17 +322,19 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "elite access (an elite mating within the year) for small (< 50 alpacas) and large "
         "firms.",
         (Contrast("coopetition on - off", "base", "no_coop", (
-            Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1),
+            Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1,
+                    sesoi_rel=MONEY_SESOI),
             Outcome("sales_per_breeder", "animals sold per breeder, last year", +1),
             Outcome("cost_per_animal", "cost per animal, GBP/year", -1),
-            Outcome("elite_access_small", "elite access, small firms", +1),
-            Outcome("elite_access_large", "elite access, large firms", +1),
-            Outcome("incumbent_survival", "incumbents still in business", +1, False),
+            Outcome("elite_access_small", "elite access, small firms", +1, sesoi=SHARE_SESOI),
+            Outcome("elite_access_large", "elite access, large firms", +1, sesoi=SHARE_SESOI),
+            Outcome("mean_cooperation_intensity", "cooperation intensity of partnerships", +1,
+                    CHECK, sesoi=0.01),
+            Outcome("incumbent_survival", "incumbents still in business", +1, SECONDARY),
         )),),
-        f"Co-owners pay their share of an imported elite stud "
-        f"({PARAMETER_INDEX['elite_stud_price'].default:,.0f} GBP) and its keep; "
-        "the return comes as better crias sold a few years later at a quality premium that "
-        "is relative to the industry mean, which co-ownership itself raises.",
+        "Co-owners pay their share of an imported elite stud and its keep; the return comes "
+        "as better crias sold a few years later at a quality premium that is relative to the "
+        "industry mean, which co-ownership itself raises.",
     ),
     Proposition(
         "P2c", "industry",
@@ -290,20 +346,86 @@ PROPOSITIONS: tuple[Proposition, ...] = (
             Outcome("final_mean_quality", "mean herd quality", +1),
             Outcome("final_quality_sd", "sd of herd quality (standardisation)", -1),
             Outcome("sales_last_year", "animals sold in the last year (market size)", +1),
-            Outcome("final_n_breeders", "breeders in business", +1, False),
-            Outcome("final_n_alpacas", "alpacas in the industry", +1, False),
+            Outcome("final_n_breeders", "breeders in business", +1, SECONDARY),
+            Outcome("final_n_alpacas", "alpacas in the industry", +1, SECONDARY),
+            Outcome("mean_cooperation_intensity", "cooperation intensity of partnerships", +1,
+                    CHECK, sesoi=0.01),
         )),),
-        "Co-ownership spreads imported elite sires to herds that could not buy one alone, "
-        "so quality rises and its spread narrows. The number of animals sold depends on "
-        "outside buyers (hobby, pet, export), who buy fewer as the price rises, and on "
-        "entrants, of whom fewer come when stock is dear. Coopetition makes the herd smaller "
-        "and dearer. One reason in the code: a co-owner puts only its quota (half a stud's "
-        "season) to the shared stud, and one without a stud of its own leaves the rest of "
-        "its open females unmated (the sire choice in breeding.py does not look at the quota "
-        "left), so there are fewer matings and births; the scarcer, better stock sells at a "
-        "higher price to fewer buyers. The market grows in value per animal, not in numbers.",
+        "Co-ownership spreads imported elite sires to herds that could not buy one alone. "
+        "The number of animals sold depends on outside buyers (hobby, pet, export), who buy "
+        "fewer as the price rises, and on entrants.",
     ),
 )
+
+# Checks true by construction: the code does what it says. Run and reported as unit-test-like
+# checks; never counted as support for any proposition.
+DEFINITIONAL_CHECKS: tuple[tuple[str, Contrast], ...] = (
+    ("P1b", Contrast("protection 0.9 - 0.3: more protection, less leakage", "protection_high",
+                     "protection_low", (
+        Outcome("knowledge_leakage", "core-domain knowledge leaked (sum)", -1, DEFINITIONAL),
+        Outcome("leakage_sales_lost", "sales teachers lost to partners who learned (sum)", -1,
+                DEFINITIONAL, sesoi=1.0),
+    ))),
+    ("P1b", Contrast("control_strength 0.9 - 0.1: stronger control, more overuse caught",
+                     "control_high", "control_low", (
+        Outcome("detected_share", "share of overuses caught", +1, DEFINITIONAL, sesoi=0.05),
+        Outcome("undetected_breaches", "overuses not caught", -1, DEFINITIONAL, sesoi=1.0),
+    ))),
+    ("P1c", Contrast("industry investment on - off: investment raises awareness", "base",
+                     "p1c_off", (
+        Outcome("demand_index", "demand index (awareness) at the end", +1, DEFINITIONAL),
+        Outcome("entrant_knowledge", "entrants' knowledge at entry", +1, DEFINITIONAL),
+    ))),
+    ("P2a", Contrast("coopetition on - off: partners' ties", "base", "no_coop", (
+        Outcome("strong_ties", "ties with trust >= 0.5, per breeder (none without partners)",
+                +1, DEFINITIONAL, sesoi=0.01),
+    ))),
+    ("P2b", Contrast("coopetition on - off: co-owners share a stud's cost", "base",
+                     "no_coop", (
+        Outcome("coowning_share", "share of breeders co-owning a stud (zero when off)", +1,
+                DEFINITIONAL, sesoi=0.01),
+    ))),
+)
+
+# The first validation (docs/VALIDATION.md of 2026-11-23, 20 seeds of uk_2018 for 120 months,
+# before the competition and economy issues): its verdicts and what they rested on, kept to
+# say what changed. Text copied from that document, not results of this run.
+FIRST_VALIDATION: dict[str, tuple[str, str]] = {
+    "P1a": ("Not supported (no detectable effect)",
+            "partnership survival and end trust, which no individual criterion could move"),
+    "P1b": ("Partly supported",
+            "survival and elite access (no effect) plus 'more control, fewer uncaught "
+            "overuses' and 'more protection, less leakage' (both true by construction)"),
+    "P1c": ("Partly supported",
+            "awareness and entrants' knowledge (set directly by the investment), market size "
+            "(no effect), quality"),
+    "P2a": ("Supported", "knowledge gain, acquaintances, strong ties (zero without partners "
+            "by construction), mean trust"),
+    "P2b": ("Partly supported", "profit, sales, cost (no effect; a collapsing market), elite "
+            "access of small and large firms"),
+    "P2c": ("Partly supported", "quality and its sd (support), market size (no effect)"),
+    "P3": ("Supported", "60 Latin-hypercube runs of practices, Bonferroni OLS"),
+    "P4": ("Supported", "interactions of five shocks with the coopetition effect"),
+}
+# Why the judging changed, proposition by proposition (the design, not the results).
+JUDGING_CHANGES: dict[str, str] = {
+    "P1a": "judged now on conflicts and overuses per contract-month and the trust path of a "
+           "pair's first 24 months, which chemistry, acquaintance trust and prior ventures "
+           "can move since issue 14; the chosen partners' chemistry and prior ventures are "
+           "the manipulation check; the contrast keeps the total score weight fixed",
+    "P1b": "the two checks true by construction moved to 'definitional'; control judged on "
+           "deterrence (overuses per contract-month) and survival; protection judged on the "
+           "protector's own sales and profit against its partner's",
+    "P1c": "awareness and entrants' knowledge are now the manipulation check (the investment "
+           "sets them directly); judged on market size, growth in breeders and quality, on "
+           "the recalibrated market",
+    "P2a": "strong ties (zero without partners by construction) moved to 'definitional'",
+    "P2b": "the same outcomes on the recalibrated market (issue 10) and with partners "
+           "competing for the same buyers (issue 14)",
+    "P2c": "the same outcomes on the recalibrated market and with partners as rivals",
+    "P3": "the same design on the changed model",
+    "P4": "the same design on the changed model",
+}
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -385,86 +507,277 @@ def p3_overrides(values: dict[str, float]) -> dict[str, Any]:
 
 
 # --- running -----------------------------------------------------------------------------------
+INDUSTRIES = ("uk_2018", "uk_national")
+PATTERN_INDUSTRY = "uk_2018"  # Table 4, the 7/15/7 split, P3, P4 and robustness: the seed's
+# industry, whose 29 firms were interviewed in 2019 (uk_national's 120 months end in 2015)
+MIN_SEEDS = 20
+SEEDS_CAP = 1000  # the power calculation stops counting here
+POWER = 0.8  # power to detect the smallest effect of interest at a two-sided 5% level
+# Robustness: the assumed parameters of the mechanisms the propositions rest on (partner
+# search and choice, trust, conflict and breach, knowledge, the buyers' market partners share,
+# industry investment). Each is drawn over ROBUSTNESS_RANGE x its default (clipped to its
+# bounds); a parameter whose provenance is no longer "assumption" drops out by itself.
+ROBUSTNESS_CANDIDATES = (
+    "search_rate", "n_candidates", "acceptance", "opportunism_mean", "breach_trust_loss",
+    "breach_dissolution", "trust_initial", "trust_gain", "trust_decay", "conflict_rate",
+    "conflict_trust_loss", "conflict_dissolution", "unfairness_trust_loss", "contract_years",
+    "openness_sd", "learning_rate", "marketing_effect", "buyer_decay_km", "niche_crossover",
+    "stud_capacity", "quality_premium", "elite_margin", "breeding_noise", "education_cost",
+    "awareness_effect", "education_knowledge", "awareness_pool_gain",
+    "acceptance_quantile", "expertise_effect",  # issue 14's later rules, if the model has them
+)
+ROBUSTNESS_RANGE = (0.5, 1.5)
+DUMMY = "(dummy)"  # a column of noise beside the parameters: the S1 noise floor
+ROBUSTNESS_ARMS = ("base", "p1a_off", "p1b_off", "control_low", "control_high",
+                   "protection_spread", "protection_spread_closed", "p1c_off", "no_coop")
+
+
+def robustness_parameters() -> dict[str, tuple[float, float]]:
+    """The assumed parameters varied for robustness and their plausible (low, high)."""
+    out = {}
+    for name in ROBUSTNESS_CANDIDATES:
+        p = PARAMETER_INDEX.get(name)
+        if (p is None or p.source != "assumption" or p.kind not in (int, float)
+                or not isinstance(p.default, int | float) or isinstance(p.default, bool)
+                or p.default == 0):
+            continue  # gone, public or calibrated, not a number, or off by default
+        lo, hi = (float(p.default) * f for f in ROBUSTNESS_RANGE)
+        if p.low is not None:
+            lo = max(lo, float(p.low))
+        if p.high is not None:
+            hi = min(hi, float(p.high))
+        if p.kind is int:
+            lo, hi = max(lo, 1.0), max(hi, lo + 1.0)
+        if hi > lo:
+            out[name] = (lo, hi)
+    return out
+
+
 @dataclass
 class Design:
-    seeds: int
+    seeds: int  # at least; the power calculation may ask for more (up to max_seeds)
     steps: int
     workers: int
     seed_base: int
     p3_runs: int
-    scenario: str = patterns.SCENARIO
+    pilot: int = 10
+    max_seeds: int = 25
+    rob_points: int = 48
+    series_seeds: int = 10
+    industries: tuple[str, ...] = INDUSTRIES
+    quick: bool = False
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     missing_environments: dict[str, str] = field(default_factory=dict)
+    missing_arms: dict[str, str] = field(default_factory=dict)
+    robustness: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> str:
+        return PATTERN_INDUSTRY
+
+
+def check_overrides(overrides: dict[str, Any], steps: int, scenario: str) -> str:
+    """'' when the model accepts these overrides (and events) for `steps` months, else why not."""
+    names = set(alpaca_abm.AlpacaScenario.parameter_names())
+    unknown = sorted(set(overrides) - names - {"events"})
+    if unknown:
+        return f"the model has no parameter {', '.join(unknown)}"
+    try:
+        params = {k: v for k, v in overrides.items() if k != "events"}
+        sc = alpaca_abm.load_scenario(scenario, **params)
+        if "events" in overrides:
+            sc = sc.replace(events=(*sc.events, *overrides["events"]))
+        model = alpaca_abm.AlpacaModel(sc, rng=0)
+        model.shocks.check_horizon(steps)
+    except (ValueError, TypeError, AttributeError) as err:
+        return str(err)
+    return ""
 
 
 def check_environments(steps: int) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """The P4 environments the model supports now; the others with the reason."""
     ok, missing = {}, {}
-    names = set(alpaca_abm.AlpacaScenario.parameter_names())
     for key, (_, overrides) in ENVIRONMENTS.items():
-        unknown = sorted(set(overrides) - names - {"events"})
-        if unknown:
-            missing[key] = f"the model has no parameter {', '.join(unknown)}"
-            continue
-        try:
-            params = {k: v for k, v in overrides.items() if k != "events"}
-            sc = alpaca_abm.load_scenario(patterns.SCENARIO, **params)
-            if "events" in overrides:
-                sc = sc.replace(events=(*sc.events, *overrides["events"]))
-            model = alpaca_abm.AlpacaModel(sc, rng=0)
-            model.shocks.check_horizon(steps)
-        except (ValueError, TypeError, AttributeError) as err:
-            missing[key] = str(err)
-            continue
-        ok[key] = overrides
+        why = check_overrides(overrides, steps, PATTERN_INDUSTRY)
+        if why:
+            missing[key] = why
+        else:
+            ok[key] = overrides
     return ok, missing
 
 
-def build_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
-    seeds = [design.seed_base + i for i in range(design.seeds)]
+def check_arms(steps: int) -> dict[str, str]:
+    """Arms the model cannot run now (a parameter renamed or gone), with the reason."""
+    return {arm: why for arm, o in ARMS.items() if (why := check_overrides(o, steps,
+                                                                           PATTERN_INDUSTRY))}
+
+
+def main_arms(design: Design, industry: str) -> list[str]:
+    arms = [a for a in ARMS if a not in design.missing_arms]
+    if industry == PATTERN_INDUSTRY:
+        for env in design.environments:
+            arms += [f"{env}:on", f"{env}:off"]
+    return arms
+
+
+def arm_overrides(design: Design, arm: str) -> dict[str, Any]:
+    if arm in ARMS:
+        return ARMS[arm]
+    env, side = arm.split(":")
+    o = design.environments[env]
+    return o if side == "on" else o | {"coopetition": False}
+
+
+def seed_list(design: Design, n: int, start: int = 0) -> list[int]:
+    return [design.seed_base + i for i in range(start, n)]
+
+
+def main_jobs(design: Design, start: int, stop: int) -> list[tuple]:
+    """Runs of seeds start..stop-1 of every arm of every industry (common random numbers)."""
     final = design.steps
     snaps = tuple(sorted({SNAPSHOT_CALIBRATION, 60, final} & set(range(1, final + 1))))
     jobs = []
-    for arm, overrides in ARMS.items():
-        for s in seeds:
-            jobs.append((arm, s, design.steps, overrides, snaps if arm == "base" else (),
-                         arm == "base"))
-    for env, overrides in design.environments.items():
-        for s in seeds:
-            jobs.append((f"{env}:on", s, design.steps, overrides, (), True))
-            jobs.append((f"{env}:off", s, design.steps, overrides | {"coopetition": False},
-                         (), False))
+    for ind in design.industries:
+        for arm in main_arms(design, ind):
+            pattern = ind == PATTERN_INDUSTRY and (arm == "base" or arm.endswith(":on"))
+            for s in seed_list(design, stop, start):
+                jobs.append((f"{ind}/{arm}", s, design.steps, arm_overrides(design, arm),
+                             snaps if pattern and arm == "base" else (), pattern, ind))
+    return jobs
+
+
+def p3_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
     rng = np.random.default_rng(design.seed_base + 2018)
     u = latin_hypercube(design.p3_runs, len(P3_PRACTICES), rng)
-    rows = []
+    rows, jobs = [], []
     for i in range(design.p3_runs):
         values = {name: lo + (hi - lo) * u[i, j]
                   for j, (name, (_, lo, hi, _)) in enumerate(P3_PRACTICES.items())}
         rows.append(values)
-        jobs.append((f"p3:{i}", design.seed_base + 10_000 + i, design.steps,
-                     p3_overrides(values), (), False))
+        jobs.append((f"{PATTERN_INDUSTRY}/p3:{i}", design.seed_base + 10_000 + i, design.steps,
+                     p3_overrides(values), (), False, PATTERN_INDUSTRY))
     return jobs, pd.DataFrame(rows)
 
 
-def run_all(jobs: list[tuple], workers: int) -> dict[tuple[str, int], dict]:
+def robustness_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
+    """A Latin hypercube (alpaca_abm.sweep's design machinery, SALib) of the assumed
+    parameters; at each point every arm of P1a-P2c runs on one seed of its own (common random
+    numbers within the point)."""
+    from alpaca_abm.sweep import design as sweep_design
+
+    bounds = design.robustness
+    if not bounds or design.rob_points < 2:
+        return [], pd.DataFrame()
+    lhs = sweep_design.latin_hypercube(design.rob_points, **bounds)
+    kinds = {n: PARAMETER_INDEX[n].kind for n in bounds}
+    points = sweep_design.design_points(lhs, design.seed_base, kinds)
+    jobs = []
+    for i, values in enumerate(points):
+        for arm in ROBUSTNESS_ARMS:
+            if arm in design.missing_arms:
+                continue
+            jobs.append((f"rob:{i}/{arm}", design.seed_base + 20_000 + i, design.steps,
+                         values | ARMS[arm], (), False, PATTERN_INDUSTRY))
+    return jobs, pd.DataFrame(points)
+
+
+def calibration_months() -> int:
+    """Months of a calibration run (experiments/calibrate.py MONTHS), 0 when unreadable."""
+    try:
+        import calibrate  # experiments/calibrate.py, beside this file
+    except ImportError:
+        return 0
+    return int(getattr(calibrate, "MONTHS", 0))
+
+
+def series_jobs(design: Design) -> list[tuple]:
+    """uk_national baseline runs as long as a calibration run, to show the fitted series."""
+    months = calibration_months()
+    if "uk_national" not in design.industries or months < 1 or design.series_seeds < 1:
+        return []
+    return [("uk_national/series", s, months, {}, (), False, "uk_national")
+            for s in seed_list(design, design.series_seeds)]
+
+
+def run_all(jobs: list[tuple], workers: int, desc: str) -> dict[tuple[str, int], dict]:
+    """Every job on `workers` spawned processes, with a progress bar; {(arm, seed): result}."""
     from tqdm import tqdm
 
     results: dict[tuple[str, int], dict] = {}
-    # longest first keeps both workers busy to the end
-    order = sorted(jobs, key=lambda j: (j[0] != "base", j[0]))
+    # the dearest industry first keeps both workers busy to the end
+    order = sorted(jobs, key=lambda j: (j[6] != "uk_national", j[0]))
     if workers <= 1:
-        for job in tqdm(order, desc="validation runs", unit="run"):
+        for job in tqdm(order, desc=desc, unit="run"):
             arm, seed, res = patterns.run_job(job)
             results[(arm, seed)] = res
         return results
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         futures = [pool.submit(patterns.run_job, job) for job in order]
-        for fut in tqdm(as_completed(futures), total=len(futures), desc="validation runs",
-                        unit="run"):
+        for fut in tqdm(as_completed(futures), total=len(futures), desc=desc, unit="run"):
             arm, seed, res = fut.result()
             results[(arm, seed)] = res
     return results
+
+
+def industry_results(results: dict, industry: str) -> dict[tuple[str, int], dict]:
+    """The runs of one industry, keyed (arm, seed) without the industry prefix."""
+    prefix = f"{industry}/"
+    return {(a[len(prefix):], s): r for (a, s), r in results.items() if a.startswith(prefix)}
+
+
+# --- power -------------------------------------------------------------------------------------
+def seeds_needed(sd_diff: float, sesoi: float, power: float = POWER, alpha: float = 0.05,
+                 cap: int = SEEDS_CAP) -> int:
+    """Seeds a paired t-test needs to detect a mean difference `sesoi` with `power`, given
+    the sd of the paired differences (iterated t-quantiles; at least 2)."""
+    if not (np.isfinite(sd_diff) and np.isfinite(sesoi)) or sesoi <= 0:
+        return -1
+    if sd_diff == 0:
+        return 2
+    n = 2
+    while n < cap:
+        t_a = stats.t.ppf(1 - alpha / 2, n - 1)
+        t_b = stats.t.ppf(power, n - 1)
+        if n >= ((t_a + t_b) * sd_diff / sesoi) ** 2:
+            return n
+        n += 1
+    return cap
+
+
+def all_contrasts() -> list[tuple[str, Contrast]]:
+    return [(p.key, c) for p in PROPOSITIONS for c in p.contrasts] + list(DEFINITIONAL_CHECKS)
+
+
+def power_table(results: dict, design: Design, n: int) -> pd.DataFrame:
+    """From the pilot (the first `n` seeds): per primary outcome and industry, the sd of the
+    paired differences, the smallest effect of interest and the seeds it needs."""
+    rows = []
+    seeds = seed_list(design, n)
+    for ind in design.industries:
+        runs = outcome_frame(industry_results(results, ind))
+        for key, c in all_contrasts():
+            for o in c.outcomes:
+                if o.role != PRIMARY:
+                    continue
+                a = arm_values(runs, c.arm, o.column, seeds)
+                b = arm_values(runs, c.reference, o.column, seeds)
+                ok = np.isfinite(a) & np.isfinite(b)
+                d = a[ok] - b[ok]
+                sd = float(d.std(ddof=1)) if len(d) > 1 else np.nan
+                ref = float(np.mean(b[ok])) if ok.any() else np.nan
+                sesoi = o.sesoi if o.sesoi is not None else o.sesoi_rel * abs(ref)
+                rows.append({"industry": ind, "prop": key, "contrast": c.label,
+                             "outcome": o.label, "column": o.column, "pilot": int(ok.sum()),
+                             "reference": ref, "sd_diff": sd, "sesoi": sesoi,
+                             "needed": seeds_needed(sd, sesoi)})
+    return pd.DataFrame(rows)
+
+
+def seeds_from_power(power: pd.DataFrame, design: Design) -> int:
+    need = power["needed"][power["needed"] > 0]
+    want = int(need.max()) if len(need) else design.seeds
+    return int(min(max(design.seeds, want), max(design.max_seeds, design.seeds)))
 
 
 # --- analysis ----------------------------------------------------------------------------------
@@ -480,20 +793,137 @@ def arm_values(runs: pd.DataFrame, arm: str, column: str, seeds: list[int]) -> n
     return sub[column].reindex(seeds).to_numpy(float)
 
 
+def analyse_contrast(runs: pd.DataFrame, c: Contrast, seeds: list[int]) -> list[dict]:
+    rows = []
+    for o in c.outcomes:
+        e = paired(arm_values(runs, c.arm, o.column, seeds),
+                   arm_values(runs, c.reference, o.column, seeds))
+        rows.append({"contrast": c.label, "outcome": o, "effect": e,
+                     "judgement": judge(e, o.sign)})
+    return rows
+
+
 def analyse_propositions(runs: pd.DataFrame, seeds: list[int]) -> list[dict]:
+    """Per proposition: every outcome's paired effect and judgement; the verdict from the
+    primary outcomes only; the manipulation checks apart (a failed check makes the verdict
+    uninformative about the proposition)."""
     out = []
     for prop in PROPOSITIONS:
-        rows, primaries = [], []
-        for c in prop.contrasts:
-            for o in c.outcomes:
-                e = paired(arm_values(runs, c.arm, o.column, seeds),
-                           arm_values(runs, c.reference, o.column, seeds))
-                j = judge(e, o.sign)
-                rows.append({"contrast": c.label, "outcome": o, "effect": e, "judgement": j})
-                if o.primary:
-                    primaries.append(j)
-        out.append({"prop": prop, "rows": rows, "verdict": verdict(primaries)})
+        rows = [r for c in prop.contrasts for r in analyse_contrast(runs, c, seeds)]
+        primaries = [r["judgement"] for r in rows if r["outcome"].role == PRIMARY]
+        checks = [r for r in rows if r["outcome"].role == CHECK]
+        failed = [r for r in checks if r["judgement"] != "supports"]
+        v = verdict(primaries)
+        if failed:
+            v += (" (manipulation check failed: "
+                  + ", ".join(r["outcome"].label for r in failed) + ")")
+        out.append({"prop": prop, "rows": rows, "verdict": v, "checks_failed": len(failed),
+                    "checks": len(checks)})
     return out
+
+
+def analyse_definitional(runs: pd.DataFrame, seeds: list[int]) -> list[dict]:
+    return [{"prop": key, "rows": analyse_contrast(runs, c, seeds)}
+            for key, c in DEFINITIONAL_CHECKS]
+
+
+def analyse_robustness(results: dict, points: pd.DataFrame, design: Design) -> dict[str, Any]:
+    """Each primary effect of P1a-P2c re-estimated at every point of the Latin hypercube of
+    assumed parameters (one seed per point, paired across arms); its mean over the range with
+    a 95% interval; first-order Sobol' indices (RBD-FAST, SALib) of the effect on each
+    parameter; and, from a linear fit on the parameters, the effect predicted at each end of
+    each parameter's range (the others at mid-range): a parameter flips the verdict when that
+    prediction has the other sign and its coefficient is significant (Bonferroni)."""
+    if not len(points):
+        return {"rows": [], "points": 0}
+    from SALib.analyze import rbd_fast
+
+    names = list(design.robustness)
+    # a dummy the model never reads: its S1 is the noise floor of the indices at this size
+    dummy = np.random.default_rng(design.seed_base).uniform(size=len(points))
+    problem = {"num_vars": len(names) + 1, "names": [*names, DUMMY],
+               "bounds": [list(design.robustness[n]) for n in names] + [[0.0, 1.0]]}
+    x_all = points[names].to_numpy(float)
+    rows = []
+    for prop in PROPOSITIONS:
+        for c in prop.contrasts:
+            if c.arm not in ROBUSTNESS_ARMS or c.reference not in ROBUSTNESS_ARMS:
+                continue
+            for o in c.outcomes:
+                if o.role != PRIMARY:
+                    continue
+                eff = np.full(len(points), np.nan)
+                for i in range(len(points)):
+                    seed = design.seed_base + 20_000 + i
+                    a = results.get((f"rob:{i}/{c.arm}", seed))
+                    b = results.get((f"rob:{i}/{c.reference}", seed))
+                    if a and b:
+                        eff[i] = a["outcomes"].get(o.column, np.nan) - b["outcomes"].get(
+                            o.column, np.nan)
+                ok = np.isfinite(eff)
+                row = {"prop": prop.key, "contrast": c.label, "outcome": o, "n": int(ok.sum())}
+                if ok.sum() < 4:
+                    rows.append(row | {"mean": np.nan})
+                    continue
+                y, x = eff[ok], x_all[ok]
+                m, s = float(y.mean()), float(y.std(ddof=1))
+                t = stats.t.ppf(0.975, len(y) - 1)
+                row |= {"mean": m, "lo": m - t * s / np.sqrt(len(y)),
+                        "hi": m + t * s / np.sqrt(len(y)),
+                        "share_expected": float(np.mean(np.sign(y) == o.sign))
+                        if o.sign else np.nan}
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # 0/0: a flat effect
+                        si = rbd_fast.analyze(problem, np.c_[x, dummy[ok]], y,
+                                              M=min(10, max(1, len(y) // 8)),
+                                              seed=design.seed_base)
+                    s1 = np.asarray(si["S1"], float)
+                except (ValueError, ZeroDivisionError, FloatingPointError):
+                    s1 = np.full(len(names) + 1, np.nan)
+                row["s1"] = dict(zip([*names, DUMMY], s1, strict=True))
+                flips = []
+                if len(y) > len(names) + 3 and s > 0:
+                    xs = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1)
+                    design_m = np.c_[np.ones(len(y)), xs]
+                    beta, *_ = np.linalg.lstsq(design_m, y, rcond=None)
+                    resid = y - design_m @ beta
+                    dof = len(y) - design_m.shape[1]
+                    s2 = resid @ resid / dof
+                    se = np.sqrt(np.diag(s2 * np.linalg.pinv(design_m.T @ design_m)))
+                    pval = 2 * stats.t.sf(np.abs(beta / np.where(se > 0, se, np.inf)), dof)
+                    alpha = 0.05 / len(names)
+                    mid = beta[0] + (xs.mean(axis=0) * beta[1:]).sum()
+                    for j, name in enumerate(names):
+                        lo_x, hi_x = xs[:, j].min(), xs[:, j].max()
+                        ends = (mid + beta[j + 1] * (lo_x - xs[:, j].mean()),
+                                mid + beta[j + 1] * (hi_x - xs[:, j].mean()))
+                        if pval[j + 1] < alpha and np.sign(ends[0]) != np.sign(ends[1]):
+                            flips.append((name, float(beta[j + 1]), float(ends[0]),
+                                          float(ends[1])))
+                row["flips"] = flips
+                rows.append(row)
+    return {"rows": rows, "points": len(points), "names": [*names, DUMMY]}
+
+
+def robustness_verdict(res: dict, rob: dict) -> tuple[str, list[str]]:
+    """'robust' / 'fragile' (with the parameters) / 'not tested' for one proposition."""
+    rows = [r for r in rob.get("rows", []) if r["prop"] == res["prop"].key
+            and np.isfinite(r.get("mean", np.nan))]
+    if not rows:
+        return "not tested", []
+    judged = {(r["contrast"], r["outcome"].column): r["judgement"] for r in res["rows"]}
+    fragile, params = False, []
+    for r in rows:
+        j = judged.get((r["contrast"], r["outcome"].column))
+        if j not in ("supports", "contradicts"):
+            continue  # no effect at the defaults: robustness reported, not a flip
+        expected = r["outcome"].sign * (1 if j == "supports" else -1)
+        same = (r["lo"] > 0) if expected > 0 else (r["hi"] < 0)
+        if not same or r["flips"]:
+            fragile = True
+            params += [f[0] for f in r["flips"]]
+    return ("fragile" if fragile else "robust"), sorted(set(params))
 
 
 def analyse_p3(runs: pd.DataFrame, practices: pd.DataFrame) -> dict[str, Any]:
@@ -621,7 +1051,64 @@ def start_check(seed: int) -> dict[str, Any]:
 
 
 # --- figures -----------------------------------------------------------------------------------
-def figures(out: Path, props, p3, p4, table4, splits, envs) -> dict[str, Path]:
+def effects_figure(plt, props: list[dict], industry: str, path: Path) -> Path:
+    """Effects of P1a-P2c in sds of the outcome across seeds (defined even at a zero mean)."""
+    colour = {"supports": "#2b7a3d", "contradicts": "#b2182b", "no effect": "#777777",
+              "reported": "#4a6fa5"}
+    items = []
+    for res in props:
+        for r in res["rows"]:
+            e, o = r["effect"], r["outcome"]
+            if o.role == SECONDARY:
+                continue
+            sd = e.get("sd", np.nan)
+            scale = sd if np.isfinite(sd) and sd > 0 else np.nan
+            tag = "" if o.role == PRIMARY else f" [{o.role}]"
+            items.append((f"{res['prop'].key} {o.label}{tag}", e["diff"] / scale,
+                          e["lo"] / scale, e["hi"] / scale, r["judgement"]))
+    fig, ax = plt.subplots(figsize=(11, 0.28 * len(items) + 1.6))
+    ys = np.arange(len(items))[::-1]
+    for y, (_, m, lo, hi, j) in zip(ys, items, strict=True):
+        if np.isfinite(m):
+            ax.errorbar(m, y, xerr=[[m - lo], [hi - m]], fmt="o", color=colour[j], ms=4,
+                        capsize=2)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(ys, [i[0] for i in items], fontsize=7)
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("effect (arm - reference, paired) in sds of the outcome across seeds; 95% CI")
+    handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=k) for k, c in colour.items()]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(f"{industry}: P1a-P2c, primary outcomes and manipulation checks", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def robustness_figure(plt, rob: dict, path: Path) -> Path | None:
+    """First-order Sobol' indices (RBD-FAST) of each primary effect on each assumed parameter."""
+    rows = [r for r in rob.get("rows", []) if "s1" in r]
+    if not rows:
+        return None
+    names = rob["names"]
+    mat = np.array([[r["s1"][n] for n in names] for r in rows])
+    fig, ax = plt.subplots(figsize=(0.32 * len(names) + 7, 0.3 * len(rows) + 2))
+    top = np.nanmax(mat) if np.isfinite(mat).any() else 1.0
+    im = ax.imshow(np.clip(mat, 0, 1), cmap="viridis", vmin=0, vmax=max(0.3, top))
+    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=6)
+    ax.set_yticks(range(len(rows)), [f"{r['prop']} {r['outcome'].label}" for r in rows],
+                  fontsize=6)
+    fig.colorbar(im, ax=ax, label="S1 (RBD-FAST)")
+    ax.set_title(f"Robustness: what drives each effect over {rob['points']} points of the "
+                 "assumed parameters", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def figures(out: Path, props_by: dict[str, list[dict]], p3, p4, table4, splits, envs,
+            rob: dict) -> dict[str, Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -629,33 +1116,12 @@ def figures(out: Path, props, p3, p4, table4, splits, envs) -> dict[str, Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
-    colour = {"supports": "#2b7a3d", "contradicts": "#b2182b", "no effect": "#777777",
-              "reported": "#4a6fa5"}
-
-    # 1. effects of P1a-P2c in sds of the outcome across seeds (defined even at a zero mean)
-    items = []
-    for res in props:
-        for r in res["rows"]:
-            e, o = r["effect"], r["outcome"]
-            sd = e.get("sd", np.nan)
-            scale = sd if np.isfinite(sd) and sd > 0 else np.nan
-            items.append((f"{res['prop'].key} {o.label}", e["diff"] / scale, e["lo"] / scale,
-                          e["hi"] / scale, r["judgement"]))
-    fig, ax = plt.subplots(figsize=(8.5, 0.28 * len(items) + 1.4))
-    ys = np.arange(len(items))[::-1]
-    for y, (_, m, lo, hi, j) in zip(ys, items, strict=True):
-        ax.errorbar(m, y, xerr=[[m - lo], [hi - m]], fmt="o", color=colour[j], ms=4, capsize=2)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(ys, [i[0] for i in items], fontsize=7)
-    ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlabel("effect (arm - reference, paired) in sds of the outcome across seeds; 95% CI")
-    handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=k) for k, c in colour.items()]
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
-    ax.set_title("P1a-P2c: mechanism on vs off (or high vs low), same seeds", fontsize=9)
-    fig.tight_layout()
-    paths["effects"] = out / "validation_effects.png"
-    fig.savefig(paths["effects"], dpi=130)
-    plt.close(fig)
+    for ind, props in props_by.items():
+        paths[f"effects:{ind}"] = effects_figure(plt, props, ind,
+                                                 out / f"validation_effects_{ind}.png")
+    rpath = robustness_figure(plt, rob, out / "validation_robustness.png")
+    if rpath is not None:
+        paths["robustness"] = rpath
 
     # 2. Table 4: simulated vs reported
     t4 = table4[table4["available"]]
@@ -771,140 +1237,221 @@ def ci(e: dict[str, float]) -> str:
     return f"{fmt(e['diff'])} [{fmt(e['lo'])}, {fmt(e['hi'])}]"
 
 
-def calibrated_parameters() -> list[tuple[str, Any, str]]:
-    """Parameters whose note says they were calibrated or set to make something happen."""
-    pattern = re.compile(r"^(calibrated|set so|chosen so)", re.IGNORECASE)
-    return [(p.name, p.default, p.note) for p in PARAMETERS if pattern.search(p.note)]
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson interval of a share k/n (the seed's counts of 29 firms)."""
+    if n == 0:
+        return (np.nan, np.nan)
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (mid - half, mid + half)
 
 
-def report(design: Design, props, p3, p4, table4, splits, start, paths, doc: Path,
-           wall: float, n_runs: int, runs: pd.DataFrame) -> str:
+def calibration_targets() -> list[dict[str, Any]]:
+    """The public series experiments/calibrate.py fits (its `targets()`), as plain rows."""
+    try:
+        import calibrate  # experiments/calibrate.py, beside this file
+    except ImportError as err:
+        return [{"error": str(err)}]
+    try:
+        return [{"key": t.key, "column": t.column, "year": t.year, "observed": t.observed,
+                 "sd": t.sd, "label": t.label} for t in calibrate.targets()]
+    except (AttributeError, KeyError, TypeError) as err:
+        return [{"error": f"calibrate.targets() failed: {err}"}]
+
+
+def series_at(results: dict, arm: str, column: str, year: int) -> dict[str, float]:
+    vals = [r["yearly"][column][year] for (a, _), r in results.items()
+            if a == arm and "yearly" in r and year in r["yearly"].get(column, {})]
+    if not vals:
+        return {"mean": np.nan, "lo": np.nan, "hi": np.nan, "n": 0}
+    v = np.array(vals)
+    return {"mean": float(v.mean()), "lo": float(np.quantile(v, 0.025)),
+            "hi": float(np.quantile(v, 0.975)), "n": len(v)}
+
+
+def row_label(o: Outcome) -> str:
+    return {PRIMARY: o.label, SECONDARY: f"*{o.label}*", CHECK: f"check: {o.label}",
+            DEFINITIONAL: f"definitional: {o.label}"}[o.role]
+
+
+def effect_table(w, rows: list[dict]) -> None:
+    w("| experiment | outcome | role | arm | reference | difference [95% CI] | change | "
+      "judgement |")
+    w("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        e, o = r["effect"], r["outcome"]
+        change = (f"{100 * e['diff'] / abs(e['b']):+.1f}%"
+                  if np.isfinite(e.get("b", np.nan)) and e["b"] != 0
+                  and np.isfinite(e.get("diff", np.nan)) else "n/a")
+        w(f"| {r['contrast']} | {row_label(o)} | {o.role} | {fmt(e.get('a', np.nan))} | "
+          f"{fmt(e.get('b', np.nan))} | {ci(e)} | {change} | {r['judgement']} |")
+    w("")
+
+
+def report(design: Design, ctx: dict[str, Any], paths: dict[str, Path], doc: Path) -> str:
+    """docs/VALIDATION.md from the analysed runs: every number below comes from `ctx`."""
     rel = {k: os.path.relpath(v, doc.parent) for k, v in paths.items()}
+    props_by, p3, p4 = ctx["props"], ctx["p3"], ctx["p4"]
     envs = list(design.environments)
-    sc = alpaca_abm.load_scenario(design.scenario)
+    pat = PATTERN_INDUSTRY
     lines: list[str] = []
     w = lines.append
     w("# Validation: the seed's propositions and patterns tested on the model")
     w("")
     w("Generated by `python experiments/propositions.py` "
       f"({' '.join(a for a in sys.argv[1:] if a != '--report-only') or 'default design'}) "
-      f"on {dt.date.today().isoformat()}, "
-      f"alpaca-abm {alpaca_abm.__version__}, Python {platform.python_version()}. Do not edit "
-      "by hand: change the script and run it again.")
+      f"on {dt.date.today().isoformat()}, alpaca-abm {alpaca_abm.__version__}, Python "
+      f"{platform.python_version()}. Do not edit by hand: change the script and run it again.")
+    w("")
+    if design.quick:
+        w("> **Quick design** (`--quick`): too few seeds, months and robustness points to judge "
+          "anything; it checks that the script runs end to end. The validation is the default "
+          "design.")
+        w("")
+    w("## Verdicts")
+    w("")
+    inds = list(design.industries)
+    w("| | " + " | ".join(f"`{i}`" for i in inds) + f" | robustness (`{pat}`) | first "
+      "validation (2026-11-23) |")
+    w("|---|" + "---|" * (len(inds) + 2))
+    for k, prop in enumerate(PROPOSITIONS):
+        cells = [props_by[i][k]["verdict"] for i in inds]
+        rv, params = robustness_verdict(props_by[pat][k], ctx["rob"])
+        rtxt = rv + (f" ({', '.join(f'`{p}`' for p in params)})" if params else "")
+        w(f"| {prop.key} | " + " | ".join(f"**{c}**" for c in cells)
+          + f" | {rtxt} | {FIRST_VALIDATION[prop.key][0]} |")
+    w(f"| P3 | **{p3_summary_verdict(p3)}** (`{pat}`) | " + " | " * (len(inds) - 1)
+      + f" not tested | {FIRST_VALIDATION['P3'][0]} |")
+    w(f"| P4 | **{p4_summary(p4, envs)[0]}** (`{pat}`) | " + " | " * (len(inds) - 1)
+      + f" not tested | {FIRST_VALIDATION['P4'][0]} |")
+    w("")
+    w("A verdict rests on the primary outcomes only. Manipulation checks (did the intervention "
+      "change what it was meant to change?) are judged apart; checks that hold by "
+      "construction are listed under [Definitional checks](#definitional-checks) and never "
+      "count as support. P3, P4 and the patterns use the seed's industry only: its firms were "
+      "interviewed in 2019 and the shocks are dated in its years, while `uk_national`'s "
+      f"{design.steps} months from {alpaca_abm.load_scenario('uk_national').start_year} end "
+      "before them.")
     w("")
     w("## Design")
     w("")
-    w(f"- **Industry**: scenario `{design.scenario}`: the seed's 29 firms (Table 2) at their "
-      f"counties with their herds, plus synthetic firms making up the directory of "
-      f"{sc.n_breeders}; each run lasts **{design.steps} months**, from "
-      f"{month_name(sc.start_year, sc.start_month, 0)} to "
-      f"{month_name(sc.start_year, sc.start_month, design.steps - 1)}.")
-    w(f"- **Replicates**: {design.seeds} seeds ({design.seed_base} to "
-      f"{design.seed_base + design.seeds - 1}) per arm. Every arm of a comparison runs the "
-      "same seeds (common random numbers: the same starting industry and the same random "
-      "stream until the mechanisms make the runs diverge). The seeds differ from those used "
-      "to calibrate the relationship-type split (0-11), so that check is out of sample.")
+    for ind in inds:
+        s_ = alpaca_abm.load_scenario(ind)
+        w(f"- **`{ind}`**: {s_.description} Each run lasts **{design.steps} months**, "
+          f"{month_name(s_.start_year, s_.start_month, 0)} to "
+          f"{month_name(s_.start_year, s_.start_month, design.steps - 1)}.")
+    pw = ctx["power"]
+    n_used = ctx["seeds"]
+    w(f"- **Replicates**: {n_used} seeds ({design.seed_base} to {design.seed_base + n_used - 1})"
+      " per arm in each industry, the same seeds in every arm (common random numbers: the "
+      "same starting industry and random stream until the mechanisms make the runs diverge). "
+      "They differ from the seeds the relationship-type split was calibrated on (0-11).")
+    need = pw["needed"][pw["needed"] > 0]
+    over = pw[pw["needed"] > n_used]
+    w(f"- **Power**: a pilot of the first {design.pilot} seeds of every arm gave the sd of "
+      "each primary outcome's paired difference; the smallest effect of interest, fixed in "
+      f"the script, is {SESOI_RELATIVE:.0%} of the reference arm's mean, {EVENT_SESOI:.0%} of "
+      f"an event rate (conflicts, overuses), {MONEY_SESOI:.0%} of profit, "
+      f"{100 * SHARE_SESOI:g} percentage points of a share, or a stated value where the "
+      "reference is near zero; the seeds a paired t-test needs for "
+      f"{POWER:.0%} power at the 5% level are {int(need.min()) if len(need) else 'n/a'} to "
+      f"{int(need.max()) if len(need) else 'n/a'} across outcomes (table below). The design "
+      f"uses at least {design.seeds} and at most {design.max_seeds} seeds: {n_used}. "
+      + (f"{len(over)} outcome(s) would need more than that: for them 'no effect' is not "
+         "evidence of absence (marked *underpowered*)." if len(over) else
+         "Every primary outcome is powered for its smallest effect of interest."))
     w("- **Effect**: the mean over seeds of the paired difference (arm - reference) with a "
       "95% t-interval. An outcome *supports* its proposition when the interval excludes zero "
       "in the expected direction, *contradicts* it when it excludes zero in the other "
       "direction, and shows *no effect* otherwise. A proposition is *supported* when every "
       "primary outcome supports it, *partly supported* when some do and none contradicts, "
-      "*mixed* when some support and some contradict. Secondary outcomes (in italics) are "
-      "reported, not judged.")
+      "*mixed* when some support and some contradict. Outcomes, their roles and expected "
+      "signs are fixed in the script (`PROPOSITIONS`) before the run.")
+    rob = ctx["rob"]
+    w(f"- **Robustness**: {rob['points']} points of a Latin hypercube (alpaca_abm.sweep, "
+      f"SALib) over {len(design.robustness)} assumed parameters, each within "
+      f"{ROBUSTNESS_RANGE[0]:g}-{ROBUSTNESS_RANGE[1]:g} x its default; every arm of P1a-P2c "
+      f"runs at each point on `{pat}` (one seed per point, shared by the arms).")
     w(f"- **P3**: {design.p3_runs} runs, each with its own seed and a Latin-hypercube draw of "
       f"{len(P3_PRACTICES)} practices; standardised OLS of each outcome on all practices; "
       "a relation counts when p < 0.05 / (practices x outcomes) (Bonferroni).")
-    w(f"- **P4**: coopetition on vs off under each shock, the same {design.seeds} seeds; the "
+    w(f"- **P4**: coopetition on vs off under each shock, the same {n_used} seeds; the "
       "interaction is (on - off | shock) - (on - off | no shock), paired by seed, 95% "
       "t-interval, with Bonferroni over the shock x outcome family for the verdict.")
-    w(f"- **Runs**: {n_runs} runs of the model on {design.workers} worker processes; wall time "
-      f"**{wall / 60:.1f} minutes** on this machine ({os.cpu_count()} cores, shared with other "
-      "work while it ran).")
+    cpu = ctx.get("cpu", np.nan)
+    w(f"- **Runs**: {ctx['n_runs']} runs on {design.workers} worker processes; wall time "
+      f"**{ctx['wall'] / 60:.1f} minutes** on this machine ({os.cpu_count()} cores, shared "
+      "with other work while it ran, if any)"
+      + (f"; the runs' own CPU time {cpu / 60:.1f} minutes, i.e. about "
+         f"{cpu / 60 / max(design.workers, 1):.1f} minutes of wall time with "
+         f"{design.workers} workers on an idle machine." if np.isfinite(cpu) else "."))
+    if design.missing_arms:
+        w("- **Arms the model could not run** (their outcomes show n/a): " + "; ".join(
+            f"`{a}`: {why}" for a, why in design.missing_arms.items()))
     w("")
+    w("**Power from the pilot** (primary outcomes):")
+    w("")
+    w("| industry | proposition | outcome | pilot seeds | reference mean | sd of paired "
+      "difference | smallest effect of interest | seeds needed |")
+    w("|---|---|---|---|---|---|---|---|")
+    for _, r in pw.iterrows():
+        needed = (f"> {SEEDS_CAP}" if r["needed"] >= SEEDS_CAP else r["needed"]
+                  if r["needed"] > 0 else "n/a")
+        flag = " (*underpowered*)" if r["needed"] > n_used else ""
+        w(f"| {r['industry']} | {r['prop']} | {r['outcome']} | {r['pilot']} | "
+          f"{fmt(r['reference'])} | {fmt(r['sd_diff'])} | {fmt(r['sesoi'])} | "
+          f"{needed}{flag} |")
+    w("")
+    start = ctx["start"]
     w("## The seed's industry at month 0")
     w("")
-    w(f"`alpaca-abm run --scenario {design.scenario}` starts from {start['n']} firms: "
+    w(f"`alpaca-abm run --scenario {pat}` starts from {start['n']} firms: "
       f"{start['seed_firms']} of them are the seed's firms of Table 2 (herd sizes as printed, "
       f"{start['herd_seed']:,} alpacas together; {start['exporters_seed']} trade in Europe), "
       f"{start['synthetic']} are synthetic (flagged `synthetic` in every output), and "
-      f"{start['small']} keep fewer than 50 alpacas (the directory: 68 of 123). "
+      f"{start['small']} keep fewer than 50 alpacas (the seed's directory: 68 of 123). "
       "`tests/test_uk2018.py` checks this firm by firm.")
     w("")
-    w("## Calibrated parameters")
-    w("")
-    w("Most parameters come from the seed, public figures or stated assumptions "
-      "(docs/PARAMETERS.md). These were calibrated, i.e. chosen so that the model reproduces "
-      "something, and so cannot also count as evidence for it:")
-    w("")
-    w("| parameter | value | calibrated to |")
-    w("|---|---|---|")
-    for name, value, note in calibrated_parameters():
-        w(f"| `{name}` | {value} | {note} |")
-    w(f"| `pet_demand` | {PARAMETER_INDEX['pet_demand'].default} | set together with "
-      "`hobby_demand` so that the early market clears (its note: most males not kept as "
-      "studs find pet homes) |")
-    w(f"| `price_female` in `{design.scenario}` | {sc.price_female:g} | the 2018 price of a "
-      "breeding female (public_figures.toml), so that the run starts at the 2018 market |")
-    w(f"| `coownership.TYPE_LOW`, `TYPE_HIGH` | {coownership.TYPE_LOW}, "
-      f"{coownership.TYPE_HIGH} | the seed's split of 7 cooperation-dominated / 15 equal / 7 "
-      "competition-dominated firms (`--calibrate-types`), see below; they only classify "
-      "partnerships, no mechanism reads them |")
-    w("")
-    w("No parameter was changed to make a proposition below pass.")
-    w("")
+    write_fitted(w, design, ctx)
     w("## Propositions (Table 1)")
     w("")
-    w("| | proposition (one line) | in the model | experiment | effect, 95% CI "
-      "(primary outcomes) | verdict |")
-    w("|---|---|---|---|---|---|")
-    p3_verdict = p3_summary_verdict(p3)
-    p4_verdict, p4_text = p4_summary(p4, envs)
-    for res in props:
-        prop = res["prop"]
-        effects = "; ".join(
-            f"{r['outcome'].label}: {ci(r['effect'])} ({r['judgement']})"
-            for r in res["rows"] if r["outcome"].primary
-        )
-        experiment = "; ".join(f"{c.label} ({c.arm} vs {c.reference})" for c in prop.contrasts)
-        w(f"| {prop.key} | {prop.text} | {first_sentence(prop.stands_for)} | {experiment} | "
-          f"{effects} | **{res['verdict']}** |")
-    w("| P3 | Management practices at each level relate to the outcomes at each level. | "
-      f"{len(P3_PRACTICES)} practices (openness, partner-choice weights, control, protection, "
-      "fairness, industry investment) | Latin hypercube over practices, OLS per outcome | "
-      f"{p3_effect_text(p3)} | **{p3_verdict}** |")
-    w("| P4 | Market, institutional and competitive conditions strengthen or weaken the link "
-      "between coopetition management and outcomes. | shocks: "
-      f"{', '.join(envs) or 'none available'} | coopetition on vs off with and without each "
-      f"shock | {p4_text} | **{p4_verdict}** |")
-    w("")
-    w(f"![Effects of P1a-P2c]({rel['effects']})")
-    w("")
-    for res in props:
-        prop = res["prop"]
-        w(f"### {prop.key} ({prop.level} level): {res['verdict'].lower()}")
+    for ind in inds:
+        key = f"effects:{ind}"
+        if key in rel:
+            w(f"![Effects on {ind}]({rel[key]})")
+            w("")
+    for k, prop in enumerate(PROPOSITIONS):
+        w(f"### {prop.key} ({prop.level} level)")
         w("")
         w(f"*Seed:* {prop.text}")
         w("")
-        w(f"*Model:* {prop.stands_for}")
+        w(f"*Mechanism in the model:* {prop.stands_for}")
         w("")
-        w("| experiment | outcome | arm | reference | difference [95% CI] | change | "
-          "judgement |")
-        w("|---|---|---|---|---|---|---|")
-        for r in res["rows"]:
-            e, o = r["effect"], r["outcome"]
-            label = o.label if o.primary else f"*{o.label}*"
-            change = (f"{100 * e['diff'] / abs(e['b']):+.1f}%"
-                      if np.isfinite(e.get("b", np.nan)) and e["b"] != 0
-                      and np.isfinite(e.get("diff", np.nan)) else "n/a")
-            w(f"| {r['contrast']} | {label} | {fmt(e['a'])} | {fmt(e['b'])} | {ci(e)} | "
-              f"{change} | {r['judgement']} |")
+        w(f"*Note:* {prop.note}")
         w("")
-        w(f"*How the model produces it:* {prop.note}")
-        w("")
+        for ind in inds:
+            res = props_by[ind][k]
+            checks = (f"{res['checks'] - res['checks_failed']} of {res['checks']} "
+                      "manipulation checks passed" if res["checks"] else "no manipulation check")
+            w(f"**`{ind}`: {res['verdict']}** ({checks})")
+            w("")
+            effect_table(w, res["rows"])
+        rrows = [r for r in rob.get("rows", []) if r["prop"] == prop.key]
+        if rrows:
+            rv, params = robustness_verdict(props_by[pat][k], rob)
+            w(f"*Robustness over the assumed parameters (`{pat}`): {rv}*"
+              + (f", flipped by {', '.join(f'`{p}`' for p in params)}" if params else "")
+              + ".")
+            w("")
+    write_definitional(w, ctx["definitional"], inds)
+    write_robustness(w, rob, design, rel)
     write_p3(w, p3, rel)
     write_p4(w, p4, envs, design, rel)
-    write_table4(w, table4, design, rel, envs, runs, splits)
-    write_splits(w, splits, rel)
+    write_table4(w, ctx["table4"], design, rel, ctx["splits"], n_used)
+    write_splits(w, ctx["splits"], rel)
+    write_changes(w, props_by[pat], p3, p4, envs)
     w("## Not modelled")
     w("")
     w("Themes of Table 4 the model has no counterpart for, and so cannot test: innovation, new "
@@ -912,10 +1459,240 @@ def report(design: Design, props, p3, p4, table4, splits, start, paths, doc: Pat
       "through a partner; cohesiveness and safety; government support and legislation as "
       "named by the firms (the shock module has `recognition` and `legislation` events, not "
       "used here); the relational routines of stage 2 (communication, coordination) beyond "
-      "openness and trust. Referrals (access to customer networks) are counted for the "
-      "industry, not per firm.")
+      "openness and trust.")
     w("")
     return "\n".join(lines) + "\n"
+
+
+def write_fitted(w, design: Design, ctx: dict[str, Any]) -> None:
+    """What was fitted (and so cannot count as evidence) apart from what is claimed."""
+    w("## What is fitted and what is claimed")
+    w("")
+    w("No pattern is both fitted and claimed. Fitted (calibrated) quantities are shown here "
+      "for what they are; the patterns used as evidence are Table 4's themes below, which no "
+      "parameter was fitted to.")
+    w("")
+    w("**Calibrated parameters** (provenance `calibrated`, or a note saying what they were "
+      "set to reproduce):")
+    w("")
+    w("| parameter | value | calibrated to |")
+    w("|---|---|---|")
+    for p in PARAMETERS:
+        if p.source == "calibrated" or re.match(r"^(calibrated|set so|chosen so)", p.note,
+                                                re.IGNORECASE):
+            w(f"| `{p.name}` | {p.default} | {p.note} |")
+    w(f"| `coownership.TYPE_LOW`, `TYPE_HIGH` | {coownership.TYPE_LOW}, "
+      f"{coownership.TYPE_HIGH} | the seed's 7 / 15 / 7 split of relationship types "
+      "(`--calibrate-types`); no mechanism reads them |")
+    w("")
+    w("**Public time series the calibration fits** (experiments/calibrate.py `targets()`, "
+      f"docs/CALIBRATION.md), beside {design.series_seeds} `uk_national` baseline runs of "
+      f"{calibration_months()} months, as long as a calibration run (mean and 2.5-97.5% over "
+      "seeds of the calendar-year mean). These are fitted: a match "
+      "here is the calibration working, not evidence.")
+    w("")
+    w("| target | series | year | public figure | simulated (`uk_national`) |")
+    w("|---|---|---|---|---|")
+    nat = industry_results(ctx["results"], "uk_national")
+    for t in calibration_targets():
+        if "error" in t:
+            w(f"| could not read the targets: {t['error']} | | | | |")
+            continue
+        s = series_at(nat, "series", t["column"], t["year"])
+        sim = (f"{fmt(s['mean'])} [{fmt(s['lo'])}-{fmt(s['hi'])}]" if s["n"] else
+               "outside the run's years")
+        w(f"| {t['label']} | `{t['column']}` | {t['year']} | {fmt(t['observed'])} | {sim} |")
+    w("")
+    w("No parameter was changed to make a proposition or a Table 4 pattern pass.")
+    w("")
+
+
+def write_definitional(w, definitional: dict[str, list[dict]], inds: list[str]) -> None:
+    w("## Definitional checks")
+    w("")
+    w("True by construction: they show that the code does what it says, as a unit test "
+      "would, and are never counted as support for the proposition they belong to. A "
+      "'contradicts' here would be a bug.")
+    w("")
+    for ind in inds:
+        w(f"**`{ind}`**")
+        w("")
+        rows = [r | {"contrast": f"{d['prop']}: {r['contrast']}"} for d in definitional[ind]
+                for r in d["rows"]]
+        effect_table(w, rows)
+
+
+def write_robustness(w, rob: dict, design: Design, rel: dict) -> None:
+    w("## Robustness over the assumed parameters")
+    w("")
+    if not rob.get("rows"):
+        w("Not run (no robustness points in this design).")
+        w("")
+        return
+    w(f"Each primary effect of P1a-P2c re-estimated at {rob['points']} points of a Latin "
+      "hypercube (`alpaca_abm.sweep.design.latin_hypercube`, SALib) over the parameters "
+      "below: those with provenance `assumption` in alpaca_abm/params.py (neither public "
+      "nor calibrated) that the propositions' mechanisms read, each over "
+      f"{ROBUSTNESS_RANGE[0]:g}-{ROBUSTNESS_RANGE[1]:g} x its default, clipped to its bounds. "
+      "Other assumptions (herd biology, fleece, costs, shocks) stay at their defaults.")
+    w("")
+    w(", ".join(f"`{n}` {fmt(lo)}-{fmt(hi)}" for n, (lo, hi) in design.robustness.items()))
+    w("")
+    w("A verdict is **fragile** when, for an outcome that supported or contradicted at the "
+      "defaults, the mean effect over the range has no longer a 95% interval on the same "
+      "side of zero, or a linear fit of the effect on the parameters (Bonferroni over "
+      "parameters) predicts the other sign at one end of a parameter's range: that "
+      "parameter flips it. S1: first-order Sobol' index (RBD-FAST, SALib) of the effect; the "
+      "three largest above that of a dummy column of noise the model never reads (the "
+      "indices' noise floor at this number of points, shown in brackets). One seed per "
+      "point: the indices carry the seeds' noise too.")
+    w("")
+    w("| proposition | experiment | outcome | points | mean effect over the range [95% CI] | "
+      "share of points in the expected direction | largest S1 | flipped by (effect at low / "
+      "high end) |")
+    w("|---|---|---|---|---|---|---|---|")
+    for r in rob["rows"]:
+        if not np.isfinite(r.get("mean", np.nan)):
+            w(f"| {r['prop']} | {r['contrast']} | {r['outcome'].label} | {r['n']} | n/a | | | |")
+            continue
+        s1s = r.get("s1", {})
+        floor = s1s.get(DUMMY, np.nan)
+        top = sorted(((n, v) for n, v in s1s.items() if n != DUMMY and np.isfinite(v)
+                      and not v <= floor), key=lambda kv: -kv[1])[:3]
+        s1 = (", ".join(f"`{n}` {v:.2f}" for n, v in top) or "none above the dummy") + (
+            f" (dummy {floor:.2f})" if np.isfinite(floor) else "")
+        flips = "; ".join(f"`{n}` ({fmt(lo)} / {fmt(hi)})" for n, _, lo, hi in r["flips"])
+        share = (f"{r['share_expected']:.0%}" if np.isfinite(r["share_expected"]) else "n/a")
+        w(f"| {r['prop']} | {r['contrast']} | {r['outcome'].label} | {r['n']} | "
+          f"{fmt(r['mean'])} [{fmt(r['lo'])}, {fmt(r['hi'])}] | {share} | {s1} | "
+          f"{flips or 'none'} |")
+    w("")
+    if "robustness" in rel:
+        w(f"![Robustness]({rel['robustness']})")
+        w("")
+
+
+def write_changes(w, props: list[dict], p3, p4, envs) -> None:
+    w("## What changed since the first validation")
+    w("")
+    w("The first validation (2026-11-23) ran 20 seeds of `uk_2018` before the competition "
+      "issue (partners as rivals for the same buyers, costly leakage, protection and cheating "
+      "as decisions, partner choice with consequences) and the economy issue (a market that "
+      "clears, calibrated to public series). Its verdicts are kept in the script "
+      "(`FIRST_VALIDATION`); this run's are from the same design on the seed's industry.")
+    w("")
+    w("| | first validation | judged then on | now (`uk_2018`) | primary outcomes now | what "
+      "changed in the judging |")
+    w("|---|---|---|---|---|---|")
+    outcomes_now = {}
+    for r in props:
+        groups: dict[str, list[str]] = {}
+        for row in r["rows"]:
+            if row["outcome"].role == PRIMARY:
+                groups.setdefault(row["judgement"], []).append(row["outcome"].label)
+        outcomes_now[r["prop"].key] = "; ".join(f"{j}: {', '.join(labels)}"
+                                                for j, labels in groups.items())
+    now = {r["prop"].key: r["verdict"] for r in props}
+    now["P3"] = p3_summary_verdict(p3)
+    now["P4"] = p4_summary(p4, envs)[0]
+    for key, (old, basis) in FIRST_VALIDATION.items():
+        same = "same verdict" if now.get(key, "").split(" (")[0] == old.split(" (")[0] \
+            else "**changed**"
+        w(f"| {key} | {old} | {basis} | {now.get(key, 'n/a')} ({same}) | "
+          f"{outcomes_now.get(key, 'see the section above')} | {JUDGING_CHANGES[key]} |")
+    w("")
+    w("Where a verdict changed, the tables above say which outcomes moved; the reason is one "
+      "of three: the outcome is new (the old one could not be moved by the mechanism), a "
+      "check that held by construction no longer counts, or the model's mechanism changed.")
+    w("")
+
+
+def write_table4(w, table4, design, rel, splits, n_seeds: int) -> None:
+    w("## Patterns: Table 4 themes, simulated firms vs the 29 firms")
+    w("")
+    w("For each theme of Table 4 the model can observe, a per-firm indicator is read from "
+      f"the breeder table (yearly rows, plus month 0) of the coopetition-on runs of "
+      f"`{PATTERN_INDUSTRY}` over the first {min(design.steps, patterns.TABLE4_WINDOW)} "
+      f"months ({n_seeds} seeds). The simulated share is over **incumbents that co-owned a "
+      "stud at some yearly record** (all 29 interviewed firms engaged in coopetition), beside "
+      "incumbents that never co-owned and the seed's own firms that co-owned. Influences "
+      "marked with a shock are read in the run with that shock, beside the same indicator "
+      "in the same seeds without it. The seed's share has a 95% Wilson interval (29 firms). "
+      "*Match*: the simulated 2.5-97.5% range over seeds overlaps the seed's interval. "
+      "Themes that hold for co-owners by construction do not count as evidence.")
+    w("")
+    w("| theme (Table 4) | indicator | simulated: co-owners, mean [2.5-97.5% over seeds] | "
+      "never co-owned | seed firms that co-owned | without the shock | reported: sources / "
+      "29 [95% CI] | match | evidence |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    sims, reps, matches = [], [], []
+    for _, r in table4.iterrows():
+        th = r["theme"]
+        rep = th.sources / patterns.SEED_FIRMS
+        lo_r, hi_r = wilson(th.sources, patterns.SEED_FIRMS)
+        rtxt = f"{th.sources}/29 = {rep:.0%} [{lo_r:.0%}-{hi_r:.0%}]"
+        evidence = th.key not in BY_CONSTRUCTION_THEMES
+        if not r["available"]:
+            w(f"| {th.label} | {th.indicator} | not run ({th.arm} shock not in the model) | | "
+              f"| | {rtxt} | | |")
+            continue
+        c, o, s = r["coowners"], r["others"], r["seed_coowners"]
+        without = r.get("without")
+        without = fmt_share(without) if isinstance(without, dict) else ""
+        if not np.isfinite(c["mean"]):
+            w(f"| {th.label} | {th.indicator} | n/a | | | | {rtxt} | | |")
+            continue
+        match = c["hi"] >= lo_r and c["lo"] <= hi_r
+        where = "yes" if match else ("above" if c["lo"] > hi_r else "below")
+        w(f"| {th.label} ({th.group}) | {th.indicator} | {c['mean']:.0%} "
+          f"[{c['lo']:.0%}-{c['hi']:.0%}] (n ≈ {c['firms']:.0f}/run) | {fmt_share(o)} | "
+          f"{fmt_share(s)} | {without} | {rtxt} | {where} | "
+          f"{'yes' if evidence else 'no (by construction)'} |")
+        if evidence:
+            matches.append((th.label, where))
+            if th.group == "outcome":
+                sims.append(c["mean"])
+                reps.append(rep)
+    w("")
+    know = table4[table4["theme"].map(lambda t: t.key) == "knowledge"]
+    if len(know) and know.iloc[0]["available"] and isinstance(know.iloc[0].get("strict"), dict):
+        st = know.iloc[0]["strict"]
+        w(f"Sensitivity: with a stricter knowledge threshold ({patterns.KNOWLEDGE_GAIN_ALT} "
+          f"instead of {patterns.KNOWLEDGE_GAIN_MIN}) the simulated co-owners' share of "
+          f"'knowledge and learning' is {st['mean']:.0%}.")
+        w("")
+    n_yes = sum(m == "yes" for _, m in matches)
+    w(f"Of the {len(matches)} themes that count as evidence, {n_yes} match; above: "
+      + (", ".join(t for t, m in matches if m == "above") or "none") + "; below: "
+      + (", ".join(t for t, m in matches if m == "below") or "none") + ".")
+    w("")
+    if len(sims) >= 4:
+        rho, p = stats.spearmanr(sims, reps)
+        w(f"Across the {len(sims)} outcome themes that count as evidence, the rank correlation "
+          f"between the simulated and the reported shares is Spearman ρ = {rho:.2f} "
+          f"(p = {p:.2g}).")
+        w("")
+    if "table4" in rel:
+        w(f"![Table 4: simulated vs reported]({rel['table4']})")
+        w("")
+    w("The two columns do not measure the same thing: the seed counts firms that *named* a "
+      "theme in an open interview, the model counts firms that *experienced* it. Naming is "
+      "selective (a firm names what matters most to it), so reported shares are lower bounds "
+      "and the simulated shares are best read for their order and for the contrast between "
+      "co-owners and firms that never co-owned.")
+    w("")
+    if 24 in splits and "coowning" in splits[24]:
+        share = splits[24]["coowning"]["mean"][0]
+        w(f"**How widespread coopetition is.** At month 24 {share:.0%} of the breeders in "
+          f"business co-own a stud (mean over seeds), and {co_share(table4):.0%} of the "
+          "incumbents co-own at some yearly record within the window. The seed interviewed "
+          "29 firms that all cooperate (of the 123-firm directory), but 28 of the 57 it "
+          "contacted were 'not interested or not cooperating'.")
+        w("")
+
+
+# Table 4 themes whose indicator is true for every co-owner by the definition of co-owning
+BY_CONSTRUCTION_THEMES = ("spread_cost", "financial_risk")
 
 
 def month_name(year: int, month: int, offset: int) -> str:
@@ -1015,17 +1792,12 @@ def write_p3(w, p3, rel) -> None:
     w("")
     w(f"![P3 coefficients]({rel['p3']})")
     w("")
-    w("*How the model produces it:* openness (x trust) is what partners let each other see, "
-      "so it drives the knowledge gained; the organisational criteria include complementarity "
-      "(a partner who knows more where the breeder is weak), so weighting them brings more "
-      "to learn, and weighting the individual criteria instead dilutes it. Stronger control "
-      "catches more overuse and a caught breach can end the contract (P1b). `fairness` is "
-      "the keeper's share of cost and quota; the keeper is the partner with more females, "
-      "so a larger keeper share matches quotas to need and leaves less to overuse. Industry "
-      "investment (awareness) brings buyers and entrants, hence more breeders and more "
-      "acquaintances. Practices change outcomes at each level, which is P3's claim; some "
-      "relations run against what the seed expects (control against partnership survival, "
-      "the individual criteria against knowledge gained), as P1a and P1b also show.")
+    w("*Mechanisms:* openness (x trust) is what partners let each other see, so it can drive "
+      "the knowledge gained; the organisational criteria include complementarity (a partner "
+      "who knows more where the breeder is weak); control is the chance an overuse is caught "
+      "and enters the overuse decision; protection keeps the core domain back at a cost in "
+      "reciprocity; `fairness` is the keeper's share of cost and quota; industry investment "
+      "(awareness) brings buyers and entrants.")
     w("")
 
 
@@ -1075,178 +1847,12 @@ def write_p4(w, p4, envs, design, rel) -> None:
     w("")
     w(f"![P4]({rel['p4']})")
     w("")
-    w("*How the model produces it:* a TB outbreak restricts found herds (no sales, no trips "
-      "to a partner's stud) and scares buyers; partners are shunned when their herd is found "
-      "infected. Brexit removes most EU buyers, makes imported studs dearer and holds back "
-      "investment (partner search included) for two years. A fall in demand or in buyers' "
-      "budgets lowers prices and sales for everyone; rivalry makes partnerships flare into "
-      "conflict more often. The knowledge partners gain from each other needs running "
-      "partnerships, and every shock thins them: uncertainty and the disease scare lower "
-      "the investment mood (fewer partner searches), infected herds are shunned, rivalry "
-      "sours trust, and lower prices or fewer buyers leave fewer breeders with the cash for "
-      "their share of a stud. The quality gap between the two industries can widen "
-      "instead: without coopetition elite genetics come only from breeders rich enough to "
-      "import a stud alone (and from hiring theirs), and a fall in prices or buyers, or "
-      "dearer imports after Brexit, leaves fewer of them, while co-owners share the price.")
+    w("*Mechanisms:* a TB outbreak restricts found herds (no sales, no trips to a partner's "
+      "stud) and scares buyers; partners are shunned when their herd is found infected. "
+      "Brexit removes most EU buyers, makes imported studs dearer and holds back investment "
+      "(partner search included). A fall in demand or in buyers' budgets lowers prices and "
+      "sales for everyone; rivalry makes partnerships flare into conflict more often.")
     w("")
-
-
-def write_table4(w, table4, design, rel, envs, runs, splits) -> None:
-    w("## Table 4 as a pattern: what simulated firms experience vs what the 29 firms named")
-    w("")
-    w("For each theme of Table 4 the model can observe, a per-firm indicator is read from "
-      "the breeder table (yearly rows, plus month 0) of the coopetition-on runs of "
-      f"`{design.scenario}` over the first {min(design.steps, patterns.TABLE4_WINDOW)} months "
-      f"(the length of a co-ownership contract; {design.seeds} seeds). The simulated share is "
-      "over **incumbents that co-owned a stud at some yearly record** (all 29 interviewed "
-      "firms engaged in coopetition), beside incumbents that never co-owned and the seed's "
-      "own firms that co-owned. Incumbents are the firms of month 0 still in business at the "
-      "end of the window. Influences marked with a shock are read in the run with that shock, "
-      "and beside it the same indicator in the same seeds without the shock.")
-    w("")
-    w("| theme (Table 4) | indicator | simulated: co-owners, mean ± sd over seeds [2.5-97.5%] "
-      "| never co-owned | seed firms that co-owned | without the shock (co-owners) | "
-      "reported: sources / 29 | simulated - reported |")
-    w("|---|---|---|---|---|---|---|---|")
-    sims, seeds_ = [], []
-    for _, r in table4.iterrows():
-        th = r["theme"]
-        rep = th.sources / patterns.SEED_FIRMS
-        if not r["available"]:
-            w(f"| {th.label} | {th.indicator} | not run ({th.arm} shock not in the model) | | "
-              f"| | {th.sources}/29 = {rep:.0%} | |")
-            continue
-        c, o, s = r["coowners"], r["others"], r["seed_coowners"]
-        without = r.get("without")
-        without = fmt_share(without) if isinstance(without, dict) else ""
-        w(f"| {th.label} ({th.group}) | {th.indicator} | {c['mean']:.0%} ± "
-          f"{fmt(100 * c['sd'], 2)} pp [{c['lo']:.0%}-{c['hi']:.0%}] (n ≈ {c['firms']:.0f}/run)"
-          f" | {fmt_share(o)} | {fmt_share(s)} | {without} | {th.sources}/29 = {rep:.0%} | "
-          f"{100 * (c['mean'] - rep):+.0f} pp |")
-        if th.group == "outcome":
-            sims.append(c["mean"])
-            seeds_.append(rep)
-    w("")
-    know = table4[table4["theme"].map(lambda t: t.key) == "knowledge"]
-    if len(know) and know.iloc[0]["available"]:
-        st = know.iloc[0]["strict"]
-        w(f"Sensitivity: with a stricter knowledge threshold ({patterns.KNOWLEDGE_GAIN_ALT} "
-          f"instead of {patterns.KNOWLEDGE_GAIN_MIN}) the simulated co-owners' share of "
-          f"'knowledge and learning' is {st['mean']:.0%}.")
-        w("")
-    if len(sims) >= 4:
-        rho, p = stats.spearmanr(sims, seeds_)
-        w(f"Across the {len(sims)} outcome themes the rank correlation between the simulated "
-          f"and the reported shares is Spearman ρ = {rho:.2f} (p = {p:.2g}).")
-        w("")
-    w(f"![Table 4: simulated vs reported]({rel['table4']})")
-    w("")
-    w("**Where they differ, and why.** The two columns do not measure the same thing: the "
-      "seed counts firms that *named* a theme in an open interview, the model counts firms "
-      "that *experienced* it. Naming is selective (a firm names what matters most to it), so "
-      "reported shares are lower bounds and the model's shares are best read for their order "
-      "and for the contrast between co-owners and firms that never co-owned. With that said:")
-    w("")
-    v = {r["theme"].key: r for _, r in table4.iterrows() if r["available"]}
-
-    def co(key: str) -> str:
-        return f"{v[key]['coowners']['mean']:.0%}" if key in v else "n/a"
-
-    def ot(key: str) -> str:
-        return f"{v[key]['others']['mean']:.0%}" if key in v else "n/a"
-
-    def wo(key: str) -> str:
-        return f"{v[key]['without']['mean']:.0%}" if key in v and "without" in v[key] else "n/a"
-
-    base = runs[runs["arm"] == "base"]
-    p1, p2 = base["price_first_year"].mean(), base["price_second_year"].mean()
-    s1, s2 = base["sales_first_year"].mean(), base["sales_second_year"].mean()
-    a0, a1 = base["start_n_alpacas"].mean(), base["final_n_alpacas"].mean()
-    sc = alpaca_abm.load_scenario(design.scenario)
-    gaps = {k: abs(r["coowners"]["mean"] - r["theme"].sources / patterns.SEED_FIRMS)
-            for k, r in v.items() if r["theme"].group == "outcome"}
-    closest = min(gaps, key=gaps.get) == "rare_genetics" if gaps else False
-    w(f"- *Access to rare genetics*{' is the closest match' if closest else ''}: "
-      f"{co('rare_genetics')} of simulated co-owners had an elite mating in the window's last "
-      f"year, against {ot('rare_genetics')} of firms that never co-owned (they can hire "
-      "elite studs) and 19 of 29 = 66% of the interviewed firms, for whom it was also the "
-      "most-named outcome.")
-    w(f"- *Spreading the cost* ({co('spread_cost')}) and *the financial risk* "
-      f"({co('financial_risk')}) hold for co-owners by construction: every co-ownership "
-      "shares an imported stud's price, and most co-owners could not have bought one alone. "
-      "Only 9 and 5 firms named them: in the interviews they are the means, access to "
-      "genetics the end.")
-    w(f"- *Knowledge and learning* ({co('knowledge')} of co-owners, {ot('knowledge')} of the "
-      "others; 15 of 29 named it): partners learn only where the other knows more and owners "
-      "start with similar knowledge, and the model has no learning about new ideas, products "
-      "or strategies (the seed's 'information exchange, innovation' theme, 10 of 29).")
-    w(f"- *Improved quality* ({co('quality')} of co-owners, {ot('quality')} of the others): "
-      "imported elite genetics spread through hired studs and sales as well as through "
-      "co-ownership, so most firms' herds improve; 12 firms named it as an outcome of "
-      "coopetition.")
-    swing = s2 > 1.5 * s1 or p1 > 1.3 * p2
-    text = (f"- *Sales, profits and prices* ({co('sales_profit')} of co-owners and "
-            f"{ot('sales_profit')} of the others sell more or earn more late in the window "
-            f"than early; *price pressure* {co('price_pressure')} and "
-            f"{ot('price_pressure')}; *improved prices* {co('prices')}) move for co-owners "
-            "and others alike. ")
-    if swing:
-        text += (f"They are dominated by the market's start: `{design.scenario}` starts "
-                 "every firm with a target herd above its herd (world.py: 1.2 times), so in "
-                 f"the first year few animals are listed: on average {s1:,.0f} sold at a mean "
-                 f"asking price of {p1:,.0f} GBP (the scenario starts at "
-                 f"{sc.price_female:,.0f}), then {s2:,.0f} at {p2:,.0f} GBP in the second "
-                 "year. These rows say more about the model's start-up swing than about "
-                 "coopetition. ")
-    dw = abs(v["demand"]["coowners"]["mean"] - v["demand"]["without"]["mean"]) \
-        if "demand" in v and "without" in v["demand"] else np.nan
-    if np.isfinite(dw):
-        if dw < 0.1:
-            text += (f"*Demand conditions* fire about as often without the demand shock "
-                     f"({wo('demand')}) as with it ({co('demand')}): per firm, the shock is "
-                     "lost in the swings of a firm's yearly sales.")
-        else:
-            text += (f"*Demand conditions* fire in {co('demand')} of co-owners with the "
-                     f"demand shock and {wo('demand')} without it.")
-    w(text)
-    trend = (f"the simulated industry contracts, from {a0:,.0f} alpacas at the start to "
-             f"{a1:,.0f} after {design.steps} months (mean over seeds), as loss-making firms "
-             "shrink their herds" if a1 < 0.95 * a0 else
-             f"the simulated industry holds {a0:,.0f} alpacas at the start and {a1:,.0f} "
-             f"after {design.steps} months (mean over seeds)")
-    w(f"- *Reduced cost* ({co('reduced_cost')} of co-owners, {ot('reduced_cost')} of the "
-      f"others) and *business growth* ({co('grown')}): {trend}; running costs per animal "
-      "are mostly fixed (keep, marketing spread over fewer animals when a herd shrinks) and "
-      "only vet costs fall with health knowledge"
-      + ("; co-owners also carry their share of a stud's keep, which is why fewer of them "
-         "than of the others cut their running cost per animal"
-         if "reduced_cost" in v and v["reduced_cost"]["coowners"]["mean"]
-         < v["reduced_cost"]["others"]["mean"] else "")
-      + ". The seed's savings (a partner who shears, fewer vet call-outs) are partly outside "
-      "the model.")
-    w(f"- *Economies of scale* (the fibre pool: {co('scale')} of co-owners, {ot('scale')} of "
-      "the others) reach investors and their partners; *network development* "
-      f"({co('network')} vs {ot('network')}) is common because acquaintances are also made "
-      "by entrants settling nearby.")
-    w(f"- *Competitive rivalry*: {co('rivalry')} of co-owners have a partner in the same "
-      "niche nearby (competition intensity >= 0.5); 9 of 29 named rivalry.")
-    w(f"- *Disease*: in the outbreak run only {co('disease')} of co-owners' herds were "
-      "restricted or lost reactors, because the outbreak stays small (two index herds, slow "
-      "spread, testing); 8 firms named disease as a risk, which in the model reaches every "
-      "firm through buyers' scare rather than through infection of its own herd.")
-    w(f"- *Brexit* touches the exporters ({co('brexit')} of co-owners), as in the seed (5 of "
-      "29 firms trade in Europe, 2 named Brexit).")
-    w("")
-    if 24 in splits and "coowning" in splits[24]:
-        share = splits[24]["coowning"]["mean"][0]
-        w(f"**How widespread coopetition is.** At the end of 2019 {share:.0%} of the "
-          "breeders in business co-own a stud in the model (mean over seeds), and "
-          f"{co_share(table4):.0%} of the incumbents co-own at some yearly record within "
-          "five years. The seed interviewed 29 firms that all cooperate (24% of the "
-          "123-firm directory), but 28 of the 57 it contacted were 'not interested or not "
-          "cooperating', and most of the 68 small firms 'do not cooperate much': co-ownership "
-          "is more widespread in the model than the seed's directory suggests.")
-        w("")
 
 
 def co_share(table4: pd.DataFrame) -> float:
@@ -1262,7 +1868,7 @@ def fmt_share(s: dict[str, float]) -> str:
 
 
 def write_splits(w, splits, rel) -> None:
-    w("## Relationship types: the seed's 7 / 15 / 7 as a calibration target")
+    w("## Relationship types: the seed's 7 / 15 / 7 (calibrated, not evidence)")
     w("")
     w("The seed classifies its 29 firms as cooperation-dominated (7), equal (15) or "
       "competition-dominated (7). The model measures each partnership's cooperation "
@@ -1277,8 +1883,9 @@ def write_splits(w, splits, rel) -> None:
       "the split of firms with partners in `uk_2018` at month 24 (December 2019, when the "
       "firms were interviewed), pooled over seeds 0-11, is closest to 7/15/7 of 29 "
       "(`python experiments/propositions.py --calibrate-types`). At that point the split "
-      "matches by construction; at other months and seeds it is a pattern, not evidence. "
-      "No mechanism reads the type.")
+      "is matched by construction, and because the thresholds were fitted to this split "
+      "it cannot count as evidence at any month or seed: the table shows how far the fit "
+      "carries to other seeds and months. No mechanism reads the type.")
     w("")
     w("**What it gives** (the validation seeds, not those of the fit; mean ± sd over seeds):")
     w("")
@@ -1303,13 +1910,11 @@ def write_splits(w, splits, rel) -> None:
     w("")
     w(f"![Relationship types]({rel['types']})")
     w("")
-    w("The split drifts toward cooperation-dominated as partnerships age, because trust (and "
-      "with it the cooperation intensity) grows with every month of a working partnership. "
-      "The seed's classification is a snapshot of relationships of various ages; the model's "
-      "partnerships in `uk_2018` all start in 2018, so the month-24 snapshot is the one "
-      "compared, and later months are shown for the drift. The seed's own firms are "
-      "started with their printed type shifting their owner's openness (world.py), which "
-      "is why their split can differ from that of all firms.")
+    w("The seed's classification is a snapshot of relationships of various ages; the "
+      "model's partnerships in `uk_2018` start from 2018, so the month-24 snapshot is the one "
+      "compared, and later months show how the split moves as partnerships age. The seed's "
+      "own firms start with their printed type shifting their owner's openness (world.py), "
+      "which is why their split can differ from that of all firms.")
     w("")
 
 
@@ -1353,15 +1958,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Test the seed's propositions (Table 1) and patterns (Tables 2 and 4) on "
         "the model; write docs/VALIDATION.md and its figures."
     )
-    ap.add_argument("--seeds", type=int, default=None, help="replicates per arm (default 20)")
+    ap.add_argument("--seeds", type=int, default=None,
+                    help=f"at least this many replicates per arm (default {MIN_SEEDS}); the "
+                    "power calculation may ask for more, up to --max-seeds")
+    ap.add_argument("--max-seeds", type=int, default=None,
+                    help="at most this many replicates per arm (default 25)")
+    ap.add_argument("--pilot", type=int, default=None,
+                    help="seeds of the pilot the power calculation reads (default 10)")
     ap.add_argument("--steps", type=int, default=None, help="months per run (default 120)")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--p3-runs", type=int, default=None,
                     help="runs of the P3 practice design (default 3 x seeds)")
+    ap.add_argument("--robustness-points", type=int, default=None,
+                    help="points of the Latin hypercube of assumed parameters (default 48)")
+    ap.add_argument("--industries", default=",".join(INDUSTRIES),
+                    help=f"comma-separated scenarios (default {','.join(INDUSTRIES)})")
     ap.add_argument("--seed-base", type=int, default=1000, help="first seed (default 1000)")
     ap.add_argument("--quick", action="store_true",
-                    help="a small design (4 seeds, 60 months, 12 P3 runs) written to "
-                    "results/validation-quick/ unless --out is given")
+                    help="a small design (pilot 2, 3 seeds, 48 months, 10 P3 runs, 6 "
+                    "robustness points) written to results/validation-quick/ unless --out is "
+                    "given; its report says it is quick")
     ap.add_argument("--calibrate-types", action="store_true",
                     help="print the relationship-type thresholds fitted to the seed's 7/15/7 "
                     "(coownership.TYPE_LOW, TYPE_HIGH) and stop")
@@ -1374,21 +1990,58 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="folder for the figures (default docs/figures beside the report)")
     args = ap.parse_args(argv)
     quick = args.quick
-    args.seeds = args.seeds or (4 if quick else 20)
-    args.steps = args.steps or (60 if quick else 120)
-    args.p3_runs = args.p3_runs if args.p3_runs is not None else (12 if quick else
-                                                                  3 * args.seeds)
+    args.seeds = args.seeds or (3 if quick else MIN_SEEDS)
+    args.max_seeds = args.max_seeds or (args.seeds if quick else max(25, args.seeds))
+    args.pilot = args.pilot or (2 if quick else 10)
+    args.steps = args.steps or (48 if quick else 120)
+    args.p3_runs = args.p3_runs if args.p3_runs is not None else (
+        len(P3_PRACTICES) + 3 if quick else 3 * args.seeds)
+    args.robustness_points = (args.robustness_points if args.robustness_points is not None
+                              else (6 if quick else 48))
+    args.series_seeds = 2 if quick else 10
+    args.industries = tuple(i.strip() for i in args.industries.split(",") if i.strip())
+    if PATTERN_INDUSTRY not in args.industries:
+        ap.error(f"--industries must include {PATTERN_INDUSTRY} (the patterns are read there)")
     if args.out is None:
         args.out = (ROOT / "results/validation-quick/VALIDATION.md" if quick
                     else ROOT / "docs/VALIDATION.md")
     if args.figures is None:
         args.figures = args.out.parent / "figures"
-    for name in ("seeds", "steps", "workers"):
+    for name in ("seeds", "steps", "workers", "pilot"):
         if getattr(args, name) < 1:
-            ap.error(f"--{name} must be at least 1")
-    if args.seeds < 2:
-        ap.error("--seeds must be at least 2 for a confidence interval")
+            ap.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.seeds < 2 or args.pilot < 2:
+        ap.error("--seeds and --pilot must be at least 2 for a confidence interval")
+    if args.pilot > args.seeds:
+        ap.error("--pilot must not exceed --seeds (the pilot seeds are part of the sample)")
+    if args.max_seeds < args.seeds:
+        ap.error("--max-seeds must be at least --seeds")
     return args
+
+
+def analyse(results: dict, design: Design, n_seeds: int, power: pd.DataFrame,
+            practices: pd.DataFrame, points: pd.DataFrame) -> dict[str, Any]:
+    """Everything the report shows, from the runs."""
+    seeds = seed_list(design, n_seeds)
+    envs = list(design.environments)
+    by_ind = {ind: industry_results(results, ind) for ind in design.industries}
+    frames = {ind: outcome_frame(r) for ind, r in by_ind.items()}
+    pat = by_ind[PATTERN_INDUSTRY]
+    return {
+        "results": results,
+        "seeds": n_seeds,
+        "power": power,
+        "props": {ind: analyse_propositions(frames[ind], seeds) for ind in design.industries},
+        "definitional": {ind: analyse_definitional(frames[ind], seeds)
+                         for ind in design.industries},
+        "p3": analyse_p3(frames[PATTERN_INDUSTRY], practices),
+        "p4": analyse_p4(frames[PATTERN_INDUSTRY], seeds, envs),
+        "table4": analyse_table4(pat, envs),
+        "splits": analyse_splits(pat),
+        "rob": analyse_robustness(results, points, design),
+        "start": start_check(design.seed_base),
+        "frames": frames,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1401,11 +2054,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     envs, missing = check_environments(args.steps)
     design = Design(args.seeds, args.steps, args.workers, args.seed_base, args.p3_runs,
-                    environments=envs, missing_environments=missing)
-    jobs, practices = build_jobs(design)
+                    pilot=args.pilot, max_seeds=args.max_seeds,
+                    rob_points=args.robustness_points, industries=args.industries,
+                    series_seeds=args.series_seeds,
+                    quick=args.quick, environments=envs, missing_environments=missing,
+                    missing_arms=check_arms(args.steps), robustness=robustness_parameters())
     raw = ROOT / ("results/validation-quick" if args.quick else "results/validation")
     saved = raw / "results.pkl"
-    key = (design.seeds, design.steps, design.seed_base, design.p3_runs, sorted(envs))
+    key = (design.seeds, design.max_seeds, design.pilot, design.steps, design.seed_base,
+           design.p3_runs, design.rob_points, design.series_seeds, design.industries,
+           sorted(envs))
+    p3j, practices = p3_jobs(design)
+    robj, points = robustness_jobs(design)
     if args.report_only:
         if not saved.exists():
             print(f"error: no saved runs in {saved}; run without --report-only first",
@@ -1417,44 +2077,62 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {saved} holds another design {stored['key']}, not {key}",
                   file=sys.stderr)
             return 2
-        results, wall, design.workers = stored["results"], stored["wall"], stored["workers"]
+        if stored.get("robustness", design.robustness) != design.robustness:
+            print(f"error: {saved} varied other robustness parameters "
+                  f"{sorted(stored['robustness'])}", file=sys.stderr)
+            return 2
+        results, wall, n_runs = stored["results"], stored["wall"], len(stored["results"])
+        power, n_seeds = stored["power"], stored["n_seeds"]
     else:
-        print(f"{len(jobs)} runs of {design.steps} months on {design.workers} workers; "
+        print(f"design: industries {', '.join(design.industries)}; {design.steps} months; "
+              f"pilot {design.pilot} seeds, then {design.seeds}-{design.max_seeds} by power; "
+              f"P3 {design.p3_runs} runs; robustness {design.rob_points} points x "
+              f"{len(ROBUSTNESS_ARMS)} arms over {len(design.robustness)} parameters; "
               f"shocks for P4: {', '.join(envs) or 'none'}"
               + (f" (missing: {', '.join(missing)})" if missing else ""))
         t0 = time.perf_counter()
-        results = run_all(jobs, design.workers)
+        results = run_all(main_jobs(design, 0, design.pilot), design.workers, "pilot")
+        power = power_table(results, design, design.pilot)
+        n_seeds = seeds_from_power(power, design)
+        print(f"power: {n_seeds} seeds per arm (largest need "
+              f"{int(power['needed'].max()) if len(power) else 'n/a'})")
+        rest = main_jobs(design, design.pilot, n_seeds) + p3j + robj + series_jobs(design)
+        results |= run_all(rest, design.workers, "validation runs")
         wall = time.perf_counter() - t0
+        n_runs = len(results)
         raw.mkdir(parents=True, exist_ok=True)
         with saved.open("wb") as fh:
-            pickle.dump({"key": key, "results": results, "wall": wall,
-                         "workers": design.workers}, fh)
-    seeds = [design.seed_base + i for i in range(design.seeds)]
-    runs = outcome_frame(results)
-    props = analyse_propositions(runs, seeds)
-    p3 = analyse_p3(runs, practices)
-    p4 = analyse_p4(runs, seeds, list(envs))
-    table4 = analyse_table4(results, list(envs))
-    splits = analyse_splits(results)
-    start = start_check(design.seed_base)
-    paths = figures(args.figures, props, p3, p4, table4, splits, list(envs))
-    text = report(design, props, p3, p4, table4, splits, start, paths, args.out, wall,
-                  len(jobs), runs)
+            pickle.dump({"key": key, "results": results, "wall": wall, "power": power,
+                         "n_seeds": n_seeds, "robustness": design.robustness}, fh)
+    ctx = analyse(results, design, n_seeds, power, practices, points)
+    ctx |= {"wall": wall, "n_runs": n_runs,
+            "cpu": float(sum(r.get("cpu_seconds", np.nan) for r in results.values()))}
+    paths = figures(args.figures, ctx["props"], ctx["p3"], ctx["p4"], ctx["table4"],
+                    ctx["splits"], list(envs), ctx["rob"])
+    text = report(design, ctx, paths, args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
     raw.mkdir(parents=True, exist_ok=True)
-    runs.to_csv(raw / "runs.csv", index=False)
+    pd.concat([f.assign(industry=i) for i, f in ctx["frames"].items()]).to_csv(
+        raw / "runs.csv", index=False)
     practices.to_csv(raw / "p3_practices.csv", index_label="i")
-    if len(p3["table"]):
-        p3["table"].to_csv(raw / "p3_coefficients.csv", index=False)
+    points.to_csv(raw / "robustness_points.csv", index_label="i")
+    power.to_csv(raw / "power.csv", index=False)
+    if len(ctx["p3"]["table"]):
+        ctx["p3"]["table"].to_csv(raw / "p3_coefficients.csv", index=False)
     print(f"wrote {args.out} and {len(paths)} figures in {args.figures} "
-          f"({wall / 60:.1f} min); raw results in {raw}")
-    for res in props:
-        print(f"  {res['prop'].key}: {res['verdict']}")
-    print(f"  P3: {p3_summary_verdict(p3)}")
-    print(f"  P4: {p4_summary(p4, list(envs))[0]}")
+          f"({wall / 60:.1f} min wall, {ctx['cpu'] / 60:.1f} min CPU in the runs); raw "
+          f"results in {raw}")
+    for ind in design.industries:
+        for res in ctx["props"][ind]:
+            rv = robustness_verdict(res, ctx["rob"]) if ind == PATTERN_INDUSTRY else ("", [])
+            print(f"  {ind} {res['prop'].key}: {res['verdict']}"
+                  + (f" [robustness: {rv[0]}{' ' + ','.join(rv[1]) if rv[1] else ''}]"
+                     if rv[0] else ""))
+    print(f"  P3: {p3_summary_verdict(ctx['p3'])}")
+    print(f"  P4: {p4_summary(ctx['p4'], list(envs))[0]}")
     return 0
 
 

@@ -73,7 +73,9 @@ def test_infection_cannot_cross_between_breeders_that_never_trade_or_share_a_stu
 def test_every_new_infected_herd_had_a_contact_that_month():
     """In a whole industry, a herd becomes infected only through the month's contacts: an
     animal bought in (or a stud handed over), a visit to or from a stud, or the outbreak."""
-    m = AlpacaModel(rng=4, n_breeders=60, disease_start=0, disease_strength=1.0)
+    m = AlpacaModel(  # the world the test was written on (herds of median 30)
+        rng=4, n_breeders=60, herd_size_median=30.0, disease_start=0, disease_strength=1.0
+    )
     sales = []
     original = trading.settle_sales
 

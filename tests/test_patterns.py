@@ -4,6 +4,10 @@ The cheap part of the pattern-oriented validation (the full one is
 `python experiments/propositions.py`, which writes docs/VALIDATION.md). Six seeds of
 `uk_2018` run 48 months each on two spawned worker processes, with coopetition on (and,
 for one test, off), and share the per-firm indicators of `experiments/patterns.py`.
+
+The relationship-type test guards a calibration (coownership.TYPE_LOW and TYPE_HIGH were
+fitted to the seed's 7/15/7 on seeds 0-11): it keeps the fit from drifting, it is not
+evidence. The others are patterns no parameter was fitted to.
 """
 
 import multiprocessing
