@@ -190,6 +190,15 @@ def mate(model: AlpacaModel) -> None:
     if not in_season(model.month, p.mating_start_month, p.mating_end_month):
         return
     con = model.contracts
+    n_f = firms.n
+    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
+    fertile = (
+        alive
+        & female
+        & (herd.view("due_in") == NOT_PREGNANT)
+        & (age >= p.female_breeding_age)
+        & (age < p.female_retire_age)
+    )
     if model.month == p.mating_start_month:
         choose_home_studs(model)
         run = con.running()
@@ -198,18 +207,9 @@ def mate(model: AlpacaModel) -> None:
         herd.view("served")[:] = 0
         from .finance import plan_matings
 
-        plan_matings(model)  # how many of its females each breeder breeds this season
-    n_f = firms.n
-    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
-    open_rows = np.flatnonzero(
-        alive
-        & female
-        & (herd.view("due_in") == NOT_PREGNANT)
-        & (age >= p.female_breeding_age)
-        & (age < p.female_retire_age)
-        & ~herd.view("rested")
-        & ~model.restricted[owner]
-    )
+        # how many of its open females each breeder breeds this season
+        plan_matings(herd, firms, p, np.flatnonzero(fertile), rng)
+    open_rows = np.flatnonzero(fertile & ~herd.view("rested") & ~model.restricted[owner])
     if len(open_rows) == 0:
         return
     n_open = np.bincount(owner[open_rows], minlength=n_f)

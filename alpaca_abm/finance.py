@@ -31,7 +31,6 @@ import numpy as np
 from . import accounts, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
-from .herd import NOT_PREGNANT
 from .trading import STUD_WORKING_MONTHS, breeding_stock
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
@@ -451,26 +450,17 @@ def mating_share(
     return np.where(open_females > 0, np.clip(need, least, 1.0), 1.0)
 
 
-def plan_matings(model: AlpacaModel) -> None:
-    """At the start of the mating season each breeder decides how many of its open females to
-    breed (`mating_share`); the others rest this season (herd column `rested`)."""
-    p, herd, firms = model.scenario, model.herd, model.firms
-    n_f = firms.n
-    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
+def plan_matings(herd, firms, p, open_rows: np.ndarray, rng: np.random.Generator) -> None:
+    """At the start of the mating season each breeder decides how many of its open females
+    (`open_rows`: alive, not pregnant, of breeding age) to breed (`mating_share`); the others
+    rest this season (herd column `rested`)."""
     rested = herd.view("rested")
     rested[:] = False
-    if not p.mating_plans:
+    if not p.mating_plans or len(open_rows) == 0:
         return
-    open_rows = np.flatnonzero(
-        alive
-        & female
-        & (herd.view("due_in") == NOT_PREGNANT)
-        & (age >= p.female_breeding_age)
-        & (age < p.female_retire_age)
-    )
-    if len(open_rows) == 0:
-        return
-    n_open = np.bincount(owner[open_rows], minlength=n_f).astype(float)
+    n_f = firms.n
+    owner = herd.owner[open_rows]
+    n_open = np.bincount(owner, minlength=n_f).astype(float)
     stock = breeding_stock(herd, n_f, p.female_retire_age).astype(float)
     share = mating_share(
         n_open,
@@ -481,4 +471,4 @@ def plan_matings(model: AlpacaModel) -> None:
         weaning_rate(p),
         p.least_mating_share,
     )
-    rested[open_rows] = model.rng.random(len(open_rows)) >= share[owner[open_rows]]
+    rested[open_rows] = rng.random(len(open_rows)) >= share[owner]
