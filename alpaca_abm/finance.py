@@ -169,11 +169,11 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
     return np.bincount(herd.view("owner"), weights=value, minlength=n_f)
 
 
-def monthly_costs(model: AlpacaModel) -> np.ndarray:
-    """Each breeder's running costs this month: keep, vet, studs and marketing."""
+def monthly_costs(model: AlpacaModel, heads: np.ndarray) -> np.ndarray:
+    """Each breeder's running costs this month (`heads`: its animals): keep, vet, studs and
+    marketing."""
     p, firms, herd, con = model.scenario, model.firms, model.herd, model.contracts
     n_f = firms.n
-    heads = herd.counts_by_owner(n_f)
     studs = herd.counts_by_owner(n_f, herd.view("stud"))
     vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
     cost = heads * (p.keep_cost + vet * model.vet_cost_factor()) + p.marketing_cost
@@ -192,7 +192,8 @@ def settle_accounts(model: AlpacaModel) -> None:
     the 12-month ledgers; count months of economic loss or insolvency."""
     p, firms = model.scenario, model.firms
     n_f = firms.n
-    accounts.pay(model.firms, np.arange(n_f), monthly_costs(model))
+    heads = model.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
+    accounts.pay(model.firms, np.arange(n_f), monthly_costs(model, heads))
     value = stock_values(model)
     firms.acct_profit[:n_f] = accounting_profit(
         firms.revenue[:n_f], firms.costs[:n_f], firms.stock_value[:n_f], value
@@ -204,7 +205,6 @@ def settle_accounts(model: AlpacaModel) -> None:
     firms.sales_ring[:n_f, slot] = firms.sales_count[:n_f]
     firms.sales_value_ring[:n_f, slot] = firms.sales_value[:n_f]
     firms.acct_profit_ring[:n_f, slot] = firms.acct_profit[:n_f]
-    heads = model.herd.counts_by_owner(n_f)
     tolerated = np.where(heads < SMALL_HERD, p.lifestyle_tolerance, 0.0)
     judged = (model.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
     females = model.herd.counts_by_owner(n_f, model.herd.view("female"))

@@ -331,7 +331,7 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "max_competition": max_comp[rows],
             "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
             "running_cost_per_animal": np.where(
-                heads[rows] > 0, 12 * monthly_costs(model)[rows] / per_head, 0.0
+                heads[rows] > 0, 12 * monthly_costs(model, heads)[rows] / per_head, 0.0
             ),
             "restricted": firms.restricted[rows],
             "culled": firms.culled[rows],
