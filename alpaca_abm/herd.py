@@ -186,6 +186,15 @@ def perceived_quality(
     return seen
 
 
+def visible_merit(herd: Herd, rows: np.ndarray) -> np.ndarray:
+    """What a perfect judge sees of herd `rows`, in quality points: the fleece phenotype
+    (genetic value + environment) plus the other traits it weighs (`seen_quality` without
+    the judging noise)."""
+    from .fleece import POINTS_PER_MICRON
+
+    return herd.quality[rows] - POINTS_PER_MICRON * herd.fleece_env[rows] + herd.other_merit[rows]
+
+
 def seen_quality(
     herd: Herd, rows: np.ndarray, noise_sd: np.ndarray | float, rng: np.random.Generator
 ) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import accounts, market, rivalry
 from .breeder import BREEDING, MARKETING
-from .herd import seen_quality
+from .herd import seen_quality, visible_merit
 from .knowledge import judging_noise
 
 if TYPE_CHECKING:
@@ -85,10 +85,8 @@ def judged_mean_by_owner(
     """Each owner's mean of herd.seen_quality over its animals in `rows` (0 where none): the
     mean of what it sees without judging error, plus one error of sd noise / sqrt(count),
     the same distribution as averaging a draw per animal at one draw per owner."""
-    from .fleece import POINTS_PER_MICRON
-
     owner = herd.owner[rows]
-    merit = herd.quality[rows] - POINTS_PER_MICRON * herd.fleece_env[rows] + herd.other_merit[rows]
+    merit = visible_merit(herd, rows)
     count = np.bincount(owner, minlength=n_owners)
     mean = np.bincount(owner, weights=merit, minlength=n_owners) / np.maximum(count, 1)
     error = rng.standard_normal(n_owners) * noise_sd[:n_owners] / np.sqrt(np.maximum(count, 1))
