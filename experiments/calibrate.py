@@ -704,6 +704,20 @@ def _int_years(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def installed_defaults(free: list[FreeParameter]) -> dict[str, float]:
+    """The free parameters' defaults in params.py (the calibrated values as installed)."""
+    return {f.name: float(PARAMETER_INDEX[f.name].default) for f in free}
+
+
+def publish(result: dict[str, Any], saved: Path) -> None:
+    """Save a calibration result, write the doc and figures from it, print the checks."""
+    saved.write_text(json.dumps(result, indent=1))
+    write_report(result)
+    print(f"wrote {DOC}")
+    for c in result["checks"]:
+        print(f"  {c['share_met']:>4.0%}  {c['check']}  (median {c['median']:,.0f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 points x 2 seeds, 5 to verify")
@@ -738,7 +752,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verify_only:
         result = _int_years(json.loads(saved.read_text()))
         free = [FreeParameter(**f) for f in result["free"]]
-        defaults = {f.name: float(PARAMETER_INDEX[f.name].default) for f in free}
+        defaults = installed_defaults(free)
         n_verify = args.verify_seeds or VERIFY_SEEDS
         start = time.perf_counter()
         tasks = [(0, defaults, 5000 + s) for s in range(n_verify)]
@@ -750,10 +764,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "seconds": time.perf_counter() - start,
         }
-        saved.write_text(json.dumps(result, indent=1))
-        write_report(result)
-        for c in result["checks"]:
-            print(f"  {c['share_met']:>4.0%}  {c['check']}  (median {c['median']:,.0f})")
+        publish(result, saved)
         return 0
     if args.report:
         result = _int_years(json.loads(saved.read_text()))
@@ -775,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     design_values = latin_hypercube(free, points, DESIGN_SEED)
     if args.include_defaults:  # the installed defaults compete as one more design point
-        design_values.insert(0, {f.name: float(PARAMETER_INDEX[f.name].default) for f in free})
+        design_values.insert(0, installed_defaults(free))
     tasks = [(i, v, 1000 + s) for i, v in enumerate(design_values) for s in range(seeds)]
     done = run_many(tasks, args.workers, "design")
     by_point: dict[int, list] = {}
@@ -805,11 +816,8 @@ def main(argv: list[str] | None = None) -> int:
         "caveat": args.caveat,
         "waves": waves,
     }
-    saved.write_text(json.dumps(result, indent=1))
-    write_report(result)
-    print(f"best point {best['values']} (largest I {best['max_I']:.2f}); wrote {DOC}")
-    for c in result["checks"]:
-        print(f"  {c['share_met']:>4.0%}  {c['check']}  (median {c['median']:,.0f})")
+    print(f"best point {best['values']} (largest I {best['max_I']:.2f})")
+    publish(result, saved)
     return 0
 
 
