@@ -40,11 +40,11 @@ def unpack(revision: str, into: Path) -> None:
     (into / "alpaca_abm").rename(into / "alpaca_base")
 
 
-def race(base, new, n: int, months: int, seed: int) -> tuple[float, float, bool]:
+def race(base, new, n: int, months: int, seed: int, **pinned: float) -> tuple[float, float, bool]:
     """µs per breeder-month of base and new on one seed, and whether their tables agree."""
     models = {
-        "base": base.AlpacaModel(rng=seed, n_breeders=n),
-        "new": new.AlpacaModel(rng=seed, n_breeders=n),
+        "base": base.AlpacaModel(rng=seed, n_breeders=n, **pinned),
+        "new": new.AlpacaModel(rng=seed, n_breeders=n, **pinned),
     }
     spent = dict.fromkeys(models, 0.0)
     breeder_months = dict.fromkeys(models, 0)
@@ -68,6 +68,13 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=240)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--no-check", action="store_true", help="do not compare model tables")
+    parser.add_argument(
+        "--herd-size-median",
+        type=float,
+        default=None,
+        help="pin both versions' median starting herd (30 to compare with versions before the "
+        "baseline became a 1:5 national sample of median 13); default: each version's own",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         unpack(args.base, Path(tmp))
@@ -75,7 +82,9 @@ def main() -> int:
         base = importlib.import_module("alpaca_base")
         sys.path.insert(0, str(ROOT))
         new = importlib.import_module("alpaca_abm")
-        print(f"base: {args.base} | new: working tree ({ROOT}) | {args.months} months\n")
+        median = args.herd_size_median
+        pin = "" if median is None else f" | herd_size_median {median:g}"
+        print(f"base: {args.base} | new: working tree ({ROOT}) | {args.months} months{pin}\n")
         print(
             f"{'breeders':>9} {'seed':>5} {'base µs/bm':>11} {'new µs/bm':>10} {'new/base':>9} "
             f"{'same table':>10}"
@@ -84,7 +93,10 @@ def main() -> int:
         for n in args.sizes:
             ratios = []
             for seed in args.seeds:
-                b, w, same = race(base, new, n, args.months, seed)
+                pinned = {}
+                if args.herd_size_median is not None:
+                    pinned["herd_size_median"] = args.herd_size_median
+                b, w, same = race(base, new, n, args.months, seed, **pinned)
                 ratios.append(w / b)
                 differ |= not same and not args.no_check
                 check = "-" if args.no_check else ("yes" if same else "NO")
