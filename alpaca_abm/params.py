@@ -581,8 +581,8 @@ PARAMETERS: tuple[Param, ...] = (
         "businesses) ask for a year at the start, per alpaca in the industry; the finite pool "
         "they come from is sized so (market.starting_pool).",
         "calibrated",
-        "Sets the size of the outside pool; calibrated in docs/CALIBRATION.md."
-        " Calibrated (docs/CALIBRATION.md): 0.106, non-implausible range 0.106-0.236.",
+        "Sets the size of the outside pool;"
+        " calibrated (docs/CALIBRATION.md): 0.106, non-implausible range 0.106-0.236.",
     ),
     _p(
         "pet_demand",
@@ -1110,8 +1110,8 @@ PARAMETERS: tuple[Param, ...] = (
         "New breeders a month, per 100 breeders at the start, when a starting herd's "
         "expected return equals the outside option (fewer below it, up to twice above it).",
         "calibrated",
-        "Calibrated so the industry grows toward the 123 listed breeders of 2018."
-        " Calibrated (docs/CALIBRATION.md): 1.02, non-implausible range 0.567-1.08.",
+        "Calibrated so the industry grows toward the 123 listed breeders of 2018;"
+        " calibrated (docs/CALIBRATION.md): 1.02, non-implausible range 0.567-1.08.",
     ),
     _p(
         "foundation_herd",
@@ -1143,8 +1143,8 @@ PARAMETERS: tuple[Param, ...] = (
        "price shocks).",
        "calibrated",
        "Mid-2000s sales of £3,000-10,000 for pregnant females and £1,000-2,000 in 2012-2015 "
-       "(PUBLIC-FACTS section 2) bracket it; calibrated in docs/CALIBRATION.md."
-       " Calibrated (docs/CALIBRATION.md): 1390, non-implausible range 1390-1960."),
+       "(PUBLIC-FACTS section 2) bracket it;"
+       " calibrated (docs/CALIBRATION.md): 1390, non-implausible range 1390-1960."),
     _p("buyer_wtp_sigma", 0.6, float, 0, 3, "log-units",
        "Spread of outside buyers' willingness to pay (log-normal).",
        "assumption",
@@ -1169,9 +1169,8 @@ PARAMETERS: tuple[Param, ...] = (
        "How far a breeder's planned herd moves with the gap between a female's value to it and"
        " her expected price ((value - price) / price).",
        "calibrated",
-       "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it; "
-       "calibrated in docs/CALIBRATION.md."
-       " Calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.336-1.52."),
+       "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it;"
+       " calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.336-1.52."),
     _p("herd_adjustment", 0.3, float, 0.01, 1, "share/year",
        "Share of the gap between target and planned herd closed in a year (partial adjustment,"
        " Nerlove).",
@@ -1191,9 +1190,8 @@ PARAMETERS: tuple[Param, ...] = (
        "Share of the outside pool already taken up at the start.",
        "calibrated",
        "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
-       "diffusion; "
-       "calibrated in docs/CALIBRATION.md."
-       " Calibrated (docs/CALIBRATION.md): 0.356, non-implausible range 0.356-0.623."),
+       "diffusion;"
+       " calibrated (docs/CALIBRATION.md): 0.356, non-implausible range 0.356-0.623."),
     _p("replacement_rate", 0.07, float, 0, 1, "per year",
        "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
        "assumption",
@@ -1224,9 +1222,8 @@ PARAMETERS: tuple[Param, ...] = (
        "Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
        "expected return).",
        "calibrated",
-       "'Not truly commercial, a large part of it is lifestyle' (I2); calibrated in "
-       "docs/CALIBRATION.md."
-       " Calibrated (docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127."),
+       "'Not truly commercial, a large part of it is lifestyle' (I2);"
+       " calibrated (docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127."),
     _p("lifestyle_tolerance", 2000.0, float, 0, 1e6, "GBP/year",
        "Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting it "
        "as a month of loss.",
