@@ -1137,121 +1137,270 @@ PARAMETERS: tuple[Param, ...] = (
         "Micro-firms carry losses for a few years before giving up.",
     ),
     # --- the economy (market.py, trading.py, finance.py; docs/ECONOMY.md) -------------------
-    # fmt: off
-    _p("buyer_wtp_median", 1390.0, float, 1, 1e6, "GBP",
-       "Median willingness to pay of an outside buyer for a reference breeding female (before "
-       "price shocks).",
-       "calibrated",
-       "Mid-2000s sales of £3,000-10,000 for pregnant females and £1,000-2,000 in 2012-2015 "
-       "(PUBLIC-FACTS section 2) bracket it;"
-       " calibrated (docs/CALIBRATION.md): 1390, non-implausible range 1390-1960."),
-    _p("buyer_wtp_sigma", 0.6, float, 0, 3, "log-units",
-       "Spread of outside buyers' willingness to pay (log-normal).",
-       "assumption",
-       "Buyers range from pet-price smallholders to show-herd founders; not fitted by "
-       "docs/CALIBRATION.md (held at this value there)."),
-    _p("ask_dispersion", 0.15, float, 0, 2, "log-units",
-       "Spread of sellers' reservation prices around what keeping a female is worth to them "
-       "(log-normal).",
-       "assumption",
-       "Sellers differ in keep costs, space and patience, so supply slopes upward."),
-    _p("expectation_weight", 0.8, float, 0.01, 1, "share/year",
-       "Share of the gap between the seen price (and chance of a sale) and the expected one "
-       "that expectations close in a year (adaptive expectations, Nerlove 1958).",
-       "assumption",
-       "Breeders judge the market by the last year or so of sales; 1 = naive (the cobweb of "
-       "Ezekiel 1938); not fitted by docs/CALIBRATION.md (held at this value there)."),
-    _p("discount_rate", 0.05, float, 0, 1, "per year",
-       "Rate at which a breeder discounts a female's future margins.",
-       "assumption",
-       "A real rate near long-run farm returns."),
-    _p("herd_response", 1.44, float, 0, 10, "elasticity",
-       "How far a breeder's planned herd moves with the gap between a female's value to it and"
-       " her expected price ((value - price) / price).",
-       "calibrated",
-       "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it;"
-       " calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.336-1.52."),
-    _p("herd_adjustment", 0.3, float, 0.01, 1, "share/year",
-       "Share of the gap between target and planned herd closed in a year (partial adjustment,"
-       " Nerlove).",
-       "assumption",
-       "Breeding herds change slowly: a female takes 2.5 years from birth to her first cria."),
-    _p("bass_innovation", 0.03, float, 0, 1, "per year",
-       "Bass coefficient of innovation of outside buyers (adoption from outside influence).",
-       "assumption",
-       "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): p = "
-       "0.03."),
-    _p("bass_imitation", 0.38, float, 0, 5, "per year",
-       "Bass coefficient of imitation of outside buyers (adoption by word of mouth).",
-       "assumption",
-       "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): q = "
-       "0.38."),
-    _p("pool_adopted_start", 0.356, float, 0, 0.99, "share",
-       "Share of the outside pool already taken up at the start.",
-       "calibrated",
-       "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
-       "diffusion;"
-       " calibrated (docs/CALIBRATION.md): 0.356, non-implausible range 0.356-0.623."),
-    _p("replacement_rate", 0.07, float, 0, 1, "per year",
-       "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
-       "assumption",
-       "Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a year."),
-    _p("awareness_pool_gain", 0.5, float, 0, 20, "share",
-       "How much full awareness enlarges the outside pool (at most 1 + this times its base).",
-       "assumption",
-       "Investment widens the circle of potential owners by at most half; it cannot make "
-       "demand keep pace with any herd (the old demand index tripled it)."),
-    _p("awareness_speed", 1.0, float, 0, 20, "share",
-       "How much full awareness raises the Bass innovation coefficient.",
-       "assumption",
-       "Education days and publicity bring buyers sooner: at most twice as fast."),
-    _p("buyer_decay_km", 80.0, float, 1, 2000, "km",
-       "Distance over which a buyer's reach of a seller falls by a factor e (exp(-d / this)).",
-       "assumption",
-       "Hobby buyers visit farms within an hour or two's drive, so close partners are rivals."),
-    _p("niche_crossover", 0.3, float, 0, 1, "share",
-       "Reach of a seller outside the buyer's niche relative to one in it.",
-       "assumption",
-       "Buyers look in their niche first (breeding stock, fibre, pets and experiences), not "
-       "only there."),
-    _p("outside_return", 0.03, float, -1, 1, "per year",
-       "Return an entrant's capital earns elsewhere (the outside option).",
-       "assumption",
-       "A safe real return; entry compares a starting herd's expected return with it."),
-    _p("lifestyle_return", 0.127, float, 0, 1, "per year",
-       "Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
-       "expected return).",
-       "calibrated",
-       "'Not truly commercial, a large part of it is lifestyle' (I2);"
-       " calibrated (docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127."),
-    _p("lifestyle_tolerance", 2000.0, float, 0, 1e6, "GBP/year",
-       "Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting it "
-       "as a month of loss.",
-       "seed-4",
-       "'Not truly commercial, a large part of it is lifestyle' (I2): small breeders keep "
-       "alpacas partly for the life they bring."),
-    _p("mating_plans", True, bool,
-       doc="Breeders breed only as many females a season as their sales, herd plan and "
-       "replacements need; without it every open female is bred.",
-       source="assumption",
-       note="Livestock supply responds first at the birth margin (Jarvis 1974; Rosen, Murphy "
-       "and Scheinkman 1994): a breeder does not breed crias no one will buy."),
-    _p("least_mating_share", 0.2, float, 0, 1, "share",
-       "Least share of its open females a breeder breeds in a season, however poor its sales.",
-       "assumption",
-       "Hobby breeders breed a few crias a year for the pleasure of it and to keep the herd "
-       "going; a fifth of open females keeps a herd of 10 at about one cria a year."),
-    _p("wether_price", 100.0, float, 0, 1e5, "GBP",
-       "Price of an adult male no one keeps or buys as a stud or pet, sold to a fleece or "
-       "companion home.",
-       "assumption",
-       "Wethers sell for a few hundred pounds or less; the outlet keeps idle males few."),
-    _p("stud_fee_flexibility", 0.5, float, 0, 5, "elasticity",
-       "How strongly the season's base stud fee follows the females that must hire against the"
-       " capacity of studs for hire.",
-       "assumption",
-       "Fees follow supply less than one-for-one in a thin market."),
-    # fmt: on
+    _p(
+        "buyer_wtp_median",
+        1390.0,
+        float,
+        1,
+        1e6,
+        "GBP",
+        "Median willingness to pay of an outside buyer for a reference breeding female (before "
+        "price shocks).",
+        "calibrated",
+        "Mid-2000s sales of £3,000-10,000 for pregnant females and £1,000-2,000 in 2012-2015 "
+        "(PUBLIC-FACTS section 2) bracket it;"
+        " calibrated (docs/CALIBRATION.md): 1390, non-implausible range 1390-1960.",
+    ),
+    _p(
+        "buyer_wtp_sigma",
+        0.6,
+        float,
+        0,
+        3,
+        "log-units",
+        "Spread of outside buyers' willingness to pay (log-normal).",
+        "assumption",
+        "Buyers range from pet-price smallholders to show-herd founders; not fitted by "
+        "docs/CALIBRATION.md (held at this value there).",
+    ),
+    _p(
+        "ask_dispersion",
+        0.15,
+        float,
+        0,
+        2,
+        "log-units",
+        "Spread of sellers' reservation prices around what keeping a female is worth to them "
+        "(log-normal).",
+        "assumption",
+        "Sellers differ in keep costs, space and patience, so supply slopes upward.",
+    ),
+    _p(
+        "expectation_weight",
+        0.8,
+        float,
+        0.01,
+        1,
+        "share/year",
+        "Share of the gap between the seen price (and chance of a sale) and the expected one "
+        "that expectations close in a year (adaptive expectations, Nerlove 1958).",
+        "assumption",
+        "Breeders judge the market by the last year or so of sales; 1 = naive (the cobweb of "
+        "Ezekiel 1938); not fitted by docs/CALIBRATION.md (held at this value there).",
+    ),
+    _p(
+        "discount_rate",
+        0.05,
+        float,
+        0,
+        1,
+        "per year",
+        "Rate at which a breeder discounts a female's future margins.",
+        "assumption",
+        "A real rate near long-run farm returns.",
+    ),
+    _p(
+        "herd_response",
+        1.44,
+        float,
+        0,
+        10,
+        "elasticity",
+        "How far a breeder's planned herd moves with the gap between a female's value to it and"
+        " her expected price ((value - price) / price).",
+        "calibrated",
+        "Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on it;"
+        " calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.336-1.52.",
+    ),
+    _p(
+        "herd_adjustment",
+        0.3,
+        float,
+        0.01,
+        1,
+        "share/year",
+        "Share of the gap between target and planned herd closed in a year (partial adjustment,"
+        " Nerlove).",
+        "assumption",
+        "Breeding herds change slowly: a female takes 2.5 years from birth to her first cria.",
+    ),
+    _p(
+        "bass_innovation",
+        0.03,
+        float,
+        0,
+        1,
+        "per year",
+        "Bass coefficient of innovation of outside buyers (adoption from outside influence).",
+        "assumption",
+        "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): p = "
+        "0.03.",
+    ),
+    _p(
+        "bass_imitation",
+        0.38,
+        float,
+        0,
+        5,
+        "per year",
+        "Bass coefficient of imitation of outside buyers (adoption by word of mouth).",
+        "assumption",
+        "Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): q = "
+        "0.38.",
+    ),
+    _p(
+        "pool_adopted_start",
+        0.356,
+        float,
+        0,
+        0.99,
+        "share",
+        "Share of the outside pool already taken up at the start.",
+        "calibrated",
+        "The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
+        "diffusion;"
+        " calibrated (docs/CALIBRATION.md): 0.356, non-implausible range 0.356-0.623.",
+    ),
+    _p(
+        "replacement_rate",
+        0.07,
+        float,
+        0,
+        1,
+        "per year",
+        "Share of the animals in outside homes replaced each year (deaths, homes passed on).",
+        "assumption",
+        "Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a year.",
+    ),
+    _p(
+        "awareness_pool_gain",
+        0.5,
+        float,
+        0,
+        20,
+        "share",
+        "How much full awareness enlarges the outside pool (at most 1 + this times its base).",
+        "assumption",
+        "Investment widens the circle of potential owners by at most half; it cannot make "
+        "demand keep pace with any herd (the old demand index tripled it).",
+    ),
+    _p(
+        "awareness_speed",
+        1.0,
+        float,
+        0,
+        20,
+        "share",
+        "How much full awareness raises the Bass innovation coefficient.",
+        "assumption",
+        "Education days and publicity bring buyers sooner: at most twice as fast.",
+    ),
+    _p(
+        "buyer_decay_km",
+        80.0,
+        float,
+        1,
+        2000,
+        "km",
+        "Distance over which a buyer's reach of a seller falls by a factor e (exp(-d / this)).",
+        "assumption",
+        "Hobby buyers visit farms within an hour or two's drive, so close partners are rivals.",
+    ),
+    _p(
+        "niche_crossover",
+        0.3,
+        float,
+        0,
+        1,
+        "share",
+        "Reach of a seller outside the buyer's niche relative to one in it.",
+        "assumption",
+        "Buyers look in their niche first (breeding stock, fibre, pets and experiences), not "
+        "only there.",
+    ),
+    _p(
+        "outside_return",
+        0.03,
+        float,
+        -1,
+        1,
+        "per year",
+        "Return an entrant's capital earns elsewhere (the outside option).",
+        "assumption",
+        "A safe real return; entry compares a starting herd's expected return with it.",
+    ),
+    _p(
+        "lifestyle_return",
+        0.127,
+        float,
+        0,
+        1,
+        "per year",
+        "Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
+        "expected return).",
+        "calibrated",
+        "'Not truly commercial, a large part of it is lifestyle' (I2);"
+        " calibrated (docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127.",
+    ),
+    _p(
+        "lifestyle_tolerance",
+        2000.0,
+        float,
+        0,
+        1e6,
+        "GBP/year",
+        "Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting it "
+        "as a month of loss.",
+        "seed-4",
+        "'Not truly commercial, a large part of it is lifestyle' (I2): small breeders keep "
+        "alpacas partly for the life they bring.",
+    ),
+    _p(
+        "mating_plans",
+        True,
+        bool,
+        doc="Breeders breed only as many females a season as their sales, herd plan and "
+        "replacements need; without it every open female is bred.",
+        source="assumption",
+        note="Livestock supply responds first at the birth margin (Jarvis 1974; Rosen, Murphy "
+        "and Scheinkman 1994): a breeder does not breed crias no one will buy.",
+    ),
+    _p(
+        "least_mating_share",
+        0.2,
+        float,
+        0,
+        1,
+        "share",
+        "Least share of its open females a breeder breeds in a season, however poor its sales.",
+        "assumption",
+        "Hobby breeders breed a few crias a year for the pleasure of it and to keep the herd "
+        "going; a fifth of open females keeps a herd of 10 at about one cria a year.",
+    ),
+    _p(
+        "wether_price",
+        100.0,
+        float,
+        0,
+        1e5,
+        "GBP",
+        "Price of an adult male no one keeps or buys as a stud or pet, sold to a fleece or "
+        "companion home.",
+        "assumption",
+        "Wethers sell for a few hundred pounds or less; the outlet keeps idle males few.",
+    ),
+    _p(
+        "stud_fee_flexibility",
+        0.5,
+        float,
+        0,
+        5,
+        "elasticity",
+        "How strongly the season's base stud fee follows the females that must hire against the"
+        " capacity of studs for hire.",
+        "assumption",
+        "Fees follow supply less than one-for-one in a thin market.",
+    ),
     # --- shocks and the environment (off unless set; docs/SHOCKS.md) -------------------------
     _opt(
         "disease_start",

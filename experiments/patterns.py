@@ -56,41 +56,117 @@ class Theme:
 
 
 TABLE4_THEMES: tuple[Theme, ...] = (
-    Theme("rare_genetics", "Access to rare resources (genetics)", 19, "outcome",
-          "an elite mating in the last 12 months of the window"),
-    Theme("knowledge", "Knowledge and learning", 15, "outcome",
-          f"knowledge rose at least {KNOWLEDGE_GAIN_MIN} above what learning alone gives"),
-    Theme("quality", "Improved quality", 12, "outcome",
-          f"herd quality rose at least {QUALITY_GAIN_MIN:g} points (one starting sd)"),
-    Theme("sales_profit", "Improved sales/profits", 11, "outcome",
-          "sales or profit higher in the last third of the window than in the first"),
-    Theme("reduced_cost", "Reduced cost", 9, "outcome",
-          f"running cost per animal at least {COST_CUT_MIN:.0%} below its month-0 level"),
-    Theme("spread_cost", "Spread the cost (access to resources)", 9, "outcome",
-          "held a share of a co-owned stud"),
-    Theme("financial_risk", "Spread/mitigation of the financial risk", 5, "outcome",
-          "held a share of a co-owned stud while too poor to buy one alone"),
-    Theme("scale", "Economies of scale", 4, "outcome",
-          "sold fleece through the national pool"),
-    Theme("network", "Social network development", 4, "outcome",
-          "more acquaintances at the end than at month 0"),
-    Theme("grown", "Overall outcome: our business has grown", 2, "outcome",
-          f"herd at least {GROWTH_MIN:.0%} larger than at month 0"),
-    Theme("prices", "Improved prices", 1, "outcome",
-          "average sale price higher in the last third of the window than in the first"),
-    Theme("rivalry", "Competitive rivalry", 9, "influence",
-          f"a partnership with competition intensity >= {RIVALRY_MIN}"),
-    Theme("disease", "Increased levels of risk (disease)", 8, "influence",
-          "herd restricted or reactors culled (run with a TB outbreak)", arm="disease"),
-    Theme("price_pressure", "Pressures on price-cost", 3, "influence",
-          f"average sale price at least {PRICE_FALL_MIN:.0%} lower in the last third of the "
-          "window than in the first"),
-    Theme("demand", "Demand conditions", 2, "influence",
-          f"yearly sales fell at least {DEMAND_FALL_MIN:.0%} across the demand shock "
-          "(run with 30% fewer buyers from month 24)", arm="demand"),
-    Theme("brexit", "Political instability (Brexit)", 2, "influence",
-          "sells to the EU when Brexit applies (run with Brexit from January 2021)",
-          arm="brexit"),
+    Theme(
+        "rare_genetics",
+        "Access to rare resources (genetics)",
+        19,
+        "outcome",
+        "an elite mating in the last 12 months of the window",
+    ),
+    Theme(
+        "knowledge",
+        "Knowledge and learning",
+        15,
+        "outcome",
+        f"knowledge rose at least {KNOWLEDGE_GAIN_MIN} above what learning alone gives",
+    ),
+    Theme(
+        "quality",
+        "Improved quality",
+        12,
+        "outcome",
+        f"herd quality rose at least {QUALITY_GAIN_MIN:g} points (one starting sd)",
+    ),
+    Theme(
+        "sales_profit",
+        "Improved sales/profits",
+        11,
+        "outcome",
+        "sales or profit higher in the last third of the window than in the first",
+    ),
+    Theme(
+        "reduced_cost",
+        "Reduced cost",
+        9,
+        "outcome",
+        f"running cost per animal at least {COST_CUT_MIN:.0%} below its month-0 level",
+    ),
+    Theme(
+        "spread_cost",
+        "Spread the cost (access to resources)",
+        9,
+        "outcome",
+        "held a share of a co-owned stud",
+    ),
+    Theme(
+        "financial_risk",
+        "Spread/mitigation of the financial risk",
+        5,
+        "outcome",
+        "held a share of a co-owned stud while too poor to buy one alone",
+    ),
+    Theme("scale", "Economies of scale", 4, "outcome", "sold fleece through the national pool"),
+    Theme(
+        "network",
+        "Social network development",
+        4,
+        "outcome",
+        "more acquaintances at the end than at month 0",
+    ),
+    Theme(
+        "grown",
+        "Overall outcome: our business has grown",
+        2,
+        "outcome",
+        f"herd at least {GROWTH_MIN:.0%} larger than at month 0",
+    ),
+    Theme(
+        "prices",
+        "Improved prices",
+        1,
+        "outcome",
+        "average sale price higher in the last third of the window than in the first",
+    ),
+    Theme(
+        "rivalry",
+        "Competitive rivalry",
+        9,
+        "influence",
+        f"a partnership with competition intensity >= {RIVALRY_MIN}",
+    ),
+    Theme(
+        "disease",
+        "Increased levels of risk (disease)",
+        8,
+        "influence",
+        "herd restricted or reactors culled (run with a TB outbreak)",
+        arm="disease",
+    ),
+    Theme(
+        "price_pressure",
+        "Pressures on price-cost",
+        3,
+        "influence",
+        f"average sale price at least {PRICE_FALL_MIN:.0%} lower in the last third of the "
+        "window than in the first",
+    ),
+    Theme(
+        "demand",
+        "Demand conditions",
+        2,
+        "influence",
+        f"yearly sales fell at least {DEMAND_FALL_MIN:.0%} across the demand shock "
+        "(run with 30% fewer buyers from month 24)",
+        arm="demand",
+    ),
+    Theme(
+        "brexit",
+        "Political instability (Brexit)",
+        2,
+        "influence",
+        "sells to the EU when Brexit applies (run with Brexit from January 2021)",
+        arm="brexit",
+    ),
 )
 THEME_INDEX = {t.key: t for t in TABLE4_THEMES}
 DEMAND_SHOCK_MONTH = 24  # the demand-shock arm's month; the indicator compares the years around it
@@ -207,56 +283,60 @@ def outcomes(
     ended = con.view("ended") >= 0
     small, large = last[last["size_class"] == "small"], last[last["size_class"] == "large"]
     year = model_df.tail(12)
-    return summary | metrics.competition_outcomes(model) | {
-        # individual
-        "incumbent_knowledge_gain": float(
-            (last.loc[stay, "knowledge"] - first.loc[stay, "knowledge"]).mean()
-        ),
-        "mean_ties": float(last["n_ties"].mean()),
-        "strong_ties": strong_ties(model),
-        "partner_trust": partner_trust(model),
-        # organisational
-        "profit_per_breeder": float(last["profit"].mean()),
-        "sales_per_breeder": float(last["sales"].mean()),
-        "costs_per_breeder": float(last["costs"].mean()),
-        "cost_per_animal": float(last["costs"].sum() / max(last["herd_size"].sum(), 1)),
-        "running_cost_per_animal": float(
-            (last["running_cost_per_animal"] * last["herd_size"]).sum()
-            / max(last["herd_size"].sum(), 1)
-        ),
-        "elite_access_small": float(small["elite_access"].mean()) if len(small) else 0.0,
-        "elite_access_large": float(large["elite_access"].mean()) if len(large) else 0.0,
-        "incumbent_survival": float(len(stay) / len(first)),
-        "breaches": float(model_df["breaches"].sum()),
-        "detected_breaches": float(model_df["detected_breaches"].sum()),
-        "undetected_breaches": float(
-            model_df["breaches"].sum() - model_df["detected_breaches"].sum()
-        ),
-        "conflicts": float(model_df["conflicts"].sum()),
-        "ended_by_breach": float((ended & (reasons == ENDED_BREACH)).sum() / max(total, 1)),
-        "ended_by_conflict": float((ended & (reasons == ENDED_CONFLICT)).sum() / max(total, 1)),
-        "detected_share": (
-            float(model_df["detected_breaches"].sum() / model_df["breaches"].sum())
-            if model_df["breaches"].sum() > 0
-            else float("nan")
-        ),
-        "mean_cooperation_intensity": float(model_df["mean_cooperation_intensity"].mean()),
-        "mean_competition_intensity": float(model_df["mean_competition_intensity"].mean()),
-        "believed_detection": float(model_df["mean_believed_detection"].mean()),
-        "coowning_share": float((last["n_partners"] > 0).mean()) if len(last) else 0.0,
-        # industry
-        "demand_index": float(model_df["demand_index"].iloc[-1]),
-        "entrant_knowledge": float(np.mean(entrant_knowledge)) if entrant_knowledge else 0.0,
-        "final_quality_sd": float(model_df["quality_sd"].iloc[-1]),
-        "price_first_year": float(model_df["price_female"].head(12).mean()),
-        "price_second_year": float(model_df["price_female"].iloc[12:24].mean()),
-        "sales_first_year": float(model_df["sales_count"].head(12).sum()),
-        "sales_second_year": float(model_df["sales_count"].iloc[12:24].sum()),
-        "start_n_alpacas": float(model_df["n_alpacas"].iloc[0]),
-        "mean_price_last_year": float(
-            year["sales_value"].sum() / max(year["sales_count"].sum(), 1)
-        ),
-    }
+    return (
+        summary
+        | metrics.competition_outcomes(model)
+        | {
+            # individual
+            "incumbent_knowledge_gain": float(
+                (last.loc[stay, "knowledge"] - first.loc[stay, "knowledge"]).mean()
+            ),
+            "mean_ties": float(last["n_ties"].mean()),
+            "strong_ties": strong_ties(model),
+            "partner_trust": partner_trust(model),
+            # organisational
+            "profit_per_breeder": float(last["profit"].mean()),
+            "sales_per_breeder": float(last["sales"].mean()),
+            "costs_per_breeder": float(last["costs"].mean()),
+            "cost_per_animal": float(last["costs"].sum() / max(last["herd_size"].sum(), 1)),
+            "running_cost_per_animal": float(
+                (last["running_cost_per_animal"] * last["herd_size"]).sum()
+                / max(last["herd_size"].sum(), 1)
+            ),
+            "elite_access_small": float(small["elite_access"].mean()) if len(small) else 0.0,
+            "elite_access_large": float(large["elite_access"].mean()) if len(large) else 0.0,
+            "incumbent_survival": float(len(stay) / len(first)),
+            "breaches": float(model_df["breaches"].sum()),
+            "detected_breaches": float(model_df["detected_breaches"].sum()),
+            "undetected_breaches": float(
+                model_df["breaches"].sum() - model_df["detected_breaches"].sum()
+            ),
+            "conflicts": float(model_df["conflicts"].sum()),
+            "ended_by_breach": float((ended & (reasons == ENDED_BREACH)).sum() / max(total, 1)),
+            "ended_by_conflict": float((ended & (reasons == ENDED_CONFLICT)).sum() / max(total, 1)),
+            "detected_share": (
+                float(model_df["detected_breaches"].sum() / model_df["breaches"].sum())
+                if model_df["breaches"].sum() > 0
+                else float("nan")
+            ),
+            "mean_cooperation_intensity": float(model_df["mean_cooperation_intensity"].mean()),
+            "mean_competition_intensity": float(model_df["mean_competition_intensity"].mean()),
+            "believed_detection": float(model_df["mean_believed_detection"].mean()),
+            "coowning_share": float((last["n_partners"] > 0).mean()) if len(last) else 0.0,
+            # industry
+            "demand_index": float(model_df["demand_index"].iloc[-1]),
+            "entrant_knowledge": float(np.mean(entrant_knowledge)) if entrant_knowledge else 0.0,
+            "final_quality_sd": float(model_df["quality_sd"].iloc[-1]),
+            "price_first_year": float(model_df["price_female"].head(12).mean()),
+            "price_second_year": float(model_df["price_female"].iloc[12:24].mean()),
+            "sales_first_year": float(model_df["sales_count"].head(12).sum()),
+            "sales_second_year": float(model_df["sales_count"].iloc[12:24].sum()),
+            "start_n_alpacas": float(model_df["n_alpacas"].iloc[0]),
+            "mean_price_last_year": float(
+                year["sales_value"].sum() / max(year["sales_count"].sum(), 1)
+            ),
+        }
+    )
 
 
 def _any_year(years: pd.DataFrame, column: str, ids: pd.Index) -> pd.Series:
@@ -268,8 +348,9 @@ def _window(years: pd.DataFrame, steps: list[int], ids: pd.Index) -> pd.DataFram
     """Per firm: sales, sales value and mean profit over the yearly records at `steps`."""
     rec = years[years.index.get_level_values("step").isin(steps)]
     g = rec.groupby(level="breeder_id")
-    out = pd.DataFrame({"sales": g["sales"].sum(), "value": g["sales_value"].sum(),
-                        "profit": g["profit"].mean()}).reindex(ids)
+    out = pd.DataFrame(
+        {"sales": g["sales"].sum(), "value": g["sales_value"].sum(), "profit": g["profit"].mean()}
+    ).reindex(ids)
     out["price"] = out["value"] / out["sales"].where(out["sales"] > 0)
     return out
 
@@ -372,8 +453,9 @@ def run_job(job: tuple) -> tuple:
     scenario = job[6] if len(job) > 6 else SCENARIO
     cpu = time.process_time()
     try:
-        result = simulate(seed, steps, overrides, scenario=scenario, snapshots=snapshots,
-                          table4=table4)
+        result = simulate(
+            seed, steps, overrides, scenario=scenario, snapshots=snapshots, table4=table4
+        )
         result["cpu_seconds"] = time.process_time() - cpu  # for the runtime on an idle machine
     except Exception as err:  # name the run that failed
         raise RuntimeError(f"run '{arm}' seed {seed}: {type(err).__name__}: {err}") from err

@@ -101,9 +101,22 @@ def test_scenarios_lists_a_line_each():
 def test_a_closed_output_pipe_is_not_an_error(tmp_path):
     """`alpaca-abm run ... | head -1`: the results are written, and no error is printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "alpaca_abm.cli", "run", "--steps", "2", "--set", "n_breeders=5",
-         "--out", str(tmp_path / "r"), "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "alpaca_abm.cli",
+            "run",
+            "--steps",
+            "2",
+            "--set",
+            "n_breeders=5",
+            "--out",
+            str(tmp_path / "r"),
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     proc.stdout.close()  # the reader goes away before the summary is printed
     err = proc.stderr.read()

@@ -54,8 +54,11 @@ def test_coowners_reach_rare_genetics_more_often_than_others(runs):
     t4 = [r["table4"] for r in on_runs(runs)]
     while_co = rate([t["elite:coowning"] for t in t4])
     while_not = rate([t["elite:not_coowning"] for t in t4])
-    per_seed = [t["elite:coowning"][0] / t["elite:coowning"][1]
-                - t["elite:not_coowning"][0] / t["elite:not_coowning"][1] for t in t4]
+    per_seed = [
+        t["elite:coowning"][0] / t["elite:coowning"][1]
+        - t["elite:not_coowning"][0] / t["elite:not_coowning"][1]
+        for t in t4
+    ]
     print(f"\nelite access in firm-years co-owning {while_co:.2f} vs not {while_not:.2f}")
     assert while_co - while_not >= 0.10
     assert sum(d > 0 for d in per_seed) >= len(per_seed) - 1

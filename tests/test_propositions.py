@@ -38,14 +38,25 @@ def test_seeds_needed_flags_an_undefined_effect_of_interest():
 def test_definitional_checks_are_never_primary_outcomes():
     """The two tautologies the review named (more protection, less leakage; stronger control,
     more overuse caught) and every other definitional check are kept out of the verdicts."""
-    primary = {(c.arm, c.reference, o.column) for p in pv.PROPOSITIONS for c in p.contrasts
-               for o in c.outcomes if o.role == pv.PRIMARY}
+    primary = {
+        (c.arm, c.reference, o.column)
+        for p in pv.PROPOSITIONS
+        for c in p.contrasts
+        for o in c.outcomes
+        if o.role == pv.PRIMARY
+    }
     for _, c in pv.DEFINITIONAL_CHECKS:
         for o in c.outcomes:
             assert o.role == pv.DEFINITIONAL
             assert (c.arm, c.reference, o.column) not in primary
-    tautologies = {"knowledge_leakage", "leakage_sales_lost", "detected_share",
-                   "undetected_breaches", "strong_ties", "coowning_share"}
+    tautologies = {
+        "knowledge_leakage",
+        "leakage_sales_lost",
+        "detected_share",
+        "undetected_breaches",
+        "strong_ties",
+        "coowning_share",
+    }
     assert not {col for _, _, col in primary} & tautologies
 
 
@@ -66,8 +77,10 @@ def test_p1a_and_p1b_are_judged_on_what_their_mechanisms_can_move():
     sales and profit relative to its partner's."""
     by_key = {p.key: p for p in pv.PROPOSITIONS}
     p1a = {o.column: o.role for c in by_key["P1a"].contrasts for o in c.outcomes}
-    assert {p1a[c] for c in ("conflicts_per_contract_month", "breaches_per_contract_month",
-                             "pair_trust_24")} == {pv.PRIMARY}
+    assert {
+        p1a[c]
+        for c in ("conflicts_per_contract_month", "breaches_per_contract_month", "pair_trust_24")
+    } == {pv.PRIMARY}
     assert p1a["chosen_chemistry"] == pv.CHECK
     protection = [c for c in by_key["P1b"].contrasts if c.arm == "protection_spread"][0]
     roles = {o.column: o.role for o in protection.outcomes}
@@ -106,8 +119,10 @@ def test_a_passing_manipulation_check_alone_does_not_support_a_proposition():
     cols = [o.column for c in prop.contrasts for o in c.outcomes]
     same = {c: list(rng.normal(10, 1, 8)) for c in cols}
     checks = ("demand_index", "entrant_knowledge")
-    on = {c: [v + (5.0 + rng.normal(0, 0.5) if c in checks else 0.0) for v in vals]
-          for c, vals in same.items()}
+    on = {
+        c: [v + (5.0 + rng.normal(0, 0.5) if c in checks else 0.0) for v in vals]
+        for c, vals in same.items()
+    }
     runs = _frame({"base": on, "p1c_off": same})
     res = next(r for r in pv.analyse_propositions(runs, seeds) if r["prop"].key == "P1c")
     assert res["verdict"].startswith("Not supported")

@@ -38,9 +38,13 @@ def flaky_run(scenario, steps, rng, **overrides):
 
 
 def small_grid_sweep(**changes) -> Sweep:
-    kwargs = {"design": design.grid(control_strength=[0.1, 0.9], openness_mean=[0.3, 0.7]),
-              "replicates": 2, "fixed": SMALL, "steps": STEPS,
-              "outcomes": ("partnership_survival", "knowledge_leakage", "final_n_breeders")}
+    kwargs = {
+        "design": design.grid(control_strength=[0.1, 0.9], openness_mean=[0.3, 0.7]),
+        "replicates": 2,
+        "fixed": SMALL,
+        "steps": STEPS,
+        "outcomes": ("partnership_survival", "knowledge_leakage", "final_n_breeders"),
+    }
     return Sweep(**(kwargs | changes))
 
 
@@ -48,8 +52,9 @@ def small_grid_sweep(**changes) -> Sweep:
 
 
 def test_grid_has_every_combination_in_spec_order():
-    d = design.grid(control_strength=[0.0, 0.5, 1.0], coopetition=[True, False],
-                    openness_mean=[0.2, 0.8])
+    d = design.grid(
+        control_strength=[0.0, 0.5, 1.0], coopetition=[True, False], openness_mean=[0.2, 0.8]
+    )
     points = design_points(d, sweep_seed=0)
     assert len(points) == expected_point_count(d) == 3 * 2 * 2
     assert points[0] == {"control_strength": 0.0, "coopetition": True, "openness_mean": 0.2}
@@ -149,45 +154,79 @@ BAD_SPECS = [
     ("seed = 1", "seed = -1", "seed", "an integer >= 0"),
     ("seed = 1", 'seed = 1\nkeep = "all"', "keep", "'summary', 'timeseries'"),
     ('kind = "grid"', 'kind = "grdi"', "design.kind", "Did you mean 'grid'"),
-    ("control_strength = [0.1, 0.9]", "control_strenght = [0.1, 0.9]",
-     "design.parameters.control_strenght", "Did you mean 'control_strength'"),
-    ("control_strength = [0.1, 0.9]", "control_strength = [0.1, 1.5]",
-     "design.parameters.control_strength[1]", "1.5"),
-    ("control_strength = [0.1, 0.9]", "control_strength = []",
-     "design.parameters.control_strength", "at least one value"),
+    (
+        "control_strength = [0.1, 0.9]",
+        "control_strenght = [0.1, 0.9]",
+        "design.parameters.control_strenght",
+        "Did you mean 'control_strength'",
+    ),
+    (
+        "control_strength = [0.1, 0.9]",
+        "control_strength = [0.1, 1.5]",
+        "design.parameters.control_strength[1]",
+        "1.5",
+    ),
+    (
+        "control_strength = [0.1, 0.9]",
+        "control_strength = []",
+        "design.parameters.control_strength",
+        "at least one value",
+    ),
     ("n_breeders = 30", 'n_breeders = "many"', "fixed.n_breeders", "an integer"),
     ("n_breeders = 30", "n_breders = 30", "fixed.n_breders", "Did you mean 'n_breeders'"),
     ("n_breeders = 30", "control_strength = 0.5", "fixed.control_strength", "also varied"),
     ('kind = "grid"', 'kind = "grid"\nsamples = 4', "design.samples", "unknown key"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "lhs"\nsamples = 8\n\n[design.parameters]\n'
-     "control_strength = { low = 0.8, high = 0.2 }",
-     "design.parameters.control_strength", "expected low < high"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "lhs"\nsamples = 8\n\n[design.parameters]\n'
-     "openness_mean = { low = 0.2, high = 1.5 }",
-     "design.parameters.openness_mean.high", "in [0, 1]"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "lhs"\nsample = 8\n\n[design.parameters]\n'
-     "openness_mean = { low = 0.2, high = 0.5 }",
-     "design.sample", "Did you mean 'samples'"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "saltelli"\nsamples = 12\n\n[design.parameters]\n'
-     "openness_mean = { low = 0.2, high = 0.5 }",
-     "design.samples", "a power of two"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "morris"\nsamples = 4\nlevels = 3\n\n[design.parameters]\n'
-     "openness_mean = { low = 0.2, high = 0.5 }",
-     "design.levels", "even number"),
-    ('[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-     '[design]\nkind = "lhs"\nsamples = 4\n\n[design.parameters]\n'
-     "coopetition = { low = 0, high = 1 }",
-     "design.parameters.coopetition", "cannot draw it"),
-    ("seed = 1", 'seed = 1\ntimeseries_columns = ["n_breeders"]', "timeseries_columns",
-     "keep = 'timeseries'"),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "lhs"\nsamples = 8\n\n[design.parameters]\n'
+        "control_strength = { low = 0.8, high = 0.2 }",
+        "design.parameters.control_strength",
+        "expected low < high",
+    ),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "lhs"\nsamples = 8\n\n[design.parameters]\n'
+        "openness_mean = { low = 0.2, high = 1.5 }",
+        "design.parameters.openness_mean.high",
+        "in [0, 1]",
+    ),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "lhs"\nsample = 8\n\n[design.parameters]\n'
+        "openness_mean = { low = 0.2, high = 0.5 }",
+        "design.sample",
+        "Did you mean 'samples'",
+    ),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "saltelli"\nsamples = 12\n\n[design.parameters]\n'
+        "openness_mean = { low = 0.2, high = 0.5 }",
+        "design.samples",
+        "a power of two",
+    ),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "morris"\nsamples = 4\nlevels = 3\n\n[design.parameters]\n'
+        "openness_mean = { low = 0.2, high = 0.5 }",
+        "design.levels",
+        "even number",
+    ),
+    (
+        '[design]\nkind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        '[design]\nkind = "lhs"\nsamples = 4\n\n[design.parameters]\n'
+        "coopetition = { low = 0, high = 1 }",
+        "design.parameters.coopetition",
+        "cannot draw it",
+    ),
+    (
+        "seed = 1",
+        'seed = 1\ntimeseries_columns = ["n_breeders"]',
+        "timeseries_columns",
+        "keep = 'timeseries'",
+    ),
     ("seed = 1", 'seed = 1\nscenario = "baselin"', "scenario", "baseline"),
     ("seed = 1", 'seed = 1\nrun_function = "no such thing"', "run_function", "dotted path"),
-    ("seed = 1", "seed = 1\noutcomes = \"final_n_breeders\"", "outcomes", "a list of strings"),
+    ("seed = 1", 'seed = 1\noutcomes = "final_n_breeders"', "outcomes", "a list of strings"),
 ]
 
 
@@ -204,7 +243,7 @@ def test_bad_spec_field_is_named(tmp_path, old, new, field, words):
 
 
 def test_missing_design_and_bad_toml_are_named(tmp_path):
-    path = write_spec(tmp_path, 'steps = 12\n')
+    path = write_spec(tmp_path, "steps = 12\n")
     with pytest.raises(SpecError, match=r"design: missing"):
         Sweep.from_toml(path)
     path.write_text("steps = = 3\n", encoding="utf-8")
@@ -221,11 +260,15 @@ def test_unknown_outcome_is_caught_before_any_run(tmp_path):
 
 def test_table_design_from_csv(tmp_path):
     (tmp_path / "points.csv").write_text("control_strength,coopetition\n0.2,true\n0.7,false\n")
-    spec = VALID_SPEC.replace('kind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
-                              'kind = "table"\nfile = "points.csv"')
+    spec = VALID_SPEC.replace(
+        'kind = "grid"\n\n[design.parameters]\ncontrol_strength = [0.1, 0.9]',
+        'kind = "table"\nfile = "points.csv"',
+    )
     sweep = Sweep.from_toml(write_spec(tmp_path, spec))
-    assert sweep.points == ({"control_strength": 0.2, "coopetition": True},
-                            {"control_strength": 0.7, "coopetition": False})
+    assert sweep.points == (
+        {"control_strength": 0.2, "coopetition": True},
+        {"control_strength": 0.7, "coopetition": False},
+    )
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -237,15 +280,28 @@ def test_sweep_fills_store_one_row_per_run(tmp_path):
     frame = store.summary_frame()
     assert len(frame) == sweep.n_runs == 8
     assert list(frame.columns[:4]) == ["run_key", "point", "replicate", "seed"]
-    assert {"control_strength", "openness_mean", "n_breeders", "partnership_survival",
-            "knowledge_leakage", "final_n_breeders"} <= set(frame.columns)
-    assert (frame["seed"] == [sweep.run_seed(p, r) for p, r in
-                              zip(frame["point"], frame["replicate"], strict=True)]).all()
+    assert {
+        "control_strength",
+        "openness_mean",
+        "n_breeders",
+        "partnership_survival",
+        "knowledge_leakage",
+        "final_n_breeders",
+    } <= set(frame.columns)
+    assert (
+        frame["seed"]
+        == [sweep.run_seed(p, r) for p, r in zip(frame["point"], frame["replicate"], strict=True)]
+    ).all()
     # a stored run equals the model run with the same seed and parameters
     row = frame.iloc[5]
-    direct = alpaca_abm.run("baseline", steps=STEPS, rng=int(row["seed"]), n_breeders=30,
-                            control_strength=row["control_strength"],
-                            openness_mean=row["openness_mean"])
+    direct = alpaca_abm.run(
+        "baseline",
+        steps=STEPS,
+        rng=int(row["seed"]),
+        n_breeders=30,
+        control_strength=row["control_strength"],
+        openness_mean=row["openness_mean"],
+    )
     assert row["knowledge_leakage"] == direct.summary["knowledge_leakage"]
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert manifest["fingerprint"] == sweep.fingerprint()
@@ -327,18 +383,27 @@ def test_failures_are_recorded_and_retried_on_resume(tmp_path, monkeypatch):
     assert store.failures().empty and store.is_complete
     reference = small_grid_sweep().run(tmp_path / "ref", backend="serial", progress=False)
     outcome_cols = ["partnership_survival", "knowledge_leakage", "final_n_breeders"]
-    pd.testing.assert_frame_equal(store.summary_frame()[outcome_cols],
-                                  reference.summary_frame()[outcome_cols])
+    pd.testing.assert_frame_equal(
+        store.summary_frame()[outcome_cols], reference.summary_frame()[outcome_cols]
+    )
 
 
 def test_timeseries_kept(tmp_path):
-    sweep = small_grid_sweep(keep="timeseries", timeseries_columns=("n_breeders", "mean_trust"),
-                             replicates=1)
+    sweep = small_grid_sweep(
+        keep="timeseries", timeseries_columns=("n_breeders", "mean_trust"), replicates=1
+    )
     store = sweep.run(tmp_path / "s", backend="serial", progress=False)
     series = store.timeseries_frame()
     assert len(series) == 4 * STEPS
-    assert list(series.columns) == ["run_key", "point", "replicate", "seed", "step",
-                                    "n_breeders", "mean_trust"]
+    assert list(series.columns) == [
+        "run_key",
+        "point",
+        "replicate",
+        "seed",
+        "step",
+        "n_breeders",
+        "mean_trust",
+    ]
     files = summarise_store(tmp_path / "s")
     names = {f.name for f in files}
     assert {"timeseries.csv", "timeseries_mean_trust.png"} <= names
@@ -351,20 +416,29 @@ def test_summarise_grid_writes_tables_and_surfaces(tmp_path):
     small_grid_sweep().run(tmp_path / "s", backend="serial", progress=False)
     files = summarise_store(tmp_path / "s")
     names = {f.name for f in files}
-    assert {"runs.csv", "points.csv", "knowledge_leakage_surface.png",
-            "knowledge_leakage.png"} <= names
+    assert {
+        "runs.csv",
+        "points.csv",
+        "knowledge_leakage_surface.png",
+        "knowledge_leakage.png",
+    } <= names
     points = pd.read_csv(tmp_path / "s" / "report" / "points.csv")
     assert len(points) == 4
     row = points.iloc[0]
     assert row["knowledge_leakage_ci_low"] <= row["knowledge_leakage_mean"]
     assert row["knowledge_leakage_mean"] <= row["knowledge_leakage_ci_high"]
-    assert (tmp_path / "s" / "report" / "knowledge_leakage_surface.png").read_bytes()[:4] \
-        == b"\x89PNG"
+    assert (tmp_path / "s" / "report" / "knowledge_leakage_surface.png").read_bytes()[
+        :4
+    ] == b"\x89PNG"
 
 
 def test_summarise_saltelli_gives_sobol_indices(tmp_path):
-    sweep = Sweep(design.saltelli(4, control_strength=(0.0, 1.0), openness_mean=(0.1, 1.0)),
-                  fixed=SMALL, steps=STEPS, outcomes=("knowledge_leakage", "mean_trust"))
+    sweep = Sweep(
+        design.saltelli(4, control_strength=(0.0, 1.0), openness_mean=(0.1, 1.0)),
+        fixed=SMALL,
+        steps=STEPS,
+        outcomes=("knowledge_leakage", "mean_trust"),
+    )
     assert sweep.n_runs == 4 * (2 * 2 + 2)
     sweep.run(tmp_path / "s", backend="serial", progress=False)
     summarise_store(tmp_path / "s")
@@ -375,8 +449,12 @@ def test_summarise_saltelli_gives_sobol_indices(tmp_path):
 
 
 def test_summarise_morris_gives_mu_star_and_sigma(tmp_path):
-    sweep = Sweep(design.morris(2, control_strength=(0.0, 1.0), openness_mean=(0.1, 1.0)),
-                  fixed=SMALL, steps=STEPS, outcomes=("knowledge_leakage",))
+    sweep = Sweep(
+        design.morris(2, control_strength=(0.0, 1.0), openness_mean=(0.1, 1.0)),
+        fixed=SMALL,
+        steps=STEPS,
+        outcomes=("knowledge_leakage",),
+    )
     sweep.run(tmp_path / "s", backend="serial", progress=False)
     summarise_store(tmp_path / "s")
     indices = pd.read_csv(tmp_path / "s" / "report" / "morris_indices.csv")

@@ -153,18 +153,44 @@ def dask_cluster(tmp_path):
     try:
         log_files.append(open(logs / "scheduler.log", "wb"))
         scheduler = subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-             "--dashboard-address", f"127.0.0.1:{dashboard}"],
-            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log_files[-1],
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-address",
+                f"127.0.0.1:{dashboard}",
+            ],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=log_files[-1],
         )
         started.append(scheduler)
         for i in range(2):
             log_files.append(open(logs / f"worker-{i}.log", "wb"))
             worker = subprocess.Popen(
-                [str(DASK), "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                 "--dashboard-address", "127.0.0.1:0", "--death-timeout", "60",
-                 "--local-directory", str(tmp_path / f"worker-{i}")],
-                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log_files[-1],
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--host",
+                    "127.0.0.1",
+                    "--nthreads",
+                    "1",
+                    "--dashboard-address",
+                    "127.0.0.1:0",
+                    "--death-timeout",
+                    "60",
+                    "--local-directory",
+                    str(tmp_path / f"worker-{i}"),
+                ],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.DEVNULL,
+                stderr=log_files[-1],
             )
             started.append(worker)
             workers.append(worker)
@@ -186,24 +212,32 @@ def dask_cluster(tmp_path):
 
 
 def test_dask_cluster_matches_serial_and_survives_a_killed_worker(
-        dask_cluster, spec_path, serial_reference, tmp_path):
+    dask_cluster, spec_path, serial_reference, tmp_path
+):
     address, workers = dask_cluster
     sweep = Sweep.from_toml(spec_path)
 
     # 1. the whole sweep on the cluster, through the CLI: identical to the serial backend
     out = tmp_path / "dask-store"
-    done = subprocess.run(sweep_cli(str(spec_path), "--backend", "dask", "--scheduler", address,
-                                    "--out", str(out)),
-                          env=child_env(), capture_output=True, text=True, timeout=SWEEP_TIMEOUT)
+    done = subprocess.run(
+        sweep_cli(str(spec_path), "--backend", "dask", "--scheduler", address, "--out", str(out)),
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=SWEEP_TIMEOUT,
+    )
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(assert_every_run_once(out, sweep), serial_reference)
 
     # 2. again into a new store, SIGKILLing one worker (and its worker process) mid-sweep
     out = tmp_path / "dask-kill-store"
-    popen = subprocess.Popen(sweep_cli(str(spec_path), "--backend", "dask", "--scheduler",
-                                       address, "--out", str(out)),
-                             env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    popen = subprocess.Popen(
+        sweep_cli(str(spec_path), "--backend", "dask", "--scheduler", address, "--out", str(out)),
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         stored = wait_for_runs(out, KILL_AFTER_RUNS, popen)
         assert KILL_AFTER_RUNS <= stored < sweep.n_runs, "the sweep was not mid-way at the kill"
@@ -220,13 +254,15 @@ def test_dask_cluster_matches_serial_and_survives_a_killed_worker(
     pd.testing.assert_frame_equal(assert_every_run_once(out, sweep), serial_reference)
 
 
-def test_killed_local_sweep_resumes_to_the_uninterrupted_result(spec_path, serial_reference,
-                                                                tmp_path):
+def test_killed_local_sweep_resumes_to_the_uninterrupted_result(
+    spec_path, serial_reference, tmp_path
+):
     sweep = Sweep.from_toml(spec_path)
     out = tmp_path / "local-store"
     command = sweep_cli(str(spec_path), "--backend", "local", "--workers", "2", "--out", str(out))
-    popen = subprocess.Popen(command, env=child_env(), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    popen = subprocess.Popen(
+        command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     pool: list[psutil.Process] = []
     try:
         stored = wait_for_runs(out, KILL_AFTER_RUNS, popen)
@@ -247,11 +283,17 @@ def test_killed_local_sweep_resumes_to_the_uninterrupted_result(spec_path, seria
 
     partial = ResultStore.open(out)
     assert len(partial.done_keys()) < sweep.n_runs
-    refused = subprocess.run(command, env=child_env(), capture_output=True, text=True,
-                             timeout=SWEEP_TIMEOUT)
+    refused = subprocess.run(
+        command, env=child_env(), capture_output=True, text=True, timeout=SWEEP_TIMEOUT
+    )
     assert refused.returncode == 2 and "--resume" in refused.stderr  # no silent mixing
-    resumed = subprocess.run([*command, "--resume"], env=child_env(), capture_output=True,
-                             text=True, timeout=SWEEP_TIMEOUT)
+    resumed = subprocess.run(
+        [*command, "--resume"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=SWEEP_TIMEOUT,
+    )
     assert resumed.returncode == 0, resumed.stderr
     pd.testing.assert_frame_equal(assert_every_run_once(out, sweep), serial_reference)
 
@@ -260,10 +302,13 @@ def test_local_pool_replaces_a_killed_worker(spec_path, serial_reference, tmp_pa
     """A pool worker SIGKILLed mid-sweep: the pool is rebuilt, only lost runs are redone."""
     sweep = Sweep.from_toml(spec_path)
     out = tmp_path / "pool-store"
-    popen = subprocess.Popen(sweep_cli(str(spec_path), "--backend", "local", "--workers", "2",
-                                       "--out", str(out)),
-                             env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             text=True)
+    popen = subprocess.Popen(
+        sweep_cli(str(spec_path), "--backend", "local", "--workers", "2", "--out", str(out)),
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         stored = wait_for_runs(out, KILL_AFTER_RUNS, popen)
         assert KILL_AFTER_RUNS <= stored < sweep.n_runs, "the sweep was not mid-way at the kill"

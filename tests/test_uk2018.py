@@ -69,9 +69,24 @@ def test_the_run_command_starts_from_the_seed_firms(table2, tmp_path):
     and trades."""
     out = tmp_path / "uk"
     done = subprocess.run(
-        [sys.executable, "-m", "alpaca_abm.cli", "run", "--scenario", "uk_2018", "--steps", "1",
-         "--seed", "5", "--out", str(out), "--quiet"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "alpaca_abm.cli",
+            "run",
+            "--scenario",
+            "uk_2018",
+            "--steps",
+            "1",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     agents = pd.read_csv(out / "agents.csv")
@@ -88,8 +103,13 @@ def test_the_run_command_starts_from_the_seed_firms(table2, tmp_path):
     moved = firms.births[rows] + firms.deaths[rows] + firms.sold_out[rows] + firms.bought_in[rows]
     change = np.abs(seed_rows["herd_size"].to_numpy() - table2["herd_size"].to_numpy())
     assert (change <= moved).all()
-    expected = (table2["herd_size"].to_numpy() + firms.births[rows] - firms.deaths[rows]
-                - firms.sold_out[rows] + firms.bought_in[rows])
+    expected = (
+        table2["herd_size"].to_numpy()
+        + firms.births[rows]
+        - firms.deaths[rows]
+        - firms.sold_out[rows]
+        + firms.bought_in[rows]
+    )
     np.testing.assert_array_equal(seed_rows["herd_size"].to_numpy(), expected)
     # a month changes a herd by a few per cent at most
     assert (change <= np.maximum(3, 0.1 * table2["herd_size"].to_numpy())).all()

@@ -141,8 +141,12 @@ def select_outcomes(summary: Mapping[str, Any], wanted: tuple[str, ...]) -> dict
 
 def summary_record(task: RunTask, summary: Mapping[str, Any], seconds: float) -> dict[str, Any]:
     """The one row stored for a run: keys, parameters, summary figures, run time."""
-    row: dict[str, Any] = {"run_key": task.key, "point": task.point,
-                           "replicate": task.replicate, "seed": task.seed}
+    row: dict[str, Any] = {
+        "run_key": task.key,
+        "point": task.point,
+        "replicate": task.replicate,
+        "seed": task.seed,
+    }
     row |= dict(task.params) | dict(task.fixed)
     for name, value in summary.items():
         column = OUTCOME_PREFIX + name if name in row or name == "run_seconds" else name
@@ -420,13 +424,18 @@ class LocalBackend(Backend):
                         "runs out of memory looks the same (try fewer --workers)."
                     )
                 self.pool_rebuilds += 1
-                log.warning("a worker process died; rebuilding the pool and resubmitting %d "
-                            "lost runs", len(lost))
+                log.warning(
+                    "a worker process died; rebuilding the pool and resubmitting %d lost runs",
+                    len(lost),
+                )
                 for task in reversed(lost):
                     losses[task.key] += 1
                     if losses[task.key] >= MAX_WORKER_LOSSES:
-                        yield failure_outcome(task, WORKER_LOST, f"the worker process died "
-                                              f"{losses[task.key]} times while running it")
+                        yield failure_outcome(
+                            task,
+                            WORKER_LOST,
+                            f"the worker process died {losses[task.key]} times while running it",
+                        )
                     else:
                         pending.appendleft(task)
                 self._executor = self._new_executor()
@@ -480,8 +489,9 @@ class DaskBackend(Backend):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise BackendError("the dask backend needs dask[distributed]: "
-                               "pip install 'alpaca-abm[sweep]'") from None
+            raise BackendError(
+                "the dask backend needs dask[distributed]: pip install 'alpaca-abm[sweep]'"
+            ) from None
 
         self.cluster = None
         self.scheduler = scheduler
@@ -556,8 +566,9 @@ class DaskBackend(Backend):
                 task = next(todo, None)
                 if task is None:
                     return
-                future = self.client.submit(execute_run, task, key=f"alpaca-{task.key}-{token}",
-                                            pure=False)
+                future = self.client.submit(
+                    execute_run, task, key=f"alpaca-{task.key}-{token}", pure=False
+                )
                 inflight[future.key] = (future, task)
                 finished.add(future)
 
@@ -667,8 +678,9 @@ def run_sweep(
     try:
         import pyarrow  # noqa: F401 - the store's file format
     except ImportError:
-        raise BackendError("sweeps store results as Parquet and need pyarrow: "
-                           "pip install 'alpaca-abm[sweep]'") from None
+        raise BackendError(
+            "sweeps store results as Parquet and need pyarrow: pip install 'alpaca-abm[sweep]'"
+        ) from None
     probe_outcomes(sweep)
     from alpaca_abm.io import locked_output
 
@@ -692,8 +704,11 @@ def _drive(
         store.remove_temporaries()
         store.redone = store.verify_runs(sweep)
         if store.redone:
-            print(f"alpaca-abm sweep: {len(store.redone)} stored runs were damaged or not of "
-                  f"this sweep ({store.redone[0]}, ...): redoing them.", file=sys.stderr)
+            print(
+                f"alpaca-abm sweep: {len(store.redone)} stored runs were damaged or not of "
+                f"this sweep ({store.redone[0]}, ...): redoing them.",
+                file=sys.stderr,
+            )
     if store is not None:
         todo = sweep.tasks(only=set(store.run_keys()) - store.done_keys())
         if not todo:
@@ -706,8 +721,9 @@ def _drive(
         return _execute(sweep, store, runner, todo, progress)
 
 
-def _execute(sweep: Sweep, store: ResultStore, runner: Backend, todo: list, progress: bool
-             ) -> ResultStore:
+def _execute(
+    sweep: Sweep, store: ResultStore, runner: Backend, todo: list, progress: bool
+) -> ResultStore:
     """Run `todo` on `runner`, recording each outcome in `store` as it arrives."""
     from tqdm import tqdm
 

@@ -32,27 +32,52 @@ def add_sweep_parser(subparsers: argparse._SubParsersAction) -> None:
         "resumable Parquet store, on this machine or a Dask cluster; or turn a store into "
         "tables and figures. See docs/SWEEPS.md.",
     )
-    parser.add_argument("spec", nargs="?", metavar="SPEC.toml",
-                        help="the sweep spec (optional with --summarise DIR)")
-    parser.add_argument("--backend", choices=BACKENDS, default=None,
-                        help="where runs execute: local process pool (default), serial, or "
-                        "dask (default when --scheduler is given)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (default: a "
-                        "LocalCluster started for the sweep)")
-    parser.add_argument("--workers", type=whole_number("--workers"), metavar="N",
-                        help="worker processes for local, or for dask's LocalCluster "
-                        "(default: all cores)")
-    parser.add_argument("--out", metavar="DIR",
-                        help=f"the result store (default: {DEFAULT_OUT_ROOT}/<spec name>)")
-    parser.add_argument("--resume", action="store_true",
-                        help="finish an interrupted store of the same sweep; retries failed runs")
-    parser.add_argument("--summarise", "--summarize", nargs="?", const=SUMMARISE_RUN_OUTPUT,
-                        metavar="DIR", dest="summarise",
-                        help="write tables (CSV) and figures (PNG) of the store DIR to "
-                        "DIR/report; after a SPEC, DIR may be left out")
-    parser.add_argument("--no-progress", action="store_true",
-                        help="no progress bar (e.g. in batch-job logs)")
+    parser.add_argument(
+        "spec",
+        nargs="?",
+        metavar="SPEC.toml",
+        help="the sweep spec (optional with --summarise DIR)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="where runs execute: local process pool (default), serial, or "
+        "dask (default when --scheduler is given)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (default: a "
+        "LocalCluster started for the sweep)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=whole_number("--workers"),
+        metavar="N",
+        help="worker processes for local, or for dask's LocalCluster (default: all cores)",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", help=f"the result store (default: {DEFAULT_OUT_ROOT}/<spec name>)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted store of the same sweep; retries failed runs",
+    )
+    parser.add_argument(
+        "--summarise",
+        "--summarize",
+        nargs="?",
+        const=SUMMARISE_RUN_OUTPUT,
+        metavar="DIR",
+        dest="summarise",
+        help="write tables (CSV) and figures (PNG) of the store DIR to "
+        "DIR/report; after a SPEC, DIR may be left out",
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (e.g. in batch-job logs)"
+    )
     parser.set_defaults(func=run_sweep_command)
 
 
@@ -67,8 +92,11 @@ def _summarise(directory: str | Path) -> None:
     files = summarise_store(directory)
     for path in files:
         print(path)
-    print(f"alpaca-abm sweep: wrote {len(files)} tables and figures to "
-          f"{files[0].parent if files else directory}", file=sys.stderr)
+    print(
+        f"alpaca-abm sweep: wrote {len(files)} tables and figures to "
+        f"{files[0].parent if files else directory}",
+        file=sys.stderr,
+    )
 
 
 def run_sweep_command(args: argparse.Namespace) -> int:
@@ -76,39 +104,60 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     try:
         if args.spec is None:
             if not args.summarise:
-                return _error("give a SPEC.toml to run a sweep, or --summarise DIR to "
-                              "summarise a store.")
+                return _error(
+                    "give a SPEC.toml to run a sweep, or --summarise DIR to summarise a store."
+                )
             _summarise(args.summarise)
             return EXIT_OK
         backend = args.backend or (DASK if args.scheduler else LOCAL)
         if args.scheduler and backend != DASK:
             return _error(f"--scheduler is only used with --backend dask, not {backend}.")
         if args.out and args.summarise and Path(args.out) != Path(args.summarise):
-            return _error(f"--out {args.out} and --summarise {args.summarise} name different "
-                          "stores; give one.")
+            return _error(
+                f"--out {args.out} and --summarise {args.summarise} name different "
+                "stores; give one."
+            )
         sweep = Sweep.from_toml(args.spec)
         out = Path(args.out or args.summarise or Path(DEFAULT_OUT_ROOT) / sweep.name)
-        print(f"alpaca-abm sweep: '{sweep.name}': {sweep.n_runs} runs ({sweep.n_points} points"
-              f" x {sweep.replicates} replicates) on {backend} -> {out}", file=sys.stderr)
-        store = sweep.run(out, backend=backend, workers=args.workers, scheduler=args.scheduler,
-                          resume=args.resume, progress=not args.no_progress)
+        print(
+            f"alpaca-abm sweep: '{sweep.name}': {sweep.n_runs} runs ({sweep.n_points} points"
+            f" x {sweep.replicates} replicates) on {backend} -> {out}",
+            file=sys.stderr,
+        )
+        store = sweep.run(
+            out,
+            backend=backend,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=not args.no_progress,
+        )
         done, failed = len(store.done_keys()), len(store.failed_keys())
         print(f"alpaca-abm sweep: {done} of {store.n_runs} runs stored in {out}", file=sys.stderr)
         if args.summarise is not None:
             _summarise(out)
         if failed:
-            print(f"alpaca-abm sweep: {failed} runs failed (see {out / FAILURES_DIR}); "
-                  "--resume retries them.", file=sys.stderr)
+            print(
+                f"alpaca-abm sweep: {failed} runs failed (see {out / FAILURES_DIR}); "
+                "--resume retries them.",
+                file=sys.stderr,
+            )
             return EXIT_RUNS_FAILED
         return EXIT_OK
     except (ValueError, BackendError) as err:  # SpecError and StoreError are ValueErrors
         return _error(str(err))
     except ImportError as err:  # the sweep extra is not installed
-        return _error(f"{err} (pip install 'alpaca-abm[sweep]')" if "pip install" not in str(err)
-                      else str(err))
+        return _error(
+            f"{err} (pip install 'alpaca-abm[sweep]')"
+            if "pip install" not in str(err)
+            else str(err)
+        )
     except KeyboardInterrupt:
-        print("alpaca-abm sweep: interrupted; finished runs are stored. Run the same command "
-              "with --resume to finish.", file=sys.stderr)
+        print(
+            "alpaca-abm sweep: interrupted; finished runs are stored. Run the same command "
+            "with --resume to finish.",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
 
 

@@ -160,8 +160,9 @@ def sample_matrix(design: Design, sweep_seed: int) -> np.ndarray:
         from SALib.sample import morris as morris_sample
         from SALib.sample import sobol as sobol_sample
     except ImportError:
-        raise ImportError(f"a '{design.kind}' design needs SALib: "
-                          "pip install 'alpaca-abm[sweep]'") from None
+        raise ImportError(
+            f"a '{design.kind}' design needs SALib: pip install 'alpaca-abm[sweep]'"
+        ) from None
 
     problem = salib_problem(design)
     seed = design_seed(sweep_seed)

@@ -271,11 +271,10 @@ class Sweep:
             try:
                 check_consistency(merged)
                 if events and any(k in point for k in dated):
-                    check_events(events, start_year=merged["start_year"],
-                                 start_month=merged["start_month"])
-                check_horizon(
-                    SimpleNamespace(**merged, events=events, name=base.name), self.steps
-                )
+                    check_events(
+                        events, start_year=merged["start_year"], start_month=merged["start_month"]
+                    )
+                check_horizon(SimpleNamespace(**merged, events=events, name=base.name), self.steps)
             except ValueError as err:
                 from alpaca_abm.userfile import shown
 
@@ -293,8 +292,12 @@ class Sweep:
         if src != "Sweep(...)" and not path.startswith(FILE_RUN_FUNCTION_PREFIX):
             # a spec file is data: it may only name alpaca-abm's own functions, never make
             # the sweep import arbitrary code (a script can pass any function to Sweep(...))
-            raise _bad(src, "run_function", path,
-                       f"a function of alpaca-abm ('{FILE_RUN_FUNCTION_PREFIX}...') in a spec file")
+            raise _bad(
+                src,
+                "run_function",
+                path,
+                f"a function of alpaca-abm ('{FILE_RUN_FUNCTION_PREFIX}...') in a spec file",
+            )
         try:
             resolve_function(path)
         except (ImportError, AttributeError, TypeError) as err:
@@ -344,8 +347,12 @@ class Sweep:
         known = parameter_names()
         for name in design.parameter_names:
             if name not in known:
-                raise SpecError(src, f"{where}.{name}", f"unknown model parameter '{name}'."
-                                f"{_hint(name, known)} See AlpacaScenario.parameter_names().")
+                raise SpecError(
+                    src,
+                    f"{where}.{name}",
+                    f"unknown model parameter '{name}'."
+                    f"{_hint(name, known)} See AlpacaScenario.parameter_names().",
+                )
         if design.kind == dz.GRID:
             if not design.values:
                 raise SpecError(src, where, "a grid needs at least one parameter.")

@@ -282,8 +282,7 @@ class ResultStore:
                 if ok and sweep.keep == "timeseries":
                     from alpaca_abm.userfile import read_bytes
 
-                    pq.read_metadata(pa_buffer(read_bytes(series, "run file",
-                                                          MAX_RUN_FILE_BYTES)))
+                    pq.read_metadata(pa_buffer(read_bytes(series, "run file", MAX_RUN_FILE_BYTES)))
             except Exception:  # noqa: BLE001 - any damage at all means "redo this run"
                 ok = False
             if not ok:
@@ -331,8 +330,9 @@ class ResultStore:
         if outcome.timeseries_parquet is not None:
             folder = self.directory / TIMESERIES_DIR
             folder.mkdir(exist_ok=True)
-            atomic_write_bytes(folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet,
-                               sync_directory=False)
+            atomic_write_bytes(
+                folder / f"{outcome.key}{PARQUET}", outcome.timeseries_parquet, sync_directory=False
+            )
         atomic_write_bytes(final, outcome.summary_parquet, sync_directory=False)
         (self.directory / FAILURES_DIR / f"{outcome.key}.json").unlink(missing_ok=True)
         return True

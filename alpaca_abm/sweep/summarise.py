@@ -40,9 +40,13 @@ def _safe(name: str) -> str:
 def outcome_columns(summary: pd.DataFrame, parameters: list[str]) -> list[str]:
     """The numeric summary-figure columns of a summary frame (not keys, not parameters)."""
     skip = set(KEY_COLUMNS) | set(parameters) | {"run_seconds"}
-    return [c for c in summary.columns
-            if c not in skip and pd.api.types.is_numeric_dtype(summary[c])
-            and not pd.api.types.is_bool_dtype(summary[c])]
+    return [
+        c
+        for c in summary.columns
+        if c not in skip
+        and pd.api.types.is_numeric_dtype(summary[c])
+        and not pd.api.types.is_bool_dtype(summary[c])
+    ]
 
 
 def mean_ci(values: pd.Series) -> tuple[float, float, float, float, int]:
@@ -61,8 +65,9 @@ def mean_ci(values: pd.Series) -> tuple[float, float, float, float, int]:
     return (mean, sd, mean - half, mean + half, n)
 
 
-def point_statistics(summary: pd.DataFrame, parameters: list[str],
-                     outcomes: list[str]) -> pd.DataFrame:
+def point_statistics(
+    summary: pd.DataFrame, parameters: list[str], outcomes: list[str]
+) -> pd.DataFrame:
     """Per design point: its parameters and, per outcome, mean, sd, 95% CI and n.
 
     Columns are `point`, the parameters, then `<outcome>_mean`, `_sd`, `_ci_low`,
@@ -74,14 +79,18 @@ def point_statistics(summary: pd.DataFrame, parameters: list[str],
         row |= {p: group[p].iloc[0] for p in parameters if p in group}
         for outcome in outcomes:
             mean, sd, low, high, n = mean_ci(group[outcome])
-            row |= {f"{outcome}_mean": mean, f"{outcome}_sd": sd, f"{outcome}_ci_low": low,
-                    f"{outcome}_ci_high": high, f"{outcome}_n": n}
+            row |= {
+                f"{outcome}_mean": mean,
+                f"{outcome}_sd": sd,
+                f"{outcome}_ci_low": low,
+                f"{outcome}_ci_high": high,
+                f"{outcome}_n": n,
+            }
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def timeseries_statistics(series: pd.DataFrame, columns: list[str],
-                          by: list[str]) -> pd.DataFrame:
+def timeseries_statistics(series: pd.DataFrame, columns: list[str], by: list[str]) -> pd.DataFrame:
     """Per group in `by` (e.g. point) and step: mean and 95% CI of each column."""
     rows = []
     for keys, group in series.groupby([*by, "step"], sort=True):
@@ -89,8 +98,12 @@ def timeseries_statistics(series: pd.DataFrame, columns: list[str],
         row = dict(zip([*by, "step"], keys, strict=True))
         for column in columns:
             mean, _, low, high, n = mean_ci(group[column])
-            row |= {f"{column}_mean": mean, f"{column}_ci_low": low,
-                    f"{column}_ci_high": high, f"{column}_n": n}
+            row |= {
+                f"{column}_mean": mean,
+                f"{column}_ci_low": low,
+                f"{column}_ci_high": high,
+                f"{column}_n": n,
+            }
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -98,8 +111,11 @@ def timeseries_statistics(series: pd.DataFrame, columns: list[str],
 def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
     params = manifest["spec"]["design"]["parameters"]
     names = list(params)
-    return {"num_vars": len(names), "names": names,
-            "bounds": [[params[n]["low"], params[n]["high"]] for n in names]}
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[params[n]["low"], params[n]["high"]] for n in names],
+    }
 
 
 def _point_means(stats: pd.DataFrame, outcome: str, n_points: int) -> np.ndarray | None:
@@ -110,8 +126,7 @@ def _point_means(stats: pd.DataFrame, outcome: str, n_points: int) -> np.ndarray
     return means.to_numpy(dtype=float)
 
 
-def sobol_indices(store: ResultStore, stats: pd.DataFrame,
-                  outcomes: list[str]) -> pd.DataFrame:
+def sobol_indices(store: ResultStore, stats: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     """Sobol' S1 and ST with confidence intervals (SALib sobol.analyze) of each outcome.
 
     Uses each point's mean across replicates; an outcome with a missing point is skipped.
@@ -129,18 +144,29 @@ def sobol_indices(store: ResultStore, stats: pd.DataFrame,
             continue
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            result = sobol.analyze(problem, y, calc_second_order=second,
-                                   num_resamples=SOBOL_RESAMPLES, conf_level=CONFIDENCE,
-                                   seed=SOBOL_SEED)
+            result = sobol.analyze(
+                problem,
+                y,
+                calc_second_order=second,
+                num_resamples=SOBOL_RESAMPLES,
+                conf_level=CONFIDENCE,
+                seed=SOBOL_SEED,
+            )
         for i, name in enumerate(problem["names"]):
-            rows.append({"outcome": outcome, "parameter": name,
-                         "S1": result["S1"][i], "S1_conf": result["S1_conf"][i],
-                         "ST": result["ST"][i], "ST_conf": result["ST_conf"][i]})
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "parameter": name,
+                    "S1": result["S1"][i],
+                    "S1_conf": result["S1_conf"][i],
+                    "ST": result["ST"][i],
+                    "ST_conf": result["ST_conf"][i],
+                }
+            )
     return pd.DataFrame(rows, columns=["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
 
 
-def morris_indices(store: ResultStore, stats: pd.DataFrame,
-                   outcomes: list[str]) -> pd.DataFrame:
+def morris_indices(store: ResultStore, stats: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     """Morris mu, mu*, sigma and mu* confidence (SALib morris.analyze) of each outcome."""
     from SALib.analyze import morris
 
@@ -156,15 +182,29 @@ def morris_indices(store: ResultStore, stats: pd.DataFrame,
             continue
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            result = morris.analyze(problem, x, y, num_levels=levels, conf_level=CONFIDENCE,
-                                    num_resamples=SOBOL_RESAMPLES, seed=SOBOL_SEED)
+            result = morris.analyze(
+                problem,
+                x,
+                y,
+                num_levels=levels,
+                conf_level=CONFIDENCE,
+                num_resamples=SOBOL_RESAMPLES,
+                seed=SOBOL_SEED,
+            )
         for i, name in enumerate(problem["names"]):
-            rows.append({"outcome": outcome, "parameter": name, "mu": float(result["mu"][i]),
-                         "mu_star": float(result["mu_star"][i]),
-                         "sigma": float(result["sigma"][i]),
-                         "mu_star_conf": float(result["mu_star_conf"][i])})
-    return pd.DataFrame(rows, columns=["outcome", "parameter", "mu", "mu_star", "sigma",
-                                       "mu_star_conf"])
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "parameter": name,
+                    "mu": float(result["mu"][i]),
+                    "mu_star": float(result["mu_star"][i]),
+                    "sigma": float(result["sigma"][i]),
+                    "mu_star_conf": float(result["mu_star_conf"][i]),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["outcome", "parameter", "mu", "mu_star", "sigma", "mu_star_conf"]
+    )
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -192,6 +232,7 @@ def _axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
 
 def line_axes(stats: pd.DataFrame, pair: list[str]) -> tuple[str, str]:
     """(x, group) of a two-parameter plot: the numeric parameter with more values goes on x."""
+
     def score(name: str) -> tuple[bool, int]:
         column = stats[name]
         numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
@@ -201,8 +242,9 @@ def line_axes(stats: pd.DataFrame, pair: list[str]) -> tuple[str, str]:
     return (second, first) if score(second) > score(first) else (first, second)
 
 
-def plot_line(stats: pd.DataFrame, x: str, outcome: str, path: Path,
-              group: str | None = None) -> Path:
+def plot_line(
+    stats: pd.DataFrame, x: str, outcome: str, path: Path, group: str | None = None
+) -> Path:
     """Outcome mean against one parameter with its 95% band; one line per `group` value."""
     fig = _figure()
     ax = fig.subplots()
@@ -231,17 +273,26 @@ def plot_surface(stats: pd.DataFrame, x: str, y: str, outcome: str, path: Path) 
     fig = _figure()
     ax = fig.subplots()
     image = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="viridis")
-    ax.set_xticks(range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                           for v in table.columns])
-    ax.set_yticks(range(table.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v)
-                                           for v in table.index])
+    ax.set_xticks(
+        range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in table.columns]
+    )
+    ax.set_yticks(
+        range(table.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in table.index]
+    )
     if table.size <= MAX_ANNOTATED_CELLS:
         finite = table.to_numpy(dtype=float)
         middle = np.nanmean(finite) if np.isfinite(finite).any() else 0
         for (i, j), value in np.ndenumerate(finite):
             if np.isfinite(value):
-                ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="x-small",
-                        color="white" if value < middle else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{value:.3g}",
+                    ha="center",
+                    va="center",
+                    fontsize="x-small",
+                    color="white" if value < middle else "black",
+                )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(f"{outcome} (mean across replicates)")
@@ -259,8 +310,9 @@ def plot_scatter(stats: pd.DataFrame, parameters: list[str], outcome: str, path:
         low = stats[f"{outcome}_mean"] - stats[f"{outcome}_ci_low"]
         high = stats[f"{outcome}_ci_high"] - stats[f"{outcome}_mean"]
         err = None if low.isna().all() else np.vstack([low.fillna(0), high.fillna(0)])
-        ax.errorbar(xs, stats[f"{outcome}_mean"], yerr=err, fmt="o", markersize=3,
-                    alpha=0.7, elinewidth=0.8)
+        ax.errorbar(
+            xs, stats[f"{outcome}_mean"], yerr=err, fmt="o", markersize=3, alpha=0.7, elinewidth=0.8
+        )
         if labels is not None:
             ax.set_xticks(range(len(labels)), labels)
         ax.set_xlabel(name)
@@ -276,10 +328,10 @@ def plot_sobol(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     width = BAR_WIDTH
     fig = _figure()
     ax = fig.subplots()
-    ax.bar(xs - width / 2, part["S1"], width, yerr=part["S1_conf"], label="S1 (first order)",
-           capsize=3)
-    ax.bar(xs + width / 2, part["ST"], width, yerr=part["ST_conf"], label="ST (total)",
-           capsize=3)
+    ax.bar(
+        xs - width / 2, part["S1"], width, yerr=part["S1_conf"], label="S1 (first order)", capsize=3
+    )
+    ax.bar(xs + width / 2, part["ST"], width, yerr=part["ST_conf"], label="ST (total)", capsize=3)
     ax.set_xticks(xs, part["parameter"], rotation=30, ha="right")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_ylabel("Sobol' index")
@@ -295,24 +347,31 @@ def plot_morris(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     ax = fig.subplots()
     ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", capsize=3)
     for _, row in part.iterrows():
-        ax.annotate(row["parameter"], (row["mu_star"], row["sigma"]), fontsize="small",
-                    xytext=(4, 4), textcoords="offset points")
+        ax.annotate(
+            row["parameter"],
+            (row["mu_star"], row["sigma"]),
+            fontsize="small",
+            xytext=(4, 4),
+            textcoords="offset points",
+        )
     ax.set_xlabel("mu* (mean absolute elementary effect)")
     ax.set_ylabel("sigma (interaction / non-linearity)")
     ax.set_title(f"{outcome}: Morris screening")
     return _save(fig, path)
 
 
-def plot_timeseries(stats: pd.DataFrame, by: str, column: str, path: Path,
-                    labels: dict[Any, str] | None = None) -> Path:
+def plot_timeseries(
+    stats: pd.DataFrame, by: str, column: str, path: Path, labels: dict[Any, str] | None = None
+) -> Path:
     """One column over time: a mean line with its 95% band per value of `by`."""
     fig = _figure()
     ax = fig.subplots()
     labels = labels or {}
     for value, part in stats.groupby(by, sort=True):
         ax.plot(part["step"], part[f"{column}_mean"], label=labels.get(value, f"{by} = {value}"))
-        ax.fill_between(part["step"], part[f"{column}_ci_low"], part[f"{column}_ci_high"],
-                        alpha=BAND_ALPHA)
+        ax.fill_between(
+            part["step"], part[f"{column}_ci_low"], part[f"{column}_ci_high"], alpha=BAND_ALPHA
+        )
     ax.set_xlabel("step (month)")
     ax.set_ylabel(column)
     ax.set_title(f"{column}: mean and {CONFIDENCE:.0%} band across runs")
@@ -374,15 +433,21 @@ def _timeseries_report(store: ResultStore, varied: list[str], out: Path) -> list
     series = store.timeseries_frame()
     if series.empty or "step" not in series.columns:
         return []
-    columns = [c for c in series.columns
-               if c not in (*KEY_COLUMNS, "step") and pd.api.types.is_numeric_dtype(series[c])
-               and not pd.api.types.is_bool_dtype(series[c])]
+    columns = [
+        c
+        for c in series.columns
+        if c not in (*KEY_COLUMNS, "step")
+        and pd.api.types.is_numeric_dtype(series[c])
+        and not pd.api.types.is_bool_dtype(series[c])
+    ]
     n_points = series["point"].nunique()
     labels: dict[Any, str] = {}
     if n_points <= MAX_SERIES_LINES or not varied:
         by = "point"
-        labels = {i: ", ".join(f"{k} = {v}" for k, v in point.items() if k in varied)
-                  for i, point in enumerate(store.points)}
+        labels = {
+            i: ", ".join(f"{k} = {v}" for k, v in point.items() if k in varied)
+            for i, point in enumerate(store.points)
+        }
     else:  # too many lines: average over the other parameters, one line per first parameter
         name = varied[0]
         by = name if name not in series.columns else f"{name}_parameter"
@@ -391,8 +456,9 @@ def _timeseries_report(store: ResultStore, varied: list[str], out: Path) -> list
     stats = timeseries_statistics(series, columns, [by])
     written = [_csv(stats, out / "timeseries.csv")]
     for column in columns:
-        written.append(plot_timeseries(stats, by, column, out / f"timeseries_{_safe(column)}.png",
-                                       labels))
+        written.append(
+            plot_timeseries(stats, by, column, out / f"timeseries_{_safe(column)}.png", labels)
+        )
     return written
 
 
