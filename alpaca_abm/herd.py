@@ -73,17 +73,17 @@ class Herd:
 
     def compact(self) -> np.ndarray:
         """Drop dead rows; return the old-row → new-row map (-1 for dropped rows)."""
-        alive = self.alive[: self.n]
-        keep = np.flatnonzero(alive)
-        if len(keep) == self.n:  # nobody died or left: nothing moves
+        alive = self.alive[: self.n].copy()  # a copy: the column itself is overwritten below
+        n_kept = int(np.count_nonzero(alive))
+        if n_kept == self.n:  # nobody died or left: nothing moves
             return np.arange(self.n, dtype=np.int64)
         remap = np.cumsum(alive, dtype=np.int64)  # new row of each kept row, plus one
         remap -= 1
         remap[np.flatnonzero(~alive)] = -1
-        for name in _FIELDS:
+        for name in _FIELDS:  # nearly every row is kept: a boolean index is the fast path
             arr = getattr(self, name)
-            arr[: len(keep)] = arr[keep]
-        self.n = len(keep)
+            arr[:n_kept] = arr[: self.n][alive]
+        self.n = n_kept
         return remap
 
     def counts_by_owner(self, n_owners: int, mask: np.ndarray | None = None) -> np.ndarray:
