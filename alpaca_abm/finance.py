@@ -153,10 +153,10 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
             pet,
         )
     mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    value = animal_values(
-        herd.view("female") & alive,
+    value = animal_values(  # (dead animals are valued too, then taken off the books)
+        herd.view("female"),
         age,
-        stud & alive,
+        stud,
         quality,
         mk.expected_price,
         pet,

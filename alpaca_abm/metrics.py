@@ -171,8 +171,7 @@ def industry_row(model: AlpacaModel) -> dict:
     run = con.running()
     rtypes = con.rtype[run]
     n_run = len(run)
-    trust_all = model.trust.all_current(model.steps)
-    tie_active = (
+    live_ties = np.flatnonzero(  # ties between two breeders still in the industry
         firms.active[model.trust.src[: model.trust.n]]
         & firms.active[model.trust.dst[: model.trust.n]]
     )
@@ -200,7 +199,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "n_partnerships": n_run,
         "elite_access_share": _mean(elite_access(model)[active]) if n_active else 0.0,
         "mean_knowledge": _mean(firms.knowledge[:n_f][active]) if n_active else 0.0,
-        "mean_trust": _mean(trust_all[tie_active]) if tie_active.any() else 0.0,
+        "mean_trust": _mean(model.trust.current(live_ties, model.steps)) if len(live_ties) else 0.0,
         "network_density": density(n_active, n_run),
         "total_profit": float(profit[active].sum()),
         "share_coop_dominated": _mean(rtypes == COOP_DOMINATED) if n_run else 0.0,
