@@ -178,11 +178,13 @@ def perceived_quality(
     of an age), so even a perfect judge selects with the accuracy the heritability allows.
     Without it, the genetic value itself is judged (the older behaviour).
     """
-    seen = quality + rng.normal(0.0, 1.0, size=len(quality)) * noise_sd
+    seen = rng.normal(0.0, 1.0, size=len(quality))  # worked in place: one array, not four
+    seen *= noise_sd
+    seen += quality
     if environment is not None:
         from .fleece import POINTS_PER_MICRON
 
-        seen = seen - POINTS_PER_MICRON * environment
+        seen -= POINTS_PER_MICRON * environment
     return seen
 
 
@@ -202,4 +204,5 @@ def seen_quality(
     (genetic value + environment), plus the other traits it weighs (`other_merit`:
     conformation, density, colour, presence; permanent, not fleece), plus judging noise."""
     seen = perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
-    return seen + herd.other_merit[rows]
+    seen += herd.other_merit[rows]
+    return seen
