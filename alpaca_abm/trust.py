@@ -135,8 +135,9 @@ class TrustLedger:
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
         """Record acquaintances with a given starting trust (both directions)."""
-        for a, b in ((src, dst), (dst, src)):
-            rows = self.rows(a, b, step)
+        src, dst = np.asarray(src), np.asarray(dst)
+        both = self.rows(np.r_[src, dst], np.r_[dst, src], step)  # one look-up for both ways
+        for rows in (both[: len(src)], both[len(src) :]):  # src's trust first, then dst's
             self.value[rows] = value
             self.updated[rows] = step
 
