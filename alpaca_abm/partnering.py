@@ -106,7 +106,7 @@ def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray
             con.keeper[run] * firms.n + con.partner[run],
             con.partner[run] * firms.n + con.keeper[run],
         ]
-        fresh = ~np.isin(src * firms.n + dst, partnered)
+        fresh = ~np.isin(key, partnered)
         src, dst = src[fresh], dst[fresh]
     return src, dst
 
