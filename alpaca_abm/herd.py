@@ -127,7 +127,7 @@ def monthly_death_probability(
         n_o = len(cut)
         table = np.concatenate((cria, adult, [1.0]))
         pick = owner.astype(np.intp)
-        pick += (age >= MONTHS_PER_YEAR) * n_o
+        np.add(pick, n_o, out=pick, where=age >= MONTHS_PER_YEAR)  # adults: the second third
         old = np.flatnonzero(age >= max_age)
         pick[old] = 2 * n_o
         return table[pick]

@@ -195,7 +195,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "fleece_micron": float(model.fleece_micron_now),
         "price_female": float(model.price_now),
         "fibre_price": float(model.fibre_price_now),
-        "n_coowned_studs": int(len(np.unique(con.stud[run]))),
+        "n_coowned_studs": len(set(con.stud[run].tolist())),  # (a few hundred at most)
         "n_partnerships": n_run,
         "elite_access_share": _mean(elite_access(model)[active]) if n_active else 0.0,
         "mean_knowledge": _mean(firms.knowledge[:n_f][active]) if n_active else 0.0,
