@@ -77,7 +77,8 @@ class Herd:
         n_kept = int(np.count_nonzero(alive))
         if n_kept == self.n:  # nobody died or left: nothing moves
             return np.arange(self.n, dtype=np.int64)
-        remap = np.cumsum(alive, dtype=np.int64)  # new row of each kept row, plus one
+        remap = alive.astype(np.int64)  # (a cumsum over int64 is several times one over bool)
+        np.cumsum(remap, out=remap)  # new row of each kept row, plus one
         remap -= 1
         remap[np.flatnonzero(~alive)] = -1
         for name in _FIELDS:  # nearly every row is kept: a boolean index is the fast path
