@@ -209,7 +209,10 @@ def mate(model: AlpacaModel) -> None:
 
         # how many of its open females each breeder breeds this season
         plan_matings(herd, firms, p, np.flatnonzero(fertile), rng)
-    open_rows = np.flatnonzero(fertile & ~herd.view("rested") & ~model.restricted[owner])
+    open_mask = fertile & ~herd.view("rested")
+    if model.restricted[:n_f].any():  # herds under movement restrictions are not bred
+        open_mask &= ~model.restricted[owner]
+    open_rows = np.flatnonzero(open_mask)
     if len(open_rows) == 0:
         return
     n_open = np.bincount(owner[open_rows], minlength=n_f)

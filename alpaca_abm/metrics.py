@@ -180,7 +180,8 @@ def industry_row(model: AlpacaModel) -> dict:
     year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
     mk = model.market
     adult_male = alive & ~herd.view("female") & (herd.view("age") >= model.scenario.stud_age)
-    idle = int((adult_male & ~herd.view("stud")).sum())
+    idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
+    n_alive = int(np.count_nonzero(alive))
     small = active & (heads < 50)
     large = active & (heads >= 50)
     stats = model.month_stats
@@ -188,7 +189,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "step": model.steps,
         "date": model.date,
         "n_breeders": n_active,
-        "n_alpacas": int(alive.sum()),
+        "n_alpacas": n_alive,
         "mean_quality": _mean(q) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
         "mean_micron": micron,
@@ -229,7 +230,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "adopters": float(mk.adopters),
         "awareness": float(mk.awareness),
         "stud_fee": float(mk.stud_fee),
-        "idle_male_share": float(idle / max(int(alive.sum()), 1)),
+        "idle_male_share": float(idle / max(n_alive, 1)),
         # competition inside coopetition
         "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
         "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
