@@ -209,7 +209,10 @@ def mate(model: AlpacaModel) -> None:
 
         # how many of its open females each breeder breeds this season
         plan_matings(herd, firms, p, np.flatnonzero(fertile), rng)
-    open_rows = np.flatnonzero(fertile & ~herd.view("rested") & ~model.restricted[owner])
+    open_mask = fertile & ~herd.view("rested")
+    if model.restricted[:n_f].any():  # herds under movement restrictions are not bred
+        open_mask &= ~model.restricted[owner]
+    open_rows = np.flatnonzero(open_mask)
     if len(open_rows) == 0:
         return
     n_open = np.bincount(owner[open_rows], minlength=n_f)
@@ -387,7 +390,7 @@ def mate(model: AlpacaModel) -> None:
     matings = np.bincount(f_owner[primary], minlength=n_f)
     herd.served[: herd.n] += np.bincount(f_sire[mated], minlength=herd.n).astype(np.int16)
     elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= model.elite_level)
-    firms.elite_access_step[np.unique(f_owner[elite_sire])] = model.steps
+    firms.elite_access_step[f_owner[elite_sire]] = model.steps
     stats = model.month_stats
     stats["own_matings"] += int(
         np.count_nonzero(primary & (choice[f_owner] == OWN)) + fallback.sum()
@@ -479,8 +482,9 @@ def share_out_capacity(
     studs = sire[who]
     asked = np.zeros(herd.n, dtype=np.int64)
     np.add.at(asked, studs, allowed[who])
-    left = np.maximum(0, capacity - herd.served[: herd.n].astype(np.int64))
-    scale = np.where(asked[studs] > left[studs], left[studs] / np.maximum(asked[studs], 1), 1.0)
+    asked = asked[studs]  # each hirer's stud: all matings asked of it, and its season left
+    left = np.maximum(0, capacity - herd.served[studs].astype(np.int64))
+    scale = np.where(asked > left, left / np.maximum(asked, 1), 1.0)
     allowed[who] = np.floor(allowed[who] * scale).astype(allowed.dtype)
 
 

@@ -35,6 +35,7 @@ from .trading import STUD_WORKING_MONTHS, breeding_stock
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
+    from .herd import Herd
     from .model import AlpacaModel
 
 ENTRANT_HERD_MEDIAN = 15.0  # assumption: newcomers aim for a small herd first
@@ -152,10 +153,10 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
             pet,
         )
     mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    value = animal_values(
-        herd.view("female") & alive,
+    value = animal_values(  # (dead animals are valued too, then taken off the books)
+        herd.view("female"),
         age,
-        stud & alive,
+        stud,
         quality,
         mk.expected_price,
         pet,
@@ -263,7 +264,6 @@ def review_plans(model: AlpacaModel) -> None:
     p, firms, herd = model.scenario, model.firms, model.herd
     n_f = firms.n
     active = firms.active[:n_f]
-    heads = herd.counts_by_owner(n_f)
     plan = planned_herd(
         breeding_stock(herd, n_f, p.female_retire_age).astype(float),
         female_values(model),
@@ -284,7 +284,7 @@ def review_plans(model: AlpacaModel) -> None:
         weights=herd.view("quality")[herd.view("alive")],
         minlength=n_f,
     )
-    heads = np.maximum(heads, 1)
+    heads = np.maximum(herd.counts_by_owner(n_f), 1)
     mean_q = quality / heads
     sales = firms.sales_ring[:n_f].sum(axis=1)
     years = np.clip((model.year - firms.founded[:n_f]) / 20.0, 0, 1)
@@ -345,8 +345,8 @@ def enter_and_exit(model: AlpacaModel) -> None:
         return
     n_f = firms.n
     leaving = np.flatnonzero(firms.active[:n_f] & (firms.loss_months[:n_f] >= p.exit_months))
-    for b in leaving.tolist():
-        exit_breeder(model, b)
+    if len(leaving):
+        exit_breeders(model, leaving)
     active = firms.active[: firms.n]
     values = female_values(model)
     value = float(np.median(values[active])) if active.any() else float(values.mean())
@@ -361,35 +361,44 @@ def enter_and_exit(model: AlpacaModel) -> None:
         enter_breeders(model, k)
 
 
-def exit_breeder(model: AlpacaModel, b: int) -> None:
-    """Close a firm: disperse its herd, hand co-owned studs to partners, end its contracts."""
+def exit_breeders(model: AlpacaModel, leaving: np.ndarray) -> None:
+    """Close firms `leaving` (in row order): hand co-owned studs to partners still in the
+    industry, end their contracts, disperse their herds (sold as pets)."""
     p, firms, herd, con = model.scenario, model.firms, model.herd, model.contracts
     run = con.running()
-    mine = run[(con.keeper[run] == b) | (con.partner[run] == b)]
-    for c in mine.tolist():
-        if con.keeper[c] == b and firms.active[con.partner[c]]:
-            stud = con.stud[c]
-            herd.owner[stud] = con.partner[c]
-            firms.sold_out[b] += 1
-            firms.bought_in[con.partner[c]] += 1
-    if len(mine):
-        model.month_stats["contracts_ended"] += model.contracts.end(
-            mine, model.steps, co.ENDED_EXIT
-        )
-    animals = np.flatnonzero(herd.view("alive") & (herd.view("owner") == b))
+    for b in leaving.tolist():  # one by one: a partner who left before gets no stud
+        mine = run[((con.keeper[run] == b) | (con.partner[run] == b)) & (con.ended[run] < 0)]
+        for c in mine.tolist():
+            if con.keeper[c] == b and firms.active[con.partner[c]]:
+                stud = con.stud[c]
+                herd.owner[stud] = con.partner[c]
+                firms.sold_out[b] += 1
+                firms.bought_in[con.partner[c]] += 1
+        if len(mine):
+            model.month_stats["contracts_ended"] += model.contracts.end(
+                mine, model.steps, co.ENDED_EXIT
+            )
+        firms.active[b] = False
+        firms.exited_step[b] = model.steps
+        model.trust.forget(b)
+        agent = model.breeder_agents.pop(b, None)
+        if agent is not None:
+            agent.remove()
+    dispersed = disperse_herds(herd, firms.n, leaving)
+    firms.sold_out[leaving] += dispersed
+    accounts.receive(model.firms, leaving, dispersed * p.pet_price * model.shocks.budget)
+    model.spatial_version += len(leaving)
+    model.month_stats["exits"] += len(leaving)
+
+
+def disperse_herds(herd: Herd, n_f: int, owners: np.ndarray) -> np.ndarray:
+    """Take the live animals of `owners` off the herd; return how many each had."""
+    closing = np.zeros(n_f, dtype=bool)
+    closing[owners] = True
+    alive, owner = herd.view("alive"), herd.view("owner")
+    animals = np.flatnonzero(alive & closing[owner])
     herd.alive[animals] = False
-    firms.sold_out[b] += len(animals)
-    accounts.receive(
-        model.firms, np.array([b]), np.array([len(animals) * p.pet_price * model.shocks.budget])
-    )
-    firms.active[b] = False
-    firms.exited_step[b] = model.steps
-    model.trust.forget(b)
-    agent = model.breeder_agents.pop(b, None)
-    if agent is not None:
-        agent.remove()
-    model.spatial_version += 1
-    model.month_stats["exits"] += 1
+    return np.bincount(owner[animals], minlength=n_f)[owners]
 
 
 def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:

@@ -56,7 +56,11 @@ def quality_from_micron(micron: np.ndarray | float) -> np.ndarray | float:
 
 def micron_from_quality(quality: np.ndarray | float) -> np.ndarray | float:
     """Genetic MFD in µm of a quality index: the inverse of `quality_from_micron`."""
-    return MICRON_REFERENCE - (np.asarray(quality) - QUALITY_REFERENCE) / POINTS_PER_MICRON
+    excess = np.subtract(quality, QUALITY_REFERENCE)
+    if isinstance(excess, np.ndarray) and excess.dtype.kind == "f":  # in place: one array
+        excess /= POINTS_PER_MICRON
+        return np.subtract(MICRON_REFERENCE, excess, out=excess)
+    return MICRON_REFERENCE - excess / POINTS_PER_MICRON
 
 
 def quality_ceiling(micron_floor: float) -> float:

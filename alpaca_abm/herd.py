@@ -73,17 +73,18 @@ class Herd:
 
     def compact(self) -> np.ndarray:
         """Drop dead rows; return the old-row → new-row map (-1 for dropped rows)."""
-        alive = self.alive[: self.n]
-        keep = np.flatnonzero(alive)
-        if len(keep) == self.n:  # nobody died or left: nothing moves
+        alive = self.alive[: self.n].copy()  # a copy: the column itself is overwritten below
+        n_kept = int(np.count_nonzero(alive))
+        if n_kept == self.n:  # nobody died or left: nothing moves
             return np.arange(self.n, dtype=np.int64)
-        remap = np.cumsum(alive, dtype=np.int64)  # new row of each kept row, plus one
+        remap = alive.astype(np.int64)  # (a cumsum over int64 is several times one over bool)
+        np.cumsum(remap, out=remap)  # new row of each kept row, plus one
         remap -= 1
         remap[np.flatnonzero(~alive)] = -1
-        for name in _FIELDS:
+        for name in _FIELDS:  # nearly every row is kept: a boolean index is the fast path
             arr = getattr(self, name)
-            arr[: len(keep)] = arr[keep]
-        self.n = len(keep)
+            arr[:n_kept] = arr[: self.n][alive]
+        self.n = n_kept
         return remap
 
     def counts_by_owner(self, n_owners: int, mask: np.ndarray | None = None) -> np.ndarray:
@@ -127,7 +128,7 @@ def monthly_death_probability(
         n_o = len(cut)
         table = np.concatenate((cria, adult, [1.0]))
         pick = owner.astype(np.intp)
-        pick += (age >= MONTHS_PER_YEAR) * n_o
+        np.add(pick, n_o, out=pick, where=age >= MONTHS_PER_YEAR)  # adults: the second third
         old = np.flatnonzero(age >= max_age)
         pick[old] = 2 * n_o
         return table[pick]
@@ -178,11 +179,13 @@ def perceived_quality(
     of an age), so even a perfect judge selects with the accuracy the heritability allows.
     Without it, the genetic value itself is judged (the older behaviour).
     """
-    seen = quality + rng.normal(0.0, 1.0, size=len(quality)) * noise_sd
+    seen = rng.normal(0.0, 1.0, size=len(quality))  # worked in place: one array, not four
+    seen *= noise_sd
+    seen += quality
     if environment is not None:
         from .fleece import POINTS_PER_MICRON
 
-        seen = seen - POINTS_PER_MICRON * environment
+        seen -= POINTS_PER_MICRON * environment
     return seen
 
 
@@ -202,4 +205,5 @@ def seen_quality(
     (genetic value + environment), plus the other traits it weighs (`other_merit`:
     conformation, density, colour, presence; permanent, not fleece), plus judging noise."""
     seen = perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
-    return seen + herd.other_merit[rows]
+    seen += herd.other_merit[rows]
+    return seen

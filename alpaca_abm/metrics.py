@@ -171,8 +171,7 @@ def industry_row(model: AlpacaModel) -> dict:
     run = con.running()
     rtypes = con.rtype[run]
     n_run = len(run)
-    trust_all = model.trust.all_current(model.steps)
-    tie_active = (
+    live_ties = np.flatnonzero(  # ties between two breeders still in the industry
         firms.active[model.trust.src[: model.trust.n]]
         & firms.active[model.trust.dst[: model.trust.n]]
     )
@@ -181,7 +180,8 @@ def industry_row(model: AlpacaModel) -> dict:
     year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
     mk = model.market
     adult_male = alive & ~herd.view("female") & (herd.view("age") >= model.scenario.stud_age)
-    idle = int((adult_male & ~herd.view("stud")).sum())
+    idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
+    n_alive = int(np.count_nonzero(alive))
     small = active & (heads < 50)
     large = active & (heads >= 50)
     stats = model.month_stats
@@ -189,18 +189,18 @@ def industry_row(model: AlpacaModel) -> dict:
         "step": model.steps,
         "date": model.date,
         "n_breeders": n_active,
-        "n_alpacas": int(alive.sum()),
+        "n_alpacas": n_alive,
         "mean_quality": _mean(q) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
         "mean_micron": micron,
         "fleece_micron": float(model.fleece_micron_now),
         "price_female": float(model.price_now),
         "fibre_price": float(model.fibre_price_now),
-        "n_coowned_studs": int(len(np.unique(con.stud[run]))),
+        "n_coowned_studs": len(set(con.stud[run].tolist())),  # (a few hundred at most)
         "n_partnerships": n_run,
         "elite_access_share": _mean(elite_access(model)[active]) if n_active else 0.0,
         "mean_knowledge": _mean(firms.knowledge[:n_f][active]) if n_active else 0.0,
-        "mean_trust": _mean(trust_all[tie_active]) if tie_active.any() else 0.0,
+        "mean_trust": _mean(model.trust.current(live_ties, model.steps)) if len(live_ties) else 0.0,
         "network_density": density(n_active, n_run),
         "total_profit": float(profit[active].sum()),
         "share_coop_dominated": _mean(rtypes == COOP_DOMINATED) if n_run else 0.0,
@@ -230,7 +230,7 @@ def industry_row(model: AlpacaModel) -> dict:
         "adopters": float(mk.adopters),
         "awareness": float(mk.awareness),
         "stud_fee": float(mk.stud_fee),
-        "idle_male_share": float(idle / max(int(alive.sum()), 1)),
+        "idle_male_share": float(idle / max(n_alive, 1)),
         # competition inside coopetition
         "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
         "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,

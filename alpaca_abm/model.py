@@ -114,6 +114,7 @@ class AlpacaModel(mesa.Model):
         super().__init__(rng=rng, scenario=scenario)
         p = self.scenario
         self.places = load_uk_places()
+        self.place_share, self.place_x_km, self.place_y_km = world.place_geography(self.places)
         self.year, self.month = p.start_year, p.start_month
         self.herd = Herd()
         self.firms = FirmTable()

@@ -6,6 +6,7 @@ gathers the facts from the model's tables and applies the outcomes.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -85,9 +86,10 @@ def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
-    known = [list(model.trust.neighbours.get(b, ())) for b in seekers.tolist()]
-    src.append(np.repeat(seekers, [len(x) for x in known]))
-    dst.append(np.fromiter((c for x in known for c in x), dtype=np.int64))
+    known = [model.trust.neighbours.get(b, ()) for b in seekers.tolist()]
+    n_known = [len(x) for x in known]
+    src.append(np.repeat(seekers, n_known))
+    dst.append(np.fromiter(chain.from_iterable(known), dtype=np.int64, count=sum(n_known)))
     top = model.reputation_leaders()
     if len(top):
         picks = model.rng.choice(top, size=(len(seekers), min(REPUTATION_PICKS, len(top))))
@@ -106,7 +108,7 @@ def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray
             con.keeper[run] * firms.n + con.partner[run],
             con.partner[run] * firms.n + con.keeper[run],
         ]
-        fresh = ~np.isin(src * firms.n + dst, partnered)
+        fresh = ~np.isin(key, partnered)
         src, dst = src[fresh], dst[fresh]
     return src, dst
 

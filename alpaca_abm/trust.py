@@ -89,12 +89,22 @@ class TrustLedger:
         self.betrayals[new_rows] = 0
         self.n += m
         self.index.update(zip(new_keys.tolist(), new_rows.tolist(), strict=True))
-        nb = self.neighbours
-        for x, y in zip(a.tolist(), b.tolist(), strict=True):
-            nb.setdefault(x, set()).add(y)
-            nb.setdefault(y, set()).add(x)
+        self._meet(a.tolist(), b.tolist())
         out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
+
+    def _meet(self, src: list[int], dst: list[int]) -> None:
+        """Record each pair in the neighbour index, both ways, in the order given."""
+        nb = self.neighbours
+        for x, y in zip(src, dst, strict=True):
+            known = nb.get(x)
+            if known is None:
+                nb[x] = known = set()
+            known.add(y)
+            known = nb.get(y)
+            if known is None:
+                nb[y] = known = set()
+            known.add(x)
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each tie key, -1 where unknown: `index` looked up as a sorted array (the
@@ -125,8 +135,9 @@ class TrustLedger:
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
         """Record acquaintances with a given starting trust (both directions)."""
-        for a, b in ((src, dst), (dst, src)):
-            rows = self.rows(a, b, step)
+        src, dst = np.asarray(src), np.asarray(dst)
+        both = self.rows(np.r_[src, dst], np.r_[dst, src], step)  # one look-up for both ways
+        for rows in (both[: len(src)], both[len(src) :]):  # src's trust first, then dst's
             self.value[rows] = value
             self.updated[rows] = step
 

@@ -20,6 +20,8 @@ from .fleece import (
 from .herd import COLOURED, NOT_PREGNANT
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .model import AlpacaModel
 
 KM_PER_DEG_LAT = 110.57
@@ -41,12 +43,19 @@ def to_km(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lon * KM_PER_DEG_LON, lat * KM_PER_DEG_LAT
 
 
-def draw_places(model: AlpacaModel, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draw `k` places by weight and scatter breeders around them; return place, x, y."""
-    places = model.places
+def place_geography(places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each place's share of new breeders (by weight) and its position in km: read once, as
+    the places never change."""
     w = places["weight"].to_numpy(float)
-    place = model.rng.choice(len(places), size=k, p=w / w.sum())
-    x, y = to_km(places["lat"].to_numpy(float)[place], places["lon"].to_numpy(float)[place])
+    x, y = to_km(places["lat"].to_numpy(float), places["lon"].to_numpy(float))
+    return w / w.sum(), x, y
+
+
+def draw_places(model: AlpacaModel, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw `k` places by weight and scatter breeders around them; return place, x, y
+    (the places' shares and positions: `place_geography`, kept on the model)."""
+    place = model.rng.choice(len(model.place_share), size=k, p=model.place_share)
+    x, y = model.place_x_km[place], model.place_y_km[place]
     x = x + model.rng.normal(0, PLACE_JITTER_KM, k)
     y = y + model.rng.normal(0, PLACE_JITTER_KM, k)
     return place, x, y
@@ -203,15 +212,10 @@ def meet_neighbours(model: AlpacaModel, rows: np.ndarray, k: int) -> None:
     tree = model.spatial_index()
     kk = min(k + 1, len(active))
     _, idx = tree.query(np.c_[model.firms.x_km[rows], model.firms.y_km[rows]], k=kk)
-    idx = np.atleast_2d(idx)
-    src, dst = [], []
-    for r, near in zip(rows.tolist(), idx.tolist(), strict=True):
-        for j in near:
-            other = int(active[j])
-            if other != r:
-                src.append(r)
-                dst.append(other)
-    src, dst = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+    near = active[np.reshape(idx, (len(rows), kk))].astype(np.int64)  # nearest first
+    me = np.broadcast_to(np.asarray(rows, dtype=np.int64)[:, None], near.shape)
+    other = near != me  # a breeder is its own nearest: not a tie
+    src, dst = me[other], near[other]  # row by row, nearest first
     value = np.clip(model.scenario.trust_initial + model.rng.uniform(0, 0.2, len(src)), 0, 1)
     model.trust.add_ties(src, dst, value, model.steps)
 
