@@ -526,18 +526,24 @@ def sell_studs(model: AlpacaModel) -> None:
     )
     c_owner = np.r_[owner[cand], -1]
     c_value = np.r_[value, np.inf]
+    # what the buyers' turns do not change: a candidate is another's, better than the buyer's
+    # dams as it judges them, and worth no more than the fees it saves
+    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    worth_it = (
+        (c_owner[near] != buyers[:, None])
+        & (seen_by_buyer > dam_q[buyers][:, None])
+        & (c_value[near] <= fees_saved[:, None])
+    )
+    has_choice = worth_it.any(axis=1)
+    cash_needed = CASH_BUFFER * c_value[near]
     for i in model.rng.permutation(len(buyers)).tolist():
+        if not has_choice[i]:
+            continue
         b = int(buyers[i])
         j = near[i]
-        fees_saved = n_dams[b] * mk.stud_fee * seasons
         seen = seen_by_buyer[i]
-        fits = (
-            free[j]
-            & (c_owner[j] != b)
-            & (seen > dam_q[b])
-            & (c_value[j] <= fees_saved)
-            & (CASH_BUFFER * c_value[j] <= firms.cash[b])
-        )
+        # what does: candidates taken by earlier buyers, and cash that earlier sales brought
+        fits = worth_it[i] & free[j] & (cash_needed[i] <= firms.cash[b])
         if not fits.any():
             continue
         pick = j[fits][np.argmax(seen[fits])]
