@@ -534,8 +534,13 @@ def sell_studs(model: AlpacaModel) -> None:
         & (seen_by_buyer > dam_q[buyers][:, None])
         & (c_value[near] <= fees_saved[:, None])
     )
-    has_choice = worth_it.any(axis=1)
     cash_needed = CASH_BUFFER * c_value[near]
+    # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
+    # of its choices now cannot at its turn either
+    sells = np.zeros(n_f, dtype=bool)
+    sells[owner[cand]] = True
+    cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
+    has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
     for i in model.rng.permutation(len(buyers)).tolist():
         if not has_choice[i]:
             continue
