@@ -115,12 +115,12 @@ def reach_matrix(
     crossover: float,
 ) -> np.ndarray:
     """How strongly buyers of each segment see each seller: visibility x niche match x
-    distance decay (n_segments x n_sellers)."""
-    return (
-        decay_by_region[segment_region]
-        * niche_match(segment_niche, seller_niche, crossover)
-        * visibility_[None, :]
-    )
+    distance decay (n_segments x n_sellers). Segments' niches are niche codes (0..N_NICHES-1):
+    the niche match is worked out once per niche, then given to each segment of the niche."""
+    reach = np.asarray(decay_by_region, dtype=float)[segment_region]  # a copy, one row a segment
+    reach *= niche_match(np.arange(N_NICHES), seller_niche, crossover)[segment_niche]
+    reach *= visibility_[None, :]
+    return reach
 
 
 # --- demand that saturates --------------------------------------------------------------------

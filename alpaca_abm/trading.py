@@ -187,9 +187,10 @@ def refresh_reach(model: AlpacaModel) -> None:
         vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
     )
     if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
-        mk.reach *= rivalry.expertise_appeal(
-            firms.knowledge[:n_f], mk.segment_niche, p.expertise_effect
+        by_niche = rivalry.expertise_appeal(
+            firms.knowledge[:n_f], np.arange(market.N_NICHES), p.expertise_effect
         )
+        mk.reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
