@@ -166,7 +166,8 @@ def firm_regions(model: AlpacaModel) -> np.ndarray:
 def refresh_reach(model: AlpacaModel) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
     distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
-    and extended for newcomers (rows never move)."""
+    and extended for newcomers (rows never move). Breeders not selling (gone, or under
+    movement restrictions) have no visibility, so their columns are zero and not worked out."""
     p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
@@ -180,17 +181,25 @@ def refresh_reach(model: AlpacaModel) -> None:
         )
         mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
         mk.decay_version = model.spatial_version
+    selling = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])
     vis = market.visibility(
-        firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
-    ) * (firms.active[:n_f] & ~firms.restricted[:n_f])
-    mk.reach = market.reach_matrix(
-        vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
+        firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
+    )
+    reach = market.reach_matrix(
+        vis,
+        mk.decay[:, selling],
+        mk.segment_region,
+        mk.segment_niche,
+        firms.niche[selling],
+        p.niche_crossover,
     )
     if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
         by_niche = rivalry.expertise_appeal(
-            firms.knowledge[:n_f], np.arange(market.N_NICHES), p.expertise_effect
+            firms.knowledge[selling], np.arange(market.N_NICHES), p.expertise_effect
         )
-        mk.reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
+        reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
+    mk.reach = np.zeros((mk.n_segments, n_f))
+    mk.reach[:, selling] = reach
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
