@@ -248,8 +248,8 @@ def trade(model: AlpacaModel) -> None:
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    heads = herd.counts_by_owner(n_f)
-    export_flow = p.export_demand * heads[exporters].sum() / 12 * sh.buyer_factor("export")
+    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
+    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
     n_export = int(rng.poisson(export_flow * sh.export_access))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
