@@ -115,12 +115,12 @@ def reach_matrix(
     crossover: float,
 ) -> np.ndarray:
     """How strongly buyers of each segment see each seller: visibility x niche match x
-    distance decay (n_segments x n_sellers)."""
-    return (
-        decay_by_region[segment_region]
-        * niche_match(segment_niche, seller_niche, crossover)
-        * visibility_[None, :]
-    )
+    distance decay (n_segments x n_sellers). Segments' niches are niche codes (0..N_NICHES-1):
+    the niche match is worked out once per niche, then given to each segment of the niche."""
+    reach = np.asarray(decay_by_region, dtype=float)[segment_region]  # a copy, one row a segment
+    reach *= niche_match(np.arange(N_NICHES), seller_niche, crossover)[segment_niche]
+    reach *= visibility_[None, :]
+    return reach
 
 
 # --- demand that saturates --------------------------------------------------------------------
@@ -314,6 +314,28 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
     return np.where(seen, col, -1).astype(np.int64)
 
 
+def _draw_among(
+    weights: np.ndarray, sellers: np.ndarray, segment: np.ndarray | None, n: int, rng
+) -> np.ndarray:
+    """`_draw` with `weights` given for the columns `sellers` only (the sellers with stock):
+    the same draws as over all columns with the others' weights zero, since a seller with
+    no weight is never drawn, at the cost of the sellers with stock, not the firm table."""
+    col = _draw(weights, segment, n, rng)
+    return np.where(col >= 0, sellers[np.maximum(col, 0)], -1)
+
+
+def _drawable(stock: np.ndarray, by_segment: bool) -> np.ndarray:
+    """Columns a buyer can draw: per segment, the sellers with stock and the table's last
+    column (where `_draw` puts a draw that rounds up to the end of its segment's row); with
+    one row, every column (rng.choice normalises by a pairwise sum, which zeros would move)."""
+    if not by_segment:
+        return np.arange(len(stock))
+    sellers = np.flatnonzero(stock > 0)
+    if len(sellers) == 0 or sellers[-1] != len(stock) - 1:
+        sellers = np.r_[sellers, len(stock) - 1]
+    return sellers
+
+
 def match_buyers(
     buyers: np.ndarray,
     weights: np.ndarray,
@@ -339,7 +361,8 @@ def match_buyers(
         empty = np.zeros(0, dtype=np.int64)
         seg = None if segment is None else empty
         return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty)
-    targets = _draw(weights * (stock > 0), segment, n, rng)
+    sellers = _drawable(stock, segment is not None)
+    targets = _draw_among(weights[..., sellers] * (stock[sellers] > 0), sellers, segment, n, rng)
     bought_b, bought_s, referred, seg_of, ref_by = [], [], [], [], []
 
     def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool) -> np.ndarray:
@@ -363,10 +386,10 @@ def match_buyers(
     if len(waiting) and retry > 0:
         again = waiting[rng.random(len(waiting)) < retry]
         lost = len(waiting) - len(again)
-        have = weights * (stock > 0)
+        have = weights[..., sellers] * (stock[sellers] > 0)
         if len(again) and have.sum() > 0:
             seg = None if segment is None else segment[again]
-            tgt = _draw(have, seg, len(again), rng)
+            tgt = _draw_among(have, sellers, seg, len(again), rng)
             lost += len(settle(again, tgt, False))
         else:
             lost += len(again)

@@ -165,16 +165,15 @@ def learned_uplift(
     """How many times more strongly each segment's buyers see a learner thanks to what it
     learned from one teacher (pairs x segments): marketing raises its visibility everywhere
     (market.visibility), breeding and health knowledge its expertise appeal where buyers seek
-    them. `knowledge` and `learned` are the learners' (pairs x domains)."""
+    them. `knowledge` and `learned` are the learners' (pairs x domains); segments' niches
+    are niche codes, so the appeal is worked out once per niche and given to each segment."""
     vis = visibility_uplift(knowledge[:, MARKETING], learned[:, MARKETING], marketing_effect)
     before = np.maximum(0.0, knowledge - learned)
-    return (
-        vis[:, None]
-        * (
-            expertise_appeal(knowledge, segment_niche, expertise_effect)
-            / expertise_appeal(before, segment_niche, expertise_effect)
-        ).T
+    niches = np.arange(N_NICHES)
+    by_niche = expertise_appeal(knowledge, niches, expertise_effect) / expertise_appeal(
+        before, niches, expertise_effect
     )
+    return vis[:, None] * by_niche[np.asarray(segment_niche)].T
 
 
 def visibility_uplift(

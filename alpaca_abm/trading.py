@@ -33,15 +33,36 @@ WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion h
 WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a season is a wether
 
 
-def breeding_stock(herd, n_f: int, retire_age: int) -> np.ndarray:
-    """Each breeder's breeding females (a year old or more, not retired): what its herd plan
-    counts, so that the season's crias and the males awaiting sale do not look like surplus."""
+def breeding_females(herd, retire_age: int) -> np.ndarray:
+    """Herd rows of breeding females: alive, a year old or more, not retired."""
     age = herd.view("age")
-    grown = herd.view("alive") & herd.view("female") & (age >= PET_SALE_AGE) & (age < retire_age)
-    return herd.counts_by_owner(n_f, grown)
+    return np.flatnonzero(
+        herd.view("alive") & herd.view("female") & (age >= PET_SALE_AGE) & (age < retire_age)
+    )
 
 
-def list_females(model: AlpacaModel) -> np.ndarray:
+def breeding_stock(
+    herd, n_f: int, retire_age: int, females: np.ndarray | None = None
+) -> np.ndarray:
+    """Each breeder's breeding females (a year old or more, not retired): what its herd plan
+    counts, so that the season's crias and the males awaiting sale do not look like surplus.
+    `females`: their herd rows (breeding_females), when already found this month."""
+    if females is None:
+        females = breeding_females(herd, retire_age)
+    return np.bincount(herd.owner[females], minlength=n_f)
+
+
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """np.argsort(key, kind="stable") of a key without NaN, faster: the default sort gives
+    the same order when no two keys are equal, and the stable sort decides when some are."""
+    order = np.argsort(key)
+    ranked = key[order]
+    if (ranked[1:] == ranked[:-1]).any():
+        return np.argsort(key, kind="stable")
+    return order
+
+
+def list_females(model: AlpacaModel, females: np.ndarray | None = None) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its plan,
     its weakest animals (as it judges them) first.
 
@@ -49,30 +70,26 @@ def list_females(model: AlpacaModel) -> np.ndarray:
     hobby owner carries the overdraft from outside income; an insolvent breeder exits and
     its herd is dispersed, finance.exit_breeder). With forced sales every fall in the price
     made indebted breeders list more, and the national market spiralled to the pet price
-    (docs/ECONOMY.md)."""
+    (docs/ECONOMY.md). `females`: the herd rows of breeding females (breeding_females), when
+    already found this month."""
     herd, firms, p = model.herd, model.firms, model.scenario
     owner = herd.view("owner")
     n_f = firms.n
-    herd_size = breeding_stock(herd, n_f, p.female_retire_age)
+    if females is None:
+        females = breeding_females(herd, p.female_retire_age)
+    herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
-    age = herd.view("age")
-    cand = np.flatnonzero(
-        herd.view("alive")
-        & herd.view("female")
-        & (age >= PET_SALE_AGE)
-        & (age < p.female_retire_age)
-        & (surplus[owner] > 0)  # only breeders with a surplus look over their females
-    )
+    cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
     seen = seen_quality(herd, cand, noise, model.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
-    order = cand[np.argsort(key, kind="stable")]
+    order = cand[_stable_order(key)]
     o = owner[order]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
     rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
@@ -124,12 +141,15 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
     return rows[ok]
 
 
-def breeder_wants(model: AlpacaModel, price: float) -> np.ndarray:
+def breeder_wants(
+    model: AlpacaModel, price: float, females: np.ndarray | None = None
+) -> np.ndarray:
     """Females each breeder wants to buy this month: entrants' foundation herds, expansions
-    toward the herd plan, as far as cash at the expected price allows."""
+    toward the herd plan, as far as cash at the expected price allows. `females`: the herd
+    rows of breeding females (breeding_females), when already found this month."""
     herd, firms = model.herd, model.firms
     n_f = firms.n
-    herd_size = breeding_stock(herd, n_f, model.scenario.female_retire_age)
+    herd_size = breeding_stock(herd, n_f, model.scenario.female_retire_age, females)
     gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
     gap = np.maximum(gap, firms.wants[:n_f])
     affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))
@@ -146,7 +166,8 @@ def firm_regions(model: AlpacaModel) -> np.ndarray:
 def refresh_reach(model: AlpacaModel) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
     distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
-    and extended for newcomers (rows never move)."""
+    and extended for newcomers (rows never move). Breeders not selling (gone, or under
+    movement restrictions) have no visibility, so their columns are zero and not worked out."""
     p, firms, mk = model.scenario, model.firms, model.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
@@ -160,16 +181,25 @@ def refresh_reach(model: AlpacaModel) -> None:
         )
         mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
         mk.decay_version = model.spatial_version
+    selling = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])
     vis = market.visibility(
-        firms.knowledge[:n_f, MARKETING], firms.reputation[:n_f], p.marketing_effect
-    ) * (firms.active[:n_f] & ~firms.restricted[:n_f])
-    mk.reach = market.reach_matrix(
-        vis, mk.decay, mk.segment_region, mk.segment_niche, firms.niche[:n_f], p.niche_crossover
+        firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
+    )
+    reach = market.reach_matrix(
+        vis,
+        mk.decay[:, selling],
+        mk.segment_region,
+        mk.segment_niche,
+        firms.niche[selling],
+        p.niche_crossover,
     )
     if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
-        mk.reach *= rivalry.expertise_appeal(
-            firms.knowledge[:n_f], mk.segment_niche, p.expertise_effect
+        by_niche = rivalry.expertise_appeal(
+            firms.knowledge[selling], np.arange(market.N_NICHES), p.expertise_effect
         )
+        reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
+    mk.reach = np.zeros((mk.n_segments, n_f))
+    mk.reach[:, selling] = reach
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
@@ -198,7 +228,8 @@ def trade(model: AlpacaModel) -> None:
     )
     n_f = firms.n
     refresh_reach(model)
-    listed = list_females(model)
+    females = breeding_females(herd, p.female_retire_age)  # no animal moves until the matching
+    listed = list_females(model, females)
     owner = herd.view("owner")
     owner_before = owner[listed].copy()
     budget = sh.budget
@@ -217,13 +248,13 @@ def trade(model: AlpacaModel) -> None:
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    heads = herd.counts_by_owner(n_f)
-    export_flow = p.export_demand * heads[exporters].sum() / 12 * sh.buyer_factor("export")
+    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
+    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
     n_export = int(rng.poisson(export_flow * sh.export_access))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
-    wants = breeder_wants(model, mk.expected_price)
+    wants = breeder_wants(model, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
     wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
@@ -505,18 +536,29 @@ def sell_studs(model: AlpacaModel) -> None:
     )
     c_owner = np.r_[owner[cand], -1]
     c_value = np.r_[value, np.inf]
+    # what the buyers' turns do not change: a candidate is another's, better than the buyer's
+    # dams as it judges them, and worth no more than the fees it saves
+    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    worth_it = (
+        (c_owner[near] != buyers[:, None])
+        & (seen_by_buyer > dam_q[buyers][:, None])
+        & (c_value[near] <= fees_saved[:, None])
+    )
+    cash_needed = CASH_BUFFER * c_value[near]
+    # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
+    # of its choices now cannot at its turn either
+    sells = np.zeros(n_f, dtype=bool)
+    sells[owner[cand]] = True
+    cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
+    has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
     for i in model.rng.permutation(len(buyers)).tolist():
+        if not has_choice[i]:
+            continue
         b = int(buyers[i])
         j = near[i]
-        fees_saved = n_dams[b] * mk.stud_fee * seasons
         seen = seen_by_buyer[i]
-        fits = (
-            free[j]
-            & (c_owner[j] != b)
-            & (seen > dam_q[b])
-            & (c_value[j] <= fees_saved)
-            & (CASH_BUFFER * c_value[j] <= firms.cash[b])
-        )
+        # what does: candidates taken by earlier buyers, and cash that earlier sales brought
+        fits = worth_it[i] & free[j] & (cash_needed[i] <= firms.cash[b])
         if not fits.any():
             continue
         pick = j[fits][np.argmax(seen[fits])]

@@ -173,6 +173,31 @@ def test_matching_never_sells_more_than_stock_nor_to_oneself():
     assert len(m.seller) + m.lost == len(buyers)
 
 
+def test_drawing_among_the_sellers_with_stock_gives_the_draws_over_the_whole_table():
+    rng = np.random.default_rng(8)
+    weights = rng.random((6, 40))
+    weights[4] = 0.0  # a segment that sees no seller
+    stock = np.zeros(40, dtype=np.int64)
+    stock[rng.choice(39, size=8, replace=False)] = 3  # the table's last seller has none
+    segment = rng.integers(0, 6, size=500)
+    whole = market._draw(weights * (stock > 0), segment, 500, np.random.default_rng(1))
+    sellers = market._drawable(stock, by_segment=True)
+    among = market._draw_among(
+        weights[:, sellers] * (stock[sellers] > 0), sellers, segment, 500, np.random.default_rng(1)
+    )
+    assert np.array_equal(whole, among)
+    assert (among[segment == 4] == -1).all() and (stock[among[segment != 4]] > 0).all()
+
+
+def test_reach_matrix_is_decay_times_niche_match_times_visibility():
+    rng = np.random.default_rng(2)
+    decay, vis, niche = rng.random((4, 7)), rng.random(7), rng.integers(0, 3, 7)
+    seg_region, seg_niche = np.arange(12) // 3, np.arange(12) % 3
+    reach = market.reach_matrix(vis, decay, seg_region, seg_niche, niche, 0.3)
+    expected = decay[seg_region] * market.niche_match(seg_niche, niche, 0.3) * vis[None, :]
+    assert np.array_equal(reach, expected)
+
+
 def test_referrals_to_partners_save_enquiries_when_a_seller_sells_out():
     stock = np.array([2, 50])
     weights = np.array([1.0, 0.001])  # buyers look first at seller 0, who has little stock
