@@ -21,9 +21,9 @@ the calibration fits are shown apart, as fitted, not evidence.
     python experiments/propositions.py --seeds 10 --max-seeds 10 --industries uk_2018
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
-Runtime (estimated from CPU seconds measured per run on this 2-core machine): the default
-design's runs take about 51 CPU-minutes at 25 seeds, so under 30 minutes of wall time with 2
-workers when the machine is idle; --quick about 4 CPU-minutes. Raw per-run results go to
+Runtime, measured on this 2-core machine, idle (2026-12-01): the default design (1,096 runs)
+took 19.6 minutes of wall time with 2 workers, 37.5 CPU-minutes in the runs; --quick about
+4 CPU-minutes. Raw per-run results go to
 results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.pkl).
 """
 
@@ -745,8 +745,8 @@ PATTERN_INDUSTRY = "uk_2018"  # Table 4, the 7/15/7 split, P3, P4 and robustness
 # industry, whose 29 firms were interviewed in 2019 (uk_national's 120 months end in 2015)
 MIN_SEEDS = 20
 # The default design's size is set by the issue's runtime budget (under 30 minutes of wall
-# time on this 2-core machine): 22 seeds per arm, 36 robustness points and 8 series runs take
-# about 50 CPU-minutes (measured per run in the previous 25/48/10 design: 61 CPU-minutes).
+# time on this 2-core machine): 22 seeds per arm, 36 robustness points and 8 series runs took
+# 19.6 minutes on the idle machine (the 25/48/10 design took 43 minutes on a loaded one).
 MAX_SEEDS = 22
 ROBUSTNESS_POINTS = 36
 SERIES_SEEDS = 8
