@@ -53,7 +53,6 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "exports": (np.bool_, ()),
     "niche": (np.int8, ()),  # 0 breeding stock, 1 fibre, 2 pets and experiences
     "reputation": (np.float64, ()),
-    "elite_access": (np.bool_, ()),  # mated a female to an elite sire in the last 12 months
     "elite_access_step": (np.int32, ()),
     "wants": (np.int32, ()),
     "restricted": (
