@@ -24,16 +24,16 @@ the calibration fits are shown apart, as fitted, not evidence.
 Runtime, measured on this 2-core machine, idle (2026-12-01): the default design (1,096 runs)
 took 19.6 minutes of wall time with 2 workers, 37.5 CPU-minutes in the runs; --quick about
 4 CPU-minutes. Raw per-run results go to
-results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.pkl).
+results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.json).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing
 import os
-import pickle
 import platform
 import re
 import sys
@@ -2608,7 +2608,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--report-only",
         action="store_true",
         help="rewrite the report and figures from the runs saved by the last run "
-        "of the same design (results/validation*/results.pkl), without running",
+        "of the same design (results/validation*/results.json), without running",
     )
     ap.add_argument(
         "--out", type=Path, default=None, help="the report (default docs/VALIDATION.md)"
@@ -2657,6 +2657,80 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.max_seeds < args.seeds:
         ap.error("--max-seeds must be at least --seeds")
     return args
+
+
+# --- saved runs: data, never code ---------------------------------------------------------------
+# The runs are saved as JSON so that --report-only reads numbers only (a pickle would run
+# whatever a changed file told it to). JSON has only string keys and lists, so dicts with
+# other keys, tuples, arrays and data frames are tagged and restored exactly.
+def encode_saved(obj: Any) -> Any:
+    """`obj` as JSON-ready data: dicts with non-string keys, tuples, arrays, frames tagged."""
+    if isinstance(obj, pd.DataFrame):
+        columns = [str(c) for c in obj.columns]
+        data = [encode_saved(obj[c].tolist()) for c in obj.columns]
+        return {"__frame__": {"columns": columns, "data": data}}
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) and not k.startswith("__") for k in obj):
+            return {k: encode_saved(v) for k, v in obj.items()}
+        return {"__items__": [[encode_saved(k), encode_saved(v)] for k, v in obj.items()]}
+    if isinstance(obj, tuple):
+        return {"__tuple__": [encode_saved(v) for v in obj]}
+    if isinstance(obj, list):
+        return [encode_saved(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return {
+            "__array__": {
+                "dtype": obj.dtype.str,
+                "shape": list(obj.shape),
+                "data": obj.ravel().tolist(),
+            }
+        }
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    raise TypeError(f"cannot save a {type(obj).__name__} in the validation runs")
+
+
+def decode_saved(obj: Any) -> Any:
+    """The inverse of `encode_saved`."""
+    if isinstance(obj, list):
+        return [decode_saved(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if "__frame__" in obj:
+        frame = obj["__frame__"]
+        data = dict(zip(frame["columns"], decode_saved(frame["data"]), strict=True))
+        return pd.DataFrame(data, columns=frame["columns"])
+    if "__items__" in obj:
+        return {_hashable(decode_saved(k)): decode_saved(v) for k, v in obj["__items__"]}
+    if "__tuple__" in obj:
+        return tuple(decode_saved(v) for v in obj["__tuple__"])
+    if "__array__" in obj:
+        array = obj["__array__"]
+        return np.array(array["data"], dtype=np.dtype(array["dtype"])).reshape(array["shape"])
+    return {k: decode_saved(v) for k, v in obj.items()}
+
+
+def _hashable(key: Any) -> Any:
+    """A decoded key usable as a dict key (a list inside a key becomes a tuple)."""
+    return tuple(_hashable(k) for k in key) if isinstance(key, list | tuple) else key
+
+
+def save_runs(path: Path, stored: dict[str, Any]) -> None:
+    """Write the saved runs as JSON, atomically (a half-written file never replaces one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(encode_saved(stored)), encoding="utf-8")
+    tmp.replace(path)
+
+
+def load_runs(path: Path) -> dict[str, Any]:
+    """The runs `save_runs` wrote: numbers and names only, nothing is executed."""
+    stored = decode_saved(json.loads(path.read_text(encoding="utf-8")))
+    if not isinstance(stored, dict) or not isinstance(stored.get("results"), dict):
+        raise ValueError("no 'results' table")
+    return stored
 
 
 def analyse(
@@ -2720,7 +2794,7 @@ def main(argv: list[str] | None = None) -> int:
         robustness=robustness_parameters(),
     )
     raw = ROOT / ("results/validation-quick" if args.quick else "results/validation")
-    saved = raw / "results.pkl"
+    saved = raw / "results.json"
     key = (
         design.seeds,
         design.max_seeds,
@@ -2741,8 +2815,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"error: no saved runs in {saved}; run without --report-only first", file=sys.stderr
             )
             return 2
-        with saved.open("rb") as fh:
-            stored = pickle.load(fh)
+        try:
+            stored = load_runs(saved)
+        except (ValueError, KeyError, TypeError) as err:
+            print(f"error: {saved} is not a saved validation run: {err}", file=sys.stderr)
+            return 2
         if stored["key"] != key:
             print(
                 f"error: {saved} holds another design {stored['key']}, not {key}", file=sys.stderr
@@ -2777,19 +2854,17 @@ def main(argv: list[str] | None = None) -> int:
         results |= run_all(rest, design.workers, "validation runs")
         wall = time.perf_counter() - t0
         n_runs = len(results)
-        raw.mkdir(parents=True, exist_ok=True)
-        with saved.open("wb") as fh:
-            pickle.dump(
-                {
-                    "key": key,
-                    "results": results,
-                    "wall": wall,
-                    "power": power,
-                    "n_seeds": n_seeds,
-                    "robustness": design.robustness,
-                },
-                fh,
-            )
+        save_runs(
+            saved,
+            {
+                "key": key,
+                "results": results,
+                "wall": wall,
+                "power": power,
+                "n_seeds": n_seeds,
+                "robustness": design.robustness,
+            },
+        )
     ctx = analyse(results, design, n_seeds, power, practices, points)
     ctx |= {
         "wall": wall,

@@ -141,3 +141,55 @@ def test_verdict_rules():
 def test_wilson_interval_holds_the_share_inside_zero_one(k):
     lo, hi = pv.wilson(k, 29)
     assert 0.0 <= lo <= k / 29 <= hi <= 1.0
+
+
+def test_saved_runs_come_back_exactly_and_as_data_only(tmp_path):
+    """--report-only reads the runs from JSON (no pickle): every kind of value a run holds
+    (tuple keys, year keys, pairs, arrays of each dtype, NaN, the power frame) comes back
+    equal and of the same type."""
+    stored = {
+        "key": (20, 22, ("uk_2018", "uk_national"), ["brexit"]),
+        "results": {
+            ("uk_2018/base", 1000): {
+                "outcomes": {"profit": -1.5, "missing": float("nan"), "n": 3},
+                "yearly": {"price_female": {2018: 1584.25, 2019: 1595.0}},
+                "split": {24: {"coop": np.array([0.1, np.nan]), "ids": np.array([3, 4], "i8")}},
+                "table4": {"elite:coowning": (3.0, 7.0)},
+                "flags": np.array([[True, False]]),
+            }
+        },
+        "wall": 1140.5,
+        "power": pd.DataFrame({"outcome": ["a", "b"], "needed": [46, 1000], "sd": [0.1, 0.2]}),
+        "robustness": {"search_rate": (0.03, 0.09)},
+    }
+    path = tmp_path / "results.json"
+    pv.save_runs(path, stored)
+    assert "pickle" not in path.read_text() and path.read_text().startswith("{")
+    back = pv.load_runs(path)
+    assert back["key"] == stored["key"] and back["robustness"] == stored["robustness"]
+    assert back["wall"] == stored["wall"]
+    pd.testing.assert_frame_equal(back["power"], stored["power"])
+    run = back["results"][("uk_2018/base", 1000)]
+    assert run["outcomes"]["profit"] == -1.5 and np.isnan(run["outcomes"]["missing"])
+    assert isinstance(run["outcomes"]["n"], int)
+    assert run["yearly"]["price_female"] == {2018: 1584.25, 2019: 1595.0}
+    assert run["table4"]["elite:coowning"] == (3.0, 7.0)
+    coop, ids = run["split"][24]["coop"], run["split"][24]["ids"]
+    np.testing.assert_array_equal(
+        coop, stored["results"][("uk_2018/base", 1000)]["split"][24]["coop"]
+    )
+    assert ids.dtype == np.int64 and ids.tolist() == [3, 4]
+    assert run["flags"].dtype == bool and run["flags"].shape == (1, 2)
+
+
+def test_a_file_that_is_not_saved_runs_is_refused(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text('{"key": [1]}')
+    with pytest.raises(ValueError, match="results"):
+        pv.load_runs(path)
+    path.write_text("not json")
+    with pytest.raises(ValueError):
+        pv.load_runs(path)
+    with pytest.raises(TypeError, match="cannot save"):
+        pv.save_runs(tmp_path / "x.json", {"results": {"a": object()}})
+    assert not (tmp_path / "x.json").exists()
