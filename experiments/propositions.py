@@ -54,6 +54,7 @@ import patterns  # noqa: E402
 
 import alpaca_abm  # noqa: E402
 from alpaca_abm import coownership  # noqa: E402
+from alpaca_abm.io import atomic_write  # noqa: E402
 from alpaca_abm.params import PARAMETER_INDEX, PARAMETERS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -2719,10 +2720,7 @@ def _hashable(key: Any) -> Any:
 
 def save_runs(path: Path, stored: dict[str, Any]) -> None:
     """Write the saved runs as JSON, atomically (a half-written file never replaces one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(encode_saved(stored)), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, json.dumps(encode_saved(stored)))
 
 
 def load_runs(path: Path) -> dict[str, Any]:
@@ -2882,10 +2880,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx["rob"],
     )
     text = report(design, ctx, paths, args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.out)
+    atomic_write(args.out, text)
     raw.mkdir(parents=True, exist_ok=True)
     pd.concat([f.assign(industry=i) for i, f in ctx["frames"].items()]).to_csv(
         raw / "runs.csv", index=False
