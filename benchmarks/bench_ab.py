@@ -83,6 +83,7 @@ def main() -> int:
         sys.path.insert(0, str(ROOT))
         new = importlib.import_module("alpaca_abm")
         median = args.herd_size_median
+        pinned = {} if median is None else {"herd_size_median": median}
         pin = "" if median is None else f" | herd_size_median {median:g}"
         print(f"base: {args.base} | new: working tree ({ROOT}) | {args.months} months{pin}\n")
         print(
@@ -93,9 +94,6 @@ def main() -> int:
         for n in args.sizes:
             ratios = []
             for seed in args.seeds:
-                pinned = {}
-                if args.herd_size_median is not None:
-                    pinned["herd_size_median"] = args.herd_size_median
                 b, w, same = race(base, new, n, args.months, seed, **pinned)
                 ratios.append(w / b)
                 differ |= not same and not args.no_check
