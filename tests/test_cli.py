@@ -120,3 +120,17 @@ def test_a_closed_output_pipe_is_not_an_error(tmp_path):
     assert proc.wait(timeout=600) == 0, err
     assert "error" not in err
     assert (tmp_path / "r" / "model.csv").stat().st_size > 0
+
+
+def test_partnership_survival_is_missing_when_no_partnership_was_made(tmp_path):
+    out = tmp_path / "alone"
+    done = cli(
+        "run", "--scenario", "no_coopetition", "--steps", "6", "--set", "n_breeders=20",
+        "--out", str(out), "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["contracts_made"] == 0
+    assert summary["partnership_survival"] is None  # undefined: null, not a survival of 1
+    line = next(x for x in done.stdout.splitlines() if "partnership_survival" in x)
+    assert line.split()[1] == "none"
