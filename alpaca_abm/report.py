@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -32,6 +33,11 @@ def scenario_toml(result: RunResult, seed: int, steps: int, version: str) -> str
     return header + tomli_w.dumps(body)
 
 
+def json_ready(summary: dict) -> dict:
+    """The summary with undefined figures (NaN) as JSON null: missing, and valid JSON."""
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in summary.items()}
+
+
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
@@ -56,7 +62,7 @@ def write_run(
         "scenario": result.scenario.name,
     }
     atomic_write(out / "run.json", json.dumps(run_info, indent=2))
-    atomic_write(out / "summary.json", json.dumps(result.summary, indent=2))
+    atomic_write(out / "summary.json", json.dumps(json_ready(result.summary), indent=2))
     events_df = getattr(result, "events", None)
     if events_df is not None:
         atomic_write(out / "events.csv", events_df.to_csv(index=False))
