@@ -90,3 +90,35 @@ def test_the_ledger_reads_decayed_trust_and_strangers_at_the_baseline():
     )
     assert ledger.unimpressed().tolist() == [0, 1, 2, 3, 4]
     assert ledger.unimpressed().tolist() == []
+
+
+def test_the_ledger_index_finds_every_tie_and_reading_creates_none():
+    """Ties added in three batches, looked up between them (the sorted index merges new
+    ties), including the tie with the largest key (6 -> 4): each is found at its row. A
+    read of an unknown tie returns the stranger level and adds no tie; new ties start with
+    no past association or betrayal; the neighbour index holds every acquaintance of a
+    breeder both ways; forgetting a breeder the ledger never met is harmless."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05, capacity=1)
+    ledger.add_ties(np.array([1]), np.array([2]), np.array([0.5]), step=0)
+    assert ledger.get(np.array([1]), np.array([2]), 0) == pytest.approx([0.5])
+    ledger.add_ties(np.array([1, 4]), np.array([3, 6]), np.array([0.6, 0.7]), step=0)
+    assert ledger.get(np.array([2, 6, 3]), np.array([1, 4, 1]), 0) == pytest.approx([0.5, 0.7, 0.6])
+    rows = ledger.rows(np.array([6, 1, 9]), np.array([4, 2, 9]), 0, create=False)
+    assert rows.tolist() == [5, 0, -1]
+    n = ledger.n
+    assert ledger.get(np.array([9, 7]), np.array([8, 1]), 0) == pytest.approx([0.3, 0.3])
+    assert ledger.n == n == 6
+    assert (ledger.associations[:n] == 0).all() and (ledger.betrayals[:n] == 0).all()
+    assert ledger.neighbours[1] == {2, 3} and ledger.neighbours[4] == {6}
+    ledger.forget(99)
+    ledger.forget(1)
+    assert 1 not in ledger.neighbours and ledger.neighbours[2] == set()
+
+
+def test_all_current_counts_idle_months_since_the_last_contact():
+    """A tie set to 0.9 at month 10 reads, at month 22 (12 idle months, decay 5%),
+    0.3 + 0.6 x 0.95^12 = 0.624216, from every reader."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05)
+    ledger.touch(np.array([1]), np.array([2]), step=10, new_value=lambda t: t * 0 + 0.9)
+    assert ledger.all_current(22) == pytest.approx([0.624216], abs=1e-6)
+    assert ledger.current(np.array([0]), 22) == pytest.approx([0.624216], abs=1e-6)
