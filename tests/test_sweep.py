@@ -474,6 +474,9 @@ def test_summarise_saltelli_gives_sobol_indices(tmp_path):
     assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(indices) == 2 * 2
     assert (tmp_path / "s" / "report" / "sobol_knowledge_leakage.png").exists()
+    summarise_store(tmp_path / "s", tmp_path / "again")
+    again = pd.read_csv(tmp_path / "again" / "sobol_indices.csv")
+    pd.testing.assert_frame_equal(indices, again)  # the bootstrap is seeded: the same report
 
 
 def test_summarise_morris_gives_mu_star_and_sigma(tmp_path):
