@@ -29,6 +29,7 @@ RESULT_FILES = (
     "params.toml",
     "run.json",
     "summary.json",
+    "DATA.md",
     "events.csv",
     "industry.png",
     "organisational.png",

@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import tomli_w
 
+from .dictionary import dictionary_markdown
 from .io import atomic_write
 from .plots import individual_figure, industry_figure, organisational_figure
 from .runner import RunResult
@@ -63,6 +64,7 @@ def write_run(
     }
     atomic_write(out / "run.json", json.dumps(run_info, indent=2))
     atomic_write(out / "summary.json", json.dumps(json_ready(result.summary), indent=2))
+    atomic_write(out / "DATA.md", dictionary_markdown(f"# Data dictionary of {title}"))
     events_df = getattr(result, "events", None)
     if events_df is not None:
         atomic_write(out / "events.csv", events_df.to_csv(index=False))
