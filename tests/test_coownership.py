@@ -133,8 +133,9 @@ def test_complementarity_chemistry_and_terms_by_hand():
     """Complementarity of me (0.5, 0.2, 0.9) and a candidate (0.7, 0.6, 0.1): gaps where it
     knows more 0.2 and 0.4, mean over three 0.2, doubled 0.4; a far better one is capped at
     1. Chemistry: 20 years apart, different backgrounds, 0.5 x 0.5 = 0.25; 50 years apart
-    0. Terms at fairness 0.7 for a stud of 25 matings: shares (0.7, 0.3), quotas floor(17.5)
-    = 17 and floor(7.5) = 7; with a quota share of 0.4, quotas 10 and 15."""
+    (age part 0) of the same background, 0.5. Terms at fairness 0.7 for a stud of 25
+    matings: shares (0.7, 0.3), quotas floor(17.5) = 17 and floor(7.5) = 7; with a quota
+    share of 0.4, quotas 10 and 15."""
     got = co.complementarity(
         np.array([[0.5, 0.2, 0.9], [0, 0, 0]]), np.array([[0.7, 0.6, 0.1], [1, 1, 1]])
     )
@@ -155,10 +156,11 @@ def test_relationship_type_at_the_calibrated_bounds():
 
 def test_the_contract_table_by_hand():
     """Three contracts added one by one into room for one (the table grows), two more at
-    once: keepers 1, 1, 2, 5, 6 with partners 2, 3, 4, 7, 8. Ending contract 1 (reason 2)
-    and again (already ended: nothing). Running: 0, 2, 3, 4; partners of 1: [2]; of 2:
-    [1, 4]; one partner each (the latest); counts per breeder; trust-ledger rows keeper's
-    first; a stud that compaction dropped ends nothing itself but is reported."""
+    once: keepers 1, 1, 2, 5, 6 with partners 2, 3, 4, 7, 8. Ending contract 1 (reason 2),
+    then 1 and 0 (only 0 still runs: one ended). Running: 2, 3, 4; partners of 2: [4], of
+    5: [7], of 9: none; one partner per breeder; counts per breeder; trust-ledger rows,
+    keepers' first; a stud that herd compaction dropped (contract 4's) is reported, the
+    others follow their new rows."""
     c = co.Contracts(capacity=1)
     for keeper, partner in ((1, 2), (1, 3), (2, 4)):
         c.add(keeper=keeper, partner=partner, stud=10 + keeper, tie_kp=keeper, tie_pk=partner)

@@ -4,7 +4,7 @@ expected margins (Nerlove), entry on expected return, exit on sustained economic
 import numpy as np
 import pytest
 
-from alpaca_abm import AlpacaModel, finance
+from alpaca_abm import AlpacaModel, breeding, finance
 
 
 def test_buying_a_female_is_no_loss_and_a_birth_is_a_gain():
@@ -111,8 +111,8 @@ def test_book_losses_do_not_count_while_the_herd_is_expected_to_pay_its_way():
 
 def test_weaning_rate_is_below_one_and_falls_with_cria_mortality():
     sc = AlpacaModel(rng=0, n_breeders=5).scenario
-    assert 0 < finance.weaning_rate(sc) < 1
-    assert finance.weaning_rate(sc.replace(cria_mortality=0.3)) < finance.weaning_rate(sc)
+    assert 0 < breeding.weaning_rate(sc) < 1
+    assert breeding.weaning_rate(sc.replace(cria_mortality=0.3)) < breeding.weaning_rate(sc)
 
 
 def test_a_female_is_worth_more_to_every_breeder_when_her_crias_sell_better():
@@ -146,7 +146,7 @@ def test_no_breeder_exits_in_the_month_after_buying_its_foundation_herd():
 def test_a_breeder_breeds_for_its_sales_plan_and_replacements_not_beyond():
     # three breeders with 20 open females of 20 in stock: one sells many, one plans to grow,
     # one sells nothing and keeps its herd
-    share = finance.mating_share(
+    share = breeding.mating_share(
         open_females=np.array([20.0, 20.0, 20.0]),
         stock=np.array([20.0, 20.0, 20.0]),
         target=np.array([20.0, 30.0, 20.0]),
@@ -158,10 +158,10 @@ def test_a_breeder_breeds_for_its_sales_plan_and_replacements_not_beyond():
     assert share[0] == 1.0  # its crias sell: it breeds every female
     assert share[1] == 1.0  # growing by ten needs more crias than its twenty give
     assert share[2] == 0.2  # it needs 1.4 replacements a year: the least share
-    more_sales = finance.mating_share(
+    more_sales = breeding.mating_share(
         np.array([20.0]), np.array([20.0]), np.array([20.0]), np.array([3.0]), 0.07, 0.85, 0.0
     )
-    fewer_sales = finance.mating_share(
+    fewer_sales = breeding.mating_share(
         np.array([20.0]), np.array([20.0]), np.array([20.0]), np.array([1.0]), 0.07, 0.85, 0.0
     )
     assert 0 < fewer_sales[0] < more_sales[0] < 1
@@ -187,7 +187,7 @@ def test_rested_females_are_not_bred_and_without_mating_plans_none_rest():
 
 
 def test_herd_plans_count_breeding_females_not_crias():
-    from alpaca_abm.trading import breeding_stock
+    from alpaca_abm.herd import breeding_stock
 
     m = AlpacaModel("baseline", rng=0)
     h = m.herd
@@ -250,24 +250,6 @@ def test_animal_values_by_hand():
     assert v == pytest.approx([2699.7176, 1481.6364, 1349.8588, 400, 400, 9000, 2000])
 
 
-def test_mating_share_by_hand():
-    """20 open females of 20 in stock, weaning 0.8 (0.4 female crias a mating): wanting 2
-    sales + 0 growth + 0.1 x 20 replacements = 4 female crias needs 4 / 8 = half of them
-    bred; wanting 4 + 5 (plan 25) + 2 = 11 needs 1.375, capped at all; wanting 0 + 0 + 0.2
-    (replacement 0.01) needs 0.025, floored at the least share 0.1; a breeder with no open
-    female breeds 'all' of none."""
-    share = finance.mating_share(
-        open_females=np.array([20.0, 20.0, 20.0, 0.0]),
-        stock=np.array([20.0, 20.0, 20.0, 20.0]),
-        target=np.array([20.0, 25.0, 20.0, 20.0]),
-        sales_year=np.array([2.0, 4.0, 0.0, 2.0]),
-        replacement_rate=np.array([0.1, 0.1, 0.01, 0.1]),
-        weaning=0.8,
-        least=0.1,
-    )
-    assert share == pytest.approx([0.5, 1.0, 0.1, 1.0])
-
-
 def test_percentile_rank_by_hand():
     """Values (5, 1, 3, 9) with the last masked out rank 1 -> 0, 3 -> 0.5, 5 -> 1 (masked:
     0); one value alone ranks 0.5; none, all 0."""
@@ -278,22 +260,9 @@ def test_percentile_rank_by_hand():
     assert finance._percentile_rank(np.ones(2), np.zeros(2, bool)) == pytest.approx([0, 0])
 
 
-def test_breeding_years_and_weaning_rate_by_hand():
-    """Breeding from 24 to 180 months: half of 13 years, 6.5. A season of May to August
-    (4 months) at a conception rate of 0.5 a month: 1 - 0.5^4 = 0.9375 conceive, and with
-    cria mortality 0.2, 0.75 weaned; a season across the new year, November to February,
-    is also 4 months."""
+def test_breeding_years_by_hand():
+    """Breeding from 24 to 180 months: half of 13 years, 6.5."""
     from types import SimpleNamespace
 
-    p = SimpleNamespace(
-        female_retire_age=180,
-        female_breeding_age=24,
-        mating_start_month=5,
-        mating_end_month=8,
-        conception_rate=0.5,
-        cria_mortality=0.2,
-    )
+    p = SimpleNamespace(female_retire_age=180, female_breeding_age=24)
     assert finance.breeding_years(p) == pytest.approx(6.5)
-    assert finance.weaning_rate(p) == pytest.approx(0.75)
-    p.mating_start_month, p.mating_end_month = 11, 2
-    assert finance.weaning_rate(p) == pytest.approx(0.75)
