@@ -185,8 +185,13 @@ def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple
     at least the q-th ask; the price is the middle of the interval of prices that clear
     exactly q units. With no crossing it is the middle of the best bid and the best ask; with
     no offers there is no trade and no new price (`previous`); with no bids, the best ask.
+    A willingness to pay of zero or less is no bid (a breeder whose capital value of a
+    female is negative asks to be paid to take one): it can never trade against an ask,
+    which is at least the pet value, and counted as the best bid it would pull the price
+    below zero.
     """
     b = np.sort(np.asarray(bids, dtype=float))[::-1]
+    b = b[b > 0]  # sorted: the bids above zero come first
     a = np.sort(np.asarray(asks, dtype=float))
     if len(a) == 0:
         return float(previous), 0

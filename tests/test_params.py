@@ -79,3 +79,49 @@ def test_public_defaults_match_the_cited_public_figure():
         per_month = "/month" in p.unit and "year" in figures[match.group(1)]["unit"]
         expected = value / 12 if per_month else value
         assert p.default == pytest.approx(expected), (p.name, p.default, expected)
+
+
+def test_every_parameter_belongs_to_one_known_group_and_groups_are_contiguous():
+    """The table reads grouped: each group's rows sit together, in GROUP_TITLES order."""
+    from alpaca_abm.params import GROUP_TITLES
+
+    order = [p.group for p in PARAMETERS]
+    assert set(order) == set(GROUP_TITLES), set(order) ^ set(GROUP_TITLES)
+    blocks = [g for i, g in enumerate(order) if i == 0 or g != order[i - 1]]
+    assert blocks == list(GROUP_TITLES), "a group's rows are split or out of GROUP_TITLES order"
+
+
+def test_a_group_view_holds_the_scenarios_values_and_is_read_only():
+    import dataclasses
+    import pickle
+
+    from alpaca_abm.params import GROUP_TITLES
+
+    sc = AlpacaScenario(stud_fee=321.0, n_breeders=40)
+    market = sc.group("market")
+    assert market.stud_fee == 321.0 and market.price_female == sc.price_female
+    assert not hasattr(market, "n_breeders"), "a group holds only its own parameters"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        market.stud_fee = 1.0
+    assert pickle.loads(pickle.dumps(market)) == market
+    seen = []
+    for group in GROUP_TITLES:
+        view = sc.group(group)
+        names = [f.name for f in dataclasses.fields(view)]
+        assert names == [p.name for p in PARAMETERS if p.group == group]
+        assert all(getattr(view, n) == getattr(sc, n) for n in names)
+        seen += names
+    assert seen == [p.name for p in PARAMETERS]
+
+
+def test_unknown_group_is_refused_with_the_close_name():
+    with pytest.raises(ValueError, match="Did you mean 'market'"):
+        AlpacaScenario().group("markt")
+
+
+def test_a_row_names_its_fields():
+    """Param's fields are keyword-only: a value in the wrong place is refused at import."""
+    from alpaca_abm.params import Param
+
+    with pytest.raises(TypeError):
+        Param("x", 1, int)

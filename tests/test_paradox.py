@@ -1,0 +1,209 @@
+"""The paradox module's rules on a pair of breeders whose sign is known (paradox.py).
+
+Each test holds everything but one cause fixed and checks the direction the seed gives.
+"""
+
+import numpy as np
+import pytest
+
+from alpaca_abm import paradox as px
+from alpaca_abm.coownership import COMP_DOMINATED, COOP_DOMINATED, EQUAL
+
+LOW, HIGH = np.array([0.1]), np.array([0.9])
+NONE, FULL = np.array([0.0]), np.array([1.0])
+
+
+# --- balance and regime ---------------------------------------------------------------------
+def test_balance_is_one_when_both_forces_are_equal_and_falls_with_the_gap():
+    assert px.balance(HIGH, HIGH)[0] == pytest.approx(1.0)
+    assert px.balance(LOW, LOW)[0] == pytest.approx(1.0)
+    assert px.balance(HIGH, LOW)[0] == pytest.approx(px.balance(LOW, HIGH)[0])
+    assert px.balance(HIGH, LOW)[0] < px.balance(np.array([0.6]), LOW)[0]
+
+
+def test_regime_follows_the_gap_with_the_fixed_margin():
+    m = px.BALANCE_MARGIN
+    coop = np.array([0.5 + m + 0.01, 0.5 + m - 0.01, 0.5, 0.5 - m + 0.01, 0.5 - m - 0.01])
+    comp = np.full(5, 0.5)
+    assert px.regime(coop, comp).tolist() == [
+        COOP_DOMINATED,
+        EQUAL,
+        EQUAL,
+        EQUAL,
+        COMP_DOMINATED,
+    ]
+
+
+def test_both_and_needs_balance_and_an_active_response():
+    assert px.both_and_weight(FULL, FULL)[0] == 1.0
+    assert px.both_and_weight(FULL, NONE)[0] == 0.0  # defensive owners: either/or
+    assert px.both_and_weight(np.array([0.2]), FULL)[0] < px.both_and_weight(FULL, FULL)[0]
+
+
+# --- Table 1: the eight effects ---------------------------------------------------------------
+def test_either_or_1_rivalry_lowers_the_willingness_to_share():
+    assert px.sharing_factor(HIGH, NONE)[0] < px.sharing_factor(LOW, NONE)[0] < 1.0
+
+
+def test_both_and_1_resources_built_in_competition_spill_into_joint_work():
+    assert px.sharing_factor(HIGH, FULL)[0] > px.sharing_factor(LOW, FULL)[0] > 1.0
+
+
+def test_either_or_2_rivalry_tempts_misappropriation():
+    opp = np.array([0.2])
+    assert px.temptation(opp, HIGH, NONE)[0] > px.temptation(opp, LOW, NONE)[0] > opp[0]
+    assert px.temptation(opp, HIGH, FULL)[0] == pytest.approx(opp[0])  # not in both/and
+
+
+def test_either_or_3_absorbing_overlapping_knowledge_starts_a_learning_race():
+    a = px.conflict_factor(HIGH, HIGH, LOW, NONE)[0]
+    b = px.conflict_factor(LOW, HIGH, LOW, NONE)[0]
+    c = px.conflict_factor(HIGH, LOW, LOW, NONE)[0]
+    assert a > b > 1.0 and a > c > 1.0
+
+
+def test_both_and_4_cooperation_damps_red_queen_races():
+    assert (
+        px.conflict_factor(LOW, HIGH, HIGH, FULL)[0]
+        < px.conflict_factor(LOW, HIGH, LOW, FULL)[0]
+        < 1.0
+    )
+
+
+def test_both_and_3_cooperation_raises_absorptive_capacity():
+    assert px.absorption_factor(HIGH, FULL)[0] > px.absorption_factor(LOW, FULL)[0] > 1.0
+    assert px.absorption_factor(HIGH, NONE)[0] == 1.0
+
+
+def test_either_or_4_commitment_locks_in_and_cuts_search():
+    assert px.search_factor(HIGH, LOW, NONE)[0] < px.search_factor(LOW, LOW, NONE)[0] < 1.0
+
+
+def test_both_and_2_rivalry_keeps_the_relationship_from_inertia():
+    assert px.search_factor(LOW, HIGH, FULL)[0] > px.search_factor(LOW, LOW, FULL)[0] > 1.0
+
+
+# --- tensions -----------------------------------------------------------------------------------
+def _targets(salience=0.5, capability=0.0, separation=0.0, staff=0.0, coop=0.5, sense=0.0):
+    a = [np.array([v], float) for v in (salience, capability, separation, staff, coop, sense)]
+    return [t[0] for t in px.tension_targets(*a)]
+
+
+def test_salience_rises_with_both_forces_plurality_and_scarcity():
+    base = px.salience(np.array([0.3]), np.array([1]), NONE)[0]
+    assert px.salience(np.array([0.5]), np.array([1]), NONE)[0] > base
+    assert px.salience(np.array([0.3]), np.array([3]), NONE)[0] > base
+    assert px.salience(np.array([0.3]), np.array([1]), FULL)[0] > base
+
+
+def test_capability_lowers_every_tension():
+    plain, capable = _targets(staff=4), _targets(staff=4, capability=1.0)
+    assert all(c < p for c, p in zip(capable, plain, strict=True))
+
+
+def test_belonging_tension_needs_staff_and_grows_with_them_and_with_cooperation():
+    assert _targets(staff=0)[2] == 0.0
+    assert _targets(staff=8)[2] > _targets(staff=2)[2] > 0.0
+    assert _targets(staff=4, coop=0.9)[2] > _targets(staff=4, coop=0.1)[2]
+    assert _targets(staff=4, sense=1.0)[2] == 0.0  # sense-giving answers it
+
+
+def test_separation_lowers_organizing_tension_but_loses_synergy():
+    assert _targets(separation=0.8)[1] < _targets(separation=0.0)[1]
+    assert px.synergy_kept(np.array([0.8]))[0] < px.synergy_kept(NONE)[0] == 1.0
+
+
+def test_tension_follows_its_target_over_months():
+    t = np.array([0.0])
+    for _ in range(36):
+        t = px.felt(t, np.array([0.6]))
+    assert t[0] == pytest.approx(0.6, abs=0.01)
+
+
+# --- responses and their costs ------------------------------------------------------------------
+def test_active_owner_navigates_toward_balance():
+    p = np.array([0.5, 0.5, 0.5])
+    gap = np.array([0.5, 0.0, -0.5])  # cooperation-dominated, balanced, competition-dominated
+    after = px.navigate(p, gap, np.ones(3))
+    assert after[0] > 0.5 and after[1] == 0.5 and after[2] < 0.5
+    assert (px.navigate(p, gap, np.zeros(3)) == p).all()  # a defensive owner does not
+
+
+def test_defensive_owner_under_tension_tips_to_a_pole():
+    p = np.array([0.5, 0.5])
+    gap = np.array([0.3, -0.3])
+    tipped = px.tip(p, gap, np.ones(2), np.ones(2))
+    assert tipped[0] < 0.5 < tipped[1]  # over-trust where it cooperates, over-protection
+    calm = px.tip(p, gap, np.ones(2), np.zeros(2))  # no tension, no tipping
+    assert (calm == p).all()
+
+
+def test_active_responses_cost_the_owner_time_per_partnership():
+    assert px.response_cost(FULL, np.array([2]))[0] > px.response_cost(FULL, np.array([1]))[0]
+    assert px.response_cost(NONE, np.array([2]))[0] == 0.0
+
+
+def test_orchestration_answers_the_tensions_it_meets():
+    sep, sense = px.orchestration(FULL, HIGH, LOW)
+    assert sep[0] > sense[0] > 0.0
+    sep0, sense0 = px.orchestration(NONE, HIGH, HIGH)
+    assert sep0[0] == 0.0 and sense0[0] == 0.0
+
+
+def test_belonging_tension_lets_protected_knowledge_leak():
+    assert px.overshare(HIGH, HIGH)[0] < px.overshare(HIGH, LOW)[0] < HIGH[0]
+
+
+def test_capability_grows_with_tension_handled_actively():
+    c = np.array([0.2])
+    assert px.learn_capability(c, FULL, HIGH)[0] > px.learn_capability(c, FULL, LOW)[0] > 0.2
+    assert px.learn_capability(c, NONE, HIGH)[0] == 0.2
+
+
+def test_experience_moves_the_response_style():
+    a = np.array([0.5])
+    assert px.restyle(a, FULL, NONE)[0] > 0.5 > px.restyle(a, NONE, FULL)[0]
+
+
+def test_capability_makes_a_response_more_active():
+    a = np.array([0.3])
+    assert px.active_share(a, HIGH)[0] > px.active_share(a, NONE)[0] == pytest.approx(0.3)
+
+
+# --- value and cycles ---------------------------------------------------------------------------
+def test_joint_value_and_value_destroyed_add_their_parts():
+    v = px.pair_value(np.array([10.0]), 300.0, np.array([50.0]), np.array([1500.0]))
+    assert v[0] == pytest.approx(10 * 300 + 50 + 1500)
+    d = px.value_destroyed(np.array([100.0]), np.array([20.0]), np.array([0.0]))
+    assert d[0] == pytest.approx(120.0)
+
+
+def test_cycle_is_virtuous_when_trends_rise_and_vicious_when_they_fall():
+    up, flat, down = np.array([1]), np.array([0]), np.array([-1])
+    assert px.classify_cycle(up, up, flat)[0] == px.VIRTUOUS
+    assert px.classify_cycle(down, down, flat)[0] == px.VICIOUS
+    assert px.classify_cycle(up, down, up)[0] == px.NEUTRAL  # mixed signs
+    assert px.classify_cycle(up, flat, flat)[0] == px.NEUTRAL  # one sign is not a cycle
+
+
+def test_signed_trend_has_a_dead_band():
+    assert px.signed_trend(np.array([0.51]), np.array([0.5]), np.array([1.0]))[0] == 0
+    assert px.signed_trend(np.array([0.6]), np.array([0.5]), np.array([1.0]))[0] == 1
+    assert px.signed_trend(np.array([0.4]), np.array([0.5]), np.array([1.0]))[0] == -1
+
+
+def test_vicious_cycle_raises_dissolution_and_an_active_response_pulls_back():
+    cyc = np.array([px.VICIOUS, px.NEUTRAL, px.VIRTUOUS])
+    defensive = px.dissolution_chance(cyc, np.zeros(3))
+    active = px.dissolution_chance(cyc, np.full(3, 0.8))
+    assert defensive[0] > active[0] > 0.0
+    assert defensive[1] == defensive[2] == 0.0
+
+
+def test_state_grows_and_keeps_rows():
+    s = px.ParadoxState()
+    s.grow(3, 2)
+    s.capability[:3] = [0.1, 0.2, 0.3]
+    s.grow(10, 5)
+    assert len(s.capability) >= 10 and len(s.joint_value) >= 5
+    assert s.capability[:3].tolist() == [0.1, 0.2, 0.3]
