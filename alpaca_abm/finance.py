@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market
+from . import accounts, credit, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
 from .trading import STUD_WORKING_MONTHS, breeding_stock
@@ -82,6 +82,7 @@ def female_values(model: AlpacaModel) -> np.ndarray:
         mk.sell_through,
         sh.budget,
         model.fibre_price_now,
+        mk.final_price,
     )
     cached = model.__dict__.get("_female_values")
     if cached is not None and cached[0] == key:
@@ -99,11 +100,21 @@ def female_values(model: AlpacaModel) -> np.ndarray:
         p.discount_rate,
         breeding_years(p),
         per_head,
-        p.buyer_wtp_median * sh.budget,
+        final_price(model),
     )
     values.flags.writeable = False
     model.__dict__["_female_values"] = (key, values)
     return values
+
+
+def final_price(model: AlpacaModel) -> float:
+    """What a cria is worth at most: the price outside buyers pay for the industry's surplus
+    (the demand schedule read in trading.read_demand_schedule); before the first market,
+    the median outside buyer's willingness to pay."""
+    mk, p = model.market, model.scenario
+    if mk.final_price > 0:
+        return mk.final_price
+    return p.buyer_wtp_median * model.shocks.budget
 
 
 def animal_values(
@@ -194,7 +205,22 @@ def settle_accounts(model: AlpacaModel) -> None:
     p, firms = model.scenario, model.firms
     n_f = firms.n
     heads = model.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
-    accounts.pay(model.firms, np.arange(n_f), monthly_costs(model, heads))
+    rows = np.arange(n_f)
+    accounts.pay(model.firms, rows, monthly_costs(model, heads))
+    active = firms.active[:n_f]
+    # the overdraft costs interest; a hobby owner pays it down from outside income
+    rate = credit.bank_rate(model.year, p.bank_rate) + p.overdraft_margin
+    interest = np.where(active, credit.overdraft_interest(firms.cash[:n_f], rate), 0.0)
+    accounts.pay(model.firms, rows, interest)
+    firms.interest_paid[:n_f] += interest
+    if model.month == 1:
+        firms.owner_paid[:n_f] = 0.0
+    small = active & (heads < SMALL_HERD)
+    give = credit.owner_contribution(
+        firms.cash[:n_f], small, p.lifestyle_tolerance, firms.owner_paid[:n_f]
+    )
+    if give.any():
+        accounts.inject(model.firms, rows, give)
     value = stock_values(model)
     firms.acct_profit[:n_f] = accounting_profit(
         firms.revenue[:n_f], firms.costs[:n_f], firms.stock_value[:n_f], value
@@ -211,14 +237,13 @@ def settle_accounts(model: AlpacaModel) -> None:
     females = model.herd.counts_by_owner(n_f, model.herd.view("female"))
     margin = females * female_values(model) / market.annuity(p.discount_rate, breeding_years(p))
     loss = economic_loss(
-        firms.acct_profit_ring[:n_f].sum(axis=1),
-        tolerated,
-        firms.cash[:n_f],
-        value,
-        margin - 12 * p.marketing_cost,
+        firms.acct_profit_ring[:n_f].sum(axis=1), tolerated, margin - 12 * p.marketing_cost
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
+    firms.insolvent_months[:n_f] = credit.insolvency_clock(
+        firms.insolvent_months[:n_f], firms.cash[:n_f], value
+    )
 
 
 def accounting_profit(
@@ -232,17 +257,14 @@ def accounting_profit(
 def economic_loss(
     year_profit: np.ndarray,
     tolerated: np.ndarray,
-    cash: np.ndarray,
-    stock: np.ndarray,
     expected_margin: np.ndarray | float = -np.inf,
 ) -> np.ndarray:
     """A month of economic loss: the last 12 months' accounting profit below the loss the
     breeder tolerates (lifestyle) while its expected yearly margin (its females' expected
-    margins less its fixed costs) does not cover staying either, or insolvency (cash + stock
-    at market below zero). Book losses from a falling market are sunk: a breeder whose
-    herd is still expected to pay its way stays."""
-    losing = (year_profit < -tolerated) & (expected_margin < 0)
-    return losing | (cash + stock < 0)
+    margins less its fixed costs) does not cover staying either. Book losses from a falling
+    market are sunk: a breeder whose herd is still expected to pay its way stays.
+    (Insolvency is judged apart, on equity: credit.insolvency_clock.)"""
+    return (year_profit < -tolerated) & (expected_margin < 0)
 
 
 def planned_herd(
@@ -344,7 +366,11 @@ def enter_and_exit(model: AlpacaModel) -> None:
     if not p.entry_exit:
         return
     n_f = firms.n
-    leaving = np.flatnonzero(firms.active[:n_f] & (firms.loss_months[:n_f] >= p.exit_months))
+    limit = credit.credit_limit(firms.stock_value[:n_f], p.credit_ltv)
+    out = (firms.loss_months[:n_f] >= p.exit_months) | credit.must_exit(
+        firms.insolvent_months[:n_f], p.insolvency_months, firms.cash[:n_f], limit
+    )
+    leaving = np.flatnonzero(firms.active[:n_f] & out)
     if len(leaving):
         exit_breeders(model, leaving)
     active = firms.active[: firms.n]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market, rivalry
+from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
 from .herd import seen_quality, visible_merit
 from .knowledge import judging_noise
@@ -236,8 +236,14 @@ def trade(model: AlpacaModel) -> None:
     floor = p.pet_price * budget
     # offers: each listed female at her seller's reservation price, what keeping her is worth
     value = female_values(model)
-    asks = market.reservation_prices(
-        value[owner[listed]], floor, p.ask_dispersion, rng.standard_normal(len(listed))
+    # a listed female is for sale: her owner asks what waiting for a later buyer is worth
+    # (pricing.waiting_reservation), so asks follow the expected price and fall in a glut
+    holding = holding_cost(model)
+    keep = pricing.waiting_reservation(
+        mk.expected_price, mk.sell_through, holding[owner[listed]], p.discount_rate
+    )
+    asks = np.maximum(
+        floor, pricing.spread(keep, p.ask_dispersion, rng.standard_normal(len(listed)))
     )
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
@@ -248,9 +254,10 @@ def trade(model: AlpacaModel) -> None:
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
-    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
-    n_export = int(rng.poisson(export_flow * sh.export_access))
+    n_alpacas = np.count_nonzero(herd.view("alive"))
+    export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
@@ -258,6 +265,8 @@ def trade(model: AlpacaModel) -> None:
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
     wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
+    # breeders' values differ as sellers' do: no mass point of bids at one value
+    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
@@ -268,6 +277,7 @@ def trade(model: AlpacaModel) -> None:
     price, q = market.clearing_price(bids, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
+    read_demand_schedule(model, new + replace + export_flow, len(females))
     model.month_stats["listed"] += len(listed)
     model.month_stats["demand"] += len(bids)
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
@@ -293,6 +303,44 @@ def trade(model: AlpacaModel) -> None:
     sell_pets(model)
 
 
+def holding_cost(model: AlpacaModel) -> np.ndarray:
+    """Each breeder's monthly cost of keeping one more breeding female and her followers."""
+    from .finance import HEADS_PER_FEMALE, variable_cost_per_head
+
+    return variable_cost_per_head(model) * HEADS_PER_FEMALE / 12
+
+
+def read_demand_schedule(model: AlpacaModel, buyers: float, n_breeding: int) -> None:
+    """Update the outside demand schedule's reading: outside buyers a month and the female
+    crias the industry breeds beyond replacing its retiring dams (both adaptive, about six
+    months), and the price at which those buyers take that surplus (pricing.clearing_wtp):
+    the fundamental a breeder values a cria at (finance.female_values)."""
+    p, mk = model.scenario, model.market
+    w = market.SELL_THROUGH_WEIGHT
+    retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
+    if mk.outside_flow < 0:  # the first month: start from the breeding capacity
+        mk.outside_flow = buyers
+        mk.crias_flow = 0.5 * breeding_crias_per_year(p) * n_breeding / 12
+    mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
+    crias = 0.5 * model.month_stats["births"]  # births are seasonal: a year's memory
+    mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
+    surplus = pricing.surplus_flow(mk.crias_flow, n_breeding, retiring)
+    mk.final_price = pricing.clearing_wtp(
+        mk.outside_flow,
+        surplus,
+        p.buyer_wtp_median * model.shocks.budget,
+        p.buyer_wtp_sigma,
+        p.pet_price * model.shocks.budget,
+    )
+
+
+def breeding_crias_per_year(p) -> float:
+    """Crias weaned a year per breeding female when all are bred (finance.weaning_rate)."""
+    from .finance import weaning_rate
+
+    return weaning_rate(p)
+
+
 def _match(
     model: AlpacaModel,
     buyers: np.ndarray,
@@ -303,7 +351,7 @@ def _match(
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
     breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
-    firms, rng, mk, herd = model.firms, model.rng, model.market, model.herd
+    firms, rng, mk, herd, p = model.firms, model.rng, model.market, model.herd, model.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
     n_out = int((home == OUTSIDE_BUYER).sum())
@@ -320,6 +368,13 @@ def _match(
     if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
+    news = model.disease.news_by_firm(model)
+    if news is not None and model.scenario.outbreak_avoidance > 0:  # buyers avoid TB areas
+        region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
+            np.bincount(regions, weights=model.firms.active[:n_f], minlength=mk.n_regions), 1
+        )
+        avoid = pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+        weights = weights * avoid[None, :]
     partner_of = (
         model.contracts.partner_lookup(n_f) if model.scenario.mechanism_on("referrals") else None
     )
