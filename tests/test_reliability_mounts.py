@@ -11,6 +11,8 @@ import pytest
 from alpaca_abm import cli
 from alpaca_abm.io import COMPLETE_MARK, holds_mount, locked_output
 
+from helpers import checkout_env
+
 RUN = ["run", "--quiet", "--steps", "3", "--set", "n_breeders=6", "--seed", "1"]
 
 
@@ -31,7 +33,9 @@ def mount(tmp_path):
         path.mkdir(parents=True, exist_ok=True)
         options = "size=64m" + (",ro" if read_only else "")
         done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+            capture_output=True,
+            env=checkout_env(),
         )
         if done.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
@@ -43,7 +47,7 @@ def mount(tmp_path):
 
     root = str(tmp_path.resolve()) + "/"
     for point in sorted((p for p in _mount_points() or [] if p.startswith(root)), reverse=True):
-        subprocess.run(["umount", "-l", point], check=False)
+        subprocess.run(["umount", "-l", point], check=False, env=checkout_env())
 
 
 def hidden_beside(folder: Path) -> list[str]:
