@@ -25,6 +25,7 @@ import numpy as np
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
 SELL_THROUGH_WEIGHT = 0.15  # assumption: sellers judge their chance of a sale by ~6 months
+STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
 
 
 # --- the market's state ----------------------------------------------------------------------

@@ -863,7 +863,7 @@ class AlpacaScenario(Scenario):
         merged = {p.name: p.default for p in PARAMETERS} | checked
         check_consistency(merged, where=f"scenario '{name}'")
         super().__init__(rng=rng, **merged)
-        from .shocks import check_events
+        from .events import check_events
 
         self.__dict__["events"] = check_events(
             events,

@@ -199,8 +199,8 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     # exits leave nothing behind: no animals, contracts, agent or acquaintances
     gone = np.flatnonzero(~active)
     assert (heads[gone] == 0).all()
-    assert len(model.agents) == int(active.sum()) == len(model.breeder_agents)
-    assert set(model.breeder_agents) == set(np.flatnonzero(active).tolist())
+    assert len(model.agents) == int(active.sum())
+    assert {a.row for a in model.agents} == set(np.flatnonzero(active).tolist())
     assert not set(gone.tolist()) & set(model.trust.neighbours)
     seen["exits"] += len(gone) - seen["gone_before"]
     seen["gone_before"] = len(gone)

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from alpaca_abm import AlpacaModel, cli
-from alpaca_abm.checkpoint import load_model
 
 from helpers import members, repack
 
@@ -39,7 +38,7 @@ def huge_member(path, shape=(10**15,)):
 def test_a_member_declaring_a_huge_shape_is_refused_before_loading(tmp_path):
     path = huge_member(tmp_path / "checkpoint.npz")
     with pytest.raises(ValueError, match="declares 1,000,000,000,000,000 bytes"):
-        load_model(path)
+        AlpacaModel.load(path)
 
 
 def test_a_huge_member_through_the_cli_exits_2_naming_the_file(tmp_path, capsys):
@@ -97,7 +96,7 @@ def test_correctly_hashed_arrays_of_the_wrong_dtype_are_refused(saved, tmp_path,
 
     path = _forge(saved, tmp_path / "f.npz", change)
     with pytest.raises(ValueError, match="damaged checkpoint .*herd"):
-        load_model(path)
+        AlpacaModel.load(path)
 
 
 def test_a_model_attribute_named_step_is_refused(saved, tmp_path):
@@ -108,7 +107,7 @@ def test_a_model_attribute_named_step_is_refused(saved, tmp_path):
 
     path = _forge(saved, tmp_path / "s.npz", change)
     with pytest.raises(ValueError, match="'step', a name of its class"):
-        load_model(path)
+        AlpacaModel.load(path)
 
 
 def test_an_unknown_model_attribute_is_refused(saved, tmp_path):
@@ -118,7 +117,7 @@ def test_an_unknown_model_attribute_is_refused(saved, tmp_path):
         attrs["v"].append(1)
 
     with pytest.raises(ValueError, match="no attribute 'smuggled'"):
-        load_model(_forge(saved, tmp_path / "u.npz", change))
+        AlpacaModel.load(_forge(saved, tmp_path / "u.npz", change))
 
 
 def test_a_nan_where_the_model_holds_a_number_is_refused_naming_the_file(saved, tmp_path):
@@ -130,7 +129,7 @@ def test_a_nan_where_the_model_holds_a_number_is_refused_naming_the_file(saved, 
 
     path = _forge(saved, tmp_path / "n.npz", change)
     with pytest.raises(ValueError, match=r"n\.npz: damaged checkpoint .*market\.price"):
-        load_model(path)
+        AlpacaModel.load(path)
 
 
 def test_an_error_inside_the_simulation_is_internal_exit_1_with_the_traceback_saved(
