@@ -34,7 +34,11 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "costs_ring": (np.float64, (12,)),
     "sales_ring": (np.float64, (12,)),
     "sales_value_ring": (np.float64, (12,)),
-    "loss_months": (np.int32, ()),  # consecutive months of economic loss or insolvency
+    "loss_months": (np.int32, ()),  # consecutive months of economic loss
+    "insolvent_months": (np.int32, ()),  # consecutive months of negative equity (credit.py)
+    "owner_in": (np.float64, ()),  # this month: lifestyle money the owner paid in
+    "owner_paid": (np.float64, ()),  # this calendar year: lifestyle money the owner paid in
+    "interest_paid": (np.float64, ()),  # cumulative: overdraft interest paid
     "stock_value": (np.float64, ()),  # the herd at market value, at the end of the month
     "acct_profit": (np.float64, ()),  # this month: revenue - costs + change in stock value
     "acct_profit_ring": (np.float64, (12,)),  # the last 12 months' accounting profit

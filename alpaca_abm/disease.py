@@ -129,6 +129,16 @@ class Disease:
         recent = (found >= 0) & (state.steps - found < SCARE_MEMORY_MONTHS)
         return float(((firms.restricted[:n_f] | recent) & active).sum() / n) if n else 0.0
 
+    def news_by_firm(self, state: Industry) -> np.ndarray | None:
+        """1.0 for each active herd in the news (restricted, or found in the last year), else
+        0; None when no herd is (the usual case: nothing to avoid)."""
+        n_f = self._firms(state)
+        found = self.found_step[:n_f]
+        firms = state.firms
+        news = ((found >= 0) & (state.steps - found < SCARE_MEMORY_MONTHS)) | firms.restricted[:n_f]
+        news &= firms.active[:n_f]
+        return news.astype(float) if news.any() else None
+
     def scare_factor(self, state: Industry) -> float:
         """Buyers left industry-wide when news of infected herds spreads."""
         return float(np.exp(-state.scenario.disease_scare * self.news_share(state)))

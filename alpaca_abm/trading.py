@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
-from . import accounts, market, rivalry
+from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
 from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
 from .finance import female_values
@@ -216,8 +216,14 @@ def trade(state: Industry) -> None:
     floor = p.pet_price * budget
     # offers: each listed female at her seller's reservation price, what keeping her is worth
     value = female_values(state)
-    asks = market.reservation_prices(
-        value[owner[listed]], floor, p.ask_dispersion, rng.standard_normal(len(listed))
+    # a listed female is for sale: her owner asks what waiting for a later buyer is worth
+    # (pricing.waiting_reservation), so asks follow the expected price and fall in a glut
+    holding = holding_cost(state)
+    keep = pricing.waiting_reservation(
+        mk.expected_price, mk.sell_through, holding[owner[listed]], p.discount_rate
+    )
+    asks = np.maximum(
+        floor, pricing.spread(keep, p.ask_dispersion, rng.standard_normal(len(listed)))
     )
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
@@ -228,9 +234,10 @@ def trade(state: Industry) -> None:
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
-    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
-    n_export = int(rng.poisson(export_flow * sh.export_access))
+    n_alpacas = np.count_nonzero(herd.view("alive"))
+    export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
@@ -238,6 +245,8 @@ def trade(state: Industry) -> None:
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
     wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
+    # breeders' values differ as sellers' do: no mass point of bids at one value
+    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
@@ -248,6 +257,7 @@ def trade(state: Industry) -> None:
     price, q = market.clearing_price(bids, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
+    read_demand_schedule(state, new + replace + export_flow, len(females))
     state.month_stats["listed"] += len(listed)
     state.month_stats["demand"] += len(bids)
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
@@ -273,6 +283,44 @@ def trade(state: Industry) -> None:
     sell_pets(state)
 
 
+def holding_cost(state: Industry) -> np.ndarray:
+    """Each breeder's monthly cost of keeping one more breeding female and her followers."""
+    from .finance import HEADS_PER_FEMALE, variable_cost_per_head
+
+    return variable_cost_per_head(state) * HEADS_PER_FEMALE / 12
+
+
+def read_demand_schedule(state: Industry, buyers: float, n_breeding: int) -> None:
+    """Update the outside demand schedule's reading: outside buyers a month and the female
+    crias the industry breeds beyond replacing its retiring dams (both adaptive, about six
+    months), and the price at which those buyers take that surplus (pricing.clearing_wtp):
+    the fundamental a breeder values a cria at (finance.female_values)."""
+    p, mk = state.scenario, state.market
+    w = market.SELL_THROUGH_WEIGHT
+    retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
+    if mk.outside_flow < 0:  # the first month: start from the breeding capacity
+        mk.outside_flow = buyers
+        mk.crias_flow = 0.5 * breeding_crias_per_year(p) * n_breeding / 12
+    mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
+    crias = 0.5 * state.month_stats["births"]  # births are seasonal: a year's memory
+    mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
+    surplus = pricing.surplus_flow(mk.crias_flow, n_breeding, retiring)
+    mk.final_price = pricing.clearing_wtp(
+        mk.outside_flow,
+        surplus,
+        p.buyer_wtp_median * state.shocks.budget,
+        p.buyer_wtp_sigma,
+        p.pet_price * state.shocks.budget,
+    )
+
+
+def breeding_crias_per_year(p) -> float:
+    """Crias weaned a year per breeding female when all are bred (finance.weaning_rate)."""
+    from .finance import weaning_rate
+
+    return weaning_rate(p)
+
+
 def _match(
     state: Industry,
     buyers: np.ndarray,
@@ -283,7 +331,7 @@ def _match(
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
     breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
-    firms, rng, mk, herd = state.firms, state.rng, state.market, state.herd
+    firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
     n_out = int((home == OUTSIDE_BUYER).sum())
@@ -300,6 +348,13 @@ def _match(
     if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
+    news = state.disease.news_by_firm(state)
+    if news is not None and state.scenario.outbreak_avoidance > 0:  # buyers avoid TB areas
+        region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
+            np.bincount(regions, weights=state.firms.active[:n_f], minlength=mk.n_regions), 1
+        )
+        avoid = pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+        weights = weights * avoid[None, :]
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
