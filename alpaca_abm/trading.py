@@ -509,47 +509,91 @@ def sell_studs(state: Industry) -> None:
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    p, firms, herd, mk, sh = state.scenario, state.firms, state.herd, state.market, state.shocks
+    p, herd = state.scenario, state.herd
     if state.month != (p.mating_start_month - 2) % 12 + 1:
         return
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    quality = herd.view("quality")
-    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
-    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = state.contracts.partner_counts(n_f) > 0
-    buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
-    coowned = np.zeros(herd.n, dtype=bool)
-    coowned[state.contracts.stud[state.contracts.running()]] = True
-    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    cand = np.flatnonzero(
-        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
-    )
-    mk.stud_sales = 0
+    buyers, n_dams, dams = stud_buyers(state)
+    cand = stud_candidates(state)
+    state.market.stud_sales = 0
     set_stud_fee(state)
     if len(buyers) == 0 or len(cand) == 0:
         return
     # breeders judge animals as they see them (herd.seen_quality): sellers offer the males
     # they judge above the herd's mean, buyers compare them with their dams as they judge them
-    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    alive, owner = herd.view("alive"), herd.view("owner")
+    quality = herd.view("quality")
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], p.breeding_noise)
     cand = cand[seen_quality(herd, cand, noise[owner[cand]], state.rng) >= mean_q]
+    dam_q = judged_dams(state, buyers, dams, n_dams, noise)
+    if len(cand) == 0:
+        return
+    offers = stud_offers(state, buyers, cand, n_dams, dam_q, noise)
+    buy_studs_in_turn(state, buyers, cand, *offers)
+
+
+def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breeders that may buy a stud (active, not restricted, no stud of their own, no
+    partner, two dams or more); each breeder's dams; the mask of dams."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = state.contracts.partner_counts(n_f) > 0
+    return np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2)), n_dams, dams
+
+
+def stud_candidates(state: Industry) -> np.ndarray:
+    """Herd rows of males on offer as studs: adult, not working as (or co-owned as) a stud,
+    of a breeder in business and free to trade."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[state.contracts.stud[state.contracts.running()]] = True
+    return np.flatnonzero(
+        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
+    )
+
+
+def judged_dams(
+    state: Industry, buyers: np.ndarray, dams: np.ndarray, n_dams: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Each buyer's mean of its dams as it judges them (0 for non-buyers)."""
+    herd, n_f = state.herd, state.firms.n
+    owner = herd.view("owner")
     is_buyer = np.zeros(n_f, dtype=bool)
     is_buyer[buyers] = True
     b_dams = np.flatnonzero(dams & is_buyer[owner])
     seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], state.rng)
-    dam_q = np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
-    if len(cand) == 0:
-        return
+    return np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
+
+
+def stud_offers(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    n_dams: np.ndarray,
+    dam_q: np.ndarray,
+    noise: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """What each buyer sees of its nearest candidates: (value of each candidate, the
+    candidates near each buyer, its judgement of them, whether each is worth it, the cash
+    each needs, and whether the buyer has a choice at all)."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
-        quality[cand],
+        herd.view("quality")[cand],
         import_quality(state),
         elite_stud_price(state),
         p.quality_premium,
         age[cand] - p.stud_age,
         market.STUD_WORKING_MONTHS,
-        p.pet_price * sh.budget,
+        p.pet_price * state.shocks.budget,
     )
     k = min(STUD_CANDIDATES, len(cand))
     tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
@@ -557,8 +601,6 @@ def sell_studs(state: Industry) -> None:
         np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
     )
     near = np.asarray(near).reshape(len(buyers), k)
-    free = np.ones(len(cand) + 1, dtype=bool)
-    free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
     found = near < len(cand)
     seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
@@ -569,7 +611,7 @@ def sell_studs(state: Industry) -> None:
     c_value = np.r_[value, np.inf]
     # what the buyers' turns do not change: a candidate is another's, better than the buyer's
     # dams as it judges them, and worth no more than the fees it saves
-    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    fees_saved = n_dams[buyers] * state.market.stud_fee * seasons
     worth_it = (
         (c_owner[near] != buyers[:, None])
         & (seen_by_buyer > dam_q[buyers][:, None])
@@ -578,10 +620,30 @@ def sell_studs(state: Industry) -> None:
     cash_needed = CASH_BUFFER * c_value[near]
     # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
     # of its choices now cannot at its turn either
-    sells = np.zeros(n_f, dtype=bool)
+    sells = np.zeros(firms.n, dtype=bool)
     sells[owner[cand]] = True
     cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
     has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
+    return value, near, seen_by_buyer, worth_it, cash_needed, has_choice
+
+
+def buy_studs_in_turn(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    value: np.ndarray,
+    near: np.ndarray,
+    seen_by_buyer: np.ndarray,
+    worth_it: np.ndarray,
+    cash_needed: np.ndarray,
+    has_choice: np.ndarray,
+) -> None:
+    """Buyers in random order take the candidate they judge best among those still free
+    that they can afford now; the stud and its price change hands."""
+    firms, herd, mk = state.firms, state.herd, state.market
+    owner = herd.view("owner")
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
     for i in state.rng.permutation(len(buyers)).tolist():
         if not has_choice[i]:
             continue
