@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -117,33 +118,45 @@ def run_module(module: str, work: Path, children: int, limit: float) -> dict:
     command = [str(Path(sys.executable).with_name("mutmut")), "run"]
     command += ["--max-children", str(children), *patterns]
     with open(here / "mutmut.log", "w") as log:
+        # its own process group, so that a run stopped for time takes its workers with it
+        proc = subprocess.Popen(
+            command, cwd=here, env=env, stdout=log, stderr=log, start_new_session=True
+        )
         try:
-            subprocess.run(command, cwd=here, env=env, stdout=log, stderr=log, timeout=limit)
+            proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
             row["note"] = f"stopped after {limit / 60:.0f} minutes: the mutants checked so far"
     row["seconds"] = time.monotonic() - start
     meta = here / "mutants" / "alpaca_abm" / f"{module}.py.meta"
     if not meta.exists():
         row["note"] = row.get("note", "") + " (mutmut wrote no results: see its log)"
         return row
-    from mutmut.stats import status_by_exit_code  # the [mutation] extra's mutmut
+    # the [mutation] extra's mutmut: its status names and the diff of a mutant
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
 
     codes = json.loads(meta.read_text())["exit_code_by_key"]
     wanted = [n for n in codes if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
-    for name in wanted:
-        code = codes[name]
-        status = "not checked" if code is None else status_by_exit_code.get(code, f"exit {code}")
-        row["status"][status] = row["status"].get(status, 0) + 1
-        if status not in KILLED and status not in NOT_COUNTED:
-            diff = subprocess.run(
-                [command[0], "show", name], cwd=here, env=env, capture_output=True, text=True
-            ).stdout
-            changed = [
-                line
-                for line in diff.splitlines()
-                if line[:1] in "-+" and not line.startswith(("---", "+++"))
-            ]
-            row["survivors"].append({"name": name, "status": status, "diff": changed})
+    source_path = Path("alpaca_abm") / f"{module}.py"
+    cwd = Path.cwd()
+    os.chdir(here)  # mutmut reads its mutants/ folder relative to the working folder
+    try:
+        for name in wanted:
+            code = codes[name]
+            status = "not checked" if code is None else status_by_exit_code.get(code, str(code))
+            row["status"][status] = row["status"].get(status, 0) + 1
+            if status not in KILLED and status not in NOT_COUNTED:
+                diff = get_diff_for_mutant(name, path=source_path)
+                changed = [
+                    line
+                    for line in diff.splitlines()
+                    if line[:1] in "-+" and not line.startswith(("---", "+++"))
+                ]
+                row["survivors"].append({"name": name, "status": status, "diff": changed})
+    finally:
+        os.chdir(cwd)
     return row
 
 
@@ -232,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         "--minutes", type=float, default=20.0, help="stop a module's run after this long"
     )
     parser.add_argument("--work", type=Path, default=REPO / "mutants-work")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite docs/TESTING.md from stored results"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -246,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
-    for module in args.modules or MODULES:
+    for module in [] if args.report_only else args.modules or MODULES:
         print(f"mutation testing alpaca_abm/{module}.py ...", flush=True)
         row = run_module(module, args.work, args.children, 60 * args.minutes)
         row["date"] = dt.date.today().isoformat()
