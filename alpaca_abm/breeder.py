@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tables import grow_columns
+
 HEALTH, BREEDING, MARKETING = 0, 1, 2
 DOMAINS = ("health", "breeding", "marketing")
 SMALL_HERD = 50  # seed §3.3 splits the directory at 50 alpacas
@@ -95,13 +97,7 @@ class FirmTable:
 
     def add(self, k: int, **columns: np.ndarray) -> np.ndarray:
         """Append `k` breeders; return their rows."""
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros((new_cap, *old.shape[1:]), dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {
             "active": True,
