@@ -428,3 +428,37 @@ def test_studs_and_fibre_by_hand():
     )
     assert value == pytest.approx([4548.9799, 500.0])
     assert market.pooled_fibre_price(10.0, 300.0, 0.1, 100.0) == pytest.approx(12.0)
+
+
+def test_serving_drawing_and_matching_by_hand():
+    """_serve: enquiries aimed at sellers (2, 0, 2, 2, 1) with stock (1, 0, 2): seller 0
+    serves its one, seller 1 has none, seller 2 the first two of its three, first come
+    first served. _draw over one row of weights (0, 1, 3) is numpy's choice with p = (0,
+    1/4, 3/4); with no weight, -1. Per segment, weights (1, 3), (0, 0), (2, 2): a buyer of
+    segment 0 with draw r takes seller 0 if r < 1/4, else 1; of segment 2 seller 0 if
+    r < 1/2; of segment 1 nobody (-1).
+    match_buyers: outsiders -1, -2, -3 and breeder 0 all reach seller 0 only (stock 2);
+    seller 0 refers to its partner 1 (stock 5), no retry: -1 and -2 buy from 0, -3 and
+    breeder 0 (who never buys from itself) are referred to 1; nobody is lost."""
+    served = market._serve(np.array([2, 0, 2, 2, 1]), np.array([1, 0, 2]))
+    assert served.tolist() == [True, True, True, False, False]
+    one = market._draw(np.array([0.0, 1.0, 3.0]), None, 5, np.random.default_rng(7))
+    assert one.tolist() == np.random.default_rng(7).choice(3, 5, p=[0, 0.25, 0.75]).tolist()
+    assert market._draw(np.zeros(3), None, 2, np.random.default_rng(7)).tolist() == [-1, -1]
+    weights = np.array([[1.0, 3.0], [0.0, 0.0], [2.0, 2.0]])
+    segment = np.array([0, 2, 1, 0])
+    cols = market._draw(weights, segment, 4, np.random.default_rng(8))
+    r = np.random.default_rng(8).random(4)
+    want = [int(r[0] >= 0.25), int(r[1] >= 0.5), -1, int(r[3] >= 0.25)]
+    assert cols.tolist() == want
+    m = market.match_buyers(
+        buyers=np.array([-1, -2, -3, 0]),
+        weights=np.array([1.0, 0.0]),
+        stock=np.array([2, 5]),
+        partner_of=np.array([1, 0]),
+        retry=0.0,
+        rng=np.random.default_rng(9),
+    )
+    assert m.buyer.tolist() == [-1, -2, -3, 0] and m.seller.tolist() == [0, 0, 1, 1]
+    assert m.referred.tolist() == [False, False, True, True]
+    assert m.referrer.tolist() == [-1, -1, 0, 0] and m.lost == 0
