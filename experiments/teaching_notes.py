@@ -130,10 +130,16 @@ def scene_table(a, b, outcomes, months: int, seeds: list[int]) -> list[dict[str,
         row = {"outcome": name}
         for arm, x in by_arm.items():
             x = np.array(x)
-            row[f"{arm}, seed {seeds[0]}"] = f"{x[0]:,.3g}"
-            row[f"{arm}, mean [range]"] = f"{x.mean():,.3g} [{x.min():,.3g} to {x.max():,.3g}]"
+            row[f"{arm}, seed {seeds[0]}"] = shown(x[0])
+            spread = f"{shown(x.min())} to {shown(x.max())}"
+            row[f"{arm}, mean [range]"] = f"{shown(x.mean())} [{spread}]"
         rows.append(row)
     return rows
+
+
+def shown(value: float) -> str:
+    """A number as the notes print it: whole units from 100 up, else three figures."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def markdown(rows: list[dict[str, str]]) -> str:
