@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -39,8 +41,8 @@
 # %% [markdown]
 # ## Parameters
 #
-# `PROFILE = "fast"` runs 10 years (120 months) on 4 seeds and takes about **4 seconds of
-# CPU time** (under a minute on a busy laptop). `"full"` runs the scenario's 20 years on
+# `PROFILE = "fast"` runs 10 years (120 months) on 4 seeds and takes about **9 seconds of
+# CPU time**, kernel start included (longer by the clock on a busy machine). `"full"` runs the scenario's 20 years on
 # 10 seeds (about 25 seconds of CPU time). A *seed* (`rng=` in Python, `--seed` on the
 # command line: the same thing) fixes the random draws: the same seed gives the same run.
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -38,7 +40,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: 10 years on 5 seeds, about **8 seconds of CPU time**. `"full"`: 20 years on 10
+# `"fast"`: 10 years on 5 seeds, about **10 seconds of CPU time**. `"full"`: 20 years on 10
 # seeds, about 40 seconds.
 
 # %% tags=["parameters"]

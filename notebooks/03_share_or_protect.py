@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -43,7 +45,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: six industries of 10 years on 4 seeds, about **16 seconds of CPU time**.
+# `"fast"`: six industries of 10 years on 4 seeds, about **25 seconds of CPU time**.
 # `"full"`: 20 years on 8 seeds, about 70 seconds.
 
 # %% tags=["parameters"]

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -43,7 +45,7 @@
 # ## Parameters
 #
 # `"fast"`: 10 years from 2006 on 5 seeds, with Brexit brought forward to January 2010
-# (month 48) so that its aftermath falls inside the run; about **15 seconds of CPU time**.
+# (month 48) so that its aftermath falls inside the run; about **22 seconds of CPU time**.
 # `"full"`: the scenarios' 20 years with Brexit in January 2021 (month 180) as shipped, on
 # 8 seeds; about 50 seconds.
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -40,7 +42,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: four industries of 10 years on 4 seeds, about **12 seconds of CPU time**.
+# `"fast"`: four industries of 10 years on 4 seeds, about **17 seconds of CPU time**.
 # `"full"`: 20 years on 8 seeds, about 50 seconds.
 
 # %% tags=["parameters"]

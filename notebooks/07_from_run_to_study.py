@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -37,7 +39,7 @@
 # ## Parameters
 #
 # `"fast"`: 5-year runs (60 months); a grid of 3 points x 4 replicates and a Morris
-# design of 4 trajectories x 2 replicates (52 runs); about **22 seconds of CPU time**.
+# design of 4 trajectories x 2 replicates (52 runs); about **25 seconds of CPU time**.
 # `"full"`: 10-year runs, 6 replicates and 10 trajectories (118 runs); about 3 minutes.
 
 # %% tags=["parameters"]

@@ -93,6 +93,10 @@ def test_notebook_runs_and_its_lessons_hold(path: Path, kernel_path, monkeypatch
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )
     client.execute()  # raises CellExecutionError naming the cell on any error
+    for cell in notebook.cells:  # the app shown inside Jupyter renders as a widget
+        if cell.cell_type == "code" and cell.source.rstrip().endswith("Page()"):
+            kinds = {key for output in cell.outputs for key in output.get("data", {})}
+            assert "application/vnd.jupyter.widget-view+json" in kinds, cell.outputs
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(f"{path.name}: {cpu:.1f} s of kernel CPU time")
