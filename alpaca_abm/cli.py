@@ -29,6 +29,7 @@ RESULT_FILES = (
     "params.toml",
     "run.json",
     "summary.json",
+    "DATA.md",
     "events.csv",
     "industry.png",
     "organisational.png",
@@ -295,7 +296,9 @@ def command_run(args: argparse.Namespace) -> int:
         "partnership_survival",
         "profit_last_year",
     ):
-        print(f"  {key:<22} {result.summary[key]:>14,.2f}{summary_note(key)}")
+        value = result.summary[key]
+        shown = "none" if value != value else f"{value:,.2f}"  # NaN: undefined in this run
+        print(f"  {key:<22} {shown:>14}{summary_note(key)}")
     print(f"results in {out}/")
     return 0
 

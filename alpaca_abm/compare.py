@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-RESULT_FILES = ("compare.csv", "runs.csv", "series.csv", "compare.png", "compare.json")
+RESULT_FILES = (
+    "compare.csv", "runs.csv", "series.csv", "compare.png", "compare.json", "DATA.md",
+)  # fmt: skip
 DEFAULT_SEEDS = 5
 DEFAULT_STEPS = 240
 
@@ -324,6 +326,7 @@ def run_compare_command(args: argparse.Namespace) -> int:
     """`alpaca-abm compare`: validate everything, run, write the files, print the table."""
     from . import __version__
     from .cli import parse_assignment
+    from .dictionary import dictionary_markdown
     from .io import atomic_write
     from .report import _png
     from .scenarios import load_scenario
@@ -373,6 +376,7 @@ def run_compare_command(args: argparse.Namespace) -> int:
                     "command": ["alpaca-abm", *sys.argv[1:]],
                 }
                 atomic_write(stage / "compare.json", json.dumps(info, indent=2))
+                atomic_write(stage / "DATA.md", dictionary_markdown())
         except OSError as err:
             remove_if_empty(out, created)
             raise OSError(err.errno, err.strerror or str(err), str(out)) from None

@@ -13,6 +13,14 @@ in one rename.
   (`ours`: the result files, the checkpoint) in the old folder go with it; anything else
   in it (the user's own files) is moved into the new one. A reader sees the old result
   set or the new one, never a mixture, whenever the writer is killed.
+- Where `out` is a mount point, or holds one (a Docker volume, a USB disk), a folder cannot
+  be renamed over it or with it: the result set is staged inside `out` instead, moved in
+  file by file, and `COMPLETE_MARK` (`.alpaca-abm-complete`, listing the set) is removed
+  first and written last, so a set is whole exactly when the mark is there; the user's
+  entries (the mount points among them) never move.
+- The lock file is opened without following a symbolic link, and must be a regular file
+  of this user with one link: a link or another user's file planted in its place is
+  refused, never written through.
 - `remove_leftovers(out)` (called with the lock held) clears what a killed writer left
   beside `out`: its staging folders and, after an interrupted exchange, the old folder
   (whose foreign files are moved back first). Folders of a live writer are never touched:
@@ -25,7 +33,9 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -37,6 +47,8 @@ except ImportError:  # not POSIX: no lock (the rename is still atomic)
     fcntl = None  # type: ignore[assignment]
 
 STAGE_MARK = ".alpaca-abm-staging"  # inside a staging folder until it is published
+COMPLETE_MARK = ".alpaca-abm-complete"  # written last by an in-place publication (mounts)
+MOUNTINFO = Path("/proc/self/mountinfo")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100
 
@@ -97,15 +109,24 @@ def locked_output(out: Path, what: str = "--out") -> Iterator[Path]:
     naming the other process, if another writer holds it."""
     real = resolved(out)
     lock = real.parent / f".{real.name}.lock"
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        fd = os.open(lock, flags, 0o666)
     except OSError as err:
+        if err.errno == errno.ELOOP or lock.is_symlink():
+            raise ValueError(
+                f"{what} {out}: its lock file {lock} is a symbolic link; a lock is never "
+                "opened through a link (it would overwrite what the link points to). Remove "
+                "the link if you made it, or choose another --out."
+            ) from None
         raise ValueError(
             f"{what} {out}: cannot write beside it in {real.parent} (for its lock file): "
             f"{err.strerror or err}."
         ) from None
     try:
+        _check_lock_file(fd, lock, what, out)
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -120,6 +141,24 @@ def locked_output(out: Path, what: str = "--out") -> Iterator[Path]:
         yield real
     finally:
         os.close(fd)  # releases the lock
+
+
+def _check_lock_file(fd: int, lock: Path, what: str, out: Path) -> None:
+    """Refuse a lock file that is not a regular file of this user with a single link (a
+    FIFO, a device, another user's file, or a hard link to some other file)."""
+    info = os.fstat(fd)
+    problem = None
+    if not stat.S_ISREG(info.st_mode):
+        problem = "is not a regular file"
+    elif hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        problem = f"belongs to another user (uid {info.st_uid})"
+    elif info.st_nlink != 1:
+        problem = f"has {info.st_nlink} hard links (another file's name)"
+    if problem:
+        raise ValueError(
+            f"{what} {out}: its lock file {lock} {problem}; it is not used, so nothing is "
+            "written through it. Remove it if it is yours, or choose another --out."
+        )
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -175,9 +214,45 @@ def _is_temporary(name: str, ours: Collection[str]) -> bool:
     return name.endswith(".tmp") and any(name.startswith(f".{n}.") for n in ours)
 
 
-def new_stage(real: Path) -> Path:
-    """A staging folder beside `real`, marked as one, with the umask's permissions."""
-    stage = Path(tempfile.mkdtemp(prefix=f".{real.name}.staging-{os.getpid()}-", dir=real.parent))
+def _mount_points() -> list[str] | None:
+    """Every mount point of this process (from /proc/self/mountinfo), or None where the
+    system does not say."""
+    try:
+        lines = MOUNTINFO.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    points = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:  # the 5th field, with space, tab, newline, backslash as \ooo
+            points.append(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), fields[4]))
+    return points
+
+
+def holds_mount(real: Path) -> bool:
+    """True if the folder `real` is a mount point or has one anywhere inside it: then it
+    cannot be exchanged with a staging folder without moving the user's mounts."""
+    if not real.is_dir():
+        return False
+    if os.path.ismount(real):
+        return True
+    points = _mount_points()
+    if points is None:  # no mount table: look one level down
+        with contextlib.suppress(OSError):
+            return any(os.path.ismount(item) for item in real.iterdir() if item.is_dir())
+        return False
+    prefix = str(real).rstrip("/") + "/"
+    return any(point.startswith(prefix) for point in points)
+
+
+def new_stage(real: Path, inside: bool = False) -> Path:
+    """A staging folder beside `real` (inside it, for an in-place publication), marked as
+    one, with the umask's permissions."""
+    if inside:
+        stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=real))
+    else:
+        prefix = f".{real.name}.staging-{os.getpid()}-"
+        stage = Path(tempfile.mkdtemp(prefix=prefix, dir=real.parent))
     os.chmod(stage, 0o777 & ~_umask())
     (stage / STAGE_MARK).touch()
     return stage
@@ -204,6 +279,28 @@ def publish(stage: Path, real: Path, ours: Collection[str]) -> None:
     _discard_old(old, ours)
 
 
+def publish_in_place(stage: Path, real: Path, ours: Collection[str]) -> None:
+    """Publish the staging folder `stage`, which lies inside `real`, file by file: the
+    completion mark goes first, our old files not in the new set next, then each new file
+    is renamed in, and the mark (listing the set) is written last. The user's entries stay
+    where they are."""
+    (stage / STAGE_MARK).unlink(missing_ok=True)
+    mark = real / COMPLETE_MARK
+    mark.unlink(missing_ok=True)
+    fsync_folder(real)
+    names = sorted(item.name for item in stage.iterdir())
+    for name in ours:
+        old = real / name
+        if name not in names and (old.is_file() or old.is_symlink()):
+            old.unlink()
+    for name in names:
+        os.replace(stage / name, real / name)
+    fsync_folder(real)
+    atomic_write(mark, "".join(f"{name}\n" for name in names))
+    stage.rmdir()
+    fsync_folder(real)
+
+
 @contextmanager
 def staged_output(out: Path, ours: Collection[str]) -> Iterator[Path]:
     """Write a set of files into a staging folder; publish it as `out` when the block ends
@@ -214,11 +311,15 @@ def staged_output(out: Path, ours: Collection[str]) -> Iterator[Path]:
     """
     real = resolved(out)
     remove_leftovers(real, ours)
-    stage = new_stage(real)
+    in_place = holds_mount(real)  # a mount point at or inside `out` never moves
+    stage = new_stage(real, inside=in_place)
     published = False
     try:
         yield stage
-        publish(stage, real, ours)  # after this the staging path may hold the old folder
+        if in_place:
+            publish_in_place(stage, real, ours)
+        else:
+            publish(stage, real, ours)  # after this the staging path may hold the old folder
         published = True
     finally:
         if not published and (stage / STAGE_MARK).exists():
@@ -231,7 +332,8 @@ def remove_leftovers(out: Path, ours: Collection[str]) -> None:
     and temporaries of ours inside it."""
     real = resolved(out)
     if real.is_dir():
-        (real / STAGE_MARK).unlink(missing_ok=True)
+        if (real / STAGE_MARK).exists():  # (a read-only --out is refused later, by name)
+            (real / STAGE_MARK).unlink()
         for item in real.iterdir():
             if _is_temporary(item.name, ours):
                 if item.is_dir() and not item.is_symlink():

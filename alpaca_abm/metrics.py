@@ -451,7 +451,8 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
         "network_density": float(last["network_density"]),
         "n_partnerships": float(last["n_partnerships"]),
         "contracts_made": float(total),
-        "partnership_survival": float(1 - early.sum() / total) if total else 1.0,
+        # undefined without a partnership: missing (NaN), not a survival of 1
+        "partnership_survival": float(1 - early.sum() / total) if total else float("nan"),
         "knowledge_leakage": float(model_df["leakage"].sum()),
         "referrals": float(model_df["referrals"].sum()),
         "entrants": float(model_df["entrants"].sum()),

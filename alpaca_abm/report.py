@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import tomli_w
 
+from .dictionary import dictionary_markdown
 from .io import atomic_write
 from .plots import individual_figure, industry_figure, organisational_figure
 from .runner import RunResult
@@ -30,6 +32,11 @@ def scenario_toml(result: RunResult, seed: int, steps: int, version: str) -> str
     if sc.events:
         body["events"] = [dict(e) for e in sc.events]
     return header + tomli_w.dumps(body)
+
+
+def json_ready(summary: dict) -> dict:
+    """The summary with undefined figures (NaN) as JSON null: missing, and valid JSON."""
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in summary.items()}
 
 
 def _png(fig) -> bytes:
@@ -56,7 +63,8 @@ def write_run(
         "scenario": result.scenario.name,
     }
     atomic_write(out / "run.json", json.dumps(run_info, indent=2))
-    atomic_write(out / "summary.json", json.dumps(result.summary, indent=2))
+    atomic_write(out / "summary.json", json.dumps(json_ready(result.summary), indent=2))
+    atomic_write(out / "DATA.md", dictionary_markdown(f"# Data dictionary of {title}"))
     events_df = getattr(result, "events", None)
     if events_df is not None:
         atomic_write(out / "events.csv", events_df.to_csv(index=False))

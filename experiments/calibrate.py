@@ -21,7 +21,11 @@ docs/CALIBRATION.md and docs/figures/calibration_*.png.
     .venv/bin/python experiments/calibrate.py             # ~30 min on 2 cores: 80 x 3 seeds
     .venv/bin/python experiments/calibrate.py --report    # rewrite the docs from the last run
 
-Run outputs (runs/calibration/*.json) are not committed; the docs and figures are.
+Every run goes through the project's sweep engine (`alpaca_abm.sweep`): the design is a table
+sweep of the hypercube's points over the design seeds, the verification a one-point sweep over
+its seeds; each keeps the monthly series it needs in a result store under runs/calibration/
+(named by the sweep's fingerprint, so an interrupted calibration resumes where it stopped).
+Run outputs (runs/calibration/) are not committed; the docs and figures are.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ import math
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,8 @@ DISCREPANCY = 0.10  # model discrepancy, as a share of the observed value
 DEFAULT_OBS_SHARE = 0.10  # observation sd when a figure gives no low/high
 VERIFY_SEEDS = 20
 DESIGN_SEED = 20061
+DESIGN_SEED_BASE = 1000  # model seeds of the design runs: 1000, 1001, ... (every point)
+VERIFY_SEED_BASE = 5000  # model seeds of the verification runs: 5000, 5001, ...
 # the run settings of calibration runs: collection only (no effect on the dynamics)
 RUN_SETTINGS = {"agent_report_every": 1200, "network_metrics_every": 1200}
 
@@ -235,28 +240,57 @@ def targets() -> tuple[Target, ...]:
 SERIES = ("n_alpacas", "n_breeders", "price_female", "mean_micron", "total_profit")
 
 
-def run_once(values: dict[str, float], seed: int, months: int = MONTHS) -> dict[str, Any]:
-    """One uk_national run at `values`: yearly means of the series matched and reported."""
-    from alpaca_abm import AlpacaModel
+def sweep_of(points: list[dict[str, float]], seeds: list[int], name: str) -> Any:
+    """The runs of `points` x `seeds` as a sweep of uk_national (the same seeds at every point),
+    keeping the monthly series the yearly means are taken from."""
+    from alpaca_abm.sweep import Sweep, design
 
-    model = AlpacaModel(SCENARIO, rng=seed, **RUN_SETTINGS, **values)
-    for _ in range(months):
-        model.step()
-    df = model.model_df
-    df = df.assign(year=df["date"].str.slice(0, 4).astype(int))
+    return Sweep(
+        design.table(points),
+        scenario=SCENARIO,
+        fixed=RUN_SETTINGS,
+        steps=MONTHS,
+        seeds=seeds,
+        keep="timeseries",
+        timeseries_columns=("date", *SERIES),
+        name=name,
+    )
+
+
+def yearly_series(monthly: Any) -> dict[str, dict[int, float]]:
+    """Calendar-year means of SERIES from one run's monthly table (profit summed to a year)."""
+    df = monthly.assign(year=monthly["date"].str.slice(0, 4).astype(int))
     yearly = df.groupby("year")[list(SERIES)].mean()
     # total_profit is monthly: a year's profit is twelve times its mean
     yearly["total_profit"] *= 12
-    return {
-        "seed": seed,
-        "values": values,
-        "series": {c: {int(y): float(v) for y, v in yearly[c].items()} for c in SERIES},
-    }
+    return {c: {int(y): float(v) for y, v in yearly[c].items()} for c in SERIES}
 
 
-def _task(args: tuple[int, dict[str, float], int]) -> tuple[int, dict[str, Any]]:
-    point, values, seed = args
-    return point, run_once(values, seed)
+def run_points(
+    points: list[dict[str, float]], seeds: list[int], workers: int, name: str
+) -> list[list[dict[str, Any]]]:
+    """Run every point over `seeds` on the sweep engine; per point, its runs in seed order,
+    each {"seed", "values", "series": yearly means}. A failed run stops the calibration."""
+    sweep = sweep_of(points, seeds, name)
+    store_dir = OUT / f"{name}-{sweep.fingerprint()[:12]}"
+    backend = "serial" if workers <= 1 else "local"
+    store = sweep.run(store_dir, backend=backend, workers=max(workers, 1), resume=True)
+    failures = store.failures()
+    if len(failures):
+        first = failures.iloc[0]
+        raise RuntimeError(
+            f"{len(failures)} of {store.n_runs} runs failed (store {store_dir}); the first, "
+            f"{first['run_key']}: {first['error_type']}: {first['error_message']}"
+        )
+    monthly = store.timeseries_frame()
+    out: list[list[dict[str, Any]]] = [[] for _ in points]
+    for (point, seed), run in monthly.groupby(["point", "seed"], sort=False):
+        out[int(point)].append(
+            {"seed": int(seed), "values": points[int(point)], "series": yearly_series(run)}
+        )
+    for runs in out:
+        runs.sort(key=lambda r: seeds.index(r["seed"]))
+    return out
 
 
 def latin_hypercube(free: list[FreeParameter], n: int, seed: int) -> list[dict[str, float]]:
@@ -275,22 +309,6 @@ def latin_hypercube(free: list[FreeParameter], n: int, seed: int) -> list[dict[s
             values[f.name] = float(v)
         points.append(values)
     return points
-
-
-def run_many(tasks: list[tuple[int, dict[str, float], int]], workers: int, desc: str) -> list:
-    """Run tasks on `workers` processes with a tqdm progress bar; results in task order."""
-    from tqdm import tqdm
-
-    results: list = [None] * len(tasks)
-    if workers <= 1:
-        for i, t in enumerate(tqdm(tasks, desc=desc)):
-            results[i] = _task(t)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_task, t): i for i, t in enumerate(tasks)}
-        for fut in tqdm(as_completed(futures), total=len(tasks), desc=desc):
-            results[futures[fut]] = fut.result()
-    return results
 
 
 def implausibility(runs: list[dict[str, Any]], tgts: tuple[Target, ...]) -> dict[str, float]:
@@ -755,8 +773,8 @@ def main(argv: list[str] | None = None) -> int:
         defaults = installed_defaults(free)
         n_verify = args.verify_seeds or VERIFY_SEEDS
         start = time.perf_counter()
-        tasks = [(0, defaults, 5000 + s) for s in range(n_verify)]
-        result["verify"] = [r for _, r in run_many(tasks, args.workers, "verify")]
+        seeds = [VERIFY_SEED_BASE + s for s in range(n_verify)]
+        result["verify"] = run_points([defaults], seeds, args.workers, "verify")[0]
         result["checks"] = issue_checks(result["verify"])
         result["verified_at"] = {
             "values": defaults,
@@ -787,18 +805,15 @@ def main(argv: list[str] | None = None) -> int:
     design_values = latin_hypercube(free, points, DESIGN_SEED)
     if args.include_defaults:  # the installed defaults compete as one more design point
         design_values.insert(0, installed_defaults(free))
-    tasks = [(i, v, 1000 + s) for i, v in enumerate(design_values) for s in range(seeds)]
-    done = run_many(tasks, args.workers, "design")
-    by_point: dict[int, list] = {}
-    for point, run in done:
-        by_point.setdefault(point, []).append(run)
+    design_seeds = [DESIGN_SEED_BASE + s for s in range(seeds)]
+    by_point = run_points(design_values, design_seeds, args.workers, "design")
     design = []
     for i, values in enumerate(design_values):
         imp = implausibility(by_point[i], tgts)
         design.append({"values": values, "I": imp, "max_I": max(imp.values())})
     best = min(design, key=lambda d: d["max_I"])
-    verify_tasks = [(0, best["values"], 5000 + s) for s in range(n_verify)]
-    verify = [r for _, r in run_many(verify_tasks, args.workers, "verify")]
+    verify_seeds = [VERIFY_SEED_BASE + s for s in range(n_verify)]
+    verify = run_points([best["values"]], verify_seeds, args.workers, "verify")[0]
     result = {
         "mode": "quick" if args.quick else ("custom" if args.points or args.seeds else "default"),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -810,7 +825,7 @@ def main(argv: list[str] | None = None) -> int:
         "best": best,
         "verify": verify,
         "checks": issue_checks(verify),
-        "n_runs": len(tasks) + len(verify_tasks),
+        "n_runs": len(design_values) * seeds + n_verify,
         "seconds": time.perf_counter() - start,
         "workers": args.workers,
         "caveat": args.caveat,

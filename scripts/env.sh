@@ -34,7 +34,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 spec="."
 [ -n "$extras" ] && spec=".[$extras]"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+# Every package at the exact version of constraints.txt (the environment the tests pass in).
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$spec"
 # The browser app offline: solara-assets ships vega@5.21.0, vega-lite@5.2.0 and
 # vega-embed@6.20.2, but the page asks for vega@5, vega-lite@5 and vega-embed@6; give the
 # bundles those names too (idempotent), or Altair charts stay empty with no network.

@@ -2,11 +2,9 @@
 tables of an uninterrupted run; checkpoints of other versions, damaged, foreign, forged or
 crafted files are refused, and loading one never runs code."""
 
-import json
 import pickle
 import signal
 import subprocess
-import sys
 import time
 
 import numpy as np
@@ -19,6 +17,8 @@ import alpaca_abm
 from alpaca_abm import AlpacaModel, checkpoint
 from alpaca_abm.checkpoint import load_model, read_header, save_model
 from alpaca_abm.cli import main
+
+from helpers import CLI, checkout_env, members, rewrite_header
 
 EVENTS = (
     {"kind": "disease", "start": 4, "strength": 0.9, "herds": 3},
@@ -112,40 +112,6 @@ def saved(tmp_path_factory):
     return model.save(tmp_path_factory.mktemp("ck") / "c.npz", steps=12)
 
 
-def members(path):
-    with np.load(path, allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
-
-
-def repack(out, parts, rehash=True):
-    """Write checkpoint members back as an .npz; with `rehash`, a correct hash (a forgery)."""
-    header = json.loads(parts["header"].tobytes())
-    if rehash:
-        header["arrays"] = sum(1 for k in parts if k.startswith("a") and k[1:].isdigit())
-        header["sha256"] = checkpoint._digest(
-            header, parts["state"].tobytes(), parts, header["arrays"]
-        )
-    parts = dict(parts, header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8))
-    with open(out, "wb") as handle:
-        np.savez(handle, **parts)
-    return out
-
-
-def rewrite_header(path, out, change, rehash=True):
-    parts = members(path)
-    header = json.loads(parts["header"].tobytes())
-    change(header)
-    parts["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-    return repack(out, parts, rehash=rehash)
-
-
-def with_state(path, out, document):
-    """A correctly hashed checkpoint whose state document is `document`."""
-    parts = members(path)
-    parts["state"] = np.frombuffer(json.dumps(document).encode(), dtype=np.uint8)
-    return repack(out, parts)
-
-
 def test_a_checkpoint_of_another_version_is_refused_with_a_clear_message(saved, tmp_path):
     def older(h):
         h["versions"]["alpaca-abm"] = "0.0.1"
@@ -210,9 +176,10 @@ def test_a_killed_cli_run_resumes_to_the_tables_of_an_uninterrupted_run(tmp_path
     args = ["run", "--steps", str(steps), "--seed", str(seed), "--set", f"n_breeders={n}"]
     args += ["--out", str(out), "--quiet", "--checkpoint-every", "12"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "alpaca_abm.cli", *args],
+        [*CLI, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=checkout_env(),
     )
     ck = out / "checkpoint.npz"
     deadline = time.monotonic() + 300
@@ -228,9 +195,10 @@ def test_a_killed_cli_run_resumes_to_the_tables_of_an_uninterrupted_run(tmp_path
     assert 12 <= done_before < steps and done_before % 12 == 0
 
     resumed = subprocess.run(
-        [sys.executable, "-m", "alpaca_abm.cli", *args, "--resume"],
+        [*CLI, *args, "--resume"],
         capture_output=True,
         text=True,
+        env=checkout_env(),
         timeout=600,
     )
     assert resumed.returncode == 0, resumed.stderr

@@ -7,7 +7,6 @@ import os
 import pickle
 import pickletools
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,9 +14,8 @@ import pytest
 import alpaca_abm
 from alpaca_abm import AlpacaModel, checkpoint
 from alpaca_abm.checkpoint import UnknownStateError, load_model, read_header
-from tests.test_checkpoint import members, rewrite_header, with_state
 
-CLI = [sys.executable, "-m", "alpaca_abm.cli"]
+from helpers import CLI, checkout_env, members, rewrite_header, with_state
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +65,9 @@ def test_a_format_1_pickle_checkpoint_reaching_subprocess_is_refused_and_runs_no
     with pytest.raises(ValueError, match="format 1 .a pickle"):
         load_model(evil)
     args = ["run", "--steps", "12", "--set", "n_breeders=8", "--out", str(evil.parent)]
-    done = subprocess.run([*CLI, *args, "--resume", "--quiet"], capture_output=True, text=True)
+    done = subprocess.run(
+        [*CLI, *args, "--resume", "--quiet"], capture_output=True, text=True, env=checkout_env()
+    )
     assert done.returncode == 2 and "a pickle" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not marker.exists()
@@ -149,7 +149,10 @@ def test_the_cli_refuses_a_checkpoint_whose_seed_was_edited(saved, tmp_path):
     rewrite_header(saved, out / "checkpoint.npz", lambda h: h["run"].update(seed=1), False)
     args = ["run", "--steps", "12", "--seed", "1", "--set", "n_breeders=8", "--quiet"]
     done = subprocess.run(
-        [*CLI, *args, "--out", str(out), "--resume"], capture_output=True, text=True
+        [*CLI, *args, "--out", str(out), "--resume"],
+        capture_output=True,
+        text=True,
+        env=checkout_env(),
     )
     assert done.returncode == 2 and "hash does not match" in done.stderr
     assert not (out / "model.csv").exists()

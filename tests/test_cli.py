@@ -2,19 +2,17 @@
 
 import json
 import subprocess
-import sys
 import tomllib
 
 import pandas as pd
 
+from helpers import CLI, checkout_env
+
 
 def cli(*args, cwd=None):
+    """Run this checkout's command line in a child process; its completed process."""
     return subprocess.run(
-        [sys.executable, "-m", "alpaca_abm.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
+        [*CLI, *args], capture_output=True, text=True, cwd=cwd, env=checkout_env(), timeout=600
     )
 
 
@@ -102,9 +100,7 @@ def test_a_closed_output_pipe_is_not_an_error(tmp_path):
     """`alpaca-abm run ... | head -1`: the results are written, and no error is printed."""
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "alpaca_abm.cli",
+            *CLI,
             "run",
             "--steps",
             "2",
@@ -117,9 +113,24 @@ def test_a_closed_output_pipe_is_not_an_error(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=checkout_env(),
     )
     proc.stdout.close()  # the reader goes away before the summary is printed
     err = proc.stderr.read()
     assert proc.wait(timeout=600) == 0, err
     assert "error" not in err
     assert (tmp_path / "r" / "model.csv").stat().st_size > 0
+
+
+def test_partnership_survival_is_missing_when_no_partnership_was_made(tmp_path):
+    out = tmp_path / "alone"
+    done = cli(
+        "run", "--scenario", "no_coopetition", "--steps", "6", "--set", "n_breeders=20",
+        "--out", str(out), "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["contracts_made"] == 0
+    assert summary["partnership_survival"] is None  # undefined: null, not a survival of 1
+    line = next(x for x in done.stdout.splitlines() if "partnership_survival" in x)
+    assert line.split()[1] == "none"

@@ -3,7 +3,6 @@ and the paired statistics it reports."""
 
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -12,14 +11,13 @@ from scipy import stats
 
 from alpaca_abm.compare import paired_statistics
 
+from helpers import CLI, checkout_env
+
 
 def cli(*args, cwd=None):
+    """Run this checkout's command line in a child process; its completed process."""
     return subprocess.run(
-        [sys.executable, "-m", "alpaca_abm.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
+        [*CLI, *args], capture_output=True, text=True, cwd=cwd, env=checkout_env(), timeout=600
     )
 
 

@@ -15,67 +15,19 @@ import pytest
 from alpaca_abm import cli
 from alpaca_abm.io import locked_output, remove_leftovers, staged_output
 
+from helpers import CHILD, CLI, checkout_env
+
 RUN = ["run", "--quiet", "--steps", "3", "--set", "n_breeders=6"]
 COMPARED = ("model.csv", "agents.csv", "summary.json", "events.csv", "params.toml")
 
-# A child that runs the CLI and SIGKILLs itself at one step of publishing.
-CHILD = r"""
-import os, signal, sys
-import alpaca_abm.io as aio
-import alpaca_abm.report as report
-
-point, argv = sys.argv[1], sys.argv[2:]
-os.umask(int(os.environ.get("TEST_UMASK", "0o022"), 8))
-
-def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)
-
-if point == "mid-write":  # after three of the result files are staged
-    real, calls = report.atomic_write, []
-    def write(path, data):
-        calls.append(path)
-        if len(calls) == 4:
-            die()
-        real(path, data)
-    report.atomic_write = write
-elif point == "before-publish":  # every file staged, nothing renamed yet
-    aio.publish = die
-elif point == "after-exchange":  # the folders swapped, the user's files not yet moved back
-    aio._carry_over = die
-elif point == "between-renames":  # no atomic exchange: killed between the two renames
-    aio._exchange = lambda a, b: False
-    real_rename = os.rename
-    def rename(a, b):
-        real_rename(a, b)
-        if str(b).endswith(".replaced"):
-            die()
-    os.rename = rename
-elif point == "pause-before-publish":  # wait for a go file, then publish
-    import time
-    from pathlib import Path
-    real_publish = aio.publish
-    def publish(*args, **kwargs):
-        print("staged", flush=True)
-        while not Path(os.environ["TEST_GO"]).exists():
-            time.sleep(0.01)
-        real_publish(*args, **kwargs)
-    aio.publish = publish
-elif point == "hold":  # take the folder's lock, make a staging folder, and wait
-    from pathlib import Path
-    out = Path(argv[0])
-    with aio.locked_output(out):
-        stage = aio.new_stage(aio.resolved(out))
-        print(stage, flush=True)
-        signal.pause()
-from alpaca_abm import cli
-sys.exit(cli.main(argv))
-"""
-
 
 def child(point, *argv, umask="0o022", **kw):
-    env = dict(os.environ, TEST_UMASK=umask)
     return subprocess.run(
-        [sys.executable, "-c", CHILD, point, *argv], capture_output=True, text=True, env=env, **kw
+        [sys.executable, "-c", CHILD, point, *argv],
+        capture_output=True,
+        text=True,
+        env=checkout_env(TEST_UMASK=umask),
+        **kw,
     )
 
 
@@ -157,13 +109,14 @@ def test_a_second_run_into_a_folder_in_use_is_refused_and_the_first_completes(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=dict(os.environ, TEST_GO=str(go)),
+        env=checkout_env(TEST_GO=str(go)),
     )
     assert first.stdout.readline().strip() == "staged"  # its results are staged, unpublished
     second = subprocess.run(
-        [sys.executable, "-m", "alpaca_abm.cli", *RUN, "--seed", "2", "--out", str(out)],
+        [*CLI, *RUN, "--seed", "2", "--out", str(out)],
         capture_output=True,
         text=True,
+        env=checkout_env(),
     )
     assert second.returncode == 2, second.stderr
     assert f"in use by another alpaca-abm process (pid {first.pid})" in second.stderr
@@ -184,7 +137,10 @@ def test_a_killed_writer_does_not_leave_the_folder_locked_and_a_live_ones_stage_
 ):
     out = tmp_path / "held"
     holder = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "hold", str(out)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, "hold", str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=checkout_env(),
     )
     stage = Path(holder.stdout.readline().strip())
     assert stage.is_dir()

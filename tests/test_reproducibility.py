@@ -9,6 +9,8 @@ import sys
 
 import alpaca_abm
 
+from helpers import checkout_env
+
 # A run that touches the order-sensitive parts: the seed's 29 firms (read from CSV), region
 # names (strings in sets and dicts), shocks, entry and exit, co-ownership and disease.
 RUN = dict(
@@ -52,11 +54,10 @@ def test_same_seed_same_tables_in_fresh_interpreters_whatever_the_hash_seed():
     here = os.path.dirname(os.path.abspath(__file__))
     procs = []
     for hash_seed in ("0", "4242"):
-        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-c", SCRIPT, here],
-                env=env,
+                env=checkout_env(PYTHONHASHSEED=hash_seed),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -108,6 +108,34 @@ def test_task_seeds_depend_only_on_place_in_design():
     assert [t.seed for t in sweep.tasks(only=some)] == [tasks[2].seed, tasks[5].seed]
 
 
+def test_given_seeds_are_the_replicates_seeds_at_every_point():
+    sweep = small_grid_sweep(seeds=[1000, 1001, 7], replicates=1)
+    assert sweep.replicates == 3 and sweep.n_runs == 12
+    assert [t.seed for t in sweep.tasks()] == [1000, 1001, 7] * 4
+    assert (
+        sweep.fingerprint() != small_grid_sweep(seeds=[1000, 1001, 8], replicates=3).fingerprint()
+    )
+    assert "seeds" not in small_grid_sweep().spec_dict(), (
+        "sweeps without seeds keep their fingerprint"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"seeds": [1, 1]}, "seeds", "distinct"),
+        ({"seeds": [1, -2]}, "seeds[1]", "an integer >= 0"),
+        ({"seeds": [1, 2**63]}, "seeds[1]", "an integer in [0,"),
+        ({"seeds": "1,2"}, "seeds", "a list of whole numbers"),
+        ({"seeds": [1, 2, 3], "replicates": 2}, "replicates", "one replicate runs per seed"),
+    ],
+)
+def test_bad_seeds_are_named(changes, field, words):
+    with pytest.raises(SpecError) as info:
+        small_grid_sweep(**changes)
+    assert f": {field}: " in str(info.value) and words in str(info.value), str(info.value)
+
+
 # --- spec validation ------------------------------------------------------------------------
 
 VALID_SPEC = """
@@ -446,6 +474,9 @@ def test_summarise_saltelli_gives_sobol_indices(tmp_path):
     assert list(indices.columns) == ["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
     assert len(indices) == 2 * 2
     assert (tmp_path / "s" / "report" / "sobol_knowledge_leakage.png").exists()
+    summarise_store(tmp_path / "s", tmp_path / "again")
+    again = pd.read_csv(tmp_path / "again" / "sobol_indices.csv")
+    pd.testing.assert_frame_equal(indices, again)  # the bootstrap is seeded: the same report
 
 
 def test_summarise_morris_gives_mu_star_and_sigma(tmp_path):

@@ -23,9 +23,10 @@ import pytest
 
 from alpaca_abm.sweep import ResultStore, Sweep
 
+from helpers import checkout_env
+
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")  # the dask CLI of this very environment
 START_TIMEOUT = 60.0  # seconds for a scheduler or worker to come up on a loaded CI machine
 STOP_TIMEOUT = 10.0  # seconds a process gets to exit after SIGTERM before SIGKILL
@@ -50,13 +51,6 @@ kind = "grid"
 control_strength = [0.1, 0.5, 0.9]
 openness_mean = [0.3, 0.8]
 """
-
-
-def child_env() -> dict[str, str]:
-    """Environment of child processes: import this checkout, whatever is installed."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
 
 
 def free_port() -> int:
@@ -143,7 +137,6 @@ def dask_cluster(tmp_path):
     assert DASK.exists(), f"no dask executable next to {sys.executable}"
     port, dashboard = free_port(), free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = child_env()
     logs = tmp_path / "dask-logs"
     logs.mkdir()
     started: list[subprocess.Popen] = []
@@ -163,7 +156,7 @@ def dask_cluster(tmp_path):
                 "--dashboard-address",
                 f"127.0.0.1:{dashboard}",
             ],
-            env=env,
+            env=checkout_env(),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=log_files[-1],
@@ -187,7 +180,7 @@ def dask_cluster(tmp_path):
                     "--local-directory",
                     str(tmp_path / f"worker-{i}"),
                 ],
-                env=env,
+                env=checkout_env(),
                 cwd=tmp_path,
                 stdout=subprocess.DEVNULL,
                 stderr=log_files[-1],
@@ -221,7 +214,7 @@ def test_dask_cluster_matches_serial_and_survives_a_killed_worker(
     out = tmp_path / "dask-store"
     done = subprocess.run(
         sweep_cli(str(spec_path), "--backend", "dask", "--scheduler", address, "--out", str(out)),
-        env=child_env(),
+        env=checkout_env(),
         capture_output=True,
         text=True,
         timeout=SWEEP_TIMEOUT,
@@ -233,7 +226,7 @@ def test_dask_cluster_matches_serial_and_survives_a_killed_worker(
     out = tmp_path / "dask-kill-store"
     popen = subprocess.Popen(
         sweep_cli(str(spec_path), "--backend", "dask", "--scheduler", address, "--out", str(out)),
-        env=child_env(),
+        env=checkout_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -261,7 +254,7 @@ def test_killed_local_sweep_resumes_to_the_uninterrupted_result(
     out = tmp_path / "local-store"
     command = sweep_cli(str(spec_path), "--backend", "local", "--workers", "2", "--out", str(out))
     popen = subprocess.Popen(
-        command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, env=checkout_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     pool: list[psutil.Process] = []
     try:
@@ -284,12 +277,12 @@ def test_killed_local_sweep_resumes_to_the_uninterrupted_result(
     partial = ResultStore.open(out)
     assert len(partial.done_keys()) < sweep.n_runs
     refused = subprocess.run(
-        command, env=child_env(), capture_output=True, text=True, timeout=SWEEP_TIMEOUT
+        command, env=checkout_env(), capture_output=True, text=True, timeout=SWEEP_TIMEOUT
     )
     assert refused.returncode == 2 and "--resume" in refused.stderr  # no silent mixing
     resumed = subprocess.run(
         [*command, "--resume"],
-        env=child_env(),
+        env=checkout_env(),
         capture_output=True,
         text=True,
         timeout=SWEEP_TIMEOUT,
@@ -304,7 +297,7 @@ def test_local_pool_replaces_a_killed_worker(spec_path, serial_reference, tmp_pa
     out = tmp_path / "pool-store"
     popen = subprocess.Popen(
         sweep_cli(str(spec_path), "--backend", "local", "--workers", "2", "--out", str(out)),
-        env=child_env(),
+        env=checkout_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

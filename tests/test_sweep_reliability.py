@@ -20,7 +20,8 @@ from alpaca_abm.sweep.__main__ import main as sweep_main
 from alpaca_abm.sweep.backends import BackendError
 from alpaca_abm.sweep.design import GRID, Design, expected_point_count
 from alpaca_abm.sweep.store import RUNS_DIR
-from tests.test_publish import CHILD
+
+from helpers import CHILD, checkout_env
 
 SPEC = """\
 name = "rel"
@@ -119,7 +120,10 @@ def test_resume_redoes_damaged_and_foreign_run_files(tmp_path, capsys):
 def test_a_second_driver_on_a_store_in_use_is_refused(tmp_path, capsys):
     out = tmp_path / "busy"
     holder = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "hold", str(out)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", CHILD, "hold", str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=checkout_env(),
     )
     try:
         holder.stdout.readline()

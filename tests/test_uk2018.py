@@ -2,7 +2,6 @@
 counties with their herds and markets, inside the 123-breeder directory of section 3.3."""
 
 import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,8 @@ import pytest
 from alpaca_abm import AlpacaModel, load_scenario, metrics
 from alpaca_abm.data import load_uk_2018_firms
 from alpaca_abm.world import ELITE_OWNER_MIN_HERD
+
+from helpers import CLI, checkout_env
 
 DIRECTORY, DIRECTORY_SMALL = 123, 68  # seed section 3.3
 EUROPEAN_TRADERS = 5  # seed section 3.3: "Five out of 29 companies trade within Europe"
@@ -70,9 +71,7 @@ def test_the_run_command_starts_from_the_seed_firms(table2, tmp_path):
     out = tmp_path / "uk"
     done = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "alpaca_abm.cli",
+            *CLI,
             "run",
             "--scenario",
             "uk_2018",
@@ -86,6 +85,7 @@ def test_the_run_command_starts_from_the_seed_firms(table2, tmp_path):
         ],
         capture_output=True,
         text=True,
+        env=checkout_env(),
         timeout=600,
     )
     assert done.returncode == 0, done.stderr

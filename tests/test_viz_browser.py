@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from helpers import checkout_env
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -133,7 +135,7 @@ def _wait_time(page, value: float) -> None:
 def test_app_in_a_real_browser(tmp_path):
     sync_playwright = _need_browser()
     port = _free_port()
-    env = dict(os.environ, SOLARA_HOME=str(tmp_path / "solara"))
+    env = checkout_env(SOLARA_HOME=str(tmp_path / "solara"))
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 (read after the server stops)
     server = subprocess.Popen(
         [*_viz_command(), "--port", str(port), "--seed", "1"],

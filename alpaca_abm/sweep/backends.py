@@ -651,6 +651,22 @@ def probe_outcomes(sweep: Sweep) -> None:
                 )
 
 
+def expected_run_columns(sweep: Sweep) -> list[str] | None:
+    """The columns every run file of `sweep` has (keys, parameters, the kept summary
+    figures, run time), from a probe run of PROBE_STEPS months; None if the probe fails
+    (the runs will record the same failure)."""
+    try:
+        func = _run_function(sweep.run_function)
+        result = func(
+            sweep.base_scenario, steps=PROBE_STEPS, rng=sweep.seed, **sweep.fixed, **sweep.points[0]
+        )
+        summary = select_outcomes(result.summary, sweep.outcomes)
+        task = sweep.tasks(only={run_key(0, 0)})[0]
+    except Exception:  # noqa: BLE001 - see docstring
+        return None
+    return list(summary_record(task, summary, 0.0))
+
+
 def run_sweep(
     sweep: Sweep,
     out_dir: str | Path,
@@ -701,6 +717,10 @@ def _drive(
     (a scheduler that cannot be reached is found before the store is written), run."""
     store = ResultStore.existing(out_dir, sweep, resume=resume)
     if store is not None and resume:
+        if store.run_columns is None:  # a store made before run files' columns were recorded
+            columns = expected_run_columns(sweep)
+            if columns is not None:
+                store.record_run_columns(columns)
         store.remove_temporaries()
         store.redone = store.verify_runs(sweep)
         if store.redone:
@@ -712,11 +732,18 @@ def _drive(
     if store is not None:
         todo = sweep.tasks(only=set(store.run_keys()) - store.done_keys())
         if not todo:
-            log.info("%s: all %d runs already stored", out_dir, store.n_runs)
+            print(
+                f"alpaca-abm sweep: {out_dir} is finished: all {store.n_runs} runs are stored; "
+                "nothing to run.",
+                file=sys.stderr,
+            )
             return store
     with make_backend(backend, workers, scheduler) as runner:
         if store is None:
             store = ResultStore.create(out_dir, sweep)
+            columns = expected_run_columns(sweep)
+            if columns is not None:
+                store.record_run_columns(columns)
             todo = sweep.tasks()
         return _execute(sweep, store, runner, todo, progress)
 

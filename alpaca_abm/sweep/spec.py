@@ -35,6 +35,7 @@ DEFAULT_SCENARIO = "baseline"  # the shipped scenario every sweep starts from un
 DEFAULT_STEPS = 240  # the model's standard run: 20 years of months (2006 to 2025)
 DEFAULT_REPLICATES = 1  # one run per point; confidence bands need 2 or more
 DEFAULT_SEED = 0  # a fixed sweep seed: the same spec gives the same runs unless told otherwise
+MAX_RUN_SEED = 2**63 - 1  # a model seed stored in the summary's int64 'seed' column
 KEEP_SUMMARY = "summary"  # keep the run's headline figures (RunResult.summary)
 KEEP_TIMESERIES = "timeseries"  # also keep the monthly table (RunResult.model_df)
 KEEP_CHOICES = (KEEP_SUMMARY, KEEP_TIMESERIES)
@@ -54,6 +55,7 @@ TOP_LEVEL_KEYS = (
     "steps",
     "replicates",
     "seed",
+    "seeds",
     "keep",
     "outcomes",
     "timeseries_columns",
@@ -185,6 +187,7 @@ class Sweep:
     steps: int = DEFAULT_STEPS
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
+    seeds: tuple[int, ...] = ()  # the model seeds of the replicates; () = drawn from `seed`
     keep: str = KEEP_SUMMARY
     outcomes: tuple[str, ...] = ()
     timeseries_columns: tuple[str, ...] = ()
@@ -202,6 +205,7 @@ class Sweep:
         set_(self, "steps", _int(src, "steps", self.steps, low=1))
         set_(self, "replicates", _int(src, "replicates", self.replicates, low=1))
         set_(self, "seed", _int(src, "seed", self.seed, low=0))
+        self._check_seeds()
         if self.keep not in KEEP_CHOICES:
             raise _bad(
                 src,
@@ -234,6 +238,28 @@ class Sweep:
             )
         self._check_run_count(self.design)
         self._check_points()  # every point as a whole scenario, before the first run
+
+    def _check_seeds(self) -> None:
+        """Explicit model seeds: distinct whole numbers, one per replicate (replicates is then
+        their count), so that an experiment can keep the seeds it always used."""
+        if isinstance(self.seeds, str) or not isinstance(self.seeds, Sequence):
+            raise _bad(self.source, "seeds", self.seeds, "a list of whole numbers")
+        seeds = tuple(_int(self.source, f"seeds[{i}]", s, low=0) for i, s in enumerate(self.seeds))
+        for i, s in enumerate(seeds):
+            if s > MAX_RUN_SEED:
+                raise _bad(self.source, f"seeds[{i}]", s, f"an integer in [0, {MAX_RUN_SEED}]")
+        if len(set(seeds)) != len(seeds):
+            raise _bad(self.source, "seeds", list(seeds), "distinct seeds")
+        if seeds and self.replicates not in (1, len(seeds)):
+            raise SpecError(
+                self.source,
+                "replicates",
+                f"{self.replicates} is not allowed with {len(seeds)} seeds: one replicate runs "
+                "per seed (leave replicates out, or set it to the number of seeds).",
+            )
+        object.__setattr__(self, "seeds", seeds)
+        if seeds:
+            object.__setattr__(self, "replicates", len(seeds))
 
     def _check_run_count(self, design: Any) -> None:
         """Refuse a design of more than MAX_RUNS runs, counted without building a point."""
@@ -454,7 +480,10 @@ class Sweep:
         return self.n_points * self.replicates
 
     def run_seed(self, point: int, replicate: int) -> int:
-        """The model seed of run (point, replicate), from SeedSequence(sweep seed, key)."""
+        """The model seed of run (point, replicate): `seeds[replicate]` when the seeds are given
+        (the same at every point: common random numbers), else from SeedSequence(seed, key)."""
+        if self.seeds:
+            return self.seeds[replicate]
         return dz.run_seed(self.seed, point, replicate)
 
     def tasks(self, only: set[str] | None = None) -> list[RunTask]:
@@ -504,6 +533,8 @@ class Sweep:
             "fixed": dict(self.fixed),
             "design": design,
         }
+        if self.seeds:  # only when given: sweeps without keep their fingerprints
+            out["seeds"] = list(self.seeds)
         return out
 
     def scenario_values(self) -> dict[str, Any]:

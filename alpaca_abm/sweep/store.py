@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
+import stat
 import time
 import uuid
 from collections.abc import Iterable
@@ -92,7 +94,9 @@ def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> 
         fsync_folder(path.parent)
 
 
-def _finished_keys(directory: Path, suffix: str) -> set[str]:
+def _finished_keys(directory: Path, suffix: str, files_only: bool = True) -> set[str]:
+    """Run keys with an entry `KEY<suffix>` in `directory`: regular files only (a folder,
+    FIFO or device under that name is no result), or every entry (`files_only=False`)."""
     if not directory.is_dir():
         return set()
     out = set()
@@ -100,9 +104,24 @@ def _finished_keys(directory: Path, suffix: str) -> set[str]:
         if name.startswith(".") or not name.endswith(suffix):
             continue  # temporaries of an interrupted write are ignored
         key = name[: -len(suffix)]
-        if KEY_PATTERN.match(key):
+        if KEY_PATTERN.match(key) and (not files_only or _is_regular(directory / name)):
             out.add(key)
     return out
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _remove_entry(path: Path) -> None:
+    """Remove whatever sits at `path` (a file, a link, a FIFO, or a folder in the store)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _differences(old: Any, new: Any, prefix: str = "") -> list[str]:
@@ -259,8 +278,9 @@ class ResultStore:
 
         fingerprint = sweep.fingerprint().encode("ascii")
         points = sweep.points
+        columns = self.run_columns
         bad = []
-        for key in sorted(self.done_keys()):
+        for key in sorted(_finished_keys(self.directory / RUNS_DIR, PARQUET, files_only=False)):
             path = self.directory / RUNS_DIR / f"{key}{PARQUET}"
             try:
                 point, replicate = parse_run_key(key)
@@ -277,6 +297,7 @@ class ResultStore:
                     and row[0].get("replicate") == replicate
                     and row[0].get("seed") == sweep.run_seed(point, replicate)
                     and all(row[0].get(k) == v for k, v in points[point].items())
+                    and (columns is None or sorted(table.column_names) == sorted(columns))
                 )
                 series = self.directory / TIMESERIES_DIR / f"{key}{PARQUET}"
                 if ok and sweep.keep == "timeseries":
@@ -287,9 +308,39 @@ class ResultStore:
                 ok = False
             if not ok:
                 bad.append(key)
-                path.unlink(missing_ok=True)
-                (self.directory / TIMESERIES_DIR / f"{key}{PARQUET}").unlink(missing_ok=True)
+                _remove_entry(path)
+                _remove_entry(self.directory / TIMESERIES_DIR / f"{key}{PARQUET}")
         return bad
+
+    @property
+    def run_columns(self) -> list[str] | None:
+        """The columns every run file of this store has (the manifest's `run_columns`,
+        recorded when the store was made; None for a store made before it was recorded)."""
+        columns = self.manifest.get("run_columns")
+        if isinstance(columns, list) and all(isinstance(c, str) for c in columns):
+            return list(columns)
+        return None
+
+    def record_run_columns(self, columns: list[str]) -> None:
+        """Record in the manifest the columns every run file must have (see run_columns)."""
+        self.manifest["run_columns"] = list(columns)
+        atomic_write_bytes(
+            self.directory / MANIFEST,
+            json.dumps(self.manifest, indent=1, default=repr).encode("utf-8"),
+        )
+
+    def check_run_columns(self, path: Path, names: list[str]) -> None:
+        """StoreError naming the run file if its columns are not the store's run columns."""
+        columns = self.run_columns
+        if columns is None or sorted(names) == sorted(columns):
+            return
+        missing = [c for c in columns if c not in names]
+        extra = [c for c in names if c not in columns]
+        what = f"it lacks {missing[0]!r}" if missing else f"it has an extra column {extra[0]!r}"
+        raise StoreError(
+            f"{path}: not a run file of this sweep ({what}); run the sweep again with --resume "
+            "to redo it."
+        )
 
     def failed_keys(self) -> set[str]:
         """Keys of runs whose last attempt failed (and that have not succeeded since)."""
@@ -370,7 +421,9 @@ class ResultStore:
         `include_timing` adds run_seconds (wall time of the model run), which differs between
         machines and backends; everything else is identical on every backend.
         """
-        frame = _read_parquet_files(self.directory / RUNS_DIR, sorted(self.done_keys()))
+        frame = _read_parquet_files(
+            self.directory / RUNS_DIR, sorted(self.done_keys()), self.check_run_columns
+        )
         if frame.empty:
             return pd.DataFrame(columns=list(KEY_COLUMNS))
         if not include_timing:
@@ -536,10 +589,18 @@ def read_run_table(path: Path) -> Any:
         ) from None
 
 
-def _read_parquet_files(folder: Path, keys: Iterable[str]) -> pd.DataFrame:
+def _read_parquet_files(folder: Path, keys: Iterable[str], check: Any = None) -> pd.DataFrame:
+    """The run files of `keys` in `folder`, stacked; `check(path, column_names)` may refuse
+    one (StoreError)."""
     import pyarrow as pa
 
-    tables = [read_run_table(folder / f"{key}{PARQUET}") for key in keys]
+    tables = []
+    for key in keys:
+        path = folder / f"{key}{PARQUET}"
+        table = read_run_table(path)
+        if check is not None:
+            check(path, table.column_names)
+        tables.append(table)
     if not tables:
         return pd.DataFrame()
     return pa.concat_tables(tables, promote_options="permissive").to_pandas()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ from .store import KEY_COLUMNS, REPORT_DIR, ResultStore, StoreError
 
 CONFIDENCE = 0.95  # the bands and intervals are 95% (t-based across replicates)
 SOBOL_RESAMPLES = 100  # SALib's default bootstrap resamples for the confidence intervals
-SOBOL_SEED = 0  # fixed bootstrap seed: the same store gives the same report
+# Fixed bootstrap seeds, so the same store gives the same report. Not 0 for Sobol':
+# SALib's sobol.analyze treats a seed of 0 as none (`if seed:`) and draws unseeded.
+SOBOL_SEED = 1
+MORRIS_SEED = 0  # morris.analyze honours 0 (its reports are as they were)
 MAX_SERIES_LINES = 8  # more points than this: time series are averaged per first parameter
 MAX_ANNOTATED_CELLS = 144  # heatmaps up to 12 x 12 print their values in the cells
 FIGURE_SIZE = (6.4, 4.4)  # inches: readable in a report at 100 dpi
@@ -126,85 +130,78 @@ def _point_means(stats: pd.DataFrame, outcome: str, n_points: int) -> np.ndarray
     return means.to_numpy(dtype=float)
 
 
-def sobol_indices(store: ResultStore, stats: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Sobol' S1 and ST with confidence intervals (SALib sobol.analyze) of each outcome.
+SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
 
-    Uses each point's mean across replicates; an outcome with a missing point is skipped.
-    """
-    from SALib.analyze import sobol
 
-    manifest = store.manifest
-    problem = _problem(manifest)
-    second = bool(manifest["spec"]["design"].get("second_order", True))
+def _index_table(
+    store: ResultStore,
+    stats: pd.DataFrame,
+    outcomes: list[str],
+    method: str,
+    analyse: Callable[[dict[str, Any], np.ndarray], Mapping[str, Any]],
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """One row per (outcome, parameter) with `columns` of `analyse(problem, y)`: the loop the
+    Sobol' and Morris indices share. Uses each point's mean across replicates; an outcome
+    with a missing point is skipped with a warning naming `method`."""
+    problem = _problem(store.manifest)
     rows = []
     for outcome in outcomes:
         y = _point_means(stats, outcome, len(store.points))
         if y is None:
-            log.warning("Sobol' indices of %s skipped: some points have no result", outcome)
+            log.warning("%s indices of %s skipped: some points have no result", method, outcome)
             continue
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            result = sobol.analyze(
-                problem,
-                y,
-                calc_second_order=second,
-                num_resamples=SOBOL_RESAMPLES,
-                conf_level=CONFIDENCE,
-                seed=SOBOL_SEED,
-            )
+            result = analyse(problem, y)
         for i, name in enumerate(problem["names"]):
             rows.append(
-                {
-                    "outcome": outcome,
-                    "parameter": name,
-                    "S1": result["S1"][i],
-                    "S1_conf": result["S1_conf"][i],
-                    "ST": result["ST"][i],
-                    "ST_conf": result["ST_conf"][i],
-                }
+                {"outcome": outcome, "parameter": name}
+                | {column: float(result[column][i]) for column in columns}
             )
-    return pd.DataFrame(rows, columns=["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"])
+    return pd.DataFrame(rows, columns=["outcome", "parameter", *columns])
+
+
+def sobol_indices(store: ResultStore, stats: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+    """Sobol' S1 and ST with confidence intervals (SALib sobol.analyze) of each outcome."""
+    from SALib.analyze import sobol
+
+    second = bool(store.manifest["spec"]["design"].get("second_order", True))
+
+    def analyse(problem: dict[str, Any], y: np.ndarray) -> Mapping[str, Any]:
+        return sobol.analyze(
+            problem,
+            y,
+            calc_second_order=second,
+            num_resamples=SOBOL_RESAMPLES,
+            conf_level=CONFIDENCE,
+            seed=SOBOL_SEED,
+        )
+
+    return _index_table(store, stats, outcomes, "Sobol'", analyse, SOBOL_COLUMNS)
 
 
 def morris_indices(store: ResultStore, stats: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     """Morris mu, mu*, sigma and mu* confidence (SALib morris.analyze) of each outcome."""
     from SALib.analyze import morris
 
-    manifest = store.manifest
-    problem = _problem(manifest)
-    levels = int(manifest["spec"]["design"].get("levels", 4))
-    x = pd.DataFrame(store.points)[problem["names"]].to_numpy(dtype=float)
-    rows = []
-    for outcome in outcomes:
-        y = _point_means(stats, outcome, len(store.points))
-        if y is None:
-            log.warning("Morris indices of %s skipped: some points have no result", outcome)
-            continue
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            result = morris.analyze(
-                problem,
-                x,
-                y,
-                num_levels=levels,
-                conf_level=CONFIDENCE,
-                num_resamples=SOBOL_RESAMPLES,
-                seed=SOBOL_SEED,
-            )
-        for i, name in enumerate(problem["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "parameter": name,
-                    "mu": float(result["mu"][i]),
-                    "mu_star": float(result["mu_star"][i]),
-                    "sigma": float(result["sigma"][i]),
-                    "mu_star_conf": float(result["mu_star_conf"][i]),
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["outcome", "parameter", "mu", "mu_star", "sigma", "mu_star_conf"]
-    )
+    levels = int(store.manifest["spec"]["design"].get("levels", 4))
+    points = pd.DataFrame(store.points)
+
+    def analyse(problem: dict[str, Any], y: np.ndarray) -> Mapping[str, Any]:
+        x = points[problem["names"]].to_numpy(dtype=float)
+        return morris.analyze(
+            problem,
+            x,
+            y,
+            num_levels=levels,
+            conf_level=CONFIDENCE,
+            num_resamples=SOBOL_RESAMPLES,
+            seed=MORRIS_SEED,
+        )
+
+    return _index_table(store, stats, outcomes, "Morris", analyse, MORRIS_COLUMNS)
 
 
 # --- figures -------------------------------------------------------------------------------------
