@@ -96,34 +96,26 @@ print(f"{last['date']}: {last['n_breeders']:.0f} breeders, {last['n_alpacas']:,.
 #   breeder_id)`: the **individual** and **organisational** outcomes;
 # - `result.summary`: the headline figures of the run.
 #
-# The columns this notebook uses, with their units (every column of a run is described in
-# the project's data dictionary):
+# The columns this notebook uses, level by level, with their meaning and unit from the
+# project's data dictionary (`alpaca_abm.dictionary`; every column of every table is in
+# docs/DATA.md and in the DATA.md written beside each run's results):
 
 # %%
-COLUMNS = pd.DataFrame(
+from alpaca_abm.dictionary import entry
+
+LEVELS = {
+    "industry": ("model_df", ["n_breeders", "n_alpacas", "mean_quality", "price_female"]),
+    "organisational": ("agent_df", ["herd_size", "size_class", "profit", "elite_access"]),
+    "individual": ("agent_df", ["n_partners", "knowledge", "trust_mean"]),
+}
+pd.DataFrame(
     [
-        ("industry", "model_df", "n_breeders", "breeders in business", "count"),
-        ("industry", "model_df", "n_alpacas", "living alpacas", "head"),
-        ("industry", "model_df", "mean_quality", "mean genetic quality of the herd", "0-100"),
-        ("industry", "model_df", "price_female", "clearing price of a breeding female", "GBP"),
-        ("industry", "model_df", "n_partnerships", "running stud co-ownerships", "count"),
-        ("organisational", "agent_df", "herd_size", "the breeder's alpacas", "head"),
-        ("organisational", "agent_df", "size_class", "small (< 50 head) or large", "class"),
-        ("organisational", "agent_df", "profit", "accounting profit, last 12 months", "GBP"),
-        (
-            "organisational",
-            "agent_df",
-            "elite_access",
-            "mated to an elite sire this year",
-            "yes/no",
-        ),
-        ("organisational", "agent_df", "n_partners", "running co-ownerships", "count"),
-        ("individual", "agent_df", "knowledge", "mean of health, breeding, marketing", "0-1"),
-        ("individual", "agent_df", "trust_mean", "mean trust in its acquaintances", "0-1"),
+        (level, table, name, entry(name).meaning, entry(name).unit)
+        for level, (table, names) in LEVELS.items()
+        for name in names
     ],
     columns=["level", "table", "column", "meaning", "unit"],
 )
-COLUMNS
 
 # %%
 result.model_df[["date", "n_breeders", "n_alpacas", "mean_quality", "price_female"]].iloc[::24]
