@@ -18,12 +18,15 @@ from scipy.spatial import cKDTree
 from . import accounts, rivalry
 from . import coownership as co
 from .breeder import BREEDING
-from .herd import NOT_PREGNANT, gestation_draw, seen_quality
+from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
+    from .breeder import FirmTable
+    from .herd import Herd
+    from .params import AlpacaScenario
+    from .state import Industry
 
 NONE, OWN, COOWNED, SERVICE = 0, 1, 2, 3
 SERVICE_CANDIDATES = 5  # assumption: a breeder compares the few nearest elite studs for hire
@@ -78,20 +81,20 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return rank
 
 
-def coowned_rows(model: AlpacaModel) -> np.ndarray:
+def coowned_rows(state: Industry) -> np.ndarray:
     """Herd rows of studs in running co-ownership contracts."""
-    return model.contracts.stud[model.contracts.running()]
+    return state.contracts.stud[state.contracts.running()]
 
 
-def choose_home_studs(model: AlpacaModel) -> None:
+def choose_home_studs(state: Industry) -> None:
     """Each breeder keeps its best adult males as studs where they beat its females' mean.
 
     Co-owned studs stay studs. A breeder keeps one stud per `stud_capacity` females.
     """
-    herd, firms, p = model.herd, model.firms, model.scenario
+    herd, firms, p = state.herd, state.firms, state.scenario
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
-    seen = seen_quality(herd, np.arange(herd.n), noise, model.rng)
+    seen = seen_quality(herd, np.arange(herd.n), noise, state.rng)
     n_owners = firms.n
     females = alive & female
     f_count = np.bincount(owner[females], minlength=n_owners)
@@ -109,11 +112,11 @@ def choose_home_studs(model: AlpacaModel) -> None:
         n_keep = np.maximum(1, np.ceil(f_count / p.stud_capacity)).astype(int)
         keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
         stud[order[keep]] = True
-    stud[coowned_rows(model)] = True
+    stud[coowned_rows(state)] = True
 
 
 def buy_elite_studs(
-    model: AlpacaModel,
+    state: Industry,
     keepers: np.ndarray,
     partners: np.ndarray | None,
     shares: np.ndarray,
@@ -121,11 +124,11 @@ def buy_elite_studs(
 ) -> np.ndarray:
     """Buy one elite stud for each keeper on the (import) elite market, paid by the keeper
     (share shares[0]) and, when given, its partner (shares[1]). Return their herd rows."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     keepers = np.asarray(keepers, dtype=np.int64)
     k = len(keepers)
-    quality = rng.normal(import_quality(model), IMPORT_QUALITY_SD_SHARE * p.quality_sd, k)
-    rows = model.herd.add(
+    quality = rng.normal(import_quality(state), IMPORT_QUALITY_SD_SHARE * p.quality_sd, k)
+    rows = state.herd.add(
         owner=keepers,
         female=np.zeros(k, dtype=bool),
         age=np.full(k, p.stud_age + ELITE_STUD_AGE_EXTRA),
@@ -133,36 +136,58 @@ def buy_elite_studs(
         colour=(rng.random(k) < 0.3).astype(np.int8),
         stud=np.ones(k, dtype=bool),
     )
-    np.add.at(model.firms.bought_in, keepers, 1)
+    np.add.at(state.firms.bought_in, keepers, 1)
     if pay:
-        price = model.elite_stud_price()
-        accounts.pay(model.firms, keepers, np.full(k, shares[0] * price))
+        price = elite_stud_price(state)
+        accounts.pay(state.firms, keepers, np.full(k, shares[0] * price))
         if partners is not None:
             accounts.pay(
-                model.firms, np.asarray(partners, dtype=np.int64), np.full(k, shares[1] * price)
+                state.firms, np.asarray(partners, dtype=np.int64), np.full(k, shares[1] * price)
             )
     return rows
 
 
-def import_quality(model: AlpacaModel) -> float:
+def import_quality(state: Industry) -> float:
     """Mean quality of studs on the world elite market: the world elite's own level in the
     model's year (`fleece.world_elite_micron`), not a fixed edge over the UK herd."""
     from .fleece import quality_from_micron, world_elite_micron
 
-    p = model.scenario
-    year = model.year + (model.month - 1) / 12
+    p = state.scenario
+    year = state.year + (state.month - 1) / 12
     micron = world_elite_micron(year, p.world_elite_micron, p.world_elite_gain, p.micron_floor)
     return float(quality_from_micron(micron))
 
 
-def elite_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
+def elite_stud_price(state: Industry) -> float:
+    """Price of an imported elite stud this month (Brexit makes imports dearer)."""
+    return state.scenario.elite_stud_price * state.shocks.import_price
+
+
+def quality_premium(state: Industry) -> float:
+    """Log-price per point of fleece quality this month: follows the demand for fibre."""
+    return state.scenario.quality_premium * state.shocks.fibre
+
+
+def value_per_point(state: Industry) -> float:
+    """What a breeder expects one point of sire quality to be worth per mating."""
+    return state.market.expected_price * quality_premium(state) * CRIA_VALUE_SHARE
+
+
+def elite_level(herd: Herd, p: AlpacaScenario) -> float:
+    """Quality from which a stud is elite now: the herd mean plus elite_margin sds."""
+    alive = herd.view("alive")
+    mean = float(herd.view("quality")[alive].mean()) if alive.any() else p.quality_mean
+    return mean + p.elite_margin * p.quality_sd
+
+
+def elite_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     """Rows and owners of living elite studs of active breeders."""
-    herd = model.herd
+    herd = state.herd
     rows = np.flatnonzero(
-        herd.view("alive") & herd.view("stud") & (herd.view("quality") >= model.elite_level)
+        herd.view("alive") & herd.view("stud") & (herd.view("quality") >= state.elite_level)
     )
     owners = herd.view("owner")[rows]
-    keep = model.firms.active[owners]
+    keep = state.firms.active[owners]
     return rows[keep], owners[keep]
 
 
@@ -174,22 +199,22 @@ def stud_fee(
     return base_fee * np.exp(premium * (quality - mean_quality))
 
 
-def service_studs(model: AlpacaModel) -> tuple[np.ndarray, np.ndarray]:
+def service_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     """Rows and owners of studs offered for hire: living studs better than the herd mean."""
-    herd = model.herd
-    mean = model.elite_level - model.scenario.elite_margin * model.scenario.quality_sd
+    herd = state.herd
+    mean = state.elite_level - state.scenario.elite_margin * state.scenario.quality_sd
     rows = np.flatnonzero(herd.view("alive") & herd.view("stud") & (herd.view("quality") >= mean))
     owners = herd.view("owner")[rows]
-    keep = model.firms.active[owners]
+    keep = state.firms.active[owners]
     return rows[keep], owners[keep]
 
 
-def mate(model: AlpacaModel) -> None:
+def mate(state: Industry) -> None:
     """One month of the mating season for the whole industry."""
-    p, herd, firms, rng = model.scenario, model.herd, model.firms, model.rng
-    if not in_season(model.month, p.mating_start_month, p.mating_end_month):
+    p, herd, firms, rng = state.scenario, state.herd, state.firms, state.rng
+    if not in_season(state.month, p.mating_start_month, p.mating_end_month):
         return
-    con = model.contracts
+    con = state.contracts
     n_f = firms.n
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     fertile = (
@@ -199,19 +224,17 @@ def mate(model: AlpacaModel) -> None:
         & (age >= p.female_breeding_age)
         & (age < p.female_retire_age)
     )
-    if model.month == p.mating_start_month:
-        choose_home_studs(model)
+    if state.month == p.mating_start_month:
+        choose_home_studs(state)
         run = con.running()
         con.used_keeper[run] = 0
         con.used_partner[run] = 0
         herd.view("served")[:] = 0
-        from .finance import plan_matings
-
         # how many of its open females each breeder breeds this season
         plan_matings(herd, firms, p, np.flatnonzero(fertile), rng)
     open_mask = fertile & ~herd.view("rested")
-    if model.restricted[:n_f].any():  # herds under movement restrictions are not bred
-        open_mask &= ~model.restricted[owner]
+    if state.firms.restricted[:n_f].any():  # herds under movement restrictions are not bred
+        open_mask &= ~state.firms.restricted[owner]
     open_rows = np.flatnonzero(open_mask)
     if len(open_rows) == 0:
         return
@@ -222,7 +245,7 @@ def mate(model: AlpacaModel) -> None:
     # Option 1: the breeder's own studs (co-owned ones count under option 2).
     stud_rows = np.flatnonzero(alive & herd.view("stud"))
     coowned = np.zeros(herd.n, dtype=bool)
-    coowned[coowned_rows(model)] = True
+    coowned[coowned_rows(state)] = True
     own_rows = stud_rows[~coowned[stud_rows]]
     own_best = np.full(n_f, -1, dtype=np.int64)
     own_q = np.full(n_f, -np.inf)  # each breeder judges its studs as it sees them
@@ -236,9 +259,9 @@ def mate(model: AlpacaModel) -> None:
     coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
     coown_is_keeper = np.zeros(n_f, dtype=bool)
     run = (
-        con.running() if model.scenario.mechanism_on("coownership") else np.zeros(0, dtype=np.int64)
+        con.running() if state.scenario.mechanism_on("coownership") else np.zeros(0, dtype=np.int64)
     )
-    run = run[~model.restricted[con.keeper[run]]]  # no trips to a stud under restrictions
+    run = run[~state.firms.restricted[con.keeper[run]]]  # no trips to a stud under restrictions
     if len(run):
         members = np.r_[con.keeper[run], con.partner[run]]
         crow = np.r_[run, run]
@@ -265,8 +288,8 @@ def mate(model: AlpacaModel) -> None:
     service_stud = np.full(n_f, -1, dtype=np.int64)
     service_km = np.zeros(n_f)
     service_fee = np.zeros(n_f)
-    e_rows, e_owners = service_studs(model)
-    e_ok = ~model.restricted[e_owners]
+    e_rows, e_owners = service_studs(state)
+    e_ok = ~state.firms.restricted[e_owners]
     e_rows, e_owners = e_rows[e_ok], e_owners[e_ok]
     needing = np.flatnonzero(n_open > 0)
     if len(e_rows) and len(needing):
@@ -286,10 +309,10 @@ def mate(model: AlpacaModel) -> None:
         seen = seen_quality(
             herd, e_rows[safe].ravel(), np.repeat(noise_sd[needing], k), rng
         ).reshape(len(needing), k)
-        mean_q = model.elite_level - p.elite_margin * p.quality_sd
-        fee = stud_fee(quality[e_rows[safe]], mean_q, model.market.stud_fee, p.quality_premium)
+        mean_q = state.elite_level - p.elite_margin * p.quality_sd
+        fee = stud_fee(quality[e_rows[safe]], mean_q, state.market.stud_fee, p.quality_premium)
         cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
-        value = np.where(valid, model.value_per_point() * seen - cost, -np.inf)
+        value = np.where(valid, value_per_point(state) * seen - cost, -np.inf)
         best = value.argmax(axis=1)
         ok = np.isfinite(value[np.arange(len(needing)), best])
         pick = needing[ok]
@@ -305,7 +328,7 @@ def mate(model: AlpacaModel) -> None:
         coown_cost,
         service_q,
         service_cost,
-        model.value_per_point(),
+        value_per_point(state),
     )
 
     # How many females each breeder may put to its chosen sire: quotas of one season's
@@ -325,16 +348,16 @@ def mate(model: AlpacaModel) -> None:
         extra = np.maximum(0, np.minimum(n_open[co_b], cap_left) - quota_left)
         if p.deliberate_cheating:
             # what overuse saves per extra female: the hire (or the better sire over its own)
-            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], model.market.stud_fee)
-            better = model.value_per_point() * np.maximum(0.0, coown_q[co_b] - own_q[co_b])
+            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], state.market.stud_fee)
+            better = value_per_point(state) * np.maximum(0.0, coown_q[co_b] - own_q[co_b])
             saved = np.where(own_best[co_b] >= 0, better, hire)
             victim_tie = np.where(keeper, con.tie_pk[c], con.tie_kp[c])  # victim's trust in it
             cheat = rivalry.overuse_pays(
                 extra * saved,
                 firms.believed_detection[co_b],
-                rivalry.contract_future_value(con.end_planned[c] - model.steps, quota, hire),
+                rivalry.contract_future_value(con.end_planned[c] - state.steps, quota, hire),
                 rivalry.chance_of_losing_contract(
-                    model.trust.current(victim_tie, model.steps),
+                    state.trust.current(victim_tie, state.steps),
                     p.breach_trust_loss,
                     p.breach_dissolution,
                     p.acceptance,
@@ -384,14 +407,14 @@ def mate(model: AlpacaModel) -> None:
     herd.due_in[rows_c] = gestation_draw(len(rows_c), p.gestation_months, rng)
     herd.sire_quality[rows_c] = quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
-    if model.disease.active:  # dams taken to another breeder's stud meet stud and herd
-        model.disease.record_matings(model, open_rows[mated], f_sire[mated], kind[mated])
+    if state.disease.active:  # dams taken to another breeder's stud meet stud and herd
+        state.disease.record_matings(state, open_rows[mated], f_sire[mated], kind[mated])
 
     matings = np.bincount(f_owner[primary], minlength=n_f)
     herd.served[: herd.n] += np.bincount(f_sire[mated], minlength=herd.n).astype(np.int16)
-    elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= model.elite_level)
-    firms.elite_access_step[f_owner[elite_sire]] = model.steps
-    stats = model.month_stats
+    elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= state.elite_level)
+    firms.elite_access_step[f_owner[elite_sire]] = state.steps
+    stats = state.month_stats
     stats["own_matings"] += int(
         np.count_nonzero(primary & (choice[f_owner] == OWN)) + fallback.sum()
     )
@@ -400,8 +423,8 @@ def mate(model: AlpacaModel) -> None:
     payers = np.flatnonzero(svc & (matings > 0))
     if len(payers):
         fees = service_fee[payers] * matings[payers]
-        accounts.transfer(model.firms, payers, herd.owner[service_stud[payers]], fees)
-        accounts.pay(model.firms, payers, 2 * p.travel_cost_per_km * service_km[payers])
+        accounts.transfer(state.firms, payers, herd.owner[service_stud[payers]], fees)
+        accounts.pay(state.firms, payers, 2 * p.travel_cost_per_km * service_km[payers])
         stats["service_matings"] += int(matings[payers].sum())
 
     # Co-owned studs: quotas used, partners' trips, breaches caught or missed.
@@ -412,17 +435,17 @@ def mate(model: AlpacaModel) -> None:
         np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
         np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
         accounts.pay(
-            model.firms, used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
+            state.firms, used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
         )
         stats["coowned_matings"] += int(matings[used].sum())
-        model.touch_partnerships(c)  # the trips keep trust from decaying
+        state.trust.touch_rows(con.ties(np.unique(c)), state.steps)  # trips keep trust up
     # Hired after the shared stud: fees to the stud's owner, one trip each.
     extra_hired = np.bincount(f_owner[hire_fb], minlength=n_f)
     fb_payers = np.flatnonzero(extra_hired > 0)
     if len(fb_payers):
         fees = service_fee[fb_payers] * extra_hired[fb_payers]
-        accounts.transfer(model.firms, fb_payers, herd.owner[service_stud[fb_payers]], fees)
-        accounts.pay(model.firms, fb_payers, 2 * p.travel_cost_per_km * service_km[fb_payers])
+        accounts.transfer(state.firms, fb_payers, herd.owner[service_stud[fb_payers]], fees)
+        accounts.pay(state.firms, fb_payers, 2 * p.travel_cost_per_km * service_km[fb_payers])
         stats["service_matings"] += int(extra_hired[fb_payers].sum())
         stats["fallback_hired"] += int(extra_hired[fb_payers].sum())
         victims = fb_payers[displaced[fb_payers] > 0]
@@ -433,7 +456,7 @@ def mate(model: AlpacaModel) -> None:
     stats["displaced_matings"] += int(displaced.sum())
     cheats = co_b[overuse[co_b] > 0]
     if len(cheats):
-        punish_breaches(model, cheats, coown_best[cheats], coown_is_keeper[cheats])
+        punish_breaches(state, cheats, coown_best[cheats], coown_is_keeper[cheats])
 
 
 def hired_fallback(
@@ -489,33 +512,84 @@ def share_out_capacity(
 
 
 def punish_breaches(
-    model: AlpacaModel, breachers: np.ndarray, contracts: np.ndarray, is_keeper: np.ndarray
+    state: Industry, breachers: np.ndarray, contracts: np.ndarray, is_keeper: np.ndarray
 ) -> None:
     """Overuse of a co-owned stud: caught with chance control_strength; costs trust, maybe
     the contract."""
-    p, con, rng = model.scenario, model.contracts, model.rng
+    p, con, rng = state.scenario, state.contracts, state.rng
     con.breaches[contracts] += 1
-    model.month_stats["breaches"] += len(contracts)
+    state.month_stats["breaches"] += len(contracts)
     caught = co.breach_detected(len(contracts), p.control_strength, rng)
     if p.deliberate_cheating:  # the breeder learns how likely it is to be caught
-        firms = model.firms
+        firms = state.firms
         firms.believed_detection[breachers] = rivalry.updated_belief(
             firms.believed_detection[breachers], caught, rivalry.BELIEF_STEP
         )
     if not caught.any():
         return
     victims = np.where(is_keeper, con.partner[contracts], con.keeper[contracts])
-    ties = model.trust.touch(
+    ties = state.trust.touch(
         victims[caught],
         breachers[caught],
-        model.steps,
+        state.steps,
         lambda t: after_loss(t, p.breach_trust_loss),
     )
-    model.trust.betrayals[ties] += 1  # hysteresis: trust rebuilds more slowly afterwards
+    state.trust.betrayals[ties] += 1  # hysteresis: trust rebuilds more slowly afterwards
     con.detected[contracts[caught]] += 1
-    model.month_stats["detected_breaches"] += int(caught.sum())
+    state.month_stats["detected_breaches"] += int(caught.sum())
     ends = contracts[caught][rng.random(int(caught.sum())) < p.breach_dissolution]
     if len(ends):
-        model.month_stats["contracts_ended"] += model.contracts.end(
-            np.unique(ends), model.steps, co.ENDED_BREACH
+        state.month_stats["contracts_ended"] += state.contracts.end(
+            np.unique(ends), state.steps, co.ENDED_BREACH
         )
+
+
+def weaning_rate(p) -> float:
+    """Crias weaned per breeding female a year: conception over the season, cria survival."""
+    season = (p.mating_end_month - p.mating_start_month) % 12 + 1
+    return (1.0 - (1.0 - p.conception_rate) ** season) * (1.0 - p.cria_mortality)
+
+
+def mating_share(
+    open_females: np.ndarray,
+    stock: np.ndarray,
+    target: np.ndarray,
+    sales_year: np.ndarray,
+    replacement_rate: float,
+    weaning: float,
+    least: float,
+) -> np.ndarray:
+    """Share of its open females a breeder breeds this season: enough for the female crias it
+    expects to sell (last year's sales), to grow toward its plan and to replace its ageing
+    dams, never less than `least` (the season's crias come a year later; breeding for crias
+    that no one will buy only adds keep)."""
+    wanted = sales_year + np.maximum(0.0, target - stock) + replacement_rate * stock
+    per_mating = 0.5 * weaning  # female crias weaned per female bred
+    need = wanted / np.maximum(open_females * per_mating, 1e-9)
+    return np.where(open_females > 0, np.clip(need, least, 1.0), 1.0)
+
+
+def plan_matings(
+    herd: Herd, firms: FirmTable, p: AlpacaScenario, open_rows: np.ndarray, rng: np.random.Generator
+) -> None:
+    """At the start of the mating season each breeder decides how many of its open females
+    (`open_rows`: alive, not pregnant, of breeding age) to breed (`mating_share`); the others
+    rest this season (herd column `rested`)."""
+    rested = herd.view("rested")
+    rested[:] = False
+    if not p.mating_plans or len(open_rows) == 0:
+        return
+    n_f = firms.n
+    owner = herd.owner[open_rows]
+    n_open = np.bincount(owner, minlength=n_f).astype(float)
+    stock = breeding_stock(herd, n_f, p.female_retire_age).astype(float)
+    share = mating_share(
+        n_open,
+        stock,
+        firms.target_herd[:n_f],
+        firms.sales_ring[:n_f].sum(axis=1),
+        12.0 / (p.female_retire_age - p.female_breeding_age),
+        weaning_rate(p),
+        p.least_mating_share,
+    )
+    rested[open_rows] = rng.random(len(open_rows)) >= share[owner]

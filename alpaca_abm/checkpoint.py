@@ -47,7 +47,7 @@ from .io import atomic_write
 from .userfile import read_bytes
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
+    from mesa import Model as AlpacaModel  # the model class is given to load_model (no cycle)
 
 FORMAT_VERSION = 2  # 1 was a pickle: refused, never unpickled
 MAX_CHECKPOINT_BYTES = 4 << 30  # 4 GiB: a checkpoint of the largest runs is a few hundred MB
@@ -60,15 +60,15 @@ _HASH_DOMAIN = b"alpaca-abm-checkpoint\n"
 # it. A new plain-state class must be added here (a test saves a model that holds one of
 # each); saving a model that holds an unlisted class fails with a message naming it.
 STATE_CLASSES: tuple[tuple[str, str], ...] = (
-    ("alpaca_abm.breeder", "Breeder"),
+    ("alpaca_abm.model", "Breeder"),
     ("alpaca_abm.breeder", "FirmTable"),
     ("alpaca_abm.coownership", "Contracts"),
     ("alpaca_abm.disease", "Disease"),
     ("alpaca_abm.herd", "Herd"),
     ("alpaca_abm.market", "MarketState"),
     ("alpaca_abm.shocks", "ShockEngine"),
-    ("alpaca_abm.shocks", "Scheduled"),
-    ("alpaca_abm.shocks", "Event"),
+    ("alpaca_abm.events", "Scheduled"),
+    ("alpaca_abm.events", "Event"),
     ("alpaca_abm.trust", "TrustLedger"),
 )
 # Factories a defaultdict in the state may have, and numpy bit generators, by name.
@@ -82,7 +82,7 @@ _BIT_GENERATORS = {
 }
 
 # Model attributes that are caches (re-computed on demand) or rebuilt on load.
-_REBUILT = {"places", "datacollector", "_tree", "_scenario"}
+_REBUILT = {"places", "datacollector", "tree_cache", "_scenario"}
 # DataCollector attributes that hold reporter functions (rebuilt), not collected data.
 _REPORTERS = {"model_reporters", "agent_reporters", "agenttype_reporters"}
 _MESA_KEYS: set[str] | None = None
@@ -756,15 +756,13 @@ def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
         raise RuntimeError("checkpoint: Mesa's schedule could not be restored (mesa changed?).")
 
 
-def load_model(path: str | Path) -> AlpacaModel:
+def load_model(path: str | Path, model_class: type[AlpacaModel]) -> AlpacaModel:
     """Load a model saved with `save_model`; it continues exactly where the saved one stood.
 
     Raises ValueError naming the file if it is not a checkpoint, is damaged (including a
     correctly hashed file of the wrong structure), or was written by another version of
     alpaca-abm (or of numpy, pandas or mesa). Nothing in the file is imported or called.
     """
-    from .model import AlpacaModel
-
     header, arrays, state, path = _open(path)
     try:
         scenario = _scenario(header["run"])
@@ -772,7 +770,7 @@ def load_model(path: str | Path) -> AlpacaModel:
         raise _damaged(path, "its run cannot be read") from None
     except ValueError as err:
         raise ValueError(f"{path}: the checkpoint's scenario is not valid here: {err}") from None
-    model = AlpacaModel(scenario, rng=scenario.rng)
+    model = model_class(scenario, rng=scenario.rng)
     for agent in list(model.agents):  # the saved agents replace the newly built ones
         agent.remove()
     try:
@@ -786,7 +784,7 @@ def load_model(path: str | Path) -> AlpacaModel:
         if not all(isinstance(k, str) for k in (*attributes, *collected)):
             raise DamagedCheckpoint("an attribute name is not text")
         model.__dict__.update(attributes)
-        model._tree = None  # spatial index: rebuilt on first use
+        model.tree_cache = None  # spatial index: rebuilt on first use
         vars(model.datacollector).update(collected)
         model.rng.bit_generator.state = data["rng"]
         model.random.setstate(data["random"])

@@ -239,11 +239,11 @@ def command_run(args: argparse.Namespace) -> int:
     overrides = dict(parse_assignment(s) for s in args.set)
     scenario = load_scenario(args.scenario, **overrides)  # validates before anything is written
     if args.event:
-        from .shocks import parse_event_option
+        from .events import parse_event_option
 
         added = tuple(parse_event_option(e) for e in args.event)
         scenario = scenario.replace(events=scenario.events + added)
-    from .shocks import check_horizon
+    from .events import check_horizon
 
     check_horizon(scenario, args.steps)
     out = args.out or _default_out(scenario.name, args.seed)

@@ -24,7 +24,8 @@ docs/CALIBRATION.md and docs/figures/calibration_*.png.
 Every run goes through the project's sweep engine (`alpaca_abm.sweep`): the design is a table
 sweep of the hypercube's points over the design seeds, the verification a one-point sweep over
 its seeds; each keeps the monthly series it needs in a result store under runs/calibration/
-(named by the sweep's fingerprint, so an interrupted calibration resumes where it stopped).
+(experiments/engine.py: named by the sweep's fingerprint, so an interrupted calibration
+resumes where it stopped).
 Run outputs (runs/calibration/) are not committed; the docs and figures are.
 """
 
@@ -271,18 +272,9 @@ def run_points(
 ) -> list[list[dict[str, Any]]]:
     """Run every point over `seeds` on the sweep engine; per point, its runs in seed order,
     each {"seed", "values", "series": yearly means}. A failed run stops the calibration."""
-    sweep = sweep_of(points, seeds, name)
-    store_dir = OUT / f"{name}-{sweep.fingerprint()[:12]}"
-    backend = "serial" if workers <= 1 else "local"
-    store = sweep.run(store_dir, backend=backend, workers=max(workers, 1), resume=True)
-    failures = store.failures()
-    if len(failures):
-        first = failures.iloc[0]
-        raise RuntimeError(
-            f"{len(failures)} of {store.n_runs} runs failed (store {store_dir}); the first, "
-            f"{first['run_key']}: {first['error_type']}: {first['error_message']}"
-        )
-    monthly = store.timeseries_frame()
+    from experiments.engine import run_on_engine
+
+    monthly = run_on_engine(sweep_of(points, seeds, name), OUT, workers).timeseries_frame()
     out: list[list[dict[str, Any]]] = [[] for _ in points]
     for (point, seed), run in monthly.groupby(["point", "seed"], sort=False):
         out[int(point)].append(

@@ -6,16 +6,38 @@ cash and the share of all animals that are adult males not working as studs; per
 mean price, herd and breeders in December, exits and entrants. One JSON line per seed.
 Run: `.venv/bin/python experiments/economy_figures.py uk_2018 120 0,1,2,3,4` (JSON lines), or
 `... uk_2018 120 20 --markdown` (seeds 0-19, one table of means and ranges over seeds).
+The runs go through the sweep engine (experiments/engine.py): one point, the seeds given
+outright, `economy_run` as the run function; stores in runs/economy_figures/.
 """
 
-import json
-import time
+from __future__ import annotations
 
-from alpaca_abm import AlpacaModel
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # experiments.* importable
+
+from alpaca_abm import AlpacaModel  # noqa: E402
+
+STORES = Path(__file__).resolve().parent.parent / "runs" / "economy_figures"
+INT_FIGURES = ("price", "alpacas_dec", "breeders_dec", "exits", "entrants", "profit_k")
+FLAT = re.compile(r"^(\w+)\[(\d+)\]$")  # a flattened list item: name[i]
 
 
 def run(scn, months, seed):
-    m = AlpacaModel(scn, rng=seed)
+    """The yearly figures of one run of scenario `scn` from `seed`."""
+    return measure(AlpacaModel(scn, rng=seed), months)
+
+
+def measure(m: AlpacaModel, months: int) -> dict[str, Any]:
+    """Step `m` for `months` months, reading the December figures; the yearly figures."""
     loss_share, neg_cash, idle = [], [], []
     t = time.perf_counter()
     for _ in range(months):
@@ -53,6 +75,54 @@ def run(scn, months, seed):
     return out
 
 
+@dataclass(frozen=True)
+class EconomyRun:
+    """What the sweep engine stores of one run: the figures, one number per column."""
+
+    summary: dict[str, float]
+    model_df: pd.DataFrame
+
+
+def economy_run(scenario: Any, steps: int, rng: int, **overrides: Any) -> EconomyRun:
+    """The sweep's run function: `measure`'s lists flattened to one figure a year (name[i])."""
+    model = AlpacaModel(scenario, rng=rng, **overrides)
+    figures = measure(model, steps)
+    flat: dict[str, float] = {"secs": figures.pop("secs")}
+    for name, values in figures.items():
+        flat |= {f"{name}[{i}]": v for i, v in enumerate(values)}
+    return EconomyRun(flat, model.model_df)
+
+
+def unflatten(row: dict[str, Any]) -> dict[str, Any]:
+    """One stored run's figures as `run` returns them (lists again; counts as integers)."""
+    lists: dict[str, dict[int, Any]] = {}
+    for column, value in row.items():
+        match = FLAT.match(str(column))
+        if match:
+            name, i = match.group(1), int(match.group(2))
+            lists.setdefault(name, {})[i] = int(value) if name in INT_FIGURES else value
+    out: dict[str, Any] = {name: [v[i] for i in sorted(v)] for name, v in lists.items()}
+    return out | {"secs": row["secs"]}
+
+
+def run_seeds(scenario: str, months: int, seeds: list[int], workers: int) -> list[dict]:
+    """The figures of `scenario` for each seed (in that order), run on the sweep engine."""
+    from alpaca_abm import load_scenario
+    from alpaca_abm.sweep import Sweep
+    from experiments.engine import run_on_engine, table_design
+
+    sweep = Sweep(
+        table_design([{}], load_scenario(scenario)),
+        scenario=scenario,
+        steps=months,
+        seeds=seeds,
+        run_function="experiments.economy_figures.economy_run",
+        name=f"economy-{scenario}",
+    )
+    summary = run_on_engine(sweep, STORES, workers).summary_frame().set_index("seed")
+    return [unflatten(summary.loc[s].to_dict()) for s in seeds]
+
+
 def markdown(scn: str, runs: list[dict], start_year: int) -> str:
     """A yearly table over seeds: the mean, and the range over seeds in brackets."""
     import numpy as np
@@ -82,14 +152,8 @@ def markdown(scn: str, runs: list[dict], start_year: int) -> str:
     return "\n".join(lines)
 
 
-def _one(args: tuple[str, int, int]) -> dict:
-    scn, months, seed = args
-    return run(scn, months, seed)
-
-
 if __name__ == "__main__":
     import argparse
-    from concurrent.futures import ProcessPoolExecutor
 
     from alpaca_abm.scenarios import load_scenario
 
@@ -105,8 +169,7 @@ if __name__ == "__main__":
         if "," not in args.seeds and int(args.seeds) > 1 and args.markdown
         else [int(s) for s in args.seeds.split(",")]
     )
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        results = list(pool.map(_one, [(args.scenario, args.months, s) for s in seeds]))
+    results = run_seeds(args.scenario, args.months, seeds, args.workers)
     if args.markdown:
         print(markdown(args.scenario, results, load_scenario(args.scenario).start_year))
     else:

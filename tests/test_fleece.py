@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alpaca_abm import fleece
+from alpaca_abm import fleece, shearing
 from alpaca_abm.data import load_fleece_bands
 from alpaca_abm.model import AlpacaModel
 
@@ -75,7 +75,7 @@ def test_a_finer_national_herd_earns_more_from_its_clip():
         model.herd.quality[: model.herd.n] = fleece.quality_from_micron(micron)
         model.herd.fleece_env[: model.herd.n] = 0.0
         before = model.firms.cash[: model.firms.n].sum()
-        model.shear()
+        shearing.shear(model)
         revenue.append(model.firms.cash[: model.firms.n].sum() - before)
     assert revenue[1] > revenue[0]
 

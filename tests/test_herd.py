@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from alpaca_abm.fleece import inherit_quality as offspring_quality
 from alpaca_abm.herd import (
     Herd,
     gestation_draw,
     monthly_death_probability,
-    offspring_quality,
 )
 
 

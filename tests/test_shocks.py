@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 import alpaca_abm
-from alpaca_abm import AlpacaModel, load_scenario, shocks
+from alpaca_abm import AlpacaModel, events, load_scenario, shocks
+from alpaca_abm.breeding import elite_stud_price
 from alpaca_abm.disease import Disease
 from alpaca_abm.params import check_value
 from alpaca_abm.report import scenario_toml, write_run
 from alpaca_abm.scenarios import describe_scenarios, read_scenario_file, shipped_scenarios
+from alpaca_abm.state import ShockFactors
 
 SMALL = dict(n_breeders=40, herd_size_median=30.0)  # the worlds these tests were written on
 SHOCK_SCENARIOS = (
@@ -78,7 +80,7 @@ def test_a_shock_after_the_run_ends_is_refused():
 
 def test_dates_and_months_and_none_are_read_as_users_write_them():
     sc = with_events({"kind": "brexit", "start": "2021-01"})
-    assert shocks.month_of(sc.events[0]["start"], sc.start_year, sc.start_month) == 180
+    assert events.month_of(sc.events[0]["start"], sc.start_year, sc.start_month) == 180
     with pytest.raises(ValueError, match="before the run starts"):
         with_events({"kind": "brexit", "start": "2001-01"})
     assert check_value("disease_start", "none") is None
@@ -88,14 +90,14 @@ def test_dates_and_months_and_none_are_read_as_users_write_them():
         load_scenario("baseline", brexit_month=-1)
     with pytest.raises(ValueError, match="demand_shock_size"):
         load_scenario("baseline", demand_shock_size=-1.5)
-    assert shocks.parse_event_option("disease:60:0.8:24") == {
+    assert events.parse_event_option("disease:60:0.8:24") == {
         "kind": "disease",
         "start": 60,
         "duration": 24,
         "strength": 0.8,
     }
     with pytest.raises(ValueError, match="--event"):
-        shocks.parse_event_option("disease")
+        events.parse_event_option("disease")
 
 
 def test_shipped_shock_scenarios_extend_the_baseline_with_a_one_line_description():
@@ -106,7 +108,7 @@ def test_shipped_shock_scenarios_extend_the_baseline_with_a_one_line_description
         assert data["extends"] == "baseline", name
         assert lines[name] and "\n" not in data["description"], name
         sc = load_scenario(name)
-        shocks.check_horizon(sc, 240)  # every event falls inside the 20-year run
+        events.check_horizon(sc, 240)  # every event falls inside the 20-year run
     assert load_scenario("uk_turbulence").rivalry_feedback == 1.0
     assert len(load_scenario("uk_turbulence").events) == 3
 
@@ -137,23 +139,24 @@ def test_a_run_without_shocks_is_the_run_with_the_shock_machinery_switched_off(m
         model.step()
     pd.testing.assert_frame_equal(plain.model_df, model.model_df)
     monkeypatch.setattr(shocks.ShockEngine, "begin_month", lambda self: None)
-    monkeypatch.setattr(Disease, "spread", lambda self, model: None)
-    for name, value in {
+    monkeypatch.setattr(Disease, "spread", lambda self, state: None)
+    # every factor the mechanisms read of the shocks (state.ShockFactors), forced neutral
+    neutral = {
+        "budget": 1.0,
+        "coloured": 0.0,
+        "fibre": 1.0,
         "export_access": 1.0,
-        "export_price_factor": 1.0,
-        "fibre_demand_factor": 1.0,
-        "vet_cost_factor": 1.0,
-        "compliance_cost_per_alpaca": 0.0,
-        "entry_factor": 1.0,
-        "coloured_preference": 0.0,
-    }.items():
-        monkeypatch.setattr(AlpacaModel, name, lambda self, v=value: v)
-    monkeypatch.setattr(AlpacaModel, "hobby_demand", lambda s: s.base_hobby * s.demand_index)
-    monkeypatch.setattr(AlpacaModel, "pet_demand", lambda s: s.base_pet * s.demand_index)
-    monkeypatch.setattr(AlpacaModel, "base_price", lambda s: s.scenario.price_female)
-    monkeypatch.setattr(AlpacaModel, "pet_price", lambda s: s.scenario.pet_price)
-    monkeypatch.setattr(AlpacaModel, "elite_stud_price", lambda s: s.scenario.elite_stud_price)
-    monkeypatch.setattr(AlpacaModel, "quality_premium", lambda s: s.scenario.quality_premium)
+        "export_price": 1.0,
+        "import_price": 1.0,
+        "entry": 1.0,
+    }
+    assert set(neutral) == set(ShockFactors.__annotations__)  # a new factor needs its neutral
+    for name, value in neutral.items():
+        fixed = property(lambda self, v=value: v, lambda self, _: None)
+        monkeypatch.setattr(shocks.ShockEngine, name, fixed, raising=False)  # over the instance
+    monkeypatch.setattr(shocks.ShockEngine, "buyer_factor", lambda self, segment: 1.0)
+    monkeypatch.setattr(shocks.ShockEngine, "vet_factor", lambda self: 1.0)
+    monkeypatch.setattr(shocks.ShockEngine, "compliance_cost", lambda self: 0.0)
     off = alpaca_abm.run(steps=36, rng=9, **SMALL)
     pd.testing.assert_frame_equal(plain.model_df, off.model_df)
     pd.testing.assert_frame_equal(plain.agent_df, off.agent_df)
@@ -190,8 +193,8 @@ def test_brexit_with_prohibitive_cost_stops_every_export():
     df = r.model_df
     assert base["export_sales"].iloc[12:].sum() > 0  # without it exports go on
     assert df["export_sales"].iloc[12:].sum() == 0
-    assert r.model.export_access() == 0.0
-    assert r.model.elite_stud_price() > r.model.scenario.elite_stud_price  # dearer imports
+    assert r.model.shocks.export_access == 0.0
+    assert elite_stud_price(r.model) > r.model.scenario.elite_stud_price  # dearer imports
     mood = df["investment_mood"]
     assert (mood.iloc[:12] == 1.0).all() and (mood.iloc[12:36] < 1.0).all()
     assert (mood.iloc[36:] == 1.0).all()  # the uncertainty passes after two years
@@ -229,7 +232,7 @@ def test_recognition_and_law_change_costs_only_where_they_apply():
         m.step()
         costs.append(m.firms.costs[:n0].copy())
         if heads is None:
-            in_wales = np.isin(m.firms.place[:n0], shocks.region_rows("Wales"))
+            in_wales = np.isin(m.firms.place[:n0], events.region_rows("Wales"))
             heads = m.herd.counts_by_owner(m.firms.n)[:n0]
     assert in_wales.any() and (~in_wales).any()
     assert (costs[1][in_wales] < costs[0][in_wales]).all()
@@ -255,7 +258,7 @@ def test_a_disease_event_in_a_region_starts_there():
     r = alpaca_abm.run(sc, steps=1, rng=1, keep_model=True)
     herds = [int(x) for x in r.events["detail"].iloc[0].split(";")[0].split(":")[1].split()]
     assert len(herds) == 3
-    assert np.isin(r.model.firms.place[herds], shocks.region_rows("South West")).all()
+    assert np.isin(r.model.firms.place[herds], events.region_rows("South West")).all()
 
 
 # --- while a model runs, and what a run records ------------------------------------------
@@ -268,9 +271,9 @@ def test_trigger_fires_an_event_mid_run_and_refuses_bad_ones():
     m.step()
     assert m.event_log[-1]["kind"] == "demand" and m.event_log[-1]["month"] == 6
     assert m.shocks.buyer_factor("hobby") == pytest.approx(0.6)
-    m.trigger(shocks.Event("brexit", start="2006-08", strength=1.0))  # the next month
+    m.trigger(events.Event("brexit", start="2006-08", strength=1.0))  # the next month
     m.step()
-    assert m.export_access() == 0.0
+    assert m.shocks.export_access == 0.0
     with pytest.raises(ValueError, match="'start'.*already passed"):
         m.trigger(kind="fibre", start=2, strength=0.2)
     with pytest.raises(ValueError, match="'breeders'"):

@@ -120,6 +120,17 @@ def test_given_seeds_are_the_replicates_seeds_at_every_point():
     )
 
 
+def test_seeds_per_point_and_a_scenario_object_built_in_python():
+    base = alpaca_abm.load_scenario("baseline").replace(name="with_event")
+    sweep = small_grid_sweep(seeds=[[5, 6], [7, 8], [9, 10], [11, 12]], scenario=base)
+    assert [t.seed for t in sweep.tasks()] == [5, 6, 7, 8, 9, 10, 11, 12]
+    assert sweep.base_scenario is base and sweep.spec_dict()["scenario"] == "with_event"
+    with pytest.raises(SpecError, match="3 lists of seeds for 4 design points"):
+        small_grid_sweep(seeds=[[5, 6], [7, 8], [9, 10]])
+    with pytest.raises(SpecError, match=r"seeds\[1\]: .* 2 seeds, as many as seeds\[0\]"):
+        small_grid_sweep(seeds=[[5, 6], [7], [9, 10], [11, 12]])
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [

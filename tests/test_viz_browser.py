@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from alpaca_abm.viz.drawing import TEXT_PT
+
 from helpers import checkout_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,9 @@ CHROMIUM_FLAGS = [
 ]
 SERVER_START_S = 90
 WAIT_MS = 30_000
+MONTHS = 24  # the run's length in this test: Play must stop there
+VIEWPORT = {"width": 1280, "height": 720}  # a classroom projector
+LEAST_TEXT_PX = 12
 HOW_TO_GET_CHROMIUM = (
     "needs Debian's Chromium at /usr/bin/chromium and the playwright package: "
     "`sudo apt-get install chromium` and `pip install -e .[test]` (scripts/test.sh does both "
@@ -135,7 +140,7 @@ def _wait_time(page, value: float) -> None:
 def test_app_in_a_real_browser(tmp_path):
     sync_playwright = _need_browser()
     port = _free_port()
-    env = checkout_env(SOLARA_HOME=str(tmp_path / "solara"))
+    env = checkout_env(SOLARA_HOME=str(tmp_path / "solara"), ALPACA_ABM_VIZ_MONTHS=str(MONTHS))
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 (read after the server stops)
     server = subprocess.Popen(
         [*_viz_command(), "--port", str(port), "--seed", "1"],
@@ -154,7 +159,7 @@ def test_app_in_a_real_browser(tmp_path):
             time.sleep(0.3)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 1050})
+            page = browser.new_page(viewport=VIEWPORT)
             page.on("request", lambda r: requests.append(r.url))
             try:
                 _drive(page, shots, port)
@@ -190,11 +195,17 @@ def _drive(page, shots: Path, port: int) -> None:
     step = page.get_by_role("button", name="Step", exact=True)
     step.wait_for(timeout=60_000)
 
-    # the map and the industry plots render
+    # at month 0 the map renders and the plots say why they are not drawn yet (no empty axes)
     page.get_by_text(re.compile(r"^Map: \d+ breeders, \d+ co-ownerships")).wait_for()
-    page.wait_for_function("document.querySelectorAll('img').length >= 2", timeout=WAIT_MS)
-    assert len(_images(page)) >= 2
+    page.get_by_text(re.compile("no month has run yet")).first.wait_for(timeout=WAIT_MS)
+    assert len(_images(page)) == 1  # the map only
     assert _time(page) == 0.0
+    page.screenshot(path=str(shots / "app-month0-1280x720.png"))
+
+    # every tab is visible without scrolling at 1280x720
+    for name in ("Map", "Firms", "Owners", "Relationships", "Network", "Inspector", "About"):
+        box = page.get_by_role("tab", name=name, exact=True).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
 
     # Step advances the step counter and changes a plot
     before = _images(page)
@@ -206,6 +217,15 @@ def _drive(page, shots: Path, port: int) -> None:
         timeout=WAIT_MS,
     )
     assert _images(page) != before
+    assert len(_images(page)) >= 2
+
+    # plot text is at least 12 px on screen: the PNG's text size scaled as the page shows it
+    sizes = page.locator("main img, .v-main img").evaluate_all(
+        "els => els.map(e => [e.naturalWidth, e.getBoundingClientRect().width])"
+    )
+    text_px = TEXT_PT * 100 / 72  # the figures' text at their 100 dpi
+    shown = [text_px * shown_w / natural for natural, shown_w in sizes if natural]
+    assert shown and min(shown) >= LEAST_TEXT_PX, f"plot text {min(shown):.1f} px on screen"
 
     # Play runs months by itself until paused
     page.get_by_role("button", name="▶", exact=True).click()
@@ -237,7 +257,7 @@ def _drive(page, shots: Path, port: int) -> None:
         shutil.copy(shots / "app-map-twin.png", ROOT / "docs/figures/app.png")
 
     # a breeder is picked by clicking it on the map
-    page.get_by_role("tab", name="Map and industry").click()
+    page.get_by_role("tab", name="Map", exact=True).click()
     the_map = page.locator("img[style*=crosshair]")
     box = the_map.bounding_box()
     for fx, fy in ((0.62, 0.80), (0.55, 0.86), (0.70, 0.74), (0.50, 0.90), (0.60, 0.70)):
@@ -276,3 +296,16 @@ def _drive(page, shots: Path, port: int) -> None:
     assert _infected(page) == 0
     page.get_by_role("tab", name="Network").click()
     page.screenshot(path=str(shots / "app-after-reset.png"))
+
+    # the run stops at its end (Step is disabled there), and the page says so
+    page.get_by_role("tab", name="Map", exact=True).click()
+    for k in range(1, MONTHS + 1):
+        step.click()
+        _wait_time(page, float(k))
+    page.get_by_text(re.compile("End of the run")).wait_for(timeout=WAIT_MS)
+    assert _time(page) == float(MONTHS)
+    assert page.get_by_role("button", name="Step", exact=True).is_disabled()
+    page.screenshot(path=str(shots / "app-end-1280x720.png"))
+    page.get_by_role("tab", name="About", exact=True).click()
+    page.get_by_text(re.compile(f"runs {MONTHS} months")).wait_for(timeout=WAIT_MS)
+    page.screenshot(path=str(shots / "app-about.png"))

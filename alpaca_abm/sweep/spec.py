@@ -26,6 +26,8 @@ from . import design as dz
 from .design import DESIGN_KINDS, Bounds, Design
 
 if TYPE_CHECKING:
+    from alpaca_abm.params import AlpacaScenario
+
     from .backends import RunTask
     from .store import ResultStore
 
@@ -182,12 +184,14 @@ class Sweep:
     """
 
     design: Design
-    scenario: str = DEFAULT_SCENARIO
+    # a shipped name or a scenario .toml path (built in Python: or an AlpacaScenario itself)
+    scenario: str | AlpacaScenario = DEFAULT_SCENARIO
     fixed: Mapping[str, Any] = field(default_factory=dict)
     steps: int = DEFAULT_STEPS
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
-    seeds: tuple[int, ...] = ()  # the model seeds of the replicates; () = drawn from `seed`
+    # the model seeds of the replicates (per point: a tuple per point); () = drawn from `seed`
+    seeds: tuple[int, ...] | tuple[tuple[int, ...], ...] = ()
     keep: str = KEEP_SUMMARY
     outcomes: tuple[str, ...] = ()
     timeseries_columns: tuple[str, ...] = ()
@@ -237,29 +241,64 @@ class Sweep:
                 src, f"fixed.{name}", "is also varied by the design; set it in one place only."
             )
         self._check_run_count(self.design)
+        self._check_seed_rows()
         self._check_points()  # every point as a whole scenario, before the first run
 
     def _check_seeds(self) -> None:
-        """Explicit model seeds: distinct whole numbers, one per replicate (replicates is then
-        their count), so that an experiment can keep the seeds it always used."""
+        """Explicit model seeds, so that an experiment can keep the seeds it always used: a
+        list (replicate r of every point runs on seeds[r]: common random numbers) or a list
+        of lists (point p's replicate r runs on seeds[p][r]; checked against the points
+        later). Whole numbers, distinct within a point; replicates is then their count."""
+        src = self.source
         if isinstance(self.seeds, str) or not isinstance(self.seeds, Sequence):
-            raise _bad(self.source, "seeds", self.seeds, "a list of whole numbers")
-        seeds = tuple(_int(self.source, f"seeds[{i}]", s, low=0) for i, s in enumerate(self.seeds))
-        for i, s in enumerate(seeds):
-            if s > MAX_RUN_SEED:
-                raise _bad(self.source, f"seeds[{i}]", s, f"an integer in [0, {MAX_RUN_SEED}]")
-        if len(set(seeds)) != len(seeds):
-            raise _bad(self.source, "seeds", list(seeds), "distinct seeds")
-        if seeds and self.replicates not in (1, len(seeds)):
+            raise _bad(src, "seeds", self.seeds, "a list of whole numbers, or of lists of them")
+        nested = bool(self.seeds) and all(
+            isinstance(row, Sequence) and not isinstance(row, str) for row in self.seeds
+        )
+        rows = self.seeds if nested else [self.seeds]
+        checked = []
+        for p, row in enumerate(rows):
+            where = f"seeds[{p}]" if nested else "seeds"
+            if nested and not row:
+                raise _bad(src, where, list(row), "a non-empty list of seeds")
+            out = []
+            for r, s in enumerate(row):
+                seed = _int(src, f"{where}[{r}]", s, low=0)
+                if seed > MAX_RUN_SEED:
+                    raise _bad(src, f"{where}[{r}]", s, f"an integer in [0, {MAX_RUN_SEED}]")
+                out.append(seed)
+            if len(set(out)) != len(out):
+                raise _bad(src, where, out, "distinct seeds")
+            checked.append(tuple(out))
+        count = len(checked[0])
+        for p, row in enumerate(checked):
+            if len(row) != count:
+                raise _bad(src, f"seeds[{p}]", list(row), f"{count} seeds, as many as seeds[0] has")
+        if count and self.replicates not in (1, count):
+            raise SpecError(
+                src,
+                "replicates",
+                f"{self.replicates} is not allowed with {count} seeds per point: one replicate "
+                "runs per seed (leave replicates out, or set it to the number of seeds).",
+            )
+        object.__setattr__(self, "seeds", tuple(checked) if nested else checked[0])
+        if count:
+            object.__setattr__(self, "replicates", count)
+
+    @property
+    def seeds_per_point(self) -> bool:
+        """Whether `seeds` gives each point its own seeds (a list of lists)."""
+        return bool(self.seeds) and isinstance(self.seeds[0], tuple)
+
+    def _check_seed_rows(self) -> None:
+        """Seeds given per point: one list for every point of the design."""
+        if self.seeds_per_point and len(self.seeds) != len(self.points):
             raise SpecError(
                 self.source,
-                "replicates",
-                f"{self.replicates} is not allowed with {len(seeds)} seeds: one replicate runs "
-                "per seed (leave replicates out, or set it to the number of seeds).",
+                "seeds",
+                f"{len(self.seeds)} lists of seeds for {len(self.points)} design points: "
+                "expected one list per point.",
             )
-        object.__setattr__(self, "seeds", seeds)
-        if seeds:
-            object.__setattr__(self, "replicates", len(seeds))
 
     def _check_run_count(self, design: Any) -> None:
         """Refuse a design of more than MAX_RUNS runs, counted without building a point."""
@@ -282,11 +321,11 @@ class Sweep:
     def _check_points(self) -> None:
         """Check each design point with `fixed` as a whole scenario: the combinations the
         scenario itself refuses (params.check_consistency, events before the start) and
-        events after the run's end (shocks.check_horizon). One SpecError names the point."""
+        events after the run's end (events.check_horizon). One SpecError names the point."""
         from types import SimpleNamespace
 
+        from alpaca_abm.events import check_events, check_horizon
         from alpaca_abm.params import check_consistency
-        from alpaca_abm.shocks import check_events, check_horizon
 
         base = self.base_scenario
         values = {n: getattr(base, n) for n in parameter_names()} | dict(self.fixed)
@@ -332,14 +371,17 @@ class Sweep:
     @cached_property
     def base_scenario(self) -> Any:
         """The scenario every run starts from (an `AlpacaScenario`), loaded and validated."""
-        from alpaca_abm import load_scenario
+        from alpaca_abm import AlpacaScenario, load_scenario
 
+        if isinstance(self.scenario, AlpacaScenario) and self.source == "Sweep(...)":
+            return self.scenario  # built in Python, e.g. with events a file does not hold
         if not isinstance(self.scenario, str):
             raise _bad(
                 self.source,
                 "scenario",
                 self.scenario,
-                "a shipped scenario name or the path of a scenario .toml file",
+                "a shipped scenario name or the path of a scenario .toml file"
+                + (" (or, in Python, an AlpacaScenario)" if self.source == "Sweep(...)" else ""),
             )
         try:
             return load_scenario(self.scenario)
@@ -480,8 +522,10 @@ class Sweep:
         return self.n_points * self.replicates
 
     def run_seed(self, point: int, replicate: int) -> int:
-        """The model seed of run (point, replicate): `seeds[replicate]` when the seeds are given
-        (the same at every point: common random numbers), else from SeedSequence(seed, key)."""
+        """The model seed of run (point, replicate): from `seeds` when they are given
+        (seeds[replicate], or seeds[point][replicate]), else from SeedSequence(seed, key)."""
+        if self.seeds_per_point:
+            return self.seeds[point][replicate]
         if self.seeds:
             return self.seeds[replicate]
         return dz.run_seed(self.seed, point, replicate)
@@ -522,7 +566,7 @@ class Sweep:
         out = {
             "name": self.name,
             "description": self.description,
-            "scenario": self.scenario,
+            "scenario": self.scenario if isinstance(self.scenario, str) else self.scenario.name,
             "steps": self.steps,
             "replicates": self.replicates,
             "seed": self.seed,
@@ -534,7 +578,9 @@ class Sweep:
             "design": design,
         }
         if self.seeds:  # only when given: sweeps without keep their fingerprints
-            out["seeds"] = list(self.seeds)
+            out["seeds"] = (
+                [list(s) for s in self.seeds] if self.seeds_per_point else list(self.seeds)
+            )
         return out
 
     def scenario_values(self) -> dict[str, Any]:

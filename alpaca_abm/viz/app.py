@@ -14,27 +14,23 @@ import solara
 import solara.lab
 from mesa.visualization.solara_viz import ModelController, ShowSteps
 
+from ..runner import DEFAULT_STEPS
 from ..scenarios import shipped_scenarios
 from . import components as c
 from .twin import TwinRun
 
 SCENARIO_ENV, SEED_ENV = "ALPACA_ABM_VIZ_SCENARIO", "ALPACA_ABM_VIZ_SEED"
-TABS = (
-    "Map and industry",
-    "Organisational",
-    "Individual",
-    "Relationships",
-    "Network",
-    "Inspector",
-    "About",
-)
+MONTHS_ENV = "ALPACA_ABM_VIZ_MONTHS"  # the run's length (default: a command-line run's 240)
+# short names, so that every tab shows without scrolling at 1280x720
+TABS = ("Map", "Firms", "Owners", "Relationships", "Network", "Inspector", "About")
 
 
 def start_parameters() -> dict:
-    """Scenario and seed from the command line (through the environment), twin off."""
+    """Scenario, seed and run length from the command line (through the environment)."""
     return {
         "scenario_name": os.environ.get(SCENARIO_ENV, "baseline"),
         "seed": int(os.environ.get(SEED_ENV, "0")),
+        "months": int(os.environ.get(MONTHS_ENV, str(DEFAULT_STEPS))),
         "twin": False,
     }
 
@@ -98,7 +94,7 @@ def Page():
                 with solara.Column():
                     c.MapView(run, selected)
                     c.BreederPicker(run, selected)
-                c.SeriesView(run, "industry", ncols=2)
+                c.SeriesView(run, "industry", ncols=2, width=6.4)
         with solara.lab.Tab(TABS[1]):
             c.SeriesView(run, "organisational")
         with solara.lab.Tab(TABS[2]):
@@ -110,4 +106,4 @@ def Page():
         with solara.lab.Tab(TABS[5]):
             c.InspectorView(run, selected)
         with solara.lab.Tab(TABS[6]):
-            c.About()
+            c.About(run)

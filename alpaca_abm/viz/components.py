@@ -10,6 +10,7 @@ import solara
 import solara.lab
 from mesa.visualization.utils import force_update, update_counter
 
+from ..runner import DEFAULT_STEPS
 from . import state
 from .drawing import MapPlot, PanelsPlot, draw_network, png_bytes
 from .twin import SHOCK_BUTTONS, TwinRun
@@ -32,23 +33,39 @@ def _twin_tables(run: TwinRun):
 
 
 @solara.component
-def SeriesView(run: TwinRun, level: str, ncols: int = 3):
+def SeriesView(run: TwinRun, level: str, ncols: int = 3, width: float = 10.0):
     """The time series of one level (state.SERIES), twin dashed beside the live run."""
     update_counter.get()
     live = run.live
     agent_df = live.agent_df if any(p.source == "breeders" for p in state.SERIES[level]) else None
     twin = _twin_tables(run)
+    started = len(live.model_df) > 0
     # the figure is made once per run and updated in place on each redraw
     plot = solara.use_memo(
-        lambda: PanelsPlot(state.SERIES[level], (live.model_df, agent_df), ncols=ncols),
-        [id(run), level, ncols],
+        lambda: (
+            PanelsPlot(state.SERIES[level], (live.model_df, agent_df), ncols=ncols, width=width)
+            if started
+            else None
+        ),
+        [id(run), level, ncols, width, started],
     )
+    if not started:  # month 0: no month has run, so there is nothing to draw
+        solara.Info(
+            f"Month 0, {live.date}: no month has run yet. Press Step to run one month, or ▶ "
+            "to play; the curves start with the first month."
+        )
+        return
     fig = plot.update((live.model_df, agent_df), twin, state.marks(live))
     solara.Image(png_bytes(fig), format="png")
     caption = "Solid: this run."
     if twin is not None:
         caption += f" Dashed ({fig.twin_curves} curves): the twin without coopetition."
-    solara.Text(caption, style={"font-size": "0.8em", "color": "grey"})
+    solara.Text(caption, style={"font-size": "0.9em", "color": "grey"})
+    if level == "relationships" and not live.model_df["n_partnerships"].any():
+        solara.Info(
+            "No partnership has run so far in this run, so there are no relationship types to "
+            "share out: the shares read 0 until the first co-ownership."
+        )
 
 
 @solara.component
@@ -252,9 +269,17 @@ def ParameterControls(params: solara.Reactive[dict], scenarios: list[str]):
             on_value=lambda v, name=name: put(name, v),
         )
         solara.Text(spec.help, style={"font-size": "0.75em", "color": "grey"})
+    solara.SliderInt(
+        f"Run length: {values.get('months', DEFAULT_STEPS)} months",
+        value=values.get("months", DEFAULT_STEPS),
+        min=12,
+        max=600,
+        step=12,
+        on_value=lambda v: put("months", v),
+    )
     for name in state.SWITCHES:
         solara.Checkbox(
-            label=name.replace("_", " "),
+            label=state.switch_label(name),
             value=values.get(name, True),
             on_value=lambda v, name=name: put(name, v),
         )
@@ -291,6 +316,11 @@ def RunInfo(run: TwinRun):
     live = run.live
     solara.Text(f"Month {live.steps} · {live.date} · {int(live.firms.active.sum())} breeders")
     solara.Text(f"Infected herds: {state.infected_herds(live)}")
+    if run.finished:
+        solara.Warning(
+            f"End of the run: {run.months} months, to {live.date}. Press Reset to start again "
+            "(a longer run length, under Scenario and parameters, runs further)."
+        )
     if run.twin is not None:
         solara.Text(
             f"Twin: {int(run.twin.firms.active.sum())} breeders, infected herds: "
@@ -309,51 +339,8 @@ def RunParameters(run: TwinRun):
             solara.Text(f"{label}: {value}", style={"font-size": "0.8em"})
 
 
-ABOUT = """
-## What is it?
-A model of the UK alpaca-breeding industry: about a hundred small farms ("breeders") that
-**compete** for buyers and **cooperate** at the same time: they co-own expensive stud males,
-share what they know and pass buyers on to each other. Business researchers call this
-*coopetition*. The model is built on an interview study of 29 UK breeders.
-
-## How it works
-One step is one month. Each month every breeder's animals age, are born and die; breeders
-look for partners to co-own an elite stud, mate their females, trade animals and fleece,
-share (or protect) knowledge, and pay their costs. Trust grows in partnerships that work
-and falls when a partner cheats (overuses the shared stud) or when rivalry flares up.
-Breeders that lose money for too long leave; newcomers arrive.
-
-## How to use it
-Press **Step** to run a month (or the number of months set by *Render every N steps*),
-**▶** to play and pause, **Reset** to start again with the sliders' values. The shock
-buttons fire an event from the next month. The **Twin** switch runs a second industry,
-identical but with no cooperation, beside yours: its curves are dashed.
-
-## Things to notice
-- Lines on the map join breeders that co-own a stud; their colour is the kind of
-  relationship (green: cooperation-dominated, purple: equal, orange: competition-dominated).
-- After a disease outbreak, infection travels along sales and stud visits: partners
-  spread it to each other.
-- Small breeders who co-own reach elite genetics more often than small breeders alone.
-
-## Things to try
-- Lower *Control strength* and raise *Opportunism*: do partnerships survive?
-- Turn the twin on and fire **Disease outbreak**: which industry suffers more?
-- Set *Openness* to 0: what happens to knowledge compared with the twin?
-
-## Extending the model
-Every mechanism is a small function in its own module of `alpaca_abm/`; the parameters,
-with their sources, are in `docs/PARAMETERS.md`. Experiments over many runs: `alpaca-abm
-sweep`.
-
-## Credits and references
-alpaca-abm (MIT licence), built on Mesa 3 and Solara. The map's outline of Great Britain is
-Natural Earth (public domain), via the world-atlas package. Domain: the seed interview study
-of 29 UK alpaca breeders (Tables 1, 2 and 4).
-"""
-
-
 @solara.component
-def About():
-    """The NetLogo Info-tab order, written for a student."""
-    Prose(ABOUT)
+def About(run: TwinRun):
+    """The NetLogo Info-tab order, written for a student about the running scenario."""
+    update_counter.get()
+    Prose(state.about_text(run.live, run.months))

@@ -22,6 +22,9 @@ ALONE_COLOUR = "#9e9e9e"
 SIZE_COLOURS = {"small": "tab:blue", "large": "tab:orange"}
 INFECTED_COLOUR, RESTRICTED_COLOUR, HEALTHY_COLOUR = "#c62828", "#ff9800", "#66bb6a"
 TWIN_STYLE = {"ls": "--", "alpha": 0.8}
+# Text sizes in points at the figures' 100 dpi: 12 pt is 16.7 px on the PNG, so text stays
+# at 12 px or more when the browser shrinks a figure to three quarters (1280x720 screens).
+TEXT_PT, TITLE_PT = 12, 14
 MAP_LEGENDS = {
     "relationship type": (
         ("cooperation-dominated", COOP_COLOUR),
@@ -93,7 +96,7 @@ class MapPlot:
         ax.set_ylim(5520, 6760)
         ax.set_xticks([])
         ax.set_yticks([])
-        self.title = ax.set_title("", fontsize=10)
+        self.title = ax.set_title("", fontsize=14)
         self.mode = None
         self._legend(mode)
 
@@ -105,7 +108,7 @@ class MapPlot:
             for label, colour in MAP_LEGENDS[mode]
         ]
         self.ax.legend(
-            handles=handles, loc="upper right", fontsize=7, title=mode, title_fontsize=7,
+            handles=handles, loc="upper right", fontsize=11, title=mode, title_fontsize=11,
             framealpha=0.9,
         )  # fmt: skip
         self.mode = mode
@@ -173,22 +176,23 @@ class PanelsPlot:
         shown = [p for p in panels if panel_lines(p, *live)]
         self.panels = shown or list(panels)[:1]  # plots the model has columns for (one at least)
         nrows = max(1, -(-len(self.panels) // ncols))
-        height = 2.6 * nrows
+        height = 3.3 * nrows
         self.fig = Figure(figsize=(width, height))
         axes = self.fig.subplots(nrows, ncols, squeeze=False).ravel()
         # fixed margins (inches) rather than a layout engine: a redraw lays text out once
         self.fig.subplots_adjust(
-            left=0.7 / width, right=1 - 0.15 / width, bottom=0.45 / height,
-            top=1 - 0.3 / height, wspace=0.28, hspace=0.45,
+            left=0.95 / width, right=1 - 0.15 / width, bottom=0.6 / (height / nrows) / nrows,
+            top=1 - 0.4 / height, wspace=0.45, hspace=0.6,
         )  # fmt: skip
         for ax in axes[len(self.panels) :]:
             ax.set_visible(False)
         self.axes = axes[: len(self.panels)]
         for ax, panel in zip(self.axes, self.panels, strict=True):
-            ax.set_title(panel.title, fontsize=10)
-            ax.set_ylabel(panel.ylabel, fontsize=8)
-            ax.tick_params(labelsize=8)
+            ax.set_title(panel.title, fontsize=TITLE_PT)
+            ax.set_ylabel(panel.ylabel, fontsize=TEXT_PT)
+            ax.tick_params(labelsize=TEXT_PT)
             year_axis(ax)
+            ax.xaxis.label.set_fontsize(TEXT_PT)
         self.lines: dict[tuple[int, str, bool], object] = {}
         self.marks: list = []
         self.legends: dict[int, tuple] = {}
@@ -248,7 +252,7 @@ class PanelsPlot:
                     legend.remove()
                 if len(labels) > 1:
                     handles = [self.lines[k] for k in sorted(labels, key=lambda k: (k[2], k[1]))]
-                    ax.legend(handles=handles, fontsize=7, loc="upper left")
+                    ax.legend(handles=handles, fontsize=TEXT_PT - 1, loc="upper left")
         return self.fig
 
 
@@ -281,8 +285,9 @@ def draw_network(nodes: pd.DataFrame, edges: pd.DataFrame, selected: int | None 
         ax.scatter([x], [y], s=260, facecolors="none", edgecolors="black", linewidths=2, zorder=4)
     ax.plot([], [], color=COOP_COLOUR, lw=1.6, label="co-ownership")
     ax.plot([], [], color="#b0b0b0", lw=1.2, label="trust above strangers'")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=TEXT_PT, loc="upper right")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(f"Partnerships and trust ({len(nodes)} best-connected breeders)", fontsize=10)
+    title = f"Partnerships and trust ({len(nodes)} best-connected breeders)"
+    ax.set_title(title, fontsize=TITLE_PT)
     return fig

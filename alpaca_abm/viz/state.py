@@ -31,6 +31,7 @@ class Panel:
     ylabel: str
     lines: tuple[tuple[str, str], ...]
     source: str = "model"  # "model": a column of model_df; "breeders": a group mean (below)
+    zero_is_missing: bool = False  # a 0 means "not measured yet" (no clip sold), not a value
 
 
 # Model-level columns by level of the seed study (Table 4). A column the model does not
@@ -45,6 +46,7 @@ SERIES: dict[str, tuple[Panel, ...]] = {
             "Fleece fineness",
             "micron (lower = finer)",
             (("mean_micron", "genetic mean"), ("fleece_micron", "last clip")),
+            zero_is_missing=True,
         ),
         Panel("Price", "GBP per breeding female", (("price_female", "female price"),)),
         Panel("Market size", "GBP of stock sold a month", (("sales_value", "sales value"),)),
@@ -114,7 +116,10 @@ def panel_lines(panel: Panel, model_df: pd.DataFrame, agent_df: pd.DataFrame | N
         t = years(model_df)
         for column, label in panel.lines:
             if column in model_df.columns:
-                out.append((label, t, model_df[column].to_numpy(float)))
+                y = model_df[column].to_numpy(float)
+                if panel.zero_is_missing:
+                    y = np.where(y == 0, np.nan, y)
+                out.append((label, t, y))
         return out
     if agent_df is None or len(agent_df) == 0:
         return out
@@ -382,14 +387,16 @@ SLIDERS: dict[str, tuple[float, float, float] | None] = {
     "conflict_rate": (0.0, 0.3, 0.01),
     "n_breeders": (10, 1500, 10),
 }
-SWITCHES = (
-    "coopetition",
-    "coownership",
-    "knowledge_sharing",
-    "referrals",
-    "industry_investment",
-    "entry_exit",
-)
+# The mechanism switches, with their label in words (None: the first sentence of the
+# parameter table's text). A new switch is one line here.
+SWITCHES: dict[str, str | None] = {
+    "coopetition": "Coopetition: breeders may cooperate at all (off: the counterfactual)",
+    "coownership": None,
+    "knowledge_sharing": None,
+    "referrals": None,
+    "industry_investment": None,
+    "entry_exit": None,
+}
 
 
 @dataclass(frozen=True)
@@ -428,10 +435,20 @@ def slider_spec(name: str) -> SliderSpec:
     )
 
 
+def switch_label(name: str) -> str:
+    """A mechanism switch's label in words: SWITCHES' own, else the parameter table's text."""
+    own = SWITCHES.get(name)
+    if own:
+        return own
+    doc = PARAMETER_INDEX[name].doc
+    return doc.split(". ")[0].rstrip(".")
+
+
 def run_parameters(model: Any) -> list[tuple[str, Any]]:
-    """(slider label, value) of every app control as the model's scenario holds it."""
+    """(control label, value) of every app control as the model's scenario holds it."""
     out = [(slider_spec(n).label, getattr(model.scenario, n)) for n in SLIDERS]
-    return out + [(n.replace("_", " "), getattr(model.scenario, n)) for n in SWITCHES]
+    switches = [(switch_label(n), "on" if getattr(model.scenario, n) else "off") for n in SWITCHES]
+    return out + switches
 
 
 def infected_herds(model: Any) -> int:
@@ -444,3 +461,71 @@ def infected_herds(model: Any) -> int:
 def switch_help(name: str) -> str:
     """Help text of a mechanism switch, from the parameter table."""
     return PARAMETER_INDEX[name].doc
+
+
+def about_text(model: Any, months: int) -> str:
+    """The About tab for the running scenario, in the NetLogo Info-tab order (markdown): its
+    name, description, size and dates come from the model, not from fixed text."""
+    sc = model.scenario
+    start = f"January {sc.start_year}"
+    end_year = sc.start_year + (months - 1) // 12
+    now = int(model.firms.active.sum())
+    on = [switch_label(n).split(" (")[0].lower() for n in SWITCHES if n != "coopetition"]
+    off = [switch_label(n).split(" (")[0].lower() for n in SWITCHES if not getattr(sc, n)]
+    cooperation = (
+        "Cooperation is **switched off** in this scenario: it is the counterfactual industry."
+        if not sc.coopetition
+        else "Switched off in this scenario: " + "; ".join(off) + "."
+        if off
+        else "Every cooperation mechanism is on."
+    )
+    return f"""
+## What is it?
+A model of the UK alpaca-breeding industry, where small farms ("breeders") **compete** for
+buyers and **cooperate** at the same time: they co-own expensive stud males, share what they
+know and pass buyers on to each other. Business researchers call this *coopetition*. The
+model is built on an interview study of 29 UK breeders.
+
+This is the scenario **{sc.name}**: {sc.description or "no description given."} It starts in
+{start} with {sc.n_breeders:,} breeders ({now:,} now) and runs {months} months, to the end of
+{end_year}. {cooperation}
+
+## How it works
+One step is one month. Each month every breeder's animals age, are born and die; breeders
+look for partners to co-own an elite stud, mate their females, trade animals and fleece,
+share (or protect) knowledge, and pay their costs. Trust grows in partnerships that work
+and falls when a partner cheats (overuses the shared stud) or when rivalry flares up.
+Breeders that lose money for too long leave; newcomers arrive. The mechanisms, each of which
+can be switched off: {"; ".join(on)}.
+
+## How to use it
+Press **Step** to run a month (or the number of months set by *Render every N steps*),
+**▶** to play and pause, **Reset** to start again with the sliders' values. The run stops
+after {months} months. The shock buttons fire an event from the next month. The **Twin**
+switch runs a second industry, identical but with no cooperation, beside yours: its curves
+are dashed.
+
+## Things to notice
+- Lines on the map join breeders that co-own a stud; their colour is the kind of
+  relationship (green: cooperation-dominated, purple: equal, orange: competition-dominated).
+- After a disease outbreak, infection travels along sales and stud visits: partners
+  spread it to each other.
+- Compare small breeders who co-own with small breeders alone (Firms tab): who reaches elite
+  genetics?
+
+## Things to try
+- Lower *Control strength* and raise *Opportunism*: do partnerships survive?
+- Turn the twin on and fire **Disease outbreak**: which industry suffers more?
+- Set *Openness* to 0: what happens to knowledge compared with the twin?
+
+## Extending the model
+Every mechanism is a small function in its own module of `alpaca_abm/`; the parameters,
+with their units and sources, are in `docs/PARAMETERS.md`, and every output column in
+`docs/DATA.md`. Experiments over many runs: `alpaca-abm sweep`.
+
+## Credits and references
+alpaca-abm (MIT licence), built on Mesa 3 and Solara. The map's outline of Great Britain is
+Natural Earth (public domain). Domain: M. Garri, *Coopetition, Value Co-Creation, and
+Knowledge-Enhancement in the UK Alpaca Industry: A multi-level mechanism* (University of
+Portsmouth), an interview study of 29 UK alpaca breeders (its Tables 1, 2 and 4).
+"""

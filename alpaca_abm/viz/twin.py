@@ -13,6 +13,7 @@ from typing import Any
 import mesa
 
 from ..model import AlpacaModel
+from ..runner import DEFAULT_STEPS
 from ..scenarios import load_scenario
 
 SHOCK_BUTTONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -32,6 +33,8 @@ class TwinRun(mesa.Model):
         scenario_name: a shipped scenario name or a TOML path.
         seed: the random seed of both runs (text from a field is converted).
         twin: whether to run the counterfactual beside the live run.
+        months: the run's length; the run stops there (Step and Play are disabled), as a
+            command-line run of the same scenario would (`alpaca-abm run`'s 240 months).
         **params: parameter values that replace the scenario's (validated).
     """
 
@@ -40,6 +43,7 @@ class TwinRun(mesa.Model):
         scenario_name: str = "baseline",
         seed: int | str = 0,
         twin: bool = False,
+        months: int | str = DEFAULT_STEPS,
         scenario: Any = None,  # Mesa's controller passes a bare Scenario on reset: unused
         **params: Any,
     ) -> None:
@@ -48,6 +52,13 @@ class TwinRun(mesa.Model):
             seed = int(seed)
         except (TypeError, ValueError):
             raise ValueError(f"the seed must be a whole number, not {seed!r}.") from None
+        try:
+            months = int(months)
+        except (TypeError, ValueError):
+            raise ValueError(f"the run length must be a whole number, not {months!r}.") from None
+        if months < 1:
+            raise ValueError(f"the run length must be at least 1 month, not {months}.")
+        self.months = months
         self.scenario_name = scenario_name
         self.seed = seed
         self.params = dict(params)
@@ -64,11 +75,20 @@ class TwinRun(mesa.Model):
         """The live run's collector (what Mesa's plot components read)."""
         return self.live.datacollector
 
+    @property
+    def finished(self) -> bool:
+        """Whether the run has reached its length (`months`)."""
+        return self.live.steps >= self.months
+
     def step(self) -> None:
-        """One month of the live run and, in lockstep, of the twin."""
+        """One month of the live run and, in lockstep, of the twin; none past the end."""
+        if self.finished:
+            self.running = False
+            return
         self.live.step()
         if self.twin is not None:
             self._step_twin()
+        self.running = not self.finished  # Mesa's controller stops Play and Step on False
 
     def _step_twin(self) -> None:
         for month, event in self.fired:
