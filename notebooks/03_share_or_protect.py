@@ -145,8 +145,11 @@ plt.show()
 # 95% confidence interval (t) of the mean paired difference lies on the stated side of
 # zero, unless said otherwise.
 #
-# 1. **Sharing wins knowledge.** Open breeders pass on more knowledge to their partners,
-#    and breeders end up knowing more on average (Proposition 2a: knowledge-enhancement).
+# 1. **Sharing wins knowledge.** Open breeders pass on more knowledge to their partners
+#    (the knowledge shared is what the partners learn: Proposition 2a, knowledge
+#    enhancement). The industry's *mean* knowledge moves much less, and not reliably over
+#    this few seeds: at any time most breeders have no partner, and newcomers keep
+#    arriving knowing little (see things to try).
 
 
 # %%
@@ -157,8 +160,6 @@ def paired(outcome, a, b):
 
 
 stats = paired("knowledge shared", "closed", "open")
-assert stats["ci95_low"] > 0, stats
-stats = paired("mean knowledge", "closed", "open")
 assert stats["ci95_low"] > 0, stats
 
 # %% [markdown]
@@ -206,7 +207,10 @@ assert test.pvalue < 0.05, (weak, strong, test.pvalue)
 # 3. `breach_dissolution` is the chance a detected overuse ends the partnership
 #    (default 0.5). Set it to 0 and to 1 in the opportunist industry: which gives more
 #    overuses, and which fewer partnerships?
-# 4. Notebook 7 turns one of these comparisons into a sweep with replicates.
+# 4. Compare the knowledge of breeders who co-own with that of breeders alone (the
+#    `knowledge` and `n_partners` columns of `result.agent_df`) in the closed and the open
+#    industry. Where does openness make the difference?
+# 5. Notebook 7 turns one of these comparisons into a sweep with replicates.
 #
 # ## Related notebooks and references
 #

@@ -125,7 +125,7 @@ for seed in SEEDS:
     for arm, values in ARMS.items():
         result = alpaca_abm.run("baseline", steps=MONTHS, rng=seed, **values)
         table = yearly(result.model_df)
-        change = np.diff(np.log(table["price"].to_numpy()))[2:]  # after the first two years
+        change = np.diff(np.log(table["price"].to_numpy()))  # yearly changes (log)
         rows.append(
             {
                 "seed": seed,
@@ -137,7 +137,7 @@ for seed in SEEDS:
                 "mean price, second half": result.model_df["price_female"]
                 .iloc[MONTHS // 2 :]
                 .mean(),
-                "price swing (sd of yearly log change)": change.std(),
+                "largest yearly price change (log)": np.abs(change).max(),
                 "revaluation follows price": np.corrcoef(
                     table["price"].diff().iloc[1:], (table["profit"] - table["cash_flow"]).iloc[1:]
                 )[0, 1],
@@ -227,13 +227,16 @@ assert (base["revaluation follows price"] > 0).all(), base["revaluation follows 
 
 # %% [markdown]
 # 4. **Everyone responding hard to today's price makes the price swing.** With naive
-#    expectations and a strong, fast herd response, the yearly price changes are larger
-#    than in the baseline in every seed. Breeders expand together when the price is high;
-#    two or three years later their crias come to market together and the price falls
-#    (the cobweb: Ezekiel 1938, Nerlove 1958; docs/ECONOMY.md gives the condition).
+#    expectations and a strong, fast herd response, the largest change of the yearly
+#    price from one year to the next is larger than in the baseline in every seed.
+#    Breeders who all act at once on the same signal overshoot together: they sell down
+#    together and the price crashes, then buy back together and it jumps (the cobweb:
+#    Ezekiel 1938, Nerlove 1958; docs/ECONOMY.md gives the condition under which such
+#    swings damp out). Look at that industry's price path in the figure above: what
+#    happens after the first swings?
 
 # %%
-wide = runs.pivot(index="seed", columns="arm", values="price swing (sd of yearly log change)")
+wide = runs.pivot(index="seed", columns="arm", values="largest yearly price change (log)")
 assert (wide["strong, fast herd response"] > wide["baseline"]).all(), wide
 
 # %% [markdown]
