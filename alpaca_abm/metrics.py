@@ -132,16 +132,6 @@ MODEL_COLUMNS = (
 )
 
 
-def coownership_graph(state: Industry) -> nx.Graph:
-    """Graph of active breeders with an edge per running co-ownership."""
-    g = nx.Graph()
-    g.add_nodes_from(state.firms.active_rows().tolist())
-    con = state.contracts
-    run = con.running()
-    g.add_edges_from(zip(con.keeper[run].tolist(), con.partner[run].tolist(), strict=True))
-    return g
-
-
 def breeder_micron(herd: Herd, n_firms: int) -> np.ndarray:
     """Mean genetic MFD (µm) of each breeder's living animals (0 for an empty herd)."""
     alive = herd.view("alive")
