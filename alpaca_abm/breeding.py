@@ -344,7 +344,8 @@ def mate(state: Industry) -> None:
         quota = np.where(keeper, con.quota_keeper[c], con.quota_partner[c])
         used = np.where(keeper, con.used_keeper[c], con.used_partner[c])
         quota_left = np.maximum(quota - used, 0)
-        cap_left = np.maximum(p.stud_capacity - con.used_keeper[c] - con.used_partner[c], 0)
+        season = con.quota_keeper[c] + con.quota_partner[c]  # the season the co-owners agreed
+        cap_left = np.maximum(season - con.used_keeper[c] - con.used_partner[c], 0)
         extra = np.maximum(0, np.minimum(n_open[co_b], cap_left) - quota_left)
         if p.deliberate_cheating:
             # what overuse saves per extra female: the hire (or the better sire over its own)
@@ -454,6 +455,7 @@ def mate(state: Industry) -> None:
         stats["displaced_fees"] += float((service_fee[victims] * lost).sum())
     firms.displaced_matings[:n_f] += displaced
     stats["displaced_matings"] += int(displaced.sum())
+    stats["overuse_matings"] += int(overuse.sum())
     cheats = co_b[overuse[co_b] > 0]
     if len(cheats):
         punish_breaches(state, cheats, coown_best[cheats], coown_is_keeper[cheats])

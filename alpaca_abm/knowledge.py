@@ -98,6 +98,10 @@ def exchange_knowledge(
         gain, leaked = shared_flow(
             k[teach], k[learn], will, firms.core_domain[teach], protection, p.learning_rate
         )
+        could = shared_flow(
+            k[teach], k[learn], np.ones(2 * m), firms.core_domain[teach], 0.0, p.learning_rate
+        )[0].sum(axis=1)  # what could flow: full willingness, nothing protected
+        con.flow_potential[run] = could[:m] + could[m:]
         np.add.at(k, learn, gain)
         shown = rivalry.observed_sharing(will, protection)
         con.seen_by_partner[run] = shown[:m]  # the partner saw the keeper share this much
@@ -110,9 +114,6 @@ def exchange_knowledge(
         con.brd_learned_keeper[run] += gain[m:, BREEDING]  # appeal (rivalry.expertise_appeal)
         con.hlt_learned_partner[run] += gain[:m, HEALTH]
         con.hlt_learned_keeper[run] += gain[m:, HEALTH]
-        np.add.at(firms.knowledge_received, learn, total)
-        rival = np.concatenate((con.competition[run], con.competition[run]))
-        np.add.at(firms.core_leak_cost, teach, rivalry.CORE_VALUE * rival * leaked)
         stats["knowledge_shared"] += float(total.sum())
         stats["leakage"] += float(leaked.sum())
     active = firms.active[:n_f]

@@ -125,6 +125,7 @@ MODEL_COLUMNS = (
     "acceptable_candidates",
     "displaced_matings",
     "displaced_fees",
+    "overuse_matings",
     "fallback_hired",
     "mean_openness",
     "mean_protection",

@@ -71,6 +71,7 @@ def _rivalry(s: Industry) -> None:
         s.steps,
         s.month_stats,
         referrals=s.market.referrals,  # this month's referrer -> seller pairs
+        sale_value=s.market.price,  # what a sale lost to a learning partner costs
     )
 
 

@@ -225,7 +225,9 @@ def start_contracts(
     p, firms = state.scenario, state.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
-    shares, quotas = co.contract_terms(p.fairness, p.stud_capacity, p.quota_share)
+    shares, quotas = co.contract_terms(
+        p.fairness, min(p.coowned_season, p.stud_capacity), p.quota_share
+    )
     studs = buy_elite_studs(state, keeper, partner, shares)
     dist = np.hypot(
         firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner]

@@ -73,6 +73,7 @@ MONTHLY_TALLIES = (
     "displaced_matings",
     "displaced_fees",
     "leakage_sales_lost",
+    "overuse_matings",  # matings beyond a co-owner's quota (breeding.mate)
 )
 
 

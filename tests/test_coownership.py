@@ -57,11 +57,12 @@ def test_breach_detected_always_at_full_control_and_never_at_none():
     assert not co.breach_detected(1000, 0.0, rng).any()
 
 
-def test_relationship_types():
-    mid = 0.5 * (co.TYPE_LOW + co.TYPE_HIGH)
-    coop = np.array([0.9, 0.5 + mid, 0.2])
-    types = co.relationship_type(coop, np.array([0.2, 0.5, 0.9]))
-    assert list(types) == [co.COOP_DOMINATED, co.EQUAL, co.COMP_DOMINATED]
+def test_relationship_types_follow_the_gap_with_the_fixed_margin():
+    m = co.BALANCE_MARGIN
+    coop = np.array([0.9, 0.5 + m - 0.01, 0.5 - m + 0.01, 0.2])
+    types = co.relationship_type(coop, np.array([0.2, 0.5, 0.5, 0.9]))
+    assert list(types) == [co.COOP_DOMINATED, co.EQUAL, co.EQUAL, co.COMP_DOMINATED]
+    assert m == 0.125  # fixed before any run (half a step of a five-point scale), not fitted
 
 
 def test_sire_choice_takes_best_value_and_none_without_options():
@@ -100,3 +101,32 @@ def test_mating_never_reads_the_stud_row_of_an_ended_contract():
     for _ in range(12):  # a whole mating season
         model.step()
     assert con.ended[0] >= 0 and model.herd.n > 0
+
+
+def test_the_seeds_printed_relationship_type_is_no_input(monkeypatch):
+    """uk_2018 with every seed firm's printed type changed runs exactly the same: the type
+    is an outcome to compare with, never an input (issue 21)."""
+    from alpaca_abm import data
+    from alpaca_abm.model import AlpacaModel
+
+    original = data.load_uk_2018_firms
+    swap = {
+        "cooperation_dominated": "competition_dominated",
+        "equal": "cooperation_dominated",
+        "competition_dominated": "equal",
+    }
+
+    def relabelled():
+        firms = original().copy()
+        firms["relationship_type"] = firms["relationship_type"].map(swap)
+        return firms
+
+    def run():
+        model = AlpacaModel("uk_2018", rng=3)
+        for _ in range(12):
+            model.step()
+        return model.model_df
+
+    plain = run()
+    monkeypatch.setattr(data, "load_uk_2018_firms", relabelled)
+    assert plain.equals(run())
