@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tables import grow_columns
+
 HEALTH, BREEDING, MARKETING = 0, 1, 2
 DOMAINS = ("health", "breeding", "marketing")
 SMALL_HERD = 50  # seed §3.3 splits the directory at 50 alpacas
@@ -32,7 +34,11 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "costs_ring": (np.float64, (12,)),
     "sales_ring": (np.float64, (12,)),
     "sales_value_ring": (np.float64, (12,)),
-    "loss_months": (np.int32, ()),  # consecutive months of economic loss or insolvency
+    "loss_months": (np.int32, ()),  # consecutive months of economic loss
+    "insolvent_months": (np.int32, ()),  # consecutive months of negative equity (credit.py)
+    "owner_in": (np.float64, ()),  # this month: lifestyle money the owner paid in
+    "owner_paid": (np.float64, ()),  # this calendar year: lifestyle money the owner paid in
+    "interest_paid": (np.float64, ()),  # cumulative: overdraft interest paid
     "stock_value": (np.float64, ()),  # the herd at market value, at the end of the month
     "acct_profit": (np.float64, ()),  # this month: revenue - costs + change in stock value
     "acct_profit_ring": (np.float64, (12,)),  # the last 12 months' accounting profit
@@ -91,13 +97,7 @@ class FirmTable:
 
     def add(self, k: int, **columns: np.ndarray) -> np.ndarray:
         """Append `k` breeders; return their rows."""
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros((new_cap, *old.shape[1:]), dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {
             "active": True,

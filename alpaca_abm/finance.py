@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market
+from . import accounts, credit, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
 from .breeding import import_quality, weaning_rate
@@ -77,6 +77,7 @@ def female_values(state: Industry) -> np.ndarray:
         mk.sell_through,
         sh.budget,
         state.fibre_price_now,
+        mk.final_price,
     )
     cached = state.female_values_cache
     if cached is not None and cached[0] == key:
@@ -94,11 +95,21 @@ def female_values(state: Industry) -> np.ndarray:
         p.discount_rate,
         breeding_years(p),
         per_head,
-        p.buyer_wtp_median * sh.budget,
+        final_price(state),
     )
     values.flags.writeable = False
     state.female_values_cache = (key, values)
     return values
+
+
+def final_price(state: Industry) -> float:
+    """What a cria is worth at most: the price outside buyers pay for the industry's surplus
+    (the demand schedule read in trading.read_demand_schedule); before the first market,
+    the median outside buyer's willingness to pay."""
+    mk, p = state.market, state.scenario
+    if mk.final_price > 0:
+        return mk.final_price
+    return p.buyer_wtp_median * state.shocks.budget
 
 
 def animal_values(
@@ -187,7 +198,22 @@ def settle_accounts(state: Industry) -> None:
     p, firms = state.scenario, state.firms
     n_f = firms.n
     heads = state.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
-    accounts.pay(state.firms, np.arange(n_f), monthly_costs(state, heads))
+    rows = np.arange(n_f)
+    accounts.pay(state.firms, rows, monthly_costs(state, heads))
+    active = firms.active[:n_f]
+    # the overdraft costs interest; a hobby owner pays it down from outside income
+    rate = credit.bank_rate(state.year, p.bank_rate) + p.overdraft_margin
+    interest = np.where(active, credit.overdraft_interest(firms.cash[:n_f], rate), 0.0)
+    accounts.pay(state.firms, rows, interest)
+    firms.interest_paid[:n_f] += interest
+    if state.month == 1:
+        firms.owner_paid[:n_f] = 0.0
+    small = active & (heads < SMALL_HERD)
+    give = credit.owner_contribution(
+        firms.cash[:n_f], small, p.lifestyle_tolerance, firms.owner_paid[:n_f]
+    )
+    if give.any():
+        accounts.inject(state.firms, rows, give)
     value = stock_values(state)
     firms.acct_profit[:n_f] = accounting_profit(
         firms.revenue[:n_f], firms.costs[:n_f], firms.stock_value[:n_f], value
@@ -204,14 +230,13 @@ def settle_accounts(state: Industry) -> None:
     females = state.herd.counts_by_owner(n_f, state.herd.view("female"))
     margin = females * female_values(state) / market.annuity(p.discount_rate, breeding_years(p))
     loss = economic_loss(
-        firms.acct_profit_ring[:n_f].sum(axis=1),
-        tolerated,
-        firms.cash[:n_f],
-        value,
-        margin - 12 * p.marketing_cost,
+        firms.acct_profit_ring[:n_f].sum(axis=1), tolerated, margin - 12 * p.marketing_cost
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
+    firms.insolvent_months[:n_f] = credit.insolvency_clock(
+        firms.insolvent_months[:n_f], firms.cash[:n_f], value
+    )
 
 
 def accounting_profit(
@@ -225,17 +250,14 @@ def accounting_profit(
 def economic_loss(
     year_profit: np.ndarray,
     tolerated: np.ndarray,
-    cash: np.ndarray,
-    stock: np.ndarray,
     expected_margin: np.ndarray | float = -np.inf,
 ) -> np.ndarray:
     """A month of economic loss: the last 12 months' accounting profit below the loss the
     breeder tolerates (lifestyle) while its expected yearly margin (its females' expected
-    margins less its fixed costs) does not cover staying either, or insolvency (cash + stock
-    at market below zero). Book losses from a falling market are sunk: a breeder whose
-    herd is still expected to pay its way stays."""
-    losing = (year_profit < -tolerated) & (expected_margin < 0)
-    return losing | (cash + stock < 0)
+    margins less its fixed costs) does not cover staying either. Book losses from a falling
+    market are sunk: a breeder whose herd is still expected to pay its way stays.
+    (Insolvency is judged apart, on equity: credit.insolvency_clock.)"""
+    return (year_profit < -tolerated) & (expected_margin < 0)
 
 
 def planned_herd(
@@ -337,7 +359,11 @@ def enter_and_exit(state: Industry) -> None:
     if not p.entry_exit:
         return
     n_f = firms.n
-    leaving = np.flatnonzero(firms.active[:n_f] & (firms.loss_months[:n_f] >= p.exit_months))
+    limit = credit.credit_limit(firms.stock_value[:n_f], p.credit_ltv)
+    out = (firms.loss_months[:n_f] >= p.exit_months) | credit.must_exit(
+        firms.insolvent_months[:n_f], p.insolvency_months, firms.cash[:n_f], limit
+    )
+    leaving = np.flatnonzero(firms.active[:n_f] & out)
     if len(leaving):
         exit_breeders(state, leaving)
     active = firms.active[: firms.n]

@@ -70,7 +70,6 @@ def _rivalry(s: Industry) -> None:
         s.scenario,
         s.steps,
         s.month_stats,
-        referrals=s.market.referrals,  # this month's referrer -> seller pairs
         sale_value=s.market.price,  # what a sale lost to a learning partner costs
     )
 
@@ -216,6 +215,7 @@ class AlpacaModel(mesa.Model):
         n_f = self.firms.n
         self.firms.revenue[:n_f] = 0.0
         self.firms.costs[:n_f] = 0.0
+        self.firms.owner_in[:n_f] = 0.0
         self.firms.sales_count[:n_f] = 0.0
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control

@@ -6,12 +6,13 @@ offers and wants, and moves animals and money.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from . import accounts, market, rivalry
+from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
 from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
 from .finance import female_values
@@ -194,10 +195,64 @@ def outside_buyers(state: Industry) -> tuple[float, float]:
     return new, market.replacement_demand(mk.adopters, p.replacement_rate)
 
 
+@dataclass
+class Bids:
+    """The month's bids for a reference female: who bids (a breeder row, or OUTSIDE_BUYER or
+    EXPORT_BUYER) and what it would pay, with the outside flows they came from."""
+
+    bidder: np.ndarray
+    wtp: np.ndarray
+    n_hobby: int  # outside households' bids (animals)
+    new: float  # expected new adopters (Bass) this month
+    replace: float  # expected replacement purchases this month
+    export_flow: float  # expected EU buyers this month
+    exporters: np.ndarray  # mask of active exporting breeders
+
+
 def trade(state: Industry) -> None:
     """The month's livestock market: offers and bids clear at one price, then the buyers who
     bid at least that price search sellers by reach (home and export); then pets."""
+    herd = state.herd
+    refresh_reach(state)
+    females = breeding_females(herd, state.scenario.female_retire_age)  # none moves until sold
+    listed, asks = offers(state, females)
+    owner_before = herd.view("owner")[listed].copy()
+    bids = gather_bids(state, females, len(asks))
+    price, q = clear(state, bids, asks, listed, len(females))
+    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
+    sold, n_sold = [], 0
+    if q:
+        win = np.argsort(-bids.wtp, kind="stable")[:q]
+        offered = listed[np.argsort(asks, kind="stable")[:q]]
+        stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
+        sold = _match(state, bids.bidder[win], offered, stock, bids.exporters, NICHE_SHARES)
+        n_sold = _settle_matches(state, sold, offered, price)
+    release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
+    learn_from_month(state, price, len(listed), n_sold, bids, sold)
+    sell_pets(state)
 
+
+def offers(state: Industry, females: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The listed females and their asks: a listed female is for sale and her owner asks
+    what waiting for a later buyer is worth (pricing.waiting_reservation), spread by the
+    sellers' circumstances, never below the pet price; so asks follow the expected price
+    and fall in a glut."""
+    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    listed = list_females(state, females)
+    holding = holding_cost(state)
+    keep = pricing.waiting_reservation(
+        mk.expected_price, mk.sell_through, holding[herd.view("owner")[listed]], p.discount_rate
+    )
+    spread = pricing.spread(keep, p.ask_dispersion, state.rng.standard_normal(len(listed)))
+    asks = np.maximum(p.pet_price * sh.budget, spread)
+    if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
+        asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
+    return listed, asks
+
+
+def gather_bids(state: Industry, females: np.ndarray, n_asks: int) -> Bids:
+    """Bids of outside households (Bass), breeders expanding or starting and EU buyers; in a
+    thin market only BIDDERS_PER_OFFER buyers per offer find a seller."""
     p, firms, herd, rng, mk, sh = (
         state.scenario,
         state.firms,
@@ -207,70 +262,108 @@ def trade(state: Industry) -> None:
         state.shocks,
     )
     n_f = firms.n
-    refresh_reach(state)
-    females = breeding_females(herd, p.female_retire_age)  # no animal moves until the matching
-    listed = list_females(state, females)
-    owner = herd.view("owner")
-    owner_before = owner[listed].copy()
     budget = sh.budget
-    floor = p.pet_price * budget
-    # offers: each listed female at her seller's reservation price, what keeping her is worth
-    value = female_values(state)
-    asks = market.reservation_prices(
-        value[owner[listed]], floor, p.ask_dispersion, rng.standard_normal(len(listed))
-    )
-    if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
-        asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
-    # bids: outside households (Bass), EU buyers, breeders expanding or starting
     new, replace = outside_buyers(state)
     n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
     hobby_wtp = market.willingness_to_pay(
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
-    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
-    n_export = int(rng.poisson(export_flow * sh.export_access))
+    n_alpacas = np.count_nonzero(herd.view("alive"))
+    export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
+    value = female_values(state)  # what keeping a female is worth to each breeder
     wants = breeder_wants(state, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
     wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
+    # breeders' values differ as sellers' do: no mass point of bids at one value
+    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
-    bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
-        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
-        bidder, bids = bidder[keep], bids[keep]
-    price, q = market.clearing_price(bids, asks, mk.price)
+    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    if len(wtp) > BIDDERS_PER_OFFER * n_asks:  # in a thin market few buyers find a seller
+        keep = rng.choice(len(wtp), size=BIDDERS_PER_OFFER * n_asks, replace=False)
+        bidder, wtp = bidder[keep], wtp[keep]
+    return Bids(bidder, wtp, n_hobby, new, replace, export_flow, exporters)
+
+
+def clear(
+    state: Industry, bids: Bids, asks: np.ndarray, listed: np.ndarray, n_breeding: int
+) -> tuple[float, int]:
+    """The call auction's price and quantity (market.clearing_price); the market's state
+    and the outside demand schedule's reading follow it."""
+    mk = state.market
+    price, q = market.clearing_price(bids.wtp, asks, mk.price)
     mk.price = price
-    mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
+    mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), len(listed)
+    read_demand_schedule(state, bids.new + bids.replace + bids.export_flow, n_breeding)
     state.month_stats["listed"] += len(listed)
-    state.month_stats["demand"] += len(bids)
-    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
-    sold, n_sold = [], 0
-    if q:
-        win = np.argsort(-bids, kind="stable")[:q]
-        offered = listed[np.argsort(asks, kind="stable")[:q]]
-        stock = np.bincount(owner[offered], minlength=n_f)
-        sold = _match(state, bidder[win], offered, stock, exporters, NICHE_SHARES)
-        n_sold = _settle_matches(state, sold, offered, price)
-    release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
-    # what the month teaches: the price and the chance that a listed female sells
+    state.month_stats["demand"] += len(bids.wtp)
+    return price, q
+
+
+def learn_from_month(
+    state: Industry, price: float, n_listed: int, n_sold: int, bids: Bids, sold: list
+) -> None:
+    """What the month teaches: the expected price, the chance that a listed female sells,
+    and the outside homes that adopted."""
+    p, mk = state.scenario, state.market
     w = market.monthly_weight(p.expectation_weight)
     mk.expected_price = market.adaptive(mk.expected_price, price, w)
     ws = market.SELL_THROUGH_WEIGHT
-    if len(listed):
-        mk.sell_through = market.adaptive(mk.sell_through, n_sold / len(listed), ws)
-    elif (bids >= floor).any():  # buyers came and found nothing for sale: anything would sell
+    floor = p.pet_price * state.shocks.budget
+    if n_listed:
+        mk.sell_through = market.adaptive(mk.sell_through, n_sold / n_listed, ws)
+    elif (bids.wtp >= floor).any():  # buyers came and found nothing for sale: all would sell
         mk.sell_through = market.adaptive(mk.sell_through, 1.0, ws)
     outside_sold = sum(int((m.buyer == OUTSIDE_BUYER).sum()) for m in sold)
+    new, replace = bids.new, bids.replace
     if new + replace > 0:
         mk.adopters = min(mk.pool_size, mk.adopters + outside_sold * new / (new + replace))
-    sell_pets(state)
+
+
+def holding_cost(state: Industry) -> np.ndarray:
+    """Each breeder's monthly cost of keeping one more breeding female and her followers."""
+    from .finance import HEADS_PER_FEMALE, variable_cost_per_head
+
+    return variable_cost_per_head(state) * HEADS_PER_FEMALE / 12
+
+
+def read_demand_schedule(state: Industry, buyers: float, n_breeding: int) -> None:
+    """Update the outside demand schedule's reading: outside buyers a month and the female
+    crias the industry breeds beyond replacing its retiring dams (both adaptive, about six
+    months), and the price at which those buyers take that surplus (pricing.clearing_wtp):
+    the fundamental a breeder values a cria at (finance.female_values)."""
+    p, mk = state.scenario, state.market
+    w = market.SELL_THROUGH_WEIGHT
+    retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
+    if mk.outside_flow < 0:  # the first month: start from the breeding capacity
+        mk.outside_flow = buyers
+        mk.crias_flow = 0.5 * breeding_crias_per_year(p) * n_breeding / 12
+    mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
+    crias = 0.5 * state.month_stats["births"]  # births are seasonal: a year's memory
+    mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
+    surplus = pricing.surplus_flow(mk.crias_flow, n_breeding, retiring)
+    mk.final_price = pricing.clearing_wtp(
+        mk.outside_flow,
+        surplus,
+        p.buyer_wtp_median * state.shocks.budget,
+        p.buyer_wtp_sigma,
+        p.pet_price * state.shocks.budget,
+    )
+
+
+def breeding_crias_per_year(p) -> float:
+    """Crias weaned a year per breeding female when all are bred (finance.weaning_rate)."""
+    from .finance import weaning_rate
+
+    return weaning_rate(p)
 
 
 def _match(
@@ -283,7 +376,7 @@ def _match(
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
     breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
-    firms, rng, mk, herd = state.firms, state.rng, state.market, state.herd
+    firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
     n_out = int((home == OUTSIDE_BUYER).sum())
@@ -300,6 +393,13 @@ def _match(
     if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
+    news = state.disease.news_by_firm(state)
+    if news is not None and state.scenario.outbreak_avoidance > 0:  # buyers avoid TB areas
+        region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
+            np.bincount(regions, weights=state.firms.active[:n_f], minlength=mk.n_regions), 1
+        )
+        avoid = pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+        weights = weights * avoid[None, :]
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
@@ -454,47 +554,91 @@ def sell_studs(state: Industry) -> None:
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    p, firms, herd, mk, sh = state.scenario, state.firms, state.herd, state.market, state.shocks
+    p, herd = state.scenario, state.herd
     if state.month != (p.mating_start_month - 2) % 12 + 1:
         return
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    quality = herd.view("quality")
-    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
-    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = state.contracts.partner_counts(n_f) > 0
-    buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
-    coowned = np.zeros(herd.n, dtype=bool)
-    coowned[state.contracts.stud[state.contracts.running()]] = True
-    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    cand = np.flatnonzero(
-        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
-    )
-    mk.stud_sales = 0
+    buyers, n_dams, dams = stud_buyers(state)
+    cand = stud_candidates(state)
+    state.market.stud_sales = 0
     set_stud_fee(state)
     if len(buyers) == 0 or len(cand) == 0:
         return
     # breeders judge animals as they see them (herd.seen_quality): sellers offer the males
     # they judge above the herd's mean, buyers compare them with their dams as they judge them
-    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    alive, owner = herd.view("alive"), herd.view("owner")
+    quality = herd.view("quality")
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], p.breeding_noise)
     cand = cand[seen_quality(herd, cand, noise[owner[cand]], state.rng) >= mean_q]
+    dam_q = judged_dams(state, buyers, dams, n_dams, noise)
+    if len(cand) == 0:
+        return
+    offers = stud_offers(state, buyers, cand, n_dams, dam_q, noise)
+    buy_studs_in_turn(state, buyers, cand, *offers)
+
+
+def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breeders that may buy a stud (active, not restricted, no stud of their own, no
+    partner, two dams or more); each breeder's dams; the mask of dams."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = state.contracts.partner_counts(n_f) > 0
+    return np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2)), n_dams, dams
+
+
+def stud_candidates(state: Industry) -> np.ndarray:
+    """Herd rows of males on offer as studs: adult, not working as (or co-owned as) a stud,
+    of a breeder in business and free to trade."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[state.contracts.stud[state.contracts.running()]] = True
+    return np.flatnonzero(
+        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
+    )
+
+
+def judged_dams(
+    state: Industry, buyers: np.ndarray, dams: np.ndarray, n_dams: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Each buyer's mean of its dams as it judges them (0 for non-buyers)."""
+    herd, n_f = state.herd, state.firms.n
+    owner = herd.view("owner")
     is_buyer = np.zeros(n_f, dtype=bool)
     is_buyer[buyers] = True
     b_dams = np.flatnonzero(dams & is_buyer[owner])
     seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], state.rng)
-    dam_q = np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
-    if len(cand) == 0:
-        return
+    return np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
+
+
+def stud_offers(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    n_dams: np.ndarray,
+    dam_q: np.ndarray,
+    noise: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """What each buyer sees of its nearest candidates: (value of each candidate, the
+    candidates near each buyer, its judgement of them, whether each is worth it, the cash
+    each needs, and whether the buyer has a choice at all)."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
-        quality[cand],
+        herd.view("quality")[cand],
         import_quality(state),
         elite_stud_price(state),
         p.quality_premium,
         age[cand] - p.stud_age,
         market.STUD_WORKING_MONTHS,
-        p.pet_price * sh.budget,
+        p.pet_price * state.shocks.budget,
     )
     k = min(STUD_CANDIDATES, len(cand))
     tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
@@ -502,8 +646,6 @@ def sell_studs(state: Industry) -> None:
         np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
     )
     near = np.asarray(near).reshape(len(buyers), k)
-    free = np.ones(len(cand) + 1, dtype=bool)
-    free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
     found = near < len(cand)
     seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
@@ -514,7 +656,7 @@ def sell_studs(state: Industry) -> None:
     c_value = np.r_[value, np.inf]
     # what the buyers' turns do not change: a candidate is another's, better than the buyer's
     # dams as it judges them, and worth no more than the fees it saves
-    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    fees_saved = n_dams[buyers] * state.market.stud_fee * seasons
     worth_it = (
         (c_owner[near] != buyers[:, None])
         & (seen_by_buyer > dam_q[buyers][:, None])
@@ -523,10 +665,30 @@ def sell_studs(state: Industry) -> None:
     cash_needed = CASH_BUFFER * c_value[near]
     # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
     # of its choices now cannot at its turn either
-    sells = np.zeros(n_f, dtype=bool)
+    sells = np.zeros(firms.n, dtype=bool)
     sells[owner[cand]] = True
     cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
     has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
+    return value, near, seen_by_buyer, worth_it, cash_needed, has_choice
+
+
+def buy_studs_in_turn(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    value: np.ndarray,
+    near: np.ndarray,
+    seen_by_buyer: np.ndarray,
+    worth_it: np.ndarray,
+    cash_needed: np.ndarray,
+    has_choice: np.ndarray,
+) -> None:
+    """Buyers in random order take the candidate they judge best among those still free
+    that they can afford now; the stud and its price change hands."""
+    firms, herd, mk = state.firms, state.herd, state.market
+    owner = herd.view("owner")
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
     for i in state.rng.permutation(len(buyers)).tolist():
         if not has_choice[i]:
             continue

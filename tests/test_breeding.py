@@ -1,6 +1,7 @@
 """Breeders judge animals by what they can see (herd.seen_quality) in every choice."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm import AlpacaModel, breeding, trading
 from alpaca_abm.herd import Herd
@@ -80,3 +81,36 @@ def test_an_owners_judged_mean_of_its_dams_averages_what_it_sees_with_the_right_
     assert np.allclose(draws[:, 0], 45.0)  # a perfect judge sees phenotype + other merit
     assert abs(draws[:, 1].mean() - 60.0) < 0.1  # unbiased (sd of the mean 0.02)
     assert abs(draws[:, 1].std() - 20.0 / np.sqrt(400)) < 0.05  # one error of sd 20/sqrt(400)
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_mating_share_by_hand():
+    """20 open females of 20 in stock, weaning 0.8 (0.4 female crias a mating): wanting 2
+    sales + 0 growth + 0.1 x 20 replacements = 4 female crias needs 4 / 8 = half of them
+    bred; wanting 4 + 5 (plan 25) + 2 = 11 needs 1.375, capped at all; wanting 0 + 0 + 0.2
+    (replacement 0.01) needs 0.025, floored at the least share 0.1; a breeder with no open
+    female breeds 'all' of none."""
+    share = breeding.mating_share(
+        open_females=np.array([20.0, 20.0, 20.0, 0.0]),
+        stock=np.array([20.0, 20.0, 20.0, 20.0]),
+        target=np.array([20.0, 25.0, 20.0, 20.0]),
+        sales_year=np.array([2.0, 4.0, 0.0, 2.0]),
+        replacement_rate=np.array([0.1, 0.1, 0.01, 0.1]),
+        weaning=0.8,
+        least=0.1,
+    )
+    assert share == pytest.approx([0.5, 1.0, 0.1, 1.0])
+
+
+def test_weaning_rate_by_hand():
+    """A season of May to August (4 months) at a conception rate of 0.5 a month: 1 - 0.5^4
+    = 0.9375 conceive, and with cria mortality 0.2, 0.75 weaned; a season across the new
+    year, November to February, is also 4 months."""
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(
+        mating_start_month=5, mating_end_month=8, conception_rate=0.5, cria_mortality=0.2
+    )
+    assert breeding.weaning_rate(p) == pytest.approx(0.75)
+    p.mating_start_month, p.mating_end_month = 11, 2
+    assert breeding.weaning_rate(p) == pytest.approx(0.75)
