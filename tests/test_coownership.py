@@ -147,11 +147,11 @@ def test_complementarity_chemistry_and_terms_by_hand():
     assert co.contract_terms(0.7, 25, quota_share=0.4)[1].tolist() == [10, 15]
 
 
-def test_relationship_type_at_the_calibrated_bounds():
-    """Gap cooperation - competition against (TYPE_LOW, TYPE_HIGH) = (-0.55, -0.25): -0.2 is
-    cooperation-dominated, -0.25 (not above) and -0.55 (not below) equal, -0.6
+def test_relationship_type_at_the_fixed_margin_bounds():
+    """Gap cooperation - competition against the fixed margin 0.125 (not fitted): 0.15 is
+    cooperation-dominated, 0.125 (not above) and -0.125 (not below) equal, -0.15
     competition-dominated."""
-    got = co.relationship_type(np.array([0.3, 0.25, 0.0, 0.0]), np.array([0.5, 0.5, 0.55, 0.6]))
+    got = co.relationship_type(np.array([0.65, 0.625, 0.375, 0.35]), np.array([0.5, 0.5, 0.5, 0.5]))
     assert got.tolist() == [co.COOP_DOMINATED, co.EQUAL, co.EQUAL, co.COMP_DOMINATED]
 
 

@@ -515,8 +515,8 @@ def test_partner_choice_and_cooperation_by_hand():
     rank (2, 0, 1, 3), the candidates' (1, 2, 3, 4) rank (0, 1, 2, 3); each pair stands at
     the lower, (0, 0, 1, 3); the top half, 2 pairs, are the last two. First impression:
     stranger 0.3 + 0.2 x clip(0.5 + 0.1) = 0.42; honesty 0.9 + noise 0.3 is clipped at 1:
-    0.5. Cooperation: half the stud's season (3 of 6), half the reference flow, two
-    referrals (saturating at 1): (0.5 + 0.5 + 1) / 3 = 0.6667. Referrals: 1 -> 2 and 2 -> 1
+    0.5. Cooperation: half the stud's agreed season (3 of 6) and a quarter of the knowledge
+    that could pass (0.001 of 0.004): (0.5 + 0.25) / 2 = 0.375. Referrals: 1 -> 2 and 2 -> 1
     are two for the pair (1, 2), 1 -> 3 one for (1, 3), none for (4, 5). Moving average
     0.2 toward 0.8 by 0.25: 0.35. Relationship: gaps 0.4, -0.2 and 0 against (-0.1, 0.1):
     cooperation-dominated, competition-dominated, equal."""
@@ -525,8 +525,8 @@ def test_partner_choice_and_cooperation_by_hand():
     assert rv.acceptable_by_rank(np.zeros(0), np.zeros(0), 0.5).size == 0
     first = rv.first_impression(0.3, np.array([0.5, 0.9]), np.array([0.1, 0.3]), 0.2)
     assert first == pytest.approx([0.42, 0.5])
-    signal = rv.cooperation_signal(np.array([3.0]), 6.0, np.array([0.001]), 0.002, np.array([2]))
-    assert signal == pytest.approx([2 / 3])
+    signal = rv.cooperation_signal(np.array([3.0]), 6.0, np.array([0.001]), np.array([0.004]))
+    assert signal == pytest.approx([0.375])
     refs = rv.pair_referrals(
         np.array([1, 2, 1]), np.array([2, 1, 3]), np.array([1, 1, 4]), np.array([2, 3, 5])
     )
