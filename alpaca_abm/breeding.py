@@ -478,7 +478,9 @@ def deliberate_overuse(
             p.breach_dissolution,
             p.acceptance,
         ),
-        firms.opportunism[co_b],
+        firms.opportunism[co_b]
+        if state.paradox is None  # Table 1 (E2): rivalry tempts misappropriation
+        else firms.opportunism[co_b] + state.paradox.temptation[co_b],
     )
 
 

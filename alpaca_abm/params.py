@@ -102,6 +102,7 @@ GROUP_TITLES: dict[str, str] = {
     "industry": "Industry investment, entry and exit (finance.py)",
     "shocks": "Shocks and the environment, off unless set: disease, Brexit, demand (shocks.py, disease.py; docs/SHOCKS.md)",
     "collection": "Collection: how often the tables are written (model.py, metrics.py)",
+    "paradox": "The coopetition paradox, off unless set: balance, Table 1's interplay, tensions, responses, cycles (paradox.py; docs/PARADOX.md)",
 }
 
 # How to add a parameter: (1) add one `Param(...)` row to the group of the mechanism that
@@ -756,6 +757,42 @@ COLLECTION = _group("collection", (
           doc="Months between the expensive network metrics.",
           note="Network structure changes slowly."),
 ))
+
+PARADOX = _group("paradox", (
+    Param("paradox", default=False, kind=bool, source="assumption",
+          doc="Run the coopetition paradox module (the second seed): balance, the eight Table 1 "
+              "effects, performing/organizing/belonging tension, owners' active or defensive "
+              "responses, virtuous and vicious cycles. Off reproduces the model without it exactly.",
+          note="Off by default: its constants are assumptions from the paradox literature with no "
+               "UK data to fit them to, and the calibrated and validated defaults "
+               "(docs/CALIBRATION.md, docs/VALIDATION.md) were made without it."),
+    Param("paradox_interplay", default=True, kind=bool, source="assumption",
+          doc="With the module on: the Table 1 effects act on sharing, absorption, conflict, "
+              "overuse and partner search (off: measured, no effect).",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_tensions", default=True, kind=bool, source="assumption",
+          doc="With the module on: owners feel performing, organizing and belonging tension.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_responses", default=True, kind=bool, source="assumption",
+          doc="With the module on: owners respond to tension (navigate, orchestrate, tip), at "
+              "the cost of their time.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_cycles", default=True, kind=bool, source="assumption",
+          doc="With the module on: a partnership in a vicious cycle may end early.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_active_share", default=0.5, kind=float, low=0, high=1, unit="share", source="assumption",
+          doc="Mean response style: the share of an owner's response that is active rather than "
+              "defensive (each owner's drawn from a Beta around it, moved by experience).",
+          note="No UK measure of owners' paradox mindset (Miron-Spektor et al. 2018): the "
+               "midpoint, so that neither style is favoured."),
+    Param("paradox_salience", default=1.0, kind=float, low=0, high=5, unit="factor", source="assumption",
+          doc="Multiplier of the paradox's salience to owners (both forces, plurality, scarcity).",
+          note="1 = the rule as documented; the experiment varies it."),
+    Param("paradox_staff_scale", default=1.0, kind=float, low=0, high=10, unit="factor", source="seed-T2",
+          doc="Multiplier of each firm's staff (the seed's Table 2 headcounts; synthetic firms "
+              "drawn from them), which carry belonging tension.",
+          note="1 = Table 2 (mean 2.45 staff, 0-11); the experiment varies it."),
+))
 # fmt: on
 
 PARAMETERS: tuple[Param, ...] = (
@@ -774,6 +811,7 @@ PARAMETERS: tuple[Param, ...] = (
     *INDUSTRY,
     *SHOCKS,
     *COLLECTION,
+    *PARADOX,
 )
 
 
