@@ -235,22 +235,9 @@ class AlpacaModel(mesa.Model):
             self.clustering_now = metrics.clustering(self)
         self.rivalry_index = self.shocks.update_rivalry_index()
         self._report = metrics.industry_row(self)
-        self._collect()
+        self.datacollector.collect(self)  # each reporter reads the month's row
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
-
-    def _collect(self) -> None:
-        """What `DataCollector.collect` does with our reporters, without a call and a deepcopy
-        per column: each reporter only reads the month's row, whose values are immutable
-        scalars. The first collection goes through Mesa (it validates the reporters)."""
-        dc = self.datacollector
-        if not dc._validated:
-            dc.collect(self)
-            return
-        dc._collection_steps.append(self.time)
-        row, columns = self._report, dc.model_vars
-        for name in dc.model_reporters:
-            columns[name].append(row[name])
 
     def _start_market(self, regions: list[str]) -> market.MarketState:
         """The livestock market before the first month: prices and expectations at the
