@@ -61,7 +61,6 @@ _HASH_DOMAIN = b"alpaca-abm-checkpoint\n"
 # it. A new plain-state class must be added here (a test saves a model that holds one of
 # each); saving a model that holds an unlisted class fails with a message naming it.
 STATE_CLASSES: tuple[tuple[str, str], ...] = (
-    ("alpaca_abm.model", "Breeder"),
     ("alpaca_abm.breeder", "FirmTable"),
     ("alpaca_abm.coownership", "Contracts"),
     ("alpaca_abm.disease", "Disease"),
@@ -789,6 +788,52 @@ def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
 
 
 _CACHES = {"_female_values"}  # model attributes set during a month, not by the constructor
+# Float columns of state classes that may hold NaN (missing); every other float array of a
+# state object must be finite. Integer columns that count and can never be negative.
+MAY_BE_MISSING = {("Contracts", "trust_12"), ("Contracts", "trust_24")}
+COUNTS = {
+    "FirmTable": (
+        "births",
+        "bought_in",
+        "culled",
+        "deaths",
+        "sold_out",
+        "wants",
+        "insolvent_months",
+        "loss_months",
+        "displaced_matings",
+    ),
+    "Herd": ("age", "served"),
+}
+
+
+def _check_invariants(model: AlpacaModel) -> None:
+    """Refuse a loaded state the model could never reach: NaN or infinite floats where
+    values are never missing, negative counts, table sizes beyond their arrays, animals
+    owned by no breeder row."""
+    classes = tuple(state_classes().values())
+    for name, obj in vars(model).items():
+        if not isinstance(obj, classes):
+            continue
+        kind = type(obj).__name__
+        attrs = _attributes(obj)
+        for key, value in attrs.items():
+            if type(value) is not np.ndarray or value.dtype.kind not in "fiu":
+                continue
+            if value.dtype.kind == "f" and (kind, key) not in MAY_BE_MISSING:
+                if not np.isfinite(value).all():
+                    raise DamagedCheckpoint(f"{name}.{key} holds NaN or infinite values")
+            if key in COUNTS.get(kind, ()) and value.size and value.min() < 0:
+                raise DamagedCheckpoint(f"{name}.{key} holds negative counts")
+        size = attrs.get("n") if kind in COUNTS else None  # the tables whose n is a row count
+        arrays = [v for v in attrs.values() if type(v) is np.ndarray and v.ndim >= 1]
+        if type(size) is int and arrays and not 0 <= size <= min(len(v) for v in arrays):
+            raise DamagedCheckpoint(f"{name}.n = {size} does not fit its columns")
+    herd, firms = model.__dict__.get("herd"), model.__dict__.get("firms")
+    if herd is not None and firms is not None:
+        owner = np.asarray(herd.owner[: herd.n])
+        if owner.size and (owner.min() < -1 or owner.max() >= firms.n):
+            raise DamagedCheckpoint("herd.owner names a breeder row that does not exist")
 
 
 def _check_value(value: Any, like: Any, where: str) -> None:
@@ -872,6 +917,7 @@ def load_model(path: str | Path, model_class: type[AlpacaModel]) -> AlpacaModel:
         model.random.setstate(data["random"])
         model._rng, model._seed = data["seeds"]["_rng"], data["seeds"]["_seed"]
         _set_clock(model, data["clock"])
+        _check_invariants(model)
     except DamagedCheckpoint as err:
         raise _damaged(path, str(err)) from None
     except (

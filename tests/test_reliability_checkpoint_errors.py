@@ -168,3 +168,42 @@ def test_resume_on_a_finished_run_says_so_and_exits_0(tmp_path, capsys):
     assert (out / "model.csv").read_bytes() == before
     # another run's --resume into the same folder is still refused
     assert cli.main([*RUN[:-1], "4", "--out", str(out), "--resume"]) == 2
+
+
+@pytest.mark.parametrize(
+    "table, column, damage, words",
+    [
+        ("herd", "quality", lambda a: np.where(np.arange(len(a)) == 0, np.nan, a), "herd.quality"),
+        ("firms", "cash", lambda a: np.full_like(a, np.inf), "firms.cash holds NaN"),
+        ("herd", "age", lambda a: a - 10_000, "herd.age holds negative counts"),
+        ("firms", "births", lambda a: a - 5, "firms.births holds negative counts"),
+    ],
+)
+def test_a_checkpoint_breaking_the_models_invariants_is_an_input_error_naming_the_file(
+    tmp_path, capsys, table, column, damage, words
+):
+    out = tmp_path / "out"
+    argv = [*RUN, "--out", str(out), "--checkpoint-every", "2"]
+    from alpaca_abm import runner
+
+    real = runner.run_model
+
+    def stop_after_checkpoint(model, steps, **kw):  # a run "killed" after month 2's checkpoint
+        return real(model, 2, **kw) and (_ for _ in ()).throw(KeyboardInterrupt)
+
+    runner.run_model = stop_after_checkpoint
+    try:
+        assert cli.main(argv) == 130
+    finally:
+        runner.run_model = real
+    capsys.readouterr()
+    path = out / "checkpoint.npz"
+
+    def change(document, parts):
+        number = _find_attr(_find_attr(_attributes_node(document), table), column)["a"]
+        parts[f"a{number}"] = damage(parts[f"a{number}"]).astype(parts[f"a{number}"].dtype)
+
+    _forge(path, path, change)
+    assert cli.main([*argv, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and words in err and "internal error" not in err
