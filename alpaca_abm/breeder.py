@@ -1,8 +1,7 @@
 """Breeders: the firm table, one row per micro-firm, numpy arrays.
 
 State lives in `FirmTable` so that a month's decisions run as array operations for the
-whole industry; `model.Breeder` is the Mesa agent that gives each firm its identity in
-`model.agents` and reads its own row.
+whole industry; a breeder is its row (there is no agent object per breeder: docs/ODD.md).
 """
 
 from __future__ import annotations

@@ -61,7 +61,6 @@ _HASH_DOMAIN = b"alpaca-abm-checkpoint\n"
 # it. A new plain-state class must be added here (a test saves a model that holds one of
 # each); saving a model that holds an unlisted class fails with a message naming it.
 STATE_CLASSES: tuple[tuple[str, str], ...] = (
-    ("alpaca_abm.model", "Breeder"),
     ("alpaca_abm.breeder", "FirmTable"),
     ("alpaca_abm.coownership", "Contracts"),
     ("alpaca_abm.disease", "Disease"),
