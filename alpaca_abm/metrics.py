@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import fleece
+from . import fleece, paradox
 from .breeder import size_class
 from .breeding import elite_studs
 from .coownership import (
@@ -125,11 +125,17 @@ MODEL_COLUMNS = (
     "acceptable_candidates",
     "displaced_matings",
     "displaced_fees",
+    "overuse_matings",
     "fallback_hired",
     "mean_openness",
     "mean_protection",
     "mean_believed_detection",
 )
+
+
+def model_columns(state: Industry) -> tuple[str, ...]:
+    """The model_df columns of this run: the paradox module's join them when it is on."""
+    return MODEL_COLUMNS if state.paradox is None else MODEL_COLUMNS + paradox.COLUMNS
 
 
 def breeder_micron(herd: Herd, n_firms: int) -> np.ndarray:
@@ -260,6 +266,8 @@ def industry_row(state: Industry) -> dict:
     for key in MODEL_COLUMNS:
         if key not in row:
             row[key] = stats.get(key, 0)
+    if state.paradox is not None:
+        row.update(paradox.industry_values(state.paradox, con, firms, stats))
     return row
 
 
@@ -307,7 +315,7 @@ def breeder_table(state: Industry) -> pd.DataFrame:
     index = pd.MultiIndex.from_arrays(
         [np.full(len(rows), state.steps, dtype=np.int64), rows], names=["step", "breeder_id"]
     )
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "herd_size": heads[rows],
             "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
@@ -359,6 +367,10 @@ def breeder_table(state: Industry) -> pd.DataFrame:
         },
         index=index,
     )
+    if state.paradox is not None:
+        for name, values in paradox.breeder_values(state.paradox, rows).items():
+            table[name] = values
+    return table
 
 
 def acquaintance_graph(state: Industry) -> nx.Graph:
