@@ -310,11 +310,6 @@ class AlpacaModel(mesa.Model):
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
-    def price_now(self) -> float:
-        """This month's clearing price of a reference breeding female (market.price)."""
-        return self.market.price
-
-    @property
     def demand_index(self) -> float:
         """Outside demand relative to the start (metrics.demand_index)."""
         return metrics.demand_index(self)
