@@ -5,6 +5,7 @@ import pytest
 
 from alpaca_abm.fleece import inherit_quality as offspring_quality
 from alpaca_abm.herd import (
+    NOT_PREGNANT,
     Herd,
     gestation_draw,
     monthly_death_probability,
@@ -95,3 +96,51 @@ def test_colour_and_gestation_by_hand():
     assert colour.tolist() == [0 if u < 0.5 else 1 for u in draws]
     months = gestation_draw(6, 11.5, np.random.default_rng(3))
     assert months.tolist() == [12 if u < 0.5 else 11 for u in draws]
+
+
+def test_the_herd_table_by_hand():
+    """Four animals added into room for two (the table grows, earlier rows kept; unnamed
+    traits take their defaults: open, alive). Owners 0, 1, 0, 2; counts by owner 2, 1, 1;
+    only the females (rows 0 and 3): 1, 0, 1. Row 1 dies: counts 2, 0, 1. Compaction drops
+    it, maps rows (0, 1, 2, 3) to (0, -1, 1, 2) and keeps the traits in order; a second
+    compaction with nobody dead maps every row to itself."""
+    h = Herd(capacity=2)
+    rows = h.add(
+        owner=np.array([0, 1, 0, 2]),
+        female=np.array([True, False, False, True]),
+        quality=np.array([50.0, 60.0, 70.0, 80.0]),
+    )
+    assert rows.tolist() == [0, 1, 2, 3] and len(h) == 4 and h.capacity >= 4
+    assert h.view("due_in").tolist() == [NOT_PREGNANT] * 4 and h.view("alive").all()
+    assert h.counts_by_owner(3).tolist() == [2, 1, 1]
+    assert h.counts_by_owner(3, h.view("female")).tolist() == [1, 0, 1]
+    h.alive[1] = False
+    assert h.counts_by_owner(3).tolist() == [2, 0, 1]
+    assert h.counts_by_owner(4, h.view("female")).tolist() == [1, 0, 1, 0]
+    assert h.compact().tolist() == [0, -1, 1, 2]
+    assert len(h) == 3 and h.view("quality").tolist() == [50.0, 70.0, 80.0]
+    assert h.view("owner").tolist() == [0, 0, 2]
+    assert h.compact().tolist() == [0, 1, 2]
+    state = h.state()
+    state["quality"][0] = -1.0  # a copy
+    assert h.quality[0] == 50.0 and set(state) >= {"owner", "alive", "quality"}
+
+
+def test_what_a_breeder_sees_by_hand():
+    """Perceived quality: quality 60 plus noise sd 2 x the generator's first standard
+    normal draw; with the environment (+0.5 µm coarser, 4 points a µm) 2 points less.
+    Visible merit of an animal of quality 60, environment +0.5 and other merit 3:
+    60 - 2 + 3 = 61; seen quality adds the judging noise."""
+    from alpaca_abm.herd import perceived_quality, seen_quality, visible_merit
+
+    z = np.random.default_rng(5).normal(0.0, 1.0, 1)
+    got = perceived_quality(np.array([60.0]), 2.0, np.random.default_rng(5))
+    assert got == pytest.approx(60.0 + 2.0 * z)
+    env = perceived_quality(np.array([60.0]), 2.0, np.random.default_rng(5), np.array([0.5]))
+    assert env == pytest.approx(58.0 + 2.0 * z)
+    h = Herd()
+    h.add(owner=np.array([0]), quality=np.array([60.0]), fleece_env=np.array([0.5]),
+          other_merit=np.array([3.0]))  # fmt: skip
+    assert visible_merit(h, np.array([0])) == pytest.approx([61.0])
+    seen = seen_quality(h, np.array([0]), 2.0, np.random.default_rng(5))
+    assert seen == pytest.approx(61.0 + 2.0 * z)
