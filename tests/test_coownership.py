@@ -208,3 +208,11 @@ def test_the_seeds_printed_relationship_type_is_no_input(monkeypatch):
     plain = run()
     monkeypatch.setattr(data, "load_uk_2018_firms", relabelled)
     assert plain.equals(run())
+
+
+def test_breaches_are_caught_with_the_stated_chance_by_hand():
+    """Each of 6 overuses is caught where the generator's draw is below the control
+    strength 0.4."""
+    draws = np.random.default_rng(11).random(6)
+    caught = co.breach_detected(6, 0.4, np.random.default_rng(11))
+    assert caught.tolist() == (draws < 0.4).tolist()
