@@ -7,6 +7,8 @@ from alpaca_abm.fleece import inherit_quality as offspring_quality
 from alpaca_abm.herd import (
     NOT_PREGNANT,
     Herd,
+    breeding_females,
+    breeding_stock,
     gestation_draw,
     monthly_death_probability,
 )
@@ -144,3 +146,43 @@ def test_what_a_breeder_sees_by_hand():
     assert visible_merit(h, np.array([0])) == pytest.approx([61.0])
     seen = seen_quality(h, np.array([0]), 2.0, np.random.default_rng(5))
     assert seen == pytest.approx(61.0 + 2.0 * z)
+
+
+def test_breeding_stock_counts_the_breeding_females_of_each_owner():
+    """A herd made by hand, female retirement at 180 months. Owner 0: females aged 11 (a
+    cria: no), 12 and 100 (yes), 179 (yes) and 180 (retired: no), a dead female of 50 (no);
+    owner 1: a male of 50 (no) and a female of 13 (yes); owner 2: nothing. Breeding females
+    are rows 1, 2, 3 and 7; owner 0 has 3, owner 1 has 1, owner 2 none."""
+    h = Herd(capacity=4)
+    h.add(
+        owner=np.array([0, 0, 0, 0, 0, 0, 1, 1]),
+        female=np.array([True, True, True, True, True, True, False, True]),
+        age=np.array([11, 12, 100, 179, 180, 50, 50, 13]),
+        alive=np.array([True, True, True, True, True, False, True, True]),
+    )
+    assert breeding_females(h, 180).tolist() == [1, 2, 3, 7]
+    assert breeding_stock(h, 3, 180).tolist() == [3, 1, 0]
+    assert breeding_stock(h, 3, 180, females=np.array([1, 7])).tolist() == [1, 1, 0]
+
+
+def test_the_edges_of_the_herd_table_by_hand():
+    """A second batch gets the rows after the first (4, 5) and the count goes on (6);
+    traits not named are 0 (not stud, no matings served); counts have one entry per owner
+    asked for, also past the last owner with animals, alive or not; compaction maps rows as
+    int64; colours and gestation months are int8; two animals judged get two draws."""
+    from alpaca_abm.herd import offspring_colour, perceived_quality
+
+    h = Herd(capacity=2)
+    h.add(owner=np.array([0, 1, 0, 2]))
+    assert h.add(owner=np.array([1, 1])).tolist() == [4, 5] and len(h) == 6
+    assert not h.view("stud").any() and (h.view("served") == 0).all()
+    assert h.counts_by_owner(5).tolist() == [2, 3, 1, 0, 0]
+    h.alive[0] = False
+    assert h.counts_by_owner(5).tolist() == [1, 3, 1, 0, 0]
+    assert h.compact().dtype == np.int64 and h.compact().dtype == np.int64
+    rng = np.random.default_rng(0)
+    assert offspring_colour(np.zeros(3, np.int8), np.ones(3, np.int8), rng).dtype == np.int8
+    assert gestation_draw(3, 11.5, rng).dtype == np.int8
+    two = perceived_quality(np.array([60.0, 60.0]), 2.0, np.random.default_rng(5))
+    assert two == pytest.approx(60.0 + 2.0 * np.random.default_rng(5).normal(0.0, 1.0, 2))
+    assert two[0] != two[1]
