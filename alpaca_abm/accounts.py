@@ -36,3 +36,13 @@ def transfer(
     """Money from one breeder to another: what one pays, the other receives."""
     pay(firms, payers, amounts)
     receive(firms, payees, amounts)
+
+
+def inject(firms: FirmTable, rows: np.ndarray, amounts: np.ndarray | float) -> None:
+    """Owners pay money into their herds from outside income (equity, not revenue): cash
+    rises, `owner_in` (this month) and `owner_paid` (this year) record it."""
+    rows = np.asarray(rows, dtype=np.int64)
+    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
+    np.add.at(firms.cash, rows, amounts)
+    np.add.at(firms.owner_in, rows, amounts)
+    np.add.at(firms.owner_paid, rows, amounts)

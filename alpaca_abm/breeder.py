@@ -1,19 +1,14 @@
-"""Breeders: the firm table (one row per micro-firm, numpy arrays) and the Mesa agent over it.
+"""Breeders: the firm table, one row per micro-firm, numpy arrays.
 
 State lives in `FirmTable` so that a month's decisions run as array operations for the
-whole industry; `Breeder` is the Mesa agent that gives each firm its identity in
-`model.agents` and reads its own row.
+whole industry; a breeder is its row (there is no agent object per breeder: docs/ODD.md).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import mesa
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import AlpacaModel
+from .tables import grow_columns
 
 HEALTH, BREEDING, MARKETING = 0, 1, 2
 DOMAINS = ("health", "breeding", "marketing")
@@ -38,7 +33,11 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     "costs_ring": (np.float64, (12,)),
     "sales_ring": (np.float64, (12,)),
     "sales_value_ring": (np.float64, (12,)),
-    "loss_months": (np.int32, ()),  # consecutive months of economic loss or insolvency
+    "loss_months": (np.int32, ()),  # consecutive months of economic loss
+    "insolvent_months": (np.int32, ()),  # consecutive months of negative equity (credit.py)
+    "owner_in": (np.float64, ()),  # this month: lifestyle money the owner paid in
+    "owner_paid": (np.float64, ()),  # this calendar year: lifestyle money the owner paid in
+    "interest_paid": (np.float64, ()),  # cumulative: overdraft interest paid
     "stock_value": (np.float64, ()),  # the herd at market value, at the end of the month
     "acct_profit": (np.float64, ()),  # this month: revenue - costs + change in stock value
     "acct_profit_ring": (np.float64, (12,)),  # the last 12 months' accounting profit
@@ -97,13 +96,7 @@ class FirmTable:
 
     def add(self, k: int, **columns: np.ndarray) -> np.ndarray:
         """Append `k` breeders; return their rows."""
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros((new_cap, *old.shape[1:]), dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {
             "active": True,
@@ -148,35 +141,3 @@ class FirmTable:
 def size_class(herd_size: np.ndarray) -> np.ndarray:
     """'small' below 50 alpacas, 'large' from 50, as the seed's directory splits them."""
     return np.where(herd_size < SMALL_HERD, "small", "large")
-
-
-class Breeder(mesa.Agent):
-    """One alpaca-breeding micro-firm; its state is row `row` of the model's firm table."""
-
-    def __init__(self, model: AlpacaModel, row: int) -> None:
-        super().__init__(model)
-        self.row = int(row)
-
-    @property
-    def breeder_id(self) -> int:
-        return self.row
-
-    @property
-    def cash(self) -> float:
-        return float(self.model.firms.cash[self.row])
-
-    @property
-    def knowledge(self) -> np.ndarray:
-        return self.model.firms.knowledge[self.row].copy()
-
-    @property
-    def herd_size(self) -> int:
-        herd = self.model.herd
-        return int(np.count_nonzero((herd.view("owner") == self.row) & herd.view("alive")))
-
-    @property
-    def partners(self) -> list[int]:
-        return self.model.contracts.partners_of(self.row)
-
-    def __repr__(self) -> str:
-        return f"Breeder(row={self.row}, cash={self.cash:.0f}, herd={self.herd_size})"

@@ -170,8 +170,8 @@ def compare(
     progress: bool = False,
 ) -> Comparison:
     """Run two scenarios (AlpacaScenario, name or path) on the same seeds and compare them."""
+    from .events import check_horizon
     from .scenarios import load_scenario
-    from .shocks import check_horizon
 
     scenarios = [
         load_scenario(s) if isinstance(s, str | Path) else s for s in (scenario_a, scenario_b)
@@ -360,10 +360,10 @@ def run_compare_command(args: argparse.Namespace) -> int:
     from . import __version__
     from .cli import parse_assignment
     from .dictionary import dictionary_markdown
+    from .events import check_horizon, parse_event_option
     from .io import atomic_write
     from .report import _png
     from .scenarios import load_scenario
-    from .shocks import check_horizon, parse_event_option
 
     overrides = dict(parse_assignment(s) for s in args.set)
     a = load_scenario(args.scenario_a, **overrides)

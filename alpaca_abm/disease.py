@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .breeder import HEALTH
+from .tables import grow_columns
 from .trust import after_loss
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
-    from .shocks import Scheduled
+    from .events import Scheduled
+    from .state import Industry
 
 WITHIN_HERD_RATE = 0.6  # assumption: per month at strength 1 and a fully infected herd
 MATING_RATE = 0.5  # assumption: chance per mating at strength 1 that stud and dam infect
@@ -45,6 +46,8 @@ SCARE_MEMORY_MONTHS = 12  # assumption: buyers remember news of a found herd for
 SHUN_MONTHS = 24  # assumption: breeders avoid a found herd as a partner for two years
 COOWNED, SERVICE = 2, 3  # as breeding.COOWNED, breeding.SERVICE
 ROUTES = ("index", "sale", "coowned", "service", "transfer")
+# per-breeder columns and the value of a breeder never tested or found
+FIRM_FILL = {"found_step": -1, "last_positive": -1, "last_test": -1, "ever_infected": False}
 
 
 def chance_of_testing(health_knowledge: np.ndarray, detection: float) -> np.ndarray:
@@ -78,91 +81,85 @@ class Disease:
         self._after: np.ndarray | None = None  # infected herds when the last month's contacts ended
 
     # --- storage --------------------------------------------------------------------------
-    def rows(self, model: AlpacaModel) -> np.ndarray:
+    def rows(self, state: Industry) -> np.ndarray:
         """Infection flags of the herd's live part (grown to the herd's size)."""
-        n = model.herd.n
-        if len(self.infected) < n:
-            grown = np.zeros(max(2 * len(self.infected), n), dtype=bool)
-            grown[: len(self.infected)] = self.infected
-            self.infected = grown
+        n = state.herd.n
+        grow_columns(self, ("infected",), len(self.infected), n)
         return self.infected[:n]
 
-    def _firms(self, model: AlpacaModel) -> int:
-        n_f = model.firms.n
-        if len(self.found_step) < n_f:
-            cap = max(2 * len(self.found_step), n_f)
-            for name, fill in (
-                ("found_step", -1),
-                ("last_positive", -1),
-                ("last_test", -1),
-                ("ever_infected", False),
-            ):
-                old = getattr(self, name)
-                new = np.full(cap, fill, dtype=old.dtype)
-                new[: len(old)] = old
-                setattr(self, name, new)
+    def _firms(self, state: Industry) -> int:
+        n_f = state.firms.n
+        grow_columns(self, FIRM_FILL, len(self.found_step), n_f, FIRM_FILL)
         return n_f
 
     def remap(self, remap: np.ndarray) -> None:
         """Follow the herd's compaction (old row → new row, -1 for dropped rows)."""
         if not self.ever:
             return
-        if len(self.infected) < len(remap):  # births since the flags were last read
-            grown = np.zeros(2 * len(remap), dtype=bool)
-            grown[: len(self.infected)] = self.infected
-            self.infected = grown
+        # births since the flags were last read
+        grow_columns(self, ("infected",), len(self.infected), len(remap))
         old = self.infected[: len(remap)].copy()
         keep = remap >= 0
         self.infected[:] = False
         self.infected[remap[keep]] = old[keep]
 
     # --- what others read -----------------------------------------------------------------
-    def infected_by_owner(self, model: AlpacaModel) -> np.ndarray:
-        herd = model.herd
-        inf = self.rows(model) & herd.view("alive")
-        return np.bincount(herd.view("owner")[inf], minlength=model.firms.n)
+    def infected_by_owner(self, state: Industry) -> np.ndarray:
+        herd = state.herd
+        inf = self.rows(state) & herd.view("alive")
+        return np.bincount(herd.view("owner")[inf], minlength=state.firms.n)
 
-    def infected_herds(self, model: AlpacaModel) -> int:
+    def infected_herds(self, state: Industry) -> int:
         if not self.ever:
             return 0
-        return int(np.count_nonzero(self.infected_by_owner(model)))
+        return int(np.count_nonzero(self.infected_by_owner(state)))
 
-    def infected_animals(self, model: AlpacaModel) -> int:
+    def infected_animals(self, state: Industry) -> int:
         if not self.ever:
             return 0
-        return int(np.count_nonzero(self.rows(model) & model.herd.view("alive")))
+        return int(np.count_nonzero(self.rows(state) & state.herd.view("alive")))
 
-    def news_share(self, model: AlpacaModel) -> float:
+    def news_share(self, state: Industry) -> float:
         """Share of active herds in the news: under restriction, or found in the last year."""
-        firms = model.firms
-        n_f = self._firms(model)
+        firms = state.firms
+        n_f = self._firms(state)
         active = firms.active[:n_f]
         n = int(active.sum())
         found = self.found_step[:n_f]
-        recent = (found >= 0) & (model.steps - found < SCARE_MEMORY_MONTHS)
+        recent = (found >= 0) & (state.steps - found < SCARE_MEMORY_MONTHS)
         return float(((firms.restricted[:n_f] | recent) & active).sum() / n) if n else 0.0
 
-    def scare_factor(self, model: AlpacaModel) -> float:
-        """Buyers left industry-wide when news of infected herds spreads."""
-        return float(np.exp(-model.scenario.disease_scare * self.news_share(model)))
-
-    def shunned(self, model: AlpacaModel) -> np.ndarray:
-        """Breeders whose herd was found infected within SHUN_MONTHS (not partner material)."""
-        n_f = self._firms(model)
+    def news_by_firm(self, state: Industry) -> np.ndarray | None:
+        """1.0 for each active herd in the news (restricted, or found in the last year), else
+        0; None when no herd is (the usual case: nothing to avoid)."""
+        n_f = self._firms(state)
         found = self.found_step[:n_f]
-        return (found >= 0) & (model.steps - found < SHUN_MONTHS)
+        firms = state.firms
+        news = ((found >= 0) & (state.steps - found < SCARE_MEMORY_MONTHS)) | firms.restricted[:n_f]
+        news &= firms.active[:n_f]
+        return news.astype(float) if news.any() else None
+
+    def scare_factor(self, state: Industry) -> float:
+        """Buyers left industry-wide when news of infected herds spreads."""
+        return float(np.exp(-state.scenario.disease_scare * self.news_share(state)))
+
+    def shunned(self, state: Industry) -> np.ndarray:
+        """Breeders whose herd was found infected within SHUN_MONTHS (not partner material)."""
+        n_f = self._firms(state)
+        found = self.found_step[:n_f]
+        return (found >= 0) & (state.steps - found < SHUN_MONTHS)
 
     # --- outbreak -------------------------------------------------------------------------
-    def introduce(self, model: AlpacaModel, s: Scheduled) -> dict[str, Any]:
+    def introduce(self, state: Industry, s: Scheduled) -> dict[str, Any]:
         """Infection enters the index herds: named breeders, or `herds` herds of a region or
         of the whole industry chosen at random."""
-        p, rng, herd, firms = model.scenario, model.rng, model.herd, model.firms
-        n_f = self._firms(model)
+        p, rng, herd, firms = state.scenario, state.rng, state.herd, state.firms
+        n_f = self._firms(state)
         self.ever = True
         self.strength = max(self.strength, s.strength) if self.active else s.strength
         heads = herd.counts_by_owner(n_f)
         ok = firms.view("active") & (heads > 0)
-        target = model.shocks.targets(s, n_f)
+        target = state.shocks.targets(s, n_f)
         cand = np.flatnonzero(ok)
         if not isinstance(target, slice):
             cand = np.intersect1d(cand, target)
@@ -171,7 +168,7 @@ class Disease:
         else:
             k = min(int(s.event.get("herds", p.disease_index_herds)), len(cand))
             chosen = np.sort(rng.choice(cand, size=k, replace=False)) if k else cand[:0]
-        inf = self.rows(model)
+        inf = self.rows(state)
         owner, alive = herd.view("owner"), herd.view("alive")
         animals = 0
         for b in chosen.tolist():
@@ -180,50 +177,50 @@ class Disease:
             pick = rng.choice(mine, size=min(n_inf, len(mine)), replace=False)
             inf[pick] = True
             animals += len(pick)
-        self._count_new(model, chosen, "index")
+        self._count_new(state, chosen, "index")
         self.active = self.active or animals > 0
-        self.mark(model)
+        self.mark(state)
         return {"herds": " ".join(str(b) for b in chosen.tolist()) or "none", "animals": animals}
 
-    def eradicate(self, model: AlpacaModel) -> dict[str, Any]:
+    def eradicate(self, state: Industry) -> dict[str, Any]:
         """The outbreak is declared over: remaining infection is cleared (restrictions run out
         after their clear period)."""
-        left = self.infected_animals(model)
+        left = self.infected_animals(state)
         self.infected[:] = False
-        self._update_active(model)
+        self._update_active(state)
         return {"cleared_animals": left}
 
-    def _count_new(self, model: AlpacaModel, herds: np.ndarray, route: str) -> None:
+    def _count_new(self, state: Industry, herds: np.ndarray, route: str) -> None:
         if len(herds) == 0:
             return
-        self._firms(model)
+        self._firms(state)
         self.ever_infected[herds] = True
         self.routes[route] += len(herds)
-        model.month_stats["new_infected_herds"] += len(herds)
+        state.month_stats["new_infected_herds"] += len(herds)
 
-    def _update_active(self, model: AlpacaModel) -> None:
-        firms = model.firms
+    def _update_active(self, state: Industry) -> None:
+        firms = state.firms
         restricted = firms.view("restricted") & firms.view("active")
-        self.active = bool(restricted.any()) or self.infected_animals(model) > 0
+        self.active = bool(restricted.any()) or self.infected_animals(state) > 0
 
-    def mark(self, model: AlpacaModel) -> None:
+    def mark(self, state: Industry) -> None:
         """Remember which herds are infected before the month's contacts."""
-        self._before = self.infected_by_owner(model) > 0
+        self._before = self.infected_by_owner(state) > 0
         self._pairs = None
         self.visits = []
 
     # --- the month ------------------------------------------------------------------------
-    def monthly(self, model: AlpacaModel) -> None:
+    def monthly(self, state: Industry) -> None:
         """Spread within herds, testing, culling of reactors, restrictions found and lifted."""
-        p, rng, herd, firms = model.scenario, model.rng, model.herd, model.firms
-        n_f = self._firms(model)
-        month = model.steps - 1
-        inf = self.rows(model)
+        p, rng, herd, firms = state.scenario, state.rng, state.herd, state.firms
+        n_f = self._firms(state)
+        month = state.steps - 1
+        inf = self.rows(state)
         alive, owner = herd.view("alive"), herd.view("owner")
         if self._after is not None:  # a co-owned stud handed to the partner of a firm that closed
-            now = self.infected_by_owner(model) > 0
+            now = self.infected_by_owner(state) > 0
             after = np.r_[self._after, np.zeros(max(0, n_f - len(self._after)), dtype=bool)]
-            self._count_new(model, np.flatnonzero(now & ~after[:n_f]), "transfer")
+            self._count_new(state, np.flatnonzero(now & ~after[:n_f]), "transfer")
             self._after = None
         restricted = firms.restricted[:n_f]
         restricted[~firms.active[:n_f]] = False  # a closed firm has nothing left to restrict
@@ -242,7 +239,7 @@ class Disease:
         retest = np.flatnonzero(restricted & (month - self.last_test[:n_f] >= RETEST_MONTHS))
         tested = np.union1d(tested, retest)
         if len(tested) == 0:
-            self._update_active(model)
+            self._update_active(state)
             return
         self.last_test[tested] = month
         is_tested = np.zeros(n_f, dtype=bool)
@@ -251,49 +248,49 @@ class Disease:
         reactors = at_risk[rng.random(len(at_risk)) < SENSITIVITY]
         positive = np.zeros(n_f, dtype=bool)
         positive[owner[reactors]] = True
-        self.cull(model, reactors)
+        self.cull(state, reactors)
         newly = np.flatnonzero(positive & ~restricted)
         restricted[positive] = True
         self.last_positive[:n_f][positive] = month
         if len(newly):
-            self.found_step[newly] = model.steps
-            model.month_stats["found_herds"] += len(newly)
-            self._grow_wary(model, newly)
+            self.found_step[newly] = state.steps
+            state.month_stats["found_herds"] += len(newly)
+            self._grow_wary(state, newly)
         clear = tested[~positive[tested] & restricted[tested]]
         since = month - self.last_positive[clear]
         restricted[clear[since >= p.disease_clear_months]] = False
-        self._update_active(model)
+        self._update_active(state)
 
-    def cull(self, model: AlpacaModel, rows: np.ndarray) -> None:
+    def cull(self, state: Industry, rows: np.ndarray) -> None:
         """Reactors are slaughtered: out of the herd, counted as culled."""
         if len(rows) == 0:
             return
-        herd = model.herd
+        herd = state.herd
         herd.alive[rows] = False
         self.infected[rows] = False
-        np.add.at(model.firms.culled, herd.owner[rows], 1)
-        model.month_stats["culled"] += len(rows)
+        np.add.at(state.firms.culled, herd.owner[rows], 1)
+        state.month_stats["culled"] += len(rows)
 
-    def _grow_wary(self, model: AlpacaModel, found: np.ndarray) -> None:
+    def _grow_wary(self, state: Industry, found: np.ndarray) -> None:
         """Acquaintances of a newly found herd trust it less."""
-        loss = model.scenario.disease_trust_loss
+        loss = state.scenario.disease_trust_loss
         if loss <= 0:
             return
         for b in found.tolist():
-            others = sorted(model.trust.neighbours.get(b, ()))
+            others = sorted(state.trust.neighbours.get(b, ()))
             if others:
                 src = np.array(others, dtype=np.int64)
-                model.trust.touch(
-                    src, np.full(len(src), b), model.steps, lambda t: after_loss(t, loss)
+                state.trust.touch(
+                    src, np.full(len(src), b), state.steps, lambda t: after_loss(t, loss)
                 )
 
     # --- contacts -------------------------------------------------------------------------
     def record_matings(
-        self, model: AlpacaModel, females: np.ndarray, sires: np.ndarray, kinds: np.ndarray
+        self, state: Industry, females: np.ndarray, sires: np.ndarray, kinds: np.ndarray
     ) -> None:
         """Matings of the month; those away from home (the dam taken to another breeder's
         stud) are contacts between the two herds."""
-        owner = model.herd.owner
+        owner = state.herd.owner
         away = owner[sires] != owner[females]
         f, s, k = females[away], sires[away], kinds[away]
         if self._pairs is not None:
@@ -309,19 +306,19 @@ class Disease:
                 for (a, b, c), n in zip(uniq.tolist(), counts.tolist(), strict=True)
             ]
 
-    def spread(self, model: AlpacaModel) -> None:
+    def spread(self, state: Industry) -> None:
         """After the month's matings and sales: count herds infected through sales, then let
         infection pass between dams and the studs (and herds) they visited."""
         if not self.active:
             return
-        herd, rng = model.herd, model.rng
-        inf = self.rows(model)
+        herd, rng = state.herd, state.rng
+        inf = self.rows(state)
         alive, owner = herd.view("alive"), herd.view("owner")
-        n_f = self._firms(model)
-        now = self.infected_by_owner(model) > 0
+        n_f = self._firms(state)
+        now = self.infected_by_owner(state) > 0
         before = self._before if self._before is not None else now
         before = np.r_[before, np.zeros(max(0, n_f - len(before)), dtype=bool)][:n_f]
-        self._count_new(model, np.flatnonzero(now & ~before), "sale")
+        self._count_new(state, np.flatnonzero(now & ~before), "sale")
         if self._pairs is not None and len(self._pairs[0]):
             f, s, k = self._pairs
             n_inf = np.bincount(owner[inf & alive], minlength=n_f)
@@ -335,10 +332,10 @@ class Disease:
             # studs: from infected dams
             sire_risk = np.flatnonzero(alive[s] & ~inf[s] & inf[f])
             sire_caught = sire_risk[rng.random(len(sire_risk)) < beta_m]
-            was = self.infected_by_owner(model) > 0
+            was = self.infected_by_owner(state) > 0
             inf[f[caught]] = True
             inf[s[sire_caught]] = True
-            newly = (self.infected_by_owner(model) > 0) & ~was
+            newly = (self.infected_by_owner(state) > 0) & ~was
             for route, kind in (("coowned", COOWNED), ("service", SERVICE)):
                 herds = np.r_[
                     owner[f[caught][k[caught] == kind]],
@@ -346,7 +343,7 @@ class Disease:
                 ]
                 herds = np.intersect1d(herds, np.flatnonzero(newly))
                 newly[herds] = False  # a herd reached both ways counts once
-                self._count_new(model, herds, route)
+                self._count_new(state, herds, route)
         self._pairs = None
-        self._after = self.infected_by_owner(model) > 0
-        self._update_active(model)
+        self._after = self.infected_by_owner(state) > 0
+        self._update_active(state)

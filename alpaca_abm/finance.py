@@ -28,15 +28,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import accounts, market
+from . import accounts, credit, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
-from .trading import STUD_WORKING_MONTHS, breeding_stock
+from .breeding import import_quality, weaning_rate
+from .herd import breeding_stock
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
     from .herd import Herd
-    from .model import AlpacaModel
+    from .state import Industry
 
 ENTRANT_HERD_MEDIAN = 15.0  # assumption: newcomers aim for a small herd first
 ENTRANT_CASH_MULTIPLE = 1.5  # entrants bring 1.5x the price of their foundation herd
@@ -56,39 +57,34 @@ def breeding_years(p) -> float:
     return (p.female_retire_age - p.female_breeding_age) / 24.0
 
 
-def weaning_rate(p) -> float:
-    """Crias weaned per breeding female a year: conception over the season, cria survival."""
-    season = (p.mating_end_month - p.mating_start_month) % 12 + 1
-    return (1.0 - (1.0 - p.conception_rate) ** season) * (1.0 - p.cria_mortality)
-
-
-def variable_cost_per_head(model: AlpacaModel) -> np.ndarray:
+def variable_cost_per_head(state: Industry) -> np.ndarray:
     """Each breeder's yearly cost of keeping one more animal: keep, vet, compliance, shearing."""
-    p, firms = model.scenario, model.firms
+    p, firms = state.scenario, state.firms
     n_f = firms.n
     vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
-    month = p.keep_cost + vet * model.shocks.vet_factor() + model.shocks.compliance_cost()
+    month = p.keep_cost + vet * state.shocks.vet_factor() + state.shocks.compliance_cost()
     return 12 * np.broadcast_to(month, (n_f,)) + p.shearing_cost
 
 
-def female_values(model: AlpacaModel) -> np.ndarray:
+def female_values(state: Industry) -> np.ndarray:
     """Capital value of a breeding female to each breeder at the expected price (computed
     once for each state of the market within a month; the result is read-only)."""
-    p, mk, sh = model.scenario, model.market, model.shocks
+    p, mk, sh = state.scenario, state.market, state.shocks
     key = (
-        model.steps,
-        model.firms.n,
+        state.steps,
+        state.firms.n,
         mk.expected_price,
         mk.sell_through,
         sh.budget,
-        model.fibre_price_now,
+        state.fibre_price_now,
+        mk.final_price,
     )
-    cached = model.__dict__.get("_female_values")
+    cached = state.female_values_cache
     if cached is not None and cached[0] == key:
         return cached[1]
     s_year = 1.0 - (1.0 - mk.sell_through) ** 12
-    fleece = p.fleece_kg * model.fibre_price_now * HEADS_PER_FEMALE
-    per_head = variable_cost_per_head(model)
+    fleece = p.fleece_kg * state.fibre_price_now * HEADS_PER_FEMALE
+    per_head = variable_cost_per_head(state)
     values = market.female_value(
         mk.expected_price,
         s_year,
@@ -99,11 +95,21 @@ def female_values(model: AlpacaModel) -> np.ndarray:
         p.discount_rate,
         breeding_years(p),
         per_head,
-        p.buyer_wtp_median * sh.budget,
+        final_price(state),
     )
     values.flags.writeable = False
-    model.__dict__["_female_values"] = (key, values)
+    state.female_values_cache = (key, values)
     return values
+
+
+def final_price(state: Industry) -> float:
+    """What a cria is worth at most: the price outside buyers pay for the industry's surplus
+    (the demand schedule read in trading.read_demand_schedule); before the first market,
+    the median outside buyer's willingness to pay."""
+    mk, p = state.market, state.scenario
+    if mk.final_price > 0:
+        return mk.final_price
+    return p.buyer_wtp_median * state.shocks.budget
 
 
 def animal_values(
@@ -131,13 +137,11 @@ def animal_values(
     return value
 
 
-def stock_values(model: AlpacaModel) -> np.ndarray:
+def stock_values(state: Industry) -> np.ndarray:
     """Each breeder's herd at market value (the expected price, so that a month's noise in
     the auction does not swing the books)."""
-    from .breeding import import_quality
-
-    p, herd, mk, sh = model.scenario, model.herd, model.market, model.shocks
-    n_f = model.firms.n
+    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    n_f = state.firms.n
     alive, quality, age, stud = (herd.view(k) for k in ("alive", "quality", "age", "stud"))
     pet = p.pet_price * sh.budget
     studs = np.flatnonzero(stud & alive)
@@ -145,11 +149,11 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
     if len(studs):
         sv[studs] = market.stud_value(
             quality[studs].astype(float),
-            import_quality(model),
+            import_quality(state),
             p.elite_stud_price * sh.import_price,
             p.quality_premium,
             age[studs] - p.stud_age,
-            STUD_WORKING_MONTHS,
+            market.STUD_WORKING_MONTHS,
             pet,
         )
     mean_q = float(quality[alive].mean()) if alive.any() else 0.0
@@ -170,55 +174,69 @@ def stock_values(model: AlpacaModel) -> np.ndarray:
     return np.bincount(herd.view("owner"), weights=value, minlength=n_f)
 
 
-def monthly_costs(model: AlpacaModel, heads: np.ndarray) -> np.ndarray:
+def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
     """Each breeder's running costs this month (`heads`: its animals): keep, vet, studs and
     marketing."""
-    p, firms, herd, con = model.scenario, model.firms, model.herd, model.contracts
+    p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
     n_f = firms.n
     studs = herd.counts_by_owner(n_f, herd.view("stud"))
     vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
-    cost = heads * (p.keep_cost + vet * model.vet_cost_factor()) + p.marketing_cost
+    cost = heads * (p.keep_cost + vet * state.shocks.vet_factor()) + p.marketing_cost
     cost += studs * p.stud_keep_cost
     run = con.running()
     # co-owned studs: the keeper was charged above; the partner pays its share back
     share = con.share_partner[run] * p.stud_keep_cost
     np.add.at(cost, con.partner[run], share)
     np.add.at(cost, con.keeper[run], -share)
-    cost += model.compliance_cost_per_alpaca() * heads
+    cost += state.shocks.compliance_cost() * heads
     return np.where(firms.active[:n_f], cost, 0.0)
 
 
-def settle_accounts(model: AlpacaModel) -> None:
+def settle_accounts(state: Industry) -> None:
     """Charge the month's running costs, value the stock, book the accounting profit and roll
     the 12-month ledgers; count months of economic loss or insolvency."""
-    p, firms = model.scenario, model.firms
+    p, firms = state.scenario, state.firms
     n_f = firms.n
-    heads = model.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
-    accounts.pay(model.firms, np.arange(n_f), monthly_costs(model, heads))
-    value = stock_values(model)
+    heads = state.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
+    rows = np.arange(n_f)
+    accounts.pay(state.firms, rows, monthly_costs(state, heads))
+    active = firms.active[:n_f]
+    # the overdraft costs interest; a hobby owner pays it down from outside income
+    rate = credit.bank_rate(state.year, p.bank_rate) + p.overdraft_margin
+    interest = np.where(active, credit.overdraft_interest(firms.cash[:n_f], rate), 0.0)
+    accounts.pay(state.firms, rows, interest)
+    firms.interest_paid[:n_f] += interest
+    if state.month == 1:
+        firms.owner_paid[:n_f] = 0.0
+    small = active & (heads < SMALL_HERD)
+    give = credit.owner_contribution(
+        firms.cash[:n_f], small, p.lifestyle_tolerance, firms.owner_paid[:n_f]
+    )
+    if give.any():
+        accounts.inject(state.firms, rows, give)
+    value = stock_values(state)
     firms.acct_profit[:n_f] = accounting_profit(
         firms.revenue[:n_f], firms.costs[:n_f], firms.stock_value[:n_f], value
     )
     firms.stock_value[:n_f] = value
-    slot = model.steps % 12
+    slot = state.steps % 12
     firms.revenue_ring[:n_f, slot] = firms.revenue[:n_f]
     firms.costs_ring[:n_f, slot] = firms.costs[:n_f]
     firms.sales_ring[:n_f, slot] = firms.sales_count[:n_f]
     firms.sales_value_ring[:n_f, slot] = firms.sales_value[:n_f]
     firms.acct_profit_ring[:n_f, slot] = firms.acct_profit[:n_f]
     tolerated = np.where(heads < SMALL_HERD, p.lifestyle_tolerance, 0.0)
-    judged = (model.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
-    females = model.herd.counts_by_owner(n_f, model.herd.view("female"))
-    margin = females * female_values(model) / market.annuity(p.discount_rate, breeding_years(p))
+    judged = (state.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
+    females = state.herd.counts_by_owner(n_f, state.herd.view("female"))
+    margin = females * female_values(state) / market.annuity(p.discount_rate, breeding_years(p))
     loss = economic_loss(
-        firms.acct_profit_ring[:n_f].sum(axis=1),
-        tolerated,
-        firms.cash[:n_f],
-        value,
-        margin - 12 * p.marketing_cost,
+        firms.acct_profit_ring[:n_f].sum(axis=1), tolerated, margin - 12 * p.marketing_cost
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
+    firms.insolvent_months[:n_f] = credit.insolvency_clock(
+        firms.insolvent_months[:n_f], firms.cash[:n_f], value
+    )
 
 
 def accounting_profit(
@@ -232,17 +250,14 @@ def accounting_profit(
 def economic_loss(
     year_profit: np.ndarray,
     tolerated: np.ndarray,
-    cash: np.ndarray,
-    stock: np.ndarray,
     expected_margin: np.ndarray | float = -np.inf,
 ) -> np.ndarray:
     """A month of economic loss: the last 12 months' accounting profit below the loss the
     breeder tolerates (lifestyle) while its expected yearly margin (its females' expected
-    margins less its fixed costs) does not cover staying either, or insolvency (cash + stock
-    at market below zero). Book losses from a falling market are sunk: a breeder whose
-    herd is still expected to pay its way stays."""
-    losing = (year_profit < -tolerated) & (expected_margin < 0)
-    return losing | (cash + stock < 0)
+    margins less its fixed costs) does not cover staying either. Book losses from a falling
+    market are sunk: a breeder whose herd is still expected to pay its way stays.
+    (Insolvency is judged apart, on equity: credit.insolvency_clock.)"""
+    return (year_profit < -tolerated) & (expected_margin < 0)
 
 
 def planned_herd(
@@ -257,19 +272,19 @@ def planned_herd(
     return herd_size * (1.0 + change)
 
 
-def review_plans(model: AlpacaModel) -> None:
+def review_plans(state: Industry) -> None:
     """Breeders move their target herd part of the way toward their planned herd each month
     (partial adjustment at expected prices, Nerlove); once a year (January) reputations are
     re-ranked."""
-    p, firms, herd = model.scenario, model.firms, model.herd
+    p, firms, herd = state.scenario, state.firms, state.herd
     n_f = firms.n
     active = firms.active[:n_f]
     plan = planned_herd(
         breeding_stock(herd, n_f, p.female_retire_age).astype(float),
-        female_values(model),
-        model.market.expected_price,
+        female_values(state),
+        state.market.expected_price,
         p.herd_response,
-        model.investment_mood,
+        state.investment_mood,
     )
     w = market.monthly_weight(p.herd_adjustment)
     firms.target_herd[:n_f] = np.clip(
@@ -277,7 +292,7 @@ def review_plans(model: AlpacaModel) -> None:
         p.foundation_herd,
         p.max_herd_size * FEMALE_SHARE,
     )
-    if model.month != REVIEW_MONTH:
+    if state.month != REVIEW_MONTH:
         return
     quality = np.bincount(
         herd.view("owner")[herd.view("alive")],
@@ -287,11 +302,11 @@ def review_plans(model: AlpacaModel) -> None:
     heads = np.maximum(herd.counts_by_owner(n_f), 1)
     mean_q = quality / heads
     sales = firms.sales_ring[:n_f].sum(axis=1)
-    years = np.clip((model.year - firms.founded[:n_f]) / 20.0, 0, 1)
+    years = np.clip((state.year - firms.founded[:n_f]) / 20.0, 0, 1)
     rank_q = _percentile_rank(mean_q, active)
     rank_s = _percentile_rank(sales, active)
     firms.reputation[:n_f] = np.where(active, 0.5 * rank_q + 0.3 * rank_s + 0.2 * years, 0.0)
-    model.invalidate_leaders()
+    state.leaders = None  # reputations changed: rank the best-known breeders again
 
 
 def _percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -306,17 +321,17 @@ def _percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def invest_in_industry(model: AlpacaModel) -> None:
+def invest_in_industry(state: Industry) -> None:
     """Investor breeders pay for education and awareness; awareness enlarges and speeds the
     finite outside pool (market.pool_potential), never without limit."""
-    p, firms, mk = model.scenario, model.firms, model.market
+    p, firms, mk = state.scenario, state.firms, state.market
     if not p.mechanism_on("industry_investment"):
         return
     n_f = firms.n
     investors = np.flatnonzero(firms.investor[:n_f] & firms.active[:n_f])
     if len(investors) == 0:
         return
-    accounts.pay(model.firms, investors, np.full(len(investors), p.education_cost / 12))
+    accounts.pay(state.firms, investors, np.full(len(investors), p.education_cost / 12))
     share = len(investors) / max(1, int(firms.active[:n_f].sum()))
     mk.awareness = market.awareness_step(mk.awareness, share, p.awareness_effect)
     mk.pool_size = market.pool_potential(mk.pool_base, mk.awareness, p.awareness_pool_gain)
@@ -337,34 +352,44 @@ def entry_factor(expected_return: float, outside: float, lifestyle: float) -> fl
     return float(2.0 / (1.0 + np.exp(-np.clip(x, -50, 50))))
 
 
-def enter_and_exit(model: AlpacaModel) -> None:
+def enter_and_exit(state: Industry) -> None:
     """Breeders after sustained economic losses exit; newcomers enter when a starting herd's
     expected return beats the outside option."""
-    p, firms, mk = model.scenario, model.firms, model.market
+    p, firms, mk = state.scenario, state.firms, state.market
     if not p.entry_exit:
         return
     n_f = firms.n
-    leaving = np.flatnonzero(firms.active[:n_f] & (firms.loss_months[:n_f] >= p.exit_months))
+    limit = credit.credit_limit(firms.stock_value[:n_f], p.credit_ltv)
+    out = (firms.loss_months[:n_f] >= p.exit_months) | credit.must_exit(
+        firms.insolvent_months[:n_f], p.insolvency_months, firms.cash[:n_f], limit
+    )
+    leaving = np.flatnonzero(firms.active[:n_f] & out)
     if len(leaving):
-        exit_breeders(model, leaving)
+        exit_breeders(state, leaving)
     active = firms.active[: firms.n]
-    values = female_values(model)
+    values = female_values(state)
     value = float(np.median(values[active])) if active.any() else float(values.mean())
     margin = value / market.annuity(p.discount_rate, breeding_years(p))
     ret = starting_herd_return(margin, p.foundation_herd, 12 * p.marketing_cost, mk.expected_price)
     attract = entry_factor(ret, p.outside_return, p.lifestyle_return)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
     rate = p.entry_rate * p.n_breeders / 100  # per 100 starting breeders: size-free
-    lam = rate * attract * awareness * model.investment_mood * model.entry_factor()
-    k = int(model.rng.poisson(lam))
+    lam = (
+        rate
+        * attract
+        * awareness
+        * state.investment_mood
+        * (state.shocks.entry * state.shocks.buyer_factor("entrants"))
+    )
+    k = int(state.rng.poisson(lam))
     if k:
-        enter_breeders(model, k)
+        enter_breeders(state, k)
 
 
-def exit_breeders(model: AlpacaModel, leaving: np.ndarray) -> None:
+def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     """Close firms `leaving` (in row order): hand co-owned studs to partners still in the
     industry, end their contracts, disperse their herds (sold as pets)."""
-    p, firms, herd, con = model.scenario, model.firms, model.herd, model.contracts
+    p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
     run = con.running()
     for b in leaving.tolist():  # one by one: a partner who left before gets no stud
         mine = run[((con.keeper[run] == b) | (con.partner[run] == b)) & (con.ended[run] < 0)]
@@ -375,20 +400,17 @@ def exit_breeders(model: AlpacaModel, leaving: np.ndarray) -> None:
                 firms.sold_out[b] += 1
                 firms.bought_in[con.partner[c]] += 1
         if len(mine):
-            model.month_stats["contracts_ended"] += model.contracts.end(
-                mine, model.steps, co.ENDED_EXIT
+            state.month_stats["contracts_ended"] += state.contracts.end(
+                mine, state.steps, co.ENDED_EXIT
             )
         firms.active[b] = False
-        firms.exited_step[b] = model.steps
-        model.trust.forget(b)
-        agent = model.breeder_agents.pop(b, None)
-        if agent is not None:
-            agent.remove()
+        firms.exited_step[b] = state.steps
+        state.trust.forget(b)
     dispersed = disperse_herds(herd, firms.n, leaving)
     firms.sold_out[leaving] += dispersed
-    accounts.receive(model.firms, leaving, dispersed * p.pet_price * model.shocks.budget)
-    model.spatial_version += len(leaving)
-    model.month_stats["exits"] += len(leaving)
+    accounts.receive(state.firms, leaving, dispersed * p.pet_price * state.shocks.budget)
+    state.spatial_version += len(leaving)
+    state.month_stats["exits"] += len(leaving)
 
 
 def disperse_herds(herd: Herd, n_f: int, owners: np.ndarray) -> np.ndarray:
@@ -401,13 +423,13 @@ def disperse_herds(herd: Herd, n_f: int, owners: np.ndarray) -> np.ndarray:
     return np.bincount(owner[animals], minlength=n_f)[owners]
 
 
-def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
+def enter_breeders(state: Industry, k: int) -> np.ndarray:
     """Newcomers: placed by weight, educated by investors, wanting a foundation herd."""
-    p, rng = model.scenario, model.rng
-    place, x, y = draw_places(model, k)
-    owners = draw_owners(model, k)
+    p, rng = state.scenario, state.rng
+    place, x, y = draw_places(state, k)
+    owners = draw_owners(state, k)
     if p.mechanism_on("industry_investment"):
-        firms = model.firms
+        firms = state.firms
         share = (firms.investor & firms.active).sum() / max(1, int(firms.active.sum()))
         lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
         owners["knowledge"] = np.clip(owners["knowledge"] + lift, 0, 1)
@@ -420,12 +442,12 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
         "x_km": x,
         "y_km": y,
         "place": place,
-        "founded": np.full(k, model.year),
-        "entered_step": np.full(k, model.steps),
+        "founded": np.full(k, state.year),
+        "entered_step": np.full(k, state.steps),
         "synthetic": np.ones(k, dtype=bool),
         "cash": np.full(
             k,
-            ENTRANT_CASH_MULTIPLE * p.foundation_herd * model.market.expected_price
+            ENTRANT_CASH_MULTIPLE * p.foundation_herd * state.market.expected_price
             + p.initial_cash_per_alpaca * p.foundation_herd,
         ),
         "target_herd": target,
@@ -434,50 +456,7 @@ def enter_breeders(model: AlpacaModel, k: int) -> np.ndarray:
         "exports": rng.random(k) < ENTRANT_EXPORT_SHARE,
         "reputation": np.zeros(k),
     } | owners
-    rows = add_breeders(model, columns)
-    meet_neighbours(model, rows, 3)
-    model.month_stats["entrants"] += k
+    rows = add_breeders(state, columns)
+    meet_neighbours(state, rows, 3)
+    state.month_stats["entrants"] += k
     return rows
-
-
-def mating_share(
-    open_females: np.ndarray,
-    stock: np.ndarray,
-    target: np.ndarray,
-    sales_year: np.ndarray,
-    replacement_rate: float,
-    weaning: float,
-    least: float,
-) -> np.ndarray:
-    """Share of its open females a breeder breeds this season: enough for the female crias it
-    expects to sell (last year's sales), to grow toward its plan and to replace its ageing
-    dams, never less than `least` (the season's crias come a year later; breeding for crias
-    that no one will buy only adds keep)."""
-    wanted = sales_year + np.maximum(0.0, target - stock) + replacement_rate * stock
-    per_mating = 0.5 * weaning  # female crias weaned per female bred
-    need = wanted / np.maximum(open_females * per_mating, 1e-9)
-    return np.where(open_females > 0, np.clip(need, least, 1.0), 1.0)
-
-
-def plan_matings(herd, firms, p, open_rows: np.ndarray, rng: np.random.Generator) -> None:
-    """At the start of the mating season each breeder decides how many of its open females
-    (`open_rows`: alive, not pregnant, of breeding age) to breed (`mating_share`); the others
-    rest this season (herd column `rested`)."""
-    rested = herd.view("rested")
-    rested[:] = False
-    if not p.mating_plans or len(open_rows) == 0:
-        return
-    n_f = firms.n
-    owner = herd.owner[open_rows]
-    n_open = np.bincount(owner, minlength=n_f).astype(float)
-    stock = breeding_stock(herd, n_f, p.female_retire_age).astype(float)
-    share = mating_share(
-        n_open,
-        stock,
-        firms.target_herd[:n_f],
-        firms.sales_ring[:n_f].sum(axis=1),
-        12.0 / (p.female_retire_age - p.female_breeding_age),
-        weaning_rate(p),
-        p.least_mating_share,
-    )
-    rested[open_rows] = rng.random(len(open_rows)) >= share[owner]

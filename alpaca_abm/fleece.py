@@ -1,4 +1,4 @@
-"""Fleece in microns: the genetic trait, what a breeder sees, the world elite, the clip's sale.
+"""Fleece in microns: the genetic trait, what a breeder sees, the world elite, band prices.
 
 The genetic trait of every alpaca is its mean fibre diameter (MFD) in micrometres at the
 reference age of two years: lower is finer and worth more. The herd stores it as
@@ -17,22 +17,12 @@ with age that runs until about 7.5 years (McGregor & Butler).
 
 Sale: a clip sells by micron band at absolute prices (`data/fleece_bands.csv`), so a finer
 national herd earns more from fibre. Pure functions below take arrays and numbers;
-`sell_fibre` is the month's wiring over the herd, firm table and contracts.
+the yearly clip over the herd, firm table and contracts is `shearing.sell_fibre`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
-
-from . import accounts
-
-if TYPE_CHECKING:
-    from .breeder import FirmTable
-    from .coownership import Contracts
-    from .herd import Herd
-    from .params import AlpacaScenario
 
 MICRON_REFERENCE = 27.0  # µm that maps to QUALITY_REFERENCE points (the 2006 starting mean)
 QUALITY_REFERENCE = 50.0  # points at MICRON_REFERENCE: the index the older model used
@@ -178,93 +168,3 @@ def band_price(
 def pool_price_factor(pooled_kg: float, scale_bonus: float, reference_kg: float) -> float:
     """Price gain of the national fibre pool: `scale_bonus` per doubling of pooled volume."""
     return float(1.0 + scale_bonus * np.log2(1.0 + pooled_kg / reference_kg))
-
-
-def pool_members(firms: FirmTable, contracts: Contracts, on: bool) -> np.ndarray:
-    """Breeders selling fleece through the national pool: investors and their partners."""
-    n_f = firms.n
-    if not on:
-        return np.zeros(n_f, dtype=bool)
-    pool = firms.investor[:n_f] & firms.active[:n_f]
-    run = contracts.running()
-    k, q = contracts.keeper[run], contracts.partner[run]
-    pool[q[pool[k]]] = True
-    pool[k[pool[q]]] = True
-    return pool
-
-
-def sell_fibre(
-    herd: Herd,
-    firms: FirmTable,
-    contracts: Contracts,
-    scenario: AlpacaScenario,
-    month: int,
-    demand_factor: float,
-    tallies: dict[str, float],
-    bands: dict[str, np.ndarray],
-) -> dict[str, float] | None:
-    """Yearly shearing: every animal from a yearling up is shorn (shearing paid per head) and its
-    fleece sold by micron band at band prices times `demand_factor` (the fibre-demand shock);
-    pool members get the pool's scale price (switch: `industry_investment`). Returns the
-    clip's mean price per kg and mean micron, or None outside the shearing month."""
-    p = scenario
-    if month != p.shearing_month:
-        return None
-    n_f = firms.n
-    alive, age = herd.view("alive"), herd.view("age")
-    shorn = np.flatnonzero(alive & (age >= FIRST_FLEECE_MONTHS))
-    owner = herd.owner[shorn]
-    heads = np.bincount(owner, minlength=n_f)
-    accounts.pay(firms, np.arange(n_f), heads * p.shearing_cost)
-    if len(shorn) == 0:
-        return {"price_per_kg": 0.0, "micron": 0.0}
-    micron = phenotype_micron(
-        herd.quality[shorn], age[shorn], herd.fleece_env[shorn], p.fleece_coarsening
-    )
-    # the fibre-demand shock (`demand_factor`, 1 when none runs) moves every band's price
-    price = band_price(micron, herd.colour[shorn] != 0, bands, p.fibre_price) * demand_factor
-    kg = np.full(len(shorn), p.fleece_kg)
-    pool = pool_members(firms, contracts, p.mechanism_on("industry_investment"))
-    in_pool = pool[owner]
-    pooled_kg = float(kg[in_pool].sum())
-    factor = np.where(
-        in_pool, pool_price_factor(pooled_kg, p.pool_scale_bonus, POOL_REFERENCE_KG), 1
-    )
-    revenue = kg * price * factor
-    accounts.receive(firms, np.arange(n_f), np.bincount(owner, weights=revenue, minlength=n_f))
-    tallies["pooled_kg"] += pooled_kg
-    total_kg = float(kg.sum())
-    return {
-        "price_per_kg": float(revenue.sum() / total_kg) if total_kg else 0.0,
-        "micron": float(micron.mean()),
-    }
-
-
-def herd_micron(herd: Herd) -> float:
-    """Mean genetic MFD (µm) of the living herd (0 when there are no animals)."""
-    alive = herd.view("alive")
-    if not alive.any():
-        return 0.0
-    return float(micron_from_quality(herd.view("quality")[alive].astype(np.float64)).mean())
-
-
-def breeder_micron(herd: Herd, n_firms: int) -> np.ndarray:
-    """Mean genetic MFD (µm) of each breeder's living animals (0 for an empty herd)."""
-    alive = herd.view("alive")
-    owner = herd.view("owner")[alive]
-    micron = micron_from_quality(herd.view("quality")[alive].astype(np.float64))
-    heads = np.bincount(owner, minlength=n_firms)
-    total = np.bincount(owner, weights=micron, minlength=n_firms)
-    return np.where(heads > 0, total / np.maximum(heads, 1), 0.0)
-
-
-def describe_bands(bands: dict[str, Any]) -> str:
-    """The band table in words (for docs and the app's About panel)."""
-    lines = []
-    lo = 0.0
-    for i, name in enumerate(bands["band"]):
-        hi = bands["micron_below"][i]
-        rng = f"{lo:g}-{hi:g} µm" if np.isfinite(hi) else f"over {lo:g} µm"
-        lines.append(f"{name}: {rng}, x{bands['relative_white'][i]:.2f} of the anchor (white)")
-        lo = hi
-    return "\n".join(lines)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .fleece import POINTS_PER_MICRON
+from .tables import grow_columns
+
 MONTHS_PER_YEAR = 12
+YEARLING_AGE = 12  # months: a female counts as breeding stock from a year old
 NOT_PREGNANT = -1
 NO_STUD = -1
 
@@ -56,13 +60,7 @@ class Herd:
     def add(self, **traits: np.ndarray) -> np.ndarray:
         """Append animals (traits as equal-length arrays); return their row indices."""
         k = len(traits["owner"])
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros(new_cap, dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {"due_in": NOT_PREGNANT, "alive": True}
         for name in _FIELDS:
@@ -136,20 +134,6 @@ def monthly_death_probability(
     return np.where(age >= max_age, 1.0, monthly)
 
 
-def offspring_quality(
-    dam_quality: np.ndarray,
-    sire_quality: np.ndarray,
-    mendelian_cv: float,
-    ceiling: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Quality of crias: the parents' mean on the log of the distance to the quality ceiling
-    (the micron floor) plus Mendelian sampling (`fleece.inherit_quality`)."""
-    from .fleece import inherit_quality
-
-    return inherit_quality(dam_quality, sire_quality, mendelian_cv, ceiling, rng)
-
-
 def offspring_colour(
     dam_colour: np.ndarray, sire_colour: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
@@ -183,8 +167,6 @@ def perceived_quality(
     seen *= noise_sd
     seen += quality
     if environment is not None:
-        from .fleece import POINTS_PER_MICRON
-
         seen -= POINTS_PER_MICRON * environment
     return seen
 
@@ -193,8 +175,6 @@ def visible_merit(herd: Herd, rows: np.ndarray) -> np.ndarray:
     """What a perfect judge sees of herd `rows`, in quality points: the fleece phenotype
     (genetic value + environment) plus the other traits it weighs (`seen_quality` without
     the judging noise)."""
-    from .fleece import POINTS_PER_MICRON
-
     return herd.quality[rows] - POINTS_PER_MICRON * herd.fleece_env[rows] + herd.other_merit[rows]
 
 
@@ -207,3 +187,22 @@ def seen_quality(
     seen = perceived_quality(herd.quality[rows], noise_sd, rng, herd.fleece_env[rows])
     seen += herd.other_merit[rows]
     return seen
+
+
+def breeding_females(herd: Herd, retire_age: int) -> np.ndarray:
+    """Herd rows of breeding females: alive, a year old or more, not retired."""
+    age = herd.view("age")
+    return np.flatnonzero(
+        herd.view("alive") & herd.view("female") & (age >= YEARLING_AGE) & (age < retire_age)
+    )
+
+
+def breeding_stock(
+    herd: Herd, n_f: int, retire_age: int, females: np.ndarray | None = None
+) -> np.ndarray:
+    """Each breeder's breeding females (a year old or more, not retired): what its herd plan
+    counts, so that the season's crias and the males awaiting sale do not look like surplus.
+    `females`: their herd rows (breeding_females), when already found this month."""
+    if females is None:
+        females = breeding_females(herd, retire_age)
+    return np.bincount(herd.owner[females], minlength=n_f)

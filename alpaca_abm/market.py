@@ -25,6 +25,7 @@ import numpy as np
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
 SELL_THROUGH_WEIGHT = 0.15  # assumption: sellers judge their chance of a sale by ~6 months
+STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
 
 
 # --- the market's state ----------------------------------------------------------------------
@@ -46,6 +47,12 @@ class MarketState:
     adopters: float  # animals already taken up by outside homes (Bass cumulative adoption)
     awareness: float = 0.0  # 0..1: public awareness built by industry investment (P1c)
     stud_fee: float = 0.0  # GBP: base fee for a mating by an average service stud this season
+    # the outside demand schedule (pricing.clearing_wtp): buyers and female crias a month,
+    # both adaptive (SELL_THROUGH_WEIGHT), and the price they clear at,
+    # which caps what a cria is worth to a breeder (the fundamental: finance.female_values)
+    outside_flow: float = -1.0  # outside and EU buyers a month (-1: not yet seen)
+    crias_flow: float = -1.0  # female crias born a month (-1: not yet seen)
+    final_price: float = 0.0  # GBP: the price outside buyers pay for that surplus (0: unset)
     region_x: np.ndarray = field(default_factory=lambda: np.zeros(0))  # region centres (km)
     region_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
     region_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))  # buyers' homes

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import fleece
 from .breeder import size_class
+from .breeding import elite_studs
 from .coownership import (
     COMP_DOMINATED,
     COOP_DOMINATED,
@@ -23,9 +24,12 @@ from .coownership import (
     EQUAL,
     RELATIONSHIP_TYPES,
 )
+from .finance import monthly_costs
+from .shearing import pool_members
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
+    from .herd import Herd
+    from .state import Industry
 
 ELITE_ACCESS_WINDOW = 12  # months: access means an elite mating within the last year
 CLUSTERING_SAMPLE = 2000  # nodes: above this the clustering coefficient is estimated
@@ -128,14 +132,24 @@ MODEL_COLUMNS = (
 )
 
 
-def coownership_graph(model: AlpacaModel) -> nx.Graph:
+def coownership_graph(state: Industry) -> nx.Graph:
     """Graph of active breeders with an edge per running co-ownership."""
     g = nx.Graph()
-    g.add_nodes_from(model.firms.active_rows().tolist())
-    con = model.contracts
+    g.add_nodes_from(state.firms.active_rows().tolist())
+    con = state.contracts
     run = con.running()
     g.add_edges_from(zip(con.keeper[run].tolist(), con.partner[run].tolist(), strict=True))
     return g
+
+
+def breeder_micron(herd: Herd, n_firms: int) -> np.ndarray:
+    """Mean genetic MFD (µm) of each breeder's living animals (0 for an empty herd)."""
+    alive = herd.view("alive")
+    owner = herd.view("owner")[alive]
+    micron = fleece.micron_from_quality(herd.view("quality")[alive].astype(np.float64))
+    heads = np.bincount(owner, minlength=n_firms)
+    total = np.bincount(owner, weights=micron, minlength=n_firms)
+    return np.where(heads > 0, total / np.maximum(heads, 1), 0.0)
 
 
 def density(n_nodes: int, n_edges: int) -> float:
@@ -143,10 +157,10 @@ def density(n_nodes: int, n_edges: int) -> float:
     return 0.0 if n_nodes < 2 else 2.0 * n_edges / (n_nodes * (n_nodes - 1))
 
 
-def elite_access(model: AlpacaModel) -> np.ndarray:
+def elite_access(state: Industry) -> np.ndarray:
     """Whether each breeder mated a female to an elite sire in the last year."""
-    firms = model.firms
-    return (model.steps - firms.elite_access_step[: firms.n]) < ELITE_ACCESS_WINDOW
+    firms = state.firms
+    return (state.steps - firms.elite_access_step[: firms.n]) < ELITE_ACCESS_WINDOW
 
 
 def _mean(values: np.ndarray) -> float:
@@ -157,67 +171,75 @@ def _mean(values: np.ndarray) -> float:
     return float(total / values.size)
 
 
-def industry_row(model: AlpacaModel) -> dict:
+def demand_index(state: Industry) -> float:
+    """Outside demand relative to the start: the pool's potential (awareness) over its
+    base, times any demand shock and disease scare."""
+    mk = state.market
+    ratio = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
+    return ratio * state.shocks.buyer_factor("hobby")
+
+
+def industry_row(state: Industry) -> dict:
     """Every model-level column for the month just ended."""
-    firms, herd, con = model.firms, model.herd, model.contracts
+    firms, herd, con = state.firms, state.herd, state.contracts
     n_f = firms.n
     active = firms.active[:n_f]
     n_active = int(active.sum())
     alive = herd.view("alive")
     q = herd.view("quality") if alive.all() else herd.view("quality")[alive]  # (compacted)
-    # fleece.herd_micron(herd), from the living animals' qualities already gathered
+    # the herd's mean genetic MFD, from the living animals' qualities already gathered
     micron = _mean(fleece.micron_from_quality(q.astype(np.float64))) if len(q) else 0.0
     heads = herd.counts_by_owner(n_f)
     run = con.running()
     rtypes = con.rtype[run]
     n_run = len(run)
     live_ties = np.flatnonzero(  # ties between two breeders still in the industry
-        firms.active[model.trust.src[: model.trust.n]]
-        & firms.active[model.trust.dst[: model.trust.n]]
+        firms.active[state.trust.src[: state.trust.n]]
+        & firms.active[state.trust.dst[: state.trust.n]]
     )
     profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
     cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
     year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
-    mk = model.market
-    adult_male = alive & ~herd.view("female") & (herd.view("age") >= model.scenario.stud_age)
+    mk = state.market
+    adult_male = alive & ~herd.view("female") & (herd.view("age") >= state.scenario.stud_age)
     idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
     n_alive = int(np.count_nonzero(alive))
     small = active & (heads < 50)
     large = active & (heads >= 50)
-    stats = model.month_stats
+    stats = state.month_stats
     row = {
-        "step": model.steps,
-        "date": model.date,
+        "step": state.steps,
+        "date": state.date,
         "n_breeders": n_active,
         "n_alpacas": n_alive,
         "mean_quality": _mean(q) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
         "mean_micron": micron,
-        "fleece_micron": float(model.fleece_micron_now),
-        "price_female": float(model.price_now),
-        "fibre_price": float(model.fibre_price_now),
+        "fleece_micron": float(state.fleece_micron_now),
+        "price_female": float(state.market.price),
+        "fibre_price": float(state.fibre_price_now),
         "n_coowned_studs": len(set(con.stud[run].tolist())),  # (a few hundred at most)
         "n_partnerships": n_run,
-        "elite_access_share": _mean(elite_access(model)[active]) if n_active else 0.0,
+        "elite_access_share": _mean(elite_access(state)[active]) if n_active else 0.0,
         "mean_knowledge": _mean(firms.knowledge[:n_f][active]) if n_active else 0.0,
-        "mean_trust": _mean(model.trust.current(live_ties, model.steps)) if len(live_ties) else 0.0,
+        "mean_trust": _mean(state.trust.current(live_ties, state.steps)) if len(live_ties) else 0.0,
         "network_density": density(n_active, n_run),
         "total_profit": float(profit[active].sum()),
         "share_coop_dominated": _mean(rtypes == COOP_DOMINATED) if n_run else 0.0,
         "share_equal": _mean(rtypes == EQUAL) if n_run else 0.0,
         "share_comp_dominated": _mean(rtypes == COMP_DOMINATED) if n_run else 0.0,
-        "demand_index": float(model.effective_demand_index()),
+        "demand_index": float(demand_index(state)),
         "mean_cash": _mean(firms.cash[:n_f][active]) if n_active else 0.0,
         "small_share": float(small.sum() / n_active) if n_active else 0.0,
         "small_mean_profit": _mean(profit[small]) if small.any() else 0.0,
         "large_mean_profit": _mean(profit[large]) if large.any() else 0.0,
-        "clustering": model.clustering_now,
-        "n_elite_studs": int(len(model.elite_stud_owners())),
-        "infected_herds": model.disease.infected_herds(model),
+        "clustering": state.clustering_now,
+        "n_elite_studs": int(len(elite_studs(state)[1])),
+        "infected_herds": state.disease.infected_herds(state),
         "restricted_herds": int((firms.restricted[:n_f] & active).sum()),
-        "infected_animals": model.disease.infected_animals(model),
-        "rivalry_index": float(model.rivalry_index),
-        "investment_mood": float(model.investment_mood),
+        "infected_animals": state.disease.infected_animals(state),
+        "rivalry_index": float(state.rivalry_index),
+        "investment_mood": float(state.investment_mood),
         "cash_flow": float(cash_flow[active].sum()),
         "stock_value": float(firms.stock_value[:n_f][active].sum()),
         "loss_making_share": _mean(year_profit[active] < 0) if n_active else 0.0,
@@ -251,9 +273,9 @@ def industry_row(model: AlpacaModel) -> dict:
     return row
 
 
-def breeder_table(model: AlpacaModel) -> pd.DataFrame:
+def breeder_table(state: Industry) -> pd.DataFrame:
     """One row per active breeder: the individual and organisational outcomes."""
-    firms, herd, con = model.firms, model.herd, model.contracts
+    firms, herd, con = state.firms, state.herd, state.contracts
     n_f = firms.n
     rows = firms.active_rows()
     alive = herd.view("alive")
@@ -270,14 +292,12 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
         np.add.at(type_counts, (who, con.rtype[run]), 1)
     dominant = np.where(partners > 0, type_counts.argmax(axis=1), -1)
     names = np.array([*RELATIONSHIP_TYPES, "none"])
-    t = model.trust
+    t = state.trust
     src = t.src[: t.n]
-    trust_now = t.all_current(model.steps)
+    trust_now = t.all_current(state.steps)
     tsum = np.bincount(src, weights=trust_now, minlength=n_f)
     tcount = np.bincount(src, minlength=n_f)
     # reporters for the pattern comparison with the seed's Table 4 (experiments/propositions.py)
-    from .finance import monthly_costs
-
     both_active = firms.active[src] & firms.active[t.dst[: t.n]]
     ties = np.bincount(src[both_active], minlength=n_f)  # acquaintances still in business
     stud_share = np.zeros(n_f)  # share held in running co-owned studs
@@ -295,13 +315,13 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     n_p = np.maximum(partners, 1)
     # the (step, breeder_id) index built directly: set_index on the frame costs twice the frame
     index = pd.MultiIndex.from_arrays(
-        [np.full(len(rows), model.steps, dtype=np.int64), rows], names=["step", "breeder_id"]
+        [np.full(len(rows), state.steps, dtype=np.int64), rows], names=["step", "breeder_id"]
     )
     return pd.DataFrame(
         {
             "herd_size": heads[rows],
             "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
-            "herd_micron": fleece.breeder_micron(herd, n_f)[rows],
+            "herd_micron": breeder_micron(herd, n_f)[rows],
             "cash": firms.cash[rows],
             "revenue": revenue[rows],
             "costs": costs[rows],
@@ -315,23 +335,25 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
             "knowledge_marketing": firms.knowledge[rows, 2],
             "n_partners": partners[rows],
             "trust_mean": np.where(tcount[rows] > 0, tsum[rows] / np.maximum(tcount[rows], 1), 0),
-            "elite_access": elite_access(model)[rows],
+            "elite_access": elite_access(state)[rows],
             "size_class": size_class(heads[rows]),
             "relationship_type": names[dominant[rows]],
             "investor": firms.investor[rows],
             "exports": firms.exports[rows],
             "synthetic": firms.synthetic[rows],
             "seed_firm": firms.seed_firm[rows],
-            "place": model.places["name"].to_numpy()[firms.place[rows]],
+            "place": state.places["name"].to_numpy()[firms.place[rows]],
             "entered_step": firms.entered_step[rows],
             "sales_value": firms.sales_value_ring[rows].sum(axis=1),
             "n_ties": ties[rows],
-            "pool_member": model.pool_members()[rows],
+            "pool_member": pool_members(
+                firms, con, state.scenario.mechanism_on("industry_investment")
+            )[rows],
             "coowned_stud_share": stud_share[rows],
             "max_competition": max_comp[rows],
             "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
             "running_cost_per_animal": np.where(
-                heads[rows] > 0, 12 * monthly_costs(model, heads)[rows] / per_head, 0.0
+                heads[rows] > 0, 12 * monthly_costs(state, heads)[rows] / per_head, 0.0
             ),
             "restricted": firms.restricted[rows],
             "culled": firms.culled[rows],
@@ -349,9 +371,9 @@ def breeder_table(model: AlpacaModel) -> pd.DataFrame:
     )
 
 
-def acquaintance_graph(model: AlpacaModel) -> nx.Graph:
+def acquaintance_graph(state: Industry) -> nx.Graph:
     """Graph of active breeders with an edge wherever either has a trust tie to the other."""
-    t, firms = model.trust, model.firms
+    t, firms = state.trust, state.firms
     src, dst = t.src[: t.n], t.dst[: t.n]
     keep = firms.active[src] & firms.active[dst]
     g = nx.Graph()
@@ -360,19 +382,19 @@ def acquaintance_graph(model: AlpacaModel) -> nx.Graph:
     return g
 
 
-def clustering(model: AlpacaModel) -> float:
+def clustering(state: Industry) -> float:
     """Average clustering of the acquaintance network (on a period).
 
     Above CLUSTERING_SAMPLE breeders it is estimated on a sample of nodes drawn from a
     generator seeded by the step, so the model's own random stream is untouched.
     """
-    t, firms = model.trust, model.firms
+    t, firms = state.trust, state.firms
     nodes = firms.active_rows()
     if len(nodes) == 0:
         return 0.0
     if len(nodes) > CLUSTERING_SAMPLE:
         nodes = np.sort(
-            np.random.default_rng(model.steps).choice(nodes, CLUSTERING_SAMPLE, replace=False)
+            np.random.default_rng(state.steps).choice(nodes, CLUSTERING_SAMPLE, replace=False)
         )
     src, dst = t.src[: t.n], t.dst[: t.n]
     keep = firms.active[src] & firms.active[dst] & (src != dst)
@@ -422,9 +444,9 @@ def summary_note(key: str) -> str:
     return f"  ({SUMMARY_NOTES[key]})" if key in SUMMARY_NOTES else ""
 
 
-def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel) -> dict:
+def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, state: Industry) -> dict:
     """Headline figures of a run, for tables, sweeps and the CLI."""
-    con = model.contracts
+    con = state.contracts
     last = model_df.iloc[-1]
     year = model_df.tail(12)
     ended = con.view("ended") >= 0
@@ -432,7 +454,7 @@ def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, model: AlpacaModel
     early = ended & np.isin(reasons, (ENDED_BREACH, ENDED_CONFLICT))  # dissolved before term
     total = con.n
     at = agent_df.index.get_level_values("step")
-    final = agent_df[at == model.steps]  # the last table: empty if every breeder has exited
+    final = agent_df[at == state.steps]  # the last table: empty if every breeder has exited
     small = final[final["size_class"] == "small"]
     return {
         "final_n_breeders": float(last["n_breeders"]),
@@ -477,7 +499,7 @@ def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
     return float(model_df[column].sum()) / months if months else 0.0
 
 
-def competition_outcomes(model: AlpacaModel) -> dict[str, float]:
+def competition_outcomes(state: Industry) -> dict[str, float]:
     """Outcomes of a run that the competition-inside-coopetition mechanisms can move (P1a,
     P1b): the trust path of pairs, who was chosen, and how protectors fare against partners.
 
@@ -485,7 +507,7 @@ def competition_outcomes(model: AlpacaModel) -> dict[str, float]:
     protections differ by at least 0.2, the mean of (the more protective side's last-12-month
     sales or profit minus its partner's) over the mean of both; positive = protection pays.
     """
-    con, firms = model.contracts, model.firms
+    con, firms = state.contracts, state.firms
     n = con.n
     k, q = con.view("keeper"), con.view("partner")
     out = {

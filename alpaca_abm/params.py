@@ -289,18 +289,34 @@ MARKET = _group("market", (
     Param("pet_price", default=400.0, kind=float, low=0, high=1e5, unit="GBP", source="public",
           doc="Price of a male sold as a pet or fleece animal.",
           note="See public_figures.toml: pet_male_price."),
-    Param("hobby_demand", default=0.106, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
+    Param("hobby_demand", default=0.25, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
           doc="Breeding females outside buyers (hobby, smallholder, trekking and experience "
               "businesses) ask for a year at the start, per alpaca in the industry; the finite "
               "pool they come from is sized so (market.starting_pool).",
-          note="Sets the size of the outside pool; calibrated (docs/CALIBRATION.md): 0.106, "
-               "non-implausible range 0.106-0.236."),
+          note="Sets the size of the outside pool. Calibrated (docs/CALIBRATION.md) at 0.106 "
+               "(non-implausible 0.106-0.236) on the economy before issue #20; re-set by hand to "
+               "0.25 on the new economy (the upper end of that range), where the demand "
+               "schedule needs outside buyers for the industry's surplus crias: at 0.106 the "
+               "baseline herd fell by 40-56% from 2008 (seeds 0-2). Not yet refitted."),
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
           note="Most males that are not kept as studs find pet homes."),
-    Param("export_demand", default=0.02, kind=float, low=0, high=10, unit="females/alpaca/year", source="assumption",
-          doc="Breeding females EU buyers take a year, per alpaca held by breeders who export.",
-          note="Five of the 29 seed firms earn about half their turnover in Europe."),
+    Param("export_demand", default=0.006, kind=float, low=0, high=1, unit="females/alpaca/year", source="seed-T2",
+          doc="Breeding females EU buyers ask for a year, per alpaca in the UK industry; they buy "
+              "from the breeders who export (pricing.export_buyers_per_month).",
+          note="Five of the 29 seed firms earn about half their turnover in Europe (Table 2): in "
+               "uk_2018 those five hold about a fifth of the 123 firms' alpacas and sell at about "
+               "the industry's rate (some 6% of the herd a year), so EU buyers take about "
+               "0.5 x 0.2 x 6% = 0.6% of the UK herd a year (some 300 animals in 2018). No "
+               "export statistic for live alpacas was found (PUBLIC-FACTS section 2 has only "
+               "the 2021 collapse to a handful)."),
+    Param("outbreak_avoidance", default=0.5, kind=float, low=0, high=1, unit="share", source="assumption",
+          doc="How much less outside buyers look at sellers in the region with the most news of "
+              "bovine TB (herds found or restricted in the last year), relative to elsewhere; "
+              "other regions in proportion to their news (pricing.outbreak_avoidance).",
+          note="Buyers of a pet or a foundation herd avoid a TB area (risk concentrated in the "
+               "South West, Midlands and Wales: PUBLIC-FACTS section 3); halving their "
+               "enquiries there is an assumption."),
     Param("buyer_wtp_median", default=1390.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
           doc="Median willingness to pay of an outside buyer for a reference breeding female "
               "(before price shocks).",
@@ -312,7 +328,8 @@ MARKET = _group("market", (
           note="Buyers range from pet-price smallholders to show-herd founders; not fitted by "
                "docs/CALIBRATION.md (held at this value there)."),
     Param("ask_dispersion", default=0.15, kind=float, low=0, high=2, unit="log-units", source="assumption",
-          doc="Spread of sellers' reservation prices around what keeping a female is worth to "
+          doc="Spread of sellers' asks around what waiting for a later buyer is worth "
+              "(pricing.waiting_reservation) and of breeders' bids around a female's value to "
               "them (log-normal).",
           note="Sellers differ in keep costs, space and patience, so supply slopes upward."),
     Param("expectation_weight", default=0.8, kind=float, low=0.01, high=1, unit="share/year", source="assumption",
@@ -403,10 +420,35 @@ FINANCE = _group("finance", (
           note="'Not truly commercial, a large part of it is lifestyle' (I2); calibrated "
                "(docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127."),
     Param("lifestyle_tolerance", default=2000.0, kind=float, low=0, high=1e6, unit="GBP/year", source="seed-4",
-          doc="Yearly accounting loss a hobby breeder (under 50 alpacas) carries without counting "
-              "it as a month of loss.",
+          doc="What a hobby owner (herd under 50 alpacas) pays into the herd a year from outside "
+              "income, up to the overdraft (credit.owner_contribution), and the yearly accounting "
+              "loss it carries without counting it as a month of loss: the lifestyle motive.",
           note="'Not truly commercial, a large part of it is lifestyle' (I2): small breeders keep "
                "alpacas partly for the life they bring."),
+    Param("overdraft_margin", default=0.06, kind=float, low=0, high=0.3, unit="per year", source="public",
+          doc="Interest on a breeder's overdraft above the Bank of England's Bank Rate "
+              "(credit.overdraft_interest).",
+          note="See public_figures.toml: overdraft_margin (from overdraft_rate_coop_2017, an "
+               "arranged business overdraft at 6.70% EAR with Bank Rate at 0.5%; "
+               "overdraft_margin_lloyds charges 10.85 points over Bank Rate unsecured, up to "
+               "25,000 GBP): a herd-secured overdraft sits at the lower end."),
+    Param("bank_rate", default=None, kind=float, low=0, high=0.3, unit="per year", source="assumption", optional=True,
+          doc="Bank Rate the overdraft margin is added to; none = the yearly public series "
+              "(credit.BANK_RATE_YEARLY).",
+          note="Off by default: the rate then follows the public yearly series (figure "
+               "bank_rate_yearly in public_figures.toml, Bank of England Official Bank Rate); set "
+               "a number to hold it fixed in a study."),
+    Param("credit_ltv", default=0.5, kind=float, low=0, high=2, unit="share", source="assumption",
+          doc="How far a breeder may overdraw, as a share of its herd at market value (the bank's "
+              "collateral, credit.credit_limit); past it the bank calls the overdraft in and the "
+              "breeder exits.",
+          note="No lending figure for livestock collateral was found; half the herd's value "
+               "leaves the bank a cushion against a fall in the price."),
+    Param("insolvency_months", default=6, kind=int, low=1, high=12, unit="months", source="assumption",
+          doc="Months of negative equity (cash + herd at market below zero) after which a breeder "
+              "exits and its herd is dispersed (credit.must_exit).",
+          note="Issue #20 bounds it at 12; half a year is the time a bank gives a small firm to "
+               "restore its position."),
     Param("mating_plans", default=True, kind=bool, source="assumption",
           doc="Breeders breed only as many females a season as their sales, herd plan and "
               "replacements need; without it every open female is bred.",
@@ -863,7 +905,7 @@ class AlpacaScenario(Scenario):
         merged = {p.name: p.default for p in PARAMETERS} | checked
         check_consistency(merged, where=f"scenario '{name}'")
         super().__init__(rng=rng, **merged)
-        from .shocks import check_events
+        from .events import check_events
 
         self.__dict__["events"] = check_events(
             events,

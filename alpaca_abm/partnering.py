@@ -13,12 +13,13 @@ import numpy as np
 
 from . import coownership as co
 from . import rivalry
-from .breeding import buy_elite_studs, elite_studs
+from .breeding import buy_elite_studs, elite_stud_price, elite_studs
 from .trust import after_experience, after_loss, scarred_gain
+from .world import reputation_leaders, spatial_tree
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
     from .params import AlpacaScenario
+    from .state import Industry
     from .trust import TrustLedger
 
 MIN_FEMALES_TO_SEARCH = 3  # assumption: a breeder with fewer females hires studs instead
@@ -29,79 +30,92 @@ ALONE_CASH_MULTIPLE = 3.0  # assumption: a micro-firm buys an elite stud alone o
 ALONE_MIN_FEMALES_SHARE = 0.5  # of a stud's season
 
 
-def elite_capacity(model: AlpacaModel) -> np.ndarray:
+def first_impressions(state: Industry) -> None:
+    """New acquaintances read each other's honesty through a noisy signal (P1a)."""
+    t = state.trust
+    rows = t.unimpressed()
+    if len(rows) == 0:
+        return
+    honesty = 1.0 - state.firms.opportunism[t.dst[rows]]
+    noise = state.rng.normal(0.0, rivalry.SIGNAL_NOISE_SD, len(rows))
+    t.value[rows] = rivalry.first_impression(
+        t.baseline, honesty, noise, rivalry.SIGNAL_TRUST_SPREAD
+    )
+
+
+def elite_capacity(state: Industry) -> np.ndarray:
     """Matings a season each breeder can get from elite studs it owns or co-owns (quota)."""
-    p, con = model.scenario, model.contracts
-    cap = np.zeros(model.firms.n)
-    rows, owners = elite_studs(model)
+    p, con = state.scenario, state.contracts
+    cap = np.zeros(state.firms.n)
+    rows, owners = elite_studs(state)
     run = con.running()
-    shared = np.zeros(model.herd.n, dtype=bool)
+    shared = np.zeros(state.herd.n, dtype=bool)
     shared[con.stud[run]] = True
     solo = ~shared[rows]
     np.add.at(cap, owners[solo], p.stud_capacity)
-    elite = model.herd.quality[con.stud[run]] >= model.elite_level
+    elite = state.herd.quality[con.stud[run]] >= state.elite_level
     np.add.at(cap, con.keeper[run][elite], con.quota_keeper[run][elite])
     np.add.at(cap, con.partner[run][elite], con.quota_partner[run][elite])
     return cap
 
 
-def search_partners(model: AlpacaModel) -> None:
+def search_partners(state: Industry) -> None:
     """Breeders whose elite studs cannot cover their females look for a co-owner (or, if
     rich, buy an elite stud alone)."""
-    p, firms, rng = model.scenario, model.firms, model.rng
+    p, firms, rng = state.scenario, state.firms, state.rng
     n_f = firms.n
-    herd = model.herd
+    herd = state.herd
     females = herd.counts_by_owner(n_f, herd.view("female"))
     active = firms.view("active") & ~firms.view("restricted")
     seekers = np.flatnonzero(
         active
-        & (elite_capacity(model) < females)
+        & (elite_capacity(state) < females)
         & (females >= MIN_FEMALES_TO_SEARCH)
-        & (rng.random(n_f) < p.search_rate * model.investment_mood)
+        & (rng.random(n_f) < p.search_rate * state.investment_mood)
     )
     if len(seekers) == 0:
         return
-    price = model.elite_stud_price()
+    price = elite_stud_price(state)
     rich = (firms.cash[seekers] >= ALONE_CASH_MULTIPLE * price) & (
         females[seekers] >= ALONE_MIN_FEMALES_SHARE * p.stud_capacity
     )
     if rich.any():
-        buy_elite_studs(model, seekers[rich], None, np.array([1.0]))
-        model.month_stats["studs_bought_alone"] += int(rich.sum())
-    if not model.scenario.mechanism_on("coownership"):
+        buy_elite_studs(state, seekers[rich], None, np.array([1.0]))
+        state.month_stats["studs_bought_alone"] += int(rich.sum())
+    if not state.scenario.mechanism_on("coownership"):
         return
-    match_partners(model, seekers[~rich], females)
+    match_partners(state, seekers[~rich], females)
 
 
-def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(seeker, candidate) pairs: acquaintances, nearest breeders and well-known breeders.
 
     All seekers of the month at once: one KD-tree query, no loop over all breeders.
     """
-    p, firms = model.scenario, model.firms
+    p, firms = state.scenario, state.firms
     active = firms.active_rows()
-    tree = model.spatial_index()
+    tree = spatial_tree(state)
     k = min(p.n_candidates + 1, len(active))
     _, idx = tree.query(np.c_[firms.x_km[seekers], firms.y_km[seekers]], k=k)
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
-    known = [model.trust.neighbours.get(b, ()) for b in seekers.tolist()]
+    known = [state.trust.neighbours.get(b, ()) for b in seekers.tolist()]
     n_known = [len(x) for x in known]
     src.append(np.repeat(seekers, n_known))
     dst.append(np.fromiter(chain.from_iterable(known), dtype=np.int64, count=sum(n_known)))
-    top = model.reputation_leaders()
+    top = reputation_leaders(state)
     if len(top):
-        picks = model.rng.choice(top, size=(len(seekers), min(REPUTATION_PICKS, len(top))))
+        picks = state.rng.choice(top, size=(len(seekers), min(REPUTATION_PICKS, len(top))))
         src.append(np.repeat(seekers, picks.shape[1]))
         dst.append(picks.ravel())
     src, dst = np.concatenate(src).astype(np.int64), np.concatenate(dst).astype(np.int64)
     keep = (src != dst) & firms.active[dst] & ~firms.restricted[dst]
-    if model.disease.ever:  # wary of herds found infected
-        keep &= ~model.disease.shunned(model)[dst]
+    if state.disease.ever:  # wary of herds found infected
+        keep &= ~state.disease.shunned(state)[dst]
     key = np.unique(src[keep] * firms.n + dst[keep])
     src, dst = key // firms.n, key % firms.n
-    con = model.contracts
+    con = state.contracts
     run = con.running()
     if len(run):
         partnered = np.r_[
@@ -114,15 +128,15 @@ def candidate_pairs(model: AlpacaModel, seekers: np.ndarray) -> tuple[np.ndarray
 
 
 def facts_about(
-    model: AlpacaModel, viewers: np.ndarray, targets: np.ndarray, distance: np.ndarray
+    state: Industry, viewers: np.ndarray, targets: np.ndarray, distance: np.ndarray
 ) -> co.CandidateFacts:
     """What each viewer knows of its target (arrays of pairs)."""
-    firms, p = model.firms, model.scenario
-    trust_rows = model.trust.rows(viewers, targets, model.steps, create=False)
-    assoc = np.where(trust_rows >= 0, model.trust.associations[np.maximum(trust_rows, 0)], 0)
-    need = (1 - p.fairness) * model.elite_stud_price()  # the partner's share of a new stud
+    firms, p = state.firms, state.scenario
+    trust_rows = state.trust.rows(viewers, targets, state.steps, create=False)
+    assoc = np.where(trust_rows >= 0, state.trust.associations[np.maximum(trust_rows, 0)], 0)
+    need = (1 - p.fairness) * elite_stud_price(state)  # the partner's share of a new stud
     return co.CandidateFacts(
-        trust=model.trust.current(trust_rows, model.steps),
+        trust=state.trust.current(trust_rows, state.steps),
         age_gap=np.abs(firms.owner_age[targets] - firms.owner_age[viewers]),
         same_background=(
             firms.related_background[targets] == firms.related_background[viewers]
@@ -135,27 +149,41 @@ def facts_about(
     )
 
 
-def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray) -> None:
+def partner_weights(p: AlpacaScenario) -> dict[str, float]:
+    """How much a breeder weighs each thing it knows of a candidate partner (the scenario's
+    w_* parameters)."""
+    return {
+        "trust": p.w_trust,
+        "chemistry": p.w_chemistry,
+        "history": p.w_history,
+        "contribution": p.w_contribution,
+        "reputation": p.w_reputation,
+        "proximity": p.w_proximity,
+        "resources": p.w_resources,
+    }
+
+
+def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) -> None:
     """Score every (seeker, candidate) pair both ways, then let seekers, in random order,
     take their best acceptable candidate that still has room and money."""
-    p, firms, rng = model.scenario, model.firms, model.rng
+    p, firms, rng = state.scenario, state.firms, state.rng
     if len(seekers) == 0:
         return
-    src, dst = candidate_pairs(model, seekers)
+    src, dst = candidate_pairs(state, seekers)
     dist = np.hypot(firms.x_km[dst] - firms.x_km[src], firms.y_km[dst] - firms.y_km[src])
     near = dist <= p.max_travel_km
     src, dst, dist = src[near], dst[near], dist[near]
     if len(src) == 0:
         return
-    weights = model.partner_weights()
-    mine = co.partner_scores(facts_about(model, src, dst, dist), weights)
-    theirs = co.partner_scores(facts_about(model, dst, src, dist), weights)
+    weights = partner_weights(p)
+    mine = co.partner_scores(facts_about(state, src, dst, dist), weights)
+    theirs = co.partner_scores(facts_about(state, dst, src, dist), weights)
     if p.acceptance_quantile is None:  # the absolute rule: a fixed lowest score
         ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
     else:  # relative to the month's pool of candidates: weights act on ranking
         ok = rivalry.acceptable_by_rank(mine, theirs, p.acceptance_quantile)
-    model.month_stats["searches"] += len(seekers)
-    model.month_stats["acceptable_candidates"] += int(ok.sum())
+    state.month_stats["searches"] += len(seekers)
+    state.month_stats["acceptable_candidates"] += int(ok.sum())
     src, dst, mine = src[ok], dst[ok], mine[ok]
     if len(src) == 0:
         return
@@ -163,8 +191,8 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
     src, dst = src[order], dst[order]
     starts = np.searchsorted(src, seekers)
     ends = np.searchsorted(src, seekers, side="right")
-    counts = model.contracts.partner_counts(firms.n)
-    price = model.elite_stud_price()
+    counts = state.contracts.partner_counts(firms.n)
+    price = elite_stud_price(state)
     need = (1 - p.fairness) * price  # the smaller share either side may have to pay
     cash = firms.cash.copy()  # money left once this month's contracts are paid for
     formed: set[int] = set()
@@ -186,37 +214,37 @@ def match_partners(model: AlpacaModel, seekers: np.ndarray, females: np.ndarray)
                 counts[c] += 1
                 break
     if chosen_a:
-        start_contracts(model, np.array(chosen_a), np.array(chosen_b), females)
+        start_contracts(state, np.array(chosen_a), np.array(chosen_b), females)
 
 
 def start_contracts(
-    model: AlpacaModel, a: np.ndarray, b: np.ndarray, females: np.ndarray
+    state: Industry, a: np.ndarray, b: np.ndarray, females: np.ndarray
 ) -> np.ndarray:
     """Co-own one new elite stud per pair (a[i], b[i]); in each, the breeder with more
     females keeps it. Return the contract rows."""
-    p, firms = model.scenario, model.firms
+    p, firms = state.scenario, state.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
     shares, quotas = co.contract_terms(p.fairness, p.stud_capacity, p.quota_share)
-    studs = buy_elite_studs(model, keeper, partner, shares)
+    studs = buy_elite_studs(state, keeper, partner, shares)
     dist = np.hypot(
         firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner]
     )
     k = len(keeper)
-    ledger = model.trust
-    ties = ledger.rows(np.r_[keeper, partner], np.r_[partner, keeper], model.steps)
+    ledger = state.trust
+    ties = ledger.rows(np.r_[keeper, partner], np.r_[partner, keeper], state.steps)
     # prior successful association: a past venture that left trust above the stranger level
     good_past = (ledger.associations[ties] > 0) & (
-        ledger.current(ties, model.steps) > ledger.baseline
+        ledger.current(ties, state.steps) > ledger.baseline
     )
     bonus = np.where(good_past, rivalry.PRIOR_ASSOCIATION_GAIN, 0.0)
-    ledger.touch_rows(ties, model.steps, lambda t: after_experience(t, bonus))
+    ledger.touch_rows(ties, state.steps, lambda t: after_experience(t, bonus))
     ledger.associations[ties] += 1  # each tie appears once: pairs are distinct
     chemistry = co.chemistry(
         np.abs(firms.owner_age[keeper] - firms.owner_age[partner]),
         (firms.related_background[keeper] == firms.related_background[partner]).astype(float),
     )
-    rows = model.contracts.add_many(
+    rows = state.contracts.add_many(
         k,
         stud=studs,
         keeper=keeper,
@@ -225,8 +253,8 @@ def start_contracts(
         share_partner=np.full(k, shares[1]),
         quota_keeper=np.full(k, quotas[0]),
         quota_partner=np.full(k, quotas[1]),
-        start=np.full(k, model.steps),
-        end_planned=np.full(k, model.steps + int(round(12 * p.contract_years))),
+        start=np.full(k, state.steps),
+        end_planned=np.full(k, state.steps + int(round(12 * p.contract_years))),
         distance_km=dist,
         tie_kp=ties[:k],
         tie_pk=ties[k:],
@@ -234,11 +262,11 @@ def start_contracts(
         seen_by_keeper=np.ones(k),  # tit-for-tat opens with cooperation
         seen_by_partner=np.ones(k),
         prior=good_past[:k].astype(np.int8),
-        trust_start=0.5 * ledger.current(ties, model.steps).reshape(2, k).sum(axis=0),
+        trust_start=0.5 * ledger.current(ties, state.steps).reshape(2, k).sum(axis=0),
         trust_12=np.full(k, np.nan),
         trust_24=np.full(k, np.nan),
     )
-    model.month_stats["new_contracts"] += k
+    state.month_stats["new_contracts"] += k
     return rows
 
 

@@ -15,7 +15,7 @@ from .params import AlpacaScenario
 from .shocks import EVENT_LOG_COLUMNS, event_marks
 
 DEFAULT_STEPS = 240  # 20 years of months: the baseline passes 2018 and January 2021
-MAX_STEPS = 12_000  # a thousand years of months (as shocks.MAX_MONTH): more is a typo
+MAX_STEPS = 12_000  # a thousand years of months (as events.MAX_MONTH): more is a typo
 
 
 @dataclass

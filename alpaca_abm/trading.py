@@ -6,21 +6,26 @@ offers and wants, and moves animals and money.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from . import accounts, market, rivalry
+from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
-from .herd import seen_quality, visible_merit
+from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
+from .finance import female_values
+from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
+from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
-    from .model import AlpacaModel
+    from .state import Industry
 
 OUTSIDE_BUYER, EXPORT_BUYER = -1, -2
 WEANING_AGE = 6  # months: crias leave their dams
-PET_SALE_AGE = 12  # months: males not kept for breeding are sold from a year old
+PET_SALE_AGE = YEARLING_AGE  # males not kept for breeding are sold from a year old
 PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a future stud
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
@@ -28,28 +33,8 @@ RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try o
 BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
 STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
-STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written down straight-line
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
 WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a season is a wether
-
-
-def breeding_females(herd, retire_age: int) -> np.ndarray:
-    """Herd rows of breeding females: alive, a year old or more, not retired."""
-    age = herd.view("age")
-    return np.flatnonzero(
-        herd.view("alive") & herd.view("female") & (age >= PET_SALE_AGE) & (age < retire_age)
-    )
-
-
-def breeding_stock(
-    herd, n_f: int, retire_age: int, females: np.ndarray | None = None
-) -> np.ndarray:
-    """Each breeder's breeding females (a year old or more, not retired): what its herd plan
-    counts, so that the season's crias and the males awaiting sale do not look like surplus.
-    `females`: their herd rows (breeding_females), when already found this month."""
-    if females is None:
-        females = breeding_females(herd, retire_age)
-    return np.bincount(herd.owner[females], minlength=n_f)
 
 
 def _stable_order(key: np.ndarray) -> np.ndarray:
@@ -62,7 +47,7 @@ def _stable_order(key: np.ndarray) -> np.ndarray:
     return order
 
 
-def list_females(model: AlpacaModel, females: np.ndarray | None = None) -> np.ndarray:
+def list_females(state: Industry, females: np.ndarray | None = None) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its plan,
     its weakest animals (as it judges them) first.
 
@@ -72,7 +57,7 @@ def list_females(model: AlpacaModel, females: np.ndarray | None = None) -> np.nd
     made indebted breeders list more, and the national market spiralled to the pet price
     (docs/ECONOMY.md). `females`: the herd rows of breeding females (breeding_females), when
     already found this month."""
-    herd, firms, p = model.herd, model.firms, model.scenario
+    herd, firms, p = state.herd, state.firms, state.scenario
     owner = herd.view("owner")
     n_f = firms.n
     if females is None:
@@ -86,7 +71,7 @@ def list_females(model: AlpacaModel, females: np.ndarray | None = None) -> np.nd
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = seen_quality(herd, cand, noise, model.rng)
+    seen = seen_quality(herd, cand, noise, state.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
     order = cand[_stable_order(key)]
@@ -110,11 +95,11 @@ def judged_mean_by_owner(
     return np.where(count > 0, mean + error, 0.0)
 
 
-def list_pets(model: AlpacaModel) -> np.ndarray:
+def list_pets(state: Industry) -> np.ndarray:
     """Herd rows offered as pets: males not kept as studs or prospects, and retired females.
     A young male is a prospect if his owner judges him (herd.seen_quality) better than it
     judges its dams, as it judges animals when it keeps studs and lists females."""
-    herd, firms, p = model.herd, model.firms, model.scenario
+    herd, firms, p = state.herd, state.firms, state.scenario
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
     dams = alive & female
@@ -126,8 +111,8 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
         has_young[owner[young]] = True
         d_rows = np.flatnonzero(dams & has_young[owner])  # only owners with young males judge
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
-        seen_y = seen_quality(herd, young, noise[owner[young]], model.rng)
-        dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, model.rng)
+        seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
+        dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
         prospect = young[seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
     else:
@@ -141,34 +126,32 @@ def list_pets(model: AlpacaModel) -> np.ndarray:
     return rows[ok]
 
 
-def breeder_wants(
-    model: AlpacaModel, price: float, females: np.ndarray | None = None
-) -> np.ndarray:
+def breeder_wants(state: Industry, price: float, females: np.ndarray | None = None) -> np.ndarray:
     """Females each breeder wants to buy this month: entrants' foundation herds, expansions
     toward the herd plan, as far as cash at the expected price allows. `females`: the herd
     rows of breeding females (breeding_females), when already found this month."""
-    herd, firms = model.herd, model.firms
+    herd, firms = state.herd, state.firms
     n_f = firms.n
-    herd_size = breeding_stock(herd, n_f, model.scenario.female_retire_age, females)
+    herd_size = breeding_stock(herd, n_f, state.scenario.female_retire_age, females)
     gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
     gap = np.maximum(gap, firms.wants[:n_f])
     affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))
-    want = np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * model.investment_mood)
+    want = np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * state.investment_mood)
     want[~firms.active[:n_f] | firms.restricted[:n_f]] = 0
     return np.maximum(want, 0).astype(np.int64)
 
 
-def firm_regions(model: AlpacaModel) -> np.ndarray:
+def firm_regions(state: Industry) -> np.ndarray:
     """Region code of each breeder (row of MarketState's regions)."""
-    return model.place_region[model.firms.place[: model.firms.n]]
+    return state.place_region[state.firms.place[: state.firms.n]]
 
 
-def refresh_reach(model: AlpacaModel) -> None:
+def refresh_reach(state: Industry) -> None:
     """This month's reach of every seller by every buyer segment (visibility x niche match x
     distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
     and extended for newcomers (rows never move). Breeders not selling (gone, or under
     movement restrictions) have no visibility, so their columns are zero and not worked out."""
-    p, firms, mk = model.scenario, model.firms, model.market
+    p, firms, mk = state.scenario, state.firms, state.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
     if have != n_f:  # rows never move: only newcomers' columns are new
@@ -180,7 +163,7 @@ def refresh_reach(model: AlpacaModel) -> None:
             p.buyer_decay_km,
         )
         mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
-        mk.decay_version = model.spatial_version
+        mk.decay_version = state.spatial_version
     selling = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])
     vis = market.visibility(
         firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
@@ -204,97 +187,187 @@ def refresh_reach(model: AlpacaModel) -> None:
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
 
 
-def outside_buyers(model: AlpacaModel) -> tuple[float, float]:
+def outside_buyers(state: Industry) -> tuple[float, float]:
     """Expected outside buyers (animals) this month: new adopters (Bass) and replacements."""
-    p, mk = model.scenario, model.market
+    p, mk = state.scenario, state.market
     innovation = p.bass_innovation * (1.0 + p.awareness_speed * mk.awareness)
     new = market.bass_adoptions(mk.pool_size, mk.adopters, innovation, p.bass_imitation)
     return new, market.replacement_demand(mk.adopters, p.replacement_rate)
 
 
-def trade(model: AlpacaModel) -> None:
+@dataclass
+class Bids:
+    """The month's bids for a reference female: who bids (a breeder row, or OUTSIDE_BUYER or
+    EXPORT_BUYER) and what it would pay, with the outside flows they came from."""
+
+    bidder: np.ndarray
+    wtp: np.ndarray
+    n_hobby: int  # outside households' bids (animals)
+    new: float  # expected new adopters (Bass) this month
+    replace: float  # expected replacement purchases this month
+    export_flow: float  # expected EU buyers this month
+    exporters: np.ndarray  # mask of active exporting breeders
+
+
+def trade(state: Industry) -> None:
     """The month's livestock market: offers and bids clear at one price, then the buyers who
     bid at least that price search sellers by reach (home and export); then pets."""
-    from .finance import female_values
-    from .world import NICHE_SHARES
+    herd = state.herd
+    refresh_reach(state)
+    females = breeding_females(herd, state.scenario.female_retire_age)  # none moves until sold
+    listed, asks = offers(state, females)
+    owner_before = herd.view("owner")[listed].copy()
+    bids = gather_bids(state, females, len(asks))
+    price, q = clear(state, bids, asks, listed, len(females))
+    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
+    sold, n_sold = [], 0
+    if q:
+        win = np.argsort(-bids.wtp, kind="stable")[:q]
+        offered = listed[np.argsort(asks, kind="stable")[:q]]
+        stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
+        sold = _match(state, bids.bidder[win], offered, stock, bids.exporters, NICHE_SHARES)
+        n_sold = _settle_matches(state, sold, offered, price)
+    release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
+    learn_from_month(state, price, len(listed), n_sold, bids, sold)
+    sell_pets(state)
 
-    p, firms, herd, rng, mk, sh = (
-        model.scenario,
-        model.firms,
-        model.herd,
-        model.rng,
-        model.market,
-        model.shocks,
+
+def offers(state: Industry, females: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The listed females and their asks: a listed female is for sale and her owner asks
+    what waiting for a later buyer is worth (pricing.waiting_reservation), spread by the
+    sellers' circumstances, never below the pet price; so asks follow the expected price
+    and fall in a glut."""
+    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    listed = list_females(state, females)
+    holding = holding_cost(state)
+    keep = pricing.waiting_reservation(
+        mk.expected_price, mk.sell_through, holding[herd.view("owner")[listed]], p.discount_rate
     )
-    n_f = firms.n
-    refresh_reach(model)
-    females = breeding_females(herd, p.female_retire_age)  # no animal moves until the matching
-    listed = list_females(model, females)
-    owner = herd.view("owner")
-    owner_before = owner[listed].copy()
-    budget = sh.budget
-    floor = p.pet_price * budget
-    # offers: each listed female at her seller's reservation price, what keeping her is worth
-    value = female_values(model)
-    asks = market.reservation_prices(
-        value[owner[listed]], floor, p.ask_dispersion, rng.standard_normal(len(listed))
-    )
+    spread = pricing.spread(keep, p.ask_dispersion, state.rng.standard_normal(len(listed)))
+    asks = np.maximum(p.pet_price * sh.budget, spread)
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
-    # bids: outside households (Bass), EU buyers, breeders expanding or starting
-    new, replace = outside_buyers(model)
+    return listed, asks
+
+
+def gather_bids(state: Industry, females: np.ndarray, n_asks: int) -> Bids:
+    """Bids of outside households (Bass), breeders expanding or starting and EU buyers; in a
+    thin market only BIDDERS_PER_OFFER buyers per offer find a seller."""
+    p, firms, herd, rng, mk, sh = (
+        state.scenario,
+        state.firms,
+        state.herd,
+        state.rng,
+        state.market,
+        state.shocks,
+    )
+    n_f = firms.n
+    budget = sh.budget
+    new, replace = outside_buyers(state)
     n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
     hobby_wtp = market.willingness_to_pay(
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     exporters = firms.exports[:n_f] & firms.active[:n_f]
-    export_heads = np.count_nonzero(exporters[herd.view("owner")] & herd.view("alive"))
-    export_flow = p.export_demand * export_heads / 12 * sh.buyer_factor("export")
-    n_export = int(rng.poisson(export_flow * sh.export_access))
+    n_alpacas = np.count_nonzero(herd.view("alive"))
+    export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
-    wants = breeder_wants(model, mk.expected_price, females)
+    value = female_values(state)  # what keeping a female is worth to each breeder
+    wants = breeder_wants(state, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
     wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
+    # breeders' values differ as sellers' do: no mass point of bids at one value
+    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
-    bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
-        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
-        bidder, bids = bidder[keep], bids[keep]
-    price, q = market.clearing_price(bids, asks, mk.price)
+    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    if len(wtp) > BIDDERS_PER_OFFER * n_asks:  # in a thin market few buyers find a seller
+        keep = rng.choice(len(wtp), size=BIDDERS_PER_OFFER * n_asks, replace=False)
+        bidder, wtp = bidder[keep], wtp[keep]
+    return Bids(bidder, wtp, n_hobby, new, replace, export_flow, exporters)
+
+
+def clear(
+    state: Industry, bids: Bids, asks: np.ndarray, listed: np.ndarray, n_breeding: int
+) -> tuple[float, int]:
+    """The call auction's price and quantity (market.clearing_price); the market's state
+    and the outside demand schedule's reading follow it."""
+    mk = state.market
+    price, q = market.clearing_price(bids.wtp, asks, mk.price)
     mk.price = price
-    mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
-    model.month_stats["listed"] += len(listed)
-    model.month_stats["demand"] += len(bids)
-    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
-    sold, n_sold = [], 0
-    if q:
-        win = np.argsort(-bids, kind="stable")[:q]
-        offered = listed[np.argsort(asks, kind="stable")[:q]]
-        stock = np.bincount(owner[offered], minlength=n_f)
-        sold = _match(model, bidder[win], offered, stock, exporters, NICHE_SHARES)
-        n_sold = _settle_matches(model, sold, offered, price)
-    release_surplus(model, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
-    # what the month teaches: the price and the chance that a listed female sells
+    mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), len(listed)
+    read_demand_schedule(state, bids.new + bids.replace + bids.export_flow, n_breeding)
+    state.month_stats["listed"] += len(listed)
+    state.month_stats["demand"] += len(bids.wtp)
+    return price, q
+
+
+def learn_from_month(
+    state: Industry, price: float, n_listed: int, n_sold: int, bids: Bids, sold: list
+) -> None:
+    """What the month teaches: the expected price, the chance that a listed female sells,
+    and the outside homes that adopted."""
+    p, mk = state.scenario, state.market
     w = market.monthly_weight(p.expectation_weight)
     mk.expected_price = market.adaptive(mk.expected_price, price, w)
     ws = market.SELL_THROUGH_WEIGHT
-    if len(listed):
-        mk.sell_through = market.adaptive(mk.sell_through, n_sold / len(listed), ws)
-    elif (bids >= floor).any():  # buyers came and found nothing for sale: anything would sell
+    floor = p.pet_price * state.shocks.budget
+    if n_listed:
+        mk.sell_through = market.adaptive(mk.sell_through, n_sold / n_listed, ws)
+    elif (bids.wtp >= floor).any():  # buyers came and found nothing for sale: all would sell
         mk.sell_through = market.adaptive(mk.sell_through, 1.0, ws)
     outside_sold = sum(int((m.buyer == OUTSIDE_BUYER).sum()) for m in sold)
+    new, replace = bids.new, bids.replace
     if new + replace > 0:
         mk.adopters = min(mk.pool_size, mk.adopters + outside_sold * new / (new + replace))
-    sell_pets(model)
+
+
+def holding_cost(state: Industry) -> np.ndarray:
+    """Each breeder's monthly cost of keeping one more breeding female and her followers."""
+    from .finance import HEADS_PER_FEMALE, variable_cost_per_head
+
+    return variable_cost_per_head(state) * HEADS_PER_FEMALE / 12
+
+
+def read_demand_schedule(state: Industry, buyers: float, n_breeding: int) -> None:
+    """Update the outside demand schedule's reading: outside buyers a month and the female
+    crias the industry breeds beyond replacing its retiring dams (both adaptive, about six
+    months), and the price at which those buyers take that surplus (pricing.clearing_wtp):
+    the fundamental a breeder values a cria at (finance.female_values)."""
+    p, mk = state.scenario, state.market
+    w = market.SELL_THROUGH_WEIGHT
+    retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
+    if mk.outside_flow < 0:  # the first month: start from the breeding capacity
+        mk.outside_flow = buyers
+        mk.crias_flow = 0.5 * breeding_crias_per_year(p) * n_breeding / 12
+    mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
+    crias = 0.5 * state.month_stats["births"]  # births are seasonal: a year's memory
+    mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
+    surplus = pricing.surplus_flow(mk.crias_flow, n_breeding, retiring)
+    mk.final_price = pricing.clearing_wtp(
+        mk.outside_flow,
+        surplus,
+        p.buyer_wtp_median * state.shocks.budget,
+        p.buyer_wtp_sigma,
+        p.pet_price * state.shocks.budget,
+    )
+
+
+def breeding_crias_per_year(p) -> float:
+    """Crias weaned a year per breeding female when all are bred (finance.weaning_rate)."""
+    from .finance import weaning_rate
+
+    return weaning_rate(p)
 
 
 def _match(
-    model: AlpacaModel,
+    state: Industry,
     buyers: np.ndarray,
     offered: np.ndarray,
     stock: np.ndarray,
@@ -303,7 +376,7 @@ def _match(
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
     breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
-    firms, rng, mk, herd = model.firms, model.rng, model.market, model.herd
+    firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
     n_out = int((home == OUTSIDE_BUYER).sum())
@@ -313,15 +386,22 @@ def _match(
     out_niche = rng.choice(len(niche_shares), size=n_out, p=np.asarray(niche_shares))
     is_out = home == OUTSIDE_BUYER
     segment[is_out] = mk.segment_of(out_region, out_niche)
-    regions = firm_regions(model)
+    regions = firm_regions(state)
     segment[~is_out] = mk.segment_of(regions[home[~is_out]], 0)
-    coloured = model.shocks.coloured
+    coloured = state.shocks.coloured
     weights = mk.reach
     if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
+    news = state.disease.news_by_firm(state)
+    if news is not None and state.scenario.outbreak_avoidance > 0:  # buyers avoid TB areas
+        region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
+            np.bincount(regions, weights=state.firms.active[:n_f], minlength=mk.n_regions), 1
+        )
+        avoid = pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+        weights = weights * avoid[None, :]
     partner_of = (
-        model.contracts.partner_lookup(n_f) if model.scenario.mechanism_on("referrals") else None
+        state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
     m_home = market.match_buyers(home, weights, stock, partner_of, RETRY_SHARE, rng, segment)
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
@@ -337,22 +417,22 @@ def _match(
 
 
 def _settle_matches(
-    model: AlpacaModel, sold: list[market.Matches], offered: np.ndarray, price: float
+    state: Industry, sold: list[market.Matches], offered: np.ndarray, price: float
 ) -> int:
     """Hand over the matched animals (each seller's offered females in its order) and pay."""
-    firms, herd = model.firms, model.herd
+    firms, herd = state.firms, state.herd
     n_f = firms.n
     owner = herd.view("owner")
-    if model.shocks.coloured > 0:  # and take the coloured animals first
+    if state.shocks.coloured > 0:  # and take the coloured animals first
         by_owner = offered[np.lexsort((herd.colour[offered] == 0, owner[offered]))]
     else:
         by_owner = offered[np.argsort(owner[offered], kind="stable")]
     first = np.searchsorted(owner[by_owner], np.arange(n_f))
     offset = np.zeros(n_f, dtype=np.int64)
-    model.market.offer_quality = float(herd.quality[offered].mean()) if len(offered) else 0.0
+    state.market.offer_quality = float(herd.quality[offered].mean()) if len(offered) else 0.0
     n_sold = 0
     for m in sold:
-        model.month_stats["lost_enquiries"] += m.lost
+        state.month_stats["lost_enquiries"] += m.lost
         if len(m.seller) == 0:
             continue
         order = np.argsort(m.seller, kind="stable")
@@ -360,11 +440,11 @@ def _settle_matches(
         rank = np.arange(len(s)) - np.searchsorted(s, s)
         animals = by_owner[first[s] + offset[s] + rank]
         np.add.at(offset, s, 1)
-        settle_sales(model, animals, s, b, price)
+        settle_sales(state, animals, s, b, price)
         n_sold += len(animals)
-        model.month_stats["referrals"] += int(m.referred.sum())
+        state.month_stats["referrals"] += int(m.referred.sum())
         if b.size and (b == EXPORT_BUYER).any():
-            model.month_stats["export_sales"] += int((b == EXPORT_BUYER).sum())
+            state.month_stats["export_sales"] += int((b == EXPORT_BUYER).sum())
     bought = [m.buyer[m.buyer >= 0] for m in sold]
     if bought:
         firms.wants[:n_f] = np.maximum(
@@ -374,7 +454,7 @@ def _settle_matches(
 
 
 def settle_sales(
-    model: AlpacaModel,
+    state: Industry,
     animals: np.ndarray,
     sellers: np.ndarray,
     buyers: np.ndarray,
@@ -382,13 +462,13 @@ def settle_sales(
 ) -> None:
     """Move sold animals and money; outside buyers take animals out of the industry. Each
     pays the month's price with the animal's premium over the mean of the animals on offer."""
-    p, firms, herd, sh = model.scenario, model.firms, model.herd, model.shocks
+    p, firms, herd, sh = state.scenario, state.firms, state.herd, state.shocks
     quality = herd.view("quality")
     prices = market.animal_prices(
         price,
         quality[animals],
-        model.market.offer_quality,
-        p.quality_premium * sh.fibre,
+        state.market.offer_quality,
+        quality_premium(state),
         firms.knowledge[sellers, MARKETING],
         p.marketing_effect,
     )
@@ -396,10 +476,10 @@ def settle_sales(
     coloured = herd.colour[animals] != 0
     if sh.coloured > 0:
         prices *= np.where(coloured, 1.0 + sh.coloured, 1.0)
-    model.month_stats["coloured_sales"] += int(coloured.sum())
+    state.month_stats["coloured_sales"] += int(coloured.sum())
     inside = buyers >= 0
-    accounts.transfer(model.firms, buyers[inside], sellers[inside], prices[inside])
-    accounts.receive(model.firms, sellers[~inside], prices[~inside])
+    accounts.transfer(state.firms, buyers[inside], sellers[inside], prices[inside])
+    accounts.receive(state.firms, sellers[~inside], prices[~inside])
     herd.owner[animals[inside]] = buyers[inside]
     herd.stud[animals] = False
     herd.alive[animals[~inside]] = False
@@ -407,16 +487,16 @@ def settle_sales(
     np.add.at(firms.bought_in, buyers[inside], 1)
     np.add.at(firms.sales_count, sellers, 1)
     np.add.at(firms.sales_value, sellers, prices)
-    model.month_stats["sales_count"] += len(animals)
-    model.month_stats["sales_value"] += float(prices.sum())
-    model.month_stats["internal_sales"] += int(inside.sum())
+    state.month_stats["sales_count"] += len(animals)
+    state.month_stats["sales_value"] += float(prices.sum())
+    state.month_stats["internal_sales"] += int(inside.sum())
 
 
-def release_surplus(model: AlpacaModel, unsold: np.ndarray) -> None:
+def release_surplus(state: Industry, unsold: np.ndarray) -> None:
     """Surplus females that found no buyer go, a few a month, to fleece and companion homes
     at the wether price: a breeder does not feed an unsaleable surplus for ever, so a glut
     cannot compound through the matings of animals no one will buy."""
-    p, firms, herd, rng = model.scenario, model.firms, model.herd, model.rng
+    p, firms, herd, rng = state.scenario, state.firms, state.herd, state.rng
     if len(unsold) == 0 or p.wether_price <= 0 or p.pet_demand <= 0:
         return
     gone = unsold[rng.random(len(unsold)) < WETHER_HOME_RATE]
@@ -424,25 +504,25 @@ def release_surplus(model: AlpacaModel, unsold: np.ndarray) -> None:
         return
     owners = herd.owner[gone]
     herd.alive[gone] = False
-    accounts.receive(firms, owners, np.full(len(gone), p.wether_price * model.shocks.budget))
+    accounts.receive(firms, owners, np.full(len(gone), p.wether_price * state.shocks.budget))
     firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
-    model.month_stats["wether_sales"] += len(gone)
+    state.month_stats["wether_sales"] += len(gone)
 
 
-def sell_pets(model: AlpacaModel) -> None:
+def sell_pets(state: Industry) -> None:
     """Pets go to outside buyers, as many as the month's pet demand; adult males that no one
     keeps as a stud and no pet buyer takes go to fleece and companion homes (wethers)."""
     p, firms, herd, rng, sh, mk = (
-        model.scenario,
-        model.firms,
-        model.herd,
-        model.rng,
-        model.shocks,
-        model.market,
+        state.scenario,
+        state.firms,
+        state.herd,
+        state.rng,
+        state.shocks,
+        state.market,
     )
-    pets = list_pets(model)
+    pets = list_pets(state)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
-    demand = rng.poisson(model.base_pet * awareness * sh.buyer_factor("pet"))
+    demand = rng.poisson(state.base_pet * awareness * sh.buyer_factor("pet"))
     if len(pets) > demand:
         chosen = rng.choice(pets, size=demand, replace=False)
     else:
@@ -452,7 +532,7 @@ def sell_pets(model: AlpacaModel) -> None:
         herd.alive[chosen] = False
         accounts.receive(firms, owners, np.full(len(chosen), p.pet_price * sh.budget))
         firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
-        model.month_stats["pet_sales"] += len(chosen)
+        state.month_stats["pet_sales"] += len(chosen)
     # idle adult males: older than a season past stud age and not working as studs
     left = pets[herd.alive[pets]]
     idle = left[
@@ -464,81 +544,119 @@ def sell_pets(model: AlpacaModel) -> None:
         herd.alive[idle] = False
         accounts.receive(firms, owners, np.full(len(idle), p.wether_price * sh.budget))
         firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
-        model.month_stats["wether_sales"] += len(idle)
+        state.month_stats["wether_sales"] += len(idle)
 
 
-def sell_studs(model: AlpacaModel) -> None:
+def sell_studs(state: Industry) -> None:
     """The month before the mating season, breeders without a stud of their own or a
     co-owned one buy a proven UK-bred male from another breeder: the best of the
     STUD_CANDIDATES nearest within travel distance that they judge better than their females
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    p, firms, herd, mk, sh = model.scenario, model.firms, model.herd, model.market, model.shocks
-    if model.month != (p.mating_start_month - 2) % 12 + 1:
+    p, herd = state.scenario, state.herd
+    if state.month != (p.mating_start_month - 2) % 12 + 1:
         return
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    quality = herd.view("quality")
-    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
-    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = model.contracts.partner_counts(n_f) > 0
-    buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
-    coowned = np.zeros(herd.n, dtype=bool)
-    coowned[model.contracts.stud[model.contracts.running()]] = True
-    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    cand = np.flatnonzero(
-        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
-    )
-    mk.stud_sales = 0
-    set_stud_fee(model)
+    buyers, n_dams, dams = stud_buyers(state)
+    cand = stud_candidates(state)
+    state.market.stud_sales = 0
+    set_stud_fee(state)
     if len(buyers) == 0 or len(cand) == 0:
         return
     # breeders judge animals as they see them (herd.seen_quality): sellers offer the males
     # they judge above the herd's mean, buyers compare them with their dams as they judge them
-    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
-    cand = cand[seen_quality(herd, cand, noise[owner[cand]], model.rng) >= mean_q]
+    alive, owner = herd.view("alive"), herd.view("owner")
+    quality = herd.view("quality")
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], p.breeding_noise)
+    cand = cand[seen_quality(herd, cand, noise[owner[cand]], state.rng) >= mean_q]
+    dam_q = judged_dams(state, buyers, dams, n_dams, noise)
+    if len(cand) == 0:
+        return
+    offers = stud_offers(state, buyers, cand, n_dams, dam_q, noise)
+    buy_studs_in_turn(state, buyers, cand, *offers)
+
+
+def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breeders that may buy a stud (active, not restricted, no stud of their own, no
+    partner, two dams or more); each breeder's dams; the mask of dams."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = state.contracts.partner_counts(n_f) > 0
+    return np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2)), n_dams, dams
+
+
+def stud_candidates(state: Industry) -> np.ndarray:
+    """Herd rows of males on offer as studs: adult, not working as (or co-owned as) a stud,
+    of a breeder in business and free to trade."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[state.contracts.stud[state.contracts.running()]] = True
+    return np.flatnonzero(
+        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
+    )
+
+
+def judged_dams(
+    state: Industry, buyers: np.ndarray, dams: np.ndarray, n_dams: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Each buyer's mean of its dams as it judges them (0 for non-buyers)."""
+    herd, n_f = state.herd, state.firms.n
+    owner = herd.view("owner")
     is_buyer = np.zeros(n_f, dtype=bool)
     is_buyer[buyers] = True
     b_dams = np.flatnonzero(dams & is_buyer[owner])
-    seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], model.rng)
-    dam_q = np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
-    if len(cand) == 0:
-        return
-    from .breeding import import_quality
+    seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], state.rng)
+    return np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
 
+
+def stud_offers(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    n_dams: np.ndarray,
+    dam_q: np.ndarray,
+    noise: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """What each buyer sees of its nearest candidates: (value of each candidate, the
+    candidates near each buyer, its judgement of them, whether each is worth it, the cash
+    each needs, and whether the buyer has a choice at all)."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
-        quality[cand],
-        import_quality(model),
-        p.elite_stud_price * sh.import_price,
+        herd.view("quality")[cand],
+        import_quality(state),
+        elite_stud_price(state),
         p.quality_premium,
         age[cand] - p.stud_age,
-        STUD_WORKING_MONTHS,
-        p.pet_price * sh.budget,
+        market.STUD_WORKING_MONTHS,
+        p.pet_price * state.shocks.budget,
     )
-    from scipy.spatial import cKDTree
-
     k = min(STUD_CANDIDATES, len(cand))
     tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
     _, near = tree.query(
         np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
     )
     near = np.asarray(near).reshape(len(buyers), k)
-    free = np.ones(len(cand) + 1, dtype=bool)
-    free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
     found = near < len(cand)
     seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
     seen_by_buyer[found] = seen_quality(
-        herd, cand[near[found]], np.repeat(noise[buyers], k).reshape(near.shape)[found], model.rng
+        herd, cand[near[found]], np.repeat(noise[buyers], k).reshape(near.shape)[found], state.rng
     )
     c_owner = np.r_[owner[cand], -1]
     c_value = np.r_[value, np.inf]
     # what the buyers' turns do not change: a candidate is another's, better than the buyer's
     # dams as it judges them, and worth no more than the fees it saves
-    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    fees_saved = n_dams[buyers] * state.market.stud_fee * seasons
     worth_it = (
         (c_owner[near] != buyers[:, None])
         & (seen_by_buyer > dam_q[buyers][:, None])
@@ -547,11 +665,31 @@ def sell_studs(model: AlpacaModel) -> None:
     cash_needed = CASH_BUFFER * c_value[near]
     # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
     # of its choices now cannot at its turn either
-    sells = np.zeros(n_f, dtype=bool)
+    sells = np.zeros(firms.n, dtype=bool)
     sells[owner[cand]] = True
     cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
     has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
-    for i in model.rng.permutation(len(buyers)).tolist():
+    return value, near, seen_by_buyer, worth_it, cash_needed, has_choice
+
+
+def buy_studs_in_turn(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    value: np.ndarray,
+    near: np.ndarray,
+    seen_by_buyer: np.ndarray,
+    worth_it: np.ndarray,
+    cash_needed: np.ndarray,
+    has_choice: np.ndarray,
+) -> None:
+    """Buyers in random order take the candidate they judge best among those still free
+    that they can afford now; the stud and its price change hands."""
+    firms, herd, mk = state.firms, state.herd, state.market
+    owner = herd.view("owner")
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
+    for i in state.rng.permutation(len(buyers)).tolist():
         if not has_choice[i]:
             continue
         b = int(buyers[i])
@@ -569,24 +707,22 @@ def sell_studs(model: AlpacaModel) -> None:
         firms.sold_out[seller] += 1
         firms.bought_in[b] += 1
         mk.stud_sales += 1
-        model.month_stats["stud_sales"] += 1
+        state.month_stats["stud_sales"] += 1
 
 
-def set_stud_fee(model: AlpacaModel) -> None:
+def set_stud_fee(state: Industry) -> None:
     """Before the season: the base service fee follows the females that must hire a stud
     (their owners keep none and co-own none) against the season's capacity of studs for
     hire, relative to that ratio at the start (market.stud_fee_level)."""
-    from .breeding import service_studs
-
-    p, firms, herd, mk = model.scenario, model.firms, model.herd, model.market
+    p, firms, herd, mk = state.scenario, state.firms, state.herd, state.market
     n_f = firms.n
     alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
     dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = model.contracts.partner_counts(n_f) > 0
+    partners = state.contracts.partner_counts(n_f) > 0
     hiring = firms.active[:n_f] & ~has_stud & ~partners
     demand = float(hiring[owner[np.flatnonzero(dams)]].sum())
-    supply = float(len(service_studs(model)[0]) * p.stud_capacity)
+    supply = float(len(service_studs(state)[0]) * p.stud_capacity)
     ratio = demand / supply if supply > 0 else 0.0
     if mk.service_demand <= 0:  # the first season sets the reference ratio
         mk.service_demand = max(ratio, 1e-6)

@@ -10,19 +10,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .breeder import Breeder
+from .breeding import buy_elite_studs, choose_home_studs
 from .fleece import (
     draw_environment,
     draw_genetic_micron,
     draw_other_merit,
     quality_from_micron,
 )
-from .herd import COLOURED, NOT_PREGNANT
+from .herd import COLOURED, NOT_PREGNANT, breeding_stock
 
 if TYPE_CHECKING:
     import pandas as pd
+    from scipy.spatial import cKDTree
 
-    from .model import AlpacaModel
+    from .state import Industry
 
 KM_PER_DEG_LAT = 110.57
 KM_PER_DEG_LON = 111.32 * np.cos(np.radians(54.0))  # equirectangular at the UK's mid-latitude
@@ -36,6 +37,7 @@ COLOURED_SHARE = 0.3  # assumption: the UK herd is mostly white and light fawn
 NICHE_SHARES = (0.5, 0.2, 0.3)  # assumption: breeding stock, fibre, pets and experiences
 INITIAL_TIES = 4  # assumption: a breeder knows its few nearest fellow breeders
 ELITE_OWNER_MIN_HERD = 150  # assumption: only big herds own an elite stud alone at the start
+REPUTATION_TOP_SHARE = 0.1  # the best-known tenth of breeders can be reached by reputation
 
 
 def to_km(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,19 +53,19 @@ def place_geography(places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
     return w / w.sum(), x, y
 
 
-def draw_places(model: AlpacaModel, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def draw_places(state: Industry, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw `k` places by weight and scatter breeders around them; return place, x, y
-    (the places' shares and positions: `place_geography`, kept on the model)."""
-    place = model.rng.choice(len(model.place_share), size=k, p=model.place_share)
-    x, y = model.place_x_km[place], model.place_y_km[place]
-    x = x + model.rng.normal(0, PLACE_JITTER_KM, k)
-    y = y + model.rng.normal(0, PLACE_JITTER_KM, k)
+    (the places' shares and positions: `place_geography`, kept on the state)."""
+    place = state.rng.choice(len(state.place_share), size=k, p=state.place_share)
+    x, y = state.place_x_km[place], state.place_y_km[place]
+    x = x + state.rng.normal(0, PLACE_JITTER_KM, k)
+    y = y + state.rng.normal(0, PLACE_JITTER_KM, k)
     return place, x, y
 
 
-def draw_owners(model: AlpacaModel, k: int) -> dict[str, np.ndarray]:
+def draw_owners(state: Industry, k: int) -> dict[str, np.ndarray]:
     """Owner traits of `k` new breeders: background, knowledge, openness, opportunism."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     related = rng.random(k) < RELATED_BACKGROUND_SHARE
     knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
     knowledge = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
@@ -83,21 +85,45 @@ def draw_owners(model: AlpacaModel, k: int) -> dict[str, np.ndarray]:
     }
 
 
-def add_breeders(model: AlpacaModel, columns: dict[str, np.ndarray]) -> np.ndarray:
-    """Add breeders to the firm table and make their Mesa agents; return their rows."""
+def add_breeders(state: Industry, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Add breeders to the firm table (their places change: a new spatial version); return
+    their rows. The model gives them Mesa agents at the end of the month."""
     k = len(columns["x_km"])
-    rows = model.firms.add(k, **columns)
-    for row in rows.tolist():
-        model.breeder_agents[row] = Breeder(model, row)
-    model.spatial_version += 1
+    rows = state.firms.add(k, **columns)
+    state.spatial_version += 1
     return rows
 
 
+def spatial_tree(state: Industry) -> cKDTree:
+    """KD-tree of active breeders' positions (rows: firms.active_rows()), rebuilt only when
+    breeders come or go (state.spatial_version)."""
+    from scipy.spatial import cKDTree
+
+    cache = state.tree_cache
+    if cache is None or cache[0] != state.spatial_version:
+        active = state.firms.active_rows()
+        pts = np.c_[state.firms.x_km[active], state.firms.y_km[active]]
+        state.tree_cache = cache = (state.spatial_version, cKDTree(pts), active)
+    return cache[1]
+
+
+def reputation_leaders(state: Industry) -> np.ndarray:
+    """Rows of the best-known active breeders: the top REPUTATION_TOP_SHARE by reputation,
+    ranked once after each review of reputations (state.leaders = None)."""
+    firms = state.firms
+    if state.leaders is None:
+        active = firms.active_rows()
+        k = max(1, int(REPUTATION_TOP_SHARE * len(active)))
+        order = np.argsort(-firms.reputation[active], kind="stable")
+        state.leaders = active[order[:k]]
+    return state.leaders[firms.active[state.leaders]]
+
+
 def add_animals(
-    model: AlpacaModel, owners: np.ndarray, female_share: float, max_age_months: int
+    state: Industry, owners: np.ndarray, female_share: float, max_age_months: int
 ) -> None:
     """Stock herds: one owner entry per animal; ages, quality, colour, pregnancies drawn."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     k = len(owners)
     female = rng.random(k) < female_share
     age = rng.integers(0, max_age_months, k)
@@ -107,7 +133,7 @@ def add_animals(
     breeding = female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
     pregnant = breeding & (rng.random(k) < 0.5)
     due = np.where(pregnant, rng.integers(1, int(np.ceil(p.gestation_months)) + 1, k), NOT_PREGNANT)
-    model.herd.add(
+    state.herd.add(
         owner=owners,
         female=female,
         age=age,
@@ -127,34 +153,34 @@ def add_animals(
     )
 
 
-def populate(model: AlpacaModel) -> None:
+def populate(state: Industry) -> None:
     """Create the starting industry: synthetic breeders, the seed's firms and the rest of the
     directory (uk_2018), or the whole UK industry with the directory as its commercial tier
     (uk_national)."""
-    if model.scenario.population == "uk_2018":
-        populate_uk_2018(model)
-    elif model.scenario.population == "uk_national":
-        populate_uk_national(model)
+    if state.scenario.population == "uk_2018":
+        populate_uk_2018(state)
+    elif state.scenario.population == "uk_national":
+        populate_uk_national(state)
     else:
-        populate_synthetic(model)
+        populate_synthetic(state)
 
 
-def populate_synthetic(model: AlpacaModel) -> None:
+def populate_synthetic(state: Industry) -> None:
     """Create the starting industry of `n_breeders` synthetic breeders."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     n = p.n_breeders
-    place, x, y = draw_places(model, n)
+    place, x, y = draw_places(state, n)
     herd = np.clip(
         np.round(rng.lognormal(np.log(p.herd_size_median), p.herd_size_sigma, n)),
         2,
         p.max_herd_size,
     ).astype(int)
-    rows = add_breeders(model, synthetic_columns(model, herd, place, x, y, founded_within=8))
-    stock_herds(model, rows, herd)
+    rows = add_breeders(state, synthetic_columns(state, herd, place, x, y, founded_within=8))
+    stock_herds(state, rows, herd)
 
 
 def synthetic_columns(
-    model: AlpacaModel,
+    state: Industry,
     herd: np.ndarray,
     place: np.ndarray,
     x: np.ndarray,
@@ -164,7 +190,7 @@ def synthetic_columns(
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of synthetic breeders with the given herds and places, founded
     within `founded_within` years before the start, planning `target_ratio` times their herd."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     n = len(herd)
     return {
         "x_km": x,
@@ -178,46 +204,42 @@ def synthetic_columns(
         "investor": rng.random(n) < p.investor_share,
         "exports": (herd >= EXPORTER_MIN_HERD) & (rng.random(n) < EXPORTER_SHARE_OF_LARGE),
         "reputation": np.full(n, 0.5),
-    } | draw_owners(model, n)
+    } | draw_owners(state, n)
 
 
-def stock_herds(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
+def stock_herds(state: Industry, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
     """Give breeders their starting animals, home-bred studs, elite studs and acquaintances."""
-    from .breeding import buy_elite_studs, choose_home_studs
-
-    p = model.scenario
-    add_animals(model, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
-    in_females(model, rows, herd_sizes)
-    choose_home_studs(model)
+    p = state.scenario
+    add_animals(state, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
+    in_females(state, rows, herd_sizes)
+    choose_home_studs(state)
     big = rows[herd_sizes >= ELITE_OWNER_MIN_HERD]
-    buy_elite_studs(model, big, None, np.array([1.0]), pay=False)
-    meet_neighbours(model, rows, INITIAL_TIES)
+    buy_elite_studs(state, big, None, np.array([1.0]), pay=False)
+    meet_neighbours(state, rows, INITIAL_TIES)
 
 
-def in_females(model: AlpacaModel, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
+def in_females(state: Industry, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
     """Turn the starting plans of `rows` (set in heads, like the herds) into breeding females
     at each herd's own share of them: herd plans count breeding females (finance.py)."""
-    from .trading import breeding_stock
-
-    firms = model.firms
-    stock = breeding_stock(model.herd, firms.n, model.scenario.female_retire_age)[rows]
+    firms = state.firms
+    stock = breeding_stock(state.herd, firms.n, state.scenario.female_retire_age)[rows]
     firms.target_herd[rows] *= stock / np.maximum(herd_sizes, 1)
 
 
-def meet_neighbours(model: AlpacaModel, rows: np.ndarray, k: int) -> None:
+def meet_neighbours(state: Industry, rows: np.ndarray, k: int) -> None:
     """Record acquaintance ties between each breeder and its `k` nearest active breeders."""
-    active = model.firms.active_rows()
+    active = state.firms.active_rows()
     if len(active) < 2:
         return
-    tree = model.spatial_index()
+    tree = spatial_tree(state)
     kk = min(k + 1, len(active))
-    _, idx = tree.query(np.c_[model.firms.x_km[rows], model.firms.y_km[rows]], k=kk)
+    _, idx = tree.query(np.c_[state.firms.x_km[rows], state.firms.y_km[rows]], k=kk)
     near = active[np.reshape(idx, (len(rows), kk))].astype(np.int64)  # nearest first
     me = np.broadcast_to(np.asarray(rows, dtype=np.int64)[:, None], near.shape)
     other = near != me  # a breeder is its own nearest: not a tie
     src, dst = me[other], near[other]  # row by row, nearest first
-    value = np.clip(model.scenario.trust_initial + model.rng.uniform(0, 0.2, len(src)), 0, 1)
-    model.trust.add_ties(src, dst, value, model.steps)
+    value = np.clip(state.scenario.trust_initial + state.rng.uniform(0, 0.2, len(src)), 0, 1)
+    state.trust.add_ties(src, dst, value, state.steps)
 
 
 # The directory of section 3.3: 68 of 123 listed breeders keep fewer than 50 alpacas.
@@ -245,25 +267,25 @@ def scaled_back(herd_2018: np.ndarray, scale: float) -> np.ndarray:
 
 
 def seed_firm_columns(
-    model: AlpacaModel, firms, herd: np.ndarray, target: np.ndarray
+    state: Industry, firms, herd: np.ndarray, target: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of seed firms (rows of uk_2018_firms.csv) at their counties, with
     their markets, founding years and owners, holding `herd` and planning `target`."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     k = len(firms)
-    names = model.places["name"].tolist()
+    names = state.places["name"].tolist()
     place = np.array([names.index(c) for c in firms["county"]], dtype=int)
     x, y = to_km(firms["lat"].to_numpy(float), firms["lon"].to_numpy(float))
     x = x + rng.normal(0, PLACE_JITTER_KM / 3, k)
     y = y + rng.normal(0, PLACE_JITTER_KM / 3, k)
-    owners = draw_owners(model, k)
+    owners = draw_owners(state, k)
     related = firms["owner_background_related"].to_numpy(bool)
     knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
     owners["knowledge"] = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
     owners["core_domain"] = owners["knowledge"].argmax(axis=1).astype(np.int8)
     owners["related_background"] = related
     # years in position are counted to the interviews (about 2019): age them to the year
-    owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - model.year)
+    owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - state.year)
     shift = firms["relationship_type"].map(OPENNESS_BY_TYPE).to_numpy(float)
     owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
     owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
@@ -272,7 +294,7 @@ def seed_firm_columns(
         "y_km": y,
         "place": place,
         "founded": firms["founded"].to_numpy(int),
-        "entered_step": np.full(k, model.steps, dtype=int),
+        "entered_step": np.full(k, state.steps, dtype=int),
         "seed_firm": firms["firm"].to_numpy(int),
         "synthetic": np.zeros(k, dtype=bool),
         "directory": np.ones(k, dtype=bool),
@@ -284,10 +306,10 @@ def seed_firm_columns(
     } | owners
 
 
-def directory_herds(model: AlpacaModel, seed_herd: np.ndarray, n_directory: int) -> np.ndarray:
+def directory_herds(state: Industry, seed_herd: np.ndarray, n_directory: int) -> np.ndarray:
     """Herds of the synthetic directory firms that, with the seed's, make the directory's size
     classes: 68 of 123 keep fewer than 50 alpacas (seed section 3.3)."""
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     n_extra = n_directory - len(seed_herd)
     small_target = int(round(DIRECTORY_SMALL / DIRECTORY_SIZE * n_directory))
     n_small = int(np.clip(small_target - int((seed_herd < 50).sum()), 0, n_extra))
@@ -298,7 +320,7 @@ def directory_herds(model: AlpacaModel, seed_herd: np.ndarray, n_directory: int)
     ].astype(int)
 
 
-def populate_uk_2018(model: AlpacaModel) -> None:
+def populate_uk_2018(state: Industry) -> None:
     """The seed's 29 firms at their counties with their herds, markets and owners, plus
     synthetic firms that make up the directory's size classes (flagged synthetic).
 
@@ -308,7 +330,7 @@ def populate_uk_2018(model: AlpacaModel) -> None:
     """
     from .data import load_uk_2018_firms
 
-    p = model.scenario
+    p = state.scenario
     firms = load_uk_2018_firms()
     k = len(firms)
     if p.n_breeders < k:
@@ -317,15 +339,15 @@ def populate_uk_2018(model: AlpacaModel) -> None:
             f"must be at least {k}."
         )
     herd = firms["herd_size"].to_numpy(int)
-    seed_rows = add_breeders(model, seed_firm_columns(model, firms, herd, herd * STEADY_TARGET))
-    extra_herd = directory_herds(model, herd, p.n_breeders)
-    e_place, ex, ey = draw_places(model, len(extra_herd))
+    seed_rows = add_breeders(state, seed_firm_columns(state, firms, herd, herd * STEADY_TARGET))
+    extra_herd = directory_herds(state, herd, p.n_breeders)
+    e_place, ex, ey = draw_places(state, len(extra_herd))
     columns = synthetic_columns(
-        model, extra_herd, e_place, ex, ey, founded_within=15, target_ratio=STEADY_TARGET
+        state, extra_herd, e_place, ex, ey, founded_within=15, target_ratio=STEADY_TARGET
     )
     columns["directory"] = np.ones(len(extra_herd), dtype=bool)
-    extra_rows = add_breeders(model, columns)
-    stock_herds(model, np.r_[seed_rows, extra_rows], np.r_[herd, extra_herd])
+    extra_rows = add_breeders(state, columns)
+    stock_herds(state, np.r_[seed_rows, extra_rows], np.r_[herd, extra_herd])
 
 
 def hobby_herds(
@@ -344,7 +366,7 @@ def hobby_herds(
     return np.clip(np.round(hi * np.exp(sigma * z)), 2, high).astype(int)
 
 
-def populate_uk_national(model: AlpacaModel) -> None:
+def populate_uk_national(state: Industry) -> None:
     """The whole UK industry at the start: the directory as its commercial tier (the seed's
     firms at their counties and synthetic directory firms, herds scaled back from their 2018
     size) and small hobby herds making up `n_breeders` herds and `national_herd_start`
@@ -352,29 +374,29 @@ def populate_uk_national(model: AlpacaModel) -> None:
     (`admit_founded_firms`)."""
     from .data import load_uk_2018_firms
 
-    p, rng = model.scenario, model.rng
+    p, rng = state.scenario, state.rng
     firms = load_uk_2018_firms()
     herd_2018 = firms["herd_size"].to_numpy(int)
     scale = p.directory_scale_at_start
-    now = firms["founded"].to_numpy(int) <= model.year
+    now = firms["founded"].to_numpy(int) <= state.year
     start_herd = scaled_back(herd_2018, scale)
     seed_now = firms[now].reset_index(drop=True)
     seed_rows = add_breeders(
-        model,
-        seed_firm_columns(model, seed_now, start_herd[now], start_herd[now] * GROWTH_TARGET),
+        state,
+        seed_firm_columns(state, seed_now, start_herd[now], start_herd[now] * GROWTH_TARGET),
     )
     later = firms[~now].reset_index(drop=True)
-    model.pending_firms = {
+    state.pending_firms = {
         "table_row": np.flatnonzero(~now),
         "founded": later["founded"].to_numpy(int),
         "herd_2018": herd_2018[~now],
     }
-    dir_2018 = directory_herds(model, herd_2018, DIRECTORY_SIZE)
+    dir_2018 = directory_herds(state, herd_2018, DIRECTORY_SIZE)
     dir_herd = scaled_back(dir_2018, scale)
-    d_place, dx, dy = draw_places(model, len(dir_herd))
-    d_cols = synthetic_columns(model, dir_herd, d_place, dx, dy, founded_within=8)
+    d_place, dx, dy = draw_places(state, len(dir_herd))
+    d_cols = synthetic_columns(state, dir_herd, d_place, dx, dy, founded_within=8)
     d_cols["directory"] = np.ones(len(dir_herd), dtype=bool)
-    dir_rows = add_breeders(model, d_cols)
+    dir_rows = add_breeders(state, d_cols)
     n_hobby = p.n_breeders - len(seed_rows) - len(dir_rows)
     if n_hobby < 1:
         raise ValueError(
@@ -386,22 +408,22 @@ def populate_uk_national(model: AlpacaModel) -> None:
     if total < 2 * n_hobby:
         total = n_hobby * p.herd_size_median  # no national total given (or too small)
     hobby = hobby_herds(n_hobby, total, p.herd_size_sigma, rng)
-    h_place, hx, hy = draw_places(model, n_hobby)
+    h_place, hx, hy = draw_places(state, n_hobby)
     hobby_rows = add_breeders(
-        model, synthetic_columns(model, hobby, h_place, hx, hy, founded_within=8)
+        state, synthetic_columns(state, hobby, h_place, hx, hy, founded_within=8)
     )
     stock_herds(
-        model, np.r_[seed_rows, dir_rows, hobby_rows], np.r_[start_herd[now], dir_herd, hobby]
+        state, np.r_[seed_rows, dir_rows, hobby_rows], np.r_[start_herd[now], dir_herd, hobby]
     )
 
 
-def admit_founded_firms(model: AlpacaModel) -> np.ndarray:
+def admit_founded_firms(state: Industry) -> np.ndarray:
     """In January, seed firms founded this year enter with a fifth of their Table 2 herd
     (stocked from outside the run) and plan toward it; return their rows."""
-    pending = getattr(model, "pending_firms", None)
-    if pending is None or model.month != 1 or not len(pending["founded"]):
+    pending = getattr(state, "pending_firms", None)
+    if pending is None or state.month != 1 or not len(pending["founded"]):
         return np.zeros(0, dtype=np.int64)
-    due = pending["founded"] == model.year
+    due = pending["founded"] == state.year
     if not due.any():
         return np.zeros(0, dtype=np.int64)
     from .data import load_uk_2018_firms
@@ -409,10 +431,10 @@ def admit_founded_firms(model: AlpacaModel) -> np.ndarray:
     firms = load_uk_2018_firms().iloc[pending["table_row"][due]].reset_index(drop=True)
     target = pending["herd_2018"][due]
     herd = np.maximum(MIN_START_HERD, np.round(target * SEED_ENTRY_SHARE)).astype(int)
-    rows = add_breeders(model, seed_firm_columns(model, firms, herd, target))
-    add_animals(model, np.repeat(rows, herd), FEMALE_SHARE, model.scenario.female_retire_age)
-    in_females(model, rows, herd)
-    meet_neighbours(model, rows, INITIAL_TIES)
-    model.pending_firms = {k: v[~due] for k, v in pending.items()}
-    model.month_stats["entrants"] += len(rows)
+    rows = add_breeders(state, seed_firm_columns(state, firms, herd, target))
+    add_animals(state, np.repeat(rows, herd), FEMALE_SHARE, state.scenario.female_retire_age)
+    in_females(state, rows, herd)
+    meet_neighbours(state, rows, INITIAL_TIES)
+    state.pending_firms = {k: v[~due] for k, v in pending.items()}
+    state.month_stats["entrants"] += len(rows)
     return rows

@@ -53,9 +53,8 @@ def test_a_loaded_model_continues_exactly_as_the_saved_one(tmp_path):
     path = a.save(tmp_path / "m.npz", note="mid-run")
     b = AlpacaModel.load(path)
     assert b.steps == 14 and b.date == a.date and len(b.agents) == len(a.agents)
-    assert b.shocks.model is b and b.event_log is b.shocks.log  # references re-bound
+    assert b.shocks.state is b and b.event_log is b.shocks.log  # references re-bound
     assert all(agent.model is b for agent in b.agents)
-    assert set(b.breeder_agents.values()) == set(b.agents)
     assert read_header(path)["meta"] == {"note": "mid-run"}
     for _ in range(30):
         a.step()
@@ -69,7 +68,10 @@ def test_a_model_saved_and_loaded_twice_still_continues_exactly(tmp_path):
     a = shocked_model(seed=2, n=20)
     for _ in range(7):
         a.step()
-    b = load_model(save_model(load_model(save_model(a, tmp_path / "a.npz")), tmp_path / "b.npz"))
+    b = load_model(
+        save_model(load_model(save_model(a, tmp_path / "a.npz"), AlpacaModel), tmp_path / "b.npz"),
+        AlpacaModel,
+    )
     for _ in range(12):
         a.step()
         b.step()
@@ -118,7 +120,7 @@ def test_a_checkpoint_of_another_version_is_refused_with_a_clear_message(saved, 
 
     old = rewrite_header(saved, tmp_path / "old.npz", older)
     with pytest.raises(ValueError, match=r"written with alpaca-abm 0\.0\.1, but this is"):
-        load_model(old)
+        load_model(old, AlpacaModel)
     with pytest.raises(ValueError, match="alpaca-abm 0.0.1"):
         read_header(old)
 
@@ -126,13 +128,13 @@ def test_a_checkpoint_of_another_version_is_refused_with_a_clear_message(saved, 
         h["format"] = 99
 
     with pytest.raises(ValueError, match="format 99"):
-        load_model(rewrite_header(saved, tmp_path / "f.npz", other_format))
+        load_model(rewrite_header(saved, tmp_path / "f.npz", other_format), AlpacaModel)
 
 
 def test_a_newer_package_refuses_an_older_checkpoint(saved, monkeypatch):
     monkeypatch.setattr(alpaca_abm, "__version__", "99.0")
     with pytest.raises(ValueError, match="but this is alpaca-abm 99.0"):
-        load_model(saved)
+        load_model(saved, AlpacaModel)
 
 
 def test_damaged_and_foreign_files_are_refused(saved, tmp_path):
@@ -141,27 +143,27 @@ def test_damaged_and_foreign_files_are_refused(saved, tmp_path):
         cut = tmp_path / "cut.npz"
         cut.write_bytes(data[:keep])
         with pytest.raises(ValueError, match="damaged checkpoint"):
-            load_model(cut)
+            load_model(cut, AlpacaModel)
     flipped = bytearray(data)
     flipped[len(data) // 2] ^= 0xFF  # one byte of the payload changed
     (tmp_path / "flip.npz").write_bytes(bytes(flipped))
     with pytest.raises(ValueError, match="damaged checkpoint"):
-        load_model(tmp_path / "flip.npz")
+        load_model(tmp_path / "flip.npz", AlpacaModel)
     other = tmp_path / "other.npz"
     other.write_bytes(pickle.dumps({"a": 1}))
     with pytest.raises(ValueError, match="not an alpaca-abm checkpoint"):
-        load_model(other)
+        load_model(other, AlpacaModel)
     with pytest.raises(ValueError, match="does not exist"):
-        load_model(tmp_path / "missing.npz")
+        load_model(tmp_path / "missing.npz", AlpacaModel)
     with pytest.raises(ValueError, match="is a folder"):
-        load_model(tmp_path)
+        load_model(tmp_path, AlpacaModel)
     garbled = rewrite_header(saved, tmp_path / "garbled.npz", lambda h: None)
     parts = members(garbled)
     parts["header"] = np.frombuffer(b"{not json", dtype=np.uint8)
     with open(garbled, "wb") as handle:
         np.savez(handle, **parts)
     with pytest.raises(ValueError, match="header cannot be read"):
-        load_model(garbled)
+        load_model(garbled, AlpacaModel)
 
 
 # --- the command line -----------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_the_counterfactual_switches_off_only_cooperation():
     assert df["sales_count"].sum() > 0  # the market, and the rivalry in it, still runs
     # no industry investment either: awareness stays where it started (education days off)
     assert np.allclose(df["awareness"], df["awareness"].iloc[0]), "investment ran"
-    reach, _ = off.market_view()
+    reach = off.market.reach
     n_f = off.firms.n
     k = reach.shape[1]  # firms at the month's market (the month's entrants come after it)
     assert (reach.sum(axis=0)[off.firms.active[:k]] > 0).all()

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 import alpaca_abm
 from alpaca_abm import cli
+from alpaca_abm.events import EVENT_FIELDS, KINDS, SEGMENTS
 from alpaca_abm.params import PARAMETERS, AlpacaScenario
 from alpaca_abm.scenarios import load_scenario, shipped_scenarios
-from alpaca_abm.shocks import EVENT_FIELDS, KINDS, SEGMENTS
 
 FUZZ = settings(
     deadline=None,

@@ -5,12 +5,14 @@ exits, shocks and seeds), checked every month:
 - animals are conserved, for every breeder and overall: births - deaths - culled -
   sold_out + bought_in equals the change in each herd;
 - money is conserved between breeders: a transfer moves cash without creating any; each
-  breeder's cash changes by its revenue minus its costs; the industry's cash changes by
-  what comes from outside minus what goes out (plus newcomers' own capital);
+  breeder's cash changes by its revenue minus its costs plus what its owner paid in
+  (lifestyle money, accounts.inject); the industry's cash changes by what comes from
+  outside minus what goes out (plus newcomers' and owners' own capital);
 - wealth includes stock: each breeder's wealth (cash + herd at market value) changes by
-  exactly its accounting profit; stock value is never negative and an empty herd is worth
-  nothing; cash alone is conserved as above, stock value is created by births and
-  revaluation and moves between breeders only with the animals, against cash;
+  exactly its accounting profit plus its owner's lifestyle money; stock value is never
+  negative and an empty herd is worth nothing; cash alone is conserved as above, stock
+  value is created by births and revaluation and moves between breeders only with the
+  animals, against cash;
 - contract shares are in [0, 1] and sum to 1; trust, openness, opportunism, knowledge and
   every share or probability stay in [0, 1];
 - no NaN or infinite value in any reported column;
@@ -96,11 +98,12 @@ class Books:
         self.model = model
         firms = model.firms
         self.start = float(firms.cash[: firms.n].sum())
-        self.inflow = self.outflow = self.capital = 0.0
+        self.inflow = self.outflow = self.capital = self.owner_money = 0.0
         self.inside_transfer = 0
         self.new_capital: dict[int, float] = {}
         pay, receive, transfer, add = accounts.pay, accounts.receive, accounts.transfer, firms.add
-        self._saved = (pay, receive, transfer)
+        inject = accounts.inject
+        self._saved = (pay, receive, transfer, inject)
 
         def total(rows, amounts):
             return float(np.broadcast_to(np.asarray(amounts, float), np.shape(rows)).sum())
@@ -132,21 +135,26 @@ class Books:
             self.new_capital.update(zip(rows.tolist(), cash.tolist(), strict=True))
             return rows
 
+        def watched_inject(table, rows, amounts):
+            assert (np.asarray(amounts) >= 0).all(), "an owner took money out"
+            self.owner_money += total(rows, amounts)
+            inject(table, rows, amounts)
+
         accounts.pay, accounts.receive = watched_pay, watched_receive
-        accounts.transfer = watched_transfer
+        accounts.transfer, accounts.inject = watched_transfer, watched_inject
         firms.add = watched_add
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        accounts.pay, accounts.receive, accounts.transfer = self._saved
+        accounts.pay, accounts.receive, accounts.transfer, accounts.inject = self._saved
 
     def expected_total(self):
-        return self.start + self.capital + self.inflow - self.outflow
+        return self.start + self.capital + self.owner_money + self.inflow - self.outflow
 
     def scale(self):
-        return abs(self.start) + self.capital + self.inflow + self.outflow + 1.0
+        return abs(self.start) + self.capital + self.owner_money + self.inflow + self.outflow + 1.0
 
 
 def animal_balance(model):
@@ -173,7 +181,7 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     opening = np.r_[cash_before, np.zeros(n - n_before)]
     for row in range(n_before, n):
         opening[row] = books.new_capital[row]
-    flow = firms.revenue[:n] - firms.costs[:n]
+    flow = firms.revenue[:n] - firms.costs[:n] + firms.owner_in[:n]
     assert np.allclose(cash - opening, flow, rtol=1e-9, atol=1e-6), "cash moved off the books"
     # contracts: shares are a split of one stud
     run = con.running()
@@ -199,8 +207,7 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     # exits leave nothing behind: no animals, contracts, agent or acquaintances
     gone = np.flatnonzero(~active)
     assert (heads[gone] == 0).all()
-    assert len(model.agents) == int(active.sum()) == len(model.breeder_agents)
-    assert set(model.breeder_agents) == set(np.flatnonzero(active).tolist())
+    assert len(model.agents) == 0  # breeders are firm-table rows, not agent objects (ODD 2)
     assert not set(gone.tolist()) & set(model.trust.neighbours)
     seen["exits"] += len(gone) - seen["gone_before"]
     seen["gone_before"] = len(gone)
@@ -217,6 +224,7 @@ def check_wealth(model, cash_before, stock_before, n_before):
     assert (stock[active & (heads == 0)] == 0).all(), "an empty herd has value"
     kept = np.flatnonzero(active[:n_before])  # in business before and after the month
     wealth_change = (firms.cash[kept] - cash_before[kept]) + (stock[kept] - stock_before[kept])
+    wealth_change -= firms.owner_in[kept]  # an owner's lifestyle money is equity, not profit
     assert np.allclose(wealth_change, firms.acct_profit[kept], rtol=1e-9, atol=1e-6), (
         "wealth changed by other than accounting profit"
     )

@@ -120,7 +120,7 @@ def test_uk_national_seed_firms_enter_in_their_founding_year():
 
 def test_uk_2018_breeders_start_at_the_herds_they_hold():
     from alpaca_abm import AlpacaModel
-    from alpaca_abm.trading import breeding_stock
+    from alpaca_abm.herd import breeding_stock
 
     m = AlpacaModel("uk_2018", rng=1)
     n = m.firms.n

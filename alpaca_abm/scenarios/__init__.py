@@ -117,7 +117,7 @@ def _collect(
             raise ValueError(f"{path}: 'extends' = {shown(data['extends'])}: {err}") from None
         params, _, events, _ = _collect(data["extends"], depth + 1, path.parent)
     params = params | own
-    from ..shocks import check_events  # each file's events checked with the file's name
+    from ..events import check_events  # each file's events checked with the file's name
 
     events = events + list(check_events(data.get("events", []), where=str(path)))
     header = {"name": data.get("name", path.stem), "description": data.get("description", "")}

@@ -321,11 +321,11 @@ class Sweep:
     def _check_points(self) -> None:
         """Check each design point with `fixed` as a whole scenario: the combinations the
         scenario itself refuses (params.check_consistency, events before the start) and
-        events after the run's end (shocks.check_horizon). One SpecError names the point."""
+        events after the run's end (events.check_horizon). One SpecError names the point."""
         from types import SimpleNamespace
 
+        from alpaca_abm.events import check_events, check_horizon
         from alpaca_abm.params import check_consistency
-        from alpaca_abm.shocks import check_events, check_horizon
 
         base = self.base_scenario
         values = {n: getattr(base, n) for n in parameter_names()} | dict(self.fixed)
