@@ -249,8 +249,13 @@ def compare_figure(comparison: Comparison, title: str = ""):
     from .plots import _mark_events, year_axis
 
     series = comparison.series
-    fig = plt.figure(figsize=(15, 10), constrained_layout=True)
-    grid = fig.add_gridspec(3, 4)
+    table = comparison.table.set_index("outcome")
+    names = [h for h in HEADLINE if h in table.index]
+    ratios = ratio_outcomes(comparison.runs, names)
+    own_unit = [h for h in names if h not in ratios]
+    rows = max(1, len(own_unit))  # the differences' rows: one per own-unit outcome
+    fig = plt.figure(figsize=(15, 11), constrained_layout=True)
+    grid = fig.add_gridspec(2 + rows, 4, height_ratios=[3, 3] + [4 / rows] * rows)
     panels = [c for c in SERIES if c[0] in series]
     for k, (column, name, rolling) in enumerate(panels[:8]):
         ax = fig.add_subplot(grid[k // 4, k % 4])
@@ -271,23 +276,17 @@ def compare_figure(comparison: Comparison, title: str = ""):
         _mark_events(ax, sorted(marks))
         if k == 0:
             ax.legend(fontsize=8)
-    table = comparison.table.set_index("outcome")
-    names = [h for h in HEADLINE if h in table.index]
-    ratios = ratio_outcomes(comparison.runs, names)
-    own_unit = [h for h in names if h not in ratios]
     n = int(table["n_seeds"].iloc[0]) if len(table) else 0
     a, b = comparison.labels
-    bottom = grid[2, :].subgridspec(1, 2, width_ratios=(3, 2), wspace=0.15)
     if ratios:
-        ax = fig.add_subplot(bottom[0, 0])
+        ax = fig.add_subplot(grid[2:, :2])
         y = _difference_bars(ax, table, ratios, table.loc[ratios, "mean_a"])
         ax.set_yticks(y, ratios, fontsize=8)
         ax.set_xlabel(f"{b} − {a}, % of {a}'s mean (paired over {n} seeds, 95% CI)")
         ax.set_title("Paired differences: outcomes above zero in every run", fontsize=10)
     if own_unit:  # one small axis each: their units differ
-        rows = bottom[0, 1].subgridspec(len(own_unit), 1, hspace=1.2)
         for k, name in enumerate(own_unit):
-            ax = fig.add_subplot(rows[k, 0])
+            ax = fig.add_subplot(grid[2 + k, 2:])
             _difference_bars(ax, table, [name], None)
             ax.set_yticks([0], [name], fontsize=8)
             ax.set_xlabel(f"{b} − {a}: {unit_label(name)}", fontsize=8)
