@@ -127,8 +127,8 @@ def test_a_seed_that_is_not_a_whole_number_is_refused_in_words():
 def test_a_view_never_reads_the_industry_in_the_middle_of_a_month(run, view):
     """Mesa's controller steps in a thread of its own while the page redraws in another
     (the first redraw after ▶ came mid-month and crashed in the infection count). A month
-    is held half done (after ageing and deaths, before births); a redraw started then must
-    wait for the month's end and show that month's industry."""
+    is held half done (every phase run, the herd not yet tidied nor the month's row
+    collected); a redraw started then must wait for the month's end and show that month."""
     import threading
 
     run.set_twin(True)
@@ -136,14 +136,14 @@ def test_a_view_never_reads_the_industry_in_the_middle_of_a_month(run, view):
     run.step()  # the outbreak is running: the infection count reads the herd
     half_done, go_on = threading.Event(), threading.Event()
     live = run.live
-    ageing = live.age_and_die
+    closing = live._end_month
 
-    def age_and_wait() -> None:
-        ageing()
+    def wait_then_close() -> None:
         half_done.set()
         go_on.wait(timeout=60)
+        closing()
 
-    live.age_and_die = age_and_wait
+    live._end_month = wait_then_close
     stepper = threading.Thread(target=run.step)
     stepper.start()
     assert half_done.wait(timeout=60)
@@ -162,7 +162,7 @@ def test_a_view_never_reads_the_industry_in_the_middle_of_a_month(run, view):
     go_on.set()
     stepper.join(timeout=60)
     reader.join(timeout=60)
-    del live.age_and_die
+    del live._end_month
     assert not read_mid_month, f"{view} was drawn while a month was half done"
     if view == "RunInfo":
         text = _texts(shown[0][1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import alpaca_abm
@@ -150,3 +151,32 @@ def test_relationship_types_panel_has_its_legend_when_there_are_partnerships(res
     ]
     assert panel.get_legend() is not None
     assert NO_PARTNERSHIP_TEXT not in [t.get_text() for t in panel.texts]
+
+
+def test_panels_redrawn_month_after_month_keep_each_y_range_on_its_data():
+    """The app updates one figure in place: after month 1 (one point) and months of growth
+    every panel's y range still holds its curve, and an all-zero curve (no disease yet)
+    reads 0 to 1, not -0.04 to 0.04."""
+    from alpaca_abm.viz.drawing import PanelsPlot
+
+    run = TwinRun("baseline", seed=0)
+    run.step()
+    panels = state.SERIES["industry"]
+    plot = PanelsPlot(panels, (run.live.model_df, None), ncols=2, width=6.4)
+    plot.update((run.live.model_df, None))
+    for _ in range(11):
+        run.step()
+    plot.update((run.live.model_df, None))
+    flat = 0
+    for ax, panel in zip(plot.axes, plot.panels, strict=True):
+        low, high = ax.get_ylim()
+        ys = np.concatenate([y for _, _, y in state.panel_lines(panel, run.live.model_df, None)])
+        ys = ys[np.isfinite(ys)]
+        if not ys.any():
+            assert (low, high) == (0.0, 1.0), panel.title
+            flat += 1
+            continue
+        assert low <= ys.min() and ys.max() <= high, (panel.title, low, high, ys.min(), ys.max())
+        span = ys.max() - ys.min()
+        assert high - low <= 1.5 * span + 1e-9 or span == 0, (panel.title, low, high)
+    assert flat >= 1  # the disease panel: no outbreak in a year of the baseline

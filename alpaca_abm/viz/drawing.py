@@ -242,9 +242,8 @@ class PanelsPlot:
                     self.fig.twin_curves += 1
             ax.relim(visible_only=True)
             ax.autoscale_view()
-            low, high = ax.dataLim.intervaly
-            if np.isfinite(low) and low == high:  # a flat line (no disease yet): 0 at the foot
-                ax.set_ylim(min(0.0, low), max(1.0, 2 * high) if high >= 0 else 0.0)
+            if tuple(ax.dataLim.intervaly) == (0.0, 0.0):  # all zero (no disease yet): 0 to 1,
+                ax.set_ylim(0.0, 1.0, auto=True)  # not -0.04..0.04; the next update rescales
             if lines and len(lines[0][1]):
                 start = float(lines[0][1][0])
                 ax.set_xlim(start, max(start + 1, float(lines[0][1][-1])))  # a year at least
