@@ -280,7 +280,7 @@ def ParameterControls(params: solara.Reactive[dict], scenarios: list[str]):
     for name in state.SWITCHES:
         solara.Checkbox(
             label=state.switch_label(name),
-            value=values.get(name, True),
+            value=values.get(name, state.switch_default(name)),
             on_value=lambda v, name=name: put(name, v),
         )
     solara.Text(
