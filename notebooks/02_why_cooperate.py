@@ -40,8 +40,8 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: 10 years on 5 seeds, about **10 seconds of CPU time**. `"full"`: 20 years on 10
-# seeds, about 40 seconds.
+# `"fast"`: 10 years on 5 seeds, about **11 seconds of CPU time**. `"full"`: 20 years on 10
+# seeds, about 35 seconds.
 
 # %% tags=["parameters"]
 PROFILE = "fast"  # "fast" or "full"

@@ -45,9 +45,9 @@
 # ## Parameters
 #
 # `"fast"`: 10 years from 2006 on 5 seeds, with Brexit brought forward to January 2010
-# (month 48) so that its aftermath falls inside the run; about **22 seconds of CPU time**.
+# (month 48) so that its aftermath falls inside the run; about **23 seconds of CPU time**.
 # `"full"`: the scenarios' 20 years with Brexit in January 2021 (month 180) as shipped, on
-# 8 seeds; about 50 seconds.
+# 8 seeds; about 70 seconds.
 
 # %% tags=["parameters"]
 PROFILE = "fast"  # "fast" or "full"
