@@ -307,3 +307,17 @@ def test_a_checkpoint_with_the_paradox_on_resumes_exactly(tmp_path):
         resumed.step()
     assert model.model_df.equals(resumed.model_df)
     assert model.agent_df.equals(resumed.agent_df)
+
+
+def test_the_app_has_a_paradox_switch_off_by_default_and_draws_its_curves_only_when_on():
+    from alpaca_abm.viz import state
+
+    assert "paradox" in state.SWITCHES and state.switch_default("paradox") is False
+    panels = [p for p in state.SERIES["relationships"] if p.title in ("Balance", "Cycles")]
+    assert len(panels) == 2
+    plain, on = _tables(months=6), _tables(months=6, paradox=True)
+    for panel in panels:
+        assert state.panel_lines(panel, plain.model_df, None) == []
+        assert len(state.panel_lines(panel, on.model_df, None)) == len(panel.lines)
+    links = state.partnership_links(on)  # each co-owner line on the map has its regime
+    assert set(links["rtype"]) <= {0, 1, 2}
