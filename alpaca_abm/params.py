@@ -301,15 +301,20 @@ MARKET = _group("market", (
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
           note="Most males that are not kept as studs find pet homes."),
-    Param("export_demand", default=0.006, kind=float, low=0, high=1, unit="females/alpaca/year", source="seed-T2",
-          doc="Breeding females EU buyers ask for a year, per alpaca in the UK industry; they buy "
-              "from the breeders who export (pricing.export_buyers_per_month).",
+    Param("export_demand", default=0.016, kind=float, low=0, high=1, unit="females/alpaca/year", source="seed-T2",
+          doc="EU buyers of breeding females who come to the UK market a year, per alpaca in the "
+              "UK industry; they bid in the month's auction like outside buyers and buy from "
+              "breeders who trade in Europe, and through agents from the rest "
+              "(pricing.export_buyers_per_month, trading.EXPORT_AGENT_REACH).",
           note="Five of the 29 seed firms earn about half their turnover in Europe (Table 2): in "
                "uk_2018 those five hold about a fifth of the 123 firms' alpacas and sell at about "
                "the industry's rate (some 6% of the herd a year), so EU buyers take about "
-               "0.5 x 0.2 x 6% = 0.6% of the UK herd a year (some 300 animals in 2018). No "
-               "export statistic for live alpacas was found (PUBLIC-FACTS section 2 has only "
-               "the 2021 collapse to a handful)."),
+               "0.5 x 0.2 x 6% = 0.6% of the UK herd a year (some 300 animals in 2018): the "
+               "documented volume. No export statistic for live alpacas was found (PUBLIC-FACTS "
+               "section 2 has only the 2021 collapse to a handful). Set so that the exports "
+               "that clear (about a third of the EU buyers outbid the winners of the month) "
+               "come to about 0.6% of the herd a year in uk_national 2015-2019 "
+               "(experiments/economy_checks.py, item 7)."),
     Param("outbreak_avoidance", default=0.5, kind=float, low=0, high=1, unit="share", source="assumption",
           doc="How much less outside buyers look at sellers in the region with the most news of "
               "bovine TB (herds found or restricted in the last year), relative to elsewhere; "

@@ -14,7 +14,7 @@ from scipy.spatial import cKDTree
 from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
 from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
-from .finance import female_values
+from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
 from .world import NICHE_SHARES
@@ -29,7 +29,9 @@ PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a 
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
-BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
+EXPORT_AGENT_REACH = 0.25  # assumption: a seller without its own EU trade is found a quarter as
+# often by EU buyers, through transport agents and brokers (Alpaca Logistics Europe, PUBLIC-FACTS
+# section 2), as a breeder who trades in Europe itself
 STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
@@ -64,6 +66,8 @@ def list_females(state: Industry, females: np.ndarray | None = None) -> np.ndarr
     herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
+    closing = dispersing(firms, state.steps)  # a closed firm's dispersal sale: every female
+    surplus[closing] = herd_size[closing]
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
     cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
@@ -163,7 +167,9 @@ def refresh_reach(state: Industry) -> None:
         )
         mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
         mk.decay_version = state.spatial_version
-    selling = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])
+    selling = np.flatnonzero(
+        (firms.active[:n_f] & ~firms.restricted[:n_f]) | dispersing(firms, state.steps)
+    )
     vis = market.visibility(
         firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
     )
@@ -184,6 +190,7 @@ def refresh_reach(state: Industry) -> None:
     mk.reach[:, selling] = reach
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
+    mk.turned_away = np.zeros(n_f, dtype=np.int64)
 
 
 def outside_buyers(state: Industry) -> tuple[float, float]:
@@ -222,6 +229,18 @@ def trade(state: Industry) -> None:
     keep = pricing.waiting_reservation(
         mk.expected_price, mk.sell_through, holding[owner[listed]], p.discount_rate
     )
+    closing = dispersing(firms, state.steps)
+    sale = closing[owner[listed]]
+    if sale.any():  # a dispersal sale must sell by its last month: its asks fall toward the floor
+        left = DISPERSAL_MONTHS - (state.steps - firms.exited_step[owner[listed[sale]]]) - 1
+        keep[sale] = pricing.deadline_reservation(
+            mk.expected_price,
+            mk.sell_through,
+            holding[owner[listed[sale]]],
+            p.discount_rate,
+            left,
+            floor,
+        )
     asks = np.maximum(
         floor, pricing.spread(keep, p.ask_dispersion, rng.standard_normal(len(listed)))
     )
@@ -236,24 +255,31 @@ def trade(state: Industry) -> None:
     exporters = firms.exports[:n_f] & firms.active[:n_f]
     n_alpacas = np.count_nonzero(herd.view("alive"))
     export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
-    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
     n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
     wants = breeder_wants(state, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
-    entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
-    wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
-    # breeders' values differ as sellers' do: no mass point of bids at one value
-    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
+    entrant = firms.wants[:n_f] > 0
+    # breeders' values differ as sellers' do: no mass point of bids at one value; newcomers
+    # pay up to the going price for a foundation herd, some less (pricing.going_price_bids):
+    # bids spread above it would let newcomers alone bid the price up month after month
+    noise = rng.standard_normal(n_f)
+    wtp_breeder = np.where(
+        entrant,
+        np.maximum(value, pricing.going_price_bids(mk.expected_price, p.ask_dispersion, noise)),
+        pricing.spread(value, p.ask_dispersion, noise),
+    )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
     bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    if len(bids) > BIDDERS_PER_OFFER * len(asks):  # in a thin market few buyers find a seller
-        keep = rng.choice(len(bids), size=BIDDERS_PER_OFFER * len(asks), replace=False)
-        bidder, bids = bidder[keep], bids[keep]
+    # every buyer bids: the price is read off the whole demand schedule, so more buyers for
+    # the same offers clear at a higher order statistic of their willingness to pay and
+    # fewer at a lower one (a subsample of a few bids an offer hid demand shocks)
     price, q = market.clearing_price(bids, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
@@ -362,11 +388,14 @@ def _match(
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
+    mk.turned_away = np.bincount(m_home.turned_away, minlength=n_f)
     sold = [m_home]
     n_exp = int((buyers == EXPORT_BUYER).sum())
     if n_exp:
         left = stock - np.bincount(m_home.seller, minlength=n_f)
-        ew = mk.reach.sum(axis=0) * exporters  # EU buyers see exporters nationally
+        # EU buyers see sellers nationally: those who trade in Europe, and the rest through
+        # agents (EXPORT_AGENT_REACH)
+        ew = mk.reach.sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
         sold.append(market.match_buyers(np.full(n_exp, EXPORT_BUYER), ew, left, None, 0.0, rng))
     return sold
 

@@ -289,3 +289,18 @@ def test_outside_demand_falls_once_the_pool_is_taken_up():
     buyers = m.model_df["outside_buyers"].to_numpy()
     assert buyers[-24:].mean() < buyers[:24].mean()
     assert m.market.adopters <= m.market.pool_size
+
+
+def test_first_enquiries_turned_away_are_counted_at_the_seller_that_sold_out():
+    # seller 0 has one animal and all the reach: of three buyers, one buys and two are
+    # turned away there (then referred to partner 1, who has stock)
+    m = market.match_buyers(
+        np.array([-1, -1, -1]),
+        np.array([1.0, 0.0]),
+        np.array([1, 5]),
+        np.array([1, -1]),
+        0.0,
+        np.random.default_rng(0),
+    )
+    assert m.turned_away.tolist() == [0, 0]
+    assert int(m.referred.sum()) == 2
