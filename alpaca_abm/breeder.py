@@ -1,13 +1,14 @@
 """Breeders: the firm table, one row per micro-firm, numpy arrays.
 
 State lives in `FirmTable` so that a month's decisions run as array operations for the
-whole industry; `model.Breeder` is the Mesa agent that gives each firm its identity in
-`model.agents` and reads its own row.
+whole industry; a breeder is its row (there is no agent object per breeder: docs/ODD.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .tables import grow_columns
 
 HEALTH, BREEDING, MARKETING = 0, 1, 2
 DOMAINS = ("health", "breeding", "marketing")
@@ -95,13 +96,7 @@ class FirmTable:
 
     def add(self, k: int, **columns: np.ndarray) -> np.ndarray:
         """Append `k` breeders; return their rows."""
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros((new_cap, *old.shape[1:]), dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {
             "active": True,

@@ -10,6 +10,7 @@ Breeding knowledge sharpens the judgement of quality.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -209,41 +210,130 @@ def service_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     return rows[keep], owners[keep]
 
 
+@dataclass
+class SireOptions:
+    """Each breeder's three sire options this month, as it judges them (one entry per firm
+    row): its best own stud, its best co-owned stud (a contract row) and the best stud for
+    hire within reach; qualities are -inf where an option does not exist."""
+
+    n_open: np.ndarray  # open females of each breeder
+    own_best: np.ndarray  # herd row of its best own stud (-1: none)
+    own_q: np.ndarray
+    coown_best: np.ndarray  # contract row of its best co-owned stud (-1: none)
+    coown_is_keeper: np.ndarray  # whether it keeps that stud (else it is the partner)
+    coown_q: np.ndarray
+    coown_cost: np.ndarray  # per mating: the partner's trip to the keeper's farm
+    service_stud: np.ndarray  # herd row of the stud it would hire (-1: none)
+    service_q: np.ndarray
+    service_cost: np.ndarray  # per mating: fee plus its share of the trip
+    service_km: np.ndarray
+    service_fee: np.ndarray
+
+
+@dataclass
+class SeasonShares:
+    """How many females each breeder may put to its chosen sire (quotas of a shared stud's
+    season, cut where a hired stud is overbooked) and what overuse took from whom."""
+
+    allowed: np.ndarray
+    co_b: np.ndarray  # breeders that chose a co-owned stud and have open females
+    overuse: np.ndarray  # matings beyond its quota, per breeder
+    displaced: np.ndarray  # its quota matings a partner's overuse took, per breeder
+
+
 def mate(state: Industry) -> None:
-    """One month of the mating season for the whole industry."""
-    p, herd, firms, rng = state.scenario, state.herd, state.firms, state.rng
+    """One month of the mating season for the whole industry: open females are found, each
+    breeder weighs its own, co-owned and hired sires, shares out the studs' seasons, mates,
+    pays fees and trips, and breaches of quotas are caught or missed."""
+    p, herd = state.scenario, state.herd
     if not in_season(state.month, p.mating_start_month, p.mating_end_month):
         return
-    con = state.contracts
-    n_f = firms.n
-    alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
-    fertile = (
+    fertile = fertile_females(herd, p)
+    if state.month == p.mating_start_month:
+        open_season(state, fertile)
+    open_rows = open_females(state, fertile)
+    if len(open_rows) == 0:
+        return
+    options = sire_options(state, open_rows)
+    choice = sire_choice(
+        options.own_q,
+        options.coown_q,
+        options.coown_cost,
+        options.service_q,
+        options.service_cost,
+        value_per_point(state),
+    )
+    shares = share_seasons(state, options, choice)
+    sire = chosen_sires(state, options, choice, shares)
+    f_sire, kind, primary, fallback, hire_fb = assign_sires(
+        state, open_rows, options, choice, shares, sire
+    )
+    conceive(state, open_rows, f_sire, kind)
+    settle_matings(state, open_rows, options, choice, shares, f_sire, primary, fallback, hire_fb)
+
+
+def fertile_females(herd: Herd, p: AlpacaScenario) -> np.ndarray:
+    """Mask of females alive, not pregnant and of breeding age."""
+    alive, female, age = herd.view("alive"), herd.view("female"), herd.view("age")
+    return (
         alive
         & female
         & (herd.view("due_in") == NOT_PREGNANT)
         & (age >= p.female_breeding_age)
         & (age < p.female_retire_age)
     )
-    if state.month == p.mating_start_month:
-        choose_home_studs(state)
-        run = con.running()
-        con.used_keeper[run] = 0
-        con.used_partner[run] = 0
-        herd.view("served")[:] = 0
-        # how many of its open females each breeder breeds this season
-        plan_matings(herd, firms, p, np.flatnonzero(fertile), rng)
-    open_mask = fertile & ~herd.view("rested")
-    if state.firms.restricted[:n_f].any():  # herds under movement restrictions are not bred
-        open_mask &= ~state.firms.restricted[owner]
-    open_rows = np.flatnonzero(open_mask)
-    if len(open_rows) == 0:
-        return
-    n_open = np.bincount(owner[open_rows], minlength=n_f)
-    noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
-    quality = herd.view("quality")
 
-    # Option 1: the breeder's own studs (co-owned ones count under option 2).
-    stud_rows = np.flatnonzero(alive & herd.view("stud"))
+
+def open_season(state: Industry, fertile: np.ndarray) -> None:
+    """The season's first month: studs chosen, quotas and stud seasons reset, and each
+    breeder decides how many of its open females it breeds this season (plan_matings)."""
+    herd, con = state.herd, state.contracts
+    choose_home_studs(state)
+    run = con.running()
+    con.used_keeper[run] = 0
+    con.used_partner[run] = 0
+    herd.view("served")[:] = 0
+    plan_matings(herd, state.firms, state.scenario, np.flatnonzero(fertile), state.rng)
+
+
+def open_females(state: Industry, fertile: np.ndarray) -> np.ndarray:
+    """Herd rows of the month's open females: fertile, not rested this season, not in a herd
+    under movement restrictions."""
+    herd, firms = state.herd, state.firms
+    open_mask = fertile & ~herd.view("rested")
+    if firms.restricted[: firms.n].any():  # herds under movement restrictions are not bred
+        open_mask &= ~firms.restricted[herd.view("owner")]
+    return np.flatnonzero(open_mask)
+
+
+def sire_options(state: Industry, open_rows: np.ndarray) -> SireOptions:
+    """Each breeder's own, co-owned and hired sire options, judged with its breeding
+    knowledge (in that order: the judgements draw from the generator in this order)."""
+    p, herd, firms = state.scenario, state.herd, state.firms
+    n_f = firms.n
+    n_open = np.bincount(herd.view("owner")[open_rows], minlength=n_f)
+    noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    own_best, own_q = own_stud_option(state, noise_sd)
+    coown_best, coown_is_keeper, coown_q = coowned_option(state, noise_sd)
+    has_co = coown_best >= 0
+    con = state.contracts
+    trip = (
+        2
+        * p.travel_cost_per_km
+        * np.where(has_co & ~coown_is_keeper, con.distance_km[np.maximum(coown_best, 0)], 0.0)
+    )
+    hire = service_option(state, noise_sd, n_open)
+    return SireOptions(
+        n_open, own_best, own_q, coown_best, coown_is_keeper, coown_q,
+        trip / np.maximum(n_open, 1), *hire,
+    )  # fmt: skip
+
+
+def own_stud_option(state: Industry, noise_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each breeder's best own stud (co-owned ones are option 2) and its judged quality."""
+    herd, n_f, rng = state.herd, state.firms.n, state.rng
+    owner = herd.view("owner")
+    stud_rows = np.flatnonzero(herd.view("alive") & herd.view("stud"))
     coowned = np.zeros(herd.n, dtype=bool)
     coowned[coowned_rows(state)] = True
     own_rows = stud_rows[~coowned[stud_rows]]
@@ -254,42 +344,46 @@ def mate(state: Industry) -> None:
         order = np.lexsort((seen_own, owner[own_rows]))
         own_best[owner[own_rows[order]]] = own_rows[order]  # last write per owner: its best
         own_q[owner[own_rows[order]]] = seen_own[order]
+    return own_best, own_q
 
-    # Option 2: co-owned studs, as keeper or as partner.
+
+def coowned_option(
+    state: Industry, noise_sd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each breeder's best co-owned stud (contract row), whether it is that stud's keeper,
+    and the stud's quality as it judges it; no trips to a stud under restrictions."""
+    herd, con, n_f = state.herd, state.contracts, state.firms.n
     coown_best = np.full(n_f, -1, dtype=np.int64)  # contract row
     coown_is_keeper = np.zeros(n_f, dtype=bool)
-    run = (
-        con.running() if state.scenario.mechanism_on("coownership") else np.zeros(0, dtype=np.int64)
-    )
-    run = run[~state.firms.restricted[con.keeper[run]]]  # no trips to a stud under restrictions
+    coown_q = np.full(n_f, -np.inf)  # the best shared stud as its co-owner sees it
+    on = state.scenario.mechanism_on("coownership")
+    run = con.running() if on else np.zeros(0, dtype=np.int64)
+    run = run[~state.firms.restricted[con.keeper[run]]]
     if len(run):
         members = np.r_[con.keeper[run], con.partner[run]]
         crow = np.r_[run, run]
         keeper_side = np.r_[np.ones(len(run), bool), np.zeros(len(run), bool)]
-        mq = seen_quality(herd, con.stud[crow], noise_sd[members], rng)  # as each judges it
+        mq = seen_quality(herd, con.stud[crow], noise_sd[members], state.rng)  # as each sees it
         order = np.lexsort((mq, members))
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
-        coown_q = np.full(n_f, -np.inf)  # the best shared stud as its co-owner sees it
         coown_q[members[order]] = mq[order]
-    else:
-        coown_q = np.full(n_f, -np.inf)
-    has_co = coown_best >= 0
-    trip = (
-        2
-        * p.travel_cost_per_km
-        * np.where(has_co & ~coown_is_keeper, con.distance_km[np.maximum(coown_best, 0)], 0.0)
-    )
-    coown_cost = trip / np.maximum(n_open, 1)
+    return coown_best, coown_is_keeper, coown_q
 
-    # Option 3: hire one of the nearest studs offered for service (better than the herd mean).
+
+def service_option(state: Industry, noise_sd: np.ndarray, n_open: np.ndarray) -> tuple:
+    """For each breeder with open females, the best-value stud for hire among the
+    SERVICE_CANDIDATES nearest within travel distance (better than the herd mean, with
+    season left): (stud row, judged quality, cost per mating, km, fee), per firm row."""
+    p, herd, firms = state.scenario, state.herd, state.firms
+    n_f = firms.n
     service_q = np.full(n_f, -np.inf)
     service_cost = np.zeros(n_f)
     service_stud = np.full(n_f, -1, dtype=np.int64)
     service_km = np.zeros(n_f)
     service_fee = np.zeros(n_f)
     e_rows, e_owners = service_studs(state)
-    e_ok = ~state.firms.restricted[e_owners]
+    e_ok = ~firms.restricted[e_owners]
     e_rows, e_owners = e_rows[e_ok], e_owners[e_ok]
     needing = np.flatnonzero(n_open > 0)
     if len(e_rows) and len(needing):
@@ -303,14 +397,14 @@ def mate(state: Industry) -> None:
         dist, idx = dist.reshape(len(needing), k), idx.reshape(len(needing), k)
         valid = idx < len(e_rows)
         safe = np.where(valid, idx, 0)
-        cand_owner = e_owners[safe]
-        valid &= cand_owner != needing[:, None]
+        valid &= e_owners[safe] != needing[:, None]
         valid &= herd.served[e_rows[safe]] < p.stud_capacity  # a stud's season is finite
         seen = seen_quality(
-            herd, e_rows[safe].ravel(), np.repeat(noise_sd[needing], k), rng
+            herd, e_rows[safe].ravel(), np.repeat(noise_sd[needing], k), state.rng
         ).reshape(len(needing), k)
         mean_q = state.elite_level - p.elite_margin * p.quality_sd
-        fee = stud_fee(quality[e_rows[safe]], mean_q, state.market.stud_fee, p.quality_premium)
+        quality = herd.view("quality")[e_rows[safe]]
+        fee = stud_fee(quality, mean_q, state.market.stud_fee, p.quality_premium)
         cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
         value = np.where(valid, value_per_point(state) * seen - cost, -np.inf)
         best = value.argmax(axis=1)
@@ -321,142 +415,227 @@ def mate(state: Industry) -> None:
         service_stud[pick] = e_rows[safe[ok, best[ok]]]
         service_km[pick] = dist[ok, best[ok]]
         service_fee[pick] = fee[ok, best[ok]]
+    return service_stud, service_q, service_cost, service_km, service_fee
 
-    choice = sire_choice(
-        own_q,
-        coown_q,
-        coown_cost,
-        service_q,
-        service_cost,
-        value_per_point(state),
-    )
 
-    # How many females each breeder may put to its chosen sire: quotas of one season's
-    # capacity on a shared stud; overuse is a decision (rivalry.overuse_pays) and takes
-    # matings from the other co-owner's quota.
-    allowed = n_open.copy()
-    co_b = np.flatnonzero((choice == COOWNED) & (n_open > 0))
+def share_seasons(state: Industry, o: SireOptions, choice: np.ndarray) -> SeasonShares:
+    """How many females each breeder may put to its chosen sire: quotas of one season's
+    capacity on a shared stud; overuse is a decision (rivalry.overuse_pays, or a fixed trait
+    with chance opportunism) and takes matings from the other co-owner's quota."""
+    p, con, firms = state.scenario, state.contracts, state.firms
+    n_f = firms.n
+    allowed = o.n_open.copy()
+    co_b = np.flatnonzero((choice == COOWNED) & (o.n_open > 0))
     overuse = np.zeros(n_f, dtype=np.int64)
     displaced = np.zeros(n_f, dtype=np.int64)
     if len(co_b):
-        c = coown_best[co_b]
-        keeper = coown_is_keeper[co_b]
+        c = o.coown_best[co_b]
+        keeper = o.coown_is_keeper[co_b]
         quota = np.where(keeper, con.quota_keeper[c], con.quota_partner[c])
         used = np.where(keeper, con.used_keeper[c], con.used_partner[c])
         quota_left = np.maximum(quota - used, 0)
         cap_left = np.maximum(p.stud_capacity - con.used_keeper[c] - con.used_partner[c], 0)
-        extra = np.maximum(0, np.minimum(n_open[co_b], cap_left) - quota_left)
+        extra = np.maximum(0, np.minimum(o.n_open[co_b], cap_left) - quota_left)
         if p.deliberate_cheating:
-            # what overuse saves per extra female: the hire (or the better sire over its own)
-            hire = np.where(service_stud[co_b] >= 0, service_cost[co_b], state.market.stud_fee)
-            better = value_per_point(state) * np.maximum(0.0, coown_q[co_b] - own_q[co_b])
-            saved = np.where(own_best[co_b] >= 0, better, hire)
-            victim_tie = np.where(keeper, con.tie_pk[c], con.tie_kp[c])  # victim's trust in it
-            cheat = rivalry.overuse_pays(
-                extra * saved,
-                firms.believed_detection[co_b],
-                rivalry.contract_future_value(con.end_planned[c] - state.steps, quota, hire),
-                rivalry.chance_of_losing_contract(
-                    state.trust.current(victim_tie, state.steps),
-                    p.breach_trust_loss,
-                    p.breach_dissolution,
-                    p.acceptance,
-                ),
-                firms.opportunism[co_b],
-            )
+            cheat = deliberate_overuse(state, o, co_b, c, keeper, quota, extra)
         else:  # the landed rule: a fixed trait, overuse with chance opportunism
-            cheat = rng.random(len(co_b)) < firms.opportunism[co_b]
+            cheat = state.rng.random(len(co_b)) < firms.opportunism[co_b]
         cheat &= extra > 0
         local = np.unique(c, return_inverse=True)[1]
         allowed[co_b] = rivalry.share_stud_season(
-            cap_left, quota_left, n_open[co_b], cheat, local, int(local.max()) + 1
+            cap_left, quota_left, o.n_open[co_b], cheat, local, int(local.max()) + 1
         )
         overuse[co_b] = np.maximum(0, allowed[co_b] - quota_left)
-        displaced[co_b] = np.where(cheat, 0, np.minimum(n_open[co_b], quota_left) - allowed[co_b])
+        displaced[co_b] = np.where(cheat, 0, np.minimum(o.n_open[co_b], quota_left) - allowed[co_b])
+    return SeasonShares(allowed, co_b, overuse, displaced)
 
-    sire = np.full(n_f, -1, dtype=np.int64)
-    sire[choice == OWN] = own_best[choice == OWN]
-    sire[co_b] = con.stud[coown_best[co_b]]
+
+def deliberate_overuse(
+    state: Industry,
+    o: SireOptions,
+    co_b: np.ndarray,
+    c: np.ndarray,
+    keeper: np.ndarray,
+    quota: np.ndarray,
+    extra: np.ndarray,
+) -> np.ndarray:
+    """Which co-owners overuse their shared stud because it pays in expectation: what the
+    extra matings save (the hire, or the better sire over its own) against the chance of
+    being caught times the contract's future value (rivalry.overuse_pays)."""
+    p, con, firms = state.scenario, state.contracts, state.firms
+    hire = np.where(o.service_stud[co_b] >= 0, o.service_cost[co_b], state.market.stud_fee)
+    better = value_per_point(state) * np.maximum(0.0, o.coown_q[co_b] - o.own_q[co_b])
+    saved = np.where(o.own_best[co_b] >= 0, better, hire)
+    victim_tie = np.where(keeper, con.tie_pk[c], con.tie_kp[c])  # victim's trust in it
+    return rivalry.overuse_pays(
+        extra * saved,
+        firms.believed_detection[co_b],
+        rivalry.contract_future_value(con.end_planned[c] - state.steps, quota, hire),
+        rivalry.chance_of_losing_contract(
+            state.trust.current(victim_tie, state.steps),
+            p.breach_trust_loss,
+            p.breach_dissolution,
+            p.acceptance,
+        ),
+        firms.opportunism[co_b],
+    )
+
+
+def chosen_sires(
+    state: Industry, o: SireOptions, choice: np.ndarray, shares: SeasonShares
+) -> np.ndarray:
+    """Each breeder's first-choice sire (herd row, -1: none); hirers' matings cut where a
+    hired stud's remaining season would be overbooked (in shares.allowed)."""
+    sire = np.full(state.firms.n, -1, dtype=np.int64)
+    sire[choice == OWN] = o.own_best[choice == OWN]
+    sire[shares.co_b] = state.contracts.stud[o.coown_best[shares.co_b]]
     svc = choice == SERVICE
-    sire[svc] = service_stud[svc]
-    share_out_capacity(herd, sire, svc, allowed, p.stud_capacity)
+    sire[svc] = o.service_stud[svc]
+    share_out_capacity(state.herd, sire, svc, shares.allowed, state.scenario.stud_capacity)
+    return sire
 
-    f_owner = owner[open_rows]
+
+def assign_sires(
+    state: Industry,
+    open_rows: np.ndarray,
+    o: SireOptions,
+    choice: np.ndarray,
+    shares: SeasonShares,
+    sire: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The sire of each open female: her owner's first choice as far as it is allowed (a
+    lottery among its females where it is cut), else on a used-up shared stud her owner's
+    own stud, else a hired one as far as its season allows. Returns (sire row per female,
+    kind, primary, fallback to own, hired fallback)."""
+    rng, allowed, n_open = state.rng, shares.allowed, o.n_open
+    f_owner = state.herd.view("owner")[open_rows]
     primary = sire[f_owner] >= 0
     capped = np.flatnonzero(allowed[f_owner] < n_open[f_owner])  # only these need a lottery
     if len(capped):
         rank = group_rank(f_owner[capped], rng)
         primary[capped] &= rank < allowed[f_owner[capped]]
-    fallback = ~primary & (choice[f_owner] == COOWNED) & (own_best[f_owner] >= 0)
+    fallback = ~primary & (choice[f_owner] == COOWNED) & (o.own_best[f_owner] >= 0)
     # co-owners whose quota is used up (or taken) and who have no stud of their own hire
     left_over = ~primary & (choice[f_owner] == COOWNED) & ~fallback
     hire_fb = hired_fallback(
-        herd, f_owner, sire, primary, left_over, service_stud, p.stud_capacity, rng
+        state.herd,
+        f_owner,
+        sire,
+        primary,
+        left_over,
+        o.service_stud,
+        state.scenario.stud_capacity,
+        rng,
     )
     f_sire = np.where(
         primary,
         sire[f_owner],
-        np.where(fallback, own_best[f_owner], np.where(hire_fb, service_stud[f_owner], -1)),
+        np.where(fallback, o.own_best[f_owner], np.where(hire_fb, o.service_stud[f_owner], -1)),
     )
     kind = choice[f_owner].copy()
     kind[fallback] = OWN
     kind[hire_fb] = SERVICE
+    return f_sire, kind, primary, fallback, hire_fb
+
+
+def conceive(state: Industry, open_rows: np.ndarray, f_sire: np.ndarray, kind: np.ndarray) -> None:
+    """Mated females conceive with the conception rate and carry the sire's quality and
+    colour; matings away from home are contacts for the disease."""
+    p, herd, rng = state.scenario, state.herd, state.rng
     mated = f_sire >= 0
     conceived = mated & (rng.random(len(open_rows)) < p.conception_rate)
     rows_c = open_rows[conceived]
     herd.due_in[rows_c] = gestation_draw(len(rows_c), p.gestation_months, rng)
-    herd.sire_quality[rows_c] = quality[f_sire[conceived]]
+    herd.sire_quality[rows_c] = herd.quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
     if state.disease.active:  # dams taken to another breeder's stud meet stud and herd
         state.disease.record_matings(state, open_rows[mated], f_sire[mated], kind[mated])
 
+
+def settle_matings(
+    state: Industry,
+    open_rows: np.ndarray,
+    o: SireOptions,
+    choice: np.ndarray,
+    shares: SeasonShares,
+    f_sire: np.ndarray,
+    primary: np.ndarray,
+    fallback: np.ndarray,
+    hire_fb: np.ndarray,
+) -> None:
+    """Count the month's matings and studs' seasons, mark elite access, pay hired studs'
+    fees and trips, book quotas and partners' trips, and judge the breaches."""
+    herd, firms, stats = state.herd, state.firms, state.month_stats
+    n_f = firms.n
+    f_owner = herd.view("owner")[open_rows]
+    mated = f_sire >= 0
     matings = np.bincount(f_owner[primary], minlength=n_f)
     herd.served[: herd.n] += np.bincount(f_sire[mated], minlength=herd.n).astype(np.int16)
+    quality = herd.view("quality")
     elite_sire = mated & (quality[np.maximum(f_sire, 0)] >= state.elite_level)
     firms.elite_access_step[f_owner[elite_sire]] = state.steps
-    stats = state.month_stats
     stats["own_matings"] += int(
         np.count_nonzero(primary & (choice[f_owner] == OWN)) + fallback.sum()
     )
+    pay_hired_studs(state, o, np.flatnonzero((choice == SERVICE) & (matings > 0)), matings)
+    use_coowned_studs(state, o, shares.co_b[matings[shares.co_b] > 0], matings)
+    pay_hired_fallback(state, o, np.bincount(f_owner[hire_fb], minlength=n_f), shares)
+    cheats = shares.co_b[shares.overuse[shares.co_b] > 0]
+    if len(cheats):
+        punish_breaches(state, cheats, o.coown_best[cheats], o.coown_is_keeper[cheats])
 
-    # Stud service: fee to the stud's owner, trip at the breeder's cost.
-    payers = np.flatnonzero(svc & (matings > 0))
-    if len(payers):
-        fees = service_fee[payers] * matings[payers]
-        accounts.transfer(state.firms, payers, herd.owner[service_stud[payers]], fees)
-        accounts.pay(state.firms, payers, 2 * p.travel_cost_per_km * service_km[payers])
-        stats["service_matings"] += int(matings[payers].sum())
 
-    # Co-owned studs: quotas used, partners' trips, breaches caught or missed.
-    used = co_b[matings[co_b] > 0]
-    if len(used):
-        c = coown_best[used]
-        keeper = coown_is_keeper[used]
-        np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
-        np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
-        accounts.pay(
-            state.firms, used[~keeper], 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
-        )
-        stats["coowned_matings"] += int(matings[used].sum())
-        state.trust.touch_rows(con.ties(np.unique(c)), state.steps)  # trips keep trust up
-    # Hired after the shared stud: fees to the stud's owner, one trip each.
-    extra_hired = np.bincount(f_owner[hire_fb], minlength=n_f)
+def pay_hired_studs(
+    state: Industry, o: SireOptions, payers: np.ndarray, matings: np.ndarray
+) -> None:
+    """Stud service: the fee to the stud's owner, the trip at the breeder's cost."""
+    if len(payers) == 0:
+        return
+    p, firms = state.scenario, state.firms
+    fees = o.service_fee[payers] * matings[payers]
+    accounts.transfer(firms, payers, state.herd.owner[o.service_stud[payers]], fees)
+    accounts.pay(firms, payers, 2 * p.travel_cost_per_km * o.service_km[payers])
+    state.month_stats["service_matings"] += int(matings[payers].sum())
+
+
+def use_coowned_studs(
+    state: Industry, o: SireOptions, used: np.ndarray, matings: np.ndarray
+) -> None:
+    """Co-owned studs: quotas used, the partners' trips paid; the trips keep trust up."""
+    if len(used) == 0:
+        return
+    p, con = state.scenario, state.contracts
+    c = o.coown_best[used]
+    keeper = o.coown_is_keeper[used]
+    np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
+    np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
+    trips = 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
+    accounts.pay(state.firms, used[~keeper], trips)
+    state.month_stats["coowned_matings"] += int(matings[used].sum())
+    state.trust.touch_rows(con.ties(np.unique(c)), state.steps)  # partners met
+
+
+def pay_hired_fallback(
+    state: Industry, o: SireOptions, extra_hired: np.ndarray, shares: SeasonShares
+) -> None:
+    """Hired after the shared stud: fees to the stud's owner, one trip each; what a
+    partner's overuse cost its victims in fees, and the displaced matings, counted."""
+    p, firms, stats = state.scenario, state.firms, state.month_stats
+    n_f = firms.n
     fb_payers = np.flatnonzero(extra_hired > 0)
     if len(fb_payers):
-        fees = service_fee[fb_payers] * extra_hired[fb_payers]
-        accounts.transfer(state.firms, fb_payers, herd.owner[service_stud[fb_payers]], fees)
-        accounts.pay(state.firms, fb_payers, 2 * p.travel_cost_per_km * service_km[fb_payers])
+        fees = o.service_fee[fb_payers] * extra_hired[fb_payers]
+        accounts.transfer(firms, fb_payers, state.herd.owner[o.service_stud[fb_payers]], fees)
+        accounts.pay(firms, fb_payers, 2 * p.travel_cost_per_km * o.service_km[fb_payers])
         stats["service_matings"] += int(extra_hired[fb_payers].sum())
         stats["fallback_hired"] += int(extra_hired[fb_payers].sum())
+        displaced = shares.displaced
         victims = fb_payers[displaced[fb_payers] > 0]
         lost = np.minimum(displaced[victims], extra_hired[victims])
-        firms.displaced_fees[victims] += service_fee[victims] * lost
-        stats["displaced_fees"] += float((service_fee[victims] * lost).sum())
-    firms.displaced_matings[:n_f] += displaced
-    stats["displaced_matings"] += int(displaced.sum())
-    cheats = co_b[overuse[co_b] > 0]
-    if len(cheats):
-        punish_breaches(state, cheats, coown_best[cheats], coown_is_keeper[cheats])
+        firms.displaced_fees[victims] += o.service_fee[victims] * lost
+        stats["displaced_fees"] += float((o.service_fee[victims] * lost).sum())
+    firms.displaced_matings[:n_f] += shares.displaced
+    stats["displaced_matings"] += int(shares.displaced.sum())
 
 
 def hired_fallback(

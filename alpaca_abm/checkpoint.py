@@ -31,6 +31,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import importlib
+import inspect
 import io
 import json
 import math
@@ -60,7 +61,6 @@ _HASH_DOMAIN = b"alpaca-abm-checkpoint\n"
 # it. A new plain-state class must be added here (a test saves a model that holds one of
 # each); saving a model that holds an unlisted class fails with a message naming it.
 STATE_CLASSES: tuple[tuple[str, str], ...] = (
-    ("alpaca_abm.model", "Breeder"),
     ("alpaca_abm.breeder", "FirmTable"),
     ("alpaca_abm.coownership", "Contracts"),
     ("alpaca_abm.disease", "Disease"),
@@ -654,6 +654,7 @@ def _open(path: str | Path) -> tuple[dict[str, Any], Any, bytes, Path]:
         raise ValueError(f"{path}: not an alpaca-abm checkpoint.")
     if any(info.compress_type != zipfile.ZIP_STORED for info in infos):
         raise _damaged(path, "compressed members: checkpoints are written uncompressed")
+    _check_member_sizes(data, infos, path)
     try:
         arrays = np.load(io.BytesIO(data), allow_pickle=False)
         head = arrays["header"]
@@ -687,6 +688,35 @@ def _open(path: str | Path) -> tuple[dict[str, Any], Any, bytes, Path]:
     if not ok:
         raise _damaged(path, "truncated or changed since written: its hash does not match")
     return header, arrays, state, path
+
+
+def _check_member_sizes(data: bytes, infos: list[zipfile.ZipInfo], path: Path) -> None:
+    """Refuse an archive member whose declared array (shape x item size) is not exactly
+    what it stores, before any array is loaded: a header may declare a shape of 10^15
+    elements in a file of a few bytes (numpy would try to allocate it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in infos:
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version == (1, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                    else:
+                        shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+                    start = member.tell()
+            except (ValueError, OSError, EOFError, SyntaxError, TypeError, zipfile.BadZipFile):
+                raise _damaged(
+                    path, f"member {info.filename[:40]!r} is not a numpy array"
+                ) from None
+            if dtype.hasobject:
+                raise _damaged(path, f"member {info.filename[:40]!r} holds Python objects")
+            declared = math.prod(shape) * dtype.itemsize
+            if declared != info.file_size - start:
+                raise _damaged(
+                    path,
+                    f"member {info.filename[:40]!r} declares {declared:,} bytes of data but "
+                    f"holds {max(info.file_size - start, 0):,}",
+                )
 
 
 def check_header(header: dict[str, Any], path: str | Path) -> None:
@@ -756,6 +786,101 @@ def _set_clock(model: AlpacaModel, clock: dict[str, Any]) -> None:
         raise RuntimeError("checkpoint: Mesa's schedule could not be restored (mesa changed?).")
 
 
+_CACHES = {"_female_values"}  # model attributes set during a month, not by the constructor
+# Float columns of state classes that may hold NaN (missing); every other float array of a
+# state object must be finite. Integer columns that count and can never be negative.
+MAY_BE_MISSING = {("Contracts", "trust_12"), ("Contracts", "trust_24")}
+COUNTS = {
+    "FirmTable": (
+        "births",
+        "bought_in",
+        "culled",
+        "deaths",
+        "sold_out",
+        "wants",
+        "insolvent_months",
+        "loss_months",
+        "displaced_matings",
+    ),
+    "Herd": ("age", "served"),
+}
+
+
+def _check_invariants(model: AlpacaModel) -> None:
+    """Refuse a loaded state the model could never reach: NaN or infinite floats where
+    values are never missing, negative counts, table sizes beyond their arrays, animals
+    owned by no breeder row."""
+    classes = tuple(state_classes().values())
+    for name, obj in vars(model).items():
+        if not isinstance(obj, classes):
+            continue
+        kind = type(obj).__name__
+        attrs = _attributes(obj)
+        for key, value in attrs.items():
+            if type(value) is not np.ndarray or value.dtype.kind not in "fiu":
+                continue
+            if value.dtype.kind == "f" and (kind, key) not in MAY_BE_MISSING:
+                if not np.isfinite(value).all():
+                    raise DamagedCheckpoint(f"{name}.{key} holds NaN or infinite values")
+            if key in COUNTS.get(kind, ()) and value.size and value.min() < 0:
+                raise DamagedCheckpoint(f"{name}.{key} holds negative counts")
+        size = attrs.get("n") if kind in COUNTS else None  # the tables whose n is a row count
+        arrays = [v for v in attrs.values() if type(v) is np.ndarray and v.ndim >= 1]
+        if type(size) is int and arrays and not 0 <= size <= min(len(v) for v in arrays):
+            raise DamagedCheckpoint(f"{name}.n = {size} does not fit its columns")
+    herd, firms = model.__dict__.get("herd"), model.__dict__.get("firms")
+    if herd is not None and firms is not None:
+        owner = np.asarray(herd.owner[: herd.n])
+        if owner.size and (owner.min() < -1 or owner.max() >= firms.n):
+            raise DamagedCheckpoint("herd.owner names a breeder row that does not exist")
+
+
+def _check_value(value: Any, like: Any, where: str) -> None:
+    """Refuse a loaded value whose kind differs from what a newly built model holds there:
+    an array of another dtype kind or number of dimensions (floats saved as complex,
+    counts as floats or text), a state object of another class or with other attributes,
+    a number where text is held, a NaN where a finite number is held, and so on."""
+    if like is None or value is None:
+        return
+    if isinstance(like, np.ndarray):
+        if type(value) is not np.ndarray:
+            raise DamagedCheckpoint(f"{where} is not an array")
+        if value.dtype.kind != like.dtype.kind or value.ndim != like.ndim:
+            raise DamagedCheckpoint(
+                f"{where} is an array of {value.dtype} with {value.ndim} dimensions, not of "
+                f"{like.dtype} with {like.ndim}"
+            )
+        return
+    if type(like) in state_classes().values():
+        if type(value) is not type(like):
+            raise DamagedCheckpoint(f"{where} is not a {type(like).__name__}")
+        _check_like(_attributes(value), _attributes(like), where, type(like), strict=False)
+        return
+    kinds = {bool: (bool,), int: (int,), float: (float, int), str: (str,)}
+    allowed = kinds.get(type(like))
+    if allowed is not None and not (type(value) in allowed or isinstance(value, np.generic)):
+        raise DamagedCheckpoint(f"{where} is a {type(value).__name__}, not a {type(like).__name__}")
+    if isinstance(value, float) and not math.isfinite(value) and math.isfinite(like):
+        raise DamagedCheckpoint(f"{where} is not a finite number")
+
+
+def _check_like(
+    loaded: dict[str, Any], fresh: dict[str, Any], where: str, cls: type, strict: bool = True
+) -> None:
+    """Check loaded attributes against those of a newly built object: no name that hides
+    a method or property of its class (such as `step`), only names the new object has (or the
+    model's known caches) when `strict` (the model; state classes may gain columns), and
+    each of the same kind as the new object's (`_check_value`)."""
+    for name, value in loaded.items():
+        found = inspect.getattr_static(cls, name, None)
+        if name.startswith("__") or callable(found) or hasattr(found, "__get__"):
+            raise DamagedCheckpoint(f"{where} sets {name[:40]!r}, a name of its class")
+        if strict and name not in fresh and name not in _CACHES:
+            raise DamagedCheckpoint(f"{where} has no attribute {name[:40]!r}")
+        if name in fresh:
+            _check_value(value, fresh[name], f"{where}.{name[:40]}")
+
+
 def load_model(path: str | Path, model_class: type[AlpacaModel]) -> AlpacaModel:
     """Load a model saved with `save_model`; it continues exactly where the saved one stood.
 
@@ -783,6 +908,7 @@ def load_model(path: str | Path, model_class: type[AlpacaModel]) -> AlpacaModel:
             raise DamagedCheckpoint("the model's attributes are not a table")
         if not all(isinstance(k, str) for k in (*attributes, *collected)):
             raise DamagedCheckpoint("an attribute name is not text")
+        _check_like(attributes, dict(model.__dict__), "model", type(model))
         model.__dict__.update(attributes)
         model.tree_cache = None  # spatial index: rebuilt on first use
         vars(model.datacollector).update(collected)
@@ -790,6 +916,7 @@ def load_model(path: str | Path, model_class: type[AlpacaModel]) -> AlpacaModel:
         model.random.setstate(data["random"])
         model._rng, model._seed = data["seeds"]["_rng"], data["seeds"]["_seed"]
         _set_clock(model, data["clock"])
+        _check_invariants(model)
     except DamagedCheckpoint as err:
         raise _damaged(path, str(err)) from None
     except (

@@ -254,6 +254,9 @@ def command_run(args: argparse.Namespace) -> int:
         try:
             created = prepare_out(out)
             result = _run_into(args, scenario, out)
+        except RunFinished:
+            print(f"{out} holds this run, finished: nothing to resume (results in {out}/).")
+            return 0
         except BaseException:
             remove_if_empty(out, created)
             raise
@@ -303,6 +306,61 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+ERROR_FILE = "alpaca-abm-error.txt"  # the traceback of an internal error, in --out
+
+
+class InternalError(Exception):
+    """An error raised inside the simulation after every input was checked: a fault of
+    alpaca-abm, reported as one (exit 1), with its traceback saved in --out."""
+
+    def __init__(self, cause: BaseException, out: Path) -> None:
+        import traceback
+
+        self.cause, self.saved = cause, None
+        text = "".join(traceback.format_exception(cause))
+        try:
+            from .io import atomic_write
+
+            atomic_write(out / ERROR_FILE, text)
+            self.saved = out / ERROR_FILE
+        except OSError:
+            pass
+        where = f"traceback in {self.saved}" if self.saved else "run with ALPACA_ABM_TRACEBACK=1"
+        super().__init__(
+            f"internal error in the simulation ({type(cause).__name__}: {str(cause)[:200]}); "
+            f"{where}. This is a fault of alpaca-abm, not of your input: please report it."
+        )
+
+
+class RunFinished(Exception):
+    """`--resume` found this very run finished in its --out: nothing to do."""
+
+
+def _finished_here(out: Path, scenario: Any, seed: int, steps: int) -> bool:
+    """True if `out` holds every result file of this run (the same scenario, parameters,
+    events, seed and months, as its params.toml and run.json record)."""
+    from .userfile import read_json
+
+    if not all((out / name).is_file() for name in RESULT_FILES):
+        return False
+    try:
+        info = read_json(out / "run.json", "run.json")
+    except ValueError:
+        return False
+    if not isinstance(info, dict) or info.get("seed") != seed or info.get("steps") != steps:
+        return False
+    try:
+        from .scenarios import load_scenario
+
+        again = load_scenario(out / "params.toml")
+    except ValueError:
+        return False
+    from .checkpoint import run_identity
+
+    mine, theirs = run_identity(scenario, seed), run_identity(again, seed)
+    return all(mine[k] == theirs[k] for k in ("name", "parameters", "events"))
+
+
 def _run_into(args: argparse.Namespace, scenario: Any, out: Path):
     """Check what `out` holds against --resume and --overwrite, then run (or resume) the
     model, writing checkpoints into `out`; return the RunResult. Call with the lock held."""
@@ -315,6 +373,8 @@ def _run_into(args: argparse.Namespace, scenario: Any, out: Path):
             "to continue it, or --overwrite to start again."
         )
     if existing and not args.overwrite and not (args.resume and has_checkpoint):
+        if args.resume and _finished_here(out, scenario, args.seed, args.steps):
+            raise RunFinished(out)
         finished = " and no checkpoint: nothing to resume" if args.resume else ""
         raise ValueError(
             f"{out} already holds results ({', '.join(existing)}){finished}. Choose another "
@@ -352,9 +412,17 @@ def _run_into(args: argparse.Namespace, scenario: Any, out: Path):
             if m.steps % every == 0 or m.steps == args.steps:
                 m.save(checkpoint, steps=args.steps, checkpoint_every=every)
 
-        return run_model(
-            model, args.steps, progress=not args.quiet, on_month=save_checkpoint if every else None
-        )
+        try:
+            return run_model(
+                model,
+                args.steps,
+                progress=not args.quiet,
+                on_month=save_checkpoint if every else None,
+            )
+        except (KeyboardInterrupt, OSError):
+            raise
+        except Exception as err:  # inputs were checked before the first month: ours, not theirs
+            raise InternalError(err, out) from err
     except KeyboardInterrupt:
         if every and checkpoint.exists():
             print(
@@ -395,6 +463,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .viz.cli import run_viz_command
 
             return run_viz_command(args)
+    except InternalError as err:
+        print(f"alpaca-abm {args.command}: {err}", file=sys.stderr)
+        if os.environ.get("ALPACA_ABM_TRACEBACK"):
+            import traceback
+
+            traceback.print_exception(err.cause, file=sys.stderr)
+        return EXIT_FAILURE
     except ValueError as err:
         print(f"alpaca-abm {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

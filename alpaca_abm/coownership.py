@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tables import grow_columns
+
 COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
 RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
 # Relationship types follow from MEASURED intensities (rivalry.py): cooperation from what the
@@ -160,12 +162,7 @@ class Contracts:
 
     def add(self, **values) -> int:
         """Record a new contract; return its row."""
-        if self.n == len(self.stud):
-            for name in _COLUMNS:
-                old = getattr(self, name)
-                new = np.zeros(2 * len(old), dtype=old.dtype)
-                new[: self.n] = old[: self.n]
-                setattr(self, name, new)
+        grow_columns(self, _COLUMNS, self.n, self.n + 1)
         row = self.n
         for name in _COLUMNS:
             getattr(self, name)[row] = values.get(name, -1 if name == "ended" else 0)
@@ -175,13 +172,7 @@ class Contracts:
     def add_many(self, k: int, **values: np.ndarray) -> np.ndarray:
         """Record `k` new contracts at once; return their rows."""
         need = self.n + k
-        if need > len(self.stud):
-            cap = max(2 * len(self.stud), need)
-            for name in _COLUMNS:
-                old = getattr(self, name)
-                new = np.zeros(cap, dtype=old.dtype)
-                new[: self.n] = old[: self.n]
-                setattr(self, name, new)
+        grow_columns(self, _COLUMNS, self.n, need)
         rows = np.arange(self.n, need)
         for name in _COLUMNS:
             getattr(self, name)[rows] = values.get(name, -1 if name == "ended" else 0)

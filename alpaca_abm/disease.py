@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .breeder import HEALTH
+from .tables import grow_columns
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ SCARE_MEMORY_MONTHS = 12  # assumption: buyers remember news of a found herd for
 SHUN_MONTHS = 24  # assumption: breeders avoid a found herd as a partner for two years
 COOWNED, SERVICE = 2, 3  # as breeding.COOWNED, breeding.SERVICE
 ROUTES = ("index", "sale", "coowned", "service", "transfer")
+# per-breeder columns and the value of a breeder never tested or found
+FIRM_FILL = {"found_step": -1, "last_positive": -1, "last_test": -1, "ever_infected": False}
 
 
 def chance_of_testing(health_knowledge: np.ndarray, detection: float) -> np.ndarray:
@@ -81,36 +84,20 @@ class Disease:
     def rows(self, state: Industry) -> np.ndarray:
         """Infection flags of the herd's live part (grown to the herd's size)."""
         n = state.herd.n
-        if len(self.infected) < n:
-            grown = np.zeros(max(2 * len(self.infected), n), dtype=bool)
-            grown[: len(self.infected)] = self.infected
-            self.infected = grown
+        grow_columns(self, ("infected",), len(self.infected), n)
         return self.infected[:n]
 
     def _firms(self, state: Industry) -> int:
         n_f = state.firms.n
-        if len(self.found_step) < n_f:
-            cap = max(2 * len(self.found_step), n_f)
-            for name, fill in (
-                ("found_step", -1),
-                ("last_positive", -1),
-                ("last_test", -1),
-                ("ever_infected", False),
-            ):
-                old = getattr(self, name)
-                new = np.full(cap, fill, dtype=old.dtype)
-                new[: len(old)] = old
-                setattr(self, name, new)
+        grow_columns(self, FIRM_FILL, len(self.found_step), n_f, FIRM_FILL)
         return n_f
 
     def remap(self, remap: np.ndarray) -> None:
         """Follow the herd's compaction (old row → new row, -1 for dropped rows)."""
         if not self.ever:
             return
-        if len(self.infected) < len(remap):  # births since the flags were last read
-            grown = np.zeros(2 * len(remap), dtype=bool)
-            grown[: len(self.infected)] = self.infected
-            self.infected = grown
+        # births since the flags were last read
+        grow_columns(self, ("infected",), len(self.infected), len(remap))
         old = self.infected[: len(remap)].copy()
         keep = remap >= 0
         self.infected[:] = False

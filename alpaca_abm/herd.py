@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .fleece import POINTS_PER_MICRON
+from .tables import grow_columns
 
 MONTHS_PER_YEAR = 12
 YEARLING_AGE = 12  # months: a female counts as breeding stock from a year old
@@ -59,13 +60,7 @@ class Herd:
     def add(self, **traits: np.ndarray) -> np.ndarray:
         """Append animals (traits as equal-length arrays); return their row indices."""
         k = len(traits["owner"])
-        if self.n + k > self.capacity:
-            new_cap = max(2 * self.capacity, self.n + k)
-            for name in _FIELDS:
-                old = getattr(self, name)
-                grown = np.zeros(new_cap, dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+        grow_columns(self, _FIELDS, self.n, self.n + k)
         rows = np.arange(self.n, self.n + k)
         defaults = {"due_in": NOT_PREGNANT, "alive": True}
         for name in _FIELDS:

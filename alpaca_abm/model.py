@@ -3,7 +3,9 @@
 The state is plain tables (the herd, the firm table, contracts, trust ledger, the market's
 state; `state.Industry` lists them); every decision of a breeder is a function in its own
 module that receives the tables (`MONTH` below says which, in the order of the month).
-The model owns the tables, the random generator, the DataCollector and the Mesa agents.
+The model owns the tables, the random generator and the DataCollector. A breeder is a row
+of the firm table, not a Mesa agent object: every decision runs as one array operation over
+all breeders (docs/ODD.md, section 2), so `model.agents` is empty.
 """
 
 from __future__ import annotations
@@ -170,8 +172,6 @@ class AlpacaModel(mesa.Model):
         self.market = self._start_market(regions)
         world.populate(self)
         self.firms.fill_strategies(p.protection, p.control_strength, p.protection_sd, self.rng)
-        self.agent_rows = 0  # firm rows that have had a Mesa agent
-        self._sync_agents()
         self.disease = Disease()
         self.shocks = shocks.ShockEngine(self)  # the schedule of events (shocks.py)
         self.event_log = self.shocks.log  # what fired when
@@ -234,36 +234,10 @@ class AlpacaModel(mesa.Model):
         if self.steps % p.network_metrics_every == 0:
             self.clustering_now = metrics.clustering(self)
         self.rivalry_index = self.shocks.update_rivalry_index()
-        self._sync_agents()
         self._report = metrics.industry_row(self)
-        self._collect()
+        self.datacollector.collect(self)  # each reporter reads the month's row
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))
-
-    def _sync_agents(self) -> None:
-        """Mesa agents follow the firm table: one for each new row (in row order), removed
-        when its firm exits."""
-        firms = self.firms
-        for row in range(self.agent_rows, firms.n):
-            Breeder(self, row)
-        self.agent_rows = firms.n
-        if self.month_stats["exits"]:
-            active = firms.active
-            for agent in self.agents.select(lambda a: not active[a.row]):
-                agent.remove()
-
-    def _collect(self) -> None:
-        """What `DataCollector.collect` does with our reporters, without a call and a deepcopy
-        per column: each reporter only reads the month's row, whose values are immutable
-        scalars. The first collection goes through Mesa (it validates the reporters)."""
-        dc = self.datacollector
-        if not dc._validated:
-            dc.collect(self)
-            return
-        dc._collection_steps.append(self.time)
-        row, columns = self._report, dc.model_vars
-        for name in dc.model_reporters:
-            columns[name].append(row[name])
 
     def _start_market(self, regions: list[str]) -> market.MarketState:
         """The livestock market before the first month: prices and expectations at the
@@ -363,35 +337,3 @@ def _column(name: str):
 
     report.__name__ = f"report_{name}"
     return report
-
-
-class Breeder(mesa.Agent):
-    """One alpaca-breeding micro-firm; its state is row `row` of the model's firm table."""
-
-    def __init__(self, model: AlpacaModel, row: int) -> None:
-        super().__init__(model)
-        self.row = int(row)
-
-    @property
-    def breeder_id(self) -> int:
-        return self.row
-
-    @property
-    def cash(self) -> float:
-        return float(self.model.firms.cash[self.row])
-
-    @property
-    def knowledge(self) -> np.ndarray:
-        return self.model.firms.knowledge[self.row].copy()
-
-    @property
-    def herd_size(self) -> int:
-        herd = self.model.herd
-        return int(np.count_nonzero((herd.view("owner") == self.row) & herd.view("alive")))
-
-    @property
-    def partners(self) -> list[int]:
-        return self.model.contracts.partners_of(self.row)
-
-    def __repr__(self) -> str:
-        return f"Breeder(row={self.row}, cash={self.cash:.0f}, herd={self.herd_size})"

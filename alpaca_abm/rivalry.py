@@ -422,43 +422,70 @@ def measure(
     month's referrer -> seller pairs, 2 x sales), its type, and the sales teachers lost to
     the partners who learned from them (marketing, and breeding and health where buyers seek
     them: rivalry.learned_uplift), cumulative per contract and per breeder."""
-    from .coownership import relationship_type as classify
-
-    con = contracts
     n_f = firms.n
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
+    measure_intensities(contracts, trust, reach, segment_sales, scenario, step, referrals)
+    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats)
+
+
+def measure_intensities(
+    con: Contracts,
+    trust: TrustLedger,
+    reach: np.ndarray,
+    segment_sales: np.ndarray,
+    scenario: AlpacaScenario,
+    step: int,
+    referrals: np.ndarray | None,
+) -> None:
+    """Each running partnership's competition and cooperation intensity (12-month moving
+    averages), its relationship type, and its trust at 12 and 24 months."""
+    from .coownership import relationship_type as classify
+
     run = con.running()
-    if len(run):
-        k, q = con.keeper[run], con.partner[run]
-        comp = competition_intensity(reach, segment_sales, k, q)
-        if referrals is None:
-            referrals = np.zeros((2, 0), dtype=np.int64)
-        coop = cooperation_signal(
-            (con.used_keeper[run] + con.used_partner[run]).astype(float),
-            scenario.stud_capacity,
-            con.flow[run],
-            COOPERATION_FLOW_REF,
-            pair_referrals(referrals[0], referrals[1], k, q),
-        )
-        new = con.start[run] == step
-        con.competition[run] = np.where(
-            new, comp, moving_average(con.competition[run], comp, INTENSITY_MEMORY)
-        )
-        con.cooperation[run] = np.where(
-            new, coop, moving_average(con.cooperation[run], coop, INTENSITY_MEMORY)
-        )
-        con.rtype[run] = classify(con.cooperation[run], con.competition[run])
-        con.flow[run] = 0.0
-        age = step - con.start[run]
-        at = run[(age == 12) | (age == 24)]  # the trust path of each pair
-        if len(at):
-            now = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
-            twelve = age[(age == 12) | (age == 24)] == 12
-            con.trust_12[at[twelve]] = now[twelve]
-            con.trust_24[at[~twelve]] = now[~twelve]
-    # leakage that costs: every contract, running or ended, whose pupil still trades
+    if len(run) == 0:
+        return
+    k, q = con.keeper[run], con.partner[run]
+    comp = competition_intensity(reach, segment_sales, k, q)
+    if referrals is None:
+        referrals = np.zeros((2, 0), dtype=np.int64)
+    coop = cooperation_signal(
+        (con.used_keeper[run] + con.used_partner[run]).astype(float),
+        scenario.stud_capacity,
+        con.flow[run],
+        COOPERATION_FLOW_REF,
+        pair_referrals(referrals[0], referrals[1], k, q),
+    )
+    new = con.start[run] == step
+    con.competition[run] = np.where(
+        new, comp, moving_average(con.competition[run], comp, INTENSITY_MEMORY)
+    )
+    con.cooperation[run] = np.where(
+        new, coop, moving_average(con.cooperation[run], coop, INTENSITY_MEMORY)
+    )
+    con.rtype[run] = classify(con.cooperation[run], con.competition[run])
+    con.flow[run] = 0.0
+    age = step - con.start[run]
+    at = run[(age == 12) | (age == 24)]  # the trust path of each pair
+    if len(at):
+        now = 0.5 * trust.current(con.ties(at), step).reshape(2, -1).sum(axis=0)
+        twelve = age[(age == 12) | (age == 24)] == 12
+        con.trust_12[at[twelve]] = now[twelve]
+        con.trust_24[at[~twelve]] = now[~twelve]
+
+
+def measure_leakage(
+    firms: FirmTable,
+    con: Contracts,
+    reach: np.ndarray,
+    segment_sales: np.ndarray,
+    scenario: AlpacaScenario,
+    stats: dict[str, float],
+) -> None:
+    """Leakage that costs: for every contract, running or ended, whose pupil still trades,
+    the sales the teacher lost this month to what its partner learned from it."""
+    n_f = firms.n
     learned_by = {  # domain columns of what each side learned from the other
         "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
         "keeper": ("hlt_learned_keeper", "brd_learned_keeper", "mkt_learned_keeper"),

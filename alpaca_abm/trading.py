@@ -6,6 +6,7 @@ offers and wants, and moves animals and money.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -201,10 +202,82 @@ def outside_buyers(state: Industry) -> tuple[float, float]:
     return new, market.replacement_demand(mk.adopters, p.replacement_rate)
 
 
+@dataclass
+class Bids:
+    """The month's bids for a reference female: who bids (a breeder row, or OUTSIDE_BUYER or
+    EXPORT_BUYER) and what it would pay, with the outside flows they came from."""
+
+    bidder: np.ndarray
+    wtp: np.ndarray
+    n_hobby: int  # outside households' bids (animals)
+    new: float  # expected new adopters (Bass) this month
+    replace: float  # expected replacement purchases this month
+    export_flow: float  # expected EU buyers this month
+    exporters: np.ndarray  # mask of active exporting breeders
+
+
 def trade(state: Industry) -> None:
     """The month's livestock market: offers and bids clear at one price, then the buyers who
     bid at least that price search sellers by reach (home and export); then pets."""
+    herd = state.herd
+    refresh_reach(state)
+    females = breeding_females(herd, state.scenario.female_retire_age)  # none moves until sold
+    listed, asks = offers(state, females)
+    owner_before = herd.view("owner")[listed].copy()
+    bids = gather_bids(state, females)
+    price, q = clear(state, bids, asks, listed, len(females))
+    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
+    sold, n_sold = [], 0
+    if q:
+        win = np.argsort(-bids.wtp, kind="stable")[:q]
+        offered = listed[np.argsort(asks, kind="stable")[:q]]
+        stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
+        sold = _match(state, bids.bidder[win], offered, stock, bids.exporters, NICHE_SHARES)
+        n_sold = _settle_matches(state, sold, offered, price)
+    release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
+    learn_from_month(state, price, len(listed), n_sold, bids, sold)
+    sell_pets(state)
 
+
+def offers(state: Industry, females: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The listed females and their asks: a listed female is for sale and her owner asks
+    what waiting for a later buyer is worth (pricing.waiting_reservation; in a closed firm's
+    dispersal sale, with a deadline: pricing.deadline_reservation), spread by the sellers'
+    circumstances, never below the pet price; so asks follow the expected price and fall in
+    a glut."""
+    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    listed = list_females(state, females)
+    holding = holding_cost(state)
+    owner = herd.view("owner")[listed]
+    floor = p.pet_price * sh.budget
+    keep = pricing.waiting_reservation(
+        mk.expected_price, mk.sell_through, holding[owner], p.discount_rate
+    )
+    firms = state.firms
+    sale = dispersing(firms, state.steps)[owner]
+    if sale.any():  # a dispersal sale must sell by its last month: its asks fall toward the floor
+        left = DISPERSAL_MONTHS - (state.steps - firms.exited_step[owner[sale]]) - 1
+        keep[sale] = pricing.deadline_reservation(
+            mk.expected_price,
+            mk.sell_through,
+            holding[owner[sale]],
+            p.discount_rate,
+            left,
+            floor,
+        )
+    spread = pricing.spread(keep, p.ask_dispersion, state.rng.standard_normal(len(listed)))
+    asks = np.maximum(floor, spread)
+    if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
+        asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
+    return listed, asks
+
+
+def gather_bids(state: Industry, females: np.ndarray) -> Bids:
+    """Bids of outside households (Bass), breeders expanding or starting and EU buyers. Every
+    bid enters the auction: the price is read off the whole demand schedule, so more buyers
+    for the same offers clear at a higher order statistic of their willingness to pay and
+    fewer at a lower one (a subsample of three bids an offer, until issue #20's second
+    round, hid demand shocks while buyers outnumbered offers)."""
     p, firms, herd, rng, mk, sh = (
         state.scenario,
         state.firms,
@@ -214,39 +287,7 @@ def trade(state: Industry) -> None:
         state.shocks,
     )
     n_f = firms.n
-    refresh_reach(state)
-    females = breeding_females(herd, p.female_retire_age)  # no animal moves until the matching
-    listed = list_females(state, females)
-    owner = herd.view("owner")
-    owner_before = owner[listed].copy()
     budget = sh.budget
-    floor = p.pet_price * budget
-    # offers: each listed female at her seller's reservation price, what keeping her is worth
-    value = female_values(state)
-    # a listed female is for sale: her owner asks what waiting for a later buyer is worth
-    # (pricing.waiting_reservation), so asks follow the expected price and fall in a glut
-    holding = holding_cost(state)
-    keep = pricing.waiting_reservation(
-        mk.expected_price, mk.sell_through, holding[owner[listed]], p.discount_rate
-    )
-    closing = dispersing(firms, state.steps)
-    sale = closing[owner[listed]]
-    if sale.any():  # a dispersal sale must sell by its last month: its asks fall toward the floor
-        left = DISPERSAL_MONTHS - (state.steps - firms.exited_step[owner[listed[sale]]]) - 1
-        keep[sale] = pricing.deadline_reservation(
-            mk.expected_price,
-            mk.sell_through,
-            holding[owner[listed[sale]]],
-            p.discount_rate,
-            left,
-            floor,
-        )
-    asks = np.maximum(
-        floor, pricing.spread(keep, p.ask_dispersion, rng.standard_normal(len(listed)))
-    )
-    if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
-        asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
-    # bids: outside households (Bass), EU buyers, breeders expanding or starting
     new, replace = outside_buyers(state)
     n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
     hobby_wtp = market.willingness_to_pay(
@@ -255,12 +296,13 @@ def trade(state: Industry) -> None:
     exporters = firms.exports[:n_f] & firms.active[:n_f]
     n_alpacas = np.count_nonzero(herd.view("alive"))
     export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
-    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]
+    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]  # EU buyers reach them all
     export_flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
     n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
+    value = female_values(state)  # what keeping a female is worth to each breeder
     wants = breeder_wants(state, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0
@@ -276,37 +318,43 @@ def trade(state: Industry) -> None:
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
-    bids = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    # every buyer bids: the price is read off the whole demand schedule, so more buyers for
-    # the same offers clear at a higher order statistic of their willingness to pay and
-    # fewer at a lower one (a subsample of a few bids an offer hid demand shocks)
-    price, q = market.clearing_price(bids, asks, mk.price)
+    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
+    return Bids(bidder, wtp, n_hobby, new, replace, export_flow, exporters)
+
+
+def clear(
+    state: Industry, bids: Bids, asks: np.ndarray, listed: np.ndarray, n_breeding: int
+) -> tuple[float, int]:
+    """The call auction's price and quantity (market.clearing_price); the market's state
+    and the outside demand schedule's reading follow it."""
+    mk = state.market
+    price, q = market.clearing_price(bids.wtp, asks, mk.price)
     mk.price = price
-    mk.outside_buyers, mk.bids, mk.asks = n_hobby, len(bids), len(listed)
-    read_demand_schedule(state, new + replace + export_flow, len(females))
+    mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), len(listed)
+    read_demand_schedule(state, bids.new + bids.replace + bids.export_flow, n_breeding)
     state.month_stats["listed"] += len(listed)
-    state.month_stats["demand"] += len(bids)
-    # the q highest bids and the q lowest offers trade; buyers then search for the sellers
-    sold, n_sold = [], 0
-    if q:
-        win = np.argsort(-bids, kind="stable")[:q]
-        offered = listed[np.argsort(asks, kind="stable")[:q]]
-        stock = np.bincount(owner[offered], minlength=n_f)
-        sold = _match(state, bidder[win], offered, stock, exporters, NICHE_SHARES)
-        n_sold = _settle_matches(state, sold, offered, price)
-    release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
-    # what the month teaches: the price and the chance that a listed female sells
+    state.month_stats["demand"] += len(bids.wtp)
+    return price, q
+
+
+def learn_from_month(
+    state: Industry, price: float, n_listed: int, n_sold: int, bids: Bids, sold: list
+) -> None:
+    """What the month teaches: the expected price, the chance that a listed female sells,
+    and the outside homes that adopted."""
+    p, mk = state.scenario, state.market
     w = market.monthly_weight(p.expectation_weight)
     mk.expected_price = market.adaptive(mk.expected_price, price, w)
     ws = market.SELL_THROUGH_WEIGHT
-    if len(listed):
-        mk.sell_through = market.adaptive(mk.sell_through, n_sold / len(listed), ws)
-    elif (bids >= floor).any():  # buyers came and found nothing for sale: anything would sell
+    floor = p.pet_price * state.shocks.budget
+    if n_listed:
+        mk.sell_through = market.adaptive(mk.sell_through, n_sold / n_listed, ws)
+    elif (bids.wtp >= floor).any():  # buyers came and found nothing for sale: all would sell
         mk.sell_through = market.adaptive(mk.sell_through, 1.0, ws)
     outside_sold = sum(int((m.buyer == OUTSIDE_BUYER).sum()) for m in sold)
+    new, replace = bids.new, bids.replace
     if new + replace > 0:
         mk.adopters = min(mk.pool_size, mk.adopters + outside_sold * new / (new + replace))
-    sell_pets(state)
 
 
 def holding_cost(state: Industry) -> np.ndarray:
@@ -356,7 +404,7 @@ def _match(
     niche_shares: tuple[float, ...],
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
-    breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
+    breeders in their own region among breeding-stock sellers, EU buyers nationally."""
     firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
@@ -538,47 +586,91 @@ def sell_studs(state: Industry) -> None:
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    p, firms, herd, mk, sh = state.scenario, state.firms, state.herd, state.market, state.shocks
+    p, herd = state.scenario, state.herd
     if state.month != (p.mating_start_month - 2) % 12 + 1:
         return
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    quality = herd.view("quality")
-    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
-    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
-    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = state.contracts.partner_counts(n_f) > 0
-    buyers = np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2))
-    coowned = np.zeros(herd.n, dtype=bool)
-    coowned[state.contracts.stud[state.contracts.running()]] = True
-    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    cand = np.flatnonzero(
-        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
-    )
-    mk.stud_sales = 0
+    buyers, n_dams, dams = stud_buyers(state)
+    cand = stud_candidates(state)
+    state.market.stud_sales = 0
     set_stud_fee(state)
     if len(buyers) == 0 or len(cand) == 0:
         return
     # breeders judge animals as they see them (herd.seen_quality): sellers offer the males
     # they judge above the herd's mean, buyers compare them with their dams as they judge them
-    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    alive, owner = herd.view("alive"), herd.view("owner")
+    quality = herd.view("quality")
+    mean_q = float(quality[alive].mean()) if alive.any() else 0.0
+    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], p.breeding_noise)
     cand = cand[seen_quality(herd, cand, noise[owner[cand]], state.rng) >= mean_q]
+    dam_q = judged_dams(state, buyers, dams, n_dams, noise)
+    if len(cand) == 0:
+        return
+    offers = stud_offers(state, buyers, cand, n_dams, dam_q, noise)
+    buy_studs_in_turn(state, buyers, cand, *offers)
+
+
+def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breeders that may buy a stud (active, not restricted, no stud of their own, no
+    partner, two dams or more); each breeder's dams; the mask of dams."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
+    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
+    partners = state.contracts.partner_counts(n_f) > 0
+    return np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2)), n_dams, dams
+
+
+def stud_candidates(state: Industry) -> np.ndarray:
+    """Herd rows of males on offer as studs: adult, not working as (or co-owned as) a stud,
+    of a breeder in business and free to trade."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    n_f = firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    coowned = np.zeros(herd.n, dtype=bool)
+    coowned[state.contracts.stud[state.contracts.running()]] = True
+    return np.flatnonzero(
+        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
+    )
+
+
+def judged_dams(
+    state: Industry, buyers: np.ndarray, dams: np.ndarray, n_dams: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Each buyer's mean of its dams as it judges them (0 for non-buyers)."""
+    herd, n_f = state.herd, state.firms.n
+    owner = herd.view("owner")
     is_buyer = np.zeros(n_f, dtype=bool)
     is_buyer[buyers] = True
     b_dams = np.flatnonzero(dams & is_buyer[owner])
     seen_dams = seen_quality(herd, b_dams, noise[owner[b_dams]], state.rng)
-    dam_q = np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
-    if len(cand) == 0:
-        return
+    return np.bincount(owner[b_dams], weights=seen_dams, minlength=n_f) / np.maximum(n_dams, 1)
+
+
+def stud_offers(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    n_dams: np.ndarray,
+    dam_q: np.ndarray,
+    noise: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """What each buyer sees of its nearest candidates: (value of each candidate, the
+    candidates near each buyer, its judgement of them, whether each is worth it, the cash
+    each needs, and whether the buyer has a choice at all)."""
+    p, firms, herd = state.scenario, state.firms, state.herd
+    owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
-        quality[cand],
+        herd.view("quality")[cand],
         import_quality(state),
         elite_stud_price(state),
         p.quality_premium,
         age[cand] - p.stud_age,
         market.STUD_WORKING_MONTHS,
-        p.pet_price * sh.budget,
+        p.pet_price * state.shocks.budget,
     )
     k = min(STUD_CANDIDATES, len(cand))
     tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
@@ -586,8 +678,6 @@ def sell_studs(state: Industry) -> None:
         np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
     )
     near = np.asarray(near).reshape(len(buyers), k)
-    free = np.ones(len(cand) + 1, dtype=bool)
-    free[-1] = False  # the tree's "none found" index
     seasons = market.annuity(p.discount_rate, STUD_SEASONS)
     found = near < len(cand)
     seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
@@ -598,7 +688,7 @@ def sell_studs(state: Industry) -> None:
     c_value = np.r_[value, np.inf]
     # what the buyers' turns do not change: a candidate is another's, better than the buyer's
     # dams as it judges them, and worth no more than the fees it saves
-    fees_saved = n_dams[buyers] * mk.stud_fee * seasons
+    fees_saved = n_dams[buyers] * state.market.stud_fee * seasons
     worth_it = (
         (c_owner[near] != buyers[:, None])
         & (seen_by_buyer > dam_q[buyers][:, None])
@@ -607,10 +697,30 @@ def sell_studs(state: Industry) -> None:
     cash_needed = CASH_BUFFER * c_value[near]
     # cash moves only by these sales: a buyer who sells no candidate and cannot afford any
     # of its choices now cannot at its turn either
-    sells = np.zeros(n_f, dtype=bool)
+    sells = np.zeros(firms.n, dtype=bool)
     sells[owner[cand]] = True
     cheapest = np.where(worth_it, cash_needed, np.inf).min(axis=1)
     has_choice = worth_it.any(axis=1) & ((cheapest <= firms.cash[buyers]) | sells[buyers])
+    return value, near, seen_by_buyer, worth_it, cash_needed, has_choice
+
+
+def buy_studs_in_turn(
+    state: Industry,
+    buyers: np.ndarray,
+    cand: np.ndarray,
+    value: np.ndarray,
+    near: np.ndarray,
+    seen_by_buyer: np.ndarray,
+    worth_it: np.ndarray,
+    cash_needed: np.ndarray,
+    has_choice: np.ndarray,
+) -> None:
+    """Buyers in random order take the candidate they judge best among those still free
+    that they can afford now; the stud and its price change hands."""
+    firms, herd, mk = state.firms, state.herd, state.market
+    owner = herd.view("owner")
+    free = np.ones(len(cand) + 1, dtype=bool)
+    free[-1] = False  # the tree's "none found" index
     for i in state.rng.permutation(len(buyers)).tolist():
         if not has_choice[i]:
             continue

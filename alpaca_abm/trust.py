@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tables import grow_columns
+
+_COLUMNS = ("src", "dst", "value", "updated", "associations", "betrayals")
+
 
 def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """One int64 key per directed tie (breeder rows stay far below 2**31)."""
@@ -56,14 +60,7 @@ class TrustLedger:
         self.neighbours: dict[int, set[int]] = {}
 
     def _grow(self, k: int) -> None:
-        if self.n + k <= len(self.src):
-            return
-        cap = max(2 * len(self.src), self.n + k)
-        for name in ("src", "dst", "value", "updated", "associations", "betrayals"):
-            old = getattr(self, name)
-            new = np.zeros(cap, dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+        grow_columns(self, _COLUMNS, self.n, self.n + k)
 
     def rows(self, src: np.ndarray, dst: np.ndarray, step: int, create: bool = True) -> np.ndarray:
         """Row of each tie (creating missing ones at the stranger level when `create`).

@@ -11,7 +11,7 @@ experiment keeps a process pool of its own.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,16 @@ def workers_backend(workers: int) -> str:
     return "serial" if workers <= 1 else "local"
 
 
-def run_on_engine(sweep: Any, store_root: Path, workers: int, progress: bool = True) -> Any:
+def run_on_engine(
+    sweep: Any,
+    store_root: Path,
+    workers: int,
+    progress: bool = True,
+    describe: Callable[[int], str] | None = None,
+) -> Any:
     """Run `sweep` into store_root/<name>-<fingerprint> (resuming a store of the same sweep)
-    and return its `ResultStore`; RuntimeError naming the first failed run if any failed."""
+    and return its `ResultStore`; RuntimeError naming the first failed run if any failed
+    (its point in the experiment's words when `describe(point)` is given)."""
     if workers < 1:
         raise ValueError(f"workers = {workers!r} is not allowed: expected an integer >= 1.")
     store_dir = Path(store_root) / f"{sweep.name}-{sweep.fingerprint()[:FINGERPRINT_CHARS]}"
@@ -56,9 +63,11 @@ def run_on_engine(sweep: Any, store_root: Path, workers: int, progress: bool = T
     failures = store.failures()
     if len(failures):
         first = failures.iloc[0]
+        point = int(first["point"])
+        where = describe(point) if describe else f"point {point}"
         raise RuntimeError(
             f"{len(failures)} of {store.n_runs} runs of '{sweep.name}' failed (store "
-            f"{store_dir}); the first, point {first['point']} seed {first['seed']}: "
+            f"{store_dir}); the first, {where} seed {first['seed']}: "
             f"{first['error_type']}: {first['error_message']}"
         )
     return store

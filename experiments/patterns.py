@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alpaca_abm import load_scenario, metrics
+from alpaca_abm import AlpacaScenario, load_scenario, metrics
 from alpaca_abm.coownership import ENDED_BREACH, ENDED_CONFLICT
 from alpaca_abm.model import AlpacaModel
 from alpaca_abm.partnering import ALONE_CASH_MULTIPLE
@@ -215,15 +215,15 @@ def simulate(
     steps: int,
     overrides: dict[str, Any] | None = None,
     *,
-    scenario: str = SCENARIO,
+    scenario: str | AlpacaScenario = SCENARIO,
     snapshots: tuple[int, ...] = (),
     table4: bool = False,
 ) -> dict[str, Any]:
-    """Run `scenario` from `seed` for `steps` months with `overrides`; return what validation
-    reads (see the module docstring)."""
+    """Run `scenario` (a name, or a scenario as the sweep engine passes it) from `seed` for
+    `steps` months with `overrides`; return what validation reads (see the module docstring)."""
     params = dict(overrides or {})
     events = tuple(params.pop("events", ()))
-    base = load_scenario(scenario)
+    base = scenario if isinstance(scenario, AlpacaScenario) else load_scenario(scenario)
     if events:  # events ride on the scenario, not on the parameter overrides
         base = base.replace(events=(*base.events, *events))
     model = AlpacaModel(base, rng=seed, **params)

@@ -1,6 +1,7 @@
 """Breeders judge animals by what they can see (herd.seen_quality) in every choice."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm import AlpacaModel, breeding, trading
 from alpaca_abm.herd import Herd
@@ -80,3 +81,110 @@ def test_an_owners_judged_mean_of_its_dams_averages_what_it_sees_with_the_right_
     assert np.allclose(draws[:, 0], 45.0)  # a perfect judge sees phenotype + other merit
     assert abs(draws[:, 1].mean() - 60.0) < 0.1  # unbiased (sd of the mean 0.02)
     assert abs(draws[:, 1].std() - 20.0 / np.sqrt(400)) < 0.05  # one error of sd 20/sqrt(400)
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_mating_share_by_hand():
+    """20 open females of 20 in stock, weaning 0.8 (0.4 female crias a mating): wanting 2
+    sales + 0 growth + 0.1 x 20 replacements = 4 female crias needs 4 / 8 = half of them
+    bred; wanting 4 + 5 (plan 25) + 2 = 11 needs 1.375, capped at all; wanting 0 + 0 + 0.2
+    (replacement 0.01) needs 0.025, floored at the least share 0.1; a breeder with no open
+    female breeds 'all' of none."""
+    share = breeding.mating_share(
+        open_females=np.array([20.0, 20.0, 20.0, 0.0]),
+        stock=np.array([20.0, 20.0, 20.0, 20.0]),
+        target=np.array([20.0, 25.0, 20.0, 20.0]),
+        sales_year=np.array([2.0, 4.0, 0.0, 2.0]),
+        replacement_rate=np.array([0.1, 0.1, 0.01, 0.1]),
+        weaning=0.8,
+        least=0.1,
+    )
+    assert share == pytest.approx([0.5, 1.0, 0.1, 1.0])
+
+
+def test_weaning_rate_by_hand():
+    """A season of May to August (4 months) at a conception rate of 0.5 a month: 1 - 0.5^4
+    = 0.9375 conceive, and with cria mortality 0.2, 0.75 weaned; a season across the new
+    year, November to February, is also 4 months."""
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(
+        mating_start_month=5, mating_end_month=8, conception_rate=0.5, cria_mortality=0.2
+    )
+    assert breeding.weaning_rate(p) == pytest.approx(0.75)
+    p.mating_start_month, p.mating_end_month = 11, 2
+    assert breeding.weaning_rate(p) == pytest.approx(0.75)
+
+
+def test_season_by_hand():
+    """A season from May to August holds May and August, not April or September; one from
+    November to February wraps the new year: it holds December and January, not March."""
+    assert [breeding.in_season(m, 5, 8) for m in (4, 5, 8, 9)] == [False, True, True, False]
+    assert [breeding.in_season(m, 11, 2) for m in (10, 11, 12, 1, 2, 3)] == [
+        False, True, True, True, True, False,
+    ]  # fmt: skip
+
+
+def test_sire_choice_by_hand():
+    """At 10 GBP a quality point: breeder 0 values its own stud (50) at 500, a co-owned one
+    (60, 150 a mating) at 450, a hired one (55, 20) at 530: the hired one. Breeder 1 has only the
+    co-owned (60, 50): 550. Breeder 2: own 500 against hired (58, 100) 480: its own. Breeder
+    3 has no option: NONE. With no value per point every option is worth minus its cost:
+    breeder 0's own stud (cost 0) beats the others."""
+    inf = -np.inf
+    choice = breeding.sire_choice(
+        own_q=np.array([50.0, inf, 50.0, inf]),
+        coown_q=np.array([60.0, 60.0, inf, inf]),
+        coown_cost=np.array([150.0, 50.0, 0.0, 0.0]),
+        service_q=np.array([55.0, inf, 58.0, inf]),
+        service_cost=np.array([20.0, 0.0, 100.0, 0.0]),
+        value_per_point=10.0,
+    )
+    assert choice.tolist() == [breeding.SERVICE, breeding.COOWNED, breeding.OWN, breeding.NONE]
+    free = breeding.sire_choice(
+        np.array([50.0]), np.array([60.0]), np.array([10.0]), np.array([55.0]), np.array([5.0]), 0.0
+    )
+    assert free.tolist() == [breeding.OWN]
+
+
+def test_group_rank_numbers_each_group_from_zero():
+    """Groups (3, 1, 3, 3, 1, 7): the two of group 1 rank 0 and 1, the three of group 3 rank
+    0, 1 and 2, the one of group 7 ranks 0 (which one gets which rank is the draw's)."""
+    groups = np.array([3, 1, 3, 3, 1, 7])
+    rank = breeding.group_rank(groups, np.random.default_rng(4))
+    for g, n in ((1, 2), (3, 3), (7, 1)):
+        assert sorted(rank[groups == g].tolist()) == list(range(n))
+    assert breeding.group_rank(np.zeros(0, int), np.random.default_rng(4)).size == 0
+
+
+def test_stud_fee_and_elite_level_by_hand():
+    """A stud of quality 60 where the mean is 50, base fee 300, premium 0.02 a point:
+    300 x e^0.2 = 366.42. Elite level: living animals of quality 40 and 60 (a dead one of
+    90 does not count), mean 50, plus a margin of 1.5 sds of 8: 62."""
+    from types import SimpleNamespace
+
+    assert breeding.stud_fee(np.array([60.0, 50.0]), 50.0, 300.0, 0.02) == pytest.approx(
+        [366.4208, 300.0]
+    )
+    h = Herd(capacity=2)
+    h.add(
+        owner=np.zeros(3, int),
+        quality=np.array([40.0, 60.0, 90.0]),
+        alive=np.array([True, True, False]),
+    )
+    p = SimpleNamespace(quality_mean=0.0, elite_margin=1.5, quality_sd=8.0)
+    assert breeding.elite_level(h, p) == pytest.approx(62.0)
+    assert breeding.elite_level(Herd(), p) == pytest.approx(12.0)  # no animal: the scenario's
+
+
+def test_share_out_capacity_by_hand():
+    """Two hired studs with 10 matings a season: stud 0 has served 4 (6 left) and three
+    hirers ask 4, 4 and 4 of it: each gets floor(4 x 6 / 12) = 2; stud 1 has served none
+    and one hirer asks 5 of it: 5. A breeder that does not hire keeps its 3."""
+    h = Herd(capacity=2)
+    h.add(owner=np.array([0, 1]), served=np.array([4, 0]))
+    sire = np.array([0, 0, 0, 1, 1])
+    hired = np.array([True, True, True, True, False])
+    allowed = np.array([4, 4, 4, 5, 3])
+    breeding.share_out_capacity(h, sire, hired, allowed, 10)
+    assert allowed.tolist() == [2, 2, 2, 5, 3]

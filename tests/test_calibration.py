@@ -2,11 +2,21 @@
 
 uk_national from January 2006 to December 2018 over three seeds, against the cheapest of
 the issue's targets: the national herd of 2018 (public_figures.toml: national_herd_2018,
-55,000). The calibration's own criterion is the tolerance: the implausibility of the mean
-over the seeds, |mean - 55,000| / sqrt(V_obs + V_seeds + V_discrepancy), must be at most 3
-(experiments/calibrate.py). The issue's stricter +-25% is NOT met by the calibrated model
-(about 36,000 in 2018, docs/CALIBRATION.md); the test prints the shortfall. The defaults were
-fitted to this series, so passing is a regression check, not evidence for the model.
+55,000). Two requirements:
+
+- the calibration's own criterion: the implausibility of the mean over the seeds,
+  |mean - 55,000| / sqrt(V_obs + V_seeds + V_discrepancy), at most 3
+  (experiments/calibrate.py); with today's spread this alone accepts a mean from about
+  29,000 to 81,000 (+-47%), too loose to notice a broken herd;
+- the issue's target: the mean within +-25% of 55,000 (41,250 to 68,750).
+
+Measured 2026-12-06 before the economy of issue #20: 55,282, 51,942 and 50,264 by seed,
+mean 52,496 (-5%), implausibility 0.29; the seeds' sd is about 2,600, so the mean of three
+(sd about 1,500) would have to move 8,000, five of its sds, to fail the target by chance: a
+correct model fails far less often than 1 in 1,000 runs. On that economy (ef951f8): 27,743,
+29,955 and 29,178, mean -47%, implausibility 3.10: both requirements fail until the
+defaults are calibrated again (issue #20). The defaults were fitted to this series, so
+passing is a regression check, not evidence for the model.
 """
 
 from __future__ import annotations
@@ -51,4 +61,5 @@ def test_calibrated_uk_national_herd_2018_is_not_implausible(herds_2018):
         " against the issue's +-25%"
     )
     assert implausibility <= CUTOFF
+    assert abs(herds_2018.mean() / target.observed - 1) <= 0.25  # the issue's target
     assert herds_2018.min() > figure("national_herd_2006")  # the industry grew from 2006

@@ -217,7 +217,7 @@ def test_a_listed_state_class_with_new_attributes_round_trips(tmp_path):
 
 def test_state_classes_is_one_allow_list_of_project_classes():
     classes = checkpoint.state_classes()
-    assert {"Breeder", "FirmTable", "Herd", "Contracts", "TrustLedger"} <= set(classes)
+    assert {"FirmTable", "Herd", "Contracts", "TrustLedger"} <= set(classes)
     assert all(c.__module__.startswith("alpaca_abm.") for c in classes.values())
 
 

@@ -1,6 +1,7 @@
 """Partner scoring, contract terms, control and relationship types."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm import coownership as co
 from alpaca_abm.breeding import group_rank, in_season, sire_choice
@@ -100,3 +101,80 @@ def test_mating_never_reads_the_stud_row_of_an_ended_contract():
     for _ in range(12):  # a whole mating season
         model.step()
     assert con.ended[0] >= 0 and model.herd.n > 0
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_partner_score_by_hand():
+    """A candidate with trust 0.6; owners 10 years apart of the same background, chemistry
+    0.5 x (1 - 10/40) + 0.5 = 0.875; one past venture, history 1 - e^-1 = 0.632121;
+    complementarity 0.4; reputation 0.7; 100 km away, proximity e^-1 = 0.367879; able to
+    pay 1.5 times its share, resources 1 (capped). Equal weights: the mean of the seven,
+    4.575 / 7 = 0.653571. Weights trust 2, chemistry 1, proximity 1: (1.2 + 0.875 +
+    0.367879) / 4 = 0.610720. All weights zero: 0.5."""
+    one = co.CandidateFacts(
+        trust=np.array([0.6]),
+        age_gap=np.array([10.0]),
+        same_background=np.array([1.0]),
+        associations=np.array([1]),
+        complementarity=np.array([0.4]),
+        reputation=np.array([0.7]),
+        distance_km=np.array([100.0]),
+        affordability=np.array([1.5]),
+    )
+    names = ("trust", "chemistry", "history", "contribution", "reputation", "proximity")
+    equal = dict.fromkeys((*names, "resources"), 1.0)
+    assert co.partner_scores(one, equal) == pytest.approx([0.653571], abs=1e-6)
+    some = dict(equal, trust=2.0, history=0.0, contribution=0.0, reputation=0.0, resources=0.0)
+    assert co.partner_scores(one, some) == pytest.approx([0.610720], abs=1e-6)
+    assert co.partner_scores(one, dict.fromkeys(equal, 0.0)) == pytest.approx([0.5])
+
+
+def test_complementarity_chemistry_and_terms_by_hand():
+    """Complementarity of me (0.5, 0.2, 0.9) and a candidate (0.7, 0.6, 0.1): gaps where it
+    knows more 0.2 and 0.4, mean over three 0.2, doubled 0.4; a far better one is capped at
+    1. Chemistry: 20 years apart, different backgrounds, 0.5 x 0.5 = 0.25; 50 years apart
+    (age part 0) of the same background, 0.5. Terms at fairness 0.7 for a stud of 25
+    matings: shares (0.7, 0.3), quotas floor(17.5) = 17 and floor(7.5) = 7; with a quota
+    share of 0.4, quotas 10 and 15."""
+    got = co.complementarity(
+        np.array([[0.5, 0.2, 0.9], [0, 0, 0]]), np.array([[0.7, 0.6, 0.1], [1, 1, 1]])
+    )
+    assert got == pytest.approx([0.4, 1.0])
+    assert co.chemistry(np.array([20.0, 50.0]), np.array([0.0, 1.0])) == pytest.approx([0.25, 0.5])
+    shares, quotas = co.contract_terms(0.7, 25)
+    assert shares == pytest.approx([0.7, 0.3]) and quotas.tolist() == [17, 7]
+    assert co.contract_terms(0.7, 25, quota_share=0.4)[1].tolist() == [10, 15]
+
+
+def test_relationship_type_at_the_calibrated_bounds():
+    """Gap cooperation - competition against (TYPE_LOW, TYPE_HIGH) = (-0.55, -0.25): -0.2 is
+    cooperation-dominated, -0.25 (not above) and -0.55 (not below) equal, -0.6
+    competition-dominated."""
+    got = co.relationship_type(np.array([0.3, 0.25, 0.0, 0.0]), np.array([0.5, 0.5, 0.55, 0.6]))
+    assert got.tolist() == [co.COOP_DOMINATED, co.EQUAL, co.EQUAL, co.COMP_DOMINATED]
+
+
+def test_the_contract_table_by_hand():
+    """Three contracts added one by one into room for one (the table grows), two more at
+    once: keepers 1, 1, 2, 5, 6 with partners 2, 3, 4, 7, 8. Ending contract 1 (reason 2),
+    then 1 and 0 (only 0 still runs: one ended). Running: 2, 3, 4; partners of 2: [4], of
+    5: [7], of 9: none; one partner per breeder; counts per breeder; trust-ledger rows,
+    keepers' first; a stud that herd compaction dropped (contract 4's) is reported, the
+    others follow their new rows."""
+    c = co.Contracts(capacity=1)
+    for keeper, partner in ((1, 2), (1, 3), (2, 4)):
+        c.add(keeper=keeper, partner=partner, stud=10 + keeper, tie_kp=keeper, tie_pk=partner)
+    rows = c.add_many(2, keeper=np.array([5, 6]), partner=np.array([7, 8]), stud=np.array([0, 1]))
+    assert rows.tolist() == [3, 4] and c.n == 5
+    assert c.view("ended").tolist() == [-1] * 5  # running until ended
+    assert c.end(np.array([1]), step=9, reason=2) == 1
+    assert c.end(np.array([1, 0]), step=10, reason=3) == 1  # contract 1 already ended
+    assert c.ended[:5].tolist() == [10, 9, -1, -1, -1] and c.reason[1] == 2
+    assert c.running().tolist() == [2, 3, 4]
+    assert c.partners_of(2) == [4] and c.partners_of(5) == [7] and c.partners_of(9) == []
+    assert c.partner_lookup(9).tolist() == [-1, -1, 4, -1, 2, 7, 8, 5, 6]
+    assert c.partner_counts(9).tolist() == [0, 0, 1, 0, 1, 1, 1, 1, 1]
+    assert c.ties(np.array([0, 2])).tolist() == [1, 2, 2, 4]
+    gone = c.remap_studs(np.array([0, -1] + [-1] * 10 + [5]))  # stud 12 (contract 2) -> 5
+    assert gone.tolist() == [4] and c.stud[2] == 5 and c.stud[3] == 0
+    assert set(c.state()) >= {"keeper", "partner", "ended"} and len(c.state()["keeper"]) == 5

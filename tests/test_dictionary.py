@@ -11,6 +11,8 @@ from alpaca_abm import dictionary
 from alpaca_abm.compare import compare
 from alpaca_abm.params import PARAMETER_INDEX
 
+from helpers import checkout_env
+
 
 def test_every_column_of_a_short_run_has_an_entry():
     result = alpaca_abm.run("baseline", steps=13, rng=1, n_breeders=30)
@@ -55,7 +57,7 @@ def test_a_run_writes_its_dictionary_beside_its_results(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "alpaca_abm.cli", "run", "--steps", "3", "--set",
          "n_breeders=15", "--out", str(out), "--quiet"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, env=checkout_env(),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     text = (out / "DATA.md").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 expected margins (Nerlove), entry on expected return, exit on sustained economic loss."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm import AlpacaModel, breeding, finance, trading
 from alpaca_abm import herd as herd_mod
@@ -57,8 +58,24 @@ def test_herd_plans_grow_when_a_female_is_worth_more_than_her_price_and_shrink_w
     herd = np.array([20.0, 20.0, 20.0])
     plan = finance.planned_herd(herd, np.array([3000.0, 2000.0, 1000.0]), 2000.0, 0.5, 1.0)
     assert plan[0] > 20 and plan[1] == 20 and plan[2] < 20
-    assert (plan <= 20 * (1 + finance.MAX_PLAN_CHANGE)).all()
-    assert (plan >= 20 * (1 - finance.MAX_PLAN_CHANGE)).all()
+
+
+def test_herd_plans_by_hand_and_capped_at_half_the_herd():
+    """Herd 20, expected price 2,000, response 0.5: a female worth 3,000 to the breeder
+    plans 20 x (1 + 0.5 x 1,000 / 2,000) = 25; worth 2,600, 23; worth 5,000 the gap
+    0.5 x 1.5 = 0.75 is capped at +0.5 (30); worth 0 it is -0.5 (10), worth -4,000 (-1.5)
+    capped at -0.5 (10). An uncertain mood of 0.5 halves growth (3,000: 22.5), not shrinking.
+    A price below 1 GBP counts as 1 (no division by zero): value 1.2 at price 0.5, response
+    0.1: gap 0.1 x 0.7 / 1 = 0.07, plan 21.4."""
+    herd = np.full(5, 20.0)
+    value = np.array([3000.0, 2600.0, 5000.0, 0.0, -4000.0])
+    plan = finance.planned_herd(herd, value, 2000.0, 0.5, 1.0)
+    assert plan == pytest.approx([25.0, 23.0, 30.0, 10.0, 10.0])
+    wary = finance.planned_herd(herd, value, 2000.0, 0.5, 0.5)
+    assert wary == pytest.approx([22.5, 21.5, 25.0, 10.0, 10.0])
+    assert finance.planned_herd(np.array([20.0]), np.array([1.2]), 0.5, 0.1, 1.0) == (
+        pytest.approx([21.4])
+    )
 
 
 def test_an_uncertain_mood_damps_growth_but_not_shrinking():
@@ -170,13 +187,13 @@ def test_rested_females_are_not_bred_and_without_mating_plans_none_rest():
 
 def test_herd_plans_count_breeding_females_not_crias():
     from alpaca_abm.herd import breeding_stock
-    from alpaca_abm.trading import PET_SALE_AGE
 
     m = AlpacaModel("baseline", rng=0)
     h = m.herd
     stock = breeding_stock(h, m.firms.n, m.scenario.female_retire_age)
     alive, female, age = h.view("alive"), h.view("female"), h.view("age")
-    grown = alive & female & (age >= PET_SALE_AGE) & (age < m.scenario.female_retire_age)
+    # breeding females: a year (12 months) old or more and not retired
+    grown = alive & female & (age >= 12) & (age < m.scenario.female_retire_age)
     assert stock.sum() == grown.sum() < alive.sum()
     # at the start every breeder plans its breeding females at the scenario's ratio to them
     active = m.firms.active[: m.firms.n] & (stock > 0)
@@ -213,3 +230,69 @@ def test_eu_buyers_find_sellers_who_do_not_trade_in_europe_themselves():
     for _ in range(24):
         m.step()
     assert m.model_df["export_sales"].sum() > 0
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_entry_factor_by_hand():
+    """Entry relative to par, 2 / (1 + e^-x) with x = (return + lifestyle - outside) / 0.05:
+    a starting herd earning 8% against an outside 3% gives x = 1, 2 / (1 + e^-1) = 1.462117;
+    -2% gives x = -1, 0.537883; 3% with a lifestyle value of 5% is x = 1 again; far above
+    par it tends to 2 (x clipped at 50), far below to 0."""
+    assert finance.entry_factor(0.08, 0.03, 0.0) == pytest.approx(1.462117, abs=1e-6)
+    assert finance.entry_factor(-0.02, 0.03, 0.0) == pytest.approx(0.537883, abs=1e-6)
+    assert finance.entry_factor(0.03, 0.03, 0.05) == pytest.approx(1.462117, abs=1e-6)
+    assert finance.entry_factor(100.0, 0.0, 0.0) == pytest.approx(2.0)
+    assert finance.entry_factor(-100.0, 0.0, 0.0) == pytest.approx(0.0, abs=1e-20)
+
+
+def test_starting_herd_return_and_accounting_profit_by_hand():
+    """Six females with a margin of 600 each, fixed costs 720 a year, price 2,000: (3,600 -
+    720) / 12,000 = 0.24 a year; a price of 0 counts the capital as 1 GBP. Profit: revenue
+    1,000 - costs 300 + closing stock 5,000 - opening stock 4,500 = 1,200."""
+    assert finance.starting_herd_return(600.0, 6, 720.0, 2000.0) == pytest.approx(0.24)
+    assert finance.starting_herd_return(600.0, 6, 720.0, 0.0) == pytest.approx(2880.0)
+    profit = finance.accounting_profit(
+        np.array([1000.0]), np.array([300.0]), np.array([4500.0]), np.array([5000.0])
+    )
+    assert profit == pytest.approx([1200.0])
+
+
+def test_animal_values_by_hand():
+    """Price 2,000, premium 0.03 a point about a mean quality of 50, breeding from 18 months,
+    retired at 180: a female of quality 60 aged 40 is worth 2,000 x e^0.3 = 2,699.72, of
+    quality 40 aged 179 2,000 x e^-0.3 = 1,481.64; a young female (6 months) of quality 60
+    half of 2,699.72 = 1,349.86; a retired female (180) and a male that is no stud the pet
+    price 400; a working stud its stud value (9,000); a female flagged as stud is valued as
+    a female."""
+    v = finance.animal_values(
+        female=np.array([True, True, True, True, False, False, True]),
+        age=np.array([40, 179, 6, 180, 40, 40, 40]),
+        stud=np.array([False, False, False, False, False, True, True]),
+        quality=np.array([60.0, 40.0, 60.0, 60.0, 60.0, 60.0, 50.0]),
+        price=2000.0,
+        pet_price=400.0,
+        premium=0.03,
+        mean_quality=50.0,
+        breeding_age=18,
+        retire_age=180,
+        stud_values=np.full(7, 9000.0),
+    )
+    assert v == pytest.approx([2699.7176, 1481.6364, 1349.8588, 400, 400, 9000, 2000])
+
+
+def test_percentile_rank_by_hand():
+    """Values (5, 1, 3, 9) with the last masked out rank 1 -> 0, 3 -> 0.5, 5 -> 1 (masked:
+    0); one value alone ranks 0.5; none, all 0."""
+    got = finance._percentile_rank(np.array([5.0, 1.0, 3.0, 9.0]), np.array([1, 1, 1, 0], bool))
+    assert got == pytest.approx([1.0, 0.0, 0.5, 0.0])
+    one = finance._percentile_rank(np.array([5.0, 1.0]), np.array([False, True]))
+    assert one == pytest.approx([0.0, 0.5])
+    assert finance._percentile_rank(np.ones(2), np.zeros(2, bool)) == pytest.approx([0, 0])
+
+
+def test_breeding_years_by_hand():
+    """Breeding from 24 to 180 months: half of 13 years, 6.5."""
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(female_retire_age=180, female_breeding_age=24)
+    assert finance.breeding_years(p) == pytest.approx(6.5)

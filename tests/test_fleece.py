@@ -116,3 +116,72 @@ def test_seen_quality_is_the_phenotype_plus_other_merit_for_a_perfect_judge():
     )
     seen = seen_quality(herd, rows, 0.0, np.random.default_rng(0))
     assert np.allclose(seen, [46.0, 62.0, 71.0])
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_the_micron_transform_by_hand():
+    """quality = 50 + 4 x (27 - micron): 23 µm is 66 points, 30 µm 38; back again; the
+    ceiling at a floor of 15 µm is 50 + 4 x 12 = 98."""
+    assert fleece.quality_from_micron(np.array([23.0, 30.0])) == pytest.approx([66.0, 38.0])
+    assert fleece.micron_from_quality(np.array([66.0, 38.0])) == pytest.approx([23.0, 30.0])
+    assert fleece.micron_from_quality(66) == pytest.approx(23.0)
+    assert fleece.quality_ceiling(15.0) == pytest.approx(98.0)
+
+
+def test_genetics_by_hand():
+    """A dam of 60 and a sire of 80 under a ceiling of 100 are 40 and 20 points from it; the
+    crias' mean is the geometric mean of the distances, sqrt(800) = 28.284, so with no
+    Mendelian sampling a cria has 100 - 28.284 = 71.716 (the arithmetic mean of the
+    parents would be 70). A herd of mean 25 µm and sd
+    0.1 above a floor of 15: log-excess sd 0.1 / 10 = 0.01, Mendelian sd 0.01 / sqrt(2)."""
+    crias = fleece.inherit_quality(
+        np.array([60.0]), np.array([80.0]), 0.0, 100.0, np.random.default_rng(0)
+    )
+    assert crias == pytest.approx([100 - 800**0.5])
+    assert fleece.log_excess_sd(0.1, 25.0, 15.0) == pytest.approx(0.01)
+    assert fleece.mendelian_cv(0.1, 25.0, 15.0) == pytest.approx(0.01 / 2**0.5)
+    founders = fleece.draw_genetic_micron(3, 25.0, 2.0, 15.0, np.random.default_rng(1))
+    z = np.random.default_rng(1).normal(0.0, 0.2, 3)
+    assert founders == pytest.approx(15.0 + 10.0 * np.exp(z))
+
+
+def test_environment_and_other_merit_by_hand():
+    """Heritability 0.4 with a genetic sd of 2 µm: environment sd 2 x sqrt(0.6 / 0.4) =
+    2.449 µm. Phenotype sd in points 4 x 2 / sqrt(0.4) = 12.649; other merit making the
+    fleece a quarter of what is selected on: 12.649 x sqrt(0.75 / 0.25) = 21.909."""
+    assert fleece.environment_sd(2.0, 0.4) == pytest.approx(2.449490, abs=1e-6)
+    assert fleece.other_merit_sd(2.0, 0.4, 0.25) == pytest.approx(21.908902, abs=1e-6)
+    env = fleece.draw_environment(4, 2.0, 0.4, np.random.default_rng(2))
+    assert env == pytest.approx(np.random.default_rng(2).normal(0.0, 2.449490, 4), abs=1e-5)
+    merit = fleece.draw_other_merit(4, 2.0, 0.4, 0.25, np.random.default_rng(2))
+    assert merit == pytest.approx(np.random.default_rng(2).normal(0.0, 21.908902, 4), abs=1e-5)
+
+
+def test_age_and_phenotype_by_hand():
+    """Coarsening 0.6 µm a year: a yearling is 12 months finer than two years, -0.6; at 4
+    years +1.2; from 7.5 years (90 months) on +3.3; a cria of 6 months counts as a yearling.
+    Phenotype of quality 66 (23 µm) at 4 years with environment +0.5: 23 + 1.2 + 0.5 =
+    24.7 µm."""
+    ages = np.array([12, 48, 90, 200, 6])
+    assert fleece.age_effect(ages, 0.6) == pytest.approx([-0.6, 1.2, 3.3, 3.3, -0.6])
+    got = fleece.phenotype_micron(np.array([66.0]), np.array([48]), np.array([0.5]), 0.6)
+    assert got == pytest.approx([24.7])
+
+
+def test_world_elite_and_fibre_prices_by_hand():
+    """World elite from 20 µm in 2006 toward a floor of 15 at 5% of the gap a year: in 2016
+    15 + 5 x e^-0.5 = 18.033 µm. Band prices anchored at 10 a kg for white H1 (below 20 µm,
+    relative 1): a 22 µm white fleece in H2 at 10 x 10/25 = 4, coloured 10 x 8/25 = 3.2, a
+    40 µm one in pieces 10 x 0.5/25 = 0.2. The pool: 3,000 kg against 1,000 at a bonus of
+    0.1 a doubling, 1 + 0.1 x log2(4) = 1.2."""
+    assert fleece.world_elite_micron(2016, 20.0, 0.05, 15.0) == pytest.approx(18.032653, 1e-6)
+    bands = {
+        "micron_below": np.array([20.0, 23.0, np.inf]),
+        "relative_white": np.array([1.0, 0.4, 0.02]),
+        "relative_coloured": np.array([0.8, 0.32, 0.02]),
+    }
+    got = fleece.band_price(
+        np.array([22.0, 22.0, 40.0, 19.9]), np.array([False, True, False, False]), bands, 10.0
+    )
+    assert got == pytest.approx([4.0, 3.2, 0.2, 10.0])
+    assert fleece.pool_price_factor(3000.0, 0.1, 1000.0) == pytest.approx(1.2)

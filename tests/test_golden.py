@@ -41,6 +41,13 @@ RUNS = (
     ("uk_national-s1", "uk_national", 36, 1, {}),
     ("uk_2000-s1", "uk_2000", 48, 1, {}),
     ("maturing_industry-s1", "maturing_industry", 48, 1, {}),
+    (  # the switchable rules' other branches: overuse by trait, no strategy or mating plans
+        "switches_off-s3",
+        "baseline",
+        60,
+        3,
+        {"deliberate_cheating": False, "strategy_learning": False, "mating_plans": False},
+    ),
 )
 TABLES = ("model_df", "agent_df")
 

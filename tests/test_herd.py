@@ -1,6 +1,7 @@
 """Herd mechanics as pure functions: deaths, genetics, gestation, compaction."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm.fleece import inherit_quality as offspring_quality
 from alpaca_abm.herd import (
@@ -67,3 +68,30 @@ def test_compaction_drops_dead_rows_and_maps_the_living():
     assert len(herd) == 3
     assert list(herd.view("quality")) == [0.0, 2.0, 4.0]
     assert list(remap) == [0, -1, 1, -1, 2]
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_death_probability_by_hand():
+    """Adult yearly rate 0.1, cria 0.3, health knowledge 0.4 at effect 0.5 cuts both by
+    1 - 0.5 x 0.4 = 0.8: adults 0.08 a year, 1 - 0.92^(1/12) = 0.0069244 a month; crias
+    (under 12 months) 0.24 a year, 1 - 0.76^(1/12) = 0.0226102; at the maximum age (240)
+    1. Per owner (owner 1 knows nothing: adults 1 - 0.9^(1/12) = 0.0087416) the same."""
+    age = np.array([11, 12, 239, 240, 60])
+    got = monthly_death_probability(age, 0.1, 0.3, 240, np.full(5, 0.4), 0.5)
+    assert got == pytest.approx([0.0226102, 0.0069244, 0.0069244, 1.0, 0.0069244], abs=1e-7)
+    by_owner = monthly_death_probability(
+        age, 0.1, 0.3, 240, np.array([0.4, 0.0]), 0.5, owner=np.array([0, 0, 0, 0, 1])
+    )
+    assert by_owner == pytest.approx([0.0226102, 0.0069244, 0.0069244, 1.0, 0.0087416], abs=1e-7)
+
+
+def test_colour_and_gestation_by_hand():
+    """Colour comes from the dam where the generator's draw is below 0.5, else the sire.
+    Gestation 11.5 months: 11 where the draw is at or above 0.5, 12 below."""
+    from alpaca_abm.herd import offspring_colour
+
+    draws = np.random.default_rng(3).random(6)
+    colour = offspring_colour(np.zeros(6, np.int8), np.ones(6, np.int8), np.random.default_rng(3))
+    assert colour.tolist() == [0 if u < 0.5 else 1 for u in draws]
+    months = gestation_draw(6, 11.5, np.random.default_rng(3))
+    assert months.tolist() == [12 if u < 0.5 else 11 for u in draws]

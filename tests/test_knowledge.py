@@ -1,8 +1,16 @@
 """Knowledge sharing: openness, trust, protection of the core, absorptive capacity."""
 
 import numpy as np
+import pytest
 
-from alpaca_abm.knowledge import absorptive_capacity, learning_by_doing, shared_flow
+from alpaca_abm.knowledge import (
+    absorptive_capacity,
+    exchange_knowledge,
+    judging_noise,
+    learning_by_doing,
+    review_strategies,
+    shared_flow,
+)
 
 
 def flow(protection=0.0, openness=1.0, trust=1.0, learner=0.2, core=0):
@@ -37,3 +45,117 @@ def test_learning_by_doing_stays_below_one():
     k = np.array([0.0, 0.5, 0.99])
     after = learning_by_doing(k, 0.1)
     assert (after > k).all() and (after <= 1).all()
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_absorptive_capacity_is_a_fifth_plus_four_fifths_of_the_mean_knowledge():
+    """Knowledge (0.1, 0.4, 0.7), mean 0.4: 0.2 + 0.8 x 0.4 = 0.52; a newcomer (all 0) 0.2,
+    an expert (all 1) 1.0; one value per breeder (the last axis is the domain)."""
+    got = absorptive_capacity(np.array([[0.1, 0.4, 0.7], [0, 0, 0], [1, 1, 1]]))
+    assert got == pytest.approx([0.52, 0.2, 1.0])
+
+
+def test_shared_flow_by_hand():
+    """Teacher 0.9 in every domain, learner 0.2 (gap 0.7, absorptive capacity 0.2 + 0.8 x 0.2
+    = 0.36), learning rate 0.1, fully willing: each open domain gains 0.1 x 1 x 0.36 x 0.7
+    = 0.0252; the core domain (0) with protection 0.8 gains 0.1 x (1 - 0.8) x 0.36 x 0.7
+    = 0.00504, and that is what leaked. A second pair, willing 0.5, protection 0, core 2:
+    every domain gains 0.0126, all of domain 2 leaked."""
+    teacher = np.full((2, 3), 0.9)
+    learner = np.full((2, 3), 0.2)
+    gain, leaked = shared_flow(
+        teacher, learner, np.array([1.0, 0.5]), np.array([0, 2]), np.array([0.8, 0.0]), 0.1
+    )
+    assert gain[0] == pytest.approx([0.00504, 0.0252, 0.0252])
+    assert gain[1] == pytest.approx([0.0126, 0.0126, 0.0126])
+    assert leaked == pytest.approx([0.00504, 0.0126])
+
+
+def test_learning_by_doing_and_judging_noise_by_hand():
+    """learning_by_doing(0.5, 0.1) = 0.5 + 0.1 x 0.5 = 0.55; judging_noise(0.25, 8) =
+    8 x 0.75 = 6 (none for a full expert)."""
+    assert learning_by_doing(np.array([0.5]), 0.1) == pytest.approx([0.55])
+    assert judging_noise(np.array([0.25, 1.0]), 8.0) == pytest.approx([6.0, 0.0])
+
+
+def _pair_month(sharing_on: bool = True):
+    """Keeper 0 knows 0.9 everywhere, partner 1 knows 0.2, firm 2 (inactive) 0.5; both
+    partners fully open, fully trusting and having seen full sharing; the keeper's core is
+    health (0) with protection 0.5, the partner's breeding with none; competition 0.5;
+    learning rate 0.1, learning by doing 0.01. One month of exchange_knowledge."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.breeder import FirmTable
+    from alpaca_abm.coownership import Contracts
+    from alpaca_abm.trust import TrustLedger
+
+    firms = FirmTable()
+    firms.add(
+        3,
+        knowledge=np.array([[0.9, 0.9, 0.9], [0.2, 0.2, 0.2], [0.5, 0.5, 0.5]]),
+        openness=np.ones(3),
+        core_domain=np.array([0, 1, 0], dtype=np.int8),
+        protection=np.array([0.5, 0.0, 0.0]),
+        active=np.array([True, True, False]),
+    )
+    ledger = TrustLedger(0.3, 0.0)
+    ledger.add_ties(np.array([0]), np.array([1]), np.array([1.0]), step=0)
+    con = Contracts()
+    con.add(
+        keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
+        competition=0.5,
+    )  # fmt: skip
+    scenario = SimpleNamespace(
+        learning_rate=0.1,
+        learning_by_doing=0.01,
+        mechanism_on=lambda name: sharing_on and name == "knowledge_sharing",
+    )
+    stats = {"knowledge_shared": 0.0, "leakage": 0.0}
+    exchange_knowledge(firms, con, ledger, scenario, 1, stats)
+    return firms, con, stats
+
+
+def test_a_month_of_knowledge_exchange_by_hand():
+    """Willingness 1 x 1 x (0.5 + 0.5 x 1) = 1 both ways. The keeper teaches: gap 0.7, the
+    partner's absorptive capacity 0.36, so 0.1 x 0.36 x 0.7 = 0.0252 in breeding and
+    marketing, half that (0.0126) in the keeper's protected core, health, which leaked; the
+    partner has nothing to teach. Then everyone active learns by doing 1% of the gap: the
+    partner 0.2126 -> 0.220474 and 0.2252 -> 0.232948, the keeper 0.9 -> 0.901; firm 2,
+    inactive, stays at 0.5. What each saw: the partner saw the keeper share
+    (2 + 0.5) / 3 = 0.8333, the keeper saw 1. Flow 0.063 (both ways), the partner's learned
+    marketing 0.0252, breeding 0.0252, health 0.0126; its knowledge received 0.063; the
+    keeper's core leak costs 3 x 0.5 x 0.0126 = 0.0189. With sharing off only learning by
+    doing: the partner 0.208."""
+    firms, con, stats = _pair_month()
+    assert firms.knowledge[0] == pytest.approx([0.901] * 3)
+    assert firms.knowledge[1] == pytest.approx([0.220474, 0.232948, 0.232948])
+    assert firms.knowledge[2] == pytest.approx([0.5] * 3)
+    assert (con.seen_by_partner[0], con.seen_by_keeper[0]) == pytest.approx((2.5 / 3, 1.0))
+    assert con.flow[0] == pytest.approx(0.063)
+    learned = [con.mkt_learned_partner[0], con.brd_learned_partner[0], con.hlt_learned_partner[0]]
+    assert learned == pytest.approx([0.0252, 0.0252, 0.0126])
+    assert [con.mkt_learned_keeper[0], con.brd_learned_keeper[0], con.hlt_learned_keeper[0]] == [
+        0.0, 0.0, 0.0,
+    ]  # fmt: skip
+    assert firms.knowledge_received[:3] == pytest.approx([0.0, 0.063, 0.0])
+    assert firms.core_leak_cost[:3] == pytest.approx([0.0189, 0.0, 0.0])
+    assert stats == pytest.approx({"knowledge_shared": 0.063, "leakage": 0.0126})
+    alone, _, stats = _pair_month(sharing_on=False)
+    assert alone.knowledge[1] == pytest.approx([0.208] * 3)
+    assert stats == {"knowledge_shared": 0.0, "leakage": 0.0}
+
+
+def test_strategies_are_reviewed_in_january_only_by_hand():
+    """In January a breeder that received 1 and leaked core knowledge costing 3 moves its
+    protection by 0.1 x (3 - 1) / 4 = 0.05 (0.5 -> 0.55, openness 0.5 -> 0.45) and starts a
+    new tally; in any other month nothing changes."""
+    from alpaca_abm.breeder import FirmTable
+
+    firms = FirmTable()
+    firms.add(1, openness=np.array([0.5]), protection=np.array([0.5]))
+    firms.knowledge_received[0], firms.core_leak_cost[0] = 1.0, 3.0
+    review_strategies(firms, month=2)
+    assert (firms.protection[0], firms.openness[0], firms.core_leak_cost[0]) == (0.5, 0.5, 3.0)
+    review_strategies(firms, month=1)
+    assert (firms.protection[0], firms.openness[0]) == pytest.approx((0.55, 0.45))
+    assert firms.knowledge_received[0] == 0.0 and firms.core_leak_cost[0] == 0.0

@@ -2,6 +2,7 @@
 saturating (Bass) demand, local and niche search, matching with referrals, studs, fibre."""
 
 import numpy as np
+import pytest
 
 from alpaca_abm import market
 
@@ -38,18 +39,53 @@ def test_no_bids_leaves_the_best_offer_as_the_price():
     assert market.clearing_price(np.zeros(0), np.array([800.0, 500.0]), previous=1.0) == (500.0, 0)
 
 
-def test_the_auction_never_trades_a_bid_below_an_offer():
+def test_the_auction_trades_the_largest_crossing_quantity_at_the_middle_of_its_interval():
+    """Random books that always cross (bids from 3 to 12, asks from 1 to 10): q is the
+    largest k with the k-th highest bid at least the k-th lowest ask (found by brute force),
+    the next pair does not cross, and the price is the middle of [lo, hi], lo the larger of
+    the q-th ask and the (q+1)-th bid, hi the smaller of the q-th bid and the (q+1)-th ask:
+    every traded bid is at least the price, every traded ask at most, and neither the next
+    bid nor the next ask would trade at it."""
     rng = np.random.default_rng(2)
-    for _ in range(50):
-        bids, asks = (
-            rng.uniform(0, 10, rng.integers(0, 30)),
-            rng.uniform(0, 10, rng.integers(0, 30)),
-        )
+    for _ in range(200):
+        bids = rng.uniform(3, 12, rng.integers(1, 30))
+        asks = np.r_[rng.uniform(1, 3), rng.uniform(1, 10, rng.integers(0, 30))]
         price, q = market.clearing_price(bids, asks, previous=5.0)
-        assert q == int((np.sort(bids)[::-1][:q] >= np.sort(asks)[:q]).sum())
-        if q:
-            assert (np.sort(bids)[::-1][:q] >= price - 1e-9).all()
-            assert (np.sort(asks)[:q] <= price + 1e-9).all()
+        b, a = np.sort(bids)[::-1], np.sort(asks)
+        m = min(len(a), len(b))
+        best = max(k for k in range(m + 1) if k == 0 or b[k - 1] >= a[k - 1])
+        assert q == best >= 1
+        assert q == m or b[q] < a[q]  # the largest: the next pair does not cross
+        lo = max(a[q - 1], b[q] if q < len(b) else -np.inf)
+        hi = min(b[q - 1], a[q] if q < len(a) else np.inf)
+        assert price == pytest.approx(0.5 * (lo + hi))
+        assert (b[:q] >= price - 1e-9).all() and (a[:q] <= price + 1e-9).all()
+        assert q == len(b) or b[q] <= price + 1e-9  # the next bid would not buy
+        assert q == len(a) or a[q] >= price - 1e-9  # the next offer would not sell
+
+
+def test_clearing_prices_worked_by_hand():
+    """Bids (5, 4), asks (3, 6): one unit; the interval that clears exactly one is
+    [max(3, 4), min(5, 6)] = [4, 5], price 4.5 (not its top, 5).
+    Bids (10, 8, 6, 2), asks (1, 3, 7, 9): 10 >= 1 and 8 >= 3 cross, 6 < 7 does not: two
+    units in [max(3, 6), min(8, 7)] = [6, 7], price 6.5.
+    Every bid trades, bids (9, 8), asks (1, 2, 3): [max(2, -inf), min(8, 3)] = [2, 3], 2.5.
+    Every ask trades, bids (9, 8, 7), asks (1, 2): [max(2, 7), min(8, inf)] = [7, 8], 7.5.
+    Equal books, bids (5, 5) and asks (5, 5): two units at 5.
+    No crossing, bid 2 and ask 5: nothing trades, the price is (2 + 5) / 2 = 3.5.
+    Bids of zero or less are no bids: (0, -3, 4) against ask 2 trade one unit in [2, 4], 3."""
+    cases = [
+        (([5, 4], [3, 6]), (4.5, 1)),
+        (([10, 8, 6, 2], [1, 3, 7, 9]), (6.5, 2)),
+        (([9, 8], [1, 2, 3]), (2.5, 2)),
+        (([9, 8, 7], [1, 2]), (7.5, 2)),
+        (([5, 5], [5, 5]), (5.0, 2)),
+        (([2], [5]), (3.5, 0)),
+        (([0, -3, 4], [2]), (3.0, 1)),
+    ]
+    for (bids, asks), expected in cases:
+        got = market.clearing_price(np.array(bids, float), np.array(asks, float), previous=1.0)
+        assert got == pytest.approx(expected), (bids, asks)
 
 
 # --- what sellers ask and what a female is worth -------------------------------------------------
@@ -304,3 +340,106 @@ def test_first_enquiries_turned_away_are_counted_at_the_seller_that_sold_out():
     )
     assert m.turned_away.tolist() == [0, 0]
     assert int(m.referred.sum()) == 2
+
+
+# --- values worked by hand ----------------------------------------------------------------
+FEMALE = dict(
+    pet_price=400.0,
+    weaning_rate=0.9,
+    fleece_value=10.0,
+    cost_per_female=350.0,
+    discount_rate=0.0,
+    years=7.0,
+    cost_per_head=250.0,
+)
+
+
+def test_female_value_by_hand():
+    """Expected price 3,000, half her females sold in the year: a female cria is worth
+    0.5 x 3,000 + 0.5 x 400 (pet) = 1,700; a cria (half female, half male sold as a pet)
+    0.5 x (1,700 + 400) - 250 (its year's keep) = 800; her yearly margin 0.9 x 800 + 10
+    (fleece) - 350 (her keep) = 380; undiscounted over 7 years 2,660; at 5% a year
+    380 x (1 - 1.05^-7) / 0.05 = 380 x 5.786373 = 2,198.82. Valued at a final price of
+    2,000: a female cria 1,200, a cria 550, margin 155, value 1,085."""
+    assert market.female_value(3000.0, 0.5, **FEMALE) == pytest.approx(2660.0)
+    five = dict(FEMALE, discount_rate=0.05)
+    assert market.female_value(3000.0, 0.5, **five) == pytest.approx(2198.8219, abs=1e-3)
+    assert market.female_value(3000.0, 0.5, **FEMALE, final_price=2000.0) == pytest.approx(1085)
+    costs = np.array([350.0, 450.0])  # per breeder: each 100 more keep costs 700 over 7 years
+    got = market.female_value(3000.0, 0.5, **dict(FEMALE, cost_per_female=costs))
+    assert got == pytest.approx([2660.0, 1960.0])
+
+
+def test_annuity_by_hand():
+    """1 GBP a year for 7 years: 7 undiscounted; at 5%, (1 - 1.05^-7) / 0.05 = 5.786373."""
+    assert market.annuity(0.0, 7) == 7.0
+    assert market.annuity(0.05, 7) == pytest.approx(5.786373, abs=1e-6)
+
+
+def test_demand_functions_by_hand():
+    """Bass: pool 1,000, 200 adopted, p 0.03, q 0.38: (0.03 + 0.38 x 0.2) x 800 / 12
+    = 0.106 x 800 / 12 = 7.0667 a month; none from an empty pool. Replacement: 1,200
+    adopters at 7% a year, 1,200 x 0.07 / 12 = 7 a month. Pool potential: base 100, gain 2,
+    awareness 0.5: 100 x (1 + 2 x 0.5) = 200 (awareness above 1 counts as 1: 300).
+    Awareness: at 0.2, half the firms investing, effect 1.2: rate 1.2 x 0.5 / 12 = 0.05,
+    0.2 + 0.05 x 0.8 = 0.24. Starting pool for 240 a year at 30% adopted:
+    (0.03 + 0.38 x 0.3) x 0.7 + 0.07 x 0.3 = 0.1218 of M a year, M = 240 / 0.1218 = 1,970.44."""
+    assert market.bass_adoptions(1000.0, 200.0, 0.03, 0.38) == pytest.approx(84.8 / 12)
+    assert market.bass_adoptions(0.0, 0.0, 0.03, 0.38) == 0.0
+    assert market.replacement_demand(1200.0, 0.07) == pytest.approx(7.0)
+    assert market.replacement_demand(-5.0, 0.07) == 0.0
+    assert market.pool_potential(100.0, 0.5, 2.0) == pytest.approx(200.0)
+    assert market.pool_potential(100.0, 1.5, 2.0) == pytest.approx(300.0)
+    assert market.awareness_step(0.2, 0.5, 1.2) == pytest.approx(0.24)
+    assert market.starting_pool(240.0, 0.3, 0.03, 0.38, 0.07) == pytest.approx(1970.4433, 1e-6)
+
+
+def test_prices_and_expectations_by_hand():
+    """Reservation price: keep value 1,000 with noise +1 at dispersion 0.2, 1,000 x e^0.2
+    = 1,221.40, above the pet floor of 400 (a keep value of 100 asks the floor). Animal
+    price: 1,000 for quality 60 against a mean of 50 at premium 0.02 a point, by a seller
+    of marketing 0.5 with effect 1: 1,000 x e^0.2 x (1 + 0.2 x 0.5) = 1,343.54. Adaptive:
+    1,000 toward 2,000 by a quarter: 1,250. Monthly weight of 80% a year:
+    1 - 0.2^(1/12) = 0.125515. Willingness to pay: median 1,000 x budget 0.8 x e^(0.5 z)
+    for the standard normal draws z of the generator."""
+    asks = market.reservation_prices(np.array([1000.0, 100.0]), 400.0, 0.2, np.array([1.0, 0]))
+    assert asks == pytest.approx([1221.4028, 400.0])
+    got = market.animal_prices(1000.0, np.array([60.0]), 50.0, 0.02, np.array([0.5]), 1.0)
+    assert got == pytest.approx([1343.5430])
+    assert market.adaptive(1000.0, 2000.0, 0.25) == pytest.approx(1250.0)
+    assert market.monthly_weight(0.8) == pytest.approx(0.1255147, abs=1e-7)
+    wtp = market.willingness_to_pay(3, 1000.0, 0.5, 0.8, np.random.default_rng(5))
+    z = np.random.default_rng(5).standard_normal(3)
+    assert wtp == pytest.approx(800.0 * np.exp(0.5 * z))
+
+
+def test_search_weights_by_hand():
+    """Visibility: marketing 0.5 at effect 2, reputation 0.3: (1 + 2 x 0.5) x (0.3 + 0.5)
+    = 1.6. Distance decay from (0, 0) to a seller at (30, 40), 50 km, at 100 km: e^-0.5
+    = 0.606531. Niche match: 1 in the buyers' niche, the crossover 0.3 elsewhere."""
+    assert market.visibility(np.array([0.5]), np.array([0.3]), 2.0) == pytest.approx([1.6])
+    far = market.distance_decay(np.zeros(1), np.zeros(1), np.array([30.0]), np.array([40.0]), 100)
+    assert far[0] == pytest.approx([0.606531], abs=1e-6)
+    match = market.niche_match(np.array([0, 2]), np.array([0, 1, 2]), 0.3)
+    assert match[0] == pytest.approx([1, 0.3, 0.3])
+    assert match[1] == pytest.approx([0.3, 0.3, 1])
+
+
+def test_studs_and_fibre_by_hand():
+    """Stud fee: base 500, demand 8 against capacity 2, flexibility 0.5: 500 x 4^0.5 = 1,000;
+    demand 100 per place at flexibility 1 is capped at 4x (2,000), 1 per 100 floored at a
+    quarter (125); no studs for hire leaves the base (500), no demand the floor (125).
+    Stud value: quality 80 against an elite of 90 at premium 0.05, elite price 10,000, a
+    quarter of its 120-month working life used: 10,000 x e^-0.5 x 0.75 = 4,548.98; worn
+    out, the floor of 500. Pooled fibre: base 10 a kg, 300 kg pooled against 100, bonus 0.1:
+    10 x (1 + 0.1 x log2(4)) = 12."""
+    assert market.stud_fee_level(500.0, 8.0, 2.0, 0.5) == pytest.approx(1000.0)
+    assert market.stud_fee_level(500.0, 100.0, 1.0, 1.0) == pytest.approx(2000.0)
+    assert market.stud_fee_level(500.0, 1.0, 100.0, 1.0) == pytest.approx(125.0)
+    assert market.stud_fee_level(500.0, 5.0, 0.0, 1.0) == pytest.approx(500.0)
+    assert market.stud_fee_level(500.0, 0.0, 5.0, 1.0) == pytest.approx(125.0)
+    value = market.stud_value(
+        np.array([80.0, 80.0]), 90.0, 10_000.0, 0.05, np.array([30, 150]), 120.0, 500.0
+    )
+    assert value == pytest.approx([4548.9799, 500.0])
+    assert market.pooled_fibre_price(10.0, 300.0, 0.1, 100.0) == pytest.approx(12.0)

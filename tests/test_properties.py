@@ -207,8 +207,7 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     # exits leave nothing behind: no animals, contracts, agent or acquaintances
     gone = np.flatnonzero(~active)
     assert (heads[gone] == 0).all()
-    assert len(model.agents) == int(active.sum())
-    assert {a.row for a in model.agents} == set(np.flatnonzero(active).tolist())
+    assert len(model.agents) == 0  # breeders are firm-table rows, not agent objects (ODD 2)
     assert not set(gone.tolist()) & set(model.trust.neighbours)
     seen["exits"] += len(gone) - seen["gone_before"]
     seen["gone_before"] = len(gone)

@@ -193,3 +193,42 @@ def test_a_file_that_is_not_saved_runs_is_refused(tmp_path):
     with pytest.raises(TypeError, match="cannot save"):
         pv.save_runs(tmp_path / "x.json", {"results": {"a": object()}})
     assert not (tmp_path / "x.json").exists()
+
+
+def _same(a, b) -> bool:
+    """Equal results of a run, NaN equal to NaN, arrays compared by value and dtype."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, tuple | list):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, float) and np.isnan(a):
+        return isinstance(b, float) and np.isnan(b)
+    return type(a) is type(b) and a == b
+
+
+def test_runs_on_the_sweep_engine_equal_direct_runs(tmp_path):
+    """run_all sends the jobs through alpaca_abm.sweep (arms filled to one table, events on the
+    scenario, each job's own seed, the result through the store as JSON); every result equals
+    patterns.simulate run directly with the same seed, overrides and events."""
+    import patterns
+    from propositions import runs
+
+    price = {"events": ({"kind": "price", "start": 1, "strength": -0.3},)}
+    jobs = [
+        ("uk_2018/base", 1000, 3, {}, pv.design.split_months(3), True, "uk_2018"),
+        ("uk_2018/control_high", 1001, 3, {"control_strength": 0.9}, (), False, "uk_2018"),
+        ("uk_2018/price:on", 1000, 3, price, (), True, "uk_2018"),
+        ("uk_2018/price:off", 1000, 3, price | {"coopetition": False}, (), False, "uk_2018"),
+    ]
+    sweeps = runs.job_sweeps(jobs, "t")
+    assert sorted(label for _, labels in sweeps for label in labels) == sorted(
+        (j[0], j[1]) for j in jobs
+    )
+    results = runs.run_all(jobs, 1, "t", tmp_path)
+    for label, seed, steps, overrides, snapshots, table4, _ in jobs:
+        direct = patterns.simulate(seed, steps, overrides, snapshots=snapshots, table4=table4)
+        got = dict(results[(label, seed)])
+        assert got.pop("cpu_seconds") >= 0
+        assert _same(got, direct), label

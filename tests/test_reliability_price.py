@@ -67,5 +67,8 @@ def test_the_issue_world_keeps_a_positive_price_for_two_years():
             assert model.market.price > 0, (model.steps, model.market.price)
     finally:
         market.clearing_price = original
-    assert negative_bid_months >= 2  # the world still produces the bids that did the harm
+    # the economy may change so that this world no longer makes such bids (after the new
+    # economy of issue #20 it makes them in one month, before it in two): the unit tests
+    # above pin the rule itself
+    print(f"months with bids of zero or less: {negative_bid_months}")
     assert (model.model_df["price_female"] > 0).all()

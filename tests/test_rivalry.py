@@ -395,3 +395,154 @@ def test_in_uk_2018_a_contrast_of_weights_leaves_the_acceptable_candidates_per_s
             df = m.model_df
             per_search.append(df["acceptable_candidates"].sum() / df["searches"].sum())
         assert abs(per_search[1] / per_search[0] - 1) < 0.05
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_overlap_and_profiles_by_hand():
+    """Two segments, two breeders. Reach (rows segments) (1, 3) and (1, 1): reach profiles
+    (0.5, 0.5) and (0.75, 0.25). Sales: breeder 0 sold 2 in segment 0, breeder 1 nothing (its
+    reach profile stands in): sales profiles (1, 0) and (0.75, 0.25). Overlap: reach
+    min(0.5, 0.75) + min(0.5, 0.25) = 0.75, sales min(1, 0.75) + min(0, 0.25) = 0.75;
+    intensity half each, 0.75. buyer_profiles of (1, 3) over (3, 0): (0.25, 0.75) and 0s."""
+    reach = np.array([[1.0, 3.0], [1.0, 1.0]])
+    sales = np.array([[2, 0], [0, 0]])
+    got = rv.competition_intensity(reach, sales, np.array([0]), np.array([1]))
+    assert got == pytest.approx([0.75])
+    assert rv.competition_intensity(reach, sales, np.zeros(0, int), np.zeros(0, int)).size == 0
+    profiles = rv.buyer_profiles(np.array([[1.0, 0.0], [3.0, 0.0]]))
+    assert profiles[:, 0] == pytest.approx([0.25, 0.75]) and (profiles[:, 1] == 0).all()
+
+
+def test_sales_lost_to_a_learner_by_hand():
+    """One segment of 10 buyers a month seeing teacher and learner with reach 1 each
+    (R = 2). The learner's reach doubled by what it learned (uplift 2): without it the
+    learner had 0.5 and the segment R0 = 1.5. The teacher's sales fall from 10 x 1 / 1.5
+    = 6.667 to 10 x 1 / 2 = 5: it lost 1.667. No uplift (1), nothing lost."""
+    reach = np.array([[1.0, 1.0]])
+    lost = rv.sales_lost_to_learner(
+        np.array([10.0]), reach, np.array([0, 0]), np.array([1, 1]), np.array([2.0, 1.0])
+    )
+    assert lost == pytest.approx([10 / 1.5 - 5.0, 0.0])
+
+
+def test_what_learning_does_to_how_buyers_see_a_breeder_by_hand():
+    """Domains (health, breeding, marketing). Expertise appeal at effect 0.5 of knowledge
+    (0.2, 0.6, 0.9): breeding-stock and fibre buyers see breeding, 1 + 0.5 x 0.6 = 1.3; pet
+    buyers health, 1.1. Visibility uplift of marketing 0.5 of which 0.25 learned, effect 2:
+    (1 + 2 x 0.5) / (1 + 2 x 0.25) = 1.3333. Learned uplift of knowledge (0.2, 0.6, 0.5)
+    with (0.1, 0.2, 0.25) learned: for breeding-stock buyers 1.3333 x (1 + 0.5 x 0.6) /
+    (1 + 0.5 x 0.4) = 1.3333 x 1.0833 = 1.4444; for pet buyers 1.3333 x 1.1 / 1.05 = 1.3968.
+    Expected segment sales: 10 buyers over reach (1, 3) buy 2.5 and 7.5."""
+    appeal = rv.expertise_appeal(np.array([[0.2, 0.6, 0.9]]), np.array([0, 1, 2]), 0.5)
+    assert appeal[:, 0] == pytest.approx([1.3, 1.3, 1.1])
+    assert rv.visibility_uplift(np.array([0.5]), np.array([0.25]), 2.0) == pytest.approx([4 / 3])
+    up = rv.learned_uplift(
+        np.array([[0.2, 0.6, 0.5]]), np.array([[0.1, 0.2, 0.25]]), np.array([0, 2]), 2.0, 0.5
+    )
+    assert up[0] == pytest.approx([4 / 3 * 1.3 / 1.2, 4 / 3 * 1.1 / 1.05])
+    sales = rv.expected_segment_sales(np.array([10.0, 0.0]), np.array([[1.0, 3.0], [0.0, 0.0]]))
+    assert sales[0] == pytest.approx([2.5, 7.5]) and (sales[1] == 0).all()
+
+
+def test_sharing_and_strategy_by_hand():
+    """Willingness: openness 0.8 x own trust 0.5 x (0.5 + 0.5 x seen sharing 0.4) = 0.28.
+    Observed sharing: willing 0.6 with protection 0.5: 0.6 x (2 + 0.5) / 3 = 0.5. Strategy:
+    gained 1 against a leak costing 3, balance (3 - 1) / 4 = 0.5, step 0.1: protection
+    0.5 -> 0.55, openness 0.5 -> 0.45; gained 3 against 1: 0.45 and 0.55; no exchange keeps
+    both; 0.98 + 0.1 is clipped at 1."""
+    assert rv.willingness(np.array([0.8]), np.array([0.5]), np.array([0.4]), 0.5) == (
+        pytest.approx([0.28])
+    )
+    assert rv.observed_sharing(np.array([0.6]), np.array([0.5])) == pytest.approx([0.5])
+    prot, op = rv.strategy_step(
+        np.array([0.5, 0.5, 0.5, 0.98]),
+        np.array([0.5, 0.5, 0.5, 0.02]),
+        np.array([1.0, 3.0, 0.0, 0.0]),
+        np.array([3.0, 1.0, 0.0, 1.0]),
+        0.1,
+    )
+    assert prot == pytest.approx([0.55, 0.45, 0.5, 1.0])
+    assert op == pytest.approx([0.45, 0.55, 0.5, 0.0])
+
+
+def test_cheating_decision_by_hand():
+    """Future value of a contract with 30 months left (3 seasons), quota 4, 100 saved per
+    mating, each season weighed half the one before: (1 + 0.5 + 0.25) x 400 = 700; none
+    left still counts this season (400); without discount 3 x 400 = 1,200. Chance of losing
+    it: dissolution 0.3, or certain when the victim's trust 0.4 - 0.1 falls below
+    acceptance 0.4 (trust 0.6 stays above: 0.3). Overuse pays when the fee saved (100)
+    beats (1 - opportunism) x detection 0.5 x chance 0.5 x future 400 = 100 x (1 - opp):
+    not at opportunism 0 (100 is not above 100), yes at 0.5; never with nothing saved.
+    Belief 0.4 after being caught at step 0.5: 0.7; after getting away with it: 0.2."""
+    future = rv.contract_future_value(np.array([30, 0]), np.array([4, 4]), np.array([100, 100]))
+    assert future == pytest.approx([700.0, 400.0])
+    flat = rv.contract_future_value(np.array([30]), np.array([4]), np.array([100]), discount=1)
+    assert flat == pytest.approx([1200.0])
+    lost = rv.chance_of_losing_contract(np.array([0.6, 0.4]), 0.1, 0.3, 0.4)
+    assert lost == pytest.approx([0.3, 1.0])
+    pays = rv.overuse_pays(
+        np.array([100.0, 100.0, 0.0]),
+        np.full(3, 0.5),
+        np.full(3, 400.0),
+        np.full(3, 0.5),
+        np.array([0.0, 0.5, 1.0]),
+    )
+    assert pays.tolist() == [False, True, False]
+    belief = rv.updated_belief(np.array([0.4, 0.4]), np.array([True, False]), 0.5)
+    assert belief == pytest.approx([0.7, 0.2])
+
+
+def test_a_shared_stud_season_by_hand():
+    """Contract 0, 10 matings left: an overuser wanting 8 takes 8, the honest partner
+    (quota 5, wanting 5) gets the 2 left. Contract 1, 10 left: two overusers wanting 8 and
+    7 claim 15, scaled to 10/15 and rounded down: 5 and 4. Contract 2, 10 left: two honest
+    users wanting 3 and 9 with quotas 5 get 3 and 5."""
+    got = rv.share_stud_season(
+        capacity_left=np.full(6, 10),
+        quota_left=np.full(6, 5),
+        wanted=np.array([8, 5, 8, 7, 3, 9]),
+        cheats=np.array([True, False, True, True, False, False]),
+        contract=np.array([0, 0, 1, 1, 2, 2]),
+        n_contracts=3,
+    )
+    assert got.tolist() == [8, 2, 5, 4, 3, 5]
+
+
+def test_fairness_chemistry_and_conflict_by_hand():
+    """Unfairness: using 0.8 of a stud paying 0.5 with tolerance 0.1 at rate 0.2 costs
+    0.2 x 0.2 = 0.04 trust; 0.55 is within tolerance. Chemistry 0, 0.5, 1: clash factor
+    1.5, 1, 0.5; trust growth 0.5, 1, 1.5. A conflict at mean trust 0.6 with hazard 0.5 ends
+    the contract when the draw is below 0.5 x 0.4 = 0.2."""
+    loss = rv.unfairness_trust_loss(np.array([0.5, 0.5]), np.array([0.8, 0.55]), 0.2, 0.1)
+    assert loss == pytest.approx([0.04, 0.0])
+    chem = np.array([0.0, 0.5, 1.0])
+    assert rv.clash_factor(chem) == pytest.approx([1.5, 1.0, 0.5])
+    assert rv.trust_growth_factor(chem) == pytest.approx([0.5, 1.0, 1.5])
+    ends = rv.conflict_ends_contract(np.full(2, 0.6), 0.5, np.array([0.19, 0.21]))
+    assert ends.tolist() == [True, False]
+
+
+def test_partner_choice_and_cooperation_by_hand():
+    """Acceptable by rank at quantile 0.5 of four pairs: the seekers' scores (3, 1, 2, 4)
+    rank (2, 0, 1, 3), the candidates' (1, 2, 3, 4) rank (0, 1, 2, 3); each pair stands at
+    the lower, (0, 0, 1, 3); the top half, 2 pairs, are the last two. First impression:
+    stranger 0.3 + 0.2 x clip(0.5 + 0.1) = 0.42; honesty 0.9 + noise 0.3 is clipped at 1:
+    0.5. Cooperation: half the stud's season (3 of 6), half the reference flow, two
+    referrals (saturating at 1): (0.5 + 0.5 + 1) / 3 = 0.6667. Referrals: 1 -> 2 and 2 -> 1
+    are two for the pair (1, 2), 1 -> 3 one for (1, 3), none for (4, 5). Moving average
+    0.2 toward 0.8 by 0.25: 0.35. Relationship: gaps 0.4, -0.2 and 0 against (-0.1, 0.1):
+    cooperation-dominated, competition-dominated, equal."""
+    ok = rv.acceptable_by_rank(np.array([3.0, 1, 2, 4]), np.array([1.0, 2, 3, 4]), 0.5)
+    assert ok.tolist() == [False, False, True, True]
+    assert rv.acceptable_by_rank(np.zeros(0), np.zeros(0), 0.5).size == 0
+    first = rv.first_impression(0.3, np.array([0.5, 0.9]), np.array([0.1, 0.3]), 0.2)
+    assert first == pytest.approx([0.42, 0.5])
+    signal = rv.cooperation_signal(np.array([3.0]), 6.0, np.array([0.001]), 0.002, np.array([2]))
+    assert signal == pytest.approx([2 / 3])
+    refs = rv.pair_referrals(
+        np.array([1, 2, 1]), np.array([2, 1, 3]), np.array([1, 1, 4]), np.array([2, 3, 5])
+    )
+    assert refs.tolist() == [2, 1, 0]
+    assert rv.moving_average(np.array([0.2]), np.array([0.8]), 0.25) == pytest.approx([0.35])
+    kind = rv.relationship_type(np.array([0.6, 0.3, 0.4]), np.array([0.2, 0.5, 0.4]), -0.1, 0.1)
+    assert kind.tolist() == [0, 2, 1]

@@ -14,15 +14,17 @@ def test_stable_order_is_the_stable_sort_with_and_without_ties():
 
 
 def test_breeding_stock_counts_the_breeding_females_of_each_owner():
-    from alpaca_abm import AlpacaModel
-
-    m = AlpacaModel(rng=0, n_breeders=12)
-    h, retire = m.herd, m.scenario.female_retire_age
-    rows = herd.breeding_females(h, retire)
-    age = h.view("age")[rows]
-    assert h.view("female")[rows].all() and h.view("alive")[rows].all()
-    assert ((age >= trading.PET_SALE_AGE) & (age < retire)).all()
-    grown = h.view("female") & (h.view("age") >= trading.PET_SALE_AGE) & (h.view("age") < retire)
-    assert np.array_equal(
-        herd.breeding_stock(h, m.firms.n, retire), h.counts_by_owner(m.firms.n, grown)
+    """A herd made by hand, female retirement at 180 months. Owner 0: females aged 11 (a
+    cria: no), 12 and 100 (yes), 179 (yes) and 180 (retired: no), a dead female of 50 (no);
+    owner 1: a male of 50 (no) and a female of 13 (yes); owner 2: nothing. Breeding females
+    are rows 1, 2, 3 and 7; owner 0 has 3, owner 1 has 1, owner 2 none."""
+    h = herd.Herd(capacity=4)
+    h.add(
+        owner=np.array([0, 0, 0, 0, 0, 0, 1, 1]),
+        female=np.array([True, True, True, True, True, True, False, True]),
+        age=np.array([11, 12, 100, 179, 180, 50, 50, 13]),
+        alive=np.array([True, True, True, True, True, False, True, True]),
     )
+    assert herd.breeding_females(h, 180).tolist() == [1, 2, 3, 7]
+    assert herd.breeding_stock(h, 3, 180).tolist() == [3, 1, 0]
+    assert herd.breeding_stock(h, 3, 180, females=np.array([1, 7])).tolist() == [1, 1, 0]

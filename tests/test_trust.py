@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from alpaca_abm.trust import TrustLedger, after_experience, after_loss, decayed
+from alpaca_abm.trust import (
+    TrustLedger,
+    after_experience,
+    after_loss,
+    decayed,
+    scarred_gain,
+    tie_key,
+)
 
 
 def test_trust_rules_stay_in_unit_interval():
@@ -28,3 +35,90 @@ def test_ledger_remembers_and_decays_lazily():
     assert 2 in ledger.neighbours[1]
     ledger.forget(2)
     assert 2 not in ledger.neighbours.get(1, set())
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_decay_is_the_stated_monthly_rate_compounded():
+    """0.9 after 12 idle months at 5% a month toward 0.3: 0.3 + 0.6 x 0.95^12
+    = 0.3 + 0.6 x 0.540360 = 0.624216 (a rate ten times faster gives 0.3 + 0.6 x 0.5^12 =
+    0.300146); with no idle month it is unchanged."""
+    got = decayed(np.array([0.9, 0.9, 0.1]), np.array([12, 0, 1]), 0.3, 0.05)
+    assert got[0] == pytest.approx(0.624216, abs=1e-6)
+    assert got[1] == pytest.approx(0.9)
+    assert got[2] == pytest.approx(0.3 - 0.2 * 0.95)  # from below: 0.1 rises to 0.11
+
+
+def test_experience_closes_the_stated_share_of_the_gap_and_loss_is_absolute():
+    """after_experience(0.4, 0.25) = 0.4 + 0.25 x 0.6 = 0.55; after_loss(0.4, 0.3) = 0.1;
+    after_loss(0.2, 0.3) = 0 (floored); losses may differ per tie."""
+    assert after_experience(np.array([0.4]), 0.25)[0] == pytest.approx(0.55)
+    got = after_loss(np.array([0.4, 0.2]), np.array([0.3, 0.3]))
+    assert got == pytest.approx([0.1, 0.0])
+
+
+def test_each_detected_breach_slows_the_rebuilding_of_trust():
+    """scarred_gain(0.06, b, 0.5) = 0.06 / (1 + 0.5 b): 0.06 with no breach, 0.04 after one,
+    0.03 after two, 0.015 after six."""
+    got = scarred_gain(0.06, np.array([0, 1, 2, 6]), 0.5)
+    assert got == pytest.approx([0.06, 0.04, 0.03, 0.015])
+    assert scarred_gain(np.array([0.1, 0.2]), np.array([1, 1]), 1.0) == pytest.approx([0.05, 0.1])
+
+
+def test_tie_keys_are_unique_per_direction():
+    """tie_key(1, 2) = 1 x 2^32 + 2 = 4294967298; (2, 1) = 8589934593."""
+    keys = tie_key(np.array([1, 2, 0]), np.array([2, 1, 0]))
+    assert keys.tolist() == [4294967298, 8589934593, 0]
+
+
+def test_the_ledger_reads_decayed_trust_and_strangers_at_the_baseline():
+    """A tie set to 0.9 at month 0 with decay 5% a month reads 0.3 + 0.6 x 0.95^24
+    = 0.3 + 0.6 x 0.291989 = 0.475193 at month 24 (get and all_current alike); touching it
+    then resets its clock, so at month 36 it reads 0.3 + 0.175193 x 0.95^12
+    = 0.3 + 0.175193 x 0.540360 = 0.394668; an unknown tie reads 0.3."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05, capacity=2)
+    a, b = np.array([1]), np.array([2])
+    ledger.touch(a, b, step=0, new_value=lambda t: t * 0 + 0.9)
+    assert ledger.get(a, b, 24)[0] == pytest.approx(0.475193, abs=1e-6)
+    assert ledger.all_current(24) == pytest.approx([0.475193], abs=1e-6)
+    ledger.touch(a, b, step=24)
+    assert ledger.get(a, b, 36)[0] == pytest.approx(0.394668, abs=1e-6)
+    assert ledger.current(np.array([-1, 0]), 36) == pytest.approx([0.3, 0.394668], abs=1e-6)
+    ledger.add_ties(np.array([3, 4]), np.array([5, 6]), np.array([0.7, 0.8]), step=36)
+    assert ledger.n == 5  # grown past its capacity of 2, earlier ties kept
+    assert ledger.get(np.array([5, 4, 1]), np.array([3, 6, 2]), 36) == pytest.approx(
+        [0.7, 0.8, 0.394668], abs=1e-6
+    )
+    assert ledger.unimpressed().tolist() == [0, 1, 2, 3, 4]
+    assert ledger.unimpressed().tolist() == []
+
+
+def test_the_ledger_index_finds_every_tie_and_reading_creates_none():
+    """Ties added in three batches, looked up between them (the sorted index merges new
+    ties), including the tie with the largest key (6 -> 4): each is found at its row. A
+    read of an unknown tie returns the stranger level and adds no tie; new ties start with
+    no past association or betrayal; the neighbour index holds every acquaintance of a
+    breeder both ways; forgetting a breeder the ledger never met is harmless."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05, capacity=1)
+    ledger.add_ties(np.array([1]), np.array([2]), np.array([0.5]), step=0)
+    assert ledger.get(np.array([1]), np.array([2]), 0) == pytest.approx([0.5])
+    ledger.add_ties(np.array([1, 4]), np.array([3, 6]), np.array([0.6, 0.7]), step=0)
+    assert ledger.get(np.array([2, 6, 3]), np.array([1, 4, 1]), 0) == pytest.approx([0.5, 0.7, 0.6])
+    rows = ledger.rows(np.array([6, 1, 9]), np.array([4, 2, 9]), 0, create=False)
+    assert rows.tolist() == [5, 0, -1]
+    n = ledger.n
+    assert ledger.get(np.array([9, 7]), np.array([8, 1]), 0) == pytest.approx([0.3, 0.3])
+    assert ledger.n == n == 6
+    assert (ledger.associations[:n] == 0).all() and (ledger.betrayals[:n] == 0).all()
+    assert ledger.neighbours[1] == {2, 3} and ledger.neighbours[4] == {6}
+    ledger.forget(99)
+    ledger.forget(1)
+    assert 1 not in ledger.neighbours and ledger.neighbours[2] == set()
+
+
+def test_all_current_counts_idle_months_since_the_last_contact():
+    """A tie set to 0.9 at month 10 reads, at month 22 (12 idle months, decay 5%),
+    0.3 + 0.6 x 0.95^12 = 0.624216, from every reader."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05)
+    ledger.touch(np.array([1]), np.array([2]), step=10, new_value=lambda t: t * 0 + 0.9)
+    assert ledger.all_current(22) == pytest.approx([0.624216], abs=1e-6)
+    assert ledger.current(np.array([0]), 22) == pytest.approx([0.624216], abs=1e-6)

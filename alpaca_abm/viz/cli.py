@@ -2,8 +2,12 @@
 
 Solara is started with everything it would otherwise fetch or report switched off
 (`--production`, `--no-check-version`, no telemetry) and its home folder kept out of the
-user's `~/.solara`. The app is bound to 127.0.0.1 unless `--host` says otherwise, and then
-a warning is printed. There is no in-browser Python console.
+user's `~/.solara`. Solara's CDN proxy (`/_solara/cdn/...`) would fetch any asset it does
+not have from a public CDN, for any page that asks: the server is started through
+`serve_offline` (this module run with `-m`), which makes the proxy serve only the assets
+bundled with solara-assets and answer 404 at once for anything else, with no fetch. The
+app is bound to 127.0.0.1 unless `--host` says otherwise, and then a warning is printed.
+There is no in-browser Python console.
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ def solara_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]
     env.setdefault("SOLARA_HOME", str(solara_home()))
     app = "alpaca_abm.viz.app"  # a module, so its relative imports work
     command = [
-        sys.executable, "-m", "solara", "run", app,
+        sys.executable, "-m", "alpaca_abm.viz.cli", "run", app,
         "--host", args.host, "--port", str(args.port),
         "--no-open", "--production", "--no-check-version",
     ]  # fmt: skip
@@ -106,3 +110,34 @@ def run_viz_command(args: argparse.Namespace) -> int:
     print(f"alpaca-abm viz: open http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.execve(sys.executable, command, env)
     return 0  # not reached
+
+
+class AssetNotBundled(FileNotFoundError):
+    """An asset the browser asked for is not among the bundled ones (and is not fetched)."""
+
+
+def _refuse_fetch(url: str) -> bytes:
+    """Stands in for Solara's CDN fetch: the app fetches nothing from outside the machine."""
+    raise AssetNotBundled(f"{url}: not bundled with the app, and the app fetches nothing")
+
+
+def offline_assets() -> None:
+    """Make Solara's CDN proxy serve only the assets on this machine: a request for any
+    other `/_solara/cdn/...` path gets 404 at once (Solara answers 404 when its lookup
+    fails) instead of a download from a public CDN. Must run before Solara serves."""
+    from solara.server import cdn_helper
+
+    cdn_helper.fetch_from_cdn = _refuse_fetch  # get_path and get_data look it up by name
+
+
+def serve_offline(argv: list[str]) -> None:
+    """Run Solara's command line (`solara run ...`) with the CDN proxy made offline."""
+    offline_assets()
+    from solara.__main__ import main
+
+    sys.argv = ["solara", *argv]
+    main()
+
+
+if __name__ == "__main__":  # the server process `run_viz_command` starts
+    serve_offline(sys.argv[1:])
