@@ -299,8 +299,8 @@ MARKET = _group("market", (
                "the households who look, not those who buy: re-set by hand with "
                "buyer_wtp_median on uk_national (seed 1, 2006-2024, eleven pairs tried, "
                "issue #20 round 2) to the price path of issue #20's item 4 (2008 2,000-4,500, "
-               "2011-2012 1,100-2,500, 2015-2018 1,050-1,950 GBP); at 1.5 and 850 GBP about 6% "
-               "of them would pay 2,000 GBP (0.09 a year per alpaca, near the old fit). "
+               "2011-2012 1,100-2,500, 2015-2018 1,050-1,950 GBP); at 1.5 and 850 GBP about 8% "
+               "of them would pay 2,000 GBP (0.12 a year per alpaca, near the old fit). "
                "experiments/calibrate.py was not re-run on this economy."),
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
