@@ -69,8 +69,8 @@ _FIELDS: dict[str, tuple[type, tuple[int, ...]]] = {
     # --- competition inside coopetition (rivalry.py; issue 14) ---
     "protection": (np.float64, ()),  # share of its core domain kept from partners (strategy)
     "believed_detection": (np.float64, ()),  # its belief in the chance overuse is caught
-    "knowledge_received": (np.float64, ()),  # this year: knowledge gained from partners
-    "core_leak_cost": (np.float64, ()),  # this year: core knowledge partners took, x rivalry
+    "knowledge_received": (np.float64, ()),  # this year, GBP: what partners' knowledge earned it
+    "core_leak_cost": (np.float64, ()),  # this year, GBP: sales lost to what partners learned
     "sales_lost_to_partners": (np.float64, ()),  # cumulative: sales lost to partners' learning
     "displaced_matings": (np.int64, ()),  # cumulative: its quota matings a partner's overuse took
     "displaced_fees": (np.float64, ()),  # cumulative: fees paid to hire for those females

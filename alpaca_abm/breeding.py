@@ -434,7 +434,8 @@ def share_seasons(state: Industry, o: SireOptions, choice: np.ndarray) -> Season
         quota = np.where(keeper, con.quota_keeper[c], con.quota_partner[c])
         used = np.where(keeper, con.used_keeper[c], con.used_partner[c])
         quota_left = np.maximum(quota - used, 0)
-        cap_left = np.maximum(p.stud_capacity - con.used_keeper[c] - con.used_partner[c], 0)
+        season = con.quota_keeper[c] + con.quota_partner[c]  # the season the co-owners agreed
+        cap_left = np.maximum(season - con.used_keeper[c] - con.used_partner[c], 0)
         extra = np.maximum(0, np.minimum(o.n_open[co_b], cap_left) - quota_left)
         if p.deliberate_cheating:
             cheat = deliberate_overuse(state, o, co_b, c, keeper, quota, extra)
@@ -477,7 +478,9 @@ def deliberate_overuse(
             p.breach_dissolution,
             p.acceptance,
         ),
-        firms.opportunism[co_b],
+        firms.opportunism[co_b]
+        if state.paradox is None  # Table 1 (E2): rivalry tempts misappropriation
+        else firms.opportunism[co_b] + state.paradox.temptation[co_b],
     )
 
 
@@ -580,6 +583,7 @@ def settle_matings(
     pay_hired_studs(state, o, np.flatnonzero((choice == SERVICE) & (matings > 0)), matings)
     use_coowned_studs(state, o, shares.co_b[matings[shares.co_b] > 0], matings)
     pay_hired_fallback(state, o, np.bincount(f_owner[hire_fb], minlength=n_f), shares)
+    stats["overuse_matings"] += int(shares.overuse.sum())
     cheats = shares.co_b[shares.overuse[shares.co_b] > 0]
     if len(cheats):
         punish_breaches(state, cheats, o.coown_best[cheats], o.coown_is_keeper[cheats])

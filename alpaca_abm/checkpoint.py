@@ -69,6 +69,7 @@ STATE_CLASSES: tuple[tuple[str, str], ...] = (
     ("alpaca_abm.shocks", "ShockEngine"),
     ("alpaca_abm.events", "Scheduled"),
     ("alpaca_abm.events", "Event"),
+    ("alpaca_abm.paradox", "ParadoxState"),
     ("alpaca_abm.trust", "TrustLedger"),
 )
 # Factories a defaultdict in the state may have, and numpy bit generators, by name.

@@ -18,23 +18,24 @@ from .tables import grow_columns
 
 COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
 RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
-# Relationship types follow from MEASURED intensities (rivalry.py): cooperation from what the
-# pair actually shares (matings on the shared stud, knowledge flows), competition from the
-# overlap of the buyers who see and buy from them. A pair is cooperation-dominated when
-# cooperation - competition > TYPE_HIGH, competition-dominated below TYPE_LOW, else equal.
-# Calibration (`python experiments/propositions.py --calibrate-types`): a 0.01 grid search
-# for the pair whose split of firms with partners (each typed by most of its partnerships) in
-# uk_2018 at month 24, pooled over seeds 0-11, is closest to the seed's 7/15/7 of 29: it gave
-# 0.241/0.522/0.237 of 902 firms (573 partnerships) on the model with referrals in
-# cooperation (a third each: shared stud, knowledge, referrals), expertise in the market,
-# mating plans and the calibrated market of issue 10.
-# A fit by construction at that point, not evidence; refit when the market or the
-# intensities change. Only classifies: no mechanism reads the type.
-TYPE_LOW, TYPE_HIGH = -0.55, -0.25
+# Relationship types follow from MEASURED intensities on one scale (rivalry.py): cooperation
+# is the share of what the pair could exchange that it does (its shared stud's agreed season,
+# the knowledge that could pass), competition the share of the buyers each reaches that both
+# contest. A pair is cooperation-dominated when cooperation - competition > BALANCE_MARGIN,
+# competition-dominated below -BALANCE_MARGIN, else equal (balanced). The margin is fixed, not
+# fitted: half a step of a five-point rating scale on [0, 1] (steps of 0.25), so two
+# intensities closer than it would be rated at the same point by an owner rating each force
+# on five points (the seed's types are owners' ratings: 7 lean toward cooperation, 15
+# balanced, 7 toward competition, seed 000 section 3.3). No label of the seed's table is an
+# input; the split is an outcome (docs/PARADOX.md). The thresholds fitted to 7/15/7 before
+# (-0.55, -0.25) are gone: TYPE_LOW and TYPE_HIGH are the fixed margin's two sides.
+BALANCE_MARGIN = 0.125
+TYPE_LOW, TYPE_HIGH = -BALANCE_MARGIN, BALANCE_MARGIN
 PROXIMITY_KM = 100.0  # assumption: a partner 100 km away scores 1/e on proximity
 SAME_REGION_KM = 60.0  # assumption: breeders within 60 km sell to the same local buyers
 
 ENDED_RUNNING, ENDED_TERM, ENDED_BREACH, ENDED_STUD_DIED, ENDED_EXIT, ENDED_CONFLICT = range(6)
+ENDED_PREMATURE = 6  # ended early in a vicious cycle (paradox.py)
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,14 @@ def breach_detected(n: int, control_strength: float, rng: np.random.Generator) -
     return rng.random(n) < control_strength
 
 
-def relationship_type(cooperation: np.ndarray, competition: np.ndarray) -> np.ndarray:
-    """Classify each partnership: cooperation-dominated, equal or competition-dominated."""
-    gap = cooperation - competition
+def relationship_type(
+    cooperation: np.ndarray, competition: np.ndarray, margin: float = BALANCE_MARGIN
+) -> np.ndarray:
+    """Classify each partnership from its raw intensities: cooperation-dominated (gap above
+    `margin`), competition-dominated (below -`margin`) or equal (balanced)."""
+    gap = np.asarray(cooperation, dtype=float) - np.asarray(competition, dtype=float)
     return np.where(
-        gap > TYPE_HIGH, COOP_DOMINATED, np.where(gap < TYPE_LOW, COMP_DOMINATED, EQUAL)
+        gap > margin, COOP_DOMINATED, np.where(gap < -margin, COMP_DOMINATED, EQUAL)
     ).astype(np.int8)
 
 
@@ -140,6 +144,8 @@ _COLUMNS = {
     "hlt_learned_partner": np.float64,  # health knowledge the partner learned from the keeper
     "hlt_learned_keeper": np.float64,  # and the keeper from the partner
     "flow": np.float64,  # knowledge exchanged both ways this month
+    "flow_potential": np.float64,  # what could have flowed both ways: full willingness, no
+    # protection (the scale of the knowledge part of cooperation intensity)
     "leak_sales_keeper": np.float64,  # sales the keeper lost to the partner, cumulative
     "leak_sales_partner": np.float64,  # sales the partner lost to the keeper, cumulative
     "prior": np.int8,  # 1 if the pair had a venture before that left trust above strangers'

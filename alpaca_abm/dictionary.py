@@ -112,7 +112,7 @@ MODEL = _entries(
     ("idle_male_share", SHARE, "share of living alpacas that are adult males not used as studs"),
     ("breaches_per_contract_month", "per contract-month", "overuses this month per running contract"),
     ("conflicts_per_contract_month", "per contract-month", "conflicts this month per running contract"),
-    ("mean_cooperation_intensity", SHARE, "mean cooperation intensity of running partnerships (stud use, knowledge, referrals)"),
+    ("mean_cooperation_intensity", SHARE, "mean cooperation intensity of running partnerships: share of what they could exchange (agreed stud season, passable knowledge) that they do"),
     ("mean_competition_intensity", SHARE, "mean competition intensity of running partnerships (shared buyers)"),
     ("leakage_sales_lost", "females", "expected sales teachers lost this month to partners who learned from them"),
     ("acceptable_per_search", "candidates", "acceptable candidates per partner search this month (0 with no search)"),
@@ -121,9 +121,21 @@ MODEL = _entries(
     ("displaced_matings", "matings", "matings a partner's overuse took from a co-owner's quota this month"),
     ("displaced_fees", GBP, "fees co-owners paid to hire a stud after being displaced this month"),
     ("fallback_hired", "matings", "matings to hired studs by displaced co-owners this month"),
+    ("overuse_matings", "matings", "matings co-owners took beyond their quota of a shared stud this month"),
     ("mean_openness", SHARE, "mean openness: share of a knowledge gap a breeder lets partners see"),
     ("mean_protection", SHARE, "mean protection: share of its core domain a breeder keeps back"),
     ("mean_believed_detection", SHARE, "mean believed chance that an overuse is detected"),
+    # the coopetition paradox (paradox.py; only with paradox = true)
+    ("mean_balance", SHARE, "mean balance of running partnerships: 1 - |cooperation - competition|"),
+    ("virtuous_cycles", "partnerships", "running partnerships in a virtuous cycle this month"),
+    ("vicious_cycles", "partnerships", "running partnerships in a vicious cycle this month"),
+    ("premature_dissolutions", "contracts", "partnerships ended early this month by a vicious cycle"),
+    ("mean_tension", SHARE, "mean felt tension (performing, organizing, belonging) of owners who feel any"),
+    ("joint_value", GBP, "value partnerships created this month: stud fees saved, knowledge, referred sales"),
+    ("value_destroyed", GBP, "value partnerships destroyed this month: leakage, knowledge withheld, idle studs"),
+    ("mean_capability", SHARE, "mean coopetition capability of active breeders"),
+    ("active_share", SHARE, "mean response style: share of owners' responses that is active"),
+    ("share_balanced", SHARE, "share of running partnerships balanced (gap within the fixed margin)"),
 )
 
 AGENTS = _entries(
@@ -171,6 +183,12 @@ AGENTS = _entries(
     ("sales_lost_to_partners", "females", "expected sales lost to partners who learned from it, so far"),
     ("displaced_matings", "matings", "matings partners' overuse took from its quota, so far"),
     ("displaced_fees", GBP, "fees it paid to hire studs after being displaced, so far"),
+    # the coopetition paradox (only with paradox = true)
+    ("response_style", SHARE, "share of its owner's response to tension that is active"),
+    ("capability", SHARE, "its owner's coopetition capability"),
+    ("performing_tension", SHARE, "its owner's performing tension (competing demands)"),
+    ("organizing_tension", SHARE, "organizing tension (keeping cooperative and competitive work apart or together)"),
+    ("belonging_tension", SHARE, "belonging tension of its staff (identifying with partners' people)"),
 )
 
 SUMMARY = _entries(
@@ -202,6 +220,23 @@ SUMMARY = _entries(
     ("breaches_per_contract_month", "per contract-month", "overuses per running contract-month over the run"),
     ("conflicts_per_contract_month", "per contract-month", "conflicts per running contract-month over the run"),
     ("acceptable_per_search", "candidates", "acceptable candidates per partner search over the run"),
+    # the paradox experiment's indicators (alpaca_abm.paradox_study; only its runs)
+    ("pd_balance_active", SHARE, "mean balance of partnerships whose owners respond actively (style >= 0.5)"),
+    ("pd_balance_defensive", SHARE, "mean balance of partnerships whose owners respond defensively"),
+    ("pd_value_active", GBP, "joint value per partnership-year, actively responding pairs"),
+    ("pd_value_defensive", GBP, "joint value per partnership-year, defensively responding pairs"),
+    ("pd_value_per_pyear", GBP, "joint value created per partnership-year"),
+    ("pd_destroyed_per_pyear", GBP, "value destroyed per partnership-year"),
+    ("pd_early_end_unbalanced", SHARE, "share of unbalanced partnerships that ended early"),
+    ("pd_early_end_balanced", SHARE, "share of balanced partnerships that ended early"),
+    ("pd_pole_defensive_tense", SHARE, "share of defensive owners under high tension with protection at a pole"),
+    ("pd_pole_active_tense", SHARE, "share of active owners under high tension with protection at a pole"),
+    ("pd_tension_quad", "GBP per animal", "quadratic coefficient of profit per animal on felt tension (< 0: inverted U)"),
+    ("pd_tension_peak", SHARE, "felt tension at the fitted curve's vertex"),
+    ("pd_mean_balance", SHARE, "mean balance of running partnerships from month 25"),
+    ("pd_mean_tension", SHARE, "mean felt tension from month 25"),
+    ("pd_premature", "contracts", "partnerships ended early by a vicious cycle over the run"),
+    ("pd_vicious_share", SHARE, "share of classified partnership-months in a vicious cycle"),
 )
 
 COMPARE_EXTRA = _entries(  # compare.EXTRA_OUTCOMES: outcomes read from a run's months

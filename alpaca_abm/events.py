@@ -206,6 +206,20 @@ def month_of(start: int | str, start_year: int, start_month: int) -> int:
     return int(start)
 
 
+@dataclass(frozen=True)
+class _At:
+    """Where an event is being checked, for messages: the place and the event's tag."""
+
+    prefix: str  # "file: " or ""
+    tag: str  # "events[2] (disease)"
+
+    def error(self, text: str) -> ValueError:
+        return ValueError(f"{self.prefix}{self.tag}: {text}")
+
+    def bad(self, name: str, value: Any, allowed: str) -> ValueError:
+        return self.error(f"field '{name}' = {shown(value)} is not allowed: {allowed}.")
+
+
 def check_event(
     raw: Any,
     where: str = "",
@@ -222,46 +236,59 @@ def check_event(
         raw = raw.to_dict()
     tag = f"events[{index}]" if index is not None else "event"
     prefix = f"{where}: " if where else ""
+    kind = _checked_kind(raw, _At(prefix, tag))
+    at = _At(prefix, f"{tag} ({kind})")
+    out: dict[str, Any] = {"kind": kind, "start": _checked_start(raw, at, start_year, start_month)}
+    duration = _checked_duration(raw, at)
+    if duration is not None:
+        out["duration"] = duration
+    strength = _checked_strength(raw, at, kind)
+    if strength is not None:
+        out["strength"] = strength
+    out |= _checked_target(raw, at, kind)
+    out |= _checked_details(raw, at, kind)
+    return out
+
+
+def _checked_kind(raw: Any, at: _At) -> str:
+    """The event is a table of known fields with a known kind; return the kind."""
     if not isinstance(raw, dict):
         raise ValueError(
-            f"{prefix}{tag} must be a table (kind = ..., start = ...), not {shown(raw)}."
+            f"{at.prefix}{at.tag} must be a table (kind = ..., start = ...), not {shown(raw)}."
         )
     unknown = [k for k in raw if k not in EVENT_FIELDS]
     if unknown:
-        raise ValueError(
-            f"{prefix}{tag}: unknown field '{unknown[0]}'.{_hint(unknown[0], EVENT_FIELDS)} "
+        raise at.error(
+            f"unknown field '{unknown[0]}'.{_hint(unknown[0], EVENT_FIELDS)} "
             f"Allowed: {', '.join(EVENT_FIELDS)}."
         )
     kind = raw.get("kind")
     if kind is None:
-        raise ValueError(f"{prefix}{tag}: field 'kind' is missing: one of {', '.join(KINDS)}.")
+        raise at.error(f"field 'kind' is missing: one of {', '.join(KINDS)}.")
     if not isinstance(kind, str) or kind not in KINDS:
-        raise ValueError(
-            f"{prefix}{tag}: field 'kind' = {shown(kind)} is not a kind of event."
+        raise at.error(
+            f"field 'kind' = {shown(kind)} is not a kind of event."
             f"{_hint(kind, KINDS)} Kinds: {', '.join(KINDS)}."
         )
-    spec = KINDS[kind]
-    tag = f"{tag} ({kind})"
+    return kind
 
-    def bad(name: str, value: Any, allowed: str) -> ValueError:
-        return ValueError(
-            f"{prefix}{tag}: field '{name}' = {shown(value)} is not allowed: {allowed}."
-        )
 
-    out: dict[str, Any] = {"kind": kind}
-    # start: a month of the run or a date
+def _checked_start(
+    raw: dict[str, Any], at: _At, start_year: int | None, start_month: int | None
+) -> int | str:
+    """The start: a month of the run (0 = the first) or a date 'YYYY-MM', not before the
+    run starts when the run's start is given."""
     if "start" not in raw:
-        raise ValueError(
-            f"{prefix}{tag}: field 'start' is missing: a month of the run (0 = "
-            "the first) or a date 'YYYY-MM'."
+        raise at.error(
+            "field 'start' is missing: a month of the run (0 = the first) or a date 'YYYY-MM'."
         )
     start = raw["start"]
     start_words = "expected a month of the run (0 = the first) or a date 'YYYY-MM'"
     if isinstance(start, bool) or not isinstance(start, int | float | str):
-        raise bad("start", start, start_words)
+        raise at.bad("start", start, start_words)
     if isinstance(start, float):
         if not start.is_integer():
-            raise bad("start", start, start_words)
+            raise at.bad("start", start, start_words)
         start = int(start)
     if isinstance(start, str):
         text = start.strip()
@@ -270,95 +297,115 @@ def check_event(
         else:
             m = DATE_PATTERN.match(text)
             if not m or not 1 <= int(m.group(2)) <= 12:
-                raise bad("start", start, start_words)
+                raise at.bad("start", start, start_words)
             start = text
     if isinstance(start, int) and not 0 <= start <= MAX_MONTH:
-        raise bad("start", start, f"a month must be 0 or more (and at most {MAX_MONTH})")
+        raise at.bad("start", start, f"a month must be 0 or more (and at most {MAX_MONTH})")
     if isinstance(start, str) and start_year is not None and start_month is not None:
         if month_of(start, start_year, start_month) < 0:
-            raise bad(
+            raise at.bad(
                 "start",
                 start,
                 f"the date is before the run starts ({start_year:04d}-{start_month:02d})",
             )
-    out["start"] = start
-    # duration: months, or none for permanent
+    return start
+
+
+def _checked_duration(raw: dict[str, Any], at: _At) -> int | None:
+    """The duration in whole months >= 1, or None (permanent; also 'none')."""
     duration = raw.get("duration")
     if isinstance(duration, str) and duration.strip().lower() == "none":
-        duration = None
-    if duration is not None:
-        if isinstance(duration, float) and duration.is_integer():
-            duration = int(duration)
-        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
-            raise bad(
-                "duration",
-                raw["duration"],
-                "expected a whole number of months >= 1 or 'none' (permanent)",
-            )
-        out["duration"] = duration
-    # strength
+        return None
+    if duration is None:
+        return None
+    if isinstance(duration, float) and duration.is_integer():
+        duration = int(duration)
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
+        raise at.bad(
+            "duration",
+            raw["duration"],
+            "expected a whole number of months >= 1 or 'none' (permanent)",
+        )
+    return duration
+
+
+def _checked_strength(raw: dict[str, Any], at: _At, kind: str) -> float | None:
+    """The strength in the kind's range; None when absent and the kind has a default."""
+    spec = KINDS[kind]
     strength = raw.get("strength")
     if strength is None:
         if spec.default is None:
-            raise ValueError(
-                f"{prefix}{tag}: field 'strength' is missing: {spec.allowed()} is required for "
-                f"a {kind} event."
+            raise at.error(
+                f"field 'strength' is missing: {spec.allowed()} is required for a {kind} event."
             )
-    else:
-        if isinstance(strength, str):
-            try:
-                strength = float(strength)
-            except ValueError:
-                raise bad("strength", raw["strength"], f"expected {spec.allowed()}") from None
-        if isinstance(strength, bool) or not isinstance(strength, int | float):
-            raise bad("strength", raw["strength"], f"expected {spec.allowed()}")
+        return None
+    wrong = at.bad("strength", raw["strength"], f"expected {spec.allowed()}")
+    if isinstance(strength, str):
+        try:
+            strength = float(strength)
+        except ValueError:
+            raise wrong from None
+    if isinstance(strength, bool) or not isinstance(strength, int | float):
+        raise wrong
+    try:
         strength = float(strength)
-        if not math.isfinite(strength) or not spec.low <= strength <= spec.high:
-            raise bad("strength", raw["strength"], f"expected {spec.allowed()}")
-        out["strength"] = strength
-    # where: a region or a set of breeders
+    except OverflowError:  # an integer beyond any float
+        raise wrong from None
+    if not math.isfinite(strength) or not spec.low <= strength <= spec.high:
+        raise wrong
+    return strength
+
+
+def _checked_target(raw: dict[str, Any], at: _At, kind: str) -> dict[str, Any]:
+    """Where a targeted event applies: a region (place, English region or country of
+    data/uk_places.csv) or a set of breeders, not both; {} for the whole industry."""
     region, breeders = raw.get("region"), raw.get("breeders")
-    if (region is not None or breeders is not None) and not spec.targeted:
+    if (region is not None or breeders is not None) and not KINDS[kind].targeted:
         name = "region" if region is not None else "breeders"
         targeted = ", ".join(k for k, s in KINDS.items() if s.targeted)
-        raise ValueError(
-            f"{prefix}{tag}: field '{name}' is not used by a {kind} event (only by {targeted})."
-        )
+        raise at.error(f"field '{name}' is not used by a {kind} event (only by {targeted}).")
     if region is not None and breeders is not None:
-        raise ValueError(f"{prefix}{tag}: give 'region' or 'breeders', not both.")
+        raise at.error("give 'region' or 'breeders', not both.")
     if region is not None:
         names, countries = _places()
         if not isinstance(region, str) or (
             region.lower() not in names and region.lower() not in countries
         ):
             allowed = sorted(set(countries.values())) + sorted(names.values())
-            raise ValueError(
-                f"{prefix}{tag}: field 'region' = {shown(region)} is not a place, region or "
-                f"country of data/uk_places.csv.{_hint(region, allowed)} Larger areas: "
+            raise at.error(
+                f"field 'region' = {shown(region)} is not a place, region or country of "
+                f"data/uk_places.csv.{_hint(region, allowed)} Larger areas: "
                 f"{', '.join(sorted(set(countries.values())))}."
             )
-        out["region"] = names.get(region.lower()) or countries[region.lower()]
+        return {"region": names.get(region.lower()) or countries[region.lower()]}
     if breeders is not None:
         if isinstance(breeders, int) and not isinstance(breeders, bool):
             breeders = [breeders]
         ok = isinstance(breeders, list | tuple) and len(breeders) > 0
         ok = ok and all(isinstance(b, int) and not isinstance(b, bool) and b >= 0 for b in breeders)
         if not ok:
-            raise bad("breeders", raw["breeders"], "expected a list of breeder ids (0 or more)")
-        out["breeders"] = sorted(set(int(b) for b in breeders))
+            raise at.bad("breeders", raw["breeders"], "expected a list of breeder ids (0 or more)")
+        return {"breeders": sorted(set(int(b) for b in breeders))}
+    return {}
+
+
+def _checked_details(raw: dict[str, Any], at: _At, kind: str) -> dict[str, Any]:
+    """The fields of one kind only (a disease's index herds, a demand event's segment) and
+    the label."""
+    out: dict[str, Any] = {}
     herds = raw.get("herds")
     if herds is not None:
         if kind != "disease":
-            raise ValueError(f"{prefix}{tag}: field 'herds' is used only by a disease event.")
+            raise at.error("field 'herds' is used only by a disease event.")
         if isinstance(herds, bool) or not isinstance(herds, int) or herds < 1:
-            raise bad("herds", herds, "expected a whole number of herds >= 1")
+            raise at.bad("herds", herds, "expected a whole number of herds >= 1")
         out["herds"] = herds
     segment = raw.get("segment")
     if segment is not None:
         if kind != "demand":
-            raise ValueError(f"{prefix}{tag}: field 'segment' is used only by a demand event.")
+            raise at.error("field 'segment' is used only by a demand event.")
         if segment not in SEGMENTS:
-            raise bad(
+            raise at.bad(
                 "segment",
                 segment,
                 f"expected one of {', '.join(SEGMENTS)}"
@@ -368,7 +415,7 @@ def check_event(
     label = raw.get("label")
     if label is not None:
         if not isinstance(label, str):
-            raise bad("label", label, "expected a short text")
+            raise at.bad("label", label, "expected a short text")
         out["label"] = label
     return out
 

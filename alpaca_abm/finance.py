@@ -425,8 +425,8 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     for b in leaving.tolist():  # one by one: a partner who left before gets no stud
         mine = run[((con.keeper[run] == b) | (con.partner[run] == b)) & (con.ended[run] < 0)]
         for c in mine.tolist():
-            if con.keeper[c] == b and firms.active[con.partner[c]]:
-                stud = con.stud[c]
+            stud = con.stud[c]  # (a stud that died this month is not handed on)
+            if con.keeper[c] == b and firms.active[con.partner[c]] and herd.alive[stud]:
                 herd.owner[stud] = con.partner[c]
                 firms.sold_out[b] += 1
                 firms.bought_in[con.partner[c]] += 1

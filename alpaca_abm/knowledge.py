@@ -15,10 +15,12 @@ import numpy as np
 
 from . import rivalry
 from .breeder import BREEDING, HEALTH, MARKETING
+from .paradox import overshare
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
+    from .paradox import ParadoxState
     from .params import AlpacaScenario
     from .trust import TrustLedger
 
@@ -38,7 +40,7 @@ def shared_flow(
     willing: np.ndarray,
     core_domain: np.ndarray,
     protection: np.ndarray | float,
-    learning_rate: float,
+    learning_rate: float | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Knowledge that flows teacher -> learner this month, per domain, and the leaked part.
 
@@ -52,7 +54,9 @@ def shared_flow(
     core[np.arange(len(core_domain)), core_domain] = True
     keep = np.broadcast_to(np.asarray(protection, dtype=float), (len(gap),))[:, None]
     share = np.where(core, willing[:, None] * (1.0 - keep), willing[:, None])
-    gain = learning_rate * share * absorptive_capacity(learner)[:, None] * gap
+    rate = np.asarray(learning_rate, dtype=float)
+    rate = rate[:, None] if rate.ndim else rate
+    gain = rate * share * absorptive_capacity(learner)[:, None] * gap
     leaked = np.where(core, gain, 0.0).sum(axis=1)
     return gain, leaked
 
@@ -74,12 +78,15 @@ def exchange_knowledge(
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
+    paradox: ParadoxState | None = None,
 ) -> None:
     """A month of learning: partners share across running contracts, everyone learns by doing.
 
     Each side's willingness uses its OWN trust in the other and answers what it saw the
     other share last month (tit-for-tat); protection keeps part of its core domain back.
     What each side learns and leaks is recorded for the rivalry measures and strategies.
+    With the paradox module (`paradox`), Table 1 scales each side's willingness and
+    absorption, and staff under belonging tension let part of what is protected through.
     """
     p, con = scenario, contracts
     n_f = firms.n
@@ -95,9 +102,18 @@ def exchange_knowledge(
             firms.openness[teach], own_trust, seen, rivalry.RECIPROCITY_WEIGHT
         )
         protection = firms.protection[teach]
+        rate: float | np.ndarray = p.learning_rate
+        if paradox is not None:  # Table 1 (E1, B1, B3) and belonging tension (paradox.py)
+            will = will * np.concatenate((paradox.share_keeper[run], paradox.share_partner[run]))
+            protection = overshare(protection, paradox.belonging[teach])
+            rate = p.learning_rate * np.concatenate((paradox.absorb[run], paradox.absorb[run]))
         gain, leaked = shared_flow(
-            k[teach], k[learn], will, firms.core_domain[teach], protection, p.learning_rate
+            k[teach], k[learn], will, firms.core_domain[teach], protection, rate
         )
+        could = shared_flow(
+            k[teach], k[learn], np.ones(2 * m), firms.core_domain[teach], 0.0, rate
+        )[0].sum(axis=1)  # what could flow: full willingness, nothing protected
+        con.flow_potential[run] = could[:m] + could[m:]
         np.add.at(k, learn, gain)
         shown = rivalry.observed_sharing(will, protection)
         con.seen_by_partner[run] = shown[:m]  # the partner saw the keeper share this much
@@ -110,9 +126,6 @@ def exchange_knowledge(
         con.brd_learned_keeper[run] += gain[m:, BREEDING]  # appeal (rivalry.expertise_appeal)
         con.hlt_learned_partner[run] += gain[:m, HEALTH]
         con.hlt_learned_keeper[run] += gain[m:, HEALTH]
-        np.add.at(firms.knowledge_received, learn, total)
-        rival = np.concatenate((con.competition[run], con.competition[run]))
-        np.add.at(firms.core_leak_cost, teach, rivalry.CORE_VALUE * rival * leaked)
         stats["knowledge_shared"] += float(total.sum())
         stats["leakage"] += float(leaked.sum())
     active = firms.active[:n_f]

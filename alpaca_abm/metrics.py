@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import fleece
+from . import fleece, paradox
 from .breeder import size_class
 from .breeding import elite_studs
 from .coownership import (
@@ -125,6 +125,7 @@ MODEL_COLUMNS = (
     "acceptable_candidates",
     "displaced_matings",
     "displaced_fees",
+    "overuse_matings",
     "fallback_hired",
     "mean_openness",
     "mean_protection",
@@ -132,14 +133,9 @@ MODEL_COLUMNS = (
 )
 
 
-def coownership_graph(state: Industry) -> nx.Graph:
-    """Graph of active breeders with an edge per running co-ownership."""
-    g = nx.Graph()
-    g.add_nodes_from(state.firms.active_rows().tolist())
-    con = state.contracts
-    run = con.running()
-    g.add_edges_from(zip(con.keeper[run].tolist(), con.partner[run].tolist(), strict=True))
-    return g
+def model_columns(state: Industry) -> tuple[str, ...]:
+    """The model_df columns of this run: the paradox module's join them when it is on."""
+    return MODEL_COLUMNS if state.paradox is None else MODEL_COLUMNS + paradox.COLUMNS
 
 
 def breeder_micron(herd: Herd, n_firms: int) -> np.ndarray:
@@ -180,69 +176,116 @@ def demand_index(state: Industry) -> float:
 
 
 def industry_row(state: Industry) -> dict:
-    """Every model-level column for the month just ended."""
-    firms, herd, con = state.firms, state.herd, state.contracts
-    n_f = firms.n
-    active = firms.active[:n_f]
-    n_active = int(active.sum())
+    """Every model-level column for the month just ended: the herd's, the breeders', the
+    partnerships' and the market's figures, then the month's tallies."""
+    firms, stats = state.firms, state.month_stats
+    active = firms.active[: firms.n]
+    heads = state.herd.counts_by_owner(firms.n)
+    row = {"step": state.steps, "date": state.date}
+    row |= herd_columns(state)
+    row |= firm_columns(state, active, heads)
+    row |= partnership_columns(state, int(active.sum()))
+    row |= market_columns(state)
+    for key in MODEL_COLUMNS:
+        if key not in row:
+            row[key] = stats.get(key, 0)
+    if state.paradox is not None:
+        row.update(paradox.industry_values(state.paradox, state.contracts, firms, stats))
+    return row
+
+
+def herd_columns(state: Industry) -> dict:
+    """The national herd: size, genetic quality and fibre, idle males, elite studs, disease."""
+    herd = state.herd
     alive = herd.view("alive")
     q = herd.view("quality") if alive.all() else herd.view("quality")[alive]  # (compacted)
     # the herd's mean genetic MFD, from the living animals' qualities already gathered
     micron = _mean(fleece.micron_from_quality(q.astype(np.float64))) if len(q) else 0.0
-    heads = herd.counts_by_owner(n_f)
-    run = con.running()
-    rtypes = con.rtype[run]
-    n_run = len(run)
-    live_ties = np.flatnonzero(  # ties between two breeders still in the industry
-        firms.active[state.trust.src[: state.trust.n]]
-        & firms.active[state.trust.dst[: state.trust.n]]
-    )
-    profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
-    cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
-    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
-    mk = state.market
     adult_male = alive & ~herd.view("female") & (herd.view("age") >= state.scenario.stud_age)
     idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
     n_alive = int(np.count_nonzero(alive))
-    small = active & (heads < 50)
-    large = active & (heads >= 50)
-    stats = state.month_stats
-    row = {
-        "step": state.steps,
-        "date": state.date,
-        "n_breeders": n_active,
+    return {
         "n_alpacas": n_alive,
         "mean_quality": _mean(q) if len(q) else 0.0,
         "quality_sd": float(q.std()) if len(q) else 0.0,
         "mean_micron": micron,
-        "fleece_micron": float(state.fleece_micron_now),
-        "price_female": float(state.market.price),
-        "fibre_price": float(state.fibre_price_now),
-        "n_coowned_studs": len(set(con.stud[run].tolist())),  # (a few hundred at most)
-        "n_partnerships": n_run,
+        "idle_male_share": float(idle / max(n_alive, 1)),
+        "n_elite_studs": int(len(elite_studs(state)[1])),
+        "infected_herds": state.disease.infected_herds(state),
+        "infected_animals": state.disease.infected_animals(state),
+    }
+
+
+def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict:
+    """The breeders still in business: numbers, knowledge, money, size classes, strategies."""
+    firms = state.firms
+    n_f = firms.n
+    n_active = int(active.sum())
+    profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
+    cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
+    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
+    small = active & (heads < 50)
+    large = active & (heads >= 50)
+
+    def mean_active(column: np.ndarray) -> float:
+        return _mean(column[:n_f][active]) if n_active else 0.0
+
+    return {
+        "n_breeders": n_active,
         "elite_access_share": _mean(elite_access(state)[active]) if n_active else 0.0,
-        "mean_knowledge": _mean(firms.knowledge[:n_f][active]) if n_active else 0.0,
-        "mean_trust": _mean(state.trust.current(live_ties, state.steps)) if len(live_ties) else 0.0,
-        "network_density": density(n_active, n_run),
+        "mean_knowledge": mean_active(firms.knowledge),
         "total_profit": float(profit[active].sum()),
-        "share_coop_dominated": _mean(rtypes == COOP_DOMINATED) if n_run else 0.0,
-        "share_equal": _mean(rtypes == EQUAL) if n_run else 0.0,
-        "share_comp_dominated": _mean(rtypes == COMP_DOMINATED) if n_run else 0.0,
-        "demand_index": float(demand_index(state)),
-        "mean_cash": _mean(firms.cash[:n_f][active]) if n_active else 0.0,
+        "mean_cash": mean_active(firms.cash),
         "small_share": float(small.sum() / n_active) if n_active else 0.0,
         "small_mean_profit": _mean(profit[small]) if small.any() else 0.0,
         "large_mean_profit": _mean(profit[large]) if large.any() else 0.0,
-        "clustering": state.clustering_now,
-        "n_elite_studs": int(len(elite_studs(state)[1])),
-        "infected_herds": state.disease.infected_herds(state),
         "restricted_herds": int((firms.restricted[:n_f] & active).sum()),
-        "infected_animals": state.disease.infected_animals(state),
-        "rivalry_index": float(state.rivalry_index),
-        "investment_mood": float(state.investment_mood),
         "cash_flow": float(cash_flow[active].sum()),
         "stock_value": float(firms.stock_value[:n_f][active].sum()),
         "loss_making_share": _mean(year_profit[active] < 0) if n_active else 0.0,
+        "mean_openness": mean_active(firms.openness),
+        "mean_protection": mean_active(firms.protection),
+        "mean_believed_detection": mean_active(firms.believed_detection),
+    }
+
+
+def partnership_columns(state: Industry, n_active: int) -> dict:
+    """Co-ownerships and the acquaintance network: counts, trust, types, intensities."""
+    firms, con, trust, stats = state.firms, state.contracts, state.trust, state.month_stats
+    run = con.running()
+    rtypes = con.rtype[run]
+    n_run = len(run)
+    live_ties = np.flatnonzero(  # ties between two breeders still in the industry
+        firms.active[trust.src[: trust.n]] & firms.active[trust.dst[: trust.n]]
+    )
+    return {
+        "n_coowned_studs": len(set(con.stud[run].tolist())),  # (a few hundred at most)
+        "n_partnerships": n_run,
+        "mean_trust": _mean(trust.current(live_ties, state.steps)) if len(live_ties) else 0.0,
+        "network_density": density(n_active, n_run),
+        "share_coop_dominated": _mean(rtypes == COOP_DOMINATED) if n_run else 0.0,
+        "share_equal": _mean(rtypes == EQUAL) if n_run else 0.0,
+        "share_comp_dominated": _mean(rtypes == COMP_DOMINATED) if n_run else 0.0,
+        "clustering": state.clustering_now,
+        "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
+        "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
+        "mean_cooperation_intensity": _mean(con.cooperation[run]) if n_run else 0.0,
+        "mean_competition_intensity": _mean(con.competition[run]) if n_run else 0.0,
+        "acceptable_per_search": (
+            stats["acceptable_candidates"] / stats["searches"] if stats["searches"] else 0.0
+        ),
+    }
+
+
+def market_columns(state: Industry) -> dict:
+    """The livestock and fibre markets and the environment: prices, expectations, the
+    auction, the outside pool, stud fees, rivalry and the investment mood."""
+    mk = state.market
+    return {
+        "price_female": float(mk.price),
+        "fibre_price": float(state.fibre_price_now),
+        "fleece_micron": float(state.fleece_micron_now),
+        "demand_index": float(demand_index(state)),
         "expected_price": float(mk.expected_price),
         "sell_through": float(mk.sell_through),
         "bids": int(mk.bids),
@@ -252,123 +295,162 @@ def industry_row(state: Industry) -> dict:
         "adopters": float(mk.adopters),
         "awareness": float(mk.awareness),
         "stud_fee": float(mk.stud_fee),
-        "idle_male_share": float(idle / max(n_alive, 1)),
-        # competition inside coopetition
-        "breaches_per_contract_month": stats["breaches"] / n_run if n_run else 0.0,
-        "conflicts_per_contract_month": stats["conflicts"] / n_run if n_run else 0.0,
-        "mean_cooperation_intensity": _mean(con.cooperation[run]) if n_run else 0.0,
-        "mean_competition_intensity": _mean(con.competition[run]) if n_run else 0.0,
-        "acceptable_per_search": (
-            stats["acceptable_candidates"] / stats["searches"] if stats["searches"] else 0.0
-        ),
-        "mean_openness": _mean(firms.openness[:n_f][active]) if n_active else 0.0,
-        "mean_protection": _mean(firms.protection[:n_f][active]) if n_active else 0.0,
-        "mean_believed_detection": (
-            _mean(firms.believed_detection[:n_f][active]) if n_active else 0.0
-        ),
+        "rivalry_index": float(state.rivalry_index),
+        "investment_mood": float(state.investment_mood),
     }
-    for key in MODEL_COLUMNS:
-        if key not in row:
-            row[key] = stats.get(key, 0)
-    return row
+
+
+BREEDER_COLUMNS = (  # agent_df's columns, in order
+    "herd_size", "herd_quality", "herd_micron", "cash", "revenue", "costs", "profit",
+    "cash_flow", "stock_value", "sales", "knowledge", "knowledge_health", "knowledge_breeding",
+    "knowledge_marketing", "n_partners", "trust_mean", "elite_access", "size_class",
+    "relationship_type", "investor", "exports", "synthetic", "seed_firm", "place",
+    "entered_step", "sales_value", "n_ties", "pool_member", "coowned_stud_share",
+    "max_competition", "cost_per_animal", "running_cost_per_animal", "restricted", "culled",
+    "openness", "protection", "cooperation_intensity", "competition_intensity",
+    "believed_detection", "sales_lost_to_partners", "displaced_matings", "displaced_fees",
+)  # fmt: skip
 
 
 def breeder_table(state: Industry) -> pd.DataFrame:
-    """One row per active breeder: the individual and organisational outcomes."""
-    firms, herd, con = state.firms, state.herd, state.contracts
-    n_f = firms.n
+    """One row per active breeder: the individual and organisational outcomes (its herd,
+    money, knowledge and strategy, partnerships and ties, and what it is)."""
+    firms = state.firms
     rows = firms.active_rows()
-    alive = herd.view("alive")
-    owner = herd.view("owner")[alive]
-    heads = np.bincount(owner, minlength=n_f)
-    qsum = np.bincount(owner, weights=herd.view("quality")[alive], minlength=n_f)
-    revenue = firms.revenue_ring[:n_f].sum(axis=1)
-    costs = firms.costs_ring[:n_f].sum(axis=1)
-    partners = con.partner_counts(n_f)
-    run = con.running()
-    # dominant relationship type of each breeder's running partnerships
-    type_counts = np.zeros((n_f, 3))
-    for who in (con.keeper[run], con.partner[run]):
-        np.add.at(type_counts, (who, con.rtype[run]), 1)
-    dominant = np.where(partners > 0, type_counts.argmax(axis=1), -1)
-    names = np.array([*RELATIONSHIP_TYPES, "none"])
-    t = state.trust
-    src = t.src[: t.n]
-    trust_now = t.all_current(state.steps)
-    tsum = np.bincount(src, weights=trust_now, minlength=n_f)
-    tcount = np.bincount(src, minlength=n_f)
-    # reporters for the pattern comparison with the seed's Table 4 (experiments/propositions.py)
-    both_active = firms.active[src] & firms.active[t.dst[: t.n]]
-    ties = np.bincount(src[both_active], minlength=n_f)  # acquaintances still in business
-    stud_share = np.zeros(n_f)  # share held in running co-owned studs
-    np.add.at(stud_share, con.keeper[run], con.share_keeper[run])
-    np.add.at(stud_share, con.partner[run], con.share_partner[run])
-    max_comp = np.zeros(n_f)  # competition intensity of its most rivalrous partnership
-    for who in (con.keeper[run], con.partner[run]):
-        np.maximum.at(max_comp, who, con.competition[run])
-    per_head = np.maximum(heads[rows], 1)
-    # competition inside coopetition: mean intensities over the breeder's running partnerships
-    coop_sum, comp_sum = np.zeros(n_f), np.zeros(n_f)
-    for who in (con.keeper[run], con.partner[run]):
-        np.add.at(coop_sum, who, con.cooperation[run])
-        np.add.at(comp_sum, who, con.competition[run])
-    n_p = np.maximum(partners, 1)
+    herd_part, heads = breeder_herd_columns(state, rows)
+    parts = (
+        herd_part
+        | breeder_money_columns(state, rows, heads)
+        | breeder_knowledge_columns(state, rows)
+        | breeder_tie_columns(state, rows)
+        | breeder_identity_columns(state, rows)
+    )
     # the (step, breeder_id) index built directly: set_index on the frame costs twice the frame
     index = pd.MultiIndex.from_arrays(
         [np.full(len(rows), state.steps, dtype=np.int64), rows], names=["step", "breeder_id"]
     )
-    return pd.DataFrame(
-        {
-            "herd_size": heads[rows],
-            "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
-            "herd_micron": breeder_micron(herd, n_f)[rows],
-            "cash": firms.cash[rows],
-            "revenue": revenue[rows],
-            "costs": costs[rows],
-            "profit": firms.acct_profit_ring[rows].sum(axis=1),  # accounting profit
-            "cash_flow": revenue[rows] - costs[rows],
-            "stock_value": firms.stock_value[rows],
-            "sales": firms.sales_ring[rows].sum(axis=1),
-            "knowledge": firms.knowledge[rows].mean(axis=1),
-            "knowledge_health": firms.knowledge[rows, 0],
-            "knowledge_breeding": firms.knowledge[rows, 1],
-            "knowledge_marketing": firms.knowledge[rows, 2],
-            "n_partners": partners[rows],
-            "trust_mean": np.where(tcount[rows] > 0, tsum[rows] / np.maximum(tcount[rows], 1), 0),
-            "elite_access": elite_access(state)[rows],
-            "size_class": size_class(heads[rows]),
-            "relationship_type": names[dominant[rows]],
-            "investor": firms.investor[rows],
-            "exports": firms.exports[rows],
-            "synthetic": firms.synthetic[rows],
-            "seed_firm": firms.seed_firm[rows],
-            "place": state.places["name"].to_numpy()[firms.place[rows]],
-            "entered_step": firms.entered_step[rows],
-            "sales_value": firms.sales_value_ring[rows].sum(axis=1),
-            "n_ties": ties[rows],
-            "pool_member": pool_members(
-                firms, con, state.scenario.mechanism_on("industry_investment")
-            )[rows],
-            "coowned_stud_share": stud_share[rows],
-            "max_competition": max_comp[rows],
-            "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
-            "running_cost_per_animal": np.where(
-                heads[rows] > 0, 12 * monthly_costs(state, heads)[rows] / per_head, 0.0
-            ),
-            "restricted": firms.restricted[rows],
-            "culled": firms.culled[rows],
-            # competition inside coopetition (rivalry.py)
-            "openness": firms.openness[rows],
-            "protection": firms.protection[rows],
-            "cooperation_intensity": coop_sum[rows] / n_p[rows],
-            "competition_intensity": comp_sum[rows] / n_p[rows],
-            "believed_detection": firms.believed_detection[rows],
-            "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
-            "displaced_matings": firms.displaced_matings[rows],
-            "displaced_fees": firms.displaced_fees[rows],
-        },
-        index=index,
-    )
+    table = pd.DataFrame({name: parts[name] for name in BREEDER_COLUMNS}, index=index)
+    if state.paradox is not None:
+        for name, values in paradox.breeder_values(state.paradox, rows).items():
+            table[name] = values
+    return table
+
+
+def breeder_herd_columns(state: Industry, rows: np.ndarray) -> tuple[dict, np.ndarray]:
+    """Each breeder's herd: size, mean quality and micron, size class; and the heads of
+    every firm row (for the other columns)."""
+    herd, n_f = state.herd, state.firms.n
+    alive = herd.view("alive")
+    owner = herd.view("owner")[alive]
+    heads = np.bincount(owner, minlength=n_f)
+    qsum = np.bincount(owner, weights=herd.view("quality")[alive], minlength=n_f)
+    return {
+        "herd_size": heads[rows],
+        "herd_quality": np.where(heads[rows] > 0, qsum[rows] / np.maximum(heads[rows], 1), 0),
+        "herd_micron": breeder_micron(herd, n_f)[rows],
+        "size_class": size_class(heads[rows]),
+    }, heads
+
+
+def breeder_money_columns(state: Industry, rows: np.ndarray, heads: np.ndarray) -> dict:
+    """Each breeder's last 12 months of money: cash, revenue, costs, accounting profit,
+    cash flow, stock at market, sales, and costs per animal."""
+    firms = state.firms
+    n_f = firms.n
+    revenue = firms.revenue_ring[:n_f].sum(axis=1)
+    costs = firms.costs_ring[:n_f].sum(axis=1)
+    per_head = np.maximum(heads[rows], 1)
+    return {
+        "cash": firms.cash[rows],
+        "revenue": revenue[rows],
+        "costs": costs[rows],
+        "profit": firms.acct_profit_ring[rows].sum(axis=1),  # accounting profit
+        "cash_flow": revenue[rows] - costs[rows],
+        "stock_value": firms.stock_value[rows],
+        "sales": firms.sales_ring[rows].sum(axis=1),
+        "sales_value": firms.sales_value_ring[rows].sum(axis=1),
+        "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
+        "running_cost_per_animal": np.where(
+            heads[rows] > 0, 12 * monthly_costs(state, heads)[rows] / per_head, 0.0
+        ),
+    }
+
+
+def breeder_knowledge_columns(state: Industry, rows: np.ndarray) -> dict:
+    """Each breeder's knowledge by domain and its share-or-protect strategy (rivalry.py)."""
+    firms = state.firms
+    return {
+        "knowledge": firms.knowledge[rows].mean(axis=1),
+        "knowledge_health": firms.knowledge[rows, 0],
+        "knowledge_breeding": firms.knowledge[rows, 1],
+        "knowledge_marketing": firms.knowledge[rows, 2],
+        "openness": firms.openness[rows],
+        "protection": firms.protection[rows],
+        "believed_detection": firms.believed_detection[rows],
+    }
+
+
+def breeder_tie_columns(state: Industry, rows: np.ndarray) -> dict:
+    """Each breeder's partnerships and acquaintances: partners, trust, the dominant type,
+    shares of co-owned studs, intensities, and what partners' learning and overuse cost."""
+    firms, con, t = state.firms, state.contracts, state.trust
+    n_f = firms.n
+    partners = con.partner_counts(n_f)
+    run = con.running()
+    sides = (con.keeper[run], con.partner[run])
+    type_counts = np.zeros((n_f, 3))  # dominant relationship type of its running partnerships
+    stud_share = np.zeros(n_f)  # share held in running co-owned studs
+    max_comp = np.zeros(n_f)  # competition intensity of its most rivalrous partnership
+    coop_sum, comp_sum = np.zeros(n_f), np.zeros(n_f)
+    for who in sides:
+        np.add.at(type_counts, (who, con.rtype[run]), 1)
+    np.add.at(stud_share, con.keeper[run], con.share_keeper[run])
+    np.add.at(stud_share, con.partner[run], con.share_partner[run])
+    for who in sides:
+        np.maximum.at(max_comp, who, con.competition[run])
+    for who in sides:
+        np.add.at(coop_sum, who, con.cooperation[run])
+        np.add.at(comp_sum, who, con.competition[run])
+    dominant = np.where(partners > 0, type_counts.argmax(axis=1), -1)
+    names = np.array([*RELATIONSHIP_TYPES, "none"])
+    src = t.src[: t.n]
+    tsum = np.bincount(src, weights=t.all_current(state.steps), minlength=n_f)
+    tcount = np.bincount(src, minlength=n_f)
+    both_active = firms.active[src] & firms.active[t.dst[: t.n]]
+    ties = np.bincount(src[both_active], minlength=n_f)  # acquaintances still in business
+    n_p = np.maximum(partners, 1)
+    return {
+        "n_partners": partners[rows],
+        "trust_mean": np.where(tcount[rows] > 0, tsum[rows] / np.maximum(tcount[rows], 1), 0),
+        "relationship_type": names[dominant[rows]],
+        "n_ties": ties[rows],
+        "coowned_stud_share": stud_share[rows],
+        "max_competition": max_comp[rows],
+        "cooperation_intensity": coop_sum[rows] / n_p[rows],
+        "competition_intensity": comp_sum[rows] / n_p[rows],
+        "sales_lost_to_partners": firms.sales_lost_to_partners[rows],
+        "displaced_matings": firms.displaced_matings[rows],
+        "displaced_fees": firms.displaced_fees[rows],
+    }
+
+
+def breeder_identity_columns(state: Industry, rows: np.ndarray) -> dict:
+    """What each breeder is and where it stands: origin, place, roles, elite access, and
+    disease control."""
+    firms = state.firms
+    pool = pool_members(firms, state.contracts, state.scenario.mechanism_on("industry_investment"))
+    return {
+        "elite_access": elite_access(state)[rows],
+        "investor": firms.investor[rows],
+        "exports": firms.exports[rows],
+        "synthetic": firms.synthetic[rows],
+        "seed_firm": firms.seed_firm[rows],
+        "place": state.places["name"].to_numpy()[firms.place[rows]],
+        "entered_step": firms.entered_step[rows],
+        "pool_member": pool[rows],
+        "restricted": firms.restricted[rows],
+        "culled": firms.culled[rows],
+    }
 
 
 def acquaintance_graph(state: Industry) -> nx.Graph:

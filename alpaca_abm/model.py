@@ -27,6 +27,7 @@ from . import (
     life,
     market,
     metrics,
+    paradox,
     partnering,
     rivalry,
     shearing,
@@ -48,13 +49,24 @@ SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten m
 
 
 def _contracts(s: Industry) -> None:
+    if s.paradox is not None:  # room for the month's new contracts
+        s.paradox.grow(s.firms.n, s.contracts.n)
     partnering.run_contracts(
-        s.contracts, s.trust, s.scenario, s.steps, s.rivalry, s.rng, s.month_stats
+        s.contracts,
+        s.trust,
+        s.scenario,
+        s.steps,
+        s.rivalry,
+        s.rng,
+        s.month_stats,
+        None if s.paradox is None else s.paradox.conflict,  # Table 1 (E3, B4)
     )
 
 
 def _knowledge(s: Industry) -> None:
-    knowledge.exchange_knowledge(s.firms, s.contracts, s.trust, s.scenario, s.steps, s.month_stats)
+    knowledge.exchange_knowledge(
+        s.firms, s.contracts, s.trust, s.scenario, s.steps, s.month_stats, s.paradox
+    )
 
 
 def _strategies(s: Industry) -> None:
@@ -72,8 +84,25 @@ def _rivalry(s: Industry) -> None:
         s.scenario,
         s.steps,
         s.month_stats,
-        referrals=s.market.referrals,  # this month's referrer -> seller pairs
+        sale_value=s.market.price,  # what a sale lost to a learning partner costs
     )
+
+
+def _paradox(s: Industry) -> None:
+    if s.paradox is not None:
+        paradox.month(
+            s.paradox,
+            s.firms,
+            s.contracts,
+            s.trust,
+            s.scenario,
+            s.steps,
+            s.market.price,
+            s.market.stud_fee,
+            s.market.referrals,
+            s.paradox_rng,
+            s.month_stats,
+        )
 
 
 def _spread_disease(s: Industry) -> None:
@@ -109,6 +138,11 @@ MONTH: tuple[tuple[str, Callable[[Industry], None], str], ...] = (
         "herd, firms, market, contracts -> herd.owner/alive, cash, market (price, reach)",
     ),
     ("measure rivalry", _rivalry, "firms, contracts, trust, market -> firms (intensities)"),
+    (
+        "paradox",  # only with `paradox` on (paradox.py; docs/PARADOX.md)
+        _paradox,
+        "contracts, firms, trust, market -> balance, tensions, responses, cycles, protection",
+    ),
     ("spread disease", _spread_disease, "the month's sales and visits -> disease"),
     ("shear", shearing.shear, "herd, firms, contracts (shearing month) -> cash, fibre price"),
     ("invest in industry", finance.invest_in_industry, "firms -> market.awareness, knowledge"),
@@ -158,6 +192,12 @@ class AlpacaModel(mesa.Model):
         self.leaders: np.ndarray | None = None  # best-known breeders (world.reputation_leaders)
         self.female_values_cache = None  # finance.female_values of the month's market
         self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
+        # the paradox module (paradox.py), off by default; its own random stream, spawned
+        # without drawing from the model's, so switching it on leaves every other draw alone
+        self.paradox = paradox.ParadoxState() if p.paradox else None
+        self.paradox_rng = self.rng.spawn(1)[0] if p.paradox else None
+        if self.paradox is not None:
+            self.month_stats.update(dict.fromkeys(paradox.TALLIES, 0))
         # market and environment state
         self.fibre_price_now = p.fibre_price
         self.fibre_bands = load_fleece_bands()  # micron bands and relative prices (data/)
@@ -188,7 +228,7 @@ class AlpacaModel(mesa.Model):
         self.base_pet = p.pet_demand * n_alpacas / 12
         self.firms.stock_value[: self.firms.n] = finance.stock_values(self)
         self.datacollector = DataCollector(
-            model_reporters={c: _column(c) for c in metrics.MODEL_COLUMNS}
+            model_reporters={c: _column(c) for c in metrics.model_columns(self)}
         )
         self._agent_frames: list[pd.DataFrame] = []
         self._report: dict = {}
@@ -220,6 +260,8 @@ class AlpacaModel(mesa.Model):
         self.firms.sales_value[:n_f] = 0.0
         self.shocks.begin_month()  # events fire or end; disease testing and control
         partnering.first_impressions(self)  # new acquaintances read each other's honesty
+        if self.paradox is not None:  # room for last month's entrants and this year's founders
+            self.paradox.grow(self.firms.n, self.contracts.n)
 
     def _end_month(self) -> None:
         p = self.scenario
@@ -268,11 +310,6 @@ class AlpacaModel(mesa.Model):
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
-    def price_now(self) -> float:
-        """This month's clearing price of a reference breeding female (market.price)."""
-        return self.market.price
-
-    @property
     def demand_index(self) -> float:
         """Outside demand relative to the start (metrics.demand_index)."""
         return metrics.demand_index(self)
@@ -296,7 +333,7 @@ class AlpacaModel(mesa.Model):
     def model_df(self) -> pd.DataFrame:
         """One row per month of the model-level reporters."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        return df[list(metrics.MODEL_COLUMNS)]
+        return df[list(metrics.model_columns(self))]
 
     @property
     def agent_df(self) -> pd.DataFrame:

@@ -23,18 +23,13 @@ of the seed's conceptual model (Figure 1) and writes the results. Scales:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-
 import numpy as np
 
-from .coownership import COMP_DOMINATED, COOP_DOMINATED, EQUAL
+from .coownership import BALANCE_MARGIN, EQUAL, relationship_type
+from .data import load_uk_2018_firms
 
 # --- constants with their provenance ---------------------------------------------------------
-BALANCE_MARGIN = 0.125  # fixed before any run, never fitted: half a step of a five-point
-# rating scale on [0, 1] (steps of 0.25). Two intensities closer than this would be rated at
-# the same point by an interviewee rating each force on five points, so the relationship reads
-# as "relatively balanced" (seed 000, §3.3: 7 lean toward cooperation, 15 balanced, 7 toward
-# competition, Bengtsson and Kock 2000's typology rated by the owner).
+# BALANCE_MARGIN (0.125, coownership.py): the regime margin, fixed before any run, never fitted
 TREND_MEMORY = 1.0 / 6.0  # signed trends are this month's value minus a six-month moving
 # average (assumption: half a breeding year, long enough to see past one month's noise)
 TREND_DEADBAND = 0.02  # assumption: a trend smaller than 2% of its scale (balance, trust: 1;
@@ -56,10 +51,11 @@ CAPABILITY_RATE = 0.02  # assumption: a month of fully active response to full t
 # 2% of the gap to full capability (years of experience, Bengtsson et al. 2016, 2020)
 STYLE_STEP = 0.02  # assumption: a month in which all the owner's partnerships are virtuous
 # (vicious) moves its response style 0.02 toward active (defensive): experience moves the trait
-TIP_STEP = 0.05  # assumption: a defensive owner under full performing tension moves its
-# protection 0.05 a month toward the pole it tips to (Smith and Lewis 2011: tipping)
-NAVIGATE_STEP = 0.05  # assumption: an active owner moves its protection up to 0.05 a month
-# toward what balances the relationship (seed: navigating scope, content and what is shared)
+TIP_STEP = 0.1  # assumption: a defensive owner under full performing tension moves its
+# protection a tenth of the way a month to the pole it tips to (Smith and Lewis 2011: tipping)
+NAVIGATE_STEP = 0.1  # assumption: an active owner moves its protection a tenth of the way a
+# month to what balances the relationship (seed: navigating scope, content, what is shared);
+# as fast as tipping, so neither response is favoured by its speed
 SEPARATION_SYNERGY_LOSS = 0.3  # assumption: an owner who fully separates cooperative and
 # competitive work (by domain, season or partner) loses 30% of the knowledge synergy (seed:
 # Skega's split R&D "hindered" sharing; Raza-Ullah et al. 2014)
@@ -91,10 +87,7 @@ def regime(
 ) -> np.ndarray:
     """Cooperation-dominated (gap above `margin`), competition-dominated (below -`margin`) or
     balanced (equal), from the raw intensities: coownership's type codes."""
-    gap = np.asarray(cooperation, float) - np.asarray(competition, float)
-    return np.where(
-        gap > margin, COOP_DOMINATED, np.where(gap < -margin, COMP_DOMINATED, EQUAL)
-    ).astype(np.int8)
+    return relationship_type(cooperation, competition, margin)
 
 
 def both_and_weight(balance_: np.ndarray, pair_activeness: np.ndarray) -> np.ndarray:
@@ -192,20 +185,24 @@ def active_share(activeness: np.ndarray, capability: np.ndarray) -> np.ndarray:
 def navigate(
     protection: np.ndarray, gap: np.ndarray, active: np.ndarray, margin: float = BALANCE_MARGIN
 ) -> np.ndarray:
-    """Protection after an active owner navigates toward balance: it guards more where
-    cooperation dominates (gap > margin) and shares more where competition dominates."""
-    push = np.where(gap > margin, 1.0, np.where(gap < -margin, -1.0, 0.0))
-    return np.clip(protection + NAVIGATE_STEP * active * push, 0.0, 1.0)
+    """Protection after an active owner navigates toward balance: a share NAVIGATE_STEP x
+    `active` of the way to a middle setting that guards more where cooperation dominates
+    (gap > margin) and shares more where competition dominates (gap < -margin): 0.5 + gap / 2
+    outside the margin, its own level inside it (share what cooperation needs, protect the
+    rest; never a pole)."""
+    target = np.where(np.abs(gap) > margin, 0.5 + 0.5 * np.clip(gap, -1.0, 1.0), protection)
+    return np.clip(protection + NAVIGATE_STEP * active * (target - protection), 0.0, 1.0)
 
 
 def tip(
     protection: np.ndarray, gap: np.ndarray, defensive: np.ndarray, performing: np.ndarray
 ) -> np.ndarray:
-    """Protection after a defensive owner tips to one pole under performing tension: toward
-    over-trust where it already cooperates more than it competes (gap >= 0), toward
-    over-protection where it competes more (seed: undue trust vs overprotection)."""
-    pole = np.where(gap >= 0.0, -1.0, 1.0)
-    return np.clip(protection + TIP_STEP * defensive * performing * pole, 0.0, 1.0)
+    """Protection after a defensive owner tips to one pole under performing tension: a share
+    TIP_STEP x `defensive` x tension of the way to over-trust (0) where it already cooperates
+    more than it competes (gap >= 0), to over-protection (1) where it competes more (seed:
+    undue trust vs overprotection)."""
+    pole = np.where(gap >= 0.0, 0.0, 1.0)
+    return np.clip(protection + TIP_STEP * defensive * performing * (pole - protection), 0.0, 1.0)
 
 
 def orchestration(active: np.ndarray, organizing: np.ndarray, belonging: np.ndarray):
@@ -291,52 +288,388 @@ def dissolution_chance(cycle: np.ndarray, pair_activeness: np.ndarray) -> np.nda
 
 
 # --- state ----------------------------------------------------------------------------------------
-@dataclass
+_FIRM_FIELDS = {  # name: (dtype, value of a new row)
+    "activeness": (np.float64, 0.0),  # response style: share of its response that is active
+    "capability": (np.float64, 0.0),  # coopetition capability
+    "performing": (np.float64, 0.0),  # tensions felt
+    "organizing": (np.float64, 0.0),
+    "belonging": (np.float64, 0.0),
+    "separation": (np.float64, 0.0),  # this month's orchestration: separation of the work
+    "sensegiving": (np.float64, 0.0),  # and sense-giving / sense-taking with staff
+    "staff": (np.float64, 0.0),
+    "response_cost": (np.float64, 0.0),  # cumulative GBP of the owner's time
+    "search": (np.float64, 1.0),  # next month's partner-search multiplier (Table 1 E4, B2)
+    "temptation": (np.float64, 0.0),  # next month's extra opportunism in overuse (Table 1 E2)
+}
+_CONTRACT_FIELDS = {
+    "both": (np.float64, 0.0),  # share of the interplay in the both/and form
+    "balance_avg": (np.float64, 0.0),  # moving averages for the signed trends
+    "value_year": (np.float64, 0.0),  # joint value a month, averaged over a year (deseasoned)
+    "value_avg": (np.float64, 0.0),
+    "trust_avg": (np.float64, 0.0),
+    "cycle": (np.int8, 0),
+    "vicious_months": (np.int32, 0),
+    "joint_value": (np.float64, 0.0),  # cumulative GBP
+    "destroyed": (np.float64, 0.0),  # cumulative GBP
+    "capture_keeper": (np.float64, 0.0),  # cumulative GBP each side captured
+    "capture_partner": (np.float64, 0.0),
+    "leak_gbp": (np.float64, 0.0),  # cumulative GBP of sales lost to leakage (both sides)
+    "knowledge_gbp": (np.float64, 0.0),  # cumulative GBP of knowledge exchanged (both sides)
+    "matings_avg": (np.float64, 0.0),  # moving average of the pair's monthly stud matings
+    "prev_used": (np.int64, 0),  # last month's season counts and cumulative columns
+    "prev_leak": (np.float64, 0.0),
+    "share_keeper": (np.float64, 1.0),  # next month's sharing multiplier, keeper teaching
+    "share_partner": (np.float64, 1.0),  # and partner teaching (Table 1 E1, B1; separation)
+    "absorb": (np.float64, 1.0),  # next month's absorptive-capacity multiplier (Table 1 B3)
+    "conflict": (np.float64, 1.0),  # next month's conflict-rate multiplier (Table 1 E3, B4)
+}
+LEARNED = (  # Contracts columns: what each side learned, per domain (health, breeding, marketing)
+    ("hlt_learned_keeper", "brd_learned_keeper", "mkt_learned_keeper"),
+    ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
+)
+
+
 class ParadoxState:
     """The module's state: per breeder (rows of the firm table) and per contract (rows of
-    Contracts), grown as those tables grow. Saved with the model (checkpoints)."""
+    Contracts), grown as those tables grow. Plain arrays, saved with the model."""
 
-    activeness: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    capability: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    performing: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    organizing: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    belonging: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    separation: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    sensegiving: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    staff: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    response_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # cumulative GBP
-    # per contract
-    both: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    balance_avg: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    value_avg: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    trust_avg: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    cycle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
-    joint_value: np.ndarray = field(default_factory=lambda: np.zeros(0))  # cumulative GBP
-    destroyed: np.ndarray = field(default_factory=lambda: np.zeros(0))  # cumulative GBP
-    capture_keeper: np.ndarray = field(default_factory=lambda: np.zeros(0))  # cumulative GBP
-    capture_partner: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    firms_filled: int = 0  # breeders whose response style and staff are drawn
-
-    FIRM = (
-        "activeness",
-        "capability",
-        "performing",
-        "organizing",
-        "belonging",
-        "separation",
-        "sensegiving",
-        "staff",
-        "response_cost",
-    )
+    def __init__(self) -> None:
+        self.firms_filled = 0  # breeders whose response style and staff are drawn
+        for name, (dtype, _) in {**_FIRM_FIELDS, **_CONTRACT_FIELDS}.items():
+            setattr(self, name, np.zeros(0, dtype=dtype))
+        self.prev_learned = np.zeros((0, 6))  # cumulative learned columns, keeper's then partner's
 
     def grow(self, n_firms: int, n_contracts: int) -> None:
-        """Make room for `n_firms` breeders and `n_contracts` contracts (new rows are 0)."""
-        for f in fields(self):
-            if f.name == "firms_filled":
-                continue
-            arr = getattr(self, f.name)
-            want = n_firms if f.name in self.FIRM else n_contracts
-            if len(arr) < want:
-                new = np.zeros(max(want, 2 * len(arr)), dtype=arr.dtype)
-                new[: len(arr)] = arr
-                setattr(self, f.name, new)
+        """Make room for `n_firms` breeders and `n_contracts` contracts (new rows at their
+        starting values)."""
+        for fields_, want in ((_FIRM_FIELDS, n_firms), (_CONTRACT_FIELDS, n_contracts)):
+            for name, (dtype, fill) in fields_.items():
+                arr = getattr(self, name)
+                if len(arr) < want:
+                    new = np.full(max(want, 2 * len(arr)), fill, dtype=dtype)
+                    new[: len(arr)] = arr
+                    setattr(self, name, new)
+        if len(self.prev_learned) < n_contracts:
+            new = np.zeros((max(n_contracts, 2 * len(self.prev_learned)), 6))
+            new[: len(self.prev_learned)] = self.prev_learned
+            self.prev_learned = new
+
+
+# --- the month's wiring ---------------------------------------------------------------------------
+# seed 000, Table 2: staff of the 29 firms (part-time counted as heads: "2PT" = 2)
+SEED_STAFF = load_uk_2018_firms()["staff_headcount"].to_numpy(dtype=np.int64)
+
+
+def staff_draw(k: int, rng: np.random.Generator) -> np.ndarray:
+    """Staff of `k` synthetic breeders: drawn from the seed's Table 2 headcounts (0-11)."""
+    return rng.choice(SEED_STAFF, size=k).astype(float)
+
+
+STYLE_CONCENTRATION = 4.0  # assumption: response style ~ Beta with this a + b around its mean
+# (a wide spread: owners differ in paradox mindset, Miron-Spektor et al. 2018, whose scale has
+# no UK norm to take a spread from)
+
+
+def fill_firms(
+    state: ParadoxState,
+    n_firms: int,
+    seed_firm: np.ndarray,
+    active_mean: float,
+    rng: np.random.Generator,
+) -> None:
+    """Draw the response style and staff of breeders new since the last month: staff from the
+    seed's Table 2 (its own row for a seed firm), style from Beta around `active_mean`."""
+    start = state.firms_filled
+    k = n_firms - start
+    if k <= 0:
+        return
+    m = min(max(active_mean, 1e-6), 1 - 1e-6)
+    state.activeness[start:n_firms] = rng.beta(
+        STYLE_CONCENTRATION * m, STYLE_CONCENTRATION * (1 - m), k
+    )
+    sf = np.asarray(seed_firm[start:n_firms])
+    staff = staff_draw(k, rng)
+    own = (sf >= 1) & (sf <= len(SEED_STAFF))
+    staff[own] = SEED_STAFF[sf[own] - 1]
+    state.staff[start:n_firms] = staff
+    state.firms_filled = n_firms
+
+
+def per_firm_mean(
+    n_firms: int, keeper: np.ndarray, partner: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean of `values` over each breeder's partnerships, number of partnerships)."""
+    who = np.concatenate((keeper, partner))
+    total = np.bincount(who, weights=np.concatenate((values, values)), minlength=n_firms)
+    count = np.bincount(who, minlength=n_firms)
+    return np.divide(total, count, out=np.zeros(n_firms), where=count > 0), count
+
+
+IDLE_MONTHS = 6.0  # assumption: a stud whose partnership broke stands half a year short of the
+# pair's use before its keeper fills the season again (the seed's "stud left idle")
+VALUE_MEMORY = 1.0 / 12.0  # the pair's stud use is averaged over a year (a breeding season)
+KNOWLEDGE_HORIZON = 2.0  # years a point of knowledge keeps paying, at the weight rivalry gives
+# the future: 1 / (1 - SEASON_DISCOUNT) with a season discount of 0.5
+COLUMNS = (  # model_df columns of the module (only with paradox on)
+    "mean_balance",
+    "virtuous_cycles",
+    "vicious_cycles",
+    "premature_dissolutions",
+    "mean_tension",
+    "joint_value",
+    "value_destroyed",
+    "mean_capability",
+    "active_share",
+    "share_balanced",
+)
+BREEDER_COLUMNS = (  # agent_df columns of the module (only with paradox on)
+    "response_style",
+    "capability",
+    "performing_tension",
+    "organizing_tension",
+    "belonging_tension",
+)
+TALLIES = ("premature_dissolutions", "joint_value", "value_destroyed")
+
+
+def month(
+    state: ParadoxState,
+    firms,
+    contracts,
+    trust,
+    scenario,
+    step: int,
+    price: float,
+    stud_fee: float,
+    referrals: np.ndarray,
+    rng: np.random.Generator,
+    stats: dict[str, float],
+) -> None:
+    """The paradox's month, after the month's sales and intensities (rivalry.measure), in the
+    order of the seed's Figure 1: each partnership's balance and the form its interplay takes;
+    its value in GBP; its cycle, and early dissolution of vicious ones; the tensions that
+    cascade into each firm; the owner's responses and their cost; capability and style learned
+    from the month; and the Table 1 multipliers the mechanisms read next month."""
+    from . import accounts
+    from .coownership import ENDED_BREACH, ENDED_CONFLICT, ENDED_PREMATURE
+    from .rivalry import knowledge_value, pair_referrals
+
+    p, con = scenario, contracts
+    n_f = firms.n
+    state.grow(n_f, con.n)
+    fill_firms(state, n_f, firms.seed_firm[:n_f], p.paradox_active_share, rng)
+    run = con.running()
+    k, q = con.keeper[run], con.partner[run]
+    coop, comp = con.cooperation[run], con.competition[run]
+    act_f = active_share(state.activeness[:n_f], state.capability[:n_f])
+    pair_act = 0.5 * (act_f[k] + act_f[q])
+    bal = balance(coop, comp)
+    both = both_and_weight(bal, pair_act) if p.paradox_interplay else np.zeros(len(run))
+    state.both[run] = both
+
+    # value this month, in GBP
+    used = con.used_keeper[run] + con.used_partner[run]
+    prev = state.prev_used[run]
+    matings = np.where(used < prev, used, used - prev).astype(float)  # a new season restarts
+    state.prev_used[run] = used
+    learned = np.stack([con.view(c)[run] for side in LEARNED for c in side], axis=1)
+    d_learned = learned - state.prev_learned[run]
+    state.prev_learned[run] = learned
+    gbp = KNOWLEDGE_HORIZON * knowledge_value(
+        firms.sales_value_ring[:n_f].sum(axis=1),
+        firms.knowledge[:n_f],
+        firms.niche[:n_f],
+        p.marketing_effect,
+        p.expertise_effect,
+    )
+    know_k = (d_learned[:, :3] * gbp[k]).sum(axis=1)  # what the keeper learned, to the keeper
+    know_p = (d_learned[:, 3:] * gbp[q]).sum(axis=1)
+    ref_gbp = pair_referrals(referrals[0], referrals[1], k, q) * price
+    leak_now = con.leak_sales_keeper[run] + con.leak_sales_partner[run]
+    leak = (leak_now - state.prev_leak[run]) * price
+    state.prev_leak[run] = leak_now
+    # knowledge withheld: what protection kept back of each teacher's core, at the learner's value
+    prot = np.minimum(firms.protection[:n_f], 0.95)
+    rows = np.arange(len(run))
+    ck, cq = firms.core_domain[k].astype(np.int64), firms.core_domain[q].astype(np.int64)
+    withheld = d_learned[rows, 3 + ck] * prot[k] / (1 - prot[k]) * gbp[q, ck]
+    withheld += d_learned[rows, cq] * prot[q] / (1 - prot[q]) * gbp[k, cq]
+    stud_gbp = matings * stud_fee
+    joint = pair_value(matings, stud_fee, know_k + know_p, ref_gbp)
+    lost = value_destroyed(leak, withheld, np.zeros(len(run)))
+    share_k = np.divide(
+        con.used_keeper[run], np.maximum(used, 1), where=used > 0, out=np.full(len(run), 0.5)
+    )
+    state.joint_value[run] += joint
+    state.destroyed[run] += lost
+    state.capture_keeper[run] += stud_gbp * share_k + know_k + 0.5 * ref_gbp
+    state.capture_partner[run] += stud_gbp * (1 - share_k) + know_p + 0.5 * ref_gbp
+    state.leak_gbp[run] += leak
+    state.knowledge_gbp[run] += know_k + know_p
+    state.matings_avg[run] += VALUE_MEMORY * (matings - state.matings_avg[run])
+
+    # cycles from signed trends of balance, joint value and trust
+    trust_now = 0.5 * (trust.current(con.tie_kp[run], step) + trust.current(con.tie_pk[run], step))
+    fresh = con.start[run] == step
+    # joint value swings with the mating season: its trend is that of its yearly average
+    year = np.where(
+        fresh, joint, state.value_year[run] + VALUE_MEMORY * (joint - state.value_year[run])
+    )
+    state.value_year[run] = year
+    cycle = classify_cycle(
+        signed_trend(bal, state.balance_avg[run], 1.0),
+        signed_trend(year, state.value_avg[run], np.maximum(state.value_avg[run], 1.0)),
+        signed_trend(trust_now, state.trust_avg[run], 1.0),
+    )
+    cycle[fresh] = NEUTRAL
+    for avg, now in (
+        (state.balance_avg, bal),
+        (state.value_avg, year),
+        (state.trust_avg, trust_now),
+    ):
+        avg[run] = np.where(fresh, now, avg[run] + TREND_MEMORY * (now - avg[run]))
+    state.cycle[run] = cycle
+    state.vicious_months[run] = np.where(cycle == VICIOUS, state.vicious_months[run] + 1, 0)
+    premature = np.zeros(len(run), dtype=bool)
+    if p.paradox_cycles and len(run):
+        premature = rng.random(len(run)) < dissolution_chance(cycle, pair_act)
+        if premature.any():
+            n_end = con.end(run[premature], step, ENDED_PREMATURE)
+            stats["premature_dissolutions"] += n_end
+            stats["contracts_ended"] += n_end
+    # a stud left idle: partnerships that broke this month (conflict, breach, vicious cycle)
+    broke = np.flatnonzero(
+        (con.view("ended") == step)
+        & np.isin(con.view("reason"), (ENDED_CONFLICT, ENDED_BREACH, ENDED_PREMATURE))
+    )
+    idle = IDLE_MONTHS * state.matings_avg[broke] * stud_fee
+    state.destroyed[broke] += idle
+    stats["joint_value"] += float(joint.sum())
+    stats["value_destroyed"] += float(lost.sum() + idle.sum())
+
+    # tensions cascading into each firm
+    keep = ~premature
+    k2, q2 = k[keep], q[keep]
+    forces_f, n_part = per_firm_mean(n_f, k2, q2, np.sqrt(coop * comp)[keep])
+    coop_f, _ = per_firm_mean(n_f, k2, q2, coop[keep])
+    comp_f, _ = per_firm_mean(n_f, k2, q2, comp[keep])
+    both_f, _ = per_firm_mean(n_f, k2, q2, both[keep])
+    vir_f, _ = per_firm_mean(n_f, k2, q2, (cycle[keep] == VIRTUOUS).astype(float))
+    vic_f, _ = per_firm_mean(n_f, k2, q2, (cycle[keep] == VICIOUS).astype(float))
+    gap_f = coop_f - comp_f
+    has = (n_part > 0) & firms.active[:n_f]
+    sl = slice(0, n_f)
+    if p.paradox_tensions:
+        scarcity = (firms.loss_months[:n_f] > 0).astype(float)
+        sal = np.where(
+            has, np.clip(p.paradox_salience * salience(forces_f, n_part, scarcity), 0, 1), 0.0
+        )
+        staff = state.staff[sl] * p.paradox_staff_scale
+        targets = tension_targets(
+            sal, state.capability[sl], state.separation[sl], staff, coop_f, state.sensegiving[sl]
+        )
+        for name, target in zip(("performing", "organizing", "belonging"), targets, strict=True):
+            col = getattr(state, name)
+            col[sl] = felt(col[sl], target)
+
+    # the owner's responses: active (navigate, orchestrate; the owner's time) or defensive (tip)
+    if p.paradox_responses:
+        who = np.flatnonzero(has)
+        prot_now = firms.protection[who]
+        navigated = navigate(prot_now, gap_f[who], act_f[who])
+        firms.protection[who] = tip(navigated, gap_f[who], 1.0 - act_f[who], state.performing[who])
+        sep, sense = orchestration(act_f, state.organizing[sl], state.belonging[sl])
+        state.separation[sl] = np.where(has, sep, 0.0)
+        state.sensegiving[sl] = np.where(has, sense, 0.0)
+        cost = response_cost(act_f[who], n_part[who])
+        accounts.pay(firms, who, cost)
+        state.response_cost[who] += cost
+        state.capability[sl] = np.where(
+            has,
+            learn_capability(state.capability[sl], act_f, state.performing[sl]),
+            state.capability[sl],
+        )
+        state.activeness[sl] = np.where(
+            has, restyle(state.activeness[sl], vir_f, vic_f), state.activeness[sl]
+        )
+
+    # Table 1: what the interplay does to next month's sharing, absorption, conflict, search
+    opp = firms.opportunism[:n_f]
+    if p.paradox_interplay:
+        could = con.flow_potential[run]
+        flow_share = np.clip(
+            np.divide(d_learned.sum(axis=1), could, out=np.zeros(len(run)), where=could > 0), 0, 1
+        )
+        state.share_keeper[run] = sharing_factor(comp, both) * synergy_kept(state.separation[k])
+        state.share_partner[run] = sharing_factor(comp, both) * synergy_kept(state.separation[q])
+        state.absorb[run] = absorption_factor(coop, both)
+        state.conflict[run] = conflict_factor(flow_share, comp, coop, both)
+        state.search[sl] = np.where(has, search_factor(coop_f, comp_f, both_f), 1.0)
+        state.temptation[sl] = np.where(has, temptation(opp, comp_f, both_f) - opp, 0.0)
+
+
+def industry_values(state: ParadoxState, contracts, firms, stats: dict[str, float]) -> dict:
+    """The module's model_df columns for this month."""
+    state.grow(firms.n, contracts.n)  # breeders who entered at the end of the month
+    run = contracts.running()
+    act = firms.active_rows()
+    coop, comp = contracts.cooperation[run], contracts.competition[run]
+    felt_sum = state.performing[act] + state.organizing[act] + state.belonging[act]
+    involved = felt_sum > 0  # breeders who feel the paradox (in or lately in a partnership)
+    mean_t = float(felt_sum[involved].mean() / 3.0) if involved.any() else 0.0
+    return {
+        "mean_balance": float(balance(coop, comp).mean()) if len(run) else 0.0,
+        "virtuous_cycles": int((state.cycle[run] == VIRTUOUS).sum()),
+        "vicious_cycles": int((state.cycle[run] == VICIOUS).sum()),
+        "premature_dissolutions": int(stats.get("premature_dissolutions", 0)),
+        "mean_tension": mean_t,
+        "joint_value": float(stats.get("joint_value", 0.0)),
+        "value_destroyed": float(stats.get("value_destroyed", 0.0)),
+        "mean_capability": float(state.capability[act].mean()) if len(act) else 0.0,
+        "active_share": float(state.activeness[act].mean()) if len(act) else 0.0,
+        "share_balanced": float((regime(coop, comp) == EQUAL).mean()) if len(run) else 0.0,
+    }
+
+
+def breeder_values(state: ParadoxState, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The module's agent_df columns for breeders `rows`."""
+    state.grow(int(rows.max()) + 1 if len(rows) else 0, 0)
+    return {
+        "response_style": state.activeness[rows],
+        "capability": state.capability[rows],
+        "performing_tension": state.performing[rows],
+        "organizing_tension": state.organizing[rows],
+        "belonging_tension": state.belonging[rows],
+    }
+
+
+def partnership_table(state: ParadoxState, contracts, step: int):
+    """One row per contract ever made: intensities, balance, regime, cycle and value (GBP)."""
+    import pandas as pd
+
+    n = contracts.n
+    state.grow(0, n)
+    coop, comp = contracts.view("cooperation"), contracts.view("competition")
+    return pd.DataFrame(
+        {
+            "contract": np.arange(n),
+            "keeper": contracts.view("keeper"),
+            "partner": contracts.view("partner"),
+            "start": contracts.view("start"),
+            "ended": contracts.view("ended"),
+            "reason": contracts.view("reason"),
+            "cooperation": coop,
+            "competition": comp,
+            "balance": balance(coop, comp),
+            "regime": np.array(("cooperation_dominated", "equal", "competition_dominated"))[
+                regime(coop, comp)
+            ],
+            "cycle": np.array(("vicious", "neutral", "virtuous"))[state.cycle[:n] + 1],
+            "joint_value_gbp": state.joint_value[:n],
+            "capture_keeper_gbp": state.capture_keeper[:n],
+            "capture_partner_gbp": state.capture_partner[:n],
+            "value_destroyed_gbp": state.destroyed[:n],
+            "knowledge_gbp": state.knowledge_gbp[:n],
+            "leakage_gbp": state.leak_gbp[:n],
+        }
+    ).set_index("contract")

@@ -102,6 +102,7 @@ GROUP_TITLES: dict[str, str] = {
     "industry": "Industry investment, entry and exit (finance.py)",
     "shocks": "Shocks and the environment, off unless set: disease, Brexit, demand (shocks.py, disease.py; docs/SHOCKS.md)",
     "collection": "Collection: how often the tables are written (model.py, metrics.py)",
+    "paradox": "The coopetition paradox, off unless set: balance, Table 1's interplay, tensions, responses, cycles (paradox.py; docs/PARADOX.md)",
 }
 
 # How to add a parameter: (1) add one `Param(...)` row to the group of the mechanism that
@@ -576,6 +577,15 @@ CONTRACTS = _group("contracts", (
     Param("contract_years", default=5.0, kind=float, low=0.5, high=30, unit="years", source="assumption",
           doc="Planned length of a co-ownership.",
           note="A stud's working life shared over several seasons."),
+    Param("coowned_season", default=8, kind=int, low=1, high=500, unit="matings/season", source="assumption",
+          doc="Matings a season the co-owners of a stud agree to share (the quotas, split by "
+              "quota_share or fairness; at most stud_capacity): the 'agreed measures' beyond which "
+              "a use is overuse.",
+          note="Fitted (pattern-oriented, issue 21) so that the most-used tenth of co-owned stud "
+               "seasons is full in uk_2018 (popular studs are full): 8 puts 9.5% of 4,188 stud "
+               "seasons at their agreed capacity over 120 months (seeds 0-5; 4: 15.6%, 6: 12.1%), "
+               "so it is no evidence for that pattern. 'the partners shouldn't use the stud ... "
+               "beyond the agreed measures' (I28)."),
     Param("quota_share", default=None, kind=float, low=0.05, high=0.95, optional=True, unit="share", source="seed-4",
           doc="Keeper's share of the shared stud's season (its quota); none = its cost share "
               "(fairness). Cost and quota shares are separate contract terms.",
@@ -602,10 +612,12 @@ KNOWLEDGE = _group("knowledge", (
           doc="Starting share of its core domain a breeder keeps from partners; then each "
               "breeder's own strategy (strategy_learning).",
           note="'share knowledge but protect the core' (I17); size is an assumption."),
-    Param("learning_rate", default=0.06, kind=float, low=0, high=1, unit="per month", source="assumption",
+    Param("learning_rate", default=0.3, kind=float, low=0, high=1, unit="per month", source="assumption",
           doc="Share of an open knowledge gap a partner closes a month at full absorptive "
-              "capacity.",
-          note="Gaps close over a few years of partnership."),
+              "capacity and full willingness to share.",
+          note="Gaps close over a few years of partnership: at the measured willingness (about "
+               "a tenth of what could pass is passed) and absorptive capacity (about 0.55), 0.3 "
+               "halves a gap in about 4 years; the former 0.06 took about 19 (issue 21)."),
     Param("learning_by_doing", default=0.002, kind=float, low=0, high=1, unit="per month", source="assumption",
           doc="Knowledge a breeder gains alone a month, per unit of remaining gap.",
           note="Slow: experience alone takes decades."),
@@ -755,6 +767,42 @@ COLLECTION = _group("collection", (
           doc="Months between the expensive network metrics.",
           note="Network structure changes slowly."),
 ))
+
+PARADOX = _group("paradox", (
+    Param("paradox", default=False, kind=bool, source="assumption",
+          doc="Run the coopetition paradox module (the second seed): balance, the eight Table 1 "
+              "effects, performing/organizing/belonging tension, owners' active or defensive "
+              "responses, virtuous and vicious cycles. Off reproduces the model without it exactly.",
+          note="Off by default: its constants are assumptions from the paradox literature with no "
+               "UK data to fit them to, and the calibrated and validated defaults "
+               "(docs/CALIBRATION.md, docs/VALIDATION.md) were made without it."),
+    Param("paradox_interplay", default=True, kind=bool, source="assumption",
+          doc="With the module on: the Table 1 effects act on sharing, absorption, conflict, "
+              "overuse and partner search (off: measured, no effect).",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_tensions", default=True, kind=bool, source="assumption",
+          doc="With the module on: owners feel performing, organizing and belonging tension.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_responses", default=True, kind=bool, source="assumption",
+          doc="With the module on: owners respond to tension (navigate, orchestrate, tip), at "
+              "the cost of their time.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_cycles", default=True, kind=bool, source="assumption",
+          doc="With the module on: a partnership in a vicious cycle may end early.",
+          note="A part of the module that can be switched alone."),
+    Param("paradox_active_share", default=0.5, kind=float, low=0, high=1, unit="share", source="assumption",
+          doc="Mean response style: the share of an owner's response that is active rather than "
+              "defensive (each owner's drawn from a Beta around it, moved by experience).",
+          note="No UK measure of owners' paradox mindset (Miron-Spektor et al. 2018): the "
+               "midpoint, so that neither style is favoured."),
+    Param("paradox_salience", default=1.0, kind=float, low=0, high=5, unit="factor", source="assumption",
+          doc="Multiplier of the paradox's salience to owners (both forces, plurality, scarcity).",
+          note="1 = the rule as documented; the experiment varies it."),
+    Param("paradox_staff_scale", default=1.0, kind=float, low=0, high=10, unit="factor", source="seed-T2",
+          doc="Multiplier of each firm's staff (the seed's Table 2 headcounts; synthetic firms "
+              "drawn from them), which carry belonging tension.",
+          note="1 = Table 2 (mean 2.45 staff, 0-11); the experiment varies it."),
+))
 # fmt: on
 
 PARAMETERS: tuple[Param, ...] = (
@@ -773,6 +821,7 @@ PARAMETERS: tuple[Param, ...] = (
     *INDUSTRY,
     *SHOCKS,
     *COLLECTION,
+    *PARADOX,
 )
 
 

@@ -67,11 +67,13 @@ def search_partners(state: Industry) -> None:
     herd = state.herd
     females = herd.counts_by_owner(n_f, herd.view("female"))
     active = firms.view("active") & ~firms.view("restricted")
+    # Table 1: commitment locks in (E4), rivalry keeps relationships from inertia (B2)
+    search_factor = 1.0 if state.paradox is None else state.paradox.search[:n_f]
     seekers = np.flatnonzero(
         active
         & (elite_capacity(state) < females)
         & (females >= MIN_FEMALES_TO_SEARCH)
-        & (rng.random(n_f) < p.search_rate * state.investment_mood)
+        & (rng.random(n_f) < p.search_rate * state.investment_mood * search_factor)
     )
     if len(seekers) == 0:
         return
@@ -225,7 +227,9 @@ def start_contracts(
     p, firms = state.scenario, state.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
-    shares, quotas = co.contract_terms(p.fairness, p.stud_capacity, p.quota_share)
+    shares, quotas = co.contract_terms(
+        p.fairness, min(p.coowned_season, p.stud_capacity), p.quota_share
+    )
     studs = buy_elite_studs(state, keeper, partner, shares)
     dist = np.hypot(
         firms.x_km[keeper] - firms.x_km[partner], firms.y_km[keeper] - firms.y_km[partner]
@@ -278,6 +282,7 @@ def run_contracts(
     rivalry_level: float,
     rng: np.random.Generator,
     stats: dict[str, float],
+    conflict_factor: np.ndarray | None = None,
 ) -> None:
     """A month of every running contract: trust grows (faster with chemistry and with what
     the other is seen to share, slower after betrayals), unfair use erodes it, rivalry flares
@@ -313,6 +318,8 @@ def run_contracts(
         if hit.any():
             trust.touch_rows(ties[hit], step, lambda t, x=loss[hit]: after_loss(t, x))
     chance = p.conflict_rate * con.competition[run] * rivalry_level * rivalry.clash_factor(chem)
+    if conflict_factor is not None:  # Table 1: learning races (E3), damped red queens (B4)
+        chance = chance * conflict_factor[run]
     flare = rng.random(len(run)) < chance
     if flare.any():
         fl = run[flare]

@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 RECIPROCITY_WEIGHT = 0.5  # assumption: half of a breeder's willingness to share answers what
 # it sees its partner share (tit-for-tat on observed openness; seed I17 "it works both ways"),
 # half is its own disposition (openness x trust)
-CORE_VALUE = 3.0  # assumption: a point of a rival's gain in my core domain costs me as much as
-# three points of my own learning bring (Ritala and Hurmelinna-Laukkanen 2013: value created in
-# coopetition is only worth what the firm can appropriate; the core is where it appropriates)
 STRATEGY_STEP = 0.1  # assumption: each January a breeder moves its protection a tenth of the way
 # in the direction its year's experience favours (payoff-based reinforcement, Roth and Erev 1995)
 BELIEF_STEP = 0.5  # assumption: one experience of being caught (or not) moves a breeder's belief
@@ -48,15 +45,6 @@ HYSTERESIS = 1.0  # assumption: each breach the truster has seen halves, thirds,
 # of its trust afterwards (trust asymmetry: destroyed fast, rebuilt slowly; Slovic 1993)
 FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share is fair enough
 # ("a proper balance, a 50-50 partnership", I20)
-COOPERATION_FLOW_REF = 0.002  # knowledge points a month both ways at which the knowledge part
-# of cooperation intensity saturates: about three times the mean flow of a running pair
-# (6.5e-4 a month, baseline and uk_2018, seed 2, first 60 months)
-REFERRAL_REF = 1.0  # assumption: referrals a month (either way) at which the referral part of
-# cooperation intensity saturates: a pair of micro-firms selling ~20 animals a year each that
-# hands one buyer a month to the other shares its customers as fully as it can (seed Table 4:
-# access to customer networks, coopetitors' contacts, 5 firms; "the sale was facilitated by
-# having a network of other breeders", I10; "if I receive an enquiry, I will ask other people if
-# I cannot help them", I23)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
 INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
@@ -185,6 +173,32 @@ def visibility_uplift(
     return (1.0 + marketing_effect * marketing) / (1.0 + marketing_effect * before)
 
 
+def knowledge_value(
+    sales_value_year: np.ndarray,
+    knowledge: np.ndarray,
+    niche: np.ndarray,
+    marketing_effect: float,
+    expertise_effect: float,
+) -> np.ndarray:
+    """What one more point of knowledge in each domain earns each breeder a year (breeders x
+    domains, GBP), through the livestock market: its yearly sales value times the relative
+    rise per point of its reach and price (market.visibility: 1 + e m; market.animal_prices:
+    1 + 0.2 e m) and of its expertise appeal to the buyers of its niche (expertise_appeal:
+    1 + x k in the domain NICHE_EXPERTISE gives its niche). The same channel as
+    `sales_lost_to_learner`: one value of knowledge, what a breeder gains by learning and what
+    it loses when a rival learns."""
+    k = np.asarray(knowledge, dtype=float)
+    per_point = np.zeros_like(k)
+    m = k[:, MARKETING]
+    per_point[:, MARKETING] = marketing_effect / (1.0 + marketing_effect * m) + (
+        0.2 * marketing_effect / (1.0 + 0.2 * marketing_effect * m)
+    )
+    rows = np.arange(len(k))
+    sought = np.asarray(NICHE_EXPERTISE)[np.asarray(niche, dtype=np.int64)]
+    per_point[rows, sought] += expertise_effect / (1.0 + expertise_effect * k[rows, sought])
+    return per_point * np.asarray(sales_value_year, dtype=float)[:, None]
+
+
 def expected_segment_sales(segment_demand: np.ndarray, reach: np.ndarray) -> np.ndarray:
     """Sales per segment and seller if buyers choose sellers in proportion to reach."""
     total = reach.sum(axis=1, keepdims=True)
@@ -216,8 +230,9 @@ def strategy_step(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Payoff-based reinforcement of a breeder's share/protect strategy over a year.
 
-    `gained` is the knowledge the breeder received from partners; `leaked_cost` its core
-    knowledge partners took, weighted by how hard each competes with it and by CORE_VALUE.
+    `gained` is what the knowledge the breeder learned from partners earned it this year and
+    `leaked_cost` the sales it lost to what partners learned from it, both in GBP through the
+    same market channel (rivalry.knowledge_value, rivalry.sales_lost_to_learner).
     Protection rises and openness falls by `step` x the normalised balance (cost - gain) /
     (cost + gain); a breeder with no exchange keeps its strategy.
     """
@@ -361,19 +376,23 @@ def first_impression(
 
 def cooperation_signal(
     stud_matings: np.ndarray,
-    capacity: float,
+    season: np.ndarray | float,
     knowledge_flow: np.ndarray,
-    flow_ref: float,
-    referrals: np.ndarray,
-    referral_ref: float = REFERRAL_REF,
+    knowledge_potential: np.ndarray,
 ) -> np.ndarray:
-    """This month's cooperation of a pair (0-1), a third from each thing they share: the share
-    of the shared stud's season they used, the knowledge they exchanged (saturating at
-    `flow_ref`) and the buyers they referred to each other (saturating at `referral_ref`)."""
-    stud = np.clip(stud_matings / max(capacity, 1.0), 0.0, 1.0)
-    flow = np.clip(knowledge_flow / flow_ref, 0.0, 1.0)
-    ref = np.clip(np.asarray(referrals, dtype=float) / referral_ref, 0.0, 1.0)
-    return (stud + flow + ref) / 3.0
+    """This month's cooperation of a pair (0-1): the share of what it could exchange that it
+    does exchange, half from each thing it shares: the matings used of the shared stud's
+    agreed season, and the knowledge passed of what could pass (full willingness, nothing
+    protected: knowledge.exchange_knowledge). A pair with no gap to pass on counts on the stud
+    alone. Referrals are not a part: what a pair could have referred is not observed."""
+    stud = np.clip(np.asarray(stud_matings, float) / np.maximum(season, 1.0), 0.0, 1.0)
+    could = np.asarray(knowledge_potential, float) > 0
+    flow = np.clip(
+        np.divide(knowledge_flow, knowledge_potential, out=np.zeros(len(stud)), where=could),
+        0.0,
+        1.0,
+    )
+    return np.where(could, 0.5 * (stud + flow), stud)
 
 
 def pair_referrals(
@@ -415,19 +434,20 @@ def measure(
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
-    referrals: np.ndarray | None = None,
+    sale_value: float = 0.0,
 ) -> None:
     """After the month's sales: each partnership's competition and cooperation intensity
-    (moving averages of what was measured: shared stud, knowledge and `referrals`, the
-    month's referrer -> seller pairs, 2 x sales), its type, and the sales teachers lost to
-    the partners who learned from them (marketing, and breeding and health where buyers seek
-    them: rivalry.learned_uplift), cumulative per contract and per breeder."""
+    (moving averages of what was measured: the share of the shared stud's agreed season and
+    of the passable knowledge used, and 2 x sales overlaps), its type, and the sales teachers
+    lost to the partners who learned from them (marketing, and breeding and health where
+    buyers seek them: rivalry.learned_uplift), cumulative per contract and per breeder, and
+    the share/protect payoffs in GBP (a lost sale at `sale_value`)."""
     n_f = firms.n
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
-    measure_intensities(contracts, trust, reach, segment_sales, scenario, step, referrals)
-    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats)
+    measure_intensities(contracts, trust, reach, segment_sales, step)
+    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, sale_value)
 
 
 def measure_intensities(
@@ -435,9 +455,7 @@ def measure_intensities(
     trust: TrustLedger,
     reach: np.ndarray,
     segment_sales: np.ndarray,
-    scenario: AlpacaScenario,
     step: int,
-    referrals: np.ndarray | None,
 ) -> None:
     """Each running partnership's competition and cooperation intensity (12-month moving
     averages), its relationship type, and its trust at 12 and 24 months."""
@@ -448,14 +466,11 @@ def measure_intensities(
         return
     k, q = con.keeper[run], con.partner[run]
     comp = competition_intensity(reach, segment_sales, k, q)
-    if referrals is None:
-        referrals = np.zeros((2, 0), dtype=np.int64)
     coop = cooperation_signal(
         (con.used_keeper[run] + con.used_partner[run]).astype(float),
-        scenario.stud_capacity,
+        (con.quota_keeper[run] + con.quota_partner[run]).astype(float),
         con.flow[run],
-        COOPERATION_FLOW_REF,
-        pair_referrals(referrals[0], referrals[1], k, q),
+        con.flow_potential[run],
     )
     new = con.start[run] == step
     con.competition[run] = np.where(
@@ -482,9 +497,11 @@ def measure_leakage(
     segment_sales: np.ndarray,
     scenario: AlpacaScenario,
     stats: dict[str, float],
+    sale_value: float = 0.0,
 ) -> None:
     """Leakage that costs: for every contract, running or ended, whose pupil still trades,
-    the sales the teacher lost this month to what its partner learned from it."""
+    the sales the teacher lost this month to what its partner learned from it; and the
+    month's share/protect payoffs in GBP (what each learned earns it, what each lost)."""
     n_f = firms.n
     learned_by = {  # domain columns of what each side learned from the other
         "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
@@ -516,6 +533,17 @@ def measure_leakage(
     )
     lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
+    # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
+    # knowledge each learned from a partner earns it, and the sales each lost to its pupil
+    value = knowledge_value(
+        firms.sales_value_ring[pupil].sum(axis=1),
+        firms.knowledge[pupil],
+        firms.niche[pupil],
+        scenario.marketing_effect,
+        scenario.expertise_effect,
+    )
+    np.add.at(firms.knowledge_received, pupil, (learned * value).sum(axis=1) / 12.0)
+    np.add.at(firms.core_leak_cost, np.concatenate((k, q)), lost * sale_value)
     con.leak_sales_keeper[rows] += lost_k
     con.leak_sales_partner[rows] += lost_q
     np.add.at(firms.sales_lost_to_partners, k, lost_k)

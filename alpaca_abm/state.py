@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .events import Scheduled
     from .herd import Herd
     from .market import MarketState
+    from .paradox import ParadoxState
     from .params import AlpacaScenario
     from .trust import TrustLedger
 
@@ -73,6 +74,7 @@ MONTHLY_TALLIES = (
     "displaced_matings",
     "displaced_fees",
     "leakage_sales_lost",
+    "overuse_matings",  # matings beyond a co-owner's quota (breeding.mate)
 )
 
 
@@ -149,6 +151,9 @@ class Industry(Protocol):
     fibre_bands: dict[str, np.ndarray]  # micron bands and relative prices (data/)
     base_pet: float  # pet buyers a month at the start (animals)
     clustering_now: float  # the acquaintance network's clustering, last measured
+    # the coopetition paradox (paradox.py): None unless the scenario's `paradox` is on
+    paradox: ParadoxState | None
+    paradox_rng: np.random.Generator | None  # its own stream, spawned from rng
 
     @property
     def date(self) -> str: ...  # "YYYY-MM" of this month

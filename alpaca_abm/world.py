@@ -246,7 +246,6 @@ def meet_neighbours(state: Industry, rows: np.ndarray, k: int) -> None:
 DIRECTORY_SIZE, DIRECTORY_SMALL = 123, 68
 SMALL_HERD_RANGE = (5, 49)  # assumption: listed small breeders keep at least a handful
 LARGE_HERD_MEDIAN, LARGE_HERD_SIGMA = 90.0, 0.8  # assumption: like the large herds of Table 2
-OPENNESS_BY_TYPE = {"cooperation_dominated": 0.15, "equal": 0.0, "competition_dominated": -0.15}
 NICHE_BY_MARKET = {"Local": 2, "National": 0}  # local sellers: pets and experiences
 
 
@@ -286,8 +285,7 @@ def seed_firm_columns(
     owners["related_background"] = related
     # years in position are counted to the interviews (about 2019): age them to the year
     owners["owner_age"] = firms["owner_age"].to_numpy(float) - (2019 - state.year)
-    shift = firms["relationship_type"].map(OPENNESS_BY_TYPE).to_numpy(float)
-    owners["openness"] = np.clip(owners["openness"] + shift, 0.0, 1.0)
+    # the printed relationship type is an outcome to compare with, never an input (issue 21)
     owners["niche"] = firms["main_market"].map(NICHE_BY_MARKET).fillna(0).to_numpy(np.int8)
     return {
         "x_km": x,

@@ -40,11 +40,14 @@ def unpack(revision: str, into: Path) -> None:
     (into / "alpaca_abm").rename(into / "alpaca_base")
 
 
-def race(base, new, n: int, months: int, seed: int, **pinned: float) -> tuple[float, float, bool]:
-    """µs per breeder-month of base and new on one seed, and whether their tables agree."""
+def race(
+    base, new, n: int, months: int, seed: int, new_only: dict | None = None, **pinned: float
+) -> tuple[float, float, bool]:
+    """µs per breeder-month of base and new on one seed, and whether their tables agree
+    (`new_only`: parameters set in the new version only, e.g. a module switched on)."""
     models = {
         "base": base.AlpacaModel(rng=seed, n_breeders=n, **pinned),
-        "new": new.AlpacaModel(rng=seed, n_breeders=n, **pinned),
+        "new": new.AlpacaModel(rng=seed, n_breeders=n, **pinned, **(new_only or {})),
     }
     spent = dict.fromkeys(models, 0.0)
     breeder_months = dict.fromkeys(models, 0)
@@ -75,7 +78,18 @@ def main() -> int:
         help="pin both versions' median starting herd (30 to compare with versions before the "
         "baseline became a 1:5 national sample of median 13); default: each version's own",
     )
+    parser.add_argument(
+        "--set-new",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the new version only (e.g. paradox=true to time a module "
+        "switched on against the same code with it off: --base HEAD); repeatable",
+    )
     args = parser.parse_args()
+    from alpaca_abm.cli import parse_assignment
+
+    new_only = dict(parse_assignment(text) for text in args.set_new)
     with tempfile.TemporaryDirectory() as tmp:
         unpack(args.base, Path(tmp))
         sys.path.insert(0, tmp)
@@ -94,7 +108,7 @@ def main() -> int:
         for n in args.sizes:
             ratios = []
             for seed in args.seeds:
-                b, w, same = race(base, new, n, args.months, seed, **pinned)
+                b, w, same = race(base, new, n, args.months, seed, new_only, **pinned)
                 ratios.append(w / b)
                 differ |= not same and not args.no_check
                 check = "-" if args.no_check else ("yes" if same else "NO")

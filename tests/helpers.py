@@ -1,5 +1,6 @@
-"""What several test files share: how a child process runs this checkout, and the tools for
-forging checkpoints and killing a run at one step of publishing.
+"""What several test files share: how a child process runs this checkout, the tools for
+forging checkpoints and killing a run at one step of publishing, and the digest of a table
+(results identity: test_golden, test_paradox).
 
 Test files import from here (`from helpers import ...`; pytest puts tests/ on the path, see
 `pythonpath` in pyproject.toml), never from one another: a test file imported by another
@@ -8,12 +9,14 @@ would be collected twice or, under plain `pytest`, not be importable at all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from alpaca_abm import checkpoint
 
@@ -129,3 +132,24 @@ elif point == "hold":  # take the folder's lock, make a staging folder, and wait
 from alpaca_abm import cli
 sys.exit(cli.main(argv))
 """
+
+
+def _cell(value: object) -> str:
+    """One value as text: floats at repr precision (round-trip exact), the rest by str."""
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    return str(value)
+
+
+def canonical_csv(df: pd.DataFrame) -> str:
+    """The table as text that changes exactly when a value, column, dtype or index does."""
+    flat = df.reset_index()
+    lines = [",".join(f"{c}:{flat[c].dtype}" for c in flat.columns)]
+    columns = [[_cell(v) for v in flat[c].tolist()] for c in flat.columns]
+    lines += [",".join(row) for row in zip(*columns, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def digest(df: pd.DataFrame) -> str:
+    """sha256 of the canonical CSV of a table."""
+    return hashlib.sha256(canonical_csv(df).encode()).hexdigest()

@@ -58,11 +58,12 @@ def test_breach_detected_always_at_full_control_and_never_at_none():
     assert not co.breach_detected(1000, 0.0, rng).any()
 
 
-def test_relationship_types():
-    mid = 0.5 * (co.TYPE_LOW + co.TYPE_HIGH)
-    coop = np.array([0.9, 0.5 + mid, 0.2])
-    types = co.relationship_type(coop, np.array([0.2, 0.5, 0.9]))
-    assert list(types) == [co.COOP_DOMINATED, co.EQUAL, co.COMP_DOMINATED]
+def test_relationship_types_follow_the_gap_with_the_fixed_margin():
+    m = co.BALANCE_MARGIN
+    coop = np.array([0.9, 0.5 + m - 0.01, 0.5 - m + 0.01, 0.2])
+    types = co.relationship_type(coop, np.array([0.2, 0.5, 0.5, 0.9]))
+    assert list(types) == [co.COOP_DOMINATED, co.EQUAL, co.EQUAL, co.COMP_DOMINATED]
+    assert m == 0.125  # fixed before any run (half a step of a five-point scale), not fitted
 
 
 def test_sire_choice_takes_best_value_and_none_without_options():
@@ -146,11 +147,11 @@ def test_complementarity_chemistry_and_terms_by_hand():
     assert co.contract_terms(0.7, 25, quota_share=0.4)[1].tolist() == [10, 15]
 
 
-def test_relationship_type_at_the_calibrated_bounds():
-    """Gap cooperation - competition against (TYPE_LOW, TYPE_HIGH) = (-0.55, -0.25): -0.2 is
-    cooperation-dominated, -0.25 (not above) and -0.55 (not below) equal, -0.6
+def test_relationship_type_at_the_fixed_margin_bounds():
+    """Gap cooperation - competition against the fixed margin 0.125 (not fitted): 0.15 is
+    cooperation-dominated, 0.125 (not above) and -0.125 (not below) equal, -0.15
     competition-dominated."""
-    got = co.relationship_type(np.array([0.3, 0.25, 0.0, 0.0]), np.array([0.5, 0.5, 0.55, 0.6]))
+    got = co.relationship_type(np.array([0.65, 0.625, 0.375, 0.35]), np.array([0.5, 0.5, 0.5, 0.5]))
     assert got.tolist() == [co.COOP_DOMINATED, co.EQUAL, co.EQUAL, co.COMP_DOMINATED]
 
 
@@ -178,3 +179,32 @@ def test_the_contract_table_by_hand():
     gone = c.remap_studs(np.array([0, -1] + [-1] * 10 + [5]))  # stud 12 (contract 2) -> 5
     assert gone.tolist() == [4] and c.stud[2] == 5 and c.stud[3] == 0
     assert set(c.state()) >= {"keeper", "partner", "ended"} and len(c.state()["keeper"]) == 5
+
+
+def test_the_seeds_printed_relationship_type_is_no_input(monkeypatch):
+    """uk_2018 with every seed firm's printed type changed runs exactly the same: the type
+    is an outcome to compare with, never an input (issue 21)."""
+    from alpaca_abm import data
+    from alpaca_abm.model import AlpacaModel
+
+    original = data.load_uk_2018_firms
+    swap = {
+        "cooperation_dominated": "competition_dominated",
+        "equal": "cooperation_dominated",
+        "competition_dominated": "equal",
+    }
+
+    def relabelled():
+        firms = original().copy()
+        firms["relationship_type"] = firms["relationship_type"].map(swap)
+        return firms
+
+    def run():
+        model = AlpacaModel("uk_2018", rng=3)
+        for _ in range(12):
+            model.step()
+        return model.model_df
+
+    plain = run()
+    monkeypatch.setattr(data, "load_uk_2018_firms", relabelled)
+    assert plain.equals(run())

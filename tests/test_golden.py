@@ -12,7 +12,6 @@ that file with the change and say why in the message.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -22,6 +21,8 @@ import pandas as pd
 import pytest
 
 from alpaca_abm.runner import run
+
+from helpers import digest
 
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 UPDATE_ENV = "ALPACA_GOLDEN_UPDATE"
@@ -50,27 +51,6 @@ RUNS = (
     ),
 )
 TABLES = ("model_df", "agent_df")
-
-
-def _cell(value: object) -> str:
-    """One value as text: floats at repr precision (round-trip exact), the rest by str."""
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    return str(value)
-
-
-def canonical_csv(df: pd.DataFrame) -> str:
-    """The table as text that changes exactly when a value, column, dtype or index does."""
-    flat = df.reset_index()
-    lines = [",".join(f"{c}:{flat[c].dtype}" for c in flat.columns)]
-    columns = [[_cell(v) for v in flat[c].tolist()] for c in flat.columns]
-    lines += [",".join(row) for row in zip(*columns, strict=True)]
-    return "\n".join(lines) + "\n"
-
-
-def digest(df: pd.DataFrame) -> str:
-    """sha256 of the canonical CSV of a table."""
-    return hashlib.sha256(canonical_csv(df).encode()).hexdigest()
 
 
 def run_digests(scenario: str, months: int, seed: int, overrides: dict) -> dict[str, str]:

@@ -398,14 +398,14 @@ def test_prices_and_expectations_by_hand():
     """Reservation price: keep value 1,000 with noise +1 at dispersion 0.2, 1,000 x e^0.2
     = 1,221.40, above the pet floor of 400 (a keep value of 100 asks the floor). Animal
     price: 1,000 for quality 60 against a mean of 50 at premium 0.02 a point, by a seller
-    of marketing 0.5 with effect 1: 1,000 x e^0.2 x (1 + 0.2 x 0.5) = 1,343.54. Adaptive:
+    of marketing 0.5 with effect 2: 1,000 x e^0.2 x (1 + 0.2 x 2 x 0.5) = 1,465.68. Adaptive:
     1,000 toward 2,000 by a quarter: 1,250. Monthly weight of 80% a year:
     1 - 0.2^(1/12) = 0.125515. Willingness to pay: median 1,000 x budget 0.8 x e^(0.5 z)
     for the standard normal draws z of the generator."""
     asks = market.reservation_prices(np.array([1000.0, 100.0]), 400.0, 0.2, np.array([1.0, 0]))
     assert asks == pytest.approx([1221.4028, 400.0])
-    got = market.animal_prices(1000.0, np.array([60.0]), 50.0, 0.02, np.array([0.5]), 1.0)
-    assert got == pytest.approx([1343.5430])
+    got = market.animal_prices(1000.0, np.array([60.0]), 50.0, 0.02, np.array([0.5]), 2.0)
+    assert got == pytest.approx([1221.4028 * 1.2])  # marketing effect 2: 1 + 0.2 x 2 x 0.5
     assert market.adaptive(1000.0, 2000.0, 0.25) == pytest.approx(1250.0)
     assert market.monthly_weight(0.8) == pytest.approx(0.1255147, abs=1e-7)
     wtp = market.willingness_to_pay(3, 1000.0, 0.5, 0.8, np.random.default_rng(5))
@@ -443,3 +443,140 @@ def test_studs_and_fibre_by_hand():
     )
     assert value == pytest.approx([4548.9799, 500.0])
     assert market.pooled_fibre_price(10.0, 300.0, 0.1, 100.0) == pytest.approx(12.0)
+
+
+def test_serving_drawing_and_matching_by_hand():
+    """_serve: enquiries aimed at sellers (2, 0, 2, 2, 1) with stock (1, 0, 2): seller 0
+    serves its one, seller 1 has none, seller 2 the first two of its three, first come
+    first served. _draw over one row of weights (0, 1, 3) is numpy's choice with p = (0,
+    1/4, 3/4); with no weight, -1. Per segment, weights (1, 3), (0, 0), (2, 2): a buyer of
+    segment 0 with draw r takes seller 0 if r < 1/4, else 1; of segment 2 seller 0 if
+    r < 1/2; of segment 1 nobody (-1).
+    match_buyers: outsiders -1, -2, -3 and breeder 0 all reach seller 0 only (stock 2);
+    seller 0 refers to its partner 1 (stock 5), no retry: -1 and -2 buy from 0, -3 and
+    breeder 0 (who never buys from itself) are referred to 1; nobody is lost."""
+    served = market._serve(np.array([2, 0, 2, 2, 1]), np.array([1, 0, 2]))
+    assert served.tolist() == [True, True, True, False, False]
+    one = market._draw(np.array([0.0, 1.0, 3.0]), None, 5, np.random.default_rng(7))
+    assert one.tolist() == np.random.default_rng(7).choice(3, 5, p=[0, 0.25, 0.75]).tolist()
+    assert market._draw(np.zeros(3), None, 2, np.random.default_rng(7)).tolist() == [-1, -1]
+    weights = np.array([[1.0, 3.0], [0.0, 0.0], [2.0, 2.0]])
+    segment = np.array([0, 2, 1, 0])
+    cols = market._draw(weights, segment, 4, np.random.default_rng(8))
+    r = np.random.default_rng(8).random(4)
+    want = [int(r[0] >= 0.25), int(r[1] >= 0.5), -1, int(r[3] >= 0.25)]
+    assert cols.tolist() == want
+    m = market.match_buyers(
+        buyers=np.array([-1, -2, -3, 0]),
+        weights=np.array([1.0, 0.0]),
+        stock=np.array([2, 5]),
+        partner_of=np.array([1, 0]),
+        retry=0.0,
+        rng=np.random.default_rng(9),
+    )
+    assert m.buyer.tolist() == [-1, -2, -3, 0] and m.seller.tolist() == [0, 0, 1, 1]
+    assert m.referred.tolist() == [False, False, True, True]
+    assert m.referrer.tolist() == [-1, -1, 0, 0] and m.lost == 0
+
+
+def test_the_edges_of_demand_and_prices_by_hand():
+    """Bass from a pool of half an animal with 0.1 adopted: (0.03 + 0.38 x 0.2) x 0.4 / 12
+    = 0.0035333. Awareness with investment so strong that a month's rate would pass 1 (24 x
+    1 / 12 = 2) closes the whole gap: 1. A starting pool for an adopted share above 1 is the
+    one for 0.999; with no adoption or replacement at all, no pool (0). A yearly weight above
+    1 counts as 1, below 0 as 0. A female's value without keep per cria uses none."""
+    assert market.bass_adoptions(0.5, 0.1, 0.03, 0.38) == pytest.approx(0.106 * 0.4 / 12)
+    assert market.awareness_step(0.2, 1.0, 24.0) == pytest.approx(1.0)
+    assert market.starting_pool(240.0, 1.5, 0.03, 0.38, 0.07) == pytest.approx(
+        market.starting_pool(240.0, 0.999, 0.03, 0.38, 0.07)
+    )
+    assert market.starting_pool(240.0, 0.3, 0.0, 0.0, 0.0) == 0.0
+    assert market.monthly_weight(1.5) == 1.0 and market.monthly_weight(-0.5) == 0.0
+    no_keep = {k: v for k, v in FEMALE.items() if k != "cost_per_head"}
+    assert market.female_value(3000.0, 0.5, **no_keep) == pytest.approx(2660.0 + 7 * 0.9 * 250)
+
+
+def test_the_edges_of_search_by_hand():
+    """Distance from a region centred at (10, 20) to a seller at (40, 60): 50 km, at 100 km
+    decay e^-0.5. A decay length of 0 sees only a seller at the centre itself. A reach
+    matrix from a 0/1 (integer) decay is worked out in floats: 1 x 0.3 crossover x
+    visibility 2 = 0.6."""
+    far = market.distance_decay(
+        np.array([10.0]), np.array([20.0]), np.array([40.0, 10.0]), np.array([60.0, 20.0]), 100
+    )
+    assert far[0] == pytest.approx([0.606531, 1.0], abs=1e-6)
+    sharp = market.distance_decay(np.zeros(1), np.zeros(1), np.array([0.0, 1.0]), np.zeros(2), 0)
+    assert sharp[0].tolist() == [1.0, 0.0]
+    reach = market.reach_matrix(
+        np.array([2.0, 2.0]), np.array([[1, 0]]), np.array([0]), np.array([1]), np.array([0, 1]),
+        0.3,
+    )  # fmt: skip
+    assert reach[0] == pytest.approx([0.6, 0.0])
+
+
+def test_the_edges_of_studs_by_hand():
+    """Stud fee with no demand at flexibility 0 is still the floor (125 of a base of 500),
+    not (0 / 5)^0 = 1; with half a place for hire and 2 matings asked at flexibility 1 the
+    ratio is 4 (capped): 2,000. A stud of a one-month working life is used up after a month
+    (its floor, 500) and new at none (10,000 at the elite's quality)."""
+    assert market.stud_fee_level(500.0, 0.0, 5.0, 0.0) == pytest.approx(125.0)
+    assert market.stud_fee_level(500.0, 2.0, 0.5, 1.0) == pytest.approx(2000.0)
+    assert market.stud_fee_level(500.0, 1.0, 0.5, 1.0) == pytest.approx(1000.0)
+    value = market.stud_value(
+        np.array([90.0, 90.0]), 90.0, 10_000.0, 0.05, np.array([1, 0]), 1.0, 500.0
+    )
+    assert value == pytest.approx([500.0, 10_000.0])
+
+
+def test_the_edges_of_matching_by_hand():
+    """_serve: of 200 enquiries to three sellers with 10, 20 and 30 on offer, the first 10,
+    20 and 30 to arrive at each are served; of no enquiry, an empty boolean array.
+    No buyers, or buyers who see nobody: nothing sold, every enquiry lost (2), empty arrays
+    (segment codes empty too when segments are given). One buyer who sees the one seller
+    with stock buys from it. Sellers out of stock draw no enquiries: four outsiders who see
+    seller 0 (no stock) and seller 1 (ten) equally all buy from seller 1.
+    Per segment: a buyer of segment 1 sees only seller 1 (stock 2) and buys; two of segment
+    0 see only seller 0 (stock 1): one buys, the other is referred to seller 0's partner,
+    seller 1, which has one left and sells it; a buyer of segment 2 sees nobody: lost."""
+    many = np.random.default_rng(0).integers(0, 3, 200)  # enquiries in order of arrival
+    served = market._serve(many, np.array([10, 20, 30]))
+    for seller, stock in ((0, 10), (1, 20), (2, 30)):  # the first to arrive are served
+        assert served[many == seller].tolist() == [True] * stock + [False] * (
+            (many == seller).sum() - stock
+        )
+    empty = market._serve(np.zeros(0, np.int64), np.array([1]))
+    assert empty.dtype == bool and empty.size == 0
+    assert market._serve(np.array([0]), np.array([1])).dtype == bool
+    for buyers, weights in ((np.zeros(0, np.int64), np.ones(2)), (np.array([-1, -2]), np.zeros(2))):
+        m = market.match_buyers(
+            buyers, weights, np.array([1, 1]), None, 0.0, np.random.default_rng(0)
+        )
+        assert m.buyer.size == m.seller.size == m.referred.size == m.referrer.size == 0
+        assert m.lost == len(buyers) and m.segment is None
+    seg = market.match_buyers(
+        np.array([-1, -2]), np.zeros((1, 2)), np.array([1, 1]), None, 0.0,
+        np.random.default_rng(0), segment=np.array([0, 0]),
+    )  # fmt: skip
+    assert seg.segment is not None and seg.segment.size == 0 and seg.lost == 2
+    one = market.match_buyers(
+        np.array([-1]), np.array([0.0, 2.0]), np.array([0, 3]), None, 0.0, np.random.default_rng(0)
+    )
+    assert one.seller.tolist() == [1] and one.lost == 0
+    four = market.match_buyers(
+        np.array([-1, -2, -3, -4]), np.ones(2), np.array([0, 10]), None, 0.0,
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert four.seller.tolist() == [1, 1, 1, 1] and four.lost == 0
+    m = market.match_buyers(
+        buyers=np.array([-1, -2, -3, -4]),
+        weights=np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+        stock=np.array([1, 2]),
+        partner_of=np.array([1, 0]),
+        retry=0.0,
+        rng=np.random.default_rng(0),
+        segment=np.array([1, 0, 0, 2]),
+    )
+    assert sorted(zip(m.buyer.tolist(), m.seller.tolist(), m.referred.tolist(), strict=True)) == [
+        (-3, 1, True), (-2, 0, False), (-1, 1, False),
+    ]  # fmt: skip
+    assert m.lost == 1 and sorted(m.segment.tolist()) == [0, 0, 1]

@@ -207,3 +207,117 @@ def test_state_grows_and_keeps_rows():
     s.grow(10, 5)
     assert len(s.capability) >= 10 and len(s.joint_value) >= 5
     assert s.capability[:3].tolist() == [0.1, 0.2, 0.3]
+
+
+# --- the module in the model ------------------------------------------------------------------
+PARTS_OFF = {
+    "paradox_interplay": False,
+    "paradox_tensions": False,
+    "paradox_responses": False,
+    "paradox_cycles": False,
+}
+
+
+def _tables(months: int = 36, seed: int = 3, **overrides):
+    from alpaca_abm.model import AlpacaModel
+
+    model = AlpacaModel("uk_2018", rng=seed, **overrides)
+    for _ in range(months):
+        model.step()
+    return model
+
+
+def test_the_module_with_every_part_off_leaves_the_model_unchanged():
+    """Its own random stream and neutral hooks: the model's own columns are identical."""
+    from alpaca_abm import metrics
+
+    plain, quiet = _tables(), _tables(paradox=True, **PARTS_OFF)
+    cols = list(metrics.MODEL_COLUMNS)
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(plain.model_df[cols], quiet.model_df[cols])
+    pd_testing.assert_frame_equal(plain.agent_df, quiet.agent_df[plain.agent_df.columns])
+
+
+def test_the_module_on_adds_its_columns_and_changes_the_run():
+    from alpaca_abm import metrics
+
+    plain, on = _tables(), _tables(paradox=True)
+    assert set(px.COLUMNS) <= set(on.model_df.columns)
+    assert not set(px.COLUMNS) & set(plain.model_df.columns)
+    assert set(px.BREEDER_COLUMNS) <= set(on.agent_df.columns)
+    cols = list(metrics.MODEL_COLUMNS)
+    assert not plain.model_df[cols].equals(on.model_df[cols])
+    df = on.model_df
+    assert df["mean_balance"].between(0, 1).all() and df["mean_tension"].between(0, 1).all()
+    assert (df["joint_value"] >= 0).all() and (df["value_destroyed"] >= 0).all()
+    assert df["joint_value"].sum() > 0
+
+
+def test_each_sides_capture_adds_up_to_the_joint_value():
+    model = _tables(months=24, paradox=True)
+    table = px.partnership_table(model.paradox, model.contracts, model.steps)
+    assert len(table) > 0
+    total = table.capture_keeper_gbp + table.capture_partner_gbp
+    assert np.allclose(total, table.joint_value_gbp, rtol=1e-9, atol=1e-6)
+    assert set(table.regime) <= {"cooperation_dominated", "equal", "competition_dominated"}
+    assert table.balance.between(0, 1).all()
+
+
+def test_active_owners_respond_and_pay_for_their_time():
+    """All owners active: no tipping, their time costs cash; all defensive: no cost."""
+    active = _tables(months=24, paradox=True, paradox_active_share=0.999)
+    defensive = _tables(months=24, paradox=True, paradox_active_share=0.001)
+    assert active.paradox.response_cost.sum() > 0
+    assert defensive.paradox.response_cost.sum() < 0.05 * active.paradox.response_cost.sum()
+
+
+def test_staff_carry_belonging_tension():
+    alone = _tables(months=24, paradox=True, paradox_staff_scale=0.0)
+    staffed = _tables(months=24, paradox=True, paradox_staff_scale=3.0)
+    assert alone.paradox.belonging.max() == 0.0
+    assert staffed.paradox.belonging.max() > 0.0
+
+
+def test_paradox_off_reproduces_the_model_without_the_module():
+    """The digests of uk_2018, seed 1, 48 months with `paradox = false` equal those recorded
+    in golden_digests.json by the commit before the module was wired in (same seed, same
+    tables); tests/test_golden.py checks the other scenarios the same way."""
+    import json
+    from pathlib import Path
+
+    from alpaca_abm.runner import run
+
+    from helpers import digest
+
+    stored = json.loads(Path(__file__).with_name("golden_digests.json").read_text())
+    result = run("uk_2018", steps=48, rng=1, paradox=False)
+    got = {table: digest(getattr(result, table)) for table in ("model_df", "agent_df")}
+    assert got == stored["runs"]["uk_2018-s1"]
+
+
+def test_a_checkpoint_with_the_paradox_on_resumes_exactly(tmp_path):
+    """The module's state and its random stream are saved: a resumed run equals the original."""
+    from alpaca_abm.model import AlpacaModel
+
+    model = _tables(months=14, seed=2, paradox=True)
+    path = model.save(tmp_path / "paradox.ckpt")
+    resumed = AlpacaModel.load(path)
+    for _ in range(6):
+        model.step()
+        resumed.step()
+    assert model.model_df.equals(resumed.model_df)
+    assert model.agent_df.equals(resumed.agent_df)
+
+
+def test_the_app_has_a_paradox_switch_off_by_default_and_draws_its_curves_only_when_on():
+    from alpaca_abm.viz import state
+
+    assert "paradox" in state.SWITCHES and state.switch_default("paradox") is False
+    panels = [p for p in state.SERIES["relationships"] if p.title in ("Balance", "Cycles")]
+    assert len(panels) == 2
+    plain, on = _tables(months=6), _tables(months=6, paradox=True)
+    for panel in panels:
+        assert state.panel_lines(panel, plain.model_df, None) == []
+        assert len(state.panel_lines(panel, on.model_df, None)) == len(panel.lines)
+    links = state.partnership_links(on)  # each co-owner line on the map has its regime
+    assert set(links["rtype"]) <= {0, 1, 2}

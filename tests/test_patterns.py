@@ -5,9 +5,9 @@ The cheap part of the pattern-oriented validation (the full one is
 `uk_2018` run 48 months each on two spawned worker processes, with coopetition on (and,
 for one test, off), and share the per-firm indicators of `experiments/patterns.py`.
 
-The relationship-type test guards a calibration (coownership.TYPE_LOW and TYPE_HIGH were
-fitted to the seed's 7/15/7 on seeds 0-11): it keeps the fit from drifting, it is not
-evidence. The others are patterns no parameter was fitted to.
+The relationship-type test no longer guards a calibration: since issue 21 the types come from
+the raw intensities with a fixed margin, and the seed's 7/15/7 is not reached (a strict xfail
+records it). No parameter was fitted to the other patterns.
 """
 
 import multiprocessing
@@ -24,7 +24,6 @@ import patterns  # noqa: E402
 SEEDS = range(200, 206)  # not the seeds the relationship-type split was calibrated on (0-11)
 STEPS = 48  # 2018-2021: past the interviews (month 24)
 SPLIT_MONTH = 24  # end of 2019, when the 29 firms were interviewed
-SPLIT_TOLERANCE = 0.12  # absolute, on each share of the mean split over the seeds
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +84,16 @@ def test_partnered_owners_learn_faster_than_unpartnered(runs):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 21: from raw intensities with the fixed margin (0.125, not fitted) nearly "
+    "every partnership is competition-dominated (docs/PARADOX.md); strict, so a model that "
+    "reaches the seed's split makes this test fail until the docs say so",
+)
 def test_relationship_type_split_is_near_the_seeds_7_15_7(runs):
     """Table 2: 7 cooperation-dominated, 15 equal, 7 competition-dominated firms. The split of
-    firms with partners at the end of 2019, mean over six seeds, is within SPLIT_TOLERANCE of
-    it on every share (calibrated: coownership.TYPE_LOW and TYPE_HIGH), and equal
-    relationships are the most common type."""
+    firms with partners at the end of 2019, mean over six seeds, within 40% of each count
+    (issue 21's criterion), from the raw intensities and the fixed margin."""
     target = np.array([7, 15, 7]) / 29
     shares = []
     for r in on_runs(runs):
@@ -97,8 +101,7 @@ def test_relationship_type_split_is_near_the_seeds_7_15_7(runs):
         shares.append(counts / counts.sum())
     mean = np.mean(shares, axis=0)
     print(f"\nfirm split at month {SPLIT_MONTH}: {np.round(mean, 2)} vs {np.round(target, 2)}")
-    assert np.all(np.abs(mean - target) <= SPLIT_TOLERANCE)
-    assert mean.argmax() == 1
+    assert np.all(np.abs(mean - target) <= 0.4 * target)
 
 
 @pytest.mark.slow

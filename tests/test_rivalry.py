@@ -326,11 +326,28 @@ def test_relationship_type_follows_the_gap_between_measured_intensities():
     assert types.tolist() == [0, 1, 2]
 
 
-def test_cooperation_signal_rises_with_stud_use_and_knowledge_flow():
-    none = rv.cooperation_signal(np.array([0.0]), 60, np.array([0.0]), 0.002, np.array([0]))
-    some = rv.cooperation_signal(np.array([30.0]), 60, np.array([0.001]), 0.002, np.array([0]))
-    full = rv.cooperation_signal(np.array([60.0]), 60, np.array([0.01]), 0.002, np.array([2]))
-    assert none[0] == 0 < some[0] < full[0] == 1
+def test_cooperation_signal_is_the_share_exchanged_of_what_could_be():
+    season, could = np.array([6.0, 6.0, 6.0, 6.0]), np.array([0.01, 0.01, 0.01, 0.0])
+    used = np.array([0.0, 3.0, 6.0, 3.0])
+    flow = np.array([0.0, 0.005, 0.01, 0.0])
+    coop = rv.cooperation_signal(used, season, flow, could)
+    assert coop[:3].tolist() == [0.0, 0.5, 1.0]
+    assert coop[3] == 0.5  # nothing could pass: the stud alone
+
+
+def test_cooperation_signal_rises_with_stud_use_and_with_knowledge_passed():
+    base = rv.cooperation_signal(np.array([2.0]), 6.0, np.array([0.002]), np.array([0.01]))
+    more_stud = rv.cooperation_signal(np.array([4.0]), 6.0, np.array([0.002]), np.array([0.01]))
+    more_flow = rv.cooperation_signal(np.array([2.0]), 6.0, np.array([0.006]), np.array([0.01]))
+    assert more_stud[0] > base[0] and more_flow[0] > base[0]
+
+
+def test_knowledge_is_worth_more_to_a_breeder_who_sells_more_and_knows_less():
+    k = np.array([[0.3, 0.3, 0.2], [0.3, 0.3, 0.8], [0.3, 0.3, 0.2]])
+    value = rv.knowledge_value(np.array([30000.0, 30000.0, 0.0]), k, np.zeros(3, int), 0.5, 0.5)
+    assert value[0, 2] > value[1, 2] > 0  # marketing: diminishing returns
+    assert (value[2] == 0).all()  # no sales, no market value
+    assert value[0, 1] > 0 and value[0, 0] == 0  # breeding-stock buyers seek breeding
 
 
 def test_referrals_between_a_pair_are_counted_either_way_and_no_one_elses():
@@ -338,35 +355,6 @@ def test_referrals_between_a_pair_are_counted_either_way_and_no_one_elses():
     seller = np.array([1, 0, 1, 0, 4])
     counts = rv.pair_referrals(referrer, seller, np.array([0, 1, 0, 3]), np.array([1, 2, 2, 4]))
     assert counts.tolist() == [3, 0, 1, 1]
-
-
-def test_a_pair_that_refers_buyers_to_each_other_cooperates_more():
-    stud, flow = np.array([30.0, 30.0]), np.array([0.001, 0.001])
-    coop = rv.cooperation_signal(stud, 60, flow, 0.002, np.array([0, 1]))
-    assert coop[1] > coop[0]
-
-
-def test_in_the_measure_buyers_a_partner_refers_raise_the_pairs_cooperation_intensity():
-    coop = []
-    for referrals in (np.zeros((2, 0), np.int64), np.array([[0, 1], [1, 0]])):
-        firms, con, ledger = pair_tables(0.6, 0.6)
-        con.start[0] = 0  # running since month 0: the moving average is in use
-        reach = np.array([[1.0, 1.0]])
-        sales = np.array([[2, 2]])
-        stats = {"leakage_sales_lost": 0.0}
-        rv.measure(firms, con, ledger, reach, sales, AlpacaScenario(), 5, stats, referrals)
-        coop.append(float(con.cooperation[0]))
-    assert coop[1] > coop[0]  # two referrals between the pair this month
-
-
-# --- partner choice: acceptance relative to the pool ---------------------------------------
-def test_acceptance_by_rank_takes_the_share_set_whatever_the_scale_of_the_scores():
-    rng = np.random.default_rng(3)
-    mine, theirs = rng.random(40), rng.random(40)
-    ok = rv.acceptable_by_rank(mine, theirs, 0.75)
-    assert ok.sum() == 10
-    squeezed = rv.acceptable_by_rank(0.4 + 0.1 * mine, 0.4 + 0.1 * theirs, 0.75)
-    assert (squeezed == ok).all()  # the same pairs: only the order of scores matters
 
 
 def test_acceptance_by_rank_needs_both_sides_to_rank_the_pair_high():
@@ -527,8 +515,8 @@ def test_partner_choice_and_cooperation_by_hand():
     rank (2, 0, 1, 3), the candidates' (1, 2, 3, 4) rank (0, 1, 2, 3); each pair stands at
     the lower, (0, 0, 1, 3); the top half, 2 pairs, are the last two. First impression:
     stranger 0.3 + 0.2 x clip(0.5 + 0.1) = 0.42; honesty 0.9 + noise 0.3 is clipped at 1:
-    0.5. Cooperation: half the stud's season (3 of 6), half the reference flow, two
-    referrals (saturating at 1): (0.5 + 0.5 + 1) / 3 = 0.6667. Referrals: 1 -> 2 and 2 -> 1
+    0.5. Cooperation: half the stud's agreed season (3 of 6) and a quarter of the knowledge
+    that could pass (0.001 of 0.004): (0.5 + 0.25) / 2 = 0.375. Referrals: 1 -> 2 and 2 -> 1
     are two for the pair (1, 2), 1 -> 3 one for (1, 3), none for (4, 5). Moving average
     0.2 toward 0.8 by 0.25: 0.35. Relationship: gaps 0.4, -0.2 and 0 against (-0.1, 0.1):
     cooperation-dominated, competition-dominated, equal."""
@@ -537,8 +525,8 @@ def test_partner_choice_and_cooperation_by_hand():
     assert rv.acceptable_by_rank(np.zeros(0), np.zeros(0), 0.5).size == 0
     first = rv.first_impression(0.3, np.array([0.5, 0.9]), np.array([0.1, 0.3]), 0.2)
     assert first == pytest.approx([0.42, 0.5])
-    signal = rv.cooperation_signal(np.array([3.0]), 6.0, np.array([0.001]), 0.002, np.array([2]))
-    assert signal == pytest.approx([2 / 3])
+    signal = rv.cooperation_signal(np.array([3.0]), 6.0, np.array([0.001]), np.array([0.004]))
+    assert signal == pytest.approx([0.375])
     refs = rv.pair_referrals(
         np.array([1, 2, 1]), np.array([2, 1, 3]), np.array([1, 1, 4]), np.array([2, 3, 5])
     )

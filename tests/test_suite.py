@@ -114,3 +114,70 @@ def test_no_test_file_imports_another_test_file():
                 if name.split(".")[0] == "tests" or name.split(".")[-1].startswith("test_"):
                     bad.append(f"{path.name}:{node.lineno} imports {name}")
     assert not bad, "; ".join(bad)
+
+
+def _declared() -> set[str]:
+    """Distribution names (normalised) that pyproject.toml declares, extras included; a
+    `dask[distributed]` also declares `distributed`, `solara` its two halves."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        specs += extra
+    names = set()
+    for spec in specs:
+        name, _, extras = re.match(r"([A-Za-z0-9_.-]+)(\[([^\]]*)\])?", spec).groups()
+        names.add(_normal(name))
+        if name == "dask" and extras and "distributed" in extras:
+            names.add("distributed")
+    if "solara" in names:  # a meta-package: its modules come in solara-ui and solara-server
+        names |= {"solara-ui", "solara-server"}
+    return names
+
+
+def _normal(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_package_the_code_imports_is_declared():
+    """Each third-party module imported anywhere in the repository's Python (package, tests,
+    scripts, experiments, benchmarks) belongs to a distribution pyproject.toml declares (a
+    package that only comes with another, like psutil with distributed, can go away with
+    it)."""
+    from importlib.metadata import packages_distributions
+
+    local = {p.stem for folder in ("alpaca_abm", "tests", "scripts", "experiments", "benchmarks")
+             for p in (REPO / folder).rglob("*.py")} | {"alpaca_abm", "experiments"}  # fmt: skip
+    local |= {p.name for p in (REPO / "experiments").iterdir() if p.is_dir()}
+    imported = set()
+    for folder in ("alpaca_abm", "tests", "scripts", "experiments", "benchmarks"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    imported.add(node.module.split(".")[0])
+    third_party = sorted(imported - set(sys.stdlib_module_names) - local - {"__future__"})
+    owners = packages_distributions()
+    declared = _declared()
+    missing = [
+        f"{module} ({', '.join(owners.get(module, ['no installed distribution']))})"
+        for module in third_party
+        if not declared & {_normal(d) for d in owners.get(module, [])}
+    ]
+    assert not missing, "imported but not declared in pyproject.toml: " + "; ".join(missing)
+
+
+def test_every_declared_package_has_an_exact_version_in_constraints():
+    """scripts/env.sh installs with -c constraints.txt: a declared package missing there
+    would install at whatever version is newest that day."""
+    pinned = set()
+    for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            pinned.add(_normal(line.split("==")[0].strip()))
+    unpinned = sorted(_declared() - pinned - {"alpaca-abm"})
+    assert not unpinned, f"declared but not pinned in constraints.txt: {unpinned}"

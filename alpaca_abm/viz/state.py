@@ -96,6 +96,26 @@ SERIES: dict[str, tuple[Panel, ...]] = {
                 ("share_comp_dominated", "competition-dominated"),
             ),
         ),
+        # the coopetition paradox (paradox.py): drawn only when the module is on
+        Panel(
+            "Balance",
+            "0-1",
+            (("mean_balance", "mean balance"), ("share_balanced", "share balanced")),
+        ),
+        Panel(
+            "Cycles",
+            "partnerships",
+            (
+                ("virtuous_cycles", "virtuous"),
+                ("vicious_cycles", "vicious"),
+                ("premature_dissolutions", "ended early"),
+            ),
+        ),
+        Panel(
+            "Value of partnerships",
+            "GBP a month",
+            (("joint_value", "created"), ("value_destroyed", "destroyed")),
+        ),
     ),
 }
 LEVELS = tuple(SERIES)
@@ -396,6 +416,7 @@ SWITCHES: dict[str, str | None] = {
     "referrals": None,
     "industry_investment": None,
     "entry_exit": None,
+    "paradox": "Coopetition paradox: balance, tensions, owners' responses, cycles",
 }
 
 
@@ -435,6 +456,11 @@ def slider_spec(name: str) -> SliderSpec:
     )
 
 
+def switch_default(name: str) -> bool:
+    """A mechanism switch's default: the parameter table's (the paradox is off by default)."""
+    return bool(PARAMETER_INDEX[name].default)
+
+
 def switch_label(name: str) -> str:
     """A mechanism switch's label in words: SWITCHES' own, else the parameter table's text."""
     own = SWITCHES.get(name)
@@ -470,8 +496,9 @@ def about_text(model: Any, months: int) -> str:
     start = f"January {sc.start_year}"
     end_year = sc.start_year + (months - 1) // 12
     now = int(model.firms.active.sum())
-    on = [switch_label(n).split(" (")[0].lower() for n in SWITCHES if n != "coopetition"]
-    off = [switch_label(n).split(" (")[0].lower() for n in SWITCHES if not getattr(sc, n)]
+    mechanisms = [n for n in SWITCHES if n not in ("coopetition", "paradox")]
+    on = [switch_label(n).split(" (")[0].lower() for n in mechanisms]
+    off = [switch_label(n).split(" (")[0].lower() for n in mechanisms if not getattr(sc, n)]
     cooperation = (
         "Cooperation is **switched off** in this scenario: it is the counterfactual industry."
         if not sc.coopetition
