@@ -436,7 +436,7 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
             )
         firms.active[b] = False
         firms.exited_step[b] = state.steps
-        state.trust.forget(b)
+    state.trust.forget(leaving)
     dispersed = disperse_herds(herd, firms.n, leaving, keep_breeding=p.female_retire_age)
     firms.sold_out[leaving] += dispersed
     accounts.receive(state.firms, leaving, dispersed * p.pet_price * state.shocks.budget)

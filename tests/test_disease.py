@@ -193,7 +193,7 @@ def test_acquaintances_trust_a_found_herd_less_and_avoid_it_as_a_partner():
     target = int(np.argmax(m.herd.counts_by_owner(m.firms.n)))
     m.firms.knowledge[target, HEALTH] = 1.0
     m.trigger(kind="disease", start=0, strength=0.5, breeders=[target])
-    others = np.array(sorted(m.trust.neighbours[target]))
+    others = m.trust.neighbours_of(target)
     for _ in range(12):
         before = m.trust.get(others, np.full(len(others), target), m.steps)
         m.step()
