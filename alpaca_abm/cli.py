@@ -246,6 +246,9 @@ def command_run(args: argparse.Namespace) -> int:
     from .events import check_horizon
 
     check_horizon(scenario, args.steps)
+    from .runner import check_memory
+
+    check_memory(scenario, args.steps)  # before the first month, and before --out is touched
     out = args.out or _default_out(scenario.name, args.seed)
     check_out_shape(out)
     with locked_output(out):  # held until the results are published: one writer per folder

@@ -17,6 +17,26 @@ from .shocks import EVENT_LOG_COLUMNS, event_marks
 DEFAULT_STEPS = 240  # 20 years of months: the baseline passes 2018 and January 2021
 MAX_STEPS = 12_000  # a thousand years of months (as events.MAX_MONTH): more is a typo
 
+# The memory a run needs, from measured peak RSS (baseline, seed 1, Python 3.13, numpy 2,
+# mesa 3.5.1; 2026-12-06, `resource.getrusage` of a fresh process):
+#   breeders   months   agent-table rows   peak RSS
+#          1        3                  1     179 MB   (the interpreter and libraries)
+#      2,000        3              2,101     191 MB
+#     10,000        3             10,419     246 MB
+#     40,000        3             41,758     438 MB
+#    100,000        3            104,309     804 MB
+#     10,000       36             43,897     288 MB
+#     10,000      120            210,783     458 MB   (the industry grew to ~19,000 breeders)
+# Model: BASE + breeders x (PER_BREEDER + PER_AGENT_ROW x reports), reports = the agent
+# table's collections (months // agent_report_every + 1). It counts the breeders at the
+# start only (entrants add more), so it is a lower bound: it reproduces the 3-month rows
+# within 5% and the issue's 400,000 breeders at 2.7 GB (2.6 GiB), and gives 346 MB for the
+# 120-month row. A run is refused only when even this lower bound exceeds the machine's
+# memory (2,000,000 breeders for 240 months: about 53 GiB).
+MEMORY_BASE_BYTES = 180 * 2**20
+MEMORY_PER_BREEDER_BYTES = 5_300  # the firm table, ~21 animals each, agents, the network
+MEMORY_PER_AGENT_ROW_BYTES = 1_100  # one breeder's row of the agent table (~42 columns)
+
 
 @dataclass
 class RunResult:
@@ -63,8 +83,43 @@ def run(
             f"scenario = {shown(scenario)} is not allowed: expected an AlpacaScenario, a "
             "shipped scenario name or the path of a scenario .toml file."
         )
+    from .scenarios import load_scenario
+
+    if isinstance(scenario, AlpacaScenario):
+        planned = scenario.replace(**overrides) if overrides else scenario
+    else:
+        planned = load_scenario(scenario or "baseline", **overrides)
+    check_memory(planned, steps)
     model = AlpacaModel(scenario, rng=rng, **overrides)
     return run_model(model, steps, progress=progress, keep_model=keep_model)
+
+
+def memory_estimate(n_breeders: int, steps: int, report_every: int) -> int:
+    """Bytes a run of `n_breeders` for `steps` months needs at least (see MEMORY_BASE_BYTES)."""
+    reports = steps // max(report_every, 1) + 1
+    per_breeder = MEMORY_PER_BREEDER_BYTES + MEMORY_PER_AGENT_ROW_BYTES * reports
+    return MEMORY_BASE_BYTES + n_breeders * per_breeder
+
+
+def machine_memory() -> int | None:
+    """This machine's physical memory in bytes (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(scenario: AlpacaScenario, steps: int) -> None:
+    """Refuse, before anything is built, a run that cannot fit in this machine's memory."""
+    need = memory_estimate(scenario.n_breeders, steps, scenario.agent_report_every)
+    have = machine_memory()
+    if have is not None and need > have:
+        raise ValueError(
+            f"n_breeders = {scenario.n_breeders:,} for {steps:,} months needs at least "
+            f"{need / 2**30:.1f} GiB of memory (estimated from measured runs), but this "
+            f"machine has {have / 2**30:.1f} GiB: use fewer breeders (or fewer months, or a "
+            "larger agent_report_every), or a machine with more memory."
+        )
 
 
 def check_steps(steps: Any) -> None:
