@@ -4,7 +4,8 @@ expected margins (Nerlove), entry on expected return, exit on sustained economic
 import numpy as np
 import pytest
 
-from alpaca_abm import AlpacaModel, breeding, finance
+from alpaca_abm import AlpacaModel, breeding, finance, trading
+from alpaca_abm import herd as herd_mod
 
 
 def test_buying_a_female_is_no_loss_and_a_birth_is_a_gain():
@@ -198,6 +199,37 @@ def test_herd_plans_count_breeding_females_not_crias():
     active = m.firms.active[: m.firms.n] & (stock > 0)
     ratio = m.firms.target_herd[: m.firms.n][active] / stock[active]
     assert np.allclose(ratio, ratio[0]) and 1.0 <= ratio[0] <= 1.5
+
+
+def test_an_exiting_herd_is_dispersed_through_the_market_then_as_pets():
+    m = AlpacaModel(rng=4, n_breeders=30)
+    for _ in range(3):
+        m.step()
+    stock = herd_mod.breeding_stock(m.herd, m.firms.n, m.scenario.female_retire_age)
+    b = int(np.argmax(stock))
+    females = herd_mod.breeding_females(m.herd, m.scenario.female_retire_age)
+    mine = females[m.herd.owner[females] == b]
+    finance.exit_breeders(m, np.array([b]))
+    alive = m.herd.view("alive") & (m.herd.view("owner") == b)
+    # the breeding females stay for the dispersal sale; males, crias and old females go now
+    assert set(np.flatnonzero(alive)) == set(mine.tolist())
+    assert finance.dispersing(m.firms, m.steps)[b]
+    listed = trading.list_females(m)
+    assert set(mine.tolist()) <= set(listed.tolist())  # every one of them is on offer
+    for _ in range(finance.DISPERSAL_MONTHS):
+        m.step()
+    assert not finance.dispersing(m.firms, m.steps)[b]
+    assert not (
+        m.herd.view("alive") & (m.herd.view("owner") == b)
+    ).any()  # what no one bought went as pets
+
+
+def test_eu_buyers_find_sellers_who_do_not_trade_in_europe_themselves():
+    m = AlpacaModel(rng=5, n_breeders=40, export_demand=1.0)  # EU buyers outbid no one
+    m.firms.exports[:] = False
+    for _ in range(24):
+        m.step()
+    assert m.model_df["export_sales"].sum() > 0
 
 
 # --- values worked by hand ----------------------------------------------------------------
