@@ -296,3 +296,25 @@ def test_breeding_years_by_hand():
 
     p = SimpleNamespace(female_retire_age=180, female_breeding_age=24)
     assert finance.breeding_years(p) == pytest.approx(6.5)
+
+
+def test_economic_loss_and_dispersal_by_hand():
+    """A year's profit of -1,000 against a tolerated loss of 1,000 is not below it (-1,000
+    is not < -1,000); -1,001 is, and with an expected margin of -1 (or none given) it is a
+    month of economic loss, with a margin of 0 or more it is not. Dispersal: breeders 1 and
+    3 close; their live animals (two of 1's, one of 3's) leave the herd, a dead one of 1's
+    is not counted, breeder 0's and 2's stay."""
+    year = np.array([-1000.0, -1001.0, -1001.0, -1001.0])
+    loss = finance.economic_loss(year, np.full(4, 1000.0), np.array([-1.0, -1.0, 0.0, 5.0]))
+    assert loss.tolist() == [False, True, False, False]
+    assert finance.economic_loss(np.array([-1001.0]), np.array([1000.0])).tolist() == [True]
+    from alpaca_abm.herd import Herd
+
+    h = Herd(capacity=2)
+    h.add(
+        owner=np.array([0, 1, 1, 1, 2, 3]),
+        alive=np.array([True, True, True, False, True, True]),
+    )
+    counts = finance.disperse_herds(h, 4, np.array([1, 3]))
+    assert counts.tolist() == [2, 1]
+    assert h.view("alive").tolist() == [True, False, False, False, True, False]
