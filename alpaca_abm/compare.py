@@ -4,8 +4,11 @@ Each seed runs both scenarios (same seed, same starting industry), so the differ
 outcome within a seed is what the scenario changes; the table gives each outcome's mean and
 sd under A and B and the mean paired difference B − A with its sd, 95% confidence interval
 (t), paired t-test p-value and how many seeds came out higher under B. The figure shows the
-months of both (mean over seeds, band = one sd) with the events marked, and the paired
-differences of the headline outcomes in per cent of A.
+months of both (mean over seeds, band = one sd; time in calendar years) with the events
+marked, and the paired differences of the headline outcomes: in per cent of A for outcomes
+above zero in every run (a count of alpacas, a price), in the outcome's own unit for those
+that can be zero or change sign (a profit, herds infected): a ratio of two losses reads as a
+gain ("+65% profit" when a loss grew), and a per cent of zero is undefined.
 
 Typical use: `alpaca-abm compare baseline disease_outbreak --seeds 10`, or one scenario
 against itself with an event added to B: `alpaca-abm compare baseline baseline --event
@@ -208,15 +211,51 @@ def compare(
     return Comparison(labels, runs, comparison_table(runs, labels), series, marks)
 
 
+def ratio_outcomes(runs: pd.DataFrame, names: list[str]) -> list[str]:
+    """The outcomes that may be shown in per cent of A: above zero in every run of both
+    scenarios. The others (zero, negative or missing somewhere) are shown as differences
+    in their own unit, since the sign of a ratio of two losses or a per cent of zero misleads."""
+    return [n for n in names if n in runs and bool((runs[n].to_numpy(float) > 0).all())]
+
+
+def _difference_bars(ax, table: pd.DataFrame, names: list[str], scale: pd.Series | None):
+    """Mean paired differences with their 95% CIs, one row per outcome (divided by `scale`,
+    times 100, when given: per cent of A)."""
+    factor = 1.0 if scale is None else 100 / scale
+    mean = table.loc[names, "diff_mean"] * factor
+    lo = table.loc[names, "ci95_low"] * factor
+    hi = table.loc[names, "ci95_high"] * factor
+    y = np.arange(len(names))[::-1]
+    ax.axvline(0, color="grey", lw=0.8)
+    ok = np.isfinite(mean.to_numpy())
+    ax.errorbar(
+        mean.to_numpy()[ok],
+        y[ok],
+        xerr=np.vstack([(mean - lo).to_numpy()[ok], (hi - mean).to_numpy()[ok]]),
+        fmt="o",
+        color=COLOURS[1],
+        ecolor="grey",
+        capsize=3,
+    )
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    return y
+
+
 def compare_figure(comparison: Comparison, title: str = ""):
     """Months of both scenarios (mean ± sd over seeds) and the paired differences."""
     import matplotlib.pyplot as plt
 
-    from .plots import _mark_events
+    from .dictionary import label as unit_label
+    from .plots import _mark_events, year_axis
 
     series = comparison.series
-    fig = plt.figure(figsize=(15, 10), constrained_layout=True)
-    grid = fig.add_gridspec(3, 4)
+    table = comparison.table.set_index("outcome")
+    names = [h for h in HEADLINE if h in table.index]
+    ratios = ratio_outcomes(comparison.runs, names)
+    own_unit = [h for h in names if h not in ratios]
+    rows = max(1, len(own_unit))  # the differences' rows: one per own-unit outcome
+    fig = plt.figure(figsize=(15, 11), constrained_layout=True)
+    grid = fig.add_gridspec(2 + rows, 4, height_ratios=[3, 3] + [4 / rows] * rows)
     panels = [c for c in SERIES if c[0] in series]
     for k, (column, name, rolling) in enumerate(panels[:8]):
         ax = fig.add_subplot(grid[k // 4, k % 4])
@@ -232,37 +271,30 @@ def compare_figure(comparison: Comparison, title: str = ""):
             ax.plot(t, mean, color=colour, label=label, lw=1.2)
             ax.fill_between(t, mean - sd, mean + sd, color=colour, alpha=0.15, lw=0)
         ax.set_title(name, fontsize=10)
-        ax.set_xlabel("year")
+        year_axis(ax)
         marks = {m for group in comparison.marks for m in group}
         _mark_events(ax, sorted(marks))
         if k == 0:
             ax.legend(fontsize=8)
-    ax = fig.add_subplot(grid[2, :])
-    table = comparison.table.set_index("outcome")
-    names = [h for h in HEADLINE if h in table.index]
-    base = table.loc[names, "mean_a"].abs().replace(0, np.nan)
-    rel = 100 * table.loc[names, "diff_mean"] / base
-    lo = 100 * table.loc[names, "ci95_low"] / base
-    hi = 100 * table.loc[names, "ci95_high"] / base
-    y = np.arange(len(names))[::-1]
-    ax.axvline(0, color="grey", lw=0.8)
-    ok = np.isfinite(rel.to_numpy())
-    ax.errorbar(
-        rel.to_numpy()[ok],
-        y[ok],
-        xerr=np.vstack([(rel - lo).to_numpy()[ok], (hi - rel).to_numpy()[ok]]),
-        fmt="o",
-        color=COLOURS[1],
-        ecolor="grey",
-        capsize=3,
-    )
-    ax.set_yticks(y, names, fontsize=8)
     n = int(table["n_seeds"].iloc[0]) if len(table) else 0
-    ax.set_xlabel(
-        f"{comparison.labels[1]} − {comparison.labels[0]}, % of {comparison.labels[0]}'s mean "
-        f"(paired over {n} seeds, 95% CI)"
-    )
-    ax.set_title("Paired differences of the headline outcomes", fontsize=10)
+    a, b = comparison.labels
+    if ratios:
+        ax = fig.add_subplot(grid[2:, :2])
+        y = _difference_bars(ax, table, ratios, table.loc[ratios, "mean_a"])
+        ax.set_yticks(y, ratios, fontsize=8)
+        ax.set_xlabel(f"{b} − {a}, % of {a}'s mean (paired over {n} seeds, 95% CI)")
+        ax.set_title("Paired differences: outcomes above zero in every run", fontsize=10)
+    if own_unit:  # one small axis each: their units differ
+        for k, name in enumerate(own_unit):
+            ax = fig.add_subplot(grid[2 + k, 2:])
+            _difference_bars(ax, table, [name], None)
+            ax.set_yticks([0], [name], fontsize=8)
+            ax.set_xlabel(f"{b} − {a}: {unit_label(name)}", fontsize=8)
+            ax.tick_params(axis="x", labelsize=8)
+            if k == 0:
+                ax.set_title(
+                    "Paired differences in their own unit (can be zero or negative)", fontsize=10
+                )
     fig.suptitle(title or f"{comparison.labels[0]} vs {comparison.labels[1]}")
     return fig
 

@@ -277,9 +277,8 @@ class Disease:
         if loss <= 0:
             return
         for b in found.tolist():
-            others = sorted(state.trust.neighbours.get(b, ()))
-            if others:
-                src = np.array(others, dtype=np.int64)
+            src = state.trust.neighbours_of(b)
+            if len(src):
                 state.trust.touch(
                     src, np.full(len(src), b), state.steps, lambda t: after_loss(t, loss)
                 )

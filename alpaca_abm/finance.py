@@ -32,7 +32,7 @@ from . import accounts, credit, market
 from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
 from .breeding import import_quality, weaning_rate
-from .herd import breeding_stock
+from .herd import breeding_females, breeding_stock
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ HEADS_PER_FEMALE = 1.0 / FEMALE_SHARE  # a breeding female carries her followers
 YOUNG_FEMALE_SHARE = 0.5  # assumption: a female under breeding age is worth half a breeder
 MAX_PLAN_CHANGE = 0.5  # assumption: a year's plan changes the herd by at most half
 ENTRY_RETURN_SCALE = 0.05  # assumption: entry doubles (from its midpoint) 5 points above par
+# assumption: a dispersal sale is advertised and held within a season (the public record
+# has them: "dispersal sales expecting at least 1,000" c. 2012, PUBLIC-FACTS section 2)
+DISPERSAL_MONTHS = 3
 MIN_YEAR_FOR_EXIT = 12  # months: a newcomer's first year is not judged
 
 
@@ -358,6 +361,7 @@ def enter_and_exit(state: Industry) -> None:
     p, firms, mk = state.scenario, state.firms, state.market
     if not p.entry_exit:
         return
+    end_dispersals(state)
     n_f = firms.n
     limit = credit.credit_limit(firms.stock_value[:n_f], p.credit_ltv)
     out = (firms.loss_months[:n_f] >= p.exit_months) | credit.must_exit(
@@ -386,9 +390,36 @@ def enter_and_exit(state: Industry) -> None:
         enter_breeders(state, k)
 
 
+def dispersing(firms, steps: int) -> np.ndarray:
+    """Closed firms whose dispersal sale is still running (DISPERSAL_MONTHS after the exit):
+    their breeding females are on the market (trading.list_females)."""
+    n_f = firms.n
+    gone = firms.exited_step[:n_f]
+    return ~firms.active[:n_f] & (gone >= 0) & (steps - gone < DISPERSAL_MONTHS)
+
+
+def end_dispersals(state: Industry) -> None:
+    """Dispersal sales that have run their course: what no breeder or outside buyer took
+    goes to pet and companion homes at the pet price."""
+    firms, herd = state.firms, state.herd
+    n_f = firms.n
+    gone = firms.exited_step[:n_f]
+    over = np.flatnonzero(
+        ~firms.active[:n_f] & (gone >= 0) & (state.steps - gone == DISPERSAL_MONTHS)
+    )
+    if len(over) == 0:
+        return
+    left = disperse_herds(herd, n_f, over)
+    firms.sold_out[over] += left
+    accounts.receive(firms, over, left * state.scenario.pet_price * state.shocks.budget)
+    state.month_stats["pet_sales"] += int(left.sum())
+
+
 def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     """Close firms `leaving` (in row order): hand co-owned studs to partners still in the
-    industry, end their contracts, disperse their herds (sold as pets)."""
+    industry, end their contracts, sell males, crias and retired females as pets and put the
+    breeding females up for a dispersal sale on the market (trading.list_females) for
+    DISPERSAL_MONTHS; what is left then goes as pets (end_dispersals)."""
     p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
     run = con.running()
     for b in leaving.tolist():  # one by one: a partner who left before gets no stud
@@ -405,20 +436,27 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
             )
         firms.active[b] = False
         firms.exited_step[b] = state.steps
-        state.trust.forget(b)
-    dispersed = disperse_herds(herd, firms.n, leaving)
+    state.trust.forget(leaving)
+    dispersed = disperse_herds(herd, firms.n, leaving, keep_breeding=p.female_retire_age)
     firms.sold_out[leaving] += dispersed
     accounts.receive(state.firms, leaving, dispersed * p.pet_price * state.shocks.budget)
     state.spatial_version += len(leaving)
     state.month_stats["exits"] += len(leaving)
 
 
-def disperse_herds(herd: Herd, n_f: int, owners: np.ndarray) -> np.ndarray:
-    """Take the live animals of `owners` off the herd; return how many each had."""
+def disperse_herds(
+    herd: Herd, n_f: int, owners: np.ndarray, keep_breeding: int | None = None
+) -> np.ndarray:
+    """Take the live animals of `owners` off the herd; return how many each had. With
+    `keep_breeding` (the retirement age), breeding females (herd.breeding_females) stay for
+    the dispersal sale."""
     closing = np.zeros(n_f, dtype=bool)
     closing[owners] = True
     alive, owner = herd.view("alive"), herd.view("owner")
-    animals = np.flatnonzero(alive & closing[owner])
+    going = alive & closing[owner]
+    if keep_breeding is not None:
+        going[breeding_females(herd, keep_breeding)] = False
+    animals = np.flatnonzero(going)
     herd.alive[animals] = False
     return np.bincount(owner[animals], minlength=n_f)[owners]
 

@@ -65,6 +65,8 @@ class MarketState:
     stud_sales: int = 0  # UK-bred studs sold between breeders this year
     # this month's home sales made by referral: row 0 the referring seller, row 1 the seller
     referrals: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
+    # this month's first enquiries each seller turned away, sold out (what it could refer)
+    turned_away: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     service_demand: float = 0.0  # females that must hire per stud place, at the first season
     decay_version: int = -1  # spatial version the cached distance decay was computed for
     decay: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -289,6 +291,9 @@ class Matches:
     lost: int  # enquiries that found nothing
     segment: np.ndarray | None = None  # the buyer's segment of each sale (2-D weights only)
     referrer: np.ndarray | None = None  # the seller who referred each sale (-1: not referred)
+    # the seller of each first enquiry turned away because it had sold out to earlier buyers
+    # (what it could have referred to a partner)
+    turned_away: np.ndarray | None = None
 
 
 def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -372,7 +377,7 @@ def match_buyers(
     if n == 0 or weights.sum() <= 0:
         empty = np.zeros(0, dtype=np.int64)
         seg = None if segment is None else empty
-        return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty)
+        return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty, empty)
     sellers = _drawable(stock, segment is not None)
     targets = _draw_among(weights[..., sellers] * (stock[sellers] > 0), sellers, segment, n, rng)
     bought_b, bought_s, referred, seg_of, ref_by = [], [], [], [], []
@@ -391,8 +396,9 @@ def match_buyers(
         return idx[~served]
 
     waiting = settle(np.arange(n), targets, False)
+    first = targets[waiting]
+    turned_away = first[(first >= 0) & (first != buyers[waiting])]
     if partner_of is not None and len(waiting):
-        first = targets[waiting]
         ref = np.where(first >= 0, partner_of[np.maximum(first, 0)], -1)
         waiting = settle(waiting, ref, True)
     if len(waiting) and retry > 0:
@@ -414,6 +420,7 @@ def match_buyers(
         int(lost),
         None if segment is None else np.concatenate(seg_of).astype(np.int64),
         np.concatenate(ref_by).astype(np.int64),
+        turned_away.astype(np.int64),
     )
 
 

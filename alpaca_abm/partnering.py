@@ -6,7 +6,6 @@ gathers the facts from the model's tables and applies the outcomes.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -102,10 +101,9 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
-    known = [state.trust.neighbours.get(b, ()) for b in seekers.tolist()]
-    n_known = [len(x) for x in known]
-    src.append(np.repeat(seekers, n_known))
-    dst.append(np.fromiter(chain.from_iterable(known), dtype=np.int64, count=sum(n_known)))
+    who, known = state.trust.neighbour_pairs(seekers)  # acquaintances (order: no matter)
+    src.append(who)
+    dst.append(known)
     top = reputation_leaders(state)
     if len(top):
         picks = state.rng.choice(top, size=(len(seekers), min(REPUTATION_PICKS, len(top))))

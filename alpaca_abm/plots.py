@@ -1,7 +1,9 @@
 """Figures of a run at the seed's three levels: individual, organisational and industry.
 
 Each function takes the run's tables and returns a matplotlib Figure, so a notebook can
-show it and the CLI can save it. Event months (shocks) are marked when given.
+show it and the CLI can save it. Event months (shocks) are marked when given. Every time
+axis is in calendar years (a month is a twelfth of its year), labelled by `year_axis`, the
+same in these files, the comparison figure and the app.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 COOP_COLOUR, COMP_COLOUR, EQUAL_COLOUR = "#1b9e77", "#d95f02", "#7570b3"
+NO_PARTNERSHIP_TEXT = "No partnership in this run,\nso no relationship types to share out"
 
 
 def _years(model_df: pd.DataFrame) -> pd.Series:
@@ -26,10 +29,16 @@ def _years(model_df: pd.DataFrame) -> pd.Series:
     return parts[0] + (parts[1] - 1) / 12
 
 
+def step_years(model_df: pd.DataFrame) -> dict[int, float]:
+    """Decimal calendar year of each step of the run (the breeder table is kept by step)."""
+    return dict(zip(model_df["step"].astype(int), _years(model_df), strict=True))
+
+
 def year_axis(ax, label: str = "year") -> None:
     """A time axis in decimal years labelled with whole calendar years only (2008, 2010, ...),
-    few enough that they never run into each other."""
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
+    few enough that they never run into each other; a view of one year shows one label, not
+    the same year repeated."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
     ax.set_xlabel(label)
 
@@ -79,7 +88,7 @@ def industry_figure(
     ax.set_title("Livestock price")
     ax = axes[1, 0]
     yearly = model_df.assign(year=t.astype(int)).groupby("year")["sales_count"].sum()
-    ax.bar(yearly.index, yearly.values, color="tab:green")
+    ax.bar(yearly.index + 0.5, yearly.values, width=0.9, color="tab:green")  # across its year
     ax.set_ylabel("breeding females sold per year")
     ax.set_title("Sales")
     ax = axes[1, 1]
@@ -99,8 +108,19 @@ def industry_figure(
     )
     ax.set_ylim(0, 1)
     ax.set_ylabel("share of partnerships")
-    ax.legend(fontsize=7, loc="lower left")
     ax.set_title("Relationship types")
+    if model_df["n_partnerships"].any():
+        ax.legend(fontsize=7, loc="lower left")
+    else:  # shares of nothing: say so rather than leave an empty box
+        ax.text(
+            0.5,
+            0.5,
+            NO_PARTNERSHIP_TEXT,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            wrap=True,
+        )
     for ax in axes.flat:
         year_axis(ax)
         mark_events(ax, events)
@@ -108,11 +128,16 @@ def industry_figure(
     return fig
 
 
-def organisational_figure(agent_df: pd.DataFrame, title: str = "") -> Figure:
+def organisational_figure(
+    model_df: pd.DataFrame,
+    agent_df: pd.DataFrame,
+    title: str = "",
+    events: Sequence[tuple[float, str]] = (),
+) -> Figure:
     """Organisational level: profit, herd quality and elite access by size and partnering."""
     df = agent_df.reset_index()
     df["partnered"] = df["n_partners"] > 0
-    df["year_step"] = df["step"]
+    df["step"] = df["step"].map(step_years(model_df))  # calendar years, as every figure
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
     for (size, partnered), grp in df.groupby(["size_class", "partnered"]):
         label = f"{size}, {'co-owning' if partnered else 'alone'}"
@@ -120,17 +145,17 @@ def organisational_figure(agent_df: pd.DataFrame, title: str = "") -> Figure:
         style = "-" if partnered else "--"
         colour = "tab:blue" if size == "small" else "tab:orange"
         axes[0].plot(
-            by["profit"].mean().index / 12, by["profit"].mean(), style, color=colour, label=label
+            by["profit"].mean().index, by["profit"].mean(), style, color=colour, label=label
         )
         axes[1].plot(
-            by["herd_quality"].mean().index / 12,
+            by["herd_quality"].mean().index,
             by["herd_quality"].mean(),
             style,
             color=colour,
             label=label,
         )
         axes[2].plot(
-            by["elite_access"].mean().index / 12,
+            by["elite_access"].mean().index,
             by["elite_access"].mean(),
             style,
             color=colour,
@@ -140,7 +165,8 @@ def organisational_figure(agent_df: pd.DataFrame, title: str = "") -> Figure:
     axes[1].set_ylabel("mean herd quality")
     axes[2].set_ylabel("share with elite genetics")
     for ax, name in zip(axes, ("Profit", "Herd quality", "Access to rare genetics"), strict=True):
-        ax.set_xlabel("years from start")
+        year_axis(ax)
+        mark_events(ax, events)
         ax.set_title(name)
         ax.legend(fontsize=7)
     fig.suptitle(title or "Organisational level (firms by size class and co-ownership)")

@@ -29,10 +29,44 @@ def waiting_reservation(
     )
 
 
+def deadline_reservation(
+    expected_price: float,
+    sell_chance: float,
+    holding_cost: np.ndarray | float,
+    rate: float,
+    months_left: np.ndarray | int,
+    floor: float,
+) -> np.ndarray:
+    """The waiting reservation of a seller who must sell within `months_left` more months (a
+    dispersal sale): with none left she goes at `floor`; with t left the seller accepts
+    r_t = -c + beta (s E + (1 - s) r_(t-1)), the finite-horizon form of
+    waiting_reservation (McCall 1970), which rises toward it as t grows; never below `floor`."""
+    beta = 1.0 / (1.0 + max(rate, 0.0) / MONTHS_PER_YEAR)
+    s = min(max(sell_chance, 0.0), 1.0)
+    left = np.asarray(months_left, dtype=np.int64)
+    cost = np.broadcast_to(
+        np.asarray(holding_cost, dtype=float), np.broadcast(left, holding_cost).shape
+    )
+    r = np.full(cost.shape, float(floor))
+    out = r.copy()
+    for t in range(1, int(left.max(initial=0)) + 1):
+        r = np.maximum(floor, -cost + beta * (s * expected_price + (1 - s) * r))
+        out = np.where(left == t, r, out)
+    return out
+
+
 def spread(values: np.ndarray, dispersion: float, noise: np.ndarray) -> np.ndarray:
     """Values varied across traders by a log-normal factor exp(dispersion x noise): buyers
     and sellers differ in circumstances, so no single value is a mass point of the auction."""
     return np.asarray(values, dtype=float) * np.exp(dispersion * np.asarray(noise, dtype=float))
+
+
+def going_price_bids(expected_price: float, dispersion: float, noise: np.ndarray) -> np.ndarray:
+    """Bids of buyers who take the going price as their limit (newcomers buying a foundation
+    herd, who can buy next month at about the same price): the expected price, marked down
+    by a log-normal half-spread exp(-dispersion |noise|) for their differing budgets and
+    patience, never above it."""
+    return expected_price * np.exp(-dispersion * np.abs(np.asarray(noise, dtype=float)))
 
 
 def export_buyers_per_month(uk_alpacas: float, eu_demand: float) -> float:

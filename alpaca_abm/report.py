@@ -75,7 +75,11 @@ def write_run(
     )
     atomic_write(
         out / "organisational.png",
-        _png(organisational_figure(result.agent_df, f"Organisational level: {title}")),
+        _png(
+            organisational_figure(
+                result.model_df, result.agent_df, f"Organisational level: {title}", events
+            )
+        ),
     )
     atomic_write(
         out / "individual.png",

@@ -15,7 +15,7 @@ from scipy.spatial import cKDTree
 from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
 from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
-from .finance import female_values
+from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
 from .world import NICHE_SHARES
@@ -30,7 +30,9 @@ PROSPECT_MARGIN = 0.0  # a young male better than his owner's dams is kept as a 
 MAX_PURCHASE = 10  # assumption: a breeder buys at most ten females a month
 CASH_BUFFER = 1.2  # a breeder buys only with 20% more cash than the price
 RETRY_SHARE = 0.5  # assumption: half the buyers whose first enquiry fails try one more breeder
-BIDDERS_PER_OFFER = 3  # assumption: an animal on offer meets at most three interested buyers
+EXPORT_AGENT_REACH = 0.25  # assumption: a seller without its own EU trade is found a quarter as
+# often by EU buyers, through transport agents and brokers (Alpaca Logistics Europe, PUBLIC-FACTS
+# section 2), as a breeder who trades in Europe itself
 STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on offer
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
@@ -65,6 +67,8 @@ def list_females(state: Industry, females: np.ndarray | None = None) -> np.ndarr
     herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
+    closing = dispersing(firms, state.steps)  # a closed firm's dispersal sale: every female
+    surplus[closing] = herd_size[closing]
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
     cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
@@ -164,7 +168,9 @@ def refresh_reach(state: Industry) -> None:
         )
         mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
         mk.decay_version = state.spatial_version
-    selling = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])
+    selling = np.flatnonzero(
+        (firms.active[:n_f] & ~firms.restricted[:n_f]) | dispersing(firms, state.steps)
+    )
     vis = market.visibility(
         firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
     )
@@ -185,6 +191,7 @@ def refresh_reach(state: Industry) -> None:
     mk.reach[:, selling] = reach
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
+    mk.turned_away = np.zeros(n_f, dtype=np.int64)
 
 
 def outside_buyers(state: Industry) -> tuple[float, float]:
@@ -217,7 +224,7 @@ def trade(state: Industry) -> None:
     females = breeding_females(herd, state.scenario.female_retire_age)  # none moves until sold
     listed, asks = offers(state, females)
     owner_before = herd.view("owner")[listed].copy()
-    bids = gather_bids(state, females, len(asks))
+    bids = gather_bids(state, females)
     price, q = clear(state, bids, asks, listed, len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
@@ -234,25 +241,43 @@ def trade(state: Industry) -> None:
 
 def offers(state: Industry, females: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The listed females and their asks: a listed female is for sale and her owner asks
-    what waiting for a later buyer is worth (pricing.waiting_reservation), spread by the
-    sellers' circumstances, never below the pet price; so asks follow the expected price
-    and fall in a glut."""
+    what waiting for a later buyer is worth (pricing.waiting_reservation; in a closed firm's
+    dispersal sale, with a deadline: pricing.deadline_reservation), spread by the sellers'
+    circumstances, never below the pet price; so asks follow the expected price and fall in
+    a glut."""
     p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
     listed = list_females(state, females)
     holding = holding_cost(state)
+    owner = herd.view("owner")[listed]
+    floor = p.pet_price * sh.budget
     keep = pricing.waiting_reservation(
-        mk.expected_price, mk.sell_through, holding[herd.view("owner")[listed]], p.discount_rate
+        mk.expected_price, mk.sell_through, holding[owner], p.discount_rate
     )
+    firms = state.firms
+    sale = dispersing(firms, state.steps)[owner]
+    if sale.any():  # a dispersal sale must sell by its last month: its asks fall toward the floor
+        left = DISPERSAL_MONTHS - (state.steps - firms.exited_step[owner[sale]]) - 1
+        keep[sale] = pricing.deadline_reservation(
+            mk.expected_price,
+            mk.sell_through,
+            holding[owner[sale]],
+            p.discount_rate,
+            left,
+            floor,
+        )
     spread = pricing.spread(keep, p.ask_dispersion, state.rng.standard_normal(len(listed)))
-    asks = np.maximum(p.pet_price * sh.budget, spread)
+    asks = np.maximum(floor, spread)
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
     return listed, asks
 
 
-def gather_bids(state: Industry, females: np.ndarray, n_asks: int) -> Bids:
-    """Bids of outside households (Bass), breeders expanding or starting and EU buyers; in a
-    thin market only BIDDERS_PER_OFFER buyers per offer find a seller."""
+def gather_bids(state: Industry, females: np.ndarray) -> Bids:
+    """Bids of outside households (Bass), breeders expanding or starting and EU buyers. Every
+    bid enters the auction: the price is read off the whole demand schedule, so more buyers
+    for the same offers clear at a higher order statistic of their willingness to pay and
+    fewer at a lower one (a subsample of three bids an offer, until issue #20's second
+    round, hid demand shocks while buyers outnumbered offers)."""
     p, firms, herd, rng, mk, sh = (
         state.scenario,
         state.firms,
@@ -271,7 +296,8 @@ def gather_bids(state: Industry, females: np.ndarray, n_asks: int) -> Bids:
     exporters = firms.exports[:n_f] & firms.active[:n_f]
     n_alpacas = np.count_nonzero(herd.view("alive"))
     export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
-    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(exporters.any())
+    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]  # EU buyers reach them all
+    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
     n_export = int(rng.poisson(export_flow))
     export_wtp = market.willingness_to_pay(
         n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
@@ -279,17 +305,20 @@ def gather_bids(state: Industry, females: np.ndarray, n_asks: int) -> Bids:
     value = female_values(state)  # what keeping a female is worth to each breeder
     wants = breeder_wants(state, mk.expected_price, females)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
-    entrant = firms.wants[:n_f] > 0  # newcomers pay the going price for a foundation herd
-    wtp_breeder = np.where(entrant, np.maximum(value, mk.expected_price), value)
-    # breeders' values differ as sellers' do: no mass point of bids at one value
-    wtp_breeder = pricing.spread(wtp_breeder, p.ask_dispersion, rng.standard_normal(n_f))
+    entrant = firms.wants[:n_f] > 0
+    # breeders' values differ as sellers' do: no mass point of bids at one value; newcomers
+    # pay up to the going price for a foundation herd, some less (pricing.going_price_bids):
+    # bids spread above it would let newcomers alone bid the price up month after month
+    noise = rng.standard_normal(n_f)
+    wtp_breeder = np.where(
+        entrant,
+        np.maximum(value, pricing.going_price_bids(mk.expected_price, p.ask_dispersion, noise)),
+        pricing.spread(value, p.ask_dispersion, noise),
+    )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
     bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
     wtp = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    if len(wtp) > BIDDERS_PER_OFFER * n_asks:  # in a thin market few buyers find a seller
-        keep = rng.choice(len(wtp), size=BIDDERS_PER_OFFER * n_asks, replace=False)
-        bidder, wtp = bidder[keep], wtp[keep]
     return Bids(bidder, wtp, n_hobby, new, replace, export_flow, exporters)
 
 
@@ -375,7 +404,7 @@ def _match(
     niche_shares: tuple[float, ...],
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
-    breeders in their own region among breeding-stock sellers, EU buyers among exporters."""
+    breeders in their own region among breeding-stock sellers, EU buyers nationally."""
     firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
     n_f = firms.n
     home = rng.permutation(buyers[buyers != EXPORT_BUYER])
@@ -407,11 +436,14 @@ def _match(
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
+    mk.turned_away = np.bincount(m_home.turned_away, minlength=n_f)
     sold = [m_home]
     n_exp = int((buyers == EXPORT_BUYER).sum())
     if n_exp:
         left = stock - np.bincount(m_home.seller, minlength=n_f)
-        ew = mk.reach.sum(axis=0) * exporters  # EU buyers see exporters nationally
+        # EU buyers see sellers nationally: those who trade in Europe, and the rest through
+        # agents (EXPORT_AGENT_REACH)
+        ew = mk.reach.sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
         sold.append(market.match_buyers(np.full(n_exp, EXPORT_BUYER), ew, left, None, 0.0, rng))
     return sold
 

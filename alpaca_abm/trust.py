@@ -12,7 +12,7 @@ import numpy as np
 
 from .tables import grow_columns
 
-_COLUMNS = ("src", "dst", "value", "updated", "associations", "betrayals")
+_COLUMNS = ("src", "dst", "value", "updated", "associations", "betrayals", "linked")
 
 
 def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -56,8 +56,8 @@ class TrustLedger:
         self.associations = np.zeros(capacity, dtype=np.int32)  # past joint ventures
         self.betrayals = np.zeros(capacity, dtype=np.int32)  # breaches by dst that src caught
         self.impressed = 0  # ties before this row have had their first impression
+        self.linked = np.zeros(capacity, dtype=bool)  # the pair are acquaintances (both ways)
         self.index: dict[int, int] = {}  # tie_key(truster, trusted) → row
-        self.neighbours: dict[int, set[int]] = {}
 
     def _grow(self, k: int) -> None:
         grow_columns(self, _COLUMNS, self.n, self.n + k)
@@ -86,22 +86,9 @@ class TrustLedger:
         self.betrayals[new_rows] = 0
         self.n += m
         self.index.update(zip(new_keys.tolist(), new_rows.tolist(), strict=True))
-        self._meet(a.tolist(), b.tolist())
+        self.linked[new_rows] = True  # a tie makes the two acquaintances, both ways
         out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
-
-    def _meet(self, src: list[int], dst: list[int]) -> None:
-        """Record each pair in the neighbour index, both ways, in the order given."""
-        nb = self.neighbours
-        for x, y in zip(src, dst, strict=True):
-            known = nb.get(x)
-            if known is None:
-                nb[x] = known = set()
-            known.add(y)
-            known = nb.get(y)
-            if known is None:
-                nb[y] = known = set()
-            known.add(x)
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each tie key, -1 where unknown: `index` looked up as a sorted array (the
@@ -176,7 +163,29 @@ class TrustLedger:
         self.impressed = self.n
         return rows
 
-    def forget(self, breeder: int) -> None:
-        """Drop a breeder that left the industry from the neighbour index."""
-        for other in self.neighbours.pop(breeder, set()):
-            self.neighbours.get(other, set()).discard(breeder)
+    def forget(self, breeders: int | np.ndarray) -> None:
+        """Breeders that left the industry are nobody's acquaintances any more (their ties'
+        trust stays on record)."""
+        n = self.n
+        gone = np.atleast_1d(np.asarray(breeders, dtype=np.int64))
+        hit = np.isin(self.src[:n], gone) | np.isin(self.dst[:n], gone)
+        self.linked[:n][hit] = False
+
+    def neighbour_pairs(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(breeder, acquaintance) pairs of the breeders `who`: each pair once for every tie
+        that links them (a pair tied both ways comes twice)."""
+        n = self.n
+        who = np.asarray(who, dtype=np.int64)
+        src, dst, linked = self.src[:n], self.dst[:n], self.linked[:n]
+        size = int(max(src.max(initial=-1), dst.max(initial=-1), who.max(initial=-1))) + 1
+        mark = np.zeros(size, dtype=bool)
+        mark[who] = True
+        out = linked & mark[src]
+        back = linked & mark[dst]
+        return np.r_[src[out], dst[back]].astype(np.int64), np.r_[dst[out], src[back]].astype(
+            np.int64
+        )
+
+    def neighbours_of(self, breeder: int) -> np.ndarray:
+        """The acquaintances of one breeder, sorted."""
+        return np.unique(self.neighbour_pairs(np.array([breeder]))[1])

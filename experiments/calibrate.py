@@ -217,6 +217,27 @@ def targets() -> tuple[Target, ...]:
             ("uk_alpaca_herds_2022",),
             "herds 2022 (estimated UK herds)",
         ),
+        # the path between (issue #20's bands): 2,000-4,500 GBP in 2008 and 1,100-2,500 in
+        # 2011-2012, between the mid-2000s 3,000-10,000 and 2015's 800-2,000 (the band's
+        # middle, a quarter of its width as the sd, as _sd reads a figure's low and high)
+        Target(
+            "price_2008",
+            "price_female",
+            2008,
+            3250.0,
+            (4500.0 - 2000.0) / 4.0,
+            ("breeding_female_price_2006", "breeding_female_price_2015"),
+            "breeding-female price 2008 (issue #20's band 2,000-4,500 between the figures)",
+        ),
+        Target(
+            "price_2012",
+            "price_female",
+            2012,
+            1800.0,
+            (2500.0 - 1100.0) / 4.0,
+            ("breeding_female_price_2006", "breeding_female_price_2015"),
+            "breeding-female price 2011-2012 (issue #20's band 1,100-2,500 between the figures)",
+        ),
         Target(
             "price_2015",
             "price_female",

@@ -43,7 +43,7 @@
 #
 # `PROFILE = "fast"` runs 10 years (120 months) on 4 seeds and takes about **9 seconds of
 # CPU time**, kernel start included (longer by the clock on a busy machine). `"full"` runs
-# the scenario's 20 years on 10 seeds (about 25 seconds of CPU time). A *seed* (`rng=` in
+# the scenario's 20 years on 10 seeds (about 30 seconds of CPU time). A *seed* (`rng=` in
 # Python, `--seed` on the command line: the same thing) fixes the random draws: the same
 # seed gives the same run.
 

@@ -45,8 +45,8 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: six industries of 10 years on 4 seeds, about **25 seconds of CPU time**.
-# `"full"`: 20 years on 8 seeds, about 70 seconds.
+# `"fast"`: six industries of 10 years on 4 seeds, about **27 seconds of CPU time**.
+# `"full"`: 20 years on 8 seeds, about 100 seconds.
 
 # %% tags=["parameters"]
 PROFILE = "fast"  # "fast" or "full"
@@ -184,9 +184,10 @@ assert stats["ci95_high"] < 0, stats
 
 # %% [markdown]
 # 4. **Control deters.** Opportunists who know overuse is likely to be detected overuse
-#    shared studs less. Overuses are rare events (a handful per run), so the test here is
-#    on the counts summed over seeds: of all overuses in the two industries together,
-#    more than half happen under weak control (one-sided exact binomial test, p < 0.05).
+#    shared studs less. Overuses are counts, rare in some settings (a handful in a run)
+#    and common in others, so the test is on the counts summed over seeds: of all
+#    overuses in the two industries together, more than half happen under weak control
+#    (one-sided exact binomial test, p < 0.05).
 
 # %%
 weak = int(runs.loc[runs["arm"] == "opportunist, weak control", "overuses"].sum())

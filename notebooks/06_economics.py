@@ -42,8 +42,8 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: four industries of 10 years on 4 seeds, about **17 seconds of CPU time**.
-# `"full"`: 20 years on 8 seeds, about 50 seconds.
+# `"fast"`: four industries of 10 years on 4 seeds, about **18 seconds of CPU time**.
+# `"full"`: 20 years on 8 seeds, about 60 seconds.
 
 # %% tags=["parameters"]
 PROFILE = "fast"  # "fast" or "full"
@@ -87,7 +87,8 @@ print(
 # %% [markdown]
 # ## Predict
 #
-# 1. The herd triples in ten years. What happens to the price of a breeding female?
+# 1. The herd grows by half or more in ten years. What happens to the price of a breeding
+#    female?
 # 2. Half as many outside buyers, or twice as many: how much does the price move?
 # 3. If every breeder expands as soon as the price is high, and expands hard, what does
 #    the price path look like?

@@ -39,7 +39,7 @@
 # ## Parameters
 #
 # `"fast"`: 5-year runs (60 months); a grid of 3 points x 4 replicates and a Morris
-# design of 4 trajectories x 2 replicates (52 runs); about **25 seconds of CPU time**.
+# design of 4 trajectories x 2 replicates (52 runs); about **27 seconds of CPU time**.
 # `"full"`: 10-year runs, 6 replicates and 10 trajectories (118 runs); about 3 minutes.
 
 # %% tags=["parameters"]

@@ -221,4 +221,70 @@ def test_compare_interrupted_during_the_figure_publishes_nothing(
     monkeypatch.undo()
     assert main([*CMP, "--out", str(out), "--overwrite"]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(RESULT_FILES)
-    assert "old" not in (out / "compare.json").read_text()
+    # the new set replaced the old (not "old" in the text: the command line it records
+    # may hold the word, e.g. pytest's own arguments naming tests/test_golden.py)
+    assert (out / "compare.json").read_text() != "old compare.json"
+
+
+def _comparison(profit_a, profit_b, alpacas_a, alpacas_b):
+    """A comparison of two made-up scenarios over three seeds and 24 months (no model run)."""
+    from alpaca_abm.compare import Comparison, comparison_table
+
+    rows = []
+    for label, profit, alpacas in (("A", profit_a, alpacas_a), ("B", profit_b, alpacas_b)):
+        for seed, (p, n) in enumerate(zip(profit, alpacas, strict=True)):
+            rows.append({"scenario": label, "seed": seed, "profit_last_year": p,
+                         "final_n_alpacas": n, "herds_infected": 0.0})  # fmt: skip
+    runs = pd.DataFrame(rows)
+    months = pd.DataFrame({"step": range(1, 25), "date": [f"{2006 + m // 12}-{m % 12 + 1:02d}"
+                                                          for m in range(24)]})  # fmt: skip
+    series = pd.concat(
+        months.assign(scenario=label, seed=seed, n_breeders=100 + seed)
+        for label in ("A", "B")
+        for seed in range(3)
+    )
+    return Comparison(("A", "B"), runs, comparison_table(runs, ("A", "B")), series, ((), ()))
+
+
+def _points(ax) -> list[float]:
+    """The x of the points of an errorbar panel (the paired mean differences)."""
+    (bars,) = ax.containers
+    return [round(float(x), 6) for x in bars.lines[0].get_xdata()]
+
+
+def test_a_loss_that_grows_is_a_fall_in_profit_in_pounds_not_a_rise_in_per_cent():
+    """The disease outbreak 'raised profit +65%': a ratio of two losses. An outcome that
+    is not above zero in every run is shown as a difference in its own unit."""
+    from alpaca_abm.compare import compare_figure, ratio_outcomes
+
+    cmp = _comparison([-100.0, -90.0, -110.0], [-165.0, -150.0, -180.0], [500, 510, 490],
+                      [550, 561, 539])  # fmt: skip
+    assert ratio_outcomes(cmp.runs, ["profit_last_year", "final_n_alpacas", "herds_infected"]
+                          ) == ["final_n_alpacas"]  # fmt: skip
+    fig = compare_figure(cmp)
+    by_outcome = {}
+    for ax in fig.axes:
+        for tick in ax.get_yticklabels():
+            by_outcome.setdefault(tick.get_text(), ax)
+    profit, alpacas = by_outcome["profit_last_year"], by_outcome["final_n_alpacas"]
+    assert profit is not alpacas
+    assert "GBP" in profit.get_xlabel() and "%" not in profit.get_xlabel()
+    assert _points(profit) == [pytest.approx(-65.0)]  # B − A in pounds: the loss grew by 65
+    assert "%" in alpacas.get_xlabel()
+    assert _points(alpacas) == [pytest.approx(10.0)]  # +50 of 500 alpacas: +10%
+    assert "herds_infected" in by_outcome  # zero in every run: in herds, not dropped
+    assert "%" not in by_outcome["herds_infected"].get_xlabel()
+
+
+def test_compare_figure_time_axes_are_in_calendar_years():
+    from alpaca_abm.compare import compare_figure
+
+    cmp = _comparison([1.0] * 3, [2.0] * 3, [500] * 3, [510] * 3)
+    fig = compare_figure(cmp)
+    (panel,) = [ax for ax in fig.axes if ax.get_title() == "Breeders"]
+    fig.canvas.draw()
+    left, right = panel.get_xlim()
+    shown = [t.get_text() for t in panel.get_xticklabels()
+             if t.get_text() and left <= t.get_position()[0] <= right]  # fmt: skip
+    assert shown and set(shown) <= {"2006", "2007", "2008"}, shown
+    assert panel.get_xlabel() == "year"

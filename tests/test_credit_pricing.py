@@ -98,3 +98,27 @@ def test_buyers_avoid_the_region_in_the_news_most():
     weight = pricing.outbreak_avoidance(np.array([0, 1, 2]), np.array([0.0, 0.2, 0.1]), 0.6)
     assert weight.tolist() == pytest.approx([1.0, 0.4, 0.7])
     assert pricing.outbreak_avoidance(np.array([0, 1]), np.zeros(2), 0.6).tolist() == [1.0, 1.0]
+
+
+def test_a_dispersal_sale_asks_the_floor_at_its_deadline_and_more_with_time_left():
+    cost, floor = np.full(4, 30.0), 400.0
+    r = pricing.deadline_reservation(2_000.0, 0.3, cost, 0.05, np.array([0, 1, 2, 40]), floor)
+    beta = 1 / (1 + 0.05 / 12)
+    assert r[0] == floor
+    assert r[1] == pytest.approx(-30.0 + beta * (0.3 * 2_000.0 + 0.7 * floor))
+    assert r[0] < r[1] < r[2] < r[3]
+    # with a long horizon it is the waiting reservation without a deadline
+    assert r[3] == pytest.approx(pricing.waiting_reservation(2_000.0, 0.3, 30.0, 0.05), rel=1e-4)
+    # never below the floor, even when keeping her costs more than she is worth
+    assert (
+        pricing.deadline_reservation(500.0, 0.1, cost, 0.05, np.arange(4), floor) >= floor
+    ).all()
+
+
+def test_newcomers_bid_up_to_the_going_price_and_spread_below_it():
+    noise = np.random.default_rng(0).standard_normal(2_000)
+    bids = pricing.going_price_bids(1_500.0, 0.15, noise)
+    assert bids.max() <= 1_500.0  # never above: newcomers alone cannot bid the price up
+    assert len(np.unique(bids)) == len(bids)  # no mass point at one value
+    # the half-spread: median markdown exp(-0.15 x 0.674), the median of |z|
+    assert np.median(bids) == pytest.approx(1_500.0 * np.exp(-0.15 * 0.6745), rel=0.02)

@@ -193,7 +193,7 @@ def test_acquaintances_trust_a_found_herd_less_and_avoid_it_as_a_partner():
     target = int(np.argmax(m.herd.counts_by_owner(m.firms.n)))
     m.firms.knowledge[target, HEALTH] = 1.0
     m.trigger(kind="disease", start=0, strength=0.5, breeders=[target])
-    others = np.array(sorted(m.trust.neighbours[target]))
+    others = m.trust.neighbours_of(target)
     for _ in range(12):
         before = m.trust.get(others, np.full(len(others), target), m.steps)
         m.step()
@@ -252,13 +252,6 @@ def test_news_of_an_outbreak_keeps_outside_buyers_away(year_after_outbreak):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #20 open (shock channels): on the new economy the scare's fewer outside "
-    "buyers do not lower the price within a year (measured 8 seeds: price +0.8%, lower in 3; "
-    "sales value -0.6%, lower in 5): offers meet at most BIDDERS_PER_OFFER bids, so fewer "
-    "buyers change little while buyers outnumber offers three to one",
-)
 def test_an_outbreak_lowers_prices_and_sales_within_a_year(year_after_outbreak):
     """The outbreak against the baseline on the same 8 seeds, over the 12 months from it.
 
@@ -268,7 +261,13 @@ def test_an_outbreak_lowers_prices_and_sales_within_a_year(year_after_outbreak):
     seeds, p = 6e-4; sales value -14%, 8 of 8, p = 1e-4; after later calibration changes
     sales value -10%, 7 of 8, p = 0.01; before the economy of issue #20 (15 seeds): price
     -2.3% (sd 0.020, lower in 12 of 15: restrictions take sellers off the market while the
-    scare takes buyers), sales value -10.5% (sd 0.067, lower in 15 of 15).
+    scare takes buyers), sales value -10.5% (sd 0.067, lower in 15 of 15). On the first
+    round of issue #20 it failed (price +0.8%, lower in 3 of 8; sales value -0.6%, lower in
+    5): an offer met at most three bids, so fewer buyers changed nothing while buyers
+    outnumbered offers. Since every bid enters the auction (issue #20 round 2), measured
+    on seeds 0-7: price -3.5% (sd of log ratio 0.046, lower in 6 of 8, p = 0.031), sales
+    value -7.2% (sd 0.093, lower in 6 of 8, p = 0.029): the claim holds again, with thin
+    margins (the runs are seeded, so the test is deterministic for a given model).
     """
     base, sick, _ = year_after_outbreak
     lines = []

@@ -4,7 +4,8 @@ expected margins (Nerlove), entry on expected return, exit on sustained economic
 import numpy as np
 import pytest
 
-from alpaca_abm import AlpacaModel, breeding, finance
+from alpaca_abm import AlpacaModel, breeding, finance, trading
+from alpaca_abm import herd as herd_mod
 
 
 def test_buying_a_female_is_no_loss_and_a_birth_is_a_gain():
@@ -200,6 +201,37 @@ def test_herd_plans_count_breeding_females_not_crias():
     assert np.allclose(ratio, ratio[0]) and 1.0 <= ratio[0] <= 1.5
 
 
+def test_an_exiting_herd_is_dispersed_through_the_market_then_as_pets():
+    m = AlpacaModel(rng=4, n_breeders=30)
+    for _ in range(3):
+        m.step()
+    stock = herd_mod.breeding_stock(m.herd, m.firms.n, m.scenario.female_retire_age)
+    b = int(np.argmax(stock))
+    females = herd_mod.breeding_females(m.herd, m.scenario.female_retire_age)
+    mine = females[m.herd.owner[females] == b]
+    finance.exit_breeders(m, np.array([b]))
+    alive = m.herd.view("alive") & (m.herd.view("owner") == b)
+    # the breeding females stay for the dispersal sale; males, crias and old females go now
+    assert set(np.flatnonzero(alive)) == set(mine.tolist())
+    assert finance.dispersing(m.firms, m.steps)[b]
+    listed = trading.list_females(m)
+    assert set(mine.tolist()) <= set(listed.tolist())  # every one of them is on offer
+    for _ in range(finance.DISPERSAL_MONTHS):
+        m.step()
+    assert not finance.dispersing(m.firms, m.steps)[b]
+    assert not (
+        m.herd.view("alive") & (m.herd.view("owner") == b)
+    ).any()  # what no one bought went as pets
+
+
+def test_eu_buyers_find_sellers_who_do_not_trade_in_europe_themselves():
+    m = AlpacaModel(rng=5, n_breeders=40, export_demand=1.0)  # EU buyers outbid no one
+    m.firms.exports[:] = False
+    for _ in range(24):
+        m.step()
+    assert m.model_df["export_sales"].sum() > 0
+
+
 # --- values worked by hand ----------------------------------------------------------------
 def test_entry_factor_by_hand():
     """Entry relative to par, 2 / (1 + e^-x) with x = (return + lifestyle - outside) / 0.05:
@@ -264,3 +296,25 @@ def test_breeding_years_by_hand():
 
     p = SimpleNamespace(female_retire_age=180, female_breeding_age=24)
     assert finance.breeding_years(p) == pytest.approx(6.5)
+
+
+def test_economic_loss_and_dispersal_by_hand():
+    """A year's profit of -1,000 against a tolerated loss of 1,000 is not below it (-1,000
+    is not < -1,000); -1,001 is, and with an expected margin of -1 (or none given) it is a
+    month of economic loss, with a margin of 0 or more it is not. Dispersal: breeders 1 and
+    3 close; their live animals (two of 1's, one of 3's) leave the herd, a dead one of 1's
+    is not counted, breeder 0's and 2's stay."""
+    year = np.array([-1000.0, -1001.0, -1001.0, -1001.0])
+    loss = finance.economic_loss(year, np.full(4, 1000.0), np.array([-1.0, -1.0, 0.0, 5.0]))
+    assert loss.tolist() == [False, True, False, False]
+    assert finance.economic_loss(np.array([-1001.0]), np.array([1000.0])).tolist() == [True]
+    from alpaca_abm.herd import Herd
+
+    h = Herd(capacity=2)
+    h.add(
+        owner=np.array([0, 1, 1, 1, 2, 3]),
+        alive=np.array([True, True, True, False, True, True]),
+    )
+    counts = finance.disperse_herds(h, 4, np.array([1, 3]))
+    assert counts.tolist() == [2, 1]
+    assert h.view("alive").tolist() == [True, False, False, False, True, False]

@@ -208,7 +208,8 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     gone = np.flatnonzero(~active)
     assert (heads[gone] == 0).all()
     assert len(model.agents) == 0  # breeders are firm-table rows, not agent objects (ODD 2)
-    assert not set(gone.tolist()) & set(model.trust.neighbours)
+    _, known = model.trust.neighbour_pairs(np.flatnonzero(active))
+    assert not np.isin(gone, known).any() and len(model.trust.neighbour_pairs(gone)[0]) == 0
     seen["exits"] += len(gone) - seen["gone_before"]
     seen["gone_before"] = len(gone)
 

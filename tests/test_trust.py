@@ -32,9 +32,9 @@ def test_ledger_remembers_and_decays_lazily():
     assert ledger.get(a, b, 0)[0] == pytest.approx(0.9)
     assert 0.3 < ledger.get(a, b, 24)[0] < 0.9
     assert ledger.get(b, a, 24)[0] == 0.3  # directed: b never met a in its own ledger row
-    assert 2 in ledger.neighbours[1]
+    assert 2 in ledger.neighbours_of(1)
     ledger.forget(2)
-    assert 2 not in ledger.neighbours.get(1, set())
+    assert 2 not in ledger.neighbours_of(1)
 
 
 # --- values worked by hand ----------------------------------------------------------------
@@ -109,10 +109,10 @@ def test_the_ledger_index_finds_every_tie_and_reading_creates_none():
     assert ledger.get(np.array([9, 7]), np.array([8, 1]), 0) == pytest.approx([0.3, 0.3])
     assert ledger.n == n == 6
     assert (ledger.associations[:n] == 0).all() and (ledger.betrayals[:n] == 0).all()
-    assert ledger.neighbours[1] == {2, 3} and ledger.neighbours[4] == {6}
+    assert ledger.neighbours_of(1).tolist() == [2, 3] and ledger.neighbours_of(4).tolist() == [6]
     ledger.forget(99)
     ledger.forget(1)
-    assert 1 not in ledger.neighbours and ledger.neighbours[2] == set()
+    assert len(ledger.neighbours_of(1)) == 0 and len(ledger.neighbours_of(2)) == 0
 
 
 def test_all_current_counts_idle_months_since_the_last_contact():

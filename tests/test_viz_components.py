@@ -42,8 +42,8 @@ def test_series_view_draws_a_figure_and_says_when_the_twin_is_dashed(run):
 def test_map_view_draws_the_map_and_counts_breeders_and_links(run):
     selected = solara.reactive(None)
     box, rc = solara.render(c.MapView(run, selected), handle_error=False)
-    (image,) = rc.find(v.Html, tag="img").widgets
-    assert image.attributes["src"].startswith("data:image/png;base64,")
+    (image,) = rc.find(v.VuetifyTemplate).widgets
+    assert image.src.startswith("data:image/png;base64,")
     n = int(run.live.firms.active.sum())
     assert f"Map: {n} breeders" in _texts(rc)
 
@@ -51,8 +51,8 @@ def test_map_view_draws_the_map_and_counts_breeders_and_links(run):
 def test_a_click_on_the_map_selects_the_nearest_breeder(run):
     selected = solara.reactive(None)
     box, rc = solara.render(c.MapView(run, selected), handle_error=False)
-    (image,) = rc.find(v.Html, tag="img").widgets
-    image.fire_event("click", {"offsetX": 300.0, "offsetY": 495.0})  # southern England
+    (image,) = rc.find(v.VuetifyTemplate).widgets
+    image.vue_pick({"x": 300.0, "y": 495.0})  # southern England, in the PNG's pixels
     assert selected.value is not None and run.live.firms.active[selected.value]
     assert f"Selected: breeder {selected.value}" in _texts(rc)
 
@@ -121,3 +121,50 @@ def test_a_seed_that_is_not_a_whole_number_is_refused_in_words():
     assert params.value["seed"] == 0 and "whole number" in _texts(rc)
     field.v_model = "7"
     assert params.value["seed"] == 7 and "whole number" not in _texts(rc)
+
+
+@pytest.mark.parametrize("view", ["RunInfo", "SeriesView", "MapView", "InspectorView"])
+def test_a_view_never_reads_the_industry_in_the_middle_of_a_month(run, view):
+    """Mesa's controller steps in a thread of its own while the page redraws in another
+    (the first redraw after ▶ came mid-month and crashed in the infection count). A month
+    is held half done (every phase run, the herd not yet tidied nor the month's row
+    collected); a redraw started then must wait for the month's end and show that month."""
+    import threading
+
+    run.set_twin(True)
+    run.fire("Disease outbreak")
+    run.step()  # the outbreak is running: the infection count reads the herd
+    half_done, go_on = threading.Event(), threading.Event()
+    live = run.live
+    closing = live._end_month
+
+    def wait_then_close() -> None:
+        half_done.set()
+        go_on.wait(timeout=60)
+        closing()
+
+    live._end_month = wait_then_close
+    stepper = threading.Thread(target=run.step)
+    stepper.start()
+    assert half_done.wait(timeout=60)
+    selected = solara.reactive(int(live.firms.active.nonzero()[0][0]))
+    element = {
+        "RunInfo": lambda: c.RunInfo(run),
+        "SeriesView": lambda: c.SeriesView(run, "industry"),
+        "MapView": lambda: c.MapView(run, selected),
+        "InspectorView": lambda: c.InspectorView(run, selected),
+    }[view]()
+    shown: list = []
+    reader = threading.Thread(target=lambda: shown.append(solara.render(element)))
+    reader.start()
+    reader.join(timeout=3)
+    read_mid_month = not reader.is_alive()
+    go_on.set()
+    stepper.join(timeout=60)
+    reader.join(timeout=60)
+    del live._end_month
+    assert not read_mid_month, f"{view} was drawn while a month was half done"
+    if view == "RunInfo":
+        text = _texts(shown[0][1])
+        assert f"Month {live.steps} · {live.date}" in text
+        assert f"Infected herds: {int((live.disease.infected_by_owner(live) > 0).sum())}" in text

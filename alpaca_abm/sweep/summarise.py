@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..dictionary import label
 from .store import KEY_COLUMNS, REPORT_DIR, ResultStore, StoreError
 
 CONFIDENCE = 0.95  # the bands and intervals are 95% (t-based across replicates)
@@ -250,13 +251,13 @@ def plot_line(
     for value, part in groups:
         part = part.sort_values(x)
         xs, labels = _axis_values(part[x])
-        label = None if group is None else f"{group} = {value}"
-        ax.plot(xs, part[f"{outcome}_mean"], marker="o", label=label)
+        text = None if group is None else f"{label(group)} = {value}"
+        ax.plot(xs, part[f"{outcome}_mean"], marker="o", label=text)
         ax.fill_between(xs, part[f"{outcome}_ci_low"], part[f"{outcome}_ci_high"], alpha=BAND_ALPHA)
     if labels is not None:
         ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel(x)
-    ax.set_ylabel(outcome)
+    ax.set_xlabel(label(x))
+    ax.set_ylabel(label(outcome))
     ax.set_title(f"{outcome}: mean and {CONFIDENCE:.0%} band across replicates")
     if group is not None:
         ax.legend(fontsize="small")
@@ -290,10 +291,10 @@ def plot_surface(stats: pd.DataFrame, x: str, y: str, outcome: str, path: Path) 
                     fontsize="x-small",
                     color="white" if value < middle else "black",
                 )
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{outcome} (mean across replicates)")
-    fig.colorbar(image, ax=ax, label=outcome)
+    ax.set_xlabel(label(x))
+    ax.set_ylabel(label(y))
+    ax.set_title(f"{outcome}: mean across replicates")
+    fig.colorbar(image, ax=ax, label=label(outcome))
     return _save(fig, path)
 
 
@@ -312,8 +313,8 @@ def plot_scatter(stats: pd.DataFrame, parameters: list[str], outcome: str, path:
         )
         if labels is not None:
             ax.set_xticks(range(len(labels)), labels)
-        ax.set_xlabel(name)
-    axes[0][0].set_ylabel(outcome)
+        ax.set_xlabel(label(name))
+    axes[0][0].set_ylabel(label(outcome))
     fig.suptitle(f"{outcome}: point means with {CONFIDENCE:.0%} intervals")
     return _save(fig, path)
 
@@ -329,7 +330,7 @@ def plot_sobol(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
         xs - width / 2, part["S1"], width, yerr=part["S1_conf"], label="S1 (first order)", capsize=3
     )
     ax.bar(xs + width / 2, part["ST"], width, yerr=part["ST_conf"], label="ST (total)", capsize=3)
-    ax.set_xticks(xs, part["parameter"], rotation=30, ha="right")
+    ax.set_xticks(xs, [label(p) for p in part["parameter"]], rotation=30, ha="right")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_ylabel("Sobol' index")
     ax.set_title(f"{outcome}: Sobol' indices ({CONFIDENCE:.0%} intervals)")
@@ -345,7 +346,7 @@ def plot_morris(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", capsize=3)
     for _, row in part.iterrows():
         ax.annotate(
-            row["parameter"],
+            label(row["parameter"]),
             (row["mu_star"], row["sigma"]),
             fontsize="small",
             xytext=(4, 4),
@@ -358,19 +359,29 @@ def plot_morris(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
 
 
 def plot_timeseries(
-    stats: pd.DataFrame, by: str, column: str, path: Path, labels: dict[Any, str] | None = None
+    stats: pd.DataFrame,
+    by: str,
+    column: str,
+    path: Path,
+    labels: dict[Any, str] | None = None,
+    years: Mapping[int, float] | None = None,
 ) -> Path:
-    """One column over time: a mean line with its 95% band per value of `by`."""
+    """One column over time: a mean line with its 95% band per value of `by`; time in
+    calendar years when `years` gives each step's (as every run figure), else in steps."""
+    from ..plots import year_axis
+
     fig = _figure()
     ax = fig.subplots()
     labels = labels or {}
     for value, part in stats.groupby(by, sort=True):
-        ax.plot(part["step"], part[f"{column}_mean"], label=labels.get(value, f"{by} = {value}"))
-        ax.fill_between(
-            part["step"], part[f"{column}_ci_low"], part[f"{column}_ci_high"], alpha=BAND_ALPHA
-        )
-    ax.set_xlabel("step (month)")
-    ax.set_ylabel(column)
+        t = part["step"].map(years) if years else part["step"]
+        ax.plot(t, part[f"{column}_mean"], label=labels.get(value, f"{by} = {value}"))
+        ax.fill_between(t, part[f"{column}_ci_low"], part[f"{column}_ci_high"], alpha=BAND_ALPHA)
+    if years:
+        year_axis(ax)
+    else:
+        ax.set_xlabel("step (month)")
+    ax.set_ylabel(label(column))
     ax.set_title(f"{column}: mean and {CONFIDENCE:.0%} band across runs")
     ax.legend(fontsize="x-small")
     return _save(fig, path)
@@ -426,6 +437,18 @@ def summarise_store(directory: str | Path, out_dir: str | Path | None = None) ->
     return written
 
 
+def step_years(series: pd.DataFrame) -> dict[int, float] | None:
+    """Each step's calendar year (decimal) from the kept 'date' column, when every run
+    agrees on it; None when the series has no dates or the runs start in different years."""
+    if "date" not in series.columns:
+        return None
+    dates = series[["step", "date"]].drop_duplicates()
+    if dates["step"].duplicated().any():
+        return None
+    parts = dates["date"].astype(str).str.split("-", expand=True).astype(int)
+    return dict(zip(dates["step"].astype(int), parts[0] + (parts[1] - 1) / 12, strict=True))
+
+
 def _timeseries_report(store: ResultStore, varied: list[str], out: Path) -> list[Path]:
     series = store.timeseries_frame()
     if series.empty or "step" not in series.columns:
@@ -451,10 +474,13 @@ def _timeseries_report(store: ResultStore, varied: list[str], out: Path) -> list
         points = store.points_frame()[[name]].rename(columns={name: by})
         series = series.join(points, on="point")
     stats = timeseries_statistics(series, columns, [by])
+    years = step_years(series)
     written = [_csv(stats, out / "timeseries.csv")]
     for column in columns:
         written.append(
-            plot_timeseries(stats, by, column, out / f"timeseries_{_safe(column)}.png", labels)
+            plot_timeseries(
+                stats, by, column, out / f"timeseries_{_safe(column)}.png", labels, years
+            )
         )
     return written
 

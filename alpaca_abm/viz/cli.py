@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+COOKIE_WARNING = "Cookies with samesite=none require https"  # Solara's, on 127.0.0.1
 DEFAULT_PORT = 8765
 VEGA_ALIASES = {
     "vega@5": "vega@5.21.0",
@@ -84,8 +85,14 @@ def solara_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]
         ALPACA_ABM_VIZ_SCENARIO=scenario,
         ALPACA_ABM_VIZ_SEED=str(args.seed),
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+        SOLARA_THEME_SHOW_BANNER="False",  # its corner banner covered the page's bottom
         MPLBACKEND="Agg",
     )
+    # Solara warns at every page load that a cookie for pages embedded in another site's
+    # frame needs https: the app is opened on its own, over loopback, so the warning only
+    # alarms a teacher. This one warning is ignored; any other still prints.
+    quiet = f"ignore:{COOKIE_WARNING}:UserWarning:solara.server.starlette"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     env.setdefault("SOLARA_HOME", str(solara_home()))
     app = "alpaca_abm.viz.app"  # a module, so its relative imports work
     command = [

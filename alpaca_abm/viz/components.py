@@ -1,10 +1,14 @@
 """The app's Solara components: map, plots, network, shocks, inspector, controls, About.
 
-Each view reads the running `TwinRun` through the adapter (`state.py`) and redraws when
-Mesa's controller says the model moved (`mesa.visualization.utils.update_counter`).
+Each view reads the running `TwinRun` through the adapter (`state.py`), inside
+`run.reading()` so that no month runs while it reads (the controller steps in a thread of
+its own), and redraws when Mesa's controller says the model moved
+(`mesa.visualization.utils.update_counter`). Figures are drawn after the lock is let go.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import solara
 import solara.lab
@@ -36,14 +40,18 @@ def _twin_tables(run: TwinRun):
 def SeriesView(run: TwinRun, level: str, ncols: int = 3, width: float = 10.0):
     """The time series of one level (state.SERIES), twin dashed beside the live run."""
     update_counter.get()
-    live = run.live
-    agent_df = live.agent_df if any(p.source == "breeders" for p in state.SERIES[level]) else None
-    twin = _twin_tables(run)
-    started = len(live.model_df) > 0
+    with run.reading():
+        live = run.live
+        model_df = live.model_df
+        breeders = any(p.source == "breeders" for p in state.SERIES[level])
+        agent_df = live.agent_df if breeders else None
+        twin = _twin_tables(run)
+        marks, date = state.marks(live), live.date
+    started = len(model_df) > 0
     # the figure is made once per run and updated in place on each redraw
     plot = solara.use_memo(
         lambda: (
-            PanelsPlot(state.SERIES[level], (live.model_df, agent_df), ncols=ncols, width=width)
+            PanelsPlot(state.SERIES[level], (model_df, agent_df), ncols=ncols, width=width)
             if started
             else None
         ),
@@ -51,17 +59,17 @@ def SeriesView(run: TwinRun, level: str, ncols: int = 3, width: float = 10.0):
     )
     if not started:  # month 0: no month has run, so there is nothing to draw
         solara.Info(
-            f"Month 0, {live.date}: no month has run yet. Press Step to run one month, or ▶ "
+            f"Month 0, {date}: no month has run yet. Press Step to run one month, or ▶ "
             "to play; the curves start with the first month."
         )
         return
-    fig = plot.update((live.model_df, agent_df), twin, state.marks(live))
-    solara.Image(png_bytes(fig), format="png")
+    fig = plot.update((model_df, agent_df), twin, marks)
+    solara.Image(png_bytes(fig), format="png", width="100%")
     caption = "Solid: this run."
     if twin is not None:
         caption += f" Dashed ({fig.twin_curves} curves): the twin without coopetition."
     solara.Text(caption, style={"font-size": "0.9em", "color": "grey"})
-    if level == "relationships" and not live.model_df["n_partnerships"].any():
+    if level == "relationships" and not model_df["n_partnerships"].any():
         solara.Info(
             "No partnership has run so far in this run, so there are no relationship types to "
             "share out: the shares read 0 until the first co-ownership."
@@ -75,16 +83,17 @@ def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
     mode, set_mode = solara.use_state(state.COLOUR_MODES[0])
     plot = solara.use_memo(MapPlot, [id(run)])
     with solara.Column():
-        solara.ToggleButtonsSingle(
+        solara.Select(  # a list, not buttons: three buttons did not fit the column
+            label="Colour breeders by",
             value=mode,
             on_value=set_mode,
             values=list(state.COLOUR_MODES),
-            dense=True,
         )
-        live = run.live
-        firms, links = state.firm_frame(live), state.partnership_links(live)
+        with run.reading():
+            firms, links = state.firm_frame(run.live), state.partnership_links(run.live)
+            date = run.live.date
         fig = plot.update(
-            firms, links, mode, selected.value, title=f"{live.date}: {len(firms)} breeders"
+            firms, links, mode, selected.value, title=f"{date}: {len(firms)} breeders"
         )
         size = tuple(int(v) for v in fig.get_size_inches() * fig.dpi)
         ClickableImage(png_bytes(fig), size, lambda x, y: pick(plot.breeder_at(x, y, firms)))
@@ -101,20 +110,23 @@ def MapView(run: TwinRun, selected: solara.Reactive[int | None]):
             selected.set(breeder)
 
 
+@solara.component_vue("data/clickable_image.vue")
+def _ClickableImage(src: str, width: int, event_pick: Callable[[dict], None]):
+    """The browser side: an <img> that fits its column and reports clicks in PNG pixels."""
+
+
 @solara.component
 def ClickableImage(png: bytes, size: tuple[int, int], on_click):
-    """A PNG shown at its own pixel size, reporting clicks in its pixels (from the top left)."""
+    """A PNG that fits its column (at most its own pixel size), reporting clicks in the
+    PNG's pixels from the top left: the browser scales the click by the shown size."""
     import base64
 
     src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    style = f"width: {size[0]}px; height: {size[1]}px; cursor: crosshair"
-    image = solara.v.Html(tag="img", attributes={"src": src, "style": style})
 
-    def clicked(widget, event, data):
-        on_click(float(data.get("offsetX", -1)), float(data.get("offsetY", -1)))
+    def clicked(where: dict) -> None:
+        on_click(float(where.get("x", -1)), float(where.get("y", -1)))
 
-    solara.v.use_event(image, "click", clicked)
-    return image
+    return _ClickableImage(src=src, width=size[0], event_pick=clicked)
 
 
 @solara.component
@@ -122,18 +134,20 @@ def NetworkView(run: TwinRun, selected: solara.Reactive[int | None]):
     """Partnerships and trust; positions cached per breeder (state.NetworkLayout)."""
     update_counter.get()
     layout = solara.use_memo(lambda: state.NetworkLayout(seed=run.seed), [id(run)])
-    nodes, edges = state.network_frame(run.live, layout)
+    with run.reading():
+        nodes, edges = state.network_frame(run.live, layout)
     if len(nodes) == 0:
         solara.Info("No partnerships or trusted ties yet: press Step or Play.")
         return
-    solara.Image(png_bytes(draw_network(nodes, edges, selected.value)), format="png")
+    solara.Image(png_bytes(draw_network(nodes, edges, selected.value)), format="png", width="100%")
 
 
 @solara.component
 def BreederPicker(run: TwinRun, selected: solara.Reactive[int | None]):
     """A list of active breeders (id, place, herd) that selects one for the map and inspector."""
     update_counter.get()
-    choices = state.breeder_choices(run.live)
+    with run.reading():
+        choices = state.breeder_choices(run.live)
     by_id = {int(c.split(" · ")[0]): c for c in choices}
     current = by_id.get(selected.value) if selected.value is not None else None
 
@@ -152,7 +166,8 @@ def InspectorView(run: TwinRun, selected: solara.Reactive[int | None]):
         solara.Info("Choose a breeder from the list (or on the Map tab) to see inside its firm.")
         return
     try:
-        d = state.breeder_detail(run.live, selected.value)
+        with run.reading():
+            d = state.breeder_detail(run.live, selected.value)
     except ValueError as err:
         solara.Warning(str(err))
         return
@@ -192,7 +207,9 @@ def ShockButtons(run: TwinRun):
         except ValueError as err:
             set_message(f"{label}: {err}")
             return
-        set_message(f"{label} starts in month {event['start']} ({run.live.date} was the last).")
+        with run.reading():
+            last = run.live.date
+        set_message(f"{label} starts in month {event['start']} ({last} was the last).")
         force_update()
 
     with solara.Column(gap="4px"):
@@ -293,16 +310,20 @@ def ParameterControls(params: solara.Reactive[dict], scenarios: list[str]):
 def Downloads(run: TwinRun):
     """The current run's model table and breeder table as CSV files."""
     update_counter.get()
-    live = run.live
-    stem = f"{run.scenario_name}-seed{run.seed}-month{live.steps}".replace("/", "_")
+    stem = f"{run.scenario_name}-seed{run.seed}-month{run.live.steps}".replace("/", "_")
+
+    def table(write) -> str:
+        with run.reading():  # the file is made when clicked, maybe while Play runs
+            return write(run.live)
+
     solara.FileDownload(
-        lambda: state.model_csv(live),
+        lambda: table(state.model_csv),
         filename=f"{stem}-model.csv",
         label="Model table (CSV)",
         mime_type="text/csv",
     )
     solara.FileDownload(
-        lambda: state.breeder_csv(live),
+        lambda: table(state.breeder_csv),
         filename=f"{stem}-breeders.csv",
         label="Breeder table (CSV)",
         mime_type="text/csv",
@@ -313,20 +334,24 @@ def Downloads(run: TwinRun):
 def RunInfo(run: TwinRun):
     """Month, date and size of the live run (and of the twin)."""
     update_counter.get()
-    live = run.live
-    solara.Text(f"Month {live.steps} · {live.date} · {int(live.firms.active.sum())} breeders")
-    solara.Text(f"Infected herds: {state.infected_herds(live)}")
-    if run.finished:
+    with run.reading():
+        live, twin = run.live, run.twin
+        month, date, finished = live.steps, live.date, run.finished
+        breeders, infected = int(live.firms.active.sum()), state.infected_herds(live)
+        if twin is not None:
+            twin_text = (
+                f"Twin: {int(twin.firms.active.sum())} breeders, infected herds: "
+                f"{state.infected_herds(twin)}"
+            )
+    solara.Text(f"Month {month} · {date} · {breeders} breeders")
+    solara.Text(f"Infected herds: {infected}")
+    if finished:
         solara.Warning(
-            f"End of the run: {run.months} months, to {live.date}. Press Reset to start again "
+            f"End of the run: {run.months} months, to {date}. Press Reset to start again "
             "(a longer run length, under Scenario and parameters, runs further)."
         )
-    if run.twin is not None:
-        solara.Text(
-            f"Twin: {int(run.twin.firms.active.sum())} breeders, infected herds: "
-            f"{state.infected_herds(run.twin)}",
-            style={"color": "grey"},
-        )
+    if twin is not None:
+        solara.Text(twin_text, style={"color": "grey"})
 
 
 @solara.component
@@ -335,7 +360,9 @@ def RunParameters(run: TwinRun):
     update_counter.get()
     Prose("**This run uses**")
     with solara.Column(gap="0px"):
-        for label, value in state.run_parameters(run.live):
+        with run.reading():
+            values = state.run_parameters(run.live)
+        for label, value in values:
             solara.Text(f"{label}: {value}", style={"font-size": "0.8em"})
 
 
@@ -343,4 +370,6 @@ def RunParameters(run: TwinRun):
 def About(run: TwinRun):
     """The NetLogo Info-tab order, written for a student about the running scenario."""
     update_counter.get()
-    Prose(state.about_text(run.live, run.months))
+    with run.reading():
+        text = state.about_text(run.live, run.months)
+    Prose(text)

@@ -179,10 +179,13 @@ class PanelsPlot:
         height = 3.3 * nrows
         self.fig = Figure(figsize=(width, height))
         axes = self.fig.subplots(nrows, ncols, squeeze=False).ravel()
-        # fixed margins (inches) rather than a layout engine: a redraw lays text out once
+        # fixed margins (inches) rather than a layout engine: a redraw lays text out once;
+        # between columns room for the next plot's tick labels (six digits) and axis label
+        gap = 1.35  # inches
+        panel_w = (width - 1.25 - 0.2 - gap * (ncols - 1)) / ncols
         self.fig.subplots_adjust(
-            left=0.95 / width, right=1 - 0.15 / width, bottom=0.6 / (height / nrows) / nrows,
-            top=1 - 0.4 / height, wspace=0.45, hspace=0.6,
+            left=1.25 / width, right=1 - 0.2 / width, bottom=0.6 / (height / nrows) / nrows,
+            top=1 - 0.4 / height, wspace=gap / panel_w, hspace=0.6,
         )  # fmt: skip
         for ax in axes[len(self.panels) :]:
             ax.set_visible(False)
@@ -230,29 +233,34 @@ class PanelsPlot:
                 line.set_marker("o" if len(t) < 3 else "None")
                 used.add((i, label, False))
             if twin is not None:
+                colour = {label: k for k, (label, _, _) in enumerate(lines)}  # as the live line
                 for k, (label, t, y) in enumerate(panel_lines(panel, *twin)):
-                    twin_line = self._line(i, label, k, True)
+                    twin_line = self._line(i, label, colour.get(label, k), True)
                     twin_line.set_data(t, y)
                     twin_line.set_visible(True)
                     used.add((i, label, True))
                     self.fig.twin_curves += 1
             ax.relim(visible_only=True)
             ax.autoscale_view()
+            if tuple(ax.dataLim.intervaly) == (0.0, 0.0):  # all zero (no disease yet): 0 to 1,
+                ax.set_ylim(0.0, 1.0, auto=True)  # not -0.04..0.04; the next update rescales
             if lines and len(lines[0][1]):
                 start = float(lines[0][1][0])
                 ax.set_xlim(start, max(start + 1, float(lines[0][1][-1])))  # a year at least
             before = set(ax.lines) | set(ax.texts)
             mark_events(ax, events)
             self.marks += [a for a in (*ax.lines, *ax.texts) if a not in before]
-            labels = tuple(k for k in used if k[0] == i)
+            # the legend names the quantities (solid lines); the caption under the figure
+            # says that dashed is the twin, so the legend stays small inside its plot
+            labels = tuple(k for k in used if k[0] == i and not k[2])
             if self.legends.get(i) != labels:
                 self.legends[i] = labels
                 legend = ax.get_legend()
                 if legend is not None:
                     legend.remove()
                 if len(labels) > 1:
-                    handles = [self.lines[k] for k in sorted(labels, key=lambda k: (k[2], k[1]))]
-                    ax.legend(handles=handles, fontsize=TEXT_PT - 1, loc="upper left")
+                    handles = [self.lines[k] for k in sorted(labels, key=lambda k: k[1])]
+                    ax.legend(handles=handles, fontsize=TEXT_PT - 1, loc="best", framealpha=0.8)
         return self.fig
 
 

@@ -4,10 +4,20 @@
 `AlpacaModel` and, while the twin switch is on, the counterfactual industry: the same
 scenario and seed with `coopetition=False`, stepped in lockstep and hit by the same shocks
 in the same months, so that the two curves differ only by what cooperation changes.
+
+Mesa's controller steps the model in a thread of its own while the page redraws in
+another (a click, a switch, the redraw after ▶). A month changes the herd's arrays in
+several places, so a view read mid-month sees arrays of different lengths (an IndexError in
+the infection count) and may even write into them (the disease flags grow when read). So
+every change of the runs (`step`, `set_twin`, `trigger`) holds `lock`, and every view reads
+them inside `reading()`: the page always sees the industry between two months.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import mesa
@@ -59,6 +69,7 @@ class TwinRun(mesa.Model):
         if months < 1:
             raise ValueError(f"the run length must be at least 1 month, not {months}.")
         self.months = months
+        self.lock = threading.RLock()  # held while a month runs or the runs change
         self.scenario_name = scenario_name
         self.seed = seed
         self.params = dict(params)
@@ -80,15 +91,22 @@ class TwinRun(mesa.Model):
         """Whether the run has reached its length (`months`)."""
         return self.live.steps >= self.months
 
+    @contextmanager
+    def reading(self) -> Iterator[TwinRun]:
+        """Hold the runs still while a view reads them (no month runs meanwhile)."""
+        with self.lock:
+            yield self
+
     def step(self) -> None:
         """One month of the live run and, in lockstep, of the twin; none past the end."""
-        if self.finished:
-            self.running = False
-            return
-        self.live.step()
-        if self.twin is not None:
-            self._step_twin()
-        self.running = not self.finished  # Mesa's controller stops Play and Step on False
+        with self.lock:
+            if self.finished:
+                self.running = False
+                return
+            self.live.step()
+            if self.twin is not None:
+                self._step_twin()
+            self.running = not self.finished  # Mesa's controller stops Play and Step on False
 
     def _step_twin(self) -> None:
         for month, event in self.fired:
@@ -98,21 +116,24 @@ class TwinRun(mesa.Model):
 
     def set_twin(self, on: bool) -> None:
         """Switch the twin on (it catches up with the live run, same shocks) or off."""
-        if not on:
-            self.twin = None
-            return
-        if self.twin is not None:
-            return
-        self.twin = AlpacaModel(self.alpaca_scenario.replace(coopetition=False), rng=self.seed)
-        while self.twin.steps < self.live.steps:
-            self._step_twin()
+        with self.lock:
+            if not on:
+                self.twin = None
+                return
+            if self.twin is not None:
+                return
+            twin = AlpacaModel(self.alpaca_scenario.replace(coopetition=False), rng=self.seed)
+            self.twin = twin
+            while twin.steps < self.live.steps:
+                self._step_twin()
 
     def trigger(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Fire a shock in the live run from the next month (and in the twin the same month)."""
-        event = {"kind": kind, "start": self.live.steps, **fields}
-        checked = self.live.trigger(event)
-        self.fired.append((self.live.steps, event))  # the twin gets it before that month
-        return checked
+        with self.lock:
+            event = {"kind": kind, "start": self.live.steps, **fields}
+            checked = self.live.trigger(event)
+            self.fired.append((self.live.steps, event))  # the twin gets it before that month
+            return checked
 
     def fire(self, label: str) -> dict[str, Any]:
         """Fire the shock of a shock button by its label."""
