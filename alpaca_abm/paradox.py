@@ -342,6 +342,8 @@ class ParadoxState:
     def grow(self, n_firms: int, n_contracts: int) -> None:
         """Make room for `n_firms` breeders and `n_contracts` contracts (new rows at their
         starting values)."""
+        if n_firms <= len(self.activeness) and n_contracts <= len(self.both):
+            return  # the usual month: room enough
         for fields_, want in ((_FIRM_FIELDS, n_firms), (_CONTRACT_FIELDS, n_contracts)):
             for name, (dtype, fill) in fields_.items():
                 arr = getattr(self, name)
@@ -396,13 +398,17 @@ def fill_firms(
 
 
 def per_firm_mean(
-    n_firms: int, keeper: np.ndarray, partner: np.ndarray, values: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(mean of `values` over each breeder's partnerships, number of partnerships)."""
+    n_firms: int, keeper: np.ndarray, partner: np.ndarray, *values: np.ndarray
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """(the mean of each of `values` over each breeder's partnerships, the number of its
+    partnerships)."""
     who = np.concatenate((keeper, partner))
-    total = np.bincount(who, weights=np.concatenate((values, values)), minlength=n_firms)
     count = np.bincount(who, minlength=n_firms)
-    return np.divide(total, count, out=np.zeros(n_firms), where=count > 0), count
+    means = []
+    for v in values:
+        total = np.bincount(who, weights=np.concatenate((v, v)), minlength=n_firms)
+        means.append(np.divide(total, count, out=np.zeros(n_firms), where=count > 0))
+    return means, count
 
 
 IDLE_MONTHS = 6.0  # assumption: a stud whose partnership broke stands half a year short of the
@@ -538,10 +544,11 @@ def month(
             stats["premature_dissolutions"] += n_end
             stats["contracts_ended"] += n_end
     # a stud left idle: partnerships that broke this month (conflict, breach, vicious cycle)
-    broke = np.flatnonzero(
-        (con.view("ended") == step)
-        & np.isin(con.view("reason"), (ENDED_CONFLICT, ENDED_BREACH, ENDED_PREMATURE))
-    )
+    broke = np.flatnonzero(con.view("ended") == step)
+    reason = con.reason[broke]
+    broke = broke[
+        (reason == ENDED_CONFLICT) | (reason == ENDED_BREACH) | (reason == ENDED_PREMATURE)
+    ]
     idle = IDLE_MONTHS * state.matings_avg[broke] * stud_fee
     state.destroyed[broke] += idle
     stats["joint_value"] += float(joint.sum())
@@ -550,12 +557,17 @@ def month(
     # tensions cascading into each firm
     keep = ~premature
     k2, q2 = k[keep], q[keep]
-    forces_f, n_part = per_firm_mean(n_f, k2, q2, np.sqrt(coop * comp)[keep])
-    coop_f, _ = per_firm_mean(n_f, k2, q2, coop[keep])
-    comp_f, _ = per_firm_mean(n_f, k2, q2, comp[keep])
-    both_f, _ = per_firm_mean(n_f, k2, q2, both[keep])
-    vir_f, _ = per_firm_mean(n_f, k2, q2, (cycle[keep] == VIRTUOUS).astype(float))
-    vic_f, _ = per_firm_mean(n_f, k2, q2, (cycle[keep] == VICIOUS).astype(float))
+    (forces_f, coop_f, comp_f, both_f, vir_f, vic_f), n_part = per_firm_mean(
+        n_f,
+        k2,
+        q2,
+        np.sqrt(coop * comp)[keep],
+        coop[keep],
+        comp[keep],
+        both[keep],
+        (cycle[keep] == VIRTUOUS).astype(float),
+        (cycle[keep] == VICIOUS).astype(float),
+    )
     gap_f = coop_f - comp_f
     has = (n_part > 0) & firms.active[:n_f]
     sl = slice(0, n_f)

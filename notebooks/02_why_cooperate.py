@@ -40,7 +40,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: 10 years on 5 seeds, about **11 seconds of CPU time**. `"full"`: 20 years on 10
+# `"fast"`: 10 years on 5 seeds, about **12 seconds of CPU time**. `"full"`: 20 years on 10
 # seeds, about 35 seconds.
 
 # %% tags=["parameters"]

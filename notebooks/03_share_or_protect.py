@@ -45,7 +45,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: six industries of 10 years on 4 seeds, about **27 seconds of CPU time**.
+# `"fast"`: six industries of 10 years on 4 seeds, about **29 seconds of CPU time**.
 # `"full"`: 20 years on 8 seeds, about 100 seconds.
 
 # %% tags=["parameters"]

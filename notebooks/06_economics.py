@@ -42,7 +42,7 @@
 # %% [markdown]
 # ## Parameters
 #
-# `"fast"`: four industries of 10 years on 4 seeds, about **18 seconds of CPU time**.
+# `"fast"`: four industries of 10 years on 4 seeds, about **21 seconds of CPU time**.
 # `"full"`: 20 years on 8 seeds, about 60 seconds.
 
 # %% tags=["parameters"]
@@ -87,7 +87,7 @@ print(
 # %% [markdown]
 # ## Predict
 #
-# 1. The herd grows by half or more in ten years. What happens to the price of a breeding
+# 1. The herd doubles in ten years. What happens to the price of a breeding
 #    female?
 # 2. Half as many outside buyers, or twice as many: how much does the price move?
 # 3. If every breeder expands as soon as the price is high, and expands hard, what does

@@ -2,9 +2,10 @@
 
 For each module M in MODULES (or those named on the command line) this copies the package,
 the tests and pyproject.toml into a scratch folder and asks mutmut to mutate alpaca_abm/M.py
-and run tests/test_M.py against each mutant. Only functions that take neither the whole
-model nor the industry's tables (a parameter named `model` or `state`) are mutated: those
-are wiring, exercised by the model-level tests, and would take hours. The score per module
+and run tests/test_M.py (its fast tests: not those marked slow) against each mutant. Only
+functions that take neither the whole model nor the industry's tables (a parameter named
+`model` or `state`) are mutated: those are wiring, exercised by the model-level tests, and
+would take hours. The score per module
 and every surviving mutant go into docs/TESTING.md, between the markers below;
 scripts/mutation_reasons.toml says why a known survivor is equivalent or accepted. Run it
 through scripts/mutation.sh (it installs the [mutation] extra).
@@ -109,7 +110,8 @@ def run_module(module: str, work: Path, children: int, limit: float) -> dict:
         'source_paths = ["alpaca_abm"]\n'
         f'only_mutate = ["alpaca_abm/{module}.py"]\n'
         f'pytest_add_cli_args_test_selection = ["tests/test_{module}.py"]\n'
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "no:xdist"]\n'
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-p", "no:xdist",'
+        ' "-m", "not slow"]\n'
     )
     (here / "pyproject.toml").write_text(config, encoding="utf-8")
     patterns = [f"alpaca_abm.{module}.{p}" for p in scored]

@@ -208,3 +208,52 @@ def test_the_seeds_printed_relationship_type_is_no_input(monkeypatch):
     plain = run()
     monkeypatch.setattr(data, "load_uk_2018_firms", relabelled)
     assert plain.equals(run())
+
+
+def test_breaches_are_caught_with_the_stated_chance_by_hand():
+    """Each of 6 overuses is caught where the generator's draw is below the control
+    strength 0.4."""
+    draws = np.random.default_rng(11).random(6)
+    caught = co.breach_detected(6, 0.4, np.random.default_rng(11))
+    assert caught.tolist() == (draws < 0.4).tolist()
+
+
+def test_the_edges_of_partner_choice_and_contracts_by_hand():
+    """Resources are the candidate's affordability within 0-1: -0.5 counts 0, 0.5 counts
+    0.5. Weights that sum to 1 (trust alone) score the trust itself (0.6). Complementarity
+    of one candidate given as plain domain lists: 0.4. Quotas and type codes are integers.
+    Unnamed contract columns start at 0 (no conflicts, no matings used), `ended` at -1. A
+    contract ended at step 0 is not running and cannot be ended again. A stud that
+    compaction moves to row 0 follows it."""
+
+    def one(afford):
+        return co.CandidateFacts(
+            trust=np.array([0.6]), age_gap=np.zeros(1), same_background=np.zeros(1),
+            associations=np.zeros(1, int), complementarity=np.zeros(1), reputation=np.zeros(1),
+            distance_km=np.zeros(1), affordability=np.array([afford]),
+        )  # fmt: skip
+
+    only = dict.fromkeys(("trust", "chemistry", "history", "contribution"), 0.0)
+    only |= dict.fromkeys(("reputation", "proximity"), 0.0)
+    assert co.partner_scores(one(-0.5), only | {"resources": 1.0}) == pytest.approx([0.0])
+    assert co.partner_scores(one(0.5), only | {"resources": 1.0}) == pytest.approx([0.5])
+    assert co.partner_scores(one(0.5), only | {"trust": 1.0, "resources": 0.0}) == (
+        pytest.approx([0.6])
+    )
+    assert co.complementarity(np.array([0.5, 0.2, 0.9]), np.array([0.7, 0.6, 0.1])) == (
+        pytest.approx(0.4)
+    )
+    assert co.contract_terms(0.7, 25)[1].dtype == np.int64
+    assert co.relationship_type(np.array([0.5]), np.array([0.0])).dtype == np.int8
+    c = co.Contracts(capacity=1)
+    c.add(keeper=0, partner=1, stud=7)
+    c.add_many(1, keeper=np.array([2]), partner=np.array([3]), stud=np.array([1]))
+    for name in ("conflicts", "used_keeper", "breaches", "reason"):
+        assert c.view(name).tolist() == [0, 0], name
+    assert c.view("ended").tolist() == [-1, -1]
+    assert c.end(np.array([0]), step=0, reason=1) == 1
+    assert c.running().tolist() == [1]
+    assert c.end(np.array([0]), step=5, reason=2) == 0 and c.ended[0] == 0
+    remap = np.full(8, -1)
+    remap[1] = 0
+    assert c.remap_studs(remap).tolist() == [] and c.stud[1] == 0

@@ -296,3 +296,56 @@ def test_breeding_years_by_hand():
 
     p = SimpleNamespace(female_retire_age=180, female_breeding_age=24)
     assert finance.breeding_years(p) == pytest.approx(6.5)
+
+
+def test_economic_loss_and_dispersal_by_hand():
+    """A year's profit of -1,000 against a tolerated loss of 1,000 is not below it (-1,000
+    is not < -1,000); -1,001 is, and with an expected margin of -1 (or none given) it is a
+    month of economic loss, with a margin of 0 or more it is not. Dispersal: breeders 1 and
+    3 close; their live animals (two of 1's, one of 3's) leave the herd, a dead one of 1's
+    is not counted, breeder 0's and 2's stay."""
+    year = np.array([-1000.0, -1001.0, -1001.0, -1001.0])
+    loss = finance.economic_loss(year, np.full(4, 1000.0), np.array([-1.0, -1.0, 0.0, 5.0]))
+    assert loss.tolist() == [False, True, False, False]
+    assert finance.economic_loss(np.array([-1001.0]), np.array([1000.0])).tolist() == [True]
+    from alpaca_abm.herd import Herd
+
+    h = Herd(capacity=2)
+    h.add(
+        owner=np.array([0, 1, 1, 1, 2, 3]),
+        alive=np.array([True, True, True, False, True, True]),
+    )
+    counts = finance.disperse_herds(h, 4, np.array([1, 3]))
+    assert counts.tolist() == [2, 1]
+    assert h.view("alive").tolist() == [True, False, False, False, True, False]
+
+
+def test_the_edges_of_the_finance_rules_by_hand():
+    """A female of exactly breeding age (18 months) is valued as a breeder (2,000 at mean
+    quality), not as a young one. Percentile ranks of two breeders: 0 and 1; of twenty
+    equal values, in the order given (0, 1/19, ..., 1). Entry far below par is 2 / (1 +
+    e^50) = 3.86e-22, x clipped at -50 (not 0 from an overflow). Dispersal: a firm that left
+    at month 0 is still selling at month 2 and done at month 3 (3 months); an active firm
+    or one that never left is not dispersing. With the retirement age given, a closing
+    herd's breeding females (12 months or more, under 180) stay for the dispersal sale."""
+    v = finance.animal_values(
+        np.array([True]), np.array([18]), np.zeros(1, bool), np.array([50.0]), 2000.0, 400.0,
+        0.03, 50.0, 18, 180, np.zeros(1),
+    )  # fmt: skip
+    assert v == pytest.approx([2000.0])
+    two = finance._percentile_rank(np.array([5.0, 1.0]), np.ones(2, bool))
+    assert two == pytest.approx([1.0, 0.0])
+    ties = finance._percentile_rank(np.zeros(20), np.ones(20, bool))
+    assert ties == pytest.approx(np.arange(20) / 19)
+    assert finance.entry_factor(-100.0, 0.0, 0.0) == pytest.approx(2 / (1 + np.exp(50)), rel=1e-9)
+    from alpaca_abm.breeder import FirmTable
+    from alpaca_abm.herd import Herd
+
+    firms = FirmTable()
+    firms.add(3, active=np.array([False, True, False]), exited_step=np.array([0, -1, -1]))
+    assert finance.dispersing(firms, 2).tolist() == [True, False, False]
+    assert finance.dispersing(firms, 3).tolist() == [False, False, False]
+    h = Herd()
+    h.add(owner=np.zeros(3, int), female=np.array([True, True, False]), age=np.array([40, 6, 40]))
+    assert finance.disperse_herds(h, 1, np.array([0]), keep_breeding=180).tolist() == [2]
+    assert h.view("alive").tolist() == [True, False, False]

@@ -185,3 +185,41 @@ def test_world_elite_and_fibre_prices_by_hand():
     )
     assert got == pytest.approx([4.0, 3.2, 0.2, 10.0])
     assert fleece.pool_price_factor(3000.0, 0.1, 1000.0) == pytest.approx(1.2)
+
+
+def test_the_guards_of_the_fleece_rules_by_hand():
+    """Parents at the ceiling (100) stand 0 from it, counted as 0.004 points (the 0.001 µm
+    guard): with no sampling their cria has 99.996. Other merit when the fleece is all that
+    is selected on (share 1, or above: capped): 0. A world elite given below the floor
+    starts 0.001 µm above it. A fleece whose genetic value is finer than 0 µm (quality 200)
+    is shorn at 0.001 µm, not below."""
+    cria = fleece.inherit_quality(
+        np.array([100.0]), np.array([100.0]), 0.0, 100.0, np.random.default_rng(0)
+    )
+    assert cria == pytest.approx([99.996])
+    assert fleece.other_merit_sd(2.0, 0.4, 1.0) == 0.0
+    assert fleece.other_merit_sd(2.0, 0.4, 1.5) == 0.0
+    assert fleece.world_elite_micron(2006, 14.0, 0.05, 15.0) == pytest.approx(15.001)
+    shorn = fleece.phenotype_micron(np.array([200.0]), np.array([24]), np.zeros(1), 0.6)
+    assert shorn == pytest.approx([0.001])
+
+
+def test_the_edges_of_inheritance_and_prices_by_hand():
+    """With Mendelian sampling cv 0.1 a cria's distance to the ceiling is the parents'
+    geometric mean times e^(0.1 z), z the generator's standard normal draw. An integer
+    quality array converts like a float one (66 -> 23 µm). A fleece of unmeasured (infinite)
+    micron falls in the last band (pieces)."""
+    z = np.random.default_rng(4).normal(0.0, 0.1, 1)
+    cria = fleece.inherit_quality(
+        np.array([60.0]), np.array([80.0]), 0.1, 100.0, np.random.default_rng(4)
+    )
+    assert cria == pytest.approx(100 - 800**0.5 * np.exp(z))
+    assert fleece.micron_from_quality(np.array([66, 38])) == pytest.approx([23.0, 30.0])
+    bands = {
+        "micron_below": np.array([20.0, np.inf]),
+        "relative_white": np.array([1.0, 0.02]),
+        "relative_coloured": np.array([0.8, 0.02]),
+    }
+    assert fleece.band_price(np.array([np.inf]), np.array([False]), bands, 10.0) == (
+        pytest.approx([0.2])
+    )

@@ -534,3 +534,25 @@ def test_partner_choice_and_cooperation_by_hand():
     assert rv.moving_average(np.array([0.2]), np.array([0.8]), 0.25) == pytest.approx([0.35])
     kind = rv.relationship_type(np.array([0.6, 0.3, 0.4]), np.array([0.2, 0.5, 0.4]), -0.1, 0.1)
     assert kind.tolist() == [0, 2, 1]
+
+
+def test_the_edges_of_the_rivalry_rules_by_hand():
+    """Profiles are per breeder (column): (1, 3) and (2, 2) give (0.25, 0.75) and (0.5, 0.5);
+    a breeder seen only by half a buyer (0.5) has the profile 1. Expected sales where a
+    segment's total reach is below 1 (0.5 for one seller): that seller gets all 2 buyers.
+    Strategy from gains only (balance -1) at protection 0.02 and openness 0.98: protection
+    floored at 0, openness capped at 1. A conflict ends the contract only when the draw is
+    below the chance (0.5 x (1 - 0.5) = 0.25: a draw of exactly 0.25 does not). The
+    relationship type at the bounds (-0.25, 0.25): a gap of exactly 0.25 or -0.25 is equal;
+    codes are int8."""
+    prof = rv.buyer_profiles(np.array([[1.0, 2.0, 0.5], [3.0, 2.0, 0.0]]))
+    assert prof[:, 0] == pytest.approx([0.25, 0.75]) and prof[:, 1] == pytest.approx([0.5, 0.5])
+    assert prof[:, 2] == pytest.approx([1.0, 0.0])
+    sales = rv.expected_segment_sales(np.array([2.0]), np.array([[0.5, 0.0]]))
+    assert sales[0] == pytest.approx([2.0, 0.0])
+    prot, op = rv.strategy_step(np.array([0.02]), np.array([0.98]), np.ones(1), np.zeros(1), 0.1)
+    assert prot == pytest.approx([0.0]) and op == pytest.approx([1.0])
+    ends = rv.conflict_ends_contract(np.array([0.5, 0.5]), 0.5, np.array([0.25, 0.2499]))
+    assert ends.tolist() == [False, True]
+    kind = rv.relationship_type(np.array([0.5, 0.25]), np.array([0.25, 0.5]), -0.25, 0.25)
+    assert kind.tolist() == [1, 1] and kind.dtype == np.int8
