@@ -18,23 +18,23 @@ DEFAULT_STEPS = 240  # 20 years of months: the baseline passes 2018 and January 
 MAX_STEPS = 12_000  # a thousand years of months (as events.MAX_MONTH): more is a typo
 
 # The memory a run needs, from measured peak RSS (baseline, seed 1, Python 3.13, numpy 2,
-# mesa 3.5.1; 2026-12-06, `resource.getrusage` of a fresh process):
+# mesa 3.5.1; 2026-12-06 21:30, on the model after the firm-table refactor (no Breeder
+# agents), `resource.getrusage` of a fresh process):
 #   breeders   months   agent-table rows   peak RSS
-#          1        3                  1     179 MB   (the interpreter and libraries)
-#      2,000        3              2,101     191 MB
-#     10,000        3             10,419     246 MB
-#     40,000        3             41,758     438 MB
-#    100,000        3            104,309     804 MB
-#     10,000       36             43,897     288 MB
-#     10,000      120            210,783     458 MB   (the industry grew to ~19,000 breeders)
+#          1        3                  1     173 MB   (the interpreter and libraries)
+#     10,000        3             10,602     229 MB
+#     40,000        3             42,349     391 MB
+#    100,000        3            105,937     713 MB
+#     10,000       36             45,315     284 MB   (the industry grows: more rows)
 # Model: BASE + breeders x (PER_BREEDER + PER_AGENT_ROW x reports), reports = the agent
 # table's collections (months // agent_report_every + 1). It counts the breeders at the
 # start only (entrants add more), so it is a lower bound: it reproduces the 3-month rows
-# within 5% and the 400,000 breeders at 2.7 GB (2.6 GiB), and gives 346 MB for the
-# 120-month row. A run is refused only when even this lower bound exceeds the machine's
-# memory (2,000,000 breeders for 240 months: about 53 GiB).
-MEMORY_BASE_BYTES = 180 * 2**20
-MEMORY_PER_BREEDER_BYTES = 5_300  # the firm table, ~21 animals each, agents, the network
+# within 4% and gives 256 MB for the 36-month row. (The 2.7 GB for 400,000
+# breeders was measured before the refactor; this model gives 2.2 GiB.) A run is refused
+# only when even this lower bound exceeds the machine's memory (2,000,000 breeders for 240
+# months: about 51 GiB).
+MEMORY_BASE_BYTES = 173 * 2**20
+MEMORY_PER_BREEDER_BYTES = 4_300  # the firm table, ~21 animals each, the network
 MEMORY_PER_AGENT_ROW_BYTES = 1_100  # one breeder's row of the agent table (~42 columns)
 
 

@@ -321,3 +321,11 @@ def test_the_app_has_a_paradox_switch_off_by_default_and_draws_its_curves_only_w
         assert len(state.panel_lines(panel, on.model_df, None)) == len(panel.lines)
     links = state.partnership_links(on)  # each co-owner line on the map has its regime
     assert set(links["rtype"]) <= {0, 1, 2}
+
+
+def test_the_apps_paradox_panels_name_their_switch():
+    from alpaca_abm.viz import state
+
+    for panel in state.SERIES["relationships"]:
+        columns = {column for column, _ in panel.lines}
+        assert (panel.switch == "paradox") == bool(columns & set(px.COLUMNS)), panel.title

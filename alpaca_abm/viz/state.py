@@ -32,6 +32,7 @@ class Panel:
     lines: tuple[tuple[str, str], ...]
     source: str = "model"  # "model": a column of model_df; "breeders": a group mean (below)
     zero_is_missing: bool = False  # a 0 means "not measured yet" (no clip sold), not a value
+    switch: str | None = None  # a module switch its columns need (drawn only when it is on)
 
 
 # Model-level columns by level of the seed study (Table 4). A column the model does not
@@ -101,6 +102,7 @@ SERIES: dict[str, tuple[Panel, ...]] = {
             "Balance",
             "0-1",
             (("mean_balance", "mean balance"), ("share_balanced", "share balanced")),
+            switch="paradox",
         ),
         Panel(
             "Cycles",
@@ -110,11 +112,13 @@ SERIES: dict[str, tuple[Panel, ...]] = {
                 ("vicious_cycles", "vicious"),
                 ("premature_dissolutions", "ended early"),
             ),
+            switch="paradox",
         ),
         Panel(
             "Value of partnerships",
             "GBP a month",
             (("joint_value", "created"), ("value_destroyed", "destroyed")),
+            switch="paradox",
         ),
     ),
 }
