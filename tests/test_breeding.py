@@ -234,3 +234,36 @@ def test_mating_plans_and_fertile_females_by_hand():
         alive=np.array([True] * 6 + [False]),
     )
     assert breeding.fertile_females(g, p).tolist() == [True, True] + [False] * 5
+
+
+def test_hired_fallback_shares_what_is_left_of_the_hired_studs_season_by_hand():
+    """Breeders 0 and 1 hire stud 10 (season of 6, 3 served already); breeder 2 hires
+    nobody. This month one of breeder 0's females went to stud 10 as a first choice: 4
+    booked, 2 left. Left over on shared studs: 2 of breeder 0's females, 3 of breeder 1's,
+    1 of breeder 2's. Asked 5 of 2 places: each gets floor(asked x 2/5): breeder 0 none,
+    breeder 1 one (which of its three is the draw's), breeder 2 none (no hired stud)."""
+    h = Herd()
+    h.add(owner=np.zeros(11, int), served=np.r_[np.zeros(10, int), 3])
+    f_owner = np.array([0, 0, 0, 1, 1, 1, 2])
+    out = breeding.hired_fallback(
+        h,
+        f_owner,
+        sire=np.array([10, 5, 4]),
+        primary=np.array([True] + [False] * 6),
+        wanting=np.array([False] + [True] * 6),
+        service_stud=np.array([10, 10, -1]),
+        capacity=6,
+        rng=np.random.default_rng(0),
+    )
+    assert out[:3].tolist() == [False, False, False] and not out[6]
+    assert out[3:6].sum() == 1
+    nobody = breeding.hired_fallback(
+        h, f_owner, np.array([10, 5, 4]), np.zeros(7, bool), np.zeros(7, bool),
+        np.array([10, 10, -1]), 6, np.random.default_rng(0),
+    )  # fmt: skip
+    assert not nobody.any()
+    roomy = breeding.hired_fallback(
+        h, f_owner, np.array([10, 5, 4]), np.zeros(7, bool), np.ones(7, bool),
+        np.array([10, 10, -1]), 100, np.random.default_rng(0),
+    )  # fmt: skip
+    assert roomy.tolist() == [True] * 6 + [False]  # room for all who hire
