@@ -345,3 +345,27 @@ def test_coownership_carries_the_infection_beyond_the_index_herds():
     )
     assert (off == 0).all()  # without co-ownership there is no route at all
     assert (d > 0).sum() >= 6 and t.pvalue < 0.01
+
+
+def test_a_new_disease_state_and_its_remap_by_hand():
+    """A new state: nobody infected, found, tested or ever infected (-1 for the months,
+    int64), no outbreak (not active, never), strength 0, no herd infected by any route, no
+    visits. Remap with no outbreak ever leaves the flags alone. After one: animals 0 and 2
+    infected, rows (0, 1, 2, 3) -> (-1, 0, 1, -1): the animal at old row 2 is infected at
+    row 1, old row 0 (dropped) is gone, row 0 (old 1) is healthy; births past the flags'
+    length count as healthy."""
+    from alpaca_abm.disease import ROUTES, Disease
+
+    d = Disease()
+    assert not d.infected.any() and not d.ever_infected.any()
+    for name in ("found_step", "last_positive", "last_test"):
+        column = getattr(d, name)
+        assert (column == -1).all() and column.dtype == np.int64, name
+    assert d.ever_infected.dtype == bool and d.active is False and d.ever is False
+    assert d.strength == 0.0 and d.routes == dict.fromkeys(ROUTES, 0) and d.visits == []
+    d.infected[[0, 2]] = True
+    d.remap(np.array([-1, 0, 1, -1]))
+    assert d.infected[:4].tolist() == [True, False, True, False]  # no outbreak yet: untouched
+    d.ever = True
+    d.remap(np.array([-1, 0, 1, -1] + [2] * 2000))  # more rows than the flags hold
+    assert d.infected[:3].tolist() == [False, True, False] and d.infected.sum() == 1

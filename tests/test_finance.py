@@ -323,8 +323,9 @@ def test_economic_loss_and_dispersal_by_hand():
 def test_the_edges_of_the_finance_rules_by_hand():
     """A female of exactly breeding age (18 months) is valued as a breeder (2,000 at mean
     quality), not as a young one. Percentile ranks of two breeders: 0 and 1; of twenty
-    equal values, in the order given (0, 1/19, ..., 1). Entry far below par is 2 / (1 +
-    e^50) = 3.86e-22, x clipped at -50 (not 0 from an overflow). Dispersal: a firm that left
+    equal values, in the order given (0, 1/19, ..., 1), as are equal values among 200.
+    Entry far below par is 2 / (1 + e^50) = 3.86e-22, x clipped at -50 (not 0 from an
+    overflow). Dispersal: a firm that left
     at month 0 is still selling at month 2 and done at month 3 (3 months); an active firm
     or one that never left is not dispersing. With the retirement age given, a closing
     herd's breeding females (12 months or more, under 180) stay for the dispersal sale."""
@@ -337,7 +338,12 @@ def test_the_edges_of_the_finance_rules_by_hand():
     assert two == pytest.approx([1.0, 0.0])
     ties = finance._percentile_rank(np.zeros(20), np.ones(20, bool))
     assert ties == pytest.approx(np.arange(20) / 19)
-    assert finance.entry_factor(-100.0, 0.0, 0.0) == pytest.approx(2 / (1 + np.exp(50)), rel=1e-9)
+    many = np.random.default_rng(1).integers(0, 3, 200).astype(float)
+    ranked = finance._percentile_rank(many, np.ones(200, bool))
+    for value in (0.0, 1.0, 2.0):  # equal values rank in the order given
+        assert (np.diff(ranked[many == value]) > 0).all()
+    far_below = finance.entry_factor(-100.0, 0.0, 0.0)
+    assert far_below == pytest.approx(2 / (1 + np.exp(50)), rel=1e-9, abs=0.0)
     from alpaca_abm.breeder import FirmTable
     from alpaca_abm.herd import Herd
 

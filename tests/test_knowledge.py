@@ -156,3 +156,87 @@ def test_strategies_are_reviewed_in_january_only_by_hand():
     review_strategies(firms, month=1)
     assert (firms.protection[0], firms.openness[0]) == pytest.approx((0.55, 0.45))
     assert firms.knowledge_received[0] == 0.0 and firms.core_leak_cost[0] == 0.0
+
+
+def _both_ways(paradox=None):
+    """Keeper 0 knows (health, breeding, marketing) = (0.9, 0.2, 0.5), partner 1 (0.2, 0.9,
+    0.5); firm 2, inactive, holds out-of-range knowledge (1.2, -0.1, 0.5). Fully willing;
+    the keeper protects half of its core (health), the partner nothing of its (breeding).
+    Learning rate 0.1, no learning by doing; learned columns and tallies start at 1."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.breeder import FirmTable
+    from alpaca_abm.coownership import Contracts
+    from alpaca_abm.trust import TrustLedger
+
+    firms = FirmTable()
+    firms.add(
+        3,
+        knowledge=np.array([[0.9, 0.2, 0.5], [0.2, 0.9, 0.5], [1.2, -0.1, 0.5]]),
+        openness=np.ones(3),
+        core_domain=np.array([0, 1, 0], dtype=np.int8),
+        protection=np.array([0.5, 0.0, 0.0]),
+        active=np.array([True, True, False]),
+    )
+    ledger = TrustLedger(0.3, 0.0)
+    ledger.add_ties(np.array([0]), np.array([1]), np.array([1.0]), step=0)
+    con = Contracts()
+    learned = ("mkt", "brd", "hlt")
+    con.add(
+        keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
+        **{f"{d}_learned_{side}": 1.0 for d in learned for side in ("keeper", "partner")},
+    )  # fmt: skip
+    scenario = SimpleNamespace(
+        learning_rate=0.1, learning_by_doing=0.0, mechanism_on=lambda name: True
+    )
+    stats = {"knowledge_shared": 1.0, "leakage": 1.0}
+    exchange_knowledge(firms, con, ledger, scenario, 1, stats, paradox=paradox)
+    return firms, con, stats
+
+
+def test_knowledge_flows_both_ways_and_accumulates_by_hand():
+    """Both absorb 0.2 + 0.8 x 1.6 / 3 = 0.626667. The keeper teaches health (gap 0.7) at
+    half (its protection): 0.1 x 0.5 x 0.626667 x 0.7 = 0.021933, all leaked; the partner
+    teaches breeding (gap 0.7) fully: 0.043867, all leaked. Knowledge: partner's health
+    0.221933, keeper's breeding 0.243867; firm 2's is clipped into 0-1 (1, 0, 0.5). Flow
+    0.0658; what could flow (full willingness, nothing protected) 2 x 0.043867 = 0.087733.
+    Learned columns add to what was there (1 + the gain in that domain), and so do the
+    month's tallies (1 + 0.0658 shared, 1 + 0.0658 leaked)."""
+    firms, con, stats = _both_ways()
+    assert firms.knowledge[0] == pytest.approx([0.9, 0.243867, 0.5], abs=1e-6)
+    assert firms.knowledge[1] == pytest.approx([0.221933, 0.9, 0.5], abs=1e-6)
+    assert firms.knowledge[2] == pytest.approx([1.0, 0.0, 0.5])
+    assert con.flow[0] == pytest.approx(0.0658)
+    assert con.flow_potential[0] == pytest.approx(0.087733, abs=1e-6)
+    got = {name: getattr(con, name)[0] for name in con.__dict__ if "_learned_" in name}
+    assert got == pytest.approx(
+        {
+            "hlt_learned_partner": 1.021933,
+            "brd_learned_keeper": 1.043867,
+            "mkt_learned_partner": 1.0,
+            "mkt_learned_keeper": 1.0,
+            "brd_learned_partner": 1.0,
+            "hlt_learned_keeper": 1.0,
+        },  # fmt: skip
+        abs=1e-6,
+    )
+    assert stats == pytest.approx({"knowledge_shared": 1.0658, "leakage": 1.0658})
+
+
+def test_the_paradox_scales_sharing_protection_and_absorption_by_hand():
+    """With the paradox module: the keeper's willingness scaled by 0.5, half its staff's
+    belonging letting half its protection through (0.5 -> 0.25), absorption doubled (rate
+    0.2): the keeper teaches health at 0.5 x 0.75 = 0.375: 0.2 x 0.375 x 0.626667 x 0.7 =
+    0.0329; the partner (willingness 1, no belonging) breeding at 0.2 x 0.626667 x 0.7 =
+    0.087733."""
+    from types import SimpleNamespace
+
+    paradox = SimpleNamespace(
+        share_keeper=np.array([0.5]),
+        share_partner=np.array([1.0]),
+        belonging=np.array([0.5, 0.0, 0.0]),
+        absorb=np.array([2.0]),
+    )
+    firms, con, _ = _both_ways(paradox)
+    assert firms.knowledge[1, 0] == pytest.approx(0.2 + 0.0329)
+    assert firms.knowledge[0, 1] == pytest.approx(0.2 + 0.087733, abs=1e-6)

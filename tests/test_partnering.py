@@ -128,3 +128,40 @@ def test_no_running_contract_is_a_month_with_nothing_to_do():
     stats = {"conflicts": 0, "contracts_ended": 0}
     partnering.run_contracts(contracts, trust, TERMS, 3, 1.0, np.random.default_rng(1), stats)
     assert stats == {"conflicts": 0, "contracts_ended": 0} and trust.n == 0
+
+
+def test_renewal_needs_both_sides_and_tallies_accumulate_by_hand():
+    """No trust growth (gain 0). Contract 0, due, keeper's trust 0.4 (exactly the acceptance)
+    and partner's 0.5: renewed. Contract 1, due, 0.5 and 0.3: one side below 0.4, it ends.
+    Contract 2 runs on: its keeper used the one mating of the season (1 of 1 used, paying
+    half): the partner's trust in it loses 0.5 x (1 - 0.5 - 0.1) = 0.2, 0.7 -> 0.5; a certain
+    conflict at rivalry 1 (competition 1) takes 0.3 more from both (0.3 and 0.2) and adds
+    to the counts already there (2 conflicts -> 3; month tallies 5 -> 6 conflicts, 1 -> 2
+    contracts ended)."""
+    contracts = co.Contracts()
+    trust = TrustLedger(baseline=0.3, decay=0.0)
+    trust.add_ties(np.array([0, 2, 4]), np.array([1, 3, 5]), np.array([0.4, 0.5, 0.6]), step=0)
+    trust.value[3:6] = [0.5, 0.3, 0.7]  # the partners' trust in their keepers
+    contracts.add_many(
+        3,
+        keeper=np.array([0, 2, 4]),
+        partner=np.array([1, 3, 5]),
+        tie_kp=np.array([0, 1, 2]),
+        tie_pk=np.array([3, 4, 5]),
+        chemistry=np.full(3, 0.5),
+        share_keeper=np.full(3, 0.5),
+        share_partner=np.full(3, 0.5),
+        quota_keeper=np.full(3, 5),
+        quota_partner=np.full(3, 5),
+        used_keeper=np.array([0, 0, 1]),
+        competition=np.array([0.0, 0.0, 1.0]),
+        conflicts=np.array([0, 0, 2]),
+        end_planned=np.array([4, 4, 100]),
+    )
+    terms = SimpleNamespace(**{**vars(TERMS), "trust_gain": 0.0})
+    stats = {"conflicts": 5, "contracts_ended": 1}
+    partnering.run_contracts(contracts, trust, terms, 4, 1.0, np.random.default_rng(0), stats)
+    assert contracts.end_planned[:2].tolist() == [4 + 24, 4]
+    assert contracts.ended[:3].tolist() == [-1, 4, -1]
+    assert trust.value[[2, 5]] == pytest.approx([0.3, 0.2])
+    assert contracts.conflicts[2] == 3 and stats == {"conflicts": 6, "contracts_ended": 2}

@@ -122,3 +122,27 @@ def test_all_current_counts_idle_months_since_the_last_contact():
     ledger.touch(np.array([1]), np.array([2]), step=10, new_value=lambda t: t * 0 + 0.9)
     assert ledger.all_current(22) == pytest.approx([0.624216], abs=1e-6)
     assert ledger.current(np.array([0]), 22) == pytest.approx([0.624216], abs=1e-6)
+
+
+def test_acquaintance_pairs_by_hand():
+    """An empty ledger has no pairs for nobody. Ties 7 -> 1 (one way) and 2 <-> 3: the
+    pairs of breeder 1 are (1, 7) once (the tie 7 -> 1 links them), of 2 and 3 each other
+    twice (both ties), of breeder 50 (never met) none; pairs come as int64. Forgetting 2
+    unlinks 2 and 3 and leaves 7 and 1 acquainted."""
+    empty = TrustLedger(0.3, 0.05)
+    assert [a.size for a in empty.neighbour_pairs(np.zeros(0, np.int64))] == [0, 0]
+    ledger = TrustLedger(0.3, 0.05)
+    ledger.rows(np.array([7]), np.array([1]), 0)
+    ledger.add_ties(np.array([2]), np.array([3]), np.array([0.5]), step=0)
+    who, other = ledger.neighbour_pairs(np.array([1]))
+    assert (who.tolist(), other.tolist()) == ([1], [7]) and who.dtype == other.dtype == np.int64
+    who, other = ledger.neighbour_pairs(np.array([2, 3]))
+    assert sorted(zip(who.tolist(), other.tolist(), strict=True)) == [
+        (2, 3),
+        (2, 3),
+        (3, 2),
+        (3, 2),
+    ]
+    assert [a.size for a in ledger.neighbour_pairs(np.array([50]))] == [0, 0]
+    ledger.forget(2)
+    assert ledger.neighbours_of(3).size == 0 and ledger.neighbours_of(1).tolist() == [7]

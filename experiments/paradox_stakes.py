@@ -1,0 +1,113 @@
+"""The stakes of competition at the defaults (issue 21's done-criteria numbers).
+
+Runs `uk_2018` on seeds 0-19 for 120 months at the defaults (the paradox module with its four
+parts off, which leaves the model's tables identical and gives its per-partnership GBP ledger)
+and again with protection 0 for everyone and no strategy learning (what protection saves and
+costs), then prints per partnership-year GBP figures, stud seasons at capacity, overuses per
+contract-year and the regime split at month 24 from the raw intensities and the fixed margin,
+each as a mean over the seeds with its 95% t interval. docs/PARADOX.md section 3 quotes them.
+
+    python experiments/paradox_stakes.py                 # 2 x 20 runs, ~10 CPU minutes
+    python experiments/paradox_stakes.py --seeds 4 --months 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+from scipy import stats
+
+from alpaca_abm import paradox as px
+from alpaca_abm.model import AlpacaModel
+
+QUIET = {
+    "paradox": True,
+    "paradox_interplay": False,
+    "paradox_tensions": False,
+    "paradox_responses": False,
+    "paradox_cycles": False,
+}
+NO_PROTECTION = {"protection": 0.0, "strategy_learning": False}
+SPLIT_MONTH = 24  # the end of 2019, when the seed's firms were interviewed
+
+
+def one_run(seed: int, months: int, **overrides) -> dict:
+    """The run's GBP ledger, overuses, full stud seasons and the month-24 regime split."""
+    model = AlpacaModel("uk_2018", rng=seed, **QUIET, **overrides)
+    p, con = model.scenario, model.contracts
+    full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
+    for _ in range(months):
+        model.step()
+        if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
+            run = con.running()
+            used = con.used_keeper[run] + con.used_partner[run]
+            full += (used >= con.quota_keeper[run] + con.quota_partner[run]).tolist()
+        if model.steps == SPLIT_MONTH:
+            run = con.running()
+            kind = px.regime(con.cooperation[run], con.competition[run])
+            split_pairs = np.bincount(kind, minlength=3)
+            counts = np.zeros((model.firms.n, 3))
+            for who in (con.keeper[run], con.partner[run]):
+                np.add.at(counts, (who, kind), 1)
+            partnered = counts.sum(axis=1) > 0
+            split_firms = np.bincount(counts[partnered].argmax(axis=1), minlength=3)
+    table = px.partnership_table(model.paradox, con, model.steps)
+    df = model.model_df
+    ends = np.where(table.ended >= 0, table.ended, model.steps)
+    pyears = float(((ends - table.start) / 12).sum())
+    return {
+        "pyears": pyears,
+        "knowledge": table.knowledge_gbp.sum() / pyears,
+        "leakage": table.leakage_gbp.sum() / pyears,
+        "joint": table.joint_value_gbp.sum() / pyears,
+        "overuse_events": df.breaches.sum() / pyears,
+        "overuse_matings": df.overuse_matings.sum() / pyears,
+        "overuse_gained": df.overuse_matings.sum() * df.stud_fee.mean() / pyears,  # at the mean fee
+        "displaced_fees": df.displaced_fees.sum() / pyears,
+        "full": np.mean(full) if full else float("nan"),
+        "seasons": len(full),
+        "split_pairs": split_pairs,
+        "split_firms": split_firms,
+        "protection_end": df.mean_protection.iloc[-1],
+    }
+
+
+def interval(values) -> str:
+    """'mean [low, high]' of the 95% t interval."""
+    v = np.asarray(values, dtype=float)
+    m = v.mean()
+    half = stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else 0
+    return f"{m:.4g} [{m - half:.4g}, {m + half:.4g}]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, default=20, help="seeds 0..N-1 (at least 2)")
+    ap.add_argument("--months", type=int, default=120, help="months per run (at least 25)")
+    args = ap.parse_args(argv)
+    if args.seeds < 2:
+        ap.error(f"--seeds = {args.seeds} is not allowed: at least 2 (for an interval).")
+    if args.months <= SPLIT_MONTH:
+        ap.error(f"--months = {args.months} is not allowed: more than {SPLIT_MONTH}.")
+    base = [one_run(s, args.months) for s in range(args.seeds)]
+    bare = [one_run(s, args.months, **NO_PROTECTION) for s in range(args.seeds)]
+    print(f"uk_2018, seeds 0-{args.seeds - 1}, {args.months} months; GBP per partnership-year")
+    for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
+                "overuse_gained", "displaced_fees", "full", "protection_end"):  # fmt: skip
+        print(f"{key:>16}: {interval([r[key] for r in base])}")
+    print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
+    saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]
+    costs = [b["knowledge"] - a["knowledge"] for a, b in zip(base, bare, strict=True)]
+    print(f"{'protection saves':>16}: {interval(saves)} (leakage without it - with it)")
+    print(f"{'protection costs':>16}: {interval(costs)} (knowledge without it - with it)")
+    for key in ("split_pairs", "split_firms"):
+        total = np.sum([r[key] for r in base], axis=0)
+        print(f"{key:>16}: {total.tolist()} = {np.round(total / total.sum(), 3).tolist()}")
+    print(f"{'the seed':>16}: [7, 15, 7] = {np.round(np.array([7, 15, 7]) / 29, 3).tolist()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
