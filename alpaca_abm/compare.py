@@ -301,7 +301,7 @@ def compare_figure(comparison: Comparison, title: str = ""):
 
 def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     """The `compare` sub-command's arguments."""
-    from .cli import whole_number
+    from .cliargs import whole_number
 
     cmp = subparsers.add_parser(
         "compare",
@@ -346,7 +346,7 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     cmp.add_argument(
         "--jobs", type=whole_number("--jobs"), default=1, help="processes (default: 1)"
     )
-    from .cli import output_path
+    from .cliargs import output_path
 
     cmp.add_argument("--out", type=output_path, default=None, help="output folder")
     cmp.add_argument("--overwrite", action="store_true", help="replace earlier results")
@@ -357,7 +357,7 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
 def run_compare_command(args: argparse.Namespace) -> int:
     """`alpaca-abm compare`: validate everything, run, write the files, print the table."""
     from . import __version__
-    from .cli import parse_assignment
+    from .cliargs import parse_assignment
     from .dictionary import dictionary_markdown
     from .events import check_horizon, parse_event_option
     from .io import atomic_write
@@ -372,7 +372,7 @@ def run_compare_command(args: argparse.Namespace) -> int:
         b = b.replace(events=b.events + added)
     for sc in (a, b):
         check_horizon(sc, args.steps)
-    from .cli import check_out_shape, prepare_out, safe_name
+    from .cliargs import check_out_shape, prepare_out, safe_name
     from .io import locked_output, remove_if_empty, remove_leftovers, staged_output
 
     out = args.out or Path("results") / safe_name(f"compare-{a.name}-vs-{b.name}")

@@ -228,7 +228,7 @@ def monthly_weight(yearly: float) -> float:
 
 def annuity(rate: float, years: float) -> float:
     """Present value of 1 GBP a year for `years` years at `rate` a year."""
-    if rate <= 0:
+    if rate * years < 1e-9:  # no or negligible discounting (1 + rate rounds to 1)
         return float(years)
     return float((1.0 - (1.0 + rate) ** -years) / rate)
 

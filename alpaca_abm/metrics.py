@@ -526,6 +526,11 @@ def summary_note(key: str) -> str:
     return f"  ({SUMMARY_NOTES[key]})" if key in SUMMARY_NOTES else ""
 
 
+# Headline figures that are undefined in some runs and then missing (NaN; null in
+# summary.json), never a made-up number: survival needs at least one contract.
+MAY_BE_MISSING = frozenset({"partnership_survival"})
+
+
 def summarise(model_df: pd.DataFrame, agent_df: pd.DataFrame, state: Industry) -> dict:
     """Headline figures of a run, for tables, sweeps and the CLI."""
     con = state.contracts

@@ -719,6 +719,7 @@ def figures(res: dict[str, Any], c: dict[str, Any]) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     FIGURES.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(2, 2, figsize=(10, 7))
@@ -731,6 +732,8 @@ def figures(res: dict[str, Any], c: dict[str, Any]) -> None:
             ax[1, col].plot(years, r["herd"], color="tab:green", alpha=0.3, lw=0.8)
         for a, b, lo, hi in PRICE_BANDS.values():
             ax[0, col].fill_between([a - 0.4, b + 0.4], lo, hi, color="orange", alpha=0.3)
+        for row in (0, 1):
+            ax[row, col].xaxis.set_major_locator(MaxNLocator(integer=True))
         ax[0, col].set_title(f"{scn}: yearly mean breeding-female price (GBP)", fontsize=10)
         ax[1, col].set_title(f"{scn}: alpacas (yearly mean)", fontsize=10)
         if scn == "uk_national":

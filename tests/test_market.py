@@ -583,3 +583,10 @@ def test_the_edges_of_matching_by_hand():
         (-3, 1, True), (-2, 0, False), (-1, 1, False),
     ]  # fmt: skip
     assert m.lost == 1 and sorted(m.segment.tolist()) == [0, 0, 1]
+
+
+def test_annuity_with_a_vanishing_rate_is_the_undiscounted_sum():
+    """A rate so small that 1 + rate rounds to 1 (1e-128 a year) is no discounting: 8 years
+    of 1 GBP are worth 8 GBP, not 0 (which once divided a breeder's margin by zero)."""
+    assert market.annuity(1e-128, 8) == 8.0
+    assert market.annuity(1e-12, 8) == pytest.approx(8.0, rel=1e-9)

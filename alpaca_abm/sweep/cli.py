@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import whole_number
+from ..cliargs import whole_number
 from .backends import BACKENDS, DASK, LOCAL, BackendError
 from .spec import Sweep
 from .store import FAILURES_DIR, StoreError

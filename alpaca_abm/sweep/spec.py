@@ -410,7 +410,6 @@ class Sweep:
                 "one of " + ", ".join(map(repr, DESIGN_KINDS)),
                 _hint(str(design.kind), DESIGN_KINDS),
             )
-        base, kinds = self.base_scenario, self._kinds()
         where = "design.parameters"
         known = parameter_names()
         for name in design.parameter_names:
@@ -422,41 +421,10 @@ class Sweep:
                     f"{_hint(name, known)} See AlpacaScenario.parameter_names().",
                 )
         if design.kind == dz.GRID:
-            if not design.values:
-                raise SpecError(src, where, "a grid needs at least one parameter.")
-            values = {}
-            for name, vals in design.values.items():
-                fname = f"{where}.{name}"
-                checked = [
-                    _parameter(src, f"{fname}[{i}]", name, v, base) for i, v in enumerate(vals)
-                ]
-                if not checked:
-                    raise SpecError(src, fname, "needs at least one value.")
-                if len(set(checked)) != len(checked):
-                    raise _bad(src, fname, list(vals), "distinct values")
-                values[name] = tuple(checked)
-            return Design(kind=dz.GRID, values=values)
+            return Design(kind=dz.GRID, values=self._checked_grid(design))
         if design.kind == dz.TABLE:
             return Design(kind=dz.TABLE, rows=self._checked_rows(design.rows))
-        if not design.bounds:
-            raise SpecError(src, where, f"a {design.kind} design needs at least one parameter.")
-        bounds = {}
-        for name, b in design.bounds.items():
-            fname = f"{where}.{name}"
-            if name in kinds and kinds[name] is bool:
-                raise SpecError(
-                    src,
-                    fname,
-                    f"'{name}' is true/false: a {design.kind} design "
-                    "cannot draw it; vary it in a grid or set it in [fixed].",
-                )
-            low = _parameter(src, f"{fname}.low", name, b.low, base)
-            high = _parameter(src, f"{fname}.high", name, b.high, base)
-            if not low < high:
-                raise SpecError(
-                    src, fname, f"low = {low!r} is not below high = {high!r}: expected low < high."
-                )
-            bounds[name] = Bounds(low, high)
+        bounds = self._checked_bounds(design)
         samples = design.samples
         if design.kind == dz.SALTELLI:
             n = _int(src, "design.samples", samples, low=MIN_SALTELLI_SAMPLES)
@@ -480,6 +448,47 @@ class Sweep:
             return Design(kind=dz.MORRIS, bounds=bounds, samples=n, levels=levels)
         n = _int(src, "design.samples", samples, low=1)
         return Design(kind=dz.LATIN_HYPERCUBE, bounds=bounds, samples=n)
+
+    def _checked_grid(self, design: Design) -> dict[str, tuple]:
+        """A grid's values per parameter, each checked against the model (distinct, not empty)."""
+        src, base, where = self.source, self.base_scenario, "design.parameters"
+        if not design.values:
+            raise SpecError(src, where, "a grid needs at least one parameter.")
+        values = {}
+        for name, vals in design.values.items():
+            fname = f"{where}.{name}"
+            checked = [_parameter(src, f"{fname}[{i}]", name, v, base) for i, v in enumerate(vals)]
+            if not checked:
+                raise SpecError(src, fname, "needs at least one value.")
+            if len(set(checked)) != len(checked):
+                raise _bad(src, fname, list(vals), "distinct values")
+            values[name] = tuple(checked)
+        return values
+
+    def _checked_bounds(self, design: Design) -> dict[str, Bounds]:
+        """A sampled design's bounds per parameter: numeric (not true/false), low < high."""
+        src, base, where = self.source, self.base_scenario, "design.parameters"
+        kinds = self._kinds()
+        if not design.bounds:
+            raise SpecError(src, where, f"a {design.kind} design needs at least one parameter.")
+        bounds = {}
+        for name, b in design.bounds.items():
+            fname = f"{where}.{name}"
+            if name in kinds and kinds[name] is bool:
+                raise SpecError(
+                    src,
+                    fname,
+                    f"'{name}' is true/false: a {design.kind} design "
+                    "cannot draw it; vary it in a grid or set it in [fixed].",
+                )
+            low = _parameter(src, f"{fname}.low", name, b.low, base)
+            high = _parameter(src, f"{fname}.high", name, b.high, base)
+            if not low < high:
+                raise SpecError(
+                    src, fname, f"low = {low!r} is not below high = {high!r}: expected low < high."
+                )
+            bounds[name] = Bounds(low, high)
+        return bounds
 
     def _checked_rows(self, rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
         src, base = self.source, self.base_scenario

@@ -29,7 +29,7 @@ VEGA_ALIASES = {
 
 def add_viz_parser(sub) -> None:
     """Register the `viz` subcommand on the CLI's subparsers."""
-    from ..cli import whole_number
+    from ..cliargs import whole_number
 
     viz = sub.add_parser("viz", help="open the browser app (map, plots, shocks, twin run)")
     viz.add_argument(
