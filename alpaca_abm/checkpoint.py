@@ -253,21 +253,7 @@ class _Encoder:
         if t is list:
             return {"$": "list", "n": n, "v": self._items(v, lambda i: f"[{i}]")}
         if t in (dict, collections.OrderedDict, collections.defaultdict):
-            keys = list(v)
-            node = {
-                "$": "dict",
-                "n": n,
-                "k": self._items(keys, lambda i: ".<key>"),
-                "v": self._items(v.values(), lambda i: f"[{keys[i]!r}]"),
-            }
-            if t is collections.OrderedDict:
-                node["$"] = "odict"
-            if t is collections.defaultdict:
-                name = getattr(v.default_factory, "__name__", None)
-                if _FACTORIES.get(name) is not v.default_factory:
-                    raise _Where(UnknownStateError(f"a defaultdict of {v.default_factory!r}"), [])
-                node["$"], node["f"] = "defaultdict", name
-            return node
+            return self._mapping(v, t, n)
         if t in (set, frozenset):
             return {"$": t.__name__, "n": n, "v": self._items(list(v), lambda i: "<member>")}
         if t is collections.deque:
@@ -280,21 +266,47 @@ class _Encoder:
         if t is pd.DataFrame:
             return self._frame(v, n)
         if t is np.random.Generator:
-            bit = type(v.bit_generator).__name__
-            if _BIT_GENERATORS.get(bit) is not type(v.bit_generator):
-                raise _Where(UnknownStateError(f"a numpy generator on {bit}"), [])
-            return {
-                "$": "generator",
-                "n": n,
-                "bit": bit,
-                "state": self._items([v.bit_generator.state], lambda i: ".state")[0],
-            }
+            return self._generator(v, n)
         if t is random.Random:
             return {
                 "$": "random",
                 "n": n,
                 "state": self._items([v.getstate()], lambda i: ".state")[0],
             }
+        return self._object(v, t, n)
+
+    def _mapping(self, v: Any, t: type, n: int) -> dict[str, Any]:
+        """A dict, OrderedDict or defaultdict (of a known factory): its keys and values."""
+        keys = list(v)
+        node = {
+            "$": "dict",
+            "n": n,
+            "k": self._items(keys, lambda i: ".<key>"),
+            "v": self._items(v.values(), lambda i: f"[{keys[i]!r}]"),
+        }
+        if t is collections.OrderedDict:
+            node["$"] = "odict"
+        if t is collections.defaultdict:
+            name = getattr(v.default_factory, "__name__", None)
+            if _FACTORIES.get(name) is not v.default_factory:
+                raise _Where(UnknownStateError(f"a defaultdict of {v.default_factory!r}"), [])
+            node["$"], node["f"] = "defaultdict", name
+        return node
+
+    def _generator(self, v: np.random.Generator, n: int) -> dict[str, Any]:
+        """A numpy generator on a known bit generator: its name and state."""
+        bit = type(v.bit_generator).__name__
+        if _BIT_GENERATORS.get(bit) is not type(v.bit_generator):
+            raise _Where(UnknownStateError(f"a numpy generator on {bit}"), [])
+        return {
+            "$": "generator",
+            "n": n,
+            "bit": bit,
+            "state": self._items([v.bit_generator.state], lambda i: ".state")[0],
+        }
+
+    def _object(self, v: Any, t: type, n: int) -> dict[str, Any]:
+        """An object of a class in STATE_CLASSES (or an agent): its class and attributes."""
         name = t.__name__
         if self.classes.get(name) is not t:
             raise _Where(

@@ -456,10 +456,6 @@ def month(
     its value in GBP; its cycle, and early dissolution of vicious ones; the tensions that
     cascade into each firm; the owner's responses and their cost; capability and style learned
     from the month; and the Table 1 multipliers the mechanisms read next month."""
-    from . import accounts
-    from .coownership import ENDED_BREACH, ENDED_CONFLICT, ENDED_PREMATURE
-    from .rivalry import knowledge_value, pair_referrals
-
     p, con = scenario, contracts
     n_f = firms.n
     state.grow(n_f, con.n)
@@ -472,8 +468,49 @@ def month(
     bal = balance(coop, comp)
     both = both_and_weight(bal, pair_act) if p.paradox_interplay else np.zeros(len(run))
     state.both[run] = both
+    joint, lost, d_learned = _month_value(state, firms, con, p, run, price, stud_fee, referrals)
+    cycle = _month_cycles(state, con, trust, run, step, bal, joint)
+    premature = _dissolve_vicious(con, p, run, step, cycle, pair_act, rng, stats)
+    idle = _idle_studs(state, con, step, stud_fee)
+    stats["joint_value"] += float(joint.sum())
+    stats["value_destroyed"] += float(lost.sum() + idle.sum())
 
-    # value this month, in GBP
+    # tensions cascading into each firm
+    keep = ~premature
+    (forces_f, coop_f, comp_f, both_f, vir_f, vic_f), n_part = per_firm_mean(
+        n_f,
+        k[keep],
+        q[keep],
+        np.sqrt(coop * comp)[keep],
+        coop[keep],
+        comp[keep],
+        both[keep],
+        (cycle[keep] == VIRTUOUS).astype(float),
+        (cycle[keep] == VICIOUS).astype(float),
+    )
+    has = (n_part > 0) & firms.active[:n_f]
+    if p.paradox_tensions:
+        _felt_tensions(state, firms, p, has, forces_f, n_part, coop_f)
+    if p.paradox_responses:
+        _respond(state, firms, has, act_f, coop_f - comp_f, n_part, vir_f, vic_f)
+    if p.paradox_interplay:
+        could = con.flow_potential[run]
+        flow_share = np.clip(
+            np.divide(d_learned.sum(axis=1), could, out=np.zeros(len(run)), where=could > 0), 0, 1
+        )
+        _interplay_next_month(
+            state, firms, run, k, q, coop, comp, both, flow_share, has, coop_f, comp_f, both_f
+        )
+
+
+def _month_value(state: ParadoxState, firms, con, p, run, price, stud_fee, referrals):
+    """Each running partnership's value this month in GBP (stud use, knowledge learned,
+    referrals) and the value destroyed (leaked sales, knowledge withheld), added to its
+    running totals; returns (joint value, value destroyed, knowledge learned this month)."""
+    from .rivalry import knowledge_value, pair_referrals
+
+    n_f = firms.n
+    k, q = con.keeper[run], con.partner[run]
     used = con.used_keeper[run] + con.used_partner[run]
     prev = state.prev_used[run]
     matings = np.where(used < prev, used, used - prev).astype(float)  # a new season restarts
@@ -513,8 +550,13 @@ def month(
     state.leak_gbp[run] += leak
     state.knowledge_gbp[run] += know_k + know_p
     state.matings_avg[run] += VALUE_MEMORY * (matings - state.matings_avg[run])
+    return joint, lost, d_learned
 
-    # cycles from signed trends of balance, joint value and trust
+
+def _month_cycles(state: ParadoxState, con, trust, run, step, bal, joint) -> np.ndarray:
+    """Each running partnership's cycle from the signed trends of its balance, joint value and
+    trust (a partnership starting this month is neutral); updates the trends and the count of
+    vicious months."""
     trust_now = 0.5 * (trust.current(con.tie_kp[run], step) + trust.current(con.tie_pk[run], step))
     fresh = con.start[run] == step
     # joint value swings with the mating season: its trend is that of its yearly average
@@ -536,6 +578,14 @@ def month(
         avg[run] = np.where(fresh, now, avg[run] + TREND_MEMORY * (now - avg[run]))
     state.cycle[run] = cycle
     state.vicious_months[run] = np.where(cycle == VICIOUS, state.vicious_months[run] + 1, 0)
+    return cycle
+
+
+def _dissolve_vicious(con, p, run, step, cycle, pair_act, rng, stats) -> np.ndarray:
+    """End early (with cycles on) the partnerships a vicious cycle breaks, one draw per running
+    partnership; returns which of the running ones ended."""
+    from .coownership import ENDED_PREMATURE
+
     premature = np.zeros(len(run), dtype=bool)
     if p.paradox_cycles and len(run):
         premature = rng.random(len(run)) < dissolution_chance(cycle, pair_act)
@@ -543,7 +593,14 @@ def month(
             n_end = con.end(run[premature], step, ENDED_PREMATURE)
             stats["premature_dissolutions"] += n_end
             stats["contracts_ended"] += n_end
-    # a stud left idle: partnerships that broke this month (conflict, breach, vicious cycle)
+    return premature
+
+
+def _idle_studs(state: ParadoxState, con, step, stud_fee) -> np.ndarray:
+    """A stud left idle: the value lost by partnerships that broke this month (conflict,
+    breach, vicious cycle), added to what they destroyed; returns it per broken partnership."""
+    from .coownership import ENDED_BREACH, ENDED_CONFLICT, ENDED_PREMATURE
+
     broke = np.flatnonzero(con.view("ended") == step)
     reason = con.reason[broke]
     broke = broke[
@@ -551,73 +608,67 @@ def month(
     ]
     idle = IDLE_MONTHS * state.matings_avg[broke] * stud_fee
     state.destroyed[broke] += idle
-    stats["joint_value"] += float(joint.sum())
-    stats["value_destroyed"] += float(lost.sum() + idle.sum())
+    return idle
 
-    # tensions cascading into each firm
-    keep = ~premature
-    k2, q2 = k[keep], q[keep]
-    (forces_f, coop_f, comp_f, both_f, vir_f, vic_f), n_part = per_firm_mean(
-        n_f,
-        k2,
-        q2,
-        np.sqrt(coop * comp)[keep],
-        coop[keep],
-        comp[keep],
-        both[keep],
-        (cycle[keep] == VIRTUOUS).astype(float),
-        (cycle[keep] == VICIOUS).astype(float),
-    )
-    gap_f = coop_f - comp_f
-    has = (n_part > 0) & firms.active[:n_f]
+
+def _felt_tensions(state: ParadoxState, firms, p, has, forces_f, n_part, coop_f) -> None:
+    """The tensions (performing, organizing, belonging) each partnering firm feels this month,
+    from the salience of its partnerships' forces and its scarcity."""
+    n_f = firms.n
     sl = slice(0, n_f)
-    if p.paradox_tensions:
-        scarcity = (firms.loss_months[:n_f] > 0).astype(float)
-        sal = np.where(
-            has, np.clip(p.paradox_salience * salience(forces_f, n_part, scarcity), 0, 1), 0.0
-        )
-        staff = state.staff[sl] * p.paradox_staff_scale
-        targets = tension_targets(
-            sal, state.capability[sl], state.separation[sl], staff, coop_f, state.sensegiving[sl]
-        )
-        for name, target in zip(("performing", "organizing", "belonging"), targets, strict=True):
-            col = getattr(state, name)
-            col[sl] = felt(col[sl], target)
+    scarcity = (firms.loss_months[:n_f] > 0).astype(float)
+    sal = np.where(
+        has, np.clip(p.paradox_salience * salience(forces_f, n_part, scarcity), 0, 1), 0.0
+    )
+    staff = state.staff[sl] * p.paradox_staff_scale
+    targets = tension_targets(
+        sal, state.capability[sl], state.separation[sl], staff, coop_f, state.sensegiving[sl]
+    )
+    for name, target in zip(("performing", "organizing", "belonging"), targets, strict=True):
+        col = getattr(state, name)
+        col[sl] = felt(col[sl], target)
 
-    # the owner's responses: active (navigate, orchestrate; the owner's time) or defensive (tip)
-    if p.paradox_responses:
-        who = np.flatnonzero(has)
-        prot_now = firms.protection[who]
-        navigated = navigate(prot_now, gap_f[who], act_f[who])
-        firms.protection[who] = tip(navigated, gap_f[who], 1.0 - act_f[who], state.performing[who])
-        sep, sense = orchestration(act_f, state.organizing[sl], state.belonging[sl])
-        state.separation[sl] = np.where(has, sep, 0.0)
-        state.sensegiving[sl] = np.where(has, sense, 0.0)
-        cost = response_cost(act_f[who], n_part[who])
-        accounts.pay(firms, who, cost)
-        state.response_cost[who] += cost
-        state.capability[sl] = np.where(
-            has,
-            learn_capability(state.capability[sl], act_f, state.performing[sl]),
-            state.capability[sl],
-        )
-        state.activeness[sl] = np.where(
-            has, restyle(state.activeness[sl], vir_f, vic_f), state.activeness[sl]
-        )
 
-    # Table 1: what the interplay does to next month's sharing, absorption, conflict, search
+def _respond(state: ParadoxState, firms, has, act_f, gap_f, n_part, vir_f, vic_f) -> None:
+    """The owner's responses: active (navigate, orchestrate; paid in the owner's time) or
+    defensive (tip); then capability and response style learned from the month."""
+    from . import accounts
+
+    sl = slice(0, firms.n)
+    who = np.flatnonzero(has)
+    prot_now = firms.protection[who]
+    navigated = navigate(prot_now, gap_f[who], act_f[who])
+    firms.protection[who] = tip(navigated, gap_f[who], 1.0 - act_f[who], state.performing[who])
+    sep, sense = orchestration(act_f, state.organizing[sl], state.belonging[sl])
+    state.separation[sl] = np.where(has, sep, 0.0)
+    state.sensegiving[sl] = np.where(has, sense, 0.0)
+    cost = response_cost(act_f[who], n_part[who])
+    accounts.pay(firms, who, cost)
+    state.response_cost[who] += cost
+    state.capability[sl] = np.where(
+        has,
+        learn_capability(state.capability[sl], act_f, state.performing[sl]),
+        state.capability[sl],
+    )
+    state.activeness[sl] = np.where(
+        has, restyle(state.activeness[sl], vir_f, vic_f), state.activeness[sl]
+    )
+
+
+def _interplay_next_month(
+    state: ParadoxState, firms, run, k, q, coop, comp, both, flow_share, has, coop_f, comp_f, both_f
+) -> None:
+    """Table 1: what the interplay does to next month's sharing, absorption, conflict and
+    search (per partnership and per firm), and to each firm's temptation."""
+    n_f = firms.n
+    sl = slice(0, n_f)
     opp = firms.opportunism[:n_f]
-    if p.paradox_interplay:
-        could = con.flow_potential[run]
-        flow_share = np.clip(
-            np.divide(d_learned.sum(axis=1), could, out=np.zeros(len(run)), where=could > 0), 0, 1
-        )
-        state.share_keeper[run] = sharing_factor(comp, both) * synergy_kept(state.separation[k])
-        state.share_partner[run] = sharing_factor(comp, both) * synergy_kept(state.separation[q])
-        state.absorb[run] = absorption_factor(coop, both)
-        state.conflict[run] = conflict_factor(flow_share, comp, coop, both)
-        state.search[sl] = np.where(has, search_factor(coop_f, comp_f, both_f), 1.0)
-        state.temptation[sl] = np.where(has, temptation(opp, comp_f, both_f) - opp, 0.0)
+    state.share_keeper[run] = sharing_factor(comp, both) * synergy_kept(state.separation[k])
+    state.share_partner[run] = sharing_factor(comp, both) * synergy_kept(state.separation[q])
+    state.absorb[run] = absorption_factor(coop, both)
+    state.conflict[run] = conflict_factor(flow_share, comp, coop, both)
+    state.search[sl] = np.where(has, search_factor(coop_f, comp_f, both_f), 1.0)
+    state.temptation[sl] = np.where(has, temptation(opp, comp_f, both_f) - opp, 0.0)
 
 
 def industry_values(state: ParadoxState, contracts, firms, stats: dict[str, float]) -> dict:

@@ -188,3 +188,82 @@ def test_share_out_capacity_by_hand():
     allowed = np.array([4, 4, 4, 5, 3])
     breeding.share_out_capacity(h, sire, hired, allowed, 10)
     assert allowed.tolist() == [2, 2, 2, 5, 3]
+
+
+def test_mating_plans_and_fertile_females_by_hand():
+    """Breeder 0 has 4 open females (of 4 in stock, planning 4, no sales last year), breeder
+    1 has 2 (planning 4, 10 sold). Breeding life 24-180 months: replacement 12 / 156 a year;
+    a one-month season at conception 1 and no cria deaths weans 1, so a mating gives 0.5
+    female crias. Breeder 0 needs 0.0769 x 4 = 0.31 female crias: 0.31 / (4 x 0.5) = 0.15 of
+    its females, raised to the least share 0.25: a female rests where the draw is at least
+    0.25. Breeder 1 needs 10 + 2 + 0.15 > 1 x its females: none rests. Without mating plans,
+    or with no open female, nobody rests (and last season's rest is cleared). Fertile: alive
+    open females from 24 to 179 months; not a pregnant one, a male, a dead one, nor one of 23
+    or 180 months."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.breeder import FirmTable
+    from alpaca_abm.herd import NOT_PREGNANT
+
+    h = Herd()
+    h.add(owner=np.array([0, 0, 0, 0, 1, 1]), female=np.ones(6, bool), age=np.full(6, 40))
+    firms = FirmTable()
+    firms.add(2, target_herd=np.array([4.0, 4.0]))
+    firms.sales_ring[1, 0] = 10.0
+    p = SimpleNamespace(
+        mating_plans=True, female_retire_age=180, female_breeding_age=24,
+        mating_start_month=1, mating_end_month=1, conception_rate=1.0, cria_mortality=0.0,
+        least_mating_share=0.25,
+    )  # fmt: skip
+    breeding.plan_matings(h, firms, p, np.arange(6), np.random.default_rng(3))
+    draws = np.random.default_rng(3).random(6)
+    assert h.view("rested").tolist() == [bool(u >= 0.25) for u in draws[:4]] + [False, False]
+    assert h.view("rested")[:4].any()  # with these draws some of breeder 0's females rest
+    breeding.plan_matings(h, firms, SimpleNamespace(**{**vars(p), "mating_plans": False}),
+                          np.arange(6), np.random.default_rng(3))  # fmt: skip
+    assert not h.view("rested").any()
+    h.rested[:2] = True
+    breeding.plan_matings(h, firms, p, np.zeros(0, np.int64), np.random.default_rng(3))
+    assert not h.view("rested").any()
+    g = Herd()
+    g.add(
+        owner=np.zeros(7, int),
+        female=np.array([True, True, False, True, True, True, True]),
+        age=np.array([24, 179, 40, 40, 23, 180, 100]),
+        due_in=np.array([NOT_PREGNANT] * 3 + [5] + [NOT_PREGNANT] * 3),
+        alive=np.array([True] * 6 + [False]),
+    )
+    assert breeding.fertile_females(g, p).tolist() == [True, True] + [False] * 5
+
+
+def test_hired_fallback_shares_what_is_left_of_the_hired_studs_season_by_hand():
+    """Breeders 0 and 1 hire stud 10 (season of 6, 3 served already); breeder 2 hires
+    nobody. This month one of breeder 0's females went to stud 10 as a first choice: 4
+    booked, 2 left. Left over on shared studs: 2 of breeder 0's females, 3 of breeder 1's,
+    1 of breeder 2's. Asked 5 of 2 places: each gets floor(asked x 2/5): breeder 0 none,
+    breeder 1 one (which of its three is the draw's), breeder 2 none (no hired stud)."""
+    h = Herd()
+    h.add(owner=np.zeros(11, int), served=np.r_[np.zeros(10, int), 3])
+    f_owner = np.array([0, 0, 0, 1, 1, 1, 2])
+    out = breeding.hired_fallback(
+        h,
+        f_owner,
+        sire=np.array([10, 5, 4]),
+        primary=np.array([True] + [False] * 6),
+        wanting=np.array([False] + [True] * 6),
+        service_stud=np.array([10, 10, -1]),
+        capacity=6,
+        rng=np.random.default_rng(0),
+    )
+    assert out[:3].tolist() == [False, False, False] and not out[6]
+    assert out[3:6].sum() == 1
+    nobody = breeding.hired_fallback(
+        h, f_owner, np.array([10, 5, 4]), np.zeros(7, bool), np.zeros(7, bool),
+        np.array([10, 10, -1]), 6, np.random.default_rng(0),
+    )  # fmt: skip
+    assert not nobody.any()
+    roomy = breeding.hired_fallback(
+        h, f_owner, np.array([10, 5, 4]), np.zeros(7, bool), np.ones(7, bool),
+        np.array([10, 10, -1]), 100, np.random.default_rng(0),
+    )  # fmt: skip
+    assert roomy.tolist() == [True] * 6 + [False]  # room for all who hire
