@@ -181,9 +181,17 @@ def test_every_figure_has_value_unit_source():
 
 
 def test_sources_are_named_pages_or_assumptions():
-    for name, entry in load_public_figures().items():
+    """Each figure names its page, the seed or 'assumption'; a figure derived from others
+    names at least one of them, and those name their pages."""
+    figures = load_public_figures()
+    for name, entry in figures.items():
         src = entry["source"]
-        assert src == "assumption" or "http" in src or "seed" in src, name
+        if src.startswith("Derived from"):
+            parents = [other for other in figures if other != name and other in src]
+            assert parents, f"{name}: derived from no figure of the table"
+            assert all("http" in figures[other]["source"] for other in parents), name
+        else:
+            assert src == "assumption" or "http" in src or "seed" in src, name
 
 
 def test_figures_the_parameters_cite_exist():

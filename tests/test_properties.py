@@ -28,7 +28,7 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from alpaca_abm import AlpacaModel, accounts
+from alpaca_abm import AlpacaModel, accounts, finance
 from alpaca_abm.coownership import CandidateFacts, contract_terms, partner_scores
 from alpaca_abm.herd import monthly_death_probability
 
@@ -204,9 +204,12 @@ def check_month(model, books, herd_base, cash_before, n_before, seen):
     for name in SHARE_COLUMNS:
         assert 0 <= row[name] <= 1, (name, row[name])
     assert row["price_female"] > 0 and row["demand_index"] >= 0
-    # exits leave nothing behind: no animals, contracts, agent or acquaintances
+    # exits leave nothing behind: no contracts, agent or acquaintances, and no animals
+    # once their dispersal sale (finance.DISPERSAL_MONTHS) is over (issue #20)
     gone = np.flatnonzero(~active)
-    assert (heads[gone] == 0).all()
+    selling = finance.dispersing(firms, model.steps)
+    assert (heads[~active & ~selling] == 0).all(), "a closed firm kept animals"
+    assert not np.isin(herd.view("owner")[herd.view("stud")], np.flatnonzero(selling)).any()
     assert len(model.agents) == 0  # breeders are firm-table rows, not agent objects (ODD 2)
     _, known = model.trust.neighbour_pairs(np.flatnonzero(active))
     assert not np.isin(gone, known).any() and len(model.trust.neighbour_pairs(gone)[0]) == 0
