@@ -17,6 +17,8 @@ from typing import Any
 
 from .checkpoint import CHECKPOINT_FILE
 from .cliargs import (
+    ERROR_FILE,  # noqa: F401  (re-exported: cli.ERROR_FILE, the saved traceback's name)
+    InternalError,
     check_out_shape,
     output_path,
     parse_assignment,
@@ -211,32 +213,6 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"  {key:<22} {shown:>14}{summary_note(key)}")
     print(f"results in {out}/")
     return 0
-
-
-ERROR_FILE = "alpaca-abm-error.txt"  # the traceback of an internal error, in --out
-
-
-class InternalError(Exception):
-    """An error raised inside the simulation after every input was checked: a fault of
-    alpaca-abm, reported as one (exit 1), with its traceback saved in --out."""
-
-    def __init__(self, cause: BaseException, out: Path) -> None:
-        import traceback
-
-        self.cause, self.saved = cause, None
-        text = "".join(traceback.format_exception(cause))
-        try:
-            from .io import atomic_write
-
-            atomic_write(out / ERROR_FILE, text)
-            self.saved = out / ERROR_FILE
-        except OSError:
-            pass
-        where = f"traceback in {self.saved}" if self.saved else "run with ALPACA_ABM_TRACEBACK=1"
-        super().__init__(
-            f"internal error in the simulation ({type(cause).__name__}: {str(cause)[:200]}); "
-            f"{where}. This is a fault of alpaca-abm, not of your input: please report it."
-        )
 
 
 class RunFinished(Exception):

@@ -112,3 +112,29 @@ def prepare_out(out: Path) -> bool:
             f"--out {out}: cannot write results there: {err.strerror or err}."
         ) from None
     return created
+
+
+ERROR_FILE = "alpaca-abm-error.txt"  # the traceback of an internal error, in --out
+
+
+class InternalError(Exception):
+    """An error raised inside the simulation after every input was checked: a fault of
+    alpaca-abm, reported as one (exit 1), with its traceback saved in --out."""
+
+    def __init__(self, cause: BaseException, out: Path) -> None:
+        import traceback
+
+        self.cause, self.saved = cause, None
+        text = "".join(traceback.format_exception(cause))
+        try:
+            from .io import atomic_write
+
+            atomic_write(out / ERROR_FILE, text)
+            self.saved = out / ERROR_FILE
+        except OSError:
+            pass
+        where = f"traceback in {self.saved}" if self.saved else "run with ALPACA_ABM_TRACEBACK=1"
+        super().__init__(
+            f"internal error in the simulation ({type(cause).__name__}: {str(cause)[:200]}); "
+            f"{where}. This is a fault of alpaca-abm, not of your input: please report it."
+        )

@@ -372,7 +372,7 @@ def run_compare_command(args: argparse.Namespace) -> int:
         b = b.replace(events=b.events + added)
     for sc in (a, b):
         check_horizon(sc, args.steps)
-    from .cliargs import check_out_shape, prepare_out, safe_name
+    from .cliargs import InternalError, check_out_shape, prepare_out, safe_name
     from .io import locked_output, remove_if_empty, remove_leftovers, staged_output
 
     out = args.out or Path("results") / safe_name(f"compare-{a.name}-vs-{b.name}")
@@ -388,7 +388,12 @@ def run_compare_command(args: argparse.Namespace) -> int:
             )
         created = prepare_out(out)  # checked before any seed runs
         try:
-            result = compare(a, b, seeds, args.steps, jobs=args.jobs, progress=not args.quiet)
+            try:
+                result = compare(a, b, seeds, args.steps, jobs=args.jobs, progress=not args.quiet)
+            except (KeyboardInterrupt, OSError):
+                raise
+            except Exception as err:  # inputs were checked before the first seed: ours
+                raise InternalError(err, out) from err
             title = (
                 f"{result.labels[0]} vs {result.labels[1]}: {len(seeds)} seeds, {args.steps} months"
             )

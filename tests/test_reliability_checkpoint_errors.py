@@ -207,3 +207,22 @@ def test_a_checkpoint_breaking_the_models_invariants_is_an_input_error_naming_th
     assert cli.main([*argv, "--resume"]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and words in err and "internal error" not in err
+
+
+def test_an_error_inside_a_comparison_is_internal_exit_1_not_blamed_on_the_input(
+    tmp_path, capsys, monkeypatch
+):
+    """`compare` runs its seeds after every input was checked: an error raised inside one
+    of them is alpaca-abm's fault (exit 1, traceback saved), not a usage error (exit 2)."""
+    from alpaca_abm import model as model_module
+
+    def broken(self):
+        raise ValueError("data must be finite")
+
+    monkeypatch.setattr(model_module.AlpacaModel, "step", broken)
+    out = tmp_path / "cmp"
+    argv = ["compare", "baseline", "baseline", "--seeds", "2", "--steps", "3", "--jobs", "1"]
+    assert cli.main([*argv, "--quiet", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error in the simulation (ValueError: data must be finite)" in err
+    assert "Traceback" in (out / cli.ERROR_FILE).read_text()
