@@ -29,6 +29,12 @@ print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
 
 @pytest.mark.slow
 def test_the_estimate_is_a_close_lower_bound_of_measured_peak_memory():
+    """The estimate never exceeds a fresh process's peak (a lower bound), and what it adds
+    per breeder is at least 60% of what the measured peak adds from 500 to 8,000 breeders
+    (not a loose bound). The tightness is judged on the increment because the fixed part
+    of a process's peak depends on its environment: inside the full test suite a 500-breeder
+    child once peaked at 523 MB where it peaks at 208 MB alone (2026-12-06)."""
+    measured, estimate = {}, {}
     for n, steps in ((500, 3), (8_000, 3), (8_000, 30)):
         done = subprocess.run(
             [sys.executable, "-c", MEASURE, str(n), str(steps)],
@@ -37,10 +43,13 @@ def test_the_estimate_is_a_close_lower_bound_of_measured_peak_memory():
             env=checkout_env(),
             check=True,
         )
-        measured = json.loads(done.stdout.strip().splitlines()[-1])
-        estimate = memory_estimate(n, steps, 12)
-        assert estimate <= measured * 1.05, (n, steps, estimate, measured)  # a lower bound
-        assert estimate >= measured * 0.6, (n, steps, estimate, measured)  # and not a loose one
+        measured[n, steps] = json.loads(done.stdout.strip().splitlines()[-1])
+        estimate[n, steps] = memory_estimate(n, steps, 12)
+        assert estimate[n, steps] <= measured[n, steps] * 1.05, (n, steps, estimate, measured)
+    for big in ((8_000, 3), (8_000, 30)):
+        added = estimate[big] - estimate[500, 3]
+        seen = measured[big] - measured[500, 3]
+        assert added >= 0.6 * seen, (big, added, seen)  # and not a loose one
 
 
 def test_a_run_that_cannot_fit_is_refused_with_the_estimate_and_the_machines_memory(
