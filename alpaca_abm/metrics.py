@@ -26,6 +26,7 @@ from .coownership import (
 )
 from .finance import monthly_costs
 from .shearing import pool_members
+from .state import FLOW_TALLIES
 
 if TYPE_CHECKING:
     from .herd import Herd
@@ -60,24 +61,7 @@ MODEL_COLUMNS = (
     "fleece_micron",
     "births",
     "deaths",
-    "pet_sales",
-    "internal_sales",
-    "export_sales",
-    "referrals",
-    "lost_enquiries",
-    "new_contracts",
-    "contracts_ended",
-    "breaches",
-    "detected_breaches",
-    "conflicts",
-    "knowledge_shared",
-    "leakage",
-    "service_matings",
-    "coowned_matings",
-    "own_matings",
-    "studs_bought_alone",
-    "entrants",
-    "exits",
+    *FLOW_TALLIES,
     "demand_index",
     "pooled_kg",
     "mean_cash",

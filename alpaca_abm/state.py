@@ -35,11 +35,9 @@ if TYPE_CHECKING:
     from .trust import TrustLedger
 
 
-MONTHLY_TALLIES = (
-    "births",
-    "deaths",
-    "sales_count",
-    "sales_value",
+# The month's counts of trade, partnerships, entry and exit: tallied here and reported in
+# this order as columns of model_df (metrics.MODEL_COLUMNS), one list for both.
+FLOW_TALLIES = (
     "pet_sales",
     "internal_sales",
     "export_sales",
@@ -58,6 +56,13 @@ MONTHLY_TALLIES = (
     "studs_bought_alone",
     "entrants",
     "exits",
+)
+MONTHLY_TALLIES = (
+    "births",
+    "deaths",
+    "sales_count",
+    "sales_value",
+    *FLOW_TALLIES,
     "pooled_kg",
     "listed",
     "demand",
