@@ -109,8 +109,17 @@ def sales_lost_to_learner(
     """
     reach_t = np.ascontiguousarray(np.asarray(reach, dtype=float).T)
     return _lost_rows(
-        np.asarray(segment_demand, dtype=float), reach_t, teacher, learner, learned_uplift
+        np.asarray(segment_demand, dtype=float),
+        reach_t,
+        teacher,
+        learner,
+        _share_gained(learned_uplift),
     )
+
+
+def _share_gained(learned_uplift: np.ndarray) -> np.ndarray:
+    """c, the share of a learner's reach that it owes to what it learned: r_L0 = r_L (1 - c)."""
+    return 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)
 
 
 def _lost_rows(
@@ -118,14 +127,14 @@ def _lost_rows(
     reach_t: np.ndarray,
     teacher: np.ndarray,
     learner: np.ndarray,
-    learned_uplift: np.ndarray,
+    share_gained: np.ndarray,
 ) -> np.ndarray:
-    """`sales_lost_to_learner` on the transposed reach (breeders x segments)."""
+    """`sales_lost_to_learner` on the transposed reach (breeders x segments), with the
+    learners' `_share_gained` (per pair, or per pair and segment)."""
     if len(teacher) == 0:
         return np.zeros(0)
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
-    share_gained = 1.0 - 1.0 / np.maximum(learned_uplift, 1.0)  # c: r_L0 = r_L (1 - c)
     if share_gained.ndim == 1:
         share_gained = share_gained[:, None]
     gained = reach_t[learner] * share_gained  # c r_L
@@ -155,13 +164,23 @@ def learned_uplift(
     (market.visibility), breeding and health knowledge its expertise appeal where buyers seek
     them. `knowledge` and `learned` are the learners' (pairs x domains); segments' niches
     are niche codes, so the appeal is worked out once per niche and given to each segment."""
+    return _uplift_by_niche(knowledge, learned, marketing_effect, expertise_effect)[
+        :, np.asarray(segment_niche)
+    ]
+
+
+def _uplift_by_niche(
+    knowledge: np.ndarray, learned: np.ndarray, marketing_effect: float, expertise_effect: float
+) -> np.ndarray:
+    """`learned_uplift` for the buyers of each niche (pairs x niches): a segment's is its
+    niche's."""
     vis = visibility_uplift(knowledge[:, MARKETING], learned[:, MARKETING], marketing_effect)
     before = np.maximum(0.0, knowledge - learned)
     niches = np.arange(N_NICHES)
     by_niche = expertise_appeal(knowledge, niches, expertise_effect) / expertise_appeal(
         before, niches, expertise_effect
     )
-    return vis[:, None] * by_niche[np.asarray(segment_niche)].T
+    return vis[:, None] * by_niche.T
 
 
 def visibility_uplift(
@@ -425,6 +444,24 @@ def relationship_type(
 
 
 # --- the month's measurement (wiring over the tables) ---------------------------------------
+def _reach_of_sellers(reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The transposed reach (breeders x segments) of the breeders some buyer sees, then one
+    row of zeros; and each breeder's row in it (the zero row for those no buyer sees).
+    Leaving out rows of zeros keeps every segment's total (with two segments or more, a sum
+    over breeders adds one breeder's row at a time, and adding zero changes nothing), at the
+    cost of the sellers rather than of every breeder that ever traded."""
+    reach = np.asarray(reach, dtype=float)
+    n_f = reach.shape[1]
+    if reach.shape[0] < 2:  # one segment: a pairwise sum, whose grouping zeros would move
+        return np.ascontiguousarray(reach.T), np.arange(n_f)
+    seen = np.flatnonzero(reach.any(axis=0))
+    reach_t = np.zeros((len(seen) + 1, reach.shape[0]))
+    reach_t[: len(seen)] = reach[:, seen].T
+    column = np.full(n_f, len(seen), dtype=np.intp)
+    column[seen] = np.arange(len(seen))
+    return reach_t, column
+
+
 def measure(
     firms: FirmTable,
     contracts: Contracts,
@@ -516,22 +553,24 @@ def measure_leakage(
     )
     if len(rows) == 0:
         return
-    demand = np.asarray(segment_sales[:, :n_f], dtype=float).sum(axis=1)
-    reach_t = np.ascontiguousarray(np.asarray(reach[:, :n_f], dtype=float).T)
+    sales = segment_sales[:, :n_f]
+    if np.issubdtype(sales.dtype, np.integer):  # counts: summed exactly, then as floats
+        demand = sales.sum(axis=1).astype(float)
+    else:
+        demand = np.asarray(sales, dtype=float).sum(axis=1)
+    reach_t, column = _reach_of_sellers(reach[:, :n_f])
     k, q = con.keeper[rows], con.partner[rows]
     learned = np.concatenate(
         [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
     )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
     n_seg = reach_t.shape[1]
-    uplift = learned_uplift(
-        firms.knowledge[pupil],
-        learned,
-        np.arange(n_seg) % N_NICHES,  # market.MarketState.segment_niche
-        scenario.marketing_effect,
-        scenario.expertise_effect,
-    )
-    lost = _lost_rows(demand, reach_t, np.concatenate((k, q)), pupil, uplift)
+    share = _share_gained(  # worked out per niche, then given to its segments
+        _uplift_by_niche(
+            firms.knowledge[pupil], learned, scenario.marketing_effect, scenario.expertise_effect
+        )
+    )[:, np.arange(n_seg) % N_NICHES]  # market.MarketState.segment_niche
+    lost = _lost_rows(demand, reach_t, column[np.concatenate((k, q))], column[pupil], share)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
     # knowledge each learned from a partner earns it, and the sales each lost to its pupil

@@ -49,7 +49,25 @@ def _stable_order(key: np.ndarray) -> np.ndarray:
     return order
 
 
-def list_females(state: Industry, females: np.ndarray | None = None) -> np.ndarray:
+def _stable_smallest(key: np.ndarray, q: int) -> np.ndarray:
+    """np.argsort(key, kind="stable")[:q] without sorting all of `key`: the q smallest keys
+    (equal keys in index order) are found by a partition and only they are sorted."""
+    if q <= 0:
+        return np.zeros(0, dtype=np.intp)
+    if q >= len(key):
+        return np.argsort(key, kind="stable")
+    cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
+    if np.isnan(cut):  # NaN sorts last: leave it to the full sort
+        return np.argsort(key, kind="stable")[:q]
+    below = np.flatnonzero(key < cut)
+    rows = np.concatenate((below, np.flatnonzero(key == cut)[: q - len(below)]))
+    rows.sort()  # index order, so that the stable sort below keeps it among equal keys
+    return rows[np.argsort(key[rows], kind="stable")]
+
+
+def list_females(
+    state: Industry, females: np.ndarray | None = None, herd_size: np.ndarray | None = None
+) -> np.ndarray:
     """Herd rows of breeding females offered for sale: each breeder's surplus over its plan,
     its weakest animals (as it judges them) first.
 
@@ -57,14 +75,15 @@ def list_females(state: Industry, females: np.ndarray | None = None) -> np.ndarr
     hobby owner carries the overdraft from outside income; an insolvent breeder exits and
     its herd is dispersed, finance.exit_breeder). With forced sales every fall in the price
     made indebted breeders list more, and the national market spiralled to the pet price
-    (docs/ECONOMY.md). `females`: the herd rows of breeding females (breeding_females), when
-    already found this month."""
+    (docs/ECONOMY.md). `females` and `herd_size`: the herd rows of breeding females
+    (breeding_females) and their count per breeder (breeding_stock), when already found."""
     herd, firms, p = state.herd, state.firms, state.scenario
     owner = herd.view("owner")
     n_f = firms.n
     if females is None:
         females = breeding_females(herd, p.female_retire_age)
-    herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
+    if herd_size is None:
+        herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     closing = dispersing(firms, state.steps)  # a closed firm's dispersal sale: every female
@@ -130,13 +149,20 @@ def list_pets(state: Industry) -> np.ndarray:
     return rows[ok]
 
 
-def breeder_wants(state: Industry, price: float, females: np.ndarray | None = None) -> np.ndarray:
+def breeder_wants(
+    state: Industry,
+    price: float,
+    females: np.ndarray | None = None,
+    herd_size: np.ndarray | None = None,
+) -> np.ndarray:
     """Females each breeder wants to buy this month: entrants' foundation herds, expansions
-    toward the herd plan, as far as cash at the expected price allows. `females`: the herd
-    rows of breeding females (breeding_females), when already found this month."""
+    toward the herd plan, as far as cash at the expected price allows. `females` and
+    `herd_size`: the herd rows of breeding females (breeding_females) and their count per
+    breeder (breeding_stock), when already found this month."""
     herd, firms = state.herd, state.firms
     n_f = firms.n
-    herd_size = breeding_stock(herd, n_f, state.scenario.female_retire_age, females)
+    if herd_size is None:
+        herd_size = breeding_stock(herd, n_f, state.scenario.female_retire_age, females)
     gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
     gap = np.maximum(gap, firms.wants[:n_f])
     affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))
@@ -220,22 +246,24 @@ def trade(state: Industry) -> None:
     bid at least that price search sellers by reach (home and export); then pets."""
     herd = state.herd
     refresh_reach(state)
-    females = breeding_females(herd, state.scenario.female_retire_age)  # none moves until sold
+    retire_age = state.scenario.female_retire_age
+    females = breeding_females(herd, retire_age)  # none moves until sold
+    herd_size = breeding_stock(herd, state.firms.n, retire_age, females)  # per breeder
     avoid = outbreak_weights(state)
-    listed, asks = offers(state, females, avoid)
+    listed, asks = offers(state, females, herd_size, avoid)
     owner_before = herd.view("owner")[listed].copy()
     lots, export_flow = export_orders(state, listed, asks, avoid)
     at_auction = np.ones(len(listed), dtype=bool)
     at_auction[lots.index] = False
     on_sale, on_ask = listed[at_auction], asks[at_auction]
-    bids = gather_bids(state, females, export_flow)
+    bids = gather_bids(state, females, herd_size, export_flow)
     price, q = clear(state, bids, on_ask, len(listed), len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
-    offered = on_sale[np.argsort(on_ask, kind="stable")[:q]]
+    offered = on_sale[_stable_smallest(on_ask, q)]
     state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
     if q:
-        win = np.argsort(-bids.wtp, kind="stable")[:q]
+        win = _stable_smallest(-bids.wtp, q)
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
         sold = _match(state, bids.bidder[win], offered, stock, avoid, NICHE_SHARES)
         n_sold = _settle_matches(state, sold, offered, price)
@@ -337,7 +365,10 @@ def settle_exports(state: Industry, lots: ExportLots, price: float) -> int:
 
 
 def offers(
-    state: Industry, females: np.ndarray, avoid: np.ndarray | None = None
+    state: Industry,
+    females: np.ndarray,
+    herd_size: np.ndarray | None = None,
+    avoid: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The listed females and their asks: a listed female is for sale and her owner asks
     what waiting for a later buyer is worth (pricing.waiting_reservation; in a closed firm's
@@ -345,7 +376,7 @@ def offers(
     circumstances, never below the pet price; so asks follow the expected price and fall in
     a glut."""
     p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
-    listed = list_females(state, females)
+    listed = list_females(state, females, herd_size)
     holding = holding_cost(state)
     owner = herd.view("owner")[listed]
     floor = p.pet_price * sh.budget
@@ -373,7 +404,12 @@ def offers(
     return listed, asks
 
 
-def gather_bids(state: Industry, females: np.ndarray, export_flow: float = 0.0) -> Bids:
+def gather_bids(
+    state: Industry,
+    females: np.ndarray,
+    herd_size: np.ndarray | None = None,
+    export_flow: float = 0.0,
+) -> Bids:
     """Bids of outside households (Bass) and breeders expanding or starting (EU buyers
     order outside the auction: export_orders, whose expected orders `export_flow` are). Every
     bid enters the auction: the price is read off the whole demand schedule, so more buyers
@@ -389,7 +425,7 @@ def gather_bids(state: Industry, females: np.ndarray, export_flow: float = 0.0) 
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
     value = female_values(state)  # what keeping a female is worth to each breeder
-    wants = breeder_wants(state, mk.expected_price, females)
+    wants = breeder_wants(state, mk.expected_price, females, herd_size)
     cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
     entrant = firms.wants[:n_f] > 0
     # breeders' values differ as sellers' do: no mass point of bids at one value; newcomers

@@ -66,9 +66,9 @@ def test_stock_from_a_tb_area_asks_more_in_reference_terms_and_fetches_less(monk
     females = breeding_females(m.herd, m.scenario.female_retire_age)
     avoid = np.where(np.arange(n) % 2 == 0, 0.5, 1.0)
     before = copy.deepcopy(m.rng.bit_generator.state)
-    listed, asks = trading.offers(m, females, None)
+    listed, asks = trading.offers(m, females)
     m.rng.bit_generator.state = before
-    listed_tb, asks_tb = trading.offers(m, females, avoid)
+    listed_tb, asks_tb = trading.offers(m, females, avoid=avoid)
     assert np.array_equal(listed, listed_tb) and len(listed) > 0
     assert np.allclose(asks_tb, asks / avoid[m.herd.owner[listed]])
     # two equal females sold to outside buyers at one price: the TB area's fetches half
