@@ -4,9 +4,10 @@ Run: `.venv/bin/python benchmarks/bench_ab.py --base main` (sizes 29, 123 and 1,
 or `--sizes 123 --months 120 --seeds 0 1 2`. The revision's `alpaca_abm` is unpacked as a
 package of its own (`alpaca_base`, in a temporary folder) and both versions run in this one
 process, the same seed side by side, one month of each in turn (alternating which goes
-first), so that both see the same load on a shared machine: on two cores shared by several
-people a run's wall time swings by 2x, while the ratio of the two versions stays within a
-few per cent. Prints µs per breeder-month of each and their ratio per size and seed, and
+first), so that both see the same load on a shared machine. Each month is timed in CPU time
+(time.process_time): on two cores shared by several people a run's wall time swings by 2x,
+its CPU time much less, and the ratio of the two versions stays within a few per cent.
+Prints CPU µs per breeder-month of each and their ratio per size and seed, and
 checks that both versions produced the same model table (a change meant only for speed must
 not change a result); `--no-check` skips that comparison.
 """
@@ -43,7 +44,7 @@ def unpack(revision: str, into: Path) -> None:
 def race(
     base, new, n: int, months: int, seed: int, new_only: dict | None = None, **pinned: float
 ) -> tuple[float, float, bool]:
-    """µs per breeder-month of base and new on one seed, and whether their tables agree
+    """CPU µs per breeder-month of base and new on one seed, and whether their tables agree
     (`new_only`: parameters set in the new version only, e.g. a module switched on)."""
     models = {
         "base": base.AlpacaModel(rng=seed, n_breeders=n, **pinned),
@@ -56,9 +57,9 @@ def race(
         for key in order if month % 2 == 0 else order[::-1]:
             model = models[key]
             breeder_months[key] += int(model.firms.active.sum())
-            t = time.perf_counter()
+            t = time.process_time()
             model.step()
-            spent[key] += time.perf_counter() - t
+            spent[key] += time.process_time() - t
     same = models["base"].model_df.equals(models["new"].model_df)
     per = {k: spent[k] / max(breeder_months[k], 1) * 1e6 for k in models}
     return per["base"], per["new"], same

@@ -16,6 +16,7 @@ month by month, with the breeder table also read at month 0 (before anything hap
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,9 +219,11 @@ def simulate(
     scenario: str | AlpacaScenario = SCENARIO,
     snapshots: tuple[int, ...] = (),
     table4: bool = False,
+    extra: Callable[[AlpacaModel], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """Run `scenario` (a name, or a scenario as the sweep engine passes it) from `seed` for
-    `steps` months with `overrides`; return what validation reads (see the module docstring)."""
+    `steps` months with `overrides`; return what validation reads (see the module docstring).
+    `extra(model)`, when given, adds outcomes read from the finished model."""
     params = dict(overrides or {})
     events = tuple(params.pop("events", ()))
     base = scenario if isinstance(scenario, AlpacaScenario) else load_scenario(scenario)
@@ -242,7 +245,8 @@ def simulate(
     summary = metrics.summarise(model_df, agent_df, model)
     years = pd.concat([start, agent_df])
     out = {
-        "outcomes": outcomes(model, model_df, years, summary, entrant_knowledge),
+        "outcomes": outcomes(model, model_df, years, summary, entrant_knowledge)
+        | (extra(model) if extra else {}),
         "split": splits,
         "yearly": yearly_means(model_df, model.scenario.start_year),
     }
@@ -424,9 +428,17 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
         years, steps, model.scenario.learning_by_doing, model.scenario.elite_stud_price
     )
     seed_ids = model.firms.seed_firm[ind.index.to_numpy()] > 0
+    # the others never co-owned during the run: a firm whose only co-ownership started and
+    # ended between two yearly records (so is no co-owner at a record) is in neither group
+    con = model.contracts
+    ever = np.zeros(model.firms.n, dtype=bool)
+    ever[con.keeper[: con.n]] = True
+    ever[con.partner[: con.n]] = True
+    coowner = ind["coowner"].to_numpy()
+    never = ~coowner & ~ever[ind.index.to_numpy()]
     out: dict[str, Any] = {
-        "n_coowners": int(ind["coowner"].sum()),
-        "n_others": int((~ind["coowner"]).sum()),
+        "n_coowners": int(coowner.sum()),
+        "n_others": int(never.sum()),
         "n_seed_coowners": int((ind["coowner"] & seed_ids).sum()),
     }
     # every firm-year after month 0: elite access while co-owning and while not
@@ -437,9 +449,9 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
     for key in (*(t.key for t in TABLE4_THEMES), "knowledge_strict", "knowledge_gain"):
         col = ind[key]
         for name, mask in (
-            ("coowners", ind["coowner"].to_numpy()),
-            ("others", ~ind["coowner"].to_numpy()),
-            ("seed_coowners", ind["coowner"].to_numpy() & seed_ids),
+            ("coowners", coowner),
+            ("others", never),
+            ("seed_coowners", coowner & seed_ids),
         ):
             v = col[mask].dropna()
             out[f"{key}:{name}"] = (float(v.sum()), float(len(v)))

@@ -48,6 +48,22 @@ def test_a_listed_column_the_model_lacks_is_skipped_not_an_error(stepped):
     )
 
 
+def test_a_line_not_measured_yet_has_no_legend_entry_until_it_is():
+    """The fleece plot before the first shearing: 'last clip' is all zeros (no clip sold yet),
+    so only the genetic mean is drawn; from the month a clip sells, both lines are."""
+    panel = next(p for p in state.SERIES["industry"] if p.title == "Fleece fineness")
+    model_df = pd.DataFrame(
+        {"date": ["2006-01", "2006-02", "2006-03"], "step": [1, 2, 3],
+         "mean_micron": [24.0, 24.1, 24.1], "fleece_micron": [0.0, 0.0, 0.0]}
+    )  # fmt: skip
+    assert [label for label, _, _ in state.panel_lines(panel, model_df, None)] == ["genetic mean"]
+    model_df.loc[2, "fleece_micron"] = 23.5
+    lines = state.panel_lines(panel, model_df, None)
+    assert [label for label, _, _ in lines] == ["genetic mean", "last clip"]
+    clip = lines[1][2]
+    assert np.isnan(clip[:2]).all() and clip[2] == 23.5  # the zeros before stay gaps
+
+
 def test_every_plot_has_a_column_the_model_reports_today(stepped):
     model_df, agent_df = stepped.model_df, stepped.agent_df
     for level, every in state.SERIES.items():

@@ -134,7 +134,8 @@ def years(model_df: pd.DataFrame) -> np.ndarray:
 
 
 def panel_lines(panel: Panel, model_df: pd.DataFrame, agent_df: pd.DataFrame | None):
-    """(label, x years, y) of each line of `panel` the tables can give; missing ones skipped."""
+    """(label, x years, y) of each line of `panel` the tables can give; missing ones skipped
+    (a column absent, or with nothing measured yet where zero means missing)."""
     out = []
     if panel.source == "model":
         t = years(model_df)
@@ -143,6 +144,8 @@ def panel_lines(panel: Panel, model_df: pd.DataFrame, agent_df: pd.DataFrame | N
                 y = model_df[column].to_numpy(float)
                 if panel.zero_is_missing:
                     y = np.where(y == 0, np.nan, y)
+                    if not np.isfinite(y).any():  # not measured yet: no line, no legend entry
+                        continue
                 out.append((label, t, y))
         return out
     if agent_df is None or len(agent_df) == 0:
