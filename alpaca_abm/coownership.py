@@ -20,8 +20,9 @@ COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
 RELATIONSHIP_TYPES = ("cooperation_dominated", "equal", "competition_dominated")
 # Relationship types follow from MEASURED intensities on one scale (rivalry.py): cooperation
 # is the share of what the pair could exchange that it does (its shared stud's agreed season,
-# the knowledge that could pass), competition the share of the buyers each reaches that both
-# contest. A pair is cooperation-dominated when cooperation - competition > BALANCE_MARGIN,
+# the knowledge that could pass, the enquiries turned away that it could refer), competition
+# the share of the buyers each won in the last year from markets the other won buyers in. A
+# pair is cooperation-dominated when cooperation - competition > BALANCE_MARGIN,
 # competition-dominated below -BALANCE_MARGIN, else equal (balanced). The margin is fixed, not
 # fitted: half a step of a five-point rating scale on [0, 1] (steps of 0.25), so two
 # intensities closer than it would be rated at the same point by an owner rating each force

@@ -85,6 +85,7 @@ def _rivalry(s: Industry) -> None:
         s.steps,
         s.month_stats,
         sale_value=s.market.price,  # what a sale lost to a learning partner costs
+        market=s.market,  # the year's sales ring and the month's referrals
     )
 
 

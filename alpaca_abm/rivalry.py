@@ -21,6 +21,7 @@ from .market import N_NICHES
 if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
+    from .market import MarketState
     from .params import AlpacaScenario
     from .trust import TrustLedger
 
@@ -47,7 +48,8 @@ FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share
 # ("a proper balance, a 50-50 partnership", I20)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
-INTENSITY_MEMORY = 1.0 / 12.0  # intensities are 12-month moving averages of the monthly signals
+INTENSITY_MEMORY = 1.0 / 12.0  # cooperation is a 12-month moving average of the monthly
+# signal, as competition is over the last 12 months' buyers (remember_sales)
 NICHE_EXPERTISE = (BREEDING, BREEDING, HEALTH)  # assumption: the knowledge buyers of each niche
 # (market.N_NICHES: breeding stock, fibre, pets and experiences) seek in a seller: breeding
 # stock and fibre buyers its breeding (lines, fleece tests, mating advice), pet and experience
@@ -62,31 +64,42 @@ def buyer_profiles(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, total, out=np.zeros_like(matrix, dtype=float), where=total > 0)
 
 
-def competition_intensity(
-    reach: np.ndarray, segment_sales: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """How hard each pair competes (0-1): the overlap of the buyers who see them (market
-    overlap) and of the buyers who bought from them (shared buyers won), half each.
+def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How hard each pair competes (0-1): the share of the buyers each won over the last year
+    that came from markets (segments: region x niche) in which the other won buyers too, as
+    the overlap of the two sellers' buyer profiles, sum over segments of min(p_a, p_b).
 
-    A breeder that sold nothing this month counts with its reach profile in the sales half.
+    `sales_year` is segments x breeders, the buyers each won in each segment over the last 12
+    months (`remember_sales`). Buyers are contested where both sellers actually win them, not
+    wherever both could be seen: a seller that won no buyer in the year contested none, and
+    competes with nobody (intensity 0). Worked example (two segments): sales (3, 1) and
+    (1, 1) give profiles (0.75, 0.25) and (0.5, 0.5), overlap min(0.75, 0.5) + min(0.25, 0.5)
+    = 0.75.
     """
     if len(a) == 0:
         return np.zeros(0)
     firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
-    profiles = _profiles_by_firm(reach[:, firms], segment_sales[:, firms])
+    profiles = buyer_profiles(np.asarray(sales_year, dtype=float)[:, firms]).T
     pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
-    return 0.5 * np.minimum(pa, pb).sum(axis=1)
+    return np.minimum(pa, pb).sum(axis=1)
 
 
-def _profiles_by_firm(reach: np.ndarray, segment_sales: np.ndarray) -> np.ndarray:
-    """Breeders x (2 segments): reach profile then sales profile (each half of a row sums to
-    1, or 0); a breeder without sales gets its reach profile in the sales half."""
-    reach = np.asarray(reach, dtype=float)
-    sales = np.asarray(segment_sales, dtype=float)
-    r_tot, s_tot = reach.sum(axis=0), sales.sum(axis=0)
-    r_prof = reach / np.where(r_tot > 0, r_tot, 1.0)
-    s_prof = np.where(s_tot > 0, sales / np.where(s_tot > 0, s_tot, 1.0), r_prof)
-    return np.concatenate([r_prof, s_prof], axis=0).T
+def remember_sales(
+    ring: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
+) -> np.ndarray:
+    """The last 12 months' buyers won by segment and seller (12 x segments x breeders): this
+    month's `segment_sales` in slot step % 12, over what that slot held a year ago. Columns
+    grow with the firm table (a seller new since the market ran won nothing yet). Returns
+    the ring (a new array when it had to grow)."""
+    n_seg = segment_sales.shape[0]
+    if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
+        grown = np.zeros((12, n_seg, n_firms), dtype=np.int64)
+        if ring.shape[1] == n_seg:
+            grown[:, :, : ring.shape[2]] = ring
+        ring = grown
+    ring[step % 12] = 0
+    ring[step % 12, :, : segment_sales.shape[1]] = segment_sales
+    return ring
 
 
 # --- leakage that costs -------------------------------------------------------------------
@@ -405,20 +418,28 @@ def cooperation_signal(
     season: np.ndarray | float,
     knowledge_flow: np.ndarray,
     knowledge_potential: np.ndarray,
+    referred: np.ndarray | None = None,
+    turned_away: np.ndarray | None = None,
 ) -> np.ndarray:
     """This month's cooperation of a pair (0-1): the share of what it could exchange that it
-    does exchange, half from each thing it shares: the matings used of the shared stud's
-    agreed season, and the knowledge passed of what could pass (full willingness, nothing
-    protected: knowledge.exchange_knowledge). A pair with no gap to pass on counts on the stud
-    alone. Referrals are not a part: what a pair could have referred is not observed."""
+    does exchange, averaged over the things it can share this month: the matings used of
+    the shared stud's agreed season (always); the knowledge passed of what could pass (full
+    willingness, nothing protected: knowledge.exchange_knowledge), where there is a gap to
+    pass on; and the buyers it referred to each other of the enquiries the two turned away
+    sold out (market.match_buyers), where it turned any away. Worked example: 3 of 6
+    matings (0.5), 0.001 of 0.004 knowledge (0.25), 1 of 4 enquiries referred (0.25): (0.5 +
+    0.25 + 0.25) / 3 = 1/3; without the referral part, (0.5 + 0.25) / 2 = 0.375."""
     stud = np.clip(np.asarray(stud_matings, float) / np.maximum(season, 1.0), 0.0, 1.0)
-    could = np.asarray(knowledge_potential, float) > 0
-    flow = np.clip(
-        np.divide(knowledge_flow, knowledge_potential, out=np.zeros(len(stud)), where=could),
-        0.0,
-        1.0,
-    )
-    return np.where(could, 0.5 * (stud + flow), stud)
+    parts, count = stud.copy(), np.ones(len(stud))
+    for done, could in ((knowledge_flow, knowledge_potential), (referred, turned_away)):
+        if done is None or could is None:
+            continue
+        could = np.asarray(could, float)
+        has = could > 0
+        share = np.divide(done, could, out=np.zeros(len(stud)), where=has)
+        parts += np.where(has, np.clip(share, 0.0, 1.0), 0.0)
+        count += has
+    return parts / count
 
 
 def pair_referrals(
@@ -479,47 +500,68 @@ def measure(
     step: int,
     stats: dict[str, float],
     sale_value: float = 0.0,
+    market: MarketState | None = None,
 ) -> None:
-    """After the month's sales: each partnership's competition and cooperation intensity
-    (moving averages of what was measured: the share of the shared stud's agreed season and
-    of the passable knowledge used, and 2 x sales overlaps), its type, and the sales teachers
-    lost to the partners who learned from them (marketing, and breeding and health where
-    buyers seek them: rivalry.learned_uplift), cumulative per contract and per breeder, and
-    the share/protect payoffs in GBP (a lost sale at `sale_value`)."""
+    """After the month's sales: each partnership's competition and cooperation intensity (the
+    share of the buyers each won in the last year from markets the other won buyers in; a
+    moving average of the share of its stud's agreed season, of the passable knowledge and
+    of the enquiries turned away that it used), its type, and the sales teachers lost to the
+    partners who learned from them (marketing, and breeding and health where buyers seek
+    them: rivalry.learned_uplift), cumulative per contract and per breeder, and the
+    share/protect payoffs in GBP (a lost sale at `sale_value`). `market` (the month's
+    market state) keeps the year's sales ring and gives the referrals; without it the
+    month's sales stand for the year's and referrals are left out."""
     n_f = firms.n
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
-    measure_intensities(contracts, trust, reach, segment_sales, step)
+    referrals = turned_away = None
+    if market is None:
+        sales_year = segment_sales
+    else:
+        market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
+        sales_year = market.sales_ring.sum(axis=0)
+        referrals = market.referrals
+        turned_away = np.zeros(n_f, dtype=np.int64)
+        turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
+    measure_intensities(contracts, trust, sales_year, step, referrals, turned_away)
     measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, sale_value)
 
 
 def measure_intensities(
     con: Contracts,
     trust: TrustLedger,
-    reach: np.ndarray,
-    segment_sales: np.ndarray,
+    sales_year: np.ndarray,
     step: int,
+    referrals: np.ndarray | None = None,
+    turned_away: np.ndarray | None = None,
 ) -> None:
-    """Each running partnership's competition and cooperation intensity (12-month moving
-    averages), its relationship type, and its trust at 12 and 24 months."""
+    """Each running partnership's competition intensity (from the year's buyers won by
+    segment, `sales_year`), its cooperation intensity (a 12-month moving average of the
+    month's signal; referrals, referrer and seller rows, count where the pair turned
+    enquiries away, `turned_away` per breeder), its relationship type, and its trust at 12
+    and 24 months."""
     from .coownership import relationship_type as classify
 
     run = con.running()
     if len(run) == 0:
         return
     k, q = con.keeper[run], con.partner[run]
-    comp = competition_intensity(reach, segment_sales, k, q)
+    comp = competition_intensity(sales_year, k, q)
+    referred = could_refer = None
+    if referrals is not None and turned_away is not None:
+        referred = pair_referrals(referrals[0], referrals[1], k, q).astype(float)
+        could_refer = (turned_away[k] + turned_away[q]).astype(float)
     coop = cooperation_signal(
         (con.used_keeper[run] + con.used_partner[run]).astype(float),
         (con.quota_keeper[run] + con.quota_partner[run]).astype(float),
         con.flow[run],
         con.flow_potential[run],
+        referred,
+        could_refer,
     )
     new = con.start[run] == step
-    con.competition[run] = np.where(
-        new, comp, moving_average(con.competition[run], comp, INTENSITY_MEMORY)
-    )
+    con.competition[run] = comp  # already the last 12 months
     con.cooperation[run] = np.where(
         new, coop, moving_average(con.cooperation[run], coop, INTENSITY_MEMORY)
     )

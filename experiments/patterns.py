@@ -424,9 +424,17 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
         years, steps, model.scenario.learning_by_doing, model.scenario.elite_stud_price
     )
     seed_ids = model.firms.seed_firm[ind.index.to_numpy()] > 0
+    # the others never co-owned during the run: a firm whose only co-ownership started and
+    # ended between two yearly records (so is no co-owner at a record) is in neither group
+    con = model.contracts
+    ever = np.zeros(model.firms.n, dtype=bool)
+    ever[con.keeper[: con.n]] = True
+    ever[con.partner[: con.n]] = True
+    coowner = ind["coowner"].to_numpy()
+    never = ~coowner & ~ever[ind.index.to_numpy()]
     out: dict[str, Any] = {
-        "n_coowners": int(ind["coowner"].sum()),
-        "n_others": int((~ind["coowner"]).sum()),
+        "n_coowners": int(coowner.sum()),
+        "n_others": int(never.sum()),
         "n_seed_coowners": int((ind["coowner"] & seed_ids).sum()),
     }
     # every firm-year after month 0: elite access while co-owning and while not
@@ -437,9 +445,9 @@ def table4_counts(model: AlpacaModel, years: pd.DataFrame, steps: int) -> dict[s
     for key in (*(t.key for t in TABLE4_THEMES), "knowledge_strict", "knowledge_gain"):
         col = ind[key]
         for name, mask in (
-            ("coowners", ind["coowner"].to_numpy()),
-            ("others", ~ind["coowner"].to_numpy()),
-            ("seed_coowners", ind["coowner"].to_numpy() & seed_ids),
+            ("coowners", coowner),
+            ("others", never),
+            ("seed_coowners", coowner & seed_ids),
         ):
             v = col[mask].dropna()
             out[f"{key}:{name}"] = (float(v.sum()), float(len(v)))

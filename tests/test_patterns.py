@@ -5,9 +5,10 @@ The cheap part of the pattern-oriented validation (the full one is
 `uk_2018` run 48 months each on two spawned worker processes, with coopetition on (and,
 for one test, off), and share the per-firm indicators of `experiments/patterns.py`.
 
-The relationship-type test no longer guards a calibration: since issue 21 the types come from
-the raw intensities with a fixed margin, and the seed's 7/15/7 is not reached (a strict xfail
-records it). No parameter was fitted to the other patterns.
+The relationship-type test guards no calibration: the types come from the raw intensities with a
+fixed margin (issue 21; cooperation the share of what a pair could exchange that it does,
+competition the share of the buyers each won in a year from markets the other won buyers in),
+and no parameter was fitted to the seed's 7/15/7 or to the other patterns.
 """
 
 import multiprocessing
@@ -84,12 +85,6 @@ def test_partnered_owners_learn_faster_than_unpartnered(runs):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 21: from raw intensities with the fixed margin (0.125, not fitted) nearly "
-    "every partnership is competition-dominated (docs/PARADOX.md); strict, so a model that "
-    "reaches the seed's split makes this test fail until the docs say so",
-)
 def test_relationship_type_split_is_near_the_seeds_7_15_7(runs):
     """Table 2: 7 cooperation-dominated, 15 equal, 7 competition-dominated firms. The split of
     firms with partners at the end of 2019, mean over six seeds, within 40% of each count

@@ -93,12 +93,18 @@ def test_a_learner_outside_the_teachers_segments_costs_it_nothing():
 
 
 def test_competition_intensity_is_higher_for_breeders_facing_the_same_buyers():
-    reach = np.array([[1.0, 1.0, 0.0], [0.0, 0.2, 1.0]])
-    sales = np.array([[5, 4, 0], [0, 1, 6]])
-    same = rv.competition_intensity(reach, sales, np.array([0]), np.array([1]))
-    apart = rv.competition_intensity(reach, sales, np.array([0]), np.array([2]))
+    sales_year = np.array([[5, 4, 0], [0, 1, 6]])  # segments x breeders, the year's buyers
+    same = rv.competition_intensity(sales_year, np.array([0]), np.array([1]))
+    apart = rv.competition_intensity(sales_year, np.array([0]), np.array([2]))
     assert same[0] > apart[0]
     assert apart[0] == 0 and 0 < same[0] <= 1
+
+
+def test_a_seller_that_won_no_buyer_in_the_year_competes_with_nobody():
+    sales_year = np.array([[5, 0, 2], [1, 0, 0]])  # breeder 1 won nobody this year
+    comp = rv.competition_intensity(sales_year, np.array([0, 1]), np.array([1, 2]))
+    assert comp[0] == 0 and comp[1] == 0
+    assert rv.competition_intensity(sales_year, np.array([0]), np.array([2]))[0] > 0
 
 
 # --- openness, protection, reciprocity -------------------------------------------------------
@@ -387,18 +393,46 @@ def test_in_uk_2018_a_contrast_of_weights_leaves_the_acceptable_candidates_per_s
 
 # --- values worked by hand ----------------------------------------------------------------
 def test_overlap_and_profiles_by_hand():
-    """Two segments, two breeders. Reach (rows segments) (1, 3) and (1, 1): reach profiles
-    (0.5, 0.5) and (0.75, 0.25). Sales: breeder 0 sold 2 in segment 0, breeder 1 nothing (its
-    reach profile stands in): sales profiles (1, 0) and (0.75, 0.25). Overlap: reach
-    min(0.5, 0.75) + min(0.5, 0.25) = 0.75, sales min(1, 0.75) + min(0, 0.25) = 0.75;
-    intensity half each, 0.75. buyer_profiles of (1, 3) over (3, 0): (0.25, 0.75) and 0s."""
-    reach = np.array([[1.0, 3.0], [1.0, 1.0]])
-    sales = np.array([[2, 0], [0, 0]])
-    got = rv.competition_intensity(reach, sales, np.array([0]), np.array([1]))
-    assert got == pytest.approx([0.75])
-    assert rv.competition_intensity(reach, sales, np.zeros(0, int), np.zeros(0, int)).size == 0
+    """Two segments, two breeders. The year's buyers (rows segments): breeder 0 won 3 and 1,
+    breeder 1 won 1 and 1: profiles (0.75, 0.25) and (0.5, 0.5); overlap min(0.75, 0.5) +
+    min(0.25, 0.5) = 0.75. A breeder that won nobody (column 2) has the profile (0, 0), so
+    its overlap with anyone is 0. buyer_profiles of (1, 3) over (3, 0): (0.25, 0.75) and 0s."""
+    sales_year = np.array([[3, 1, 0], [1, 1, 0]])
+    got = rv.competition_intensity(sales_year, np.array([0, 0]), np.array([1, 2]))
+    assert got == pytest.approx([0.75, 0.0])
+    assert rv.competition_intensity(sales_year, np.zeros(0, int), np.zeros(0, int)).size == 0
     profiles = rv.buyer_profiles(np.array([[1.0, 0.0], [3.0, 0.0]]))
     assert profiles[:, 0] == pytest.approx([0.25, 0.75]) and (profiles[:, 1] == 0).all()
+
+
+def test_the_years_sales_ring_by_hand():
+    """An empty ring meets a month of 2 segments x 2 breeders at step 13: it grows to 12 x 2
+    x 3 (three breeders now), slot 13 % 12 = 1 holds the month, the new breeder's column 0.
+    The same slot a year later (step 25) is overwritten, not added to: the year's sum is the
+    new month's (1, 0; 0, 4) plus what step 14 left in slot 2 (2, 2; 2, 2)."""
+    ring = np.zeros((12, 0, 0), dtype=np.int64)
+    ring = rv.remember_sales(ring, np.array([[5, 0], [1, 3]]), 13, 3)
+    assert ring.shape == (12, 2, 3)
+    assert ring[1].tolist() == [[5, 0, 0], [1, 3, 0]] and ring.sum() == 9
+    ring = rv.remember_sales(ring, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
+    ring = rv.remember_sales(ring, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
+    assert ring.sum(axis=0).tolist() == [[3, 2, 2], [2, 6, 2]]
+
+
+def test_cooperation_counts_referrals_where_enquiries_were_turned_away_by_hand():
+    """Pair 0: 3 of 6 matings (0.5), 0.001 of 0.004 knowledge (0.25), 1 of 4 turned-away
+    enquiries referred (0.25): (0.5 + 0.25 + 0.25) / 3 = 1/3. Pair 1: the same but nothing
+    turned away: (0.5 + 0.25) / 2 = 0.375. Pair 2: no gap to pass on, 2 of 2 referred:
+    (0.5 + 1) / 2 = 0.75."""
+    coop = rv.cooperation_signal(
+        np.array([3.0, 3.0, 3.0]),
+        6.0,
+        np.array([0.001, 0.001, 0.0]),
+        np.array([0.004, 0.004, 0.0]),
+        np.array([1.0, 0.0, 2.0]),
+        np.array([4.0, 0.0, 2.0]),
+    )
+    assert coop == pytest.approx([1 / 3, 0.375, 0.75])
 
 
 def test_sales_lost_to_a_learner_by_hand():
