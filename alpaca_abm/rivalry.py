@@ -89,11 +89,13 @@ def remember_sales(
 ) -> np.ndarray:
     """The last 12 months' buyers won by segment and seller (12 x segments x breeders): this
     month's `segment_sales` in slot step % 12, over what that slot held a year ago. Columns
-    grow with the firm table (a seller new since the market ran won nothing yet). Returns
-    the ring (a new array when it had to grow)."""
+    grow with the firm table (a seller new since the market ran won nothing yet), by a
+    quarter at least, so that a month's newcomers do not copy the ring each month; columns
+    past `n_firms` stay zero. Returns the ring (a new array when it had to grow)."""
     n_seg = segment_sales.shape[0]
     if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
-        grown = np.zeros((12, n_seg, n_firms), dtype=np.int64)
+        width = max(n_firms, ring.shape[2] + ring.shape[2] // 4)
+        grown = np.zeros((12, n_seg, width), dtype=np.int64)
         if ring.shape[1] == n_seg:
             grown[:, :, : ring.shape[2]] = ring
         ring = grown
@@ -520,7 +522,7 @@ def measure(
         sales_year = segment_sales
     else:
         market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
-        sales_year = market.sales_ring.sum(axis=0)
+        sales_year = market.sales_ring[:, :, :n_f].sum(axis=0)
         referrals = market.referrals
         turned_away = np.zeros(n_f, dtype=np.int64)
         turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
