@@ -487,13 +487,10 @@ def measure(
     firms: FirmTable,
     contracts: Contracts,
     trust: TrustLedger,
-    reach: np.ndarray,
-    segment_sales: np.ndarray,
+    market: MarketState,
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
-    sale_value: float = 0.0,
-    market: MarketState | None = None,
 ) -> None:
     """After the month's sales: each partnership's competition and cooperation intensity (the
     share of the buyers each won in the last year from markets the other won buyers in; a
@@ -501,24 +498,21 @@ def measure(
     of the enquiries turned away that it used), its type, and the sales teachers lost to the
     partners who learned from them (marketing, and breeding and health where buyers seek
     them: rivalry.learned_uplift), cumulative per contract and per breeder, and the
-    share/protect payoffs in GBP (a lost sale at `sale_value`). `market` (the month's
-    market state) keeps the year's sales ring and gives the referrals; without it the
-    month's sales stand for the year's and referrals are left out."""
+    share/protect payoffs in GBP (a lost sale at the month's price). Reads the month's
+    market (`market.reach`, `segment_sales`, `referrals`, `turned_away`, `price`) and keeps
+    its year of sales (`market.sales_ring`)."""
     n_f = firms.n
+    reach, segment_sales = market.reach, market.segment_sales
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
-    referrals = turned_away = None
-    if market is None:
-        sales_year = segment_sales
-    else:
-        market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
-        sales_year = market.sales_ring.sum(axis=0)
-        referrals = market.referrals
-        turned_away = np.zeros(n_f, dtype=np.int64)
-        turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
-    measure_intensities(contracts, trust, sales_year, step, referrals, turned_away)
-    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, sale_value)
+    market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
+    turned_away = np.zeros(n_f, dtype=np.int64)
+    turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
+    measure_intensities(
+        contracts, trust, market.sales_ring.sum(axis=0), step, market.referrals, turned_away
+    )
+    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price)
 
 
 def measure_intensities(
@@ -526,8 +520,8 @@ def measure_intensities(
     trust: TrustLedger,
     sales_year: np.ndarray,
     step: int,
-    referrals: np.ndarray | None = None,
-    turned_away: np.ndarray | None = None,
+    referrals: np.ndarray,
+    turned_away: np.ndarray,
 ) -> None:
     """Each running partnership's competition intensity (from the year's buyers won by
     segment, `sales_year`), its cooperation intensity (a 12-month moving average of the
@@ -541,10 +535,8 @@ def measure_intensities(
         return
     k, q = con.keeper[run], con.partner[run]
     comp = competition_intensity(sales_year, k, q)
-    referred = could_refer = None
-    if referrals is not None and turned_away is not None:
-        referred = pair_referrals(referrals[0], referrals[1], k, q).astype(float)
-        could_refer = (turned_away[k] + turned_away[q]).astype(float)
+    referred = pair_referrals(referrals[0], referrals[1], k, q).astype(float)
+    could_refer = (turned_away[k] + turned_away[q]).astype(float)
     coop = cooperation_signal(
         (con.used_keeper[run] + con.used_partner[run]).astype(float),
         (con.quota_keeper[run] + con.quota_partner[run]).astype(float),
