@@ -69,12 +69,12 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     that came from markets (segments: region x niche) in which the other won buyers too, as
     the overlap of the two sellers' buyer profiles, sum over segments of min(p_a, p_b).
 
-    `sales_year` is segments x breeders, the buyers each won in each segment over the last 12
-    months (`remember_sales`). Buyers are contested where both sellers actually win them, not
-    wherever both could be seen: a seller that won no buyer in the year contested none, and
-    competes with nobody (intensity 0). Worked example (two segments): sales (3, 1) and
-    (1, 1) give profiles (0.75, 0.25) and (0.5, 0.5), overlap min(0.75, 0.5) + min(0.25, 0.5)
-    = 0.75.
+    `sales_year` is segments x breeders (or more columns), the buyers each won in each
+    segment over the last 12 months (`remember_sales`). Buyers are contested where both
+    sellers actually win them, not wherever both could be seen: a seller that won no buyer
+    in the year contested none, and competes with nobody (intensity 0). Worked example (two
+    segments): sales (3, 1) and (1, 1) give profiles (0.75, 0.25) and (0.5, 0.5), overlap
+    min(0.75, 0.5) + min(0.25, 0.5) = 0.75.
     """
     if len(a) == 0:
         return np.zeros(0)
@@ -85,21 +85,28 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
 
 
 def remember_sales(
-    ring: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
-) -> np.ndarray:
-    """The last 12 months' buyers won by segment and seller (12 x segments x breeders): this
-    month's `segment_sales` in slot step % 12, over what that slot held a year ago. Columns
-    grow with the firm table (a seller new since the market ran won nothing yet). Returns
-    the ring (a new array when it had to grow)."""
-    n_seg = segment_sales.shape[0]
+    ring: np.ndarray, year: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The last 12 months' buyers won by segment and seller: `ring` (12 x segments x columns)
+    holds each month in slot step % 12, `year` (segments x columns) their sum. This month's
+    `segment_sales` replaces what its slot held a year ago, in both. Columns are breeders'
+    rows; when the firm table outgrows them both grow to at least twice as many (a seller
+    new since the market ran won nothing yet; the columns beyond the table stay 0). Returns
+    (ring, year), new arrays when they had to grow."""
+    n_seg, n_sold = segment_sales.shape
     if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
-        grown = np.zeros((12, n_seg, n_firms), dtype=np.int64)
+        cap = max(n_firms, 2 * ring.shape[2]) if ring.shape[1] == n_seg else n_firms
+        grown = np.zeros((12, n_seg, cap), dtype=np.int64)
         if ring.shape[1] == n_seg:
             grown[:, :, : ring.shape[2]] = ring
         ring = grown
-    ring[step % 12] = 0
-    ring[step % 12, :, : segment_sales.shape[1]] = segment_sales
-    return ring
+        year = ring.sum(axis=0)
+    slot = ring[step % 12]
+    year -= slot
+    slot[:] = 0
+    slot[:, :n_sold] = segment_sales
+    year += slot
+    return ring, year
 
 
 # --- leakage that costs -------------------------------------------------------------------
@@ -500,18 +507,18 @@ def measure(
     them: rivalry.learned_uplift), cumulative per contract and per breeder, and the
     share/protect payoffs in GBP (a lost sale at the month's price). Reads the month's
     market (`market.reach`, `segment_sales`, `referrals`, `turned_away`, `price`) and keeps
-    its year of sales (`market.sales_ring`)."""
+    its year of sales (`market.sales_ring`, `market.sales_year`)."""
     n_f = firms.n
     reach, segment_sales = market.reach, market.segment_sales
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
-    market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
+    market.sales_ring, market.sales_year = remember_sales(
+        market.sales_ring, market.sales_year, segment_sales, step, n_f
+    )
     turned_away = np.zeros(n_f, dtype=np.int64)
     turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
-    measure_intensities(
-        contracts, trust, market.sales_ring.sum(axis=0), step, market.referrals, turned_away
-    )
+    measure_intensities(contracts, trust, market.sales_year, step, market.referrals, turned_away)
     measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price)
 
 

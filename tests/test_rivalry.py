@@ -406,17 +406,24 @@ def test_overlap_and_profiles_by_hand():
 
 
 def test_the_years_sales_ring_by_hand():
-    """An empty ring meets a month of 2 segments x 2 breeders at step 13: it grows to 12 x 2
-    x 3 (three breeders now), slot 13 % 12 = 1 holds the month, the new breeder's column 0.
-    The same slot a year later (step 25) is overwritten, not added to: the year's sum is the
-    new month's (1, 0; 0, 4) plus what step 14 left in slot 2 (2, 2; 2, 2)."""
-    ring = np.zeros((12, 0, 0), dtype=np.int64)
-    ring = rv.remember_sales(ring, np.array([[5, 0], [1, 3]]), 13, 3)
+    """An empty ring meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
+    the table: it grows to 12 x 2 x 3 (max(3, 2 x 0) columns), slot 13 % 12 = 1 holds the
+    month, the new breeder's column 0, and the year's sum is that month. Step 14 adds
+    (2, 2, 2; 2, 2, 2) in slot 2. The same slot 1 a year later (step 25) is overwritten, not
+    added to: the year's sum is the new month's (1, 0; 0, 4) plus slot 2's, (3, 2, 2; 2, 6,
+    2). A fourth breeder at step 27 (slot 3) doubles the columns to 6, keeping every sum."""
+    ring, year = np.zeros((12, 0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64)
+    ring, year = rv.remember_sales(ring, year, np.array([[5, 0], [1, 3]]), 13, 3)
     assert ring.shape == (12, 2, 3)
     assert ring[1].tolist() == [[5, 0, 0], [1, 3, 0]] and ring.sum() == 9
-    ring = rv.remember_sales(ring, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
-    ring = rv.remember_sales(ring, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
-    assert ring.sum(axis=0).tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert year.tolist() == [[5, 0, 0], [1, 3, 0]]
+    ring, year = rv.remember_sales(ring, year, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
+    ring, year = rv.remember_sales(ring, year, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
+    assert year.tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert (year == ring.sum(axis=0)).all()
+    ring, year = rv.remember_sales(ring, year, np.array([[0, 0, 0, 1], [0, 0, 0, 0]]), 27, 4)
+    assert ring.shape == (12, 2, 6)
+    assert year.tolist() == [[3, 2, 2, 1, 0, 0], [2, 6, 2, 0, 0, 0]]
 
 
 def test_cooperation_counts_referrals_where_enquiries_were_turned_away_by_hand():
