@@ -306,28 +306,35 @@ MARKET = _group("market", (
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
           note="Most males that are not kept as studs find pet homes."),
-    Param("export_demand", default=0.016, kind=float, low=0, high=1, unit="females/alpaca/year", source="seed-T2",
-          doc="EU buyers of breeding females who come to the UK market a year, per alpaca in the "
-              "UK industry; they bid in the month's auction like outside buyers and buy from "
-              "breeders who trade in Europe, and through agents from the rest "
-              "(pricing.export_buyers_per_month, trading.EXPORT_AGENT_REACH).",
+    Param("export_demand", default=0.006, kind=float, low=0, high=1, unit="females/alpaca/year", source="seed-T2",
+          doc="EU orders for UK breeding females a year, per alpaca in the UK industry: a "
+              "channel of its own, filled from the listed females before the month's auction "
+              "at the going price, by breeders who trade in Europe and through agents by the "
+              "rest (pricing.export_buyers_per_month, trading.export_orders, "
+              "trading.EXPORT_AGENT_REACH).",
           note="Five of the 29 seed firms earn about half their turnover in Europe (Table 2): in "
                "uk_2018 those five hold about a fifth of the 123 firms' alpacas and sell at about "
                "the industry's rate (some 6% of the herd a year), so EU buyers take about "
                "0.5 x 0.2 x 6% = 0.6% of the UK herd a year (some 300 animals in 2018): the "
                "documented volume. No export statistic for live alpacas was found (PUBLIC-FACTS "
-               "section 2 has only the 2021 collapse to a handful). Raised from 0.006 because EU "
-               "buyers bid in the auction with everyone else and most are outbid; at 0.016 the "
-               "exports that clear are still only about 0.13% of the herd a year in "
-               "uk_national 2015-2019 (experiments/economy_checks.py, item 7): the documented "
-               "0.6% would need about 0.07, not yet set (issue #20)."),
+               "section 2 has only the 2021 collapse to a handful). EU buyers order rather than "
+               "bid against UK households: they come for UK stock at the UK price (scarcer and "
+               "dearer on the continent, the reason the trade existed), so their volume is the "
+               "documented one until Brexit's access and costs cut it; while they bid in the "
+               "common auction, most were outbid and exports were about 0.13% of the herd."),
     Param("outbreak_avoidance", default=0.5, kind=float, low=0, high=1, unit="share", source="assumption",
-          doc="How much less outside buyers look at sellers in the region with the most news of "
-              "bovine TB (herds found or restricted in the last year), relative to elsewhere; "
-              "other regions in proportion to their news (pricing.outbreak_avoidance).",
+          doc="How much less buyers pay for a female from the region with the most news of "
+              "bovine TB (herds found or restricted in the last year) than for one from a clean "
+              "area; other regions in proportion to their news (pricing.outbreak_avoidance, "
+              "trading.outbreak_weights). Its sellers' offers count as that much dearer in the "
+              "auction, so fewer of them sell and those that do fetch less; buyers also look at "
+              "them less, and EU orders too.",
           note="Buyers of a pet or a foundation herd avoid a TB area (risk concentrated in the "
-               "South West, Midlands and Wales: PUBLIC-FACTS section 3); halving their "
-               "enquiries there is an assumption."),
+               "South West, Midlands and Wales: PUBLIC-FACTS section 3) and price the risk of "
+               "buying in infection and the tests it brings; a female from the worst area "
+               "worth half of a clean one is an assumption. While it only made buyers look "
+               "elsewhere, the buyers of the area's restricted herds turned to their clean "
+               "neighbours and the area's clean herds sold no less than herds elsewhere."),
     Param("buyer_wtp_median", default=850.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
           doc="Median willingness to pay of an outside household for a reference breeding "
               "female (before price shocks).",

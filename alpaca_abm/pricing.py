@@ -78,8 +78,9 @@ def export_buyers_per_month(uk_alpacas: float, eu_demand: float) -> float:
 def outbreak_avoidance(
     seller_region: np.ndarray, region_news: np.ndarray, avoidance: float
 ) -> np.ndarray:
-    """How much buyers still look at each seller when news of an outbreak in its region is
-    out: 1 - avoidance x the region's news (0..1: the share of its herds found infected or
+    """What buyers think a female from each seller worth, against one from a clean area,
+    when news of an outbreak in its region is out (they also look at it that much less):
+    1 - avoidance x the region's news (0..1: the share of its herds found infected or
     restricted in the last year, relative to the worst region), 1 where there is none."""
     news = np.asarray(region_news, dtype=float)
     top = news.max() if news.size else 0.0

@@ -150,19 +150,26 @@ def _lost_rows(
     share_gained: np.ndarray,
 ) -> np.ndarray:
     """`sales_lost_to_learner` on the transposed reach (breeders x segments), with the
-    learners' `_share_gained` (per pair, or per pair and segment)."""
+    learners' `_share_gained`: per pair, per pair and segment, or per pair and niche (pairs x
+    N_NICHES, segment s in niche s % N_NICHES as market.MarketState numbers them)."""
     if len(teacher) == 0:
         return np.zeros(0)
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
     if share_gained.ndim == 1:
         share_gained = share_gained[:, None]
-    gained = reach_t[learner] * share_gained  # c r_L
+    gained = reach_t[learner]  # then c r_L, worked in place
+    if share_gained.shape[1] in (1, total.shape[0]):
+        gained *= share_gained
+    else:  # one share per niche: each segment takes its niche's
+        gained.reshape(len(gained), -1, share_gained.shape[1])[...] *= share_gained[:, None, :]
     # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
     before = total[None, :] - gained
     np.divide(gained, before, out=gained, where=before > 0)
     gained[before <= 0] = 0.0
-    return np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], gained)
+    teacher_share = reach_t[teacher]
+    teacher_share *= weight[None, :]
+    return np.einsum("ps,ps->p", teacher_share, gained)
 
 
 def expertise_appeal(knowledge: np.ndarray, segment_niche: np.ndarray, effect: float) -> np.ndarray:
@@ -605,12 +612,13 @@ def measure_leakage(
         [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
     )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
-    n_seg = reach_t.shape[1]
-    share = _share_gained(  # worked out per niche, then given to its segments
+    share = _share_gained(  # per niche: a segment's is its niche's (market.MarketState)
         _uplift_by_niche(
             firms.knowledge[pupil], learned, scenario.marketing_effect, scenario.expertise_effect
         )
-    )[:, np.arange(n_seg) % N_NICHES]  # market.MarketState.segment_niche
+    )
+    if reach_t.shape[1] % N_NICHES:  # segments not whole regions of niches: one per segment
+        share = share[:, np.arange(reach_t.shape[1]) % N_NICHES]
     lost = _lost_rows(demand, reach_t, column[np.concatenate((k, q))], column[pupil], share)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the

@@ -230,16 +230,15 @@ def outside_buyers(state: Industry) -> tuple[float, float]:
 
 @dataclass
 class Bids:
-    """The month's bids for a reference female: who bids (a breeder row, or OUTSIDE_BUYER or
-    EXPORT_BUYER) and what it would pay, with the outside flows they came from."""
+    """The month's bids for a reference female: who bids (a breeder row, or OUTSIDE_BUYER)
+    and what it would pay, with the outside flows they came from."""
 
     bidder: np.ndarray
     wtp: np.ndarray
     n_hobby: int  # outside households' bids (animals)
     new: float  # expected new adopters (Bass) this month
     replace: float  # expected replacement purchases this month
-    export_flow: float  # expected EU buyers this month
-    exporters: np.ndarray  # mask of active exporting breeders
+    export_flow: float  # expected EU orders this month (export_orders: not bids here)
 
 
 def trade(state: Industry) -> None:
@@ -250,25 +249,126 @@ def trade(state: Industry) -> None:
     retire_age = state.scenario.female_retire_age
     females = breeding_females(herd, retire_age)  # none moves until sold
     herd_size = breeding_stock(herd, state.firms.n, retire_age, females)  # per breeder
-    listed, asks = offers(state, females, herd_size)
+    avoid = outbreak_weights(state)
+    listed, asks = offers(state, females, herd_size, avoid)
     owner_before = herd.view("owner")[listed].copy()
-    bids = gather_bids(state, females, herd_size)
-    price, q = clear(state, bids, asks, listed, len(females))
+    lots, export_flow = export_orders(state, listed, asks, avoid)
+    at_auction = np.ones(len(listed), dtype=bool)
+    at_auction[lots.index] = False
+    on_sale, on_ask = listed[at_auction], asks[at_auction]
+    bids = gather_bids(state, females, herd_size, export_flow)
+    price, q = clear(state, bids, on_ask, len(listed), len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
+    offered = on_sale[_stable_smallest(on_ask, q)]
+    state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
     if q:
         win = _stable_smallest(-bids.wtp, q)
-        offered = listed[_stable_smallest(asks, q)]
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
-        sold = _match(state, bids.bidder[win], offered, stock, bids.exporters, NICHE_SHARES)
+        sold = _match(state, bids.bidder[win], offered, stock, avoid, NICHE_SHARES)
         n_sold = _settle_matches(state, sold, offered, price)
+    n_sold += settle_exports(state, lots, price)
     release_surplus(state, listed[herd.alive[listed] & (herd.owner[listed] == owner_before)])
     learn_from_month(state, price, len(listed), n_sold, bids, sold)
     sell_pets(state)
 
 
+@dataclass
+class ExportLots:
+    """The month's EU orders filled from listed females: the rows in the listing
+    (`index`), the animals and their sellers."""
+
+    index: np.ndarray
+    animals: np.ndarray
+    sellers: np.ndarray
+
+
+def offer_quality(state: Industry, offered: np.ndarray) -> float:
+    """Mean genetic quality of the females that trade this month (the reference of the
+    quality premium, market.animal_prices); 0 when none."""
+    return float(state.herd.quality[offered].mean()) if len(offered) else 0.0
+
+
+def outbreak_weights(state: Industry) -> np.ndarray | None:
+    """What buyers who hear of bovine TB think a seller's female worth against one from a
+    clean area, by the news of its region (pricing.outbreak_avoidance): 1 where there is
+    none, 1 - `outbreak_avoidance` in the region with the most. None without news."""
+    p, mk, firms = state.scenario, state.market, state.firms
+    news = state.disease.news_by_firm(state)
+    if news is None or p.outbreak_avoidance <= 0:
+        return None
+    n_f = firms.n
+    regions = firm_regions(state)
+    region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
+        np.bincount(regions, weights=firms.active[:n_f], minlength=mk.n_regions), 1
+    )
+    return pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+
+
+def export_orders(
+    state: Industry, listed: np.ndarray, asks: np.ndarray, avoid: np.ndarray | None
+) -> tuple[ExportLots, float]:
+    """EU orders, filled from the listed females before the auction (a channel of its own,
+    not bids in the UK auction): EU buyers come at `export_demand` a year per UK alpaca
+    (pricing.export_buyers_per_month, cut by Brexit's access and the buyer shocks) and order
+    at the going UK price, which they pay once the month's price is known (settle_exports).
+    They find sellers nationally: breeders who trade in Europe, and the rest through agents
+    (EXPORT_AGENT_REACH); they avoid TB areas as home buyers do. A seller fills an order
+    with a listed female whose ask is at most the expected price net of the export's cost
+    (`export_price`), weakest first as listed. Returns the lots and the month's expected
+    orders."""
+    p, firms, herd, mk, sh, rng = (
+        state.scenario,
+        state.firms,
+        state.herd,
+        state.market,
+        state.shocks,
+        state.rng,
+    )
+    n_f = firms.n
+    none = ExportLots(*(np.zeros(0, dtype=np.int64),) * 3)
+    n_alpacas = np.count_nonzero(herd.view("alive"))
+    flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]
+    flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
+    n_orders = int(rng.poisson(flow)) if flow > 0 else 0
+    if n_orders == 0 or len(listed) == 0:
+        return none, flow
+    owner = herd.view("owner")[listed]
+    fits = np.flatnonzero(asks <= mk.expected_price * sh.export_price)
+    stock = np.bincount(owner[fits], minlength=n_f)
+    exporters = firms.exports[:n_f] & firms.active[:n_f]
+    ew = mk.reach.sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
+    if avoid is not None:
+        ew = ew * avoid
+    m = market.match_buyers(np.full(n_orders, EXPORT_BUYER), ew, stock, None, 0.0, rng)
+    state.month_stats["lost_enquiries"] += m.lost
+    if len(m.seller) == 0:
+        return none, flow
+    # each seller's lots: its first fitting females in listing order (weakest first)
+    o = owner[fits]
+    rank = np.arange(len(o)) - np.searchsorted(o, o)  # list_females orders by owner
+    taken = np.bincount(m.seller, minlength=n_f)
+    index = fits[rank < taken[o]]
+    return ExportLots(index, listed[index], owner[index]), flow
+
+
+def settle_exports(state: Industry, lots: ExportLots, price: float) -> int:
+    """EU buyers pay the month's price (with the animal's premium, net of the export's
+    cost) for the lots they ordered; the animals leave the industry."""
+    if len(lots.animals) == 0:
+        return 0
+    buyers = np.full(len(lots.animals), EXPORT_BUYER)
+    settle_sales(state, lots.animals, lots.sellers, buyers, price)
+    state.month_stats["export_sales"] += len(lots.animals)
+    return len(lots.animals)
+
+
 def offers(
-    state: Industry, females: np.ndarray, herd_size: np.ndarray | None = None
+    state: Industry,
+    females: np.ndarray,
+    herd_size: np.ndarray | None = None,
+    avoid: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The listed females and their asks: a listed female is for sale and her owner asks
     what waiting for a later buyer is worth (pricing.waiting_reservation; in a closed firm's
@@ -299,38 +399,30 @@ def offers(
     asks = np.maximum(floor, spread)
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
+    if avoid is not None:  # buyers pay less for stock from a TB area: in reference terms dearer
+        asks = asks / np.maximum(avoid[owner], 1e-6)
     return listed, asks
 
 
-def gather_bids(state: Industry, females: np.ndarray, herd_size: np.ndarray | None = None) -> Bids:
-    """Bids of outside households (Bass), breeders expanding or starting and EU buyers. Every
+def gather_bids(
+    state: Industry,
+    females: np.ndarray,
+    herd_size: np.ndarray | None = None,
+    export_flow: float = 0.0,
+) -> Bids:
+    """Bids of outside households (Bass) and breeders expanding or starting (EU buyers
+    order outside the auction: export_orders, whose expected orders `export_flow` are). Every
     bid enters the auction: the price is read off the whole demand schedule, so more buyers
     for the same offers clear at a higher order statistic of their willingness to pay and
     fewer at a lower one (a subsample of three bids an offer, until issue #20's second
     round, hid demand shocks while buyers outnumbered offers)."""
-    p, firms, herd, rng, mk, sh = (
-        state.scenario,
-        state.firms,
-        state.herd,
-        state.rng,
-        state.market,
-        state.shocks,
-    )
+    p, firms, rng, mk, sh = state.scenario, state.firms, state.rng, state.market, state.shocks
     n_f = firms.n
     budget = sh.budget
     new, replace = outside_buyers(state)
     n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
     hobby_wtp = market.willingness_to_pay(
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
-    )
-    exporters = firms.exports[:n_f] & firms.active[:n_f]
-    n_alpacas = np.count_nonzero(herd.view("alive"))
-    export_flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
-    sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]  # EU buyers reach them all
-    export_flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
-    n_export = int(rng.poisson(export_flow))
-    export_wtp = market.willingness_to_pay(
-        n_export, p.buyer_wtp_median, p.buyer_wtp_sigma, budget * sh.export_price, rng
     )
     value = female_values(state)  # what keeping a female is worth to each breeder
     wants = breeder_wants(state, mk.expected_price, females, herd_size)
@@ -347,22 +439,23 @@ def gather_bids(state: Industry, females: np.ndarray, herd_size: np.ndarray | No
     )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     b_rows = np.repeat(np.arange(n_f), wants)
-    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows, np.full(n_export, EXPORT_BUYER)]
-    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows], export_wtp]
-    return Bids(bidder, wtp, n_hobby, new, replace, export_flow, exporters)
+    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows]
+    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows]]
+    return Bids(bidder, wtp, n_hobby, new, replace, export_flow)
 
 
 def clear(
-    state: Industry, bids: Bids, asks: np.ndarray, listed: np.ndarray, n_breeding: int
+    state: Industry, bids: Bids, asks: np.ndarray, n_listed: int, n_breeding: int
 ) -> tuple[float, int]:
-    """The call auction's price and quantity (market.clearing_price); the market's state
+    """The call auction's price and quantity (market.clearing_price) over the offers at
+    auction (`asks`: the `n_listed` females listed less the EU's lots); the market's state
     and the outside demand schedule's reading follow it."""
     mk = state.market
     price, q = market.clearing_price(bids.wtp, asks, mk.price)
     mk.price = price
-    mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), len(listed)
-    read_demand_schedule(state, bids.new + bids.replace + bids.export_flow, n_breeding)
-    state.month_stats["listed"] += len(listed)
+    mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), n_listed
+    read_demand_schedule(state, bids.new + bids.replace, bids.export_flow, n_breeding)
+    state.month_stats["listed"] += n_listed
     state.month_stats["demand"] += len(bids.wtp)
     return price, q
 
@@ -394,11 +487,12 @@ def holding_cost(state: Industry) -> np.ndarray:
     return variable_cost_per_head(state) * HEADS_PER_FEMALE / 12
 
 
-def read_demand_schedule(state: Industry, buyers: float, n_breeding: int) -> None:
+def read_demand_schedule(state: Industry, buyers: float, exports: float, n_breeding: int) -> None:
     """Update the outside demand schedule's reading: outside buyers a month and the female
-    crias the industry breeds beyond replacing its retiring dams (both adaptive, about six
-    months), and the price at which those buyers take that surplus (pricing.clearing_wtp):
-    the fundamental a breeder values a cria at (finance.female_values)."""
+    crias the industry breeds beyond replacing its retiring dams and the EU's orders
+    (`exports` a month, taken at the going price), both adaptive (about six months), and the
+    price at which those buyers take that surplus (pricing.clearing_wtp): the fundamental a
+    breeder values a cria at (finance.female_values)."""
     p, mk = state.scenario, state.market
     w = market.SELL_THROUGH_WEIGHT
     retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
@@ -408,7 +502,7 @@ def read_demand_schedule(state: Industry, buyers: float, n_breeding: int) -> Non
     mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
     crias = 0.5 * state.month_stats["births"]  # births are seasonal: a year's memory
     mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
-    surplus = pricing.surplus_flow(mk.crias_flow, n_breeding, retiring)
+    surplus = max(pricing.surplus_flow(mk.crias_flow, n_breeding, retiring) - exports, 0.0)
     mk.final_price = pricing.clearing_wtp(
         mk.outside_flow,
         surplus,
@@ -430,14 +524,15 @@ def _match(
     buyers: np.ndarray,
     offered: np.ndarray,
     stock: np.ndarray,
-    exporters: np.ndarray,
+    avoid: np.ndarray | None,
     niche_shares: tuple[float, ...],
 ) -> list[market.Matches]:
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
-    breeders in their own region among breeding-stock sellers, EU buyers nationally."""
-    firms, rng, mk, herd, p = state.firms, state.rng, state.market, state.herd, state.scenario
+    breeders in their own region among breeding-stock sellers; where news of bovine TB is
+    out, they look at sellers in a TB area less (`avoid`: outbreak_weights)."""
+    firms, rng, mk, herd = state.firms, state.rng, state.market, state.herd
     n_f = firms.n
-    home = rng.permutation(buyers[buyers != EXPORT_BUYER])
+    home = rng.permutation(buyers)
     n_out = int((home == OUTSIDE_BUYER).sum())
     segment = np.empty(len(home), dtype=np.int64)
     w = mk.region_weight / mk.region_weight.sum()
@@ -452,12 +547,7 @@ def _match(
     if coloured > 0 and len(offered):  # buyers seek out breeders with coloured stock
         on_offer = np.bincount(herd.owner[offered], weights=herd.colour[offered], minlength=n_f)
         weights = weights * (1.0 + coloured * on_offer / np.maximum(stock, 1))[None, :]
-    news = state.disease.news_by_firm(state)
-    if news is not None and state.scenario.outbreak_avoidance > 0:  # buyers avoid TB areas
-        region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
-            np.bincount(regions, weights=state.firms.active[:n_f], minlength=mk.n_regions), 1
-        )
-        avoid = pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+    if avoid is not None:
         weights = weights * avoid[None, :]
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
@@ -467,15 +557,7 @@ def _match(
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
     mk.turned_away = np.bincount(m_home.turned_away, minlength=n_f)
-    sold = [m_home]
-    n_exp = int((buyers == EXPORT_BUYER).sum())
-    if n_exp:
-        left = stock - np.bincount(m_home.seller, minlength=n_f)
-        # EU buyers see sellers nationally: those who trade in Europe, and the rest through
-        # agents (EXPORT_AGENT_REACH)
-        ew = mk.reach.sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
-        sold.append(market.match_buyers(np.full(n_exp, EXPORT_BUYER), ew, left, None, 0.0, rng))
-    return sold
+    return [m_home]
 
 
 def _settle_matches(
@@ -491,7 +573,6 @@ def _settle_matches(
         by_owner = offered[np.argsort(owner[offered], kind="stable")]
     first = np.searchsorted(owner[by_owner], np.arange(n_f))
     offset = np.zeros(n_f, dtype=np.int64)
-    state.market.offer_quality = float(herd.quality[offered].mean()) if len(offered) else 0.0
     n_sold = 0
     for m in sold:
         state.month_stats["lost_enquiries"] += m.lost
@@ -505,8 +586,6 @@ def _settle_matches(
         settle_sales(state, animals, s, b, price)
         n_sold += len(animals)
         state.month_stats["referrals"] += int(m.referred.sum())
-        if b.size and (b == EXPORT_BUYER).any():
-            state.month_stats["export_sales"] += int((b == EXPORT_BUYER).sum())
     bought = [m.buyer[m.buyer >= 0] for m in sold]
     if bought:
         firms.wants[:n_f] = np.maximum(
@@ -523,7 +602,9 @@ def settle_sales(
     price: float,
 ) -> None:
     """Move sold animals and money; outside buyers take animals out of the industry. Each
-    pays the month's price with the animal's premium over the mean of the animals on offer."""
+    pays the month's price with the animal's premium over the mean of the animals on offer,
+    times what buyers think a female from the seller's area worth where news of bovine TB
+    is out (outbreak_weights)."""
     p, firms, herd, sh = state.scenario, state.firms, state.herd, state.shocks
     quality = herd.view("quality")
     prices = market.animal_prices(
@@ -535,6 +616,9 @@ def settle_sales(
         p.marketing_effect,
     )
     prices *= np.where(buyers == EXPORT_BUYER, sh.export_price, 1.0)
+    avoid = outbreak_weights(state)
+    if avoid is not None:
+        prices *= avoid[sellers]
     coloured = herd.colour[animals] != 0
     if sh.coloured > 0:
         prices *= np.where(coloured, 1.0 + sh.coloured, 1.0)
