@@ -159,12 +159,14 @@ def demand_index(state: Industry) -> float:
     return ratio * state.shocks.buyer_factor("hobby")
 
 
-def industry_row(state: Industry) -> dict:
+def industry_row(state: Industry, heads: np.ndarray | None = None) -> dict:
     """Every model-level column for the month just ended: the herd's, the breeders', the
-    partnerships' and the market's figures, then the month's tallies."""
+    partnerships' and the market's figures, then the month's tallies. `heads`: each
+    breeder's animals (herd.counts_by_owner), when already counted."""
     firms, stats = state.firms, state.month_stats
     active = firms.active[: firms.n]
-    heads = state.herd.counts_by_owner(firms.n)
+    if heads is None:
+        heads = state.herd.counts_by_owner(firms.n)
     row = {"step": state.steps, "date": state.date}
     row |= herd_columns(state)
     row |= firm_columns(state, active, heads)

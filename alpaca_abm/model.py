@@ -276,8 +276,9 @@ class AlpacaModel(mesa.Model):
             )
         if self.steps % p.network_metrics_every == 0:
             self.clustering_now = metrics.clustering(self)
-        self.rivalry_index = self.shocks.update_rivalry_index()
-        self._report = metrics.industry_row(self)
+        heads = self.herd.counts_by_owner(self.firms.n)  # each breeder's animals, at the close
+        self.rivalry_index = self.shocks.update_rivalry_index(heads)
+        self._report = metrics.industry_row(self, heads)
         self.datacollector.collect(self)  # each reporter reads the month's row
         if self.steps % p.agent_report_every == 0:
             self._agent_frames.append(metrics.breeder_table(self))

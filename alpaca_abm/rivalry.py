@@ -89,11 +89,13 @@ def remember_sales(
 ) -> np.ndarray:
     """The last 12 months' buyers won by segment and seller (12 x segments x breeders): this
     month's `segment_sales` in slot step % 12, over what that slot held a year ago. Columns
-    grow with the firm table (a seller new since the market ran won nothing yet). Returns
-    the ring (a new array when it had to grow)."""
+    grow with the firm table (a seller new since the market ran won nothing yet), by a
+    quarter at least, so that a month's newcomers do not copy the ring each month; columns
+    past `n_firms` stay zero. Returns the ring (a new array when it had to grow)."""
     n_seg = segment_sales.shape[0]
     if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
-        grown = np.zeros((12, n_seg, n_firms), dtype=np.int64)
+        width = max(n_firms, ring.shape[2] + ring.shape[2] // 4)
+        grown = np.zeros((12, n_seg, width), dtype=np.int64)
         if ring.shape[1] == n_seg:
             grown[:, :, : ring.shape[2]] = ring
         ring = grown
@@ -143,19 +145,26 @@ def _lost_rows(
     share_gained: np.ndarray,
 ) -> np.ndarray:
     """`sales_lost_to_learner` on the transposed reach (breeders x segments), with the
-    learners' `_share_gained` (per pair, or per pair and segment)."""
+    learners' `_share_gained`: per pair, per pair and segment, or per pair and niche (pairs x
+    N_NICHES, segment s in niche s % N_NICHES as market.MarketState numbers them)."""
     if len(teacher) == 0:
         return np.zeros(0)
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
     if share_gained.ndim == 1:
         share_gained = share_gained[:, None]
-    gained = reach_t[learner] * share_gained  # c r_L
+    gained = reach_t[learner]  # then c r_L, worked in place
+    if share_gained.shape[1] in (1, total.shape[0]):
+        gained *= share_gained
+    else:  # one share per niche: each segment takes its niche's
+        gained.reshape(len(gained), -1, share_gained.shape[1])[...] *= share_gained[:, None, :]
     # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
     before = total[None, :] - gained
     np.divide(gained, before, out=gained, where=before > 0)
     gained[before <= 0] = 0.0
-    return np.einsum("ps,ps->p", reach_t[teacher] * weight[None, :], gained)
+    teacher_share = reach_t[teacher]
+    teacher_share *= weight[None, :]
+    return np.einsum("ps,ps->p", teacher_share, gained)
 
 
 def expertise_appeal(knowledge: np.ndarray, segment_niche: np.ndarray, effect: float) -> np.ndarray:
@@ -513,7 +522,7 @@ def measure(
         sales_year = segment_sales
     else:
         market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
-        sales_year = market.sales_ring.sum(axis=0)
+        sales_year = market.sales_ring[:, :, :n_f].sum(axis=0)
         referrals = market.referrals
         turned_away = np.zeros(n_f, dtype=np.int64)
         turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
@@ -606,12 +615,13 @@ def measure_leakage(
         [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
     )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
-    n_seg = reach_t.shape[1]
-    share = _share_gained(  # worked out per niche, then given to its segments
+    share = _share_gained(  # per niche: a segment's is its niche's (market.MarketState)
         _uplift_by_niche(
             firms.knowledge[pupil], learned, scenario.marketing_effect, scenario.expertise_effect
         )
-    )[:, np.arange(n_seg) % N_NICHES]  # market.MarketState.segment_niche
+    )
+    if reach_t.shape[1] % N_NICHES:  # segments not whole regions of niches: one per segment
+        share = share[:, np.arange(reach_t.shape[1]) % N_NICHES]
     lost = _lost_rows(demand, reach_t, column[np.concatenate((k, q))], column[pupil], share)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
