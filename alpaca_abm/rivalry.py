@@ -522,12 +522,23 @@ def measure(
         sales_year = segment_sales
     else:
         market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
-        sales_year = market.sales_ring[:, :, :n_f].sum(axis=0)
+        sales_year = _partners_year_sales(market.sales_ring, contracts, n_f)
         referrals = market.referrals
         turned_away = np.zeros(n_f, dtype=np.int64)
         turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
     measure_intensities(contracts, trust, sales_year, step, referrals, turned_away)
     measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, sale_value)
+
+
+def _partners_year_sales(ring: np.ndarray, contracts: Contracts, n_f: int) -> np.ndarray:
+    """The year's buyers won by segment and breeder (`remember_sales`), summed for the
+    breeders in running partnerships, the only ones competition_intensity reads (zero for
+    the rest): the ring's other columns are not added up each month."""
+    run = contracts.running()
+    partners = np.unique(np.concatenate((contracts.keeper[run], contracts.partner[run])))
+    sales_year = np.zeros((ring.shape[1], n_f), dtype=ring.dtype)
+    sales_year[:, partners] = ring[:, :, partners].sum(axis=0)
+    return sales_year
 
 
 def measure_intensities(
