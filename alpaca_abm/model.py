@@ -76,17 +76,8 @@ def _strategies(s: Industry) -> None:
 
 def _rivalry(s: Industry) -> None:
     rivalry.measure(
-        s.firms,
-        s.contracts,
-        s.trust,
-        s.market.reach,
-        s.market.segment_sales,
-        s.scenario,
-        s.steps,
-        s.month_stats,
-        sale_value=s.market.price,  # what a sale lost to a learning partner costs
-        market=s.market,  # the year's sales ring and the month's referrals
-    )
+        s.firms, s.contracts, s.trust, s.market, s.scenario, s.steps, s.month_stats
+    )  # a sale lost to a learning partner costs the month's price
 
 
 def _paradox(s: Industry) -> None:

@@ -316,3 +316,19 @@ def test_the_readme_block_is_replaced_between_its_markers_only():
     assert new == f"intro\n{readme.START}\n| a |\n| b |\n{readme.END}\nrest\n"
     with pytest.raises(ValueError):
         readme.replace_block("no markers", ["x"])
+
+
+def test_the_time_budget_cuts_the_seeds_to_what_fits():
+    """A pilot of 2 seeds x 2 arms at 1 CPU second a run, 8 wall seconds in all (2 wall
+    seconds per CPU second): 100 s left of a 108 s budget pays 25 more seeds (4 s each),
+    less the 10 hypercube runs (20 s of wall): 20 more, 22 in all."""
+    from propositions.cli import budget_seeds
+    from propositions.design import Design
+
+    design = Design(steps=120, seed_base=0, pilot=2)
+    pilot = {(f"uk_2018/{a}", s): {"cpu_seconds": 1.0} for a in ("x", "y") for s in (0, 1)}
+    extra = [("rob:0/x", 0, 120, {}, (), False, "uk_2018")] * 10
+    n, info = budget_seeds(pilot, design, elapsed=8.0, budget=108.0, extra=extra)
+    assert info["rate"] == pytest.approx(2.0) and n == 22
+    n, _ = budget_seeds(pilot, design, elapsed=8.0, budget=10.0, extra=extra)
+    assert n == 2  # nothing fits: the pilot's seeds only

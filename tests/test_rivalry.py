@@ -7,7 +7,7 @@ from alpaca_abm import rivalry as rv
 from alpaca_abm.breeder import BREEDING, MARKETING, FirmTable
 from alpaca_abm.coownership import Contracts, contract_terms
 from alpaca_abm.knowledge import exchange_knowledge, shared_flow
-from alpaca_abm.market import visibility
+from alpaca_abm.market import MarketState, visibility
 from alpaca_abm.params import AlpacaScenario
 from alpaca_abm.trust import TrustLedger
 
@@ -406,17 +406,24 @@ def test_overlap_and_profiles_by_hand():
 
 
 def test_the_years_sales_ring_by_hand():
-    """An empty ring meets a month of 2 segments x 2 breeders at step 13: it grows to 12 x 2
-    x 3 (three breeders now), slot 13 % 12 = 1 holds the month, the new breeder's column 0.
-    The same slot a year later (step 25) is overwritten, not added to: the year's sum is the
-    new month's (1, 0; 0, 4) plus what step 14 left in slot 2 (2, 2; 2, 2)."""
-    ring = np.zeros((12, 0, 0), dtype=np.int64)
-    ring = rv.remember_sales(ring, np.array([[5, 0], [1, 3]]), 13, 3)
+    """An empty ring meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
+    the table: it grows to 12 x 2 x 3 (max(3, 2 x 0) columns), slot 13 % 12 = 1 holds the
+    month, the new breeder's column 0, and the year's sum is that month. Step 14 adds
+    (2, 2, 2; 2, 2, 2) in slot 2. The same slot 1 a year later (step 25) is overwritten, not
+    added to: the year's sum is the new month's (1, 0; 0, 4) plus slot 2's, (3, 2, 2; 2, 6,
+    2). A fourth breeder at step 27 (slot 3) doubles the columns to 6, keeping every sum."""
+    ring, year = np.zeros((12, 0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64)
+    ring, year = rv.remember_sales(ring, year, np.array([[5, 0], [1, 3]]), 13, 3)
     assert ring.shape == (12, 2, 3)
     assert ring[1].tolist() == [[5, 0, 0], [1, 3, 0]] and ring.sum() == 9
-    ring = rv.remember_sales(ring, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
-    ring = rv.remember_sales(ring, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
-    assert ring.sum(axis=0).tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert year.tolist() == [[5, 0, 0], [1, 3, 0]]
+    ring, year = rv.remember_sales(ring, year, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
+    ring, year = rv.remember_sales(ring, year, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
+    assert year.tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert (year == ring.sum(axis=0)).all()
+    ring, year = rv.remember_sales(ring, year, np.array([[0, 0, 0, 1], [0, 0, 0, 0]]), 27, 4)
+    assert ring.shape == (12, 2, 6)
+    assert year.tolist() == [[3, 2, 2, 1, 0, 0], [2, 6, 2, 0, 0, 0]]
 
 
 def test_cooperation_counts_referrals_where_enquiries_were_turned_away_by_hand():
@@ -646,10 +653,11 @@ def test_a_months_intensities_types_and_trust_path_by_hand():
     assert con.trust_12[:4] == pytest.approx([0.5, -1.0, -1.0, -1.0])
     assert con.trust_24[:4] == pytest.approx([-1.0, -1.0, 0.7, -1.0])
     con, trust, sales_year = _four_contracts()
-    rv.measure_intensities(con, trust, sales_year, 12)
+    no_referrals, nobody_turned_away = np.zeros((2, 0), dtype=np.int64), np.zeros(6, np.int64)
+    rv.measure_intensities(con, trust, sales_year, 12, no_referrals, nobody_turned_away)
     assert con.cooperation[0] == pytest.approx(0.214583, abs=1e-6)
     empty = Contracts()
-    rv.measure_intensities(empty, trust, sales_year, 12)  # no running contract: nothing
+    rv.measure_intensities(empty, trust, sales_year, 12, no_referrals, nobody_turned_away)
     assert empty.n == 0
 
 
@@ -682,9 +690,11 @@ def test_a_months_leakage_and_its_payoffs_by_hand():
 def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default():
     """The same pairs measured after a month in which breeder 4 joined (the market's tables
     have four columns, the firm table five): the same sales lost (2/29, 2/23), costed at
-    nothing when no sale value is given (measure and measure_leakage alike); competition
-    from the month's sales: c0 (3, 2) against (1, 0), profiles (0.6, 0.4) and (1, 0):
-    min(0.6, 1) + min(0.4, 0) = 0.6; c1 nothing sold: 0."""
+    nothing when the month's price is 0 (measure) or no sale value is given
+    (measure_leakage); competition from the year's sales, which after an empty ring are the
+    month's: c0 (3, 2) against (1, 0), profiles (0.6, 0.4) and (1, 0): min(0.6, 1) + min(0.4,
+    0) = 0.6; c1 nothing sold: 0. The market keeps the month in its ring (slot 5 % 12 = 5,
+    five columns) and the year's sum."""
     for measure in (rv.measure, rv.measure_leakage):
         firms, con, reach, sales, scenario = _leaky_pairs()
         firms.add(1)
@@ -693,8 +703,13 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
             trust = TrustLedger(0.3, 0.0)
             trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
             con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
-            rv.measure(firms, con, trust, reach, sales, scenario, 5, stats)
+            market = MarketState(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+            market.turned_away = np.zeros(4, dtype=np.int64)
+            rv.measure(firms, con, trust, market, scenario, 5, stats)
             assert con.competition[:3] == pytest.approx([0.6, 0.0, 0.6])
+            assert market.sales_ring.shape == (12, 2, 5)
+            assert market.sales_ring[5, :, :4].tolist() == sales.tolist()
+            assert market.sales_year[:, :4].tolist() == sales.tolist()
         else:
             reach, sales = np.pad(reach, ((0, 0), (0, 1))), np.pad(sales, ((0, 0), (0, 1)))
             rv.measure_leakage(firms, con, reach, sales, scenario, stats)

@@ -15,6 +15,7 @@ table compares the patterns, each marked fitted or independent. A Latin hypercub
 assumed parameters says which parameters flip a verdict.
 
     python experiments/propositions.py           # the default design: docs/VALIDATION.md, README
+    python experiments/propositions.py --budget-minutes 60   # more time: more seeds
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
     python experiments/propositions.py --report-only   # the report again, from saved runs
 

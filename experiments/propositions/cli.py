@@ -39,6 +39,7 @@ from .report import report, verdict_table
 from .robustness import analyse_robustness
 from .runs import STORES, load_runs, run_all, save_runs
 
+BUDGET_MINUTES = 40.0  # the default design's wall-time budget for its runs
 QUICK = {"steps": 48, "pilot": 3, "min_seeds": 3, "max_seeds": 4, "rob_points": 12, "series": 1}
 
 
@@ -60,6 +61,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--industries", default=",".join(INDUSTRIES),
                     help=f"comma-separated (default {','.join(INDUSTRIES)})")  # fmt: skip
     ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument("--budget-minutes", type=float, default=None,
+                    help=f"wall time the runs may take (default {BUDGET_MINUTES:g}; --quick "
+                    "none): after the pilot, the seeds per arm are cut to what fits, "
+                    "measured on this machine as it is")  # fmt: skip
     ap.add_argument("--seed-base", type=int, default=1000, help="first seed (default 1000)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report from the runs saved by the last run of the same "
@@ -97,22 +102,51 @@ def commit() -> str:
         return "unknown"
 
 
-def run(design: Design, workers: int, raw: Path) -> dict[str, Any]:
-    """The pilot, the power calculation, then the rest of the design."""
+def budget_seeds(
+    pilot: dict, design: Design, elapsed: float, budget: float, extra: list[tuple]
+) -> tuple[int, dict[str, float]]:
+    """The most seeds per arm whose runs fit the rest of the time budget (seconds), from the
+    pilot's own throughput on this machine as it is now (wall seconds per CPU second, which
+    a shared machine raises); `extra`: the other jobs still to run (hypercube, series)."""
+    cpu = np.array([r.get("cpu_seconds", np.nan) for r in pilot.values()], float)
+    rate = elapsed / max(np.nansum(cpu), 1e-9)
+    per_seed = np.nansum(cpu) / design.pilot
+    by_industry = {}
+    for (label, _), r in pilot.items():
+        by_industry.setdefault(label.split("/")[0], []).append(r.get("cpu_seconds", np.nan))
+    per_run = {k: float(np.nanmean(v)) for k, v in by_industry.items()}
+    fixed = sum(
+        per_run.get(job[6], per_seed) * job[2] / design.steps for job in extra
+    )  # CPU seconds of the hypercube and the series
+    left = budget - elapsed - rate * fixed
+    n = design.pilot + max(0, int(left // (rate * per_seed))) if per_seed > 0 else design.pilot
+    info = {"rate": rate, "per_seed_cpu": per_seed, "fixed_cpu": fixed, "budget": budget}
+    return n, info
+
+
+def run(design: Design, workers: int, raw: Path, budget: float) -> dict[str, Any]:
+    """The pilot, the power calculation and the time budget, then the rest of the design."""
     t0 = time.perf_counter()
     stores = raw / STORES
     results = run_all(main_jobs(design, 0, design.pilot), workers, "pilot", stores)
     pilot = {i: an.Runs(an.industry_frame(results, i), design.seeds(design.pilot))
              for i in design.industries}  # fmt: skip
     power = an.power_table(pilot)
-    n = an.seeds_from_power(power, design.min_seeds, design.max_seeds)
-    need = power["needed"][power["needed"] > 0]
-    print(f"power: {n} seeds per arm (largest need {int(need.max()) if len(need) else 'n/a'})")
+    wanted = an.seeds_from_power(power, design.min_seeds, design.max_seeds)
     rob, points = robustness_jobs(design)
-    rest = main_jobs(design, design.pilot, n) + rob + series_jobs(design)
-    results |= run_all(rest, workers, "validation", stores)
+    extra = rob + series_jobs(design)
+    fits, info = budget_seeds(results, design, time.perf_counter() - t0, budget, extra)
+    n = max(design.pilot, min(wanted, fits))
+    need = power["needed"][power["needed"] > 0]
+    print(
+        f"seeds: {n} per arm (power asks up to {int(need.max()) if len(need) else 'n/a'}, "
+        f"the design allows {wanted}, the time budget {fits}; {info['rate']:.2f} wall s per "
+        "CPU s on this machine now)"
+    )
+    results |= run_all(main_jobs(design, design.pilot, n) + extra, workers, "validation", stores)
     return {"results": results, "power": power, "seeds": n, "points": points,
-            "wall": time.perf_counter() - t0}  # fmt: skip
+            "wall": time.perf_counter() - t0, "budget": info | {"wanted": wanted,
+            "fits": fits}}  # fmt: skip
 
 
 def analyse(design: Design, stored: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +178,7 @@ def analyse(design: Design, stored: dict[str, Any]) -> dict[str, Any]:
             props[PATTERN_INDUSTRY],
         ),  # fmt: skip
         "wall": stored["wall"],
+        "budget": stored.get("budget", {}),
         "n_runs": len(results),
         "cpu": float(np.nansum([r.get("cpu_seconds", np.nan) for r in results.values()])),
         "date": dt.date.today().isoformat(),
@@ -181,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             print("error: the model cannot run this design:\n  " + "\n  ".join(problems),
                   file=sys.stderr)  # fmt: skip
             return 2
-        stored = run(design, args.workers, raw)
+        budget = args.budget_minutes or (1e9 if args.quick else BUDGET_MINUTES)
+        stored = run(design, args.workers, raw, 60 * budget)
         save_runs(saved, {k: v for k, v in stored.items() if k != "points"} | {"key": design.key()})
     ctx = analyse(design, stored) | {"workers": args.workers}
     atomic_write(args.out, report(design, ctx))

@@ -108,8 +108,9 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         'Balanced relationships create more joint value ("balancing creates both/and, '
         'virtuous dynamics that result in value creation")',
         "pc_value_gap",
-        "joint value per partnership-year, GBP: balanced - unbalanced",
-        50.0,
+        "joint value per partnership-year, GBP: balanced - unbalanced (SESOI: about a tenth "
+        "of the 2,750 GBP a partnership creates a year, docs/PARADOX.md)",
+        250.0,
         "px_no_interplay",
         "the both/and share of Table 1's effects is balance x the pair's "
         "active share (more sharing and absorption)",

@@ -57,10 +57,15 @@ def verdict_rows(ctx: dict[str, Any]) -> list[dict[str, str]]:
             for r in prim
             if r["judgement"] in ("supports", "contradicts")
         )
+        counts = {}
+        for r in prim:
+            counts[r["judgement"]] = counts.get(r["judgement"], 0) + 1
+        tally = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         base = sorted({r["outcome"].baseline.text.split(":")[0] for r in prim})
         rows.append(
             {"key": p.key, "manipulated": p.short or p.manipulated, "channel": ", ".join(chans),
-             "arithmetic": "; ".join(base), "added": added or "nothing beyond the SESOI",
+             "arithmetic": "; ".join(base),
+             "added": f"{added or 'no outcome beyond its SESOI'} ({tally})",
              "verdicts": {ind: ctx["props"][ind][i]["verdict"] for ind in inds},
              "power": f"{powered} of {len(prim)} primary outcomes powered at {n} seeds",
              "hypercube": robustness_summary(ctx["rob"], p.key)}
@@ -128,6 +133,14 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
       f"random numbers); the power calculation asked for up to "
       f"{ctx['power_max']} and the design allows "
       f"{design.min_seeds}-{design.max_seeds}.")  # fmt: skip
+    b = ctx.get("budget") or {}
+    if b.get("budget", 0) < 1e8 and "fits" in b:
+        w(f"- **Time budget**: the runs may take {b['budget'] / 60:.0f} minutes of wall time. "
+          f"The pilot measured {b['rate']:.2f} wall seconds per CPU second of the runs on this "
+          f"machine as it was (2 cores shared with other work; 0.5 would be 2 idle cores "
+          f"fully used) and {b['per_seed_cpu']:.0f} CPU seconds per seed of all arms; the "
+          f"budget left room for {b['fits']} seeds, the power calculation and the design's "
+          f"bounds asked for {b['wanted']}.")  # fmt: skip
     w(f"- **The counterfactual** (defined once, arms.py): {COUNTERFACTUAL}. The dyadic arm is "
       f"{', '.join(f'`{s}`' for s in DYADIC)}; the industry arm "
       f"{', '.join(f'`{s}`' for s in INDUSTRY)}. "
@@ -367,6 +380,43 @@ def write_robustness(w, ctx: dict[str, Any]) -> None:
     w("")
 
 
+def write_limits(w, design: Design, ctx: dict[str, Any]) -> None:
+    others = [i for i in design.industries if i != PATTERN_INDUSTRY]
+    w("## What this design does not do")
+    w("")
+    if others:
+        w(f"- {', '.join(f'`{i}`' for i in others)} runs the channel decomposition (the 2 x 2, "
+          "so P1c and P2a-P2c) only; P1a, P1b, P4 and the paradox claims are judged on "
+          f"`{PATTERN_INDUSTRY}`, to keep the design within its time budget.")  # fmt: skip
+    w(
+        "- P3 is read from the management contrasts of P1a-P1c (supported at a level when a "
+        "contrast of that level supports on a primary outcome beyond the arithmetic), not from "
+        "a design of its own."
+    )
+    w(
+        "- P1b's protection (a breeder keeping its core knowledge back) is not judged: what "
+        "protection protects against, sales lost to a partner's leakage, is a few GBP per "
+        "partnership-year on this market (docs/PARADOX.md section 3), so a manipulation check "
+        "on it could not pass; the earlier validation's check passed on a fraction of an "
+        "animal a decade."
+    )
+    w(
+        "- An arithmetic baseline is first order: it propagates the manipulated formula through "
+        "its most direct channel with everything else as in the reference run; where it is "
+        "zero the formula does not enter the outcome at all."
+    )
+    w(
+        "- The hypercube runs one seed per point and fits the excess linearly; a flip it does "
+        "not find may still exist at a corner or through an interaction of parameters."
+    )
+    w(
+        "- The fitted public series are shown from "
+        f"{design.series_seeds} run(s) of `uk_national` as long as a calibration run; they are "
+        "fitted, so their match is not evidence either way."
+    )
+    w("")
+
+
 def report(design: Design, ctx: dict[str, Any]) -> str:
     lines: list[str] = []
     w = lines.append
@@ -399,4 +449,5 @@ def report(design: Design, ctx: dict[str, Any]) -> str:
     write_patterns(w, ctx)
     write_power(w, ctx)
     write_robustness(w, ctx)
+    write_limits(w, design, ctx)
     return "\n".join(lines) + "\n"
