@@ -15,6 +15,7 @@ import alpaca_abm
 
 PACKAGE = Path(alpaca_abm.__file__).parent
 
+
 def module_name(path: Path) -> str:
     """Dotted name of a source file of the package (a package's __init__ is the package)."""
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
