@@ -762,3 +762,20 @@ def test_what_a_point_of_knowledge_earns_by_hand():
     )
     assert value[0] == pytest.approx([0.0, 2_000.0, 848.484848])
     assert value[1] == pytest.approx([2_000.0, 0.0, 2_400.0])
+
+
+def test_sales_lost_where_reach_is_thin_or_nobody_is_seen_by_hand():
+    """Segment 0 (4 buyers) sees teacher and learner at reach 0.5 each (R = 1); segment 1 (3
+    buyers) sees nobody. The learner's reach doubled (uplift 2, c = 0.5): without it R0 =
+    1 - 0.25 = 0.75, and the teacher lost 4 x 0.5 x (1 / 0.75 - 1 / 1) = 2/3 in segment 0,
+    nothing in segment 1 (no buyer there finds anyone: no loss, not 0 / 0). With no pair,
+    no answer."""
+    reach = np.array([[0.5, 0.5], [0.0, 0.0]])
+    lost = rv.sales_lost_to_learner(
+        np.array([4.0, 3.0]), reach, np.array([0]), np.array([1]), np.array([2.0])
+    )
+    assert lost == pytest.approx([2 / 3])
+    none = rv.sales_lost_to_learner(
+        np.array([4.0, 3.0]), reach, np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    )
+    assert none.size == 0
