@@ -779,3 +779,73 @@ def test_sales_lost_where_reach_is_thin_or_nobody_is_seen_by_hand():
         np.array([4.0, 3.0]), reach, np.zeros(0, int), np.zeros(0, int), np.zeros(0)
     )
     assert none.size == 0
+
+
+def test_the_edges_of_cheating_sharing_and_first_impressions_by_hand():
+    """A contract with 13 months left spans 2 seasons: 5 quota matings saving 100 each, the
+    second season at half weight: (1 + 0.5) x 500 = 750; with none left, the present season:
+    500; without discounting (1) the two seasons count fully: 1,000.
+    A victim trusting 0.75 that loses 0.25 stands exactly at the acceptance 0.5, not below:
+    only the dissolution chance 0.3 ends the contract. A fee saving of 0.5 GBP with no
+    believed detection is worth overusing for.
+    A shared stud of 4 matings left: the cheater claims all 4 (it wants 6) and the honest
+    partner, within quota, gets 4 - 4 = 0; whole matings (integers).
+    A stranger level of 0.9 plus 0.2 x full honesty is 1.1: at most 1. An honesty of 0.1
+    read with noise -0.5 reads as 0 (not -0.4): 0.3 + 0.
+    Cooperation: 1 mating of a season of 1 is the whole season (1.0); 8 of a season of 6
+    (overuse) is also 1.0."""
+    value = rv.contract_future_value(np.array([13, 0]), np.array([5, 5]), np.full(2, 100.0))
+    assert value == pytest.approx([750.0, 500.0])
+    flat = rv.contract_future_value(np.array([13]), np.array([5]), np.array([100.0]), 1.0)
+    assert flat == pytest.approx([1_000.0])
+    assert rv.chance_of_losing_contract(np.array([0.75]), 0.25, 0.3, 0.5) == pytest.approx([0.3])
+    pays = rv.overuse_pays(np.array([0.5]), np.zeros(1), np.ones(1), np.ones(1), np.zeros(1))
+    assert pays.tolist() == [True]
+    got = rv.share_stud_season(
+        capacity_left=np.array([4, 4]), quota_left=np.array([2, 2]), wanted=np.array([6, 2]),
+        cheats=np.array([True, False]), contract=np.array([0, 0]), n_contracts=1,
+    )  # fmt: skip
+    assert got.tolist() == [4, 0] and got.dtype.kind == "i"
+    seen = rv.first_impression(
+        np.array([0.9, 0.3]), np.array([1.0, 0.1]), np.array([0.0, -0.5]), 0.2
+    )
+    assert seen == pytest.approx([1.0, 0.3])
+    coop = rv.cooperation_signal(
+        np.array([1.0, 8.0]), np.array([1.0, 6.0]), np.zeros(2), np.zeros(2)
+    )
+    assert coop == pytest.approx([1.0, 1.0])
+
+
+def test_referrals_and_acceptance_at_the_edges_by_hand():
+    """Referrals are counted by pair whatever the rows: breeder 7 referring a buyer to 1
+    is no referral between 2 and 3 (with keys built on too small a row count, 1 x 4 + 7 and
+    2 x 4 + 3 would both be 11); nor is 3 referring to 4 one between 2 and 9 (with 5 rows,
+    3 x 5 + 4 = 2 x 5 + 9). One referral between the one pair asked: 1; none at all: 0 for
+    each pair asked.
+    Acceptance of one candidate pair when half are accepted: ceil(0.5 x 1) = 1, it is; of
+    none, an empty boolean array. Twenty pairs scored 0, 1, 0, 1, ... on both sides, a
+    quarter accepted (5): ties are broken by row (the same order on every platform and numpy
+    version), so the ten scored 1 rank 10-19 in row order and the last five of them are
+    accepted, rows 11, 13, 15, 17 and 19. Seventeen pairs whose two sides rank each other in
+    opposite orders (scores 0..16 and 16..0) stand at min(r, 16 - r); 55% accepted is
+    ceil(9.35) = 10: rows 4-12 (standing 4 or more) and, of rows 3 and 13 (both standing 3),
+    the first, 3."""
+    for ref, sel, a, b in (([7], [1], [2], [3]), ([1], [7], [2], [3]), ([3], [4], [2], [9]),
+                           ([3], [4], [9], [2])):  # fmt: skip
+        got = rv.pair_referrals(np.array(ref), np.array(sel), np.array(a), np.array(b))
+        assert got.tolist() == [0], (ref, sel, a, b)
+    assert rv.pair_referrals(
+        np.array([3]), np.array([5]), np.array([5]), np.array([3])
+    ).tolist() == [1]
+    none = rv.pair_referrals(np.zeros(0, int), np.zeros(0, int), np.array([0, 1]), np.array([2, 3]))
+    assert none.tolist() == [0, 0]
+    assert rv.acceptable_by_rank(np.array([0.5]), np.array([0.5]), 0.5).tolist() == [True]
+    empty = rv.acceptable_by_rank(np.zeros(0), np.zeros(0), 0.5)
+    assert empty.dtype == bool and empty.size == 0
+    scores = np.array([0.0, 1.0] * 10)
+    tied = rv.acceptable_by_rank(scores, scores.copy(), 0.75)
+    assert np.flatnonzero(tied).tolist() == [11, 13, 15, 17, 19]
+    mixed = rv.acceptable_by_rank(scores, np.ones(20), 0.75)  # theirs all alike: row order
+    assert np.flatnonzero(mixed).tolist() == [11, 13, 15, 17, 19]
+    opposite = rv.acceptable_by_rank(np.arange(17.0), np.arange(17.0)[::-1].copy(), 0.45)
+    assert np.flatnonzero(opposite).tolist() == list(range(3, 13))
