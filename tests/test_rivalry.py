@@ -718,32 +718,93 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
         assert (firms.core_leak_cost[:5] == 0).all(), measure
 
 
-def _leaky_pairs():
-    """The pairs, reach and sales of test_a_months_leakage_and_its_payoffs_by_hand."""
+def _leaky_pairs(offset=0):
+    """The pairs, reach and sales of test_a_months_leakage_and_its_payoffs_by_hand; with
+    `offset` breeders no buyer sees (and in no contract) ahead of them in the tables."""
     from types import SimpleNamespace
 
     firms = FirmTable()
     firms.add(
-        4,
-        knowledge=np.array([[0, 0, 0.2], [0, 0, 0.5], [0, 0, 0.5], [0, 0, 0.5]]),
-        niche=np.zeros(4, np.int8),
-        active=np.array([True, True, False, True]),
+        4 + offset,
+        knowledge=np.array(
+            [[0, 0, 0]] * offset + [[0, 0, 0.2], [0, 0, 0.5], [0, 0, 0.5], [0, 0, 0.5]]
+        ),
+        niche=np.zeros(4 + offset, np.int8),
+        active=np.array([True] * offset + [True, True, False, True]),
     )
-    firms.sales_value_ring[:4, 0] = [600.0, 1_200.0, 1_200.0, 1_200.0]
+    firms.sales_value_ring[offset : offset + 4, 0] = [600.0, 1_200.0, 1_200.0, 1_200.0]
     con = Contracts()
     con.add_many(
         3,
-        keeper=np.array([0, 2, 0]),
-        partner=np.array([1, 3, 1]),
+        keeper=np.array([0, 2, 0]) + offset,
+        partner=np.array([1, 3, 1]) + offset,
         mkt_learned_partner=np.array([0.1, 0.1, 0.0]),
         mkt_learned_keeper=np.array([0.1, 0.0, 0.0]),
         leak_sales_keeper=np.array([1.0, 0.0, 0.0]),
         leak_sales_partner=np.array([1.0, 0.0, 0.0]),
     )
-    reach = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
-    sales = np.array([[3, 1, 0, 0], [2, 0, 0, 0]])
+    reach = np.pad(np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]), ((0, 0), (offset, 0)))
+    sales = np.pad(np.array([[3, 1, 0, 0], [2, 0, 0, 0]]), ((0, 0), (offset, 0)))
     scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0)
     return firms, con, reach, sales, scenario
+
+
+def test_leakage_whatever_the_rows_number_types_and_segments_by_hand():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand lose the same sales (2/29
+    by the keeper, 2/23 by the partner) when two breeders no buyer sees come first in the
+    tables, when sales are counted in floats, and with only the first segment (where all the
+    loss was). When only the partner learned (0.1 of marketing, in its last column of
+    learning but not the contract's last), the keeper loses its 2/29 and the partner
+    nothing."""
+    for offset, floats, one_segment in ((2, False, False), (0, True, False), (0, False, True)):
+        firms, con, reach, sales, scenario = _leaky_pairs(offset)
+        if floats:
+            sales = sales.astype(float)
+        if one_segment:
+            reach, sales = reach[:1], sales[:1]
+        rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0})
+        assert con.leak_sales_keeper[0] == pytest.approx(1 + 2 / 29), (offset, floats)
+        assert con.leak_sales_partner[0] == pytest.approx(1 + 2 / 23), (offset, floats)
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    con.mkt_learned_keeper[0] = 0.0
+    rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0})
+    assert con.leak_sales_keeper[0] == pytest.approx(1 + 2 / 29)
+    assert con.leak_sales_partner[0] == pytest.approx(1.0)
+
+
+def test_sales_lost_with_a_share_per_niche_by_hand():
+    """Six segments, two regions of the three niches (segment s in niche s % 3), one buyer
+    each; the teacher's reach 1 and the learner's 2 everywhere (R = 3). What the learner
+    learned doubles how buyers of niche 0 see it (c = 1/2), no one else's: in segments 0
+    and 3, R0 = 3 - 1 = 2 and the teacher lost 1 x 1 x (1/2 - 1/3) = 1/6 each: 1/3."""
+    reach = np.tile(np.array([[1.0, 2.0]]), (6, 1))
+    lost = rv.sales_lost_to_learner(
+        np.ones(6), reach, np.array([0]), np.array([1]), np.array([[2.0, 1.0, 1.0]])
+    )
+    assert lost == pytest.approx([1 / 3])
+
+
+def test_the_edges_of_cooperation_and_intensities_by_hand():
+    """Cooperation of 1 mating of a season of 4 (0.25): with one of two enquiries turned
+    away referred (0.5) and no knowledge part, (0.25 + 0.5) / 2 = 0.375; with the knowledge
+    part (0.001 of 0.004: 0.25) and only the turned-away count (no referrals given), the
+    referral part is left out: 0.25; knowledge passed beyond what could pass (0.005 of
+    0.004) counts as all of it: (0.25 + 1) / 2 = 0.625.
+    Intensities of c0 alone (the others ended), no referral and no enquiry turned away:
+    cooperation 0.2 + ((0.5 + 0.25) / 2 - 0.2) / 12 = 0.214583, competition 0.75."""
+    one, four = np.array([1.0]), np.array([4.0])
+    assert rv.cooperation_signal(one, four, None, None, one, np.array([2.0])) == pytest.approx(
+        [0.375]
+    )
+    part = rv.cooperation_signal(one, four, np.array([0.001]), four / 1000, None, np.array([2.0]))
+    assert part == pytest.approx([0.25])
+    over = rv.cooperation_signal(one, four, np.array([0.005]), four / 1000)
+    assert over == pytest.approx([0.625])
+    con, trust, sales_year = _four_contracts()
+    con.ended[1:3] = 6
+    rv.measure_intensities(con, trust, sales_year, 12, np.zeros((2, 0), int), np.zeros(6, int))
+    assert con.cooperation[0] == pytest.approx(0.214583, abs=1e-6)
+    assert con.competition[0] == pytest.approx(0.75)
 
 
 def test_what_a_point_of_knowledge_earns_by_hand():
@@ -762,6 +823,12 @@ def test_what_a_point_of_knowledge_earns_by_hand():
     )
     assert value[0] == pytest.approx([0.0, 2_000.0, 848.484848])
     assert value[1] == pytest.approx([2_000.0, 0.0, 2_400.0])
+    # marketing effect 0.5: 0.5 / 1.25 + 0.1 / 1.05 = 0.495238 a point, and 0.5 + 0.1 = 0.6
+    half = rv.knowledge_value(
+        np.array([1_000.0, 2_000.0]), np.array([[0.0, 0.0, 0.5], [0.5, 0.0, 0.0]]),
+        np.array([0, 2]), 0.5, 2.0,
+    )  # fmt: skip
+    assert half[:, 2] == pytest.approx([495.238095, 1_200.0])
 
 
 def test_sales_lost_where_reach_is_thin_or_nobody_is_seen_by_hand():
