@@ -215,7 +215,8 @@ def herd_columns(state: Industry) -> dict:
     q = herd.view("quality") if alive.all() else herd.view("quality")[alive]  # (compacted)
     # the herd's mean genetic MFD, from the living animals' qualities already gathered
     micron = _mean(fleece.micron_from_quality(q.astype(np.float64))) if len(q) else 0.0
-    adult_male = alive & ~herd.view("female") & (herd.view("age") >= state.scenario.stud_age)
+    stud_age = state.scenario.group("herd").stud_age
+    adult_male = alive & ~herd.view("female") & (herd.view("age") >= stud_age)
     idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
     n_alive = int(np.count_nonzero(alive))
     return {
