@@ -176,17 +176,25 @@ def value_per_point(state: Industry) -> float:
 
 def elite_level(herd: Herd, p: AlpacaScenario) -> float:
     """Quality from which a stud is elite now: the herd mean plus elite_margin sds."""
-    alive = herd.view("alive")
-    mean = float(herd.view("quality")[alive].mean()) if alive.any() else p.quality_mean
+    alive, quality = herd.view("alive"), herd.view("quality")
+    if alive.all():  # just compacted: every row is a living animal
+        mean = float(quality.mean()) if len(quality) else p.quality_mean
+    else:
+        mean = float(quality[alive].mean()) if alive.any() else p.quality_mean
     return mean + p.elite_margin * p.quality_sd
+
+
+def living_studs(herd: Herd, min_quality: float = -np.inf) -> np.ndarray:
+    """Herd rows of living studs of at least `min_quality` (studs are few: their qualities
+    are read for them alone, not for the whole herd)."""
+    rows = np.flatnonzero(herd.view("alive") & herd.view("stud"))
+    return rows[herd.quality[rows] >= min_quality]
 
 
 def elite_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     """Rows and owners of living elite studs of active breeders."""
     herd = state.herd
-    rows = np.flatnonzero(
-        herd.view("alive") & herd.view("stud") & (herd.view("quality") >= state.elite_level)
-    )
+    rows = living_studs(herd, state.elite_level)
     owners = herd.view("owner")[rows]
     keep = state.firms.active[owners]
     return rows[keep], owners[keep]
@@ -204,7 +212,7 @@ def service_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     """Rows and owners of studs offered for hire: living studs better than the herd mean."""
     herd = state.herd
     mean = state.elite_level - state.scenario.elite_margin * state.scenario.quality_sd
-    rows = np.flatnonzero(herd.view("alive") & herd.view("stud") & (herd.view("quality") >= mean))
+    rows = living_studs(herd, mean)
     owners = herd.view("owner")[rows]
     keep = state.firms.active[owners]
     return rows[keep], owners[keep]

@@ -79,9 +79,10 @@ class Herd:
         np.cumsum(remap, out=remap)  # new row of each kept row, plus one
         remap -= 1
         remap[np.flatnonzero(~alive)] = -1
-        for name in _FIELDS:  # nearly every row is kept: a boolean index is the fast path
-            arr = getattr(self, name)
-            arr[:n_kept] = arr[: self.n][alive]
+        kept = np.flatnonzero(alive)
+        for name in _FIELDS:  # each column moves its kept rows down in place, in row order:
+            arr = getattr(self, name)  # row kept[i] >= i is read before row i is written
+            np.take(arr[: self.n], kept, out=arr[:n_kept], mode="clip")  # (clip: unbuffered)
         self.n = n_kept
         return remap
 

@@ -122,7 +122,9 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
             con.keeper[run] * firms.n + con.partner[run],
             con.partner[run] * firms.n + con.keeper[run],
         ]
-        fresh = ~np.isin(key, partnered)
+        partnered.sort()  # (a search in the few running pairs, not a set operation)
+        at = np.minimum(np.searchsorted(partnered, key), len(partnered) - 1)
+        fresh = partnered[at] != key
         src, dst = src[fresh], dst[fresh]
     return src, dst
 

@@ -267,14 +267,17 @@ class ShockEngine:
                 )
 
     # --- rivalry ------------------------------------------------------------------------
-    def update_rivalry_index(self) -> float:
+    def update_rivalry_index(self, heads: np.ndarray | None = None) -> float:
         """Crowding × consolidation, 1 at the start: breeders against the start, times the
-        share of animals held by the largest tenth of breeders against the start."""
+        share of animals held by the largest tenth of breeders against the start. `heads`:
+        each breeder's animals (herd.counts_by_owner), when already counted."""
         state = self.state
         firms = state.firms
         n_f = firms.n
         active = firms.active[:n_f]
-        heads = state.herd.counts_by_owner(n_f)[active]
+        if heads is None:
+            heads = state.herd.counts_by_owner(n_f)
+        heads = heads[active]
         n = int(active.sum())
         if n == 0 or heads.sum() == 0:
             self.rivalry_index = 0.0

@@ -16,6 +16,7 @@ month by month, with the breeder table also read at month 0 (before anything hap
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,9 +219,11 @@ def simulate(
     scenario: str | AlpacaScenario = SCENARIO,
     snapshots: tuple[int, ...] = (),
     table4: bool = False,
+    extra: Callable[[AlpacaModel], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """Run `scenario` (a name, or a scenario as the sweep engine passes it) from `seed` for
-    `steps` months with `overrides`; return what validation reads (see the module docstring)."""
+    `steps` months with `overrides`; return what validation reads (see the module docstring).
+    `extra(model)`, when given, adds outcomes read from the finished model."""
     params = dict(overrides or {})
     events = tuple(params.pop("events", ()))
     base = scenario if isinstance(scenario, AlpacaScenario) else load_scenario(scenario)
@@ -242,7 +245,8 @@ def simulate(
     summary = metrics.summarise(model_df, agent_df, model)
     years = pd.concat([start, agent_df])
     out = {
-        "outcomes": outcomes(model, model_df, years, summary, entrant_knowledge),
+        "outcomes": outcomes(model, model_df, years, summary, entrant_knowledge)
+        | (extra(model) if extra else {}),
         "split": splits,
         "yearly": yearly_means(model_df, model.scenario.start_year),
     }

@@ -1,6 +1,7 @@
-"""What several test files share: how a child process runs this checkout, the tools for
-forging checkpoints and killing a run at one step of publishing, and the digest of a table
-(results identity: test_golden, test_paradox).
+"""What several test files share: how a child process runs this checkout, serving the app
+on a free port (test_readme, test_viz_browser), the tools for forging checkpoints and
+killing a run at one step of publishing, and the digest of a table (results identity:
+test_golden, test_paradox).
 
 Test files import from here (`from helpers import ...`; pytest puts tests/ on the path, see
 `pythonpath` in pyproject.toml), never from one another: a test file imported by another
@@ -9,10 +10,16 @@ would be collected twice or, under plain `pytest`, not be importable at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +47,45 @@ def checkout_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, 
 
 # The command line of this checkout; run it with env=checkout_env().
 CLI = [sys.executable, "-m", "alpaca_abm.cli"]
+
+
+# --- a server on a free loopback port (tests/test_readme.py, tests/test_viz_browser.py) ----
+def free_port() -> int:
+    """A loopback port free now (the system's choice), for a server to listen on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    """Whether something answers on this loopback port."""
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def serving(
+    server: subprocess.Popen, port: int, seconds: float, what: str, output: Callable[[], str]
+) -> Iterator[subprocess.Popen]:
+    """Wait until `server` (started to listen on `port`) answers, failing if it stops first
+    (showing its `output`) or does not answer within `seconds`; run the block; then stop it
+    as a person would, with Ctrl-C (SIGINT), killed if it is still running 30 s later."""
+    try:
+        deadline = time.monotonic() + seconds
+        while not port_open(port):
+            assert server.poll() is None, f"{what}: the server stopped: {output()}"
+            assert time.monotonic() < deadline, f"{what}: no answer in {seconds:.0f} s"
+            time.sleep(0.3)
+        yield server
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 # --- forged checkpoints (tests/test_checkpoint.py, tests/test_checkpoint_security.py) ------

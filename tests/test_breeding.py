@@ -267,3 +267,144 @@ def test_hired_fallback_shares_what_is_left_of_the_hired_studs_season_by_hand():
         np.array([10, 10, -1]), 100, np.random.default_rng(0),
     )  # fmt: skip
     assert roomy.tolist() == [True] * 6 + [False]  # room for all who hire
+
+
+def test_a_one_month_season_holds_its_month_only():
+    """A season from May to May is one month: May is in it, June and April are not (a season
+    whose end equals its start does not wrap the year)."""
+    assert [breeding.in_season(m, 5, 5) for m in (4, 5, 6, 12, 1)] == [False, True] + [False] * 3
+
+
+def test_sire_choice_reads_no_option_as_none_even_without_a_premium():
+    """With no value per point (0 x -inf is undefined) a missing stud must still read as no
+    option, silently: breeder 0 has no own stud but a co-owned one at 10 a mating (worth
+    -10) and takes it; breeder 1 has only its own stud (worth 0); breeder 2 has nothing."""
+    import warnings
+
+    inf = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 'invalid value' warning leaks out
+        choice = breeding.sire_choice(
+            own_q=np.array([inf, 50.0, inf]),
+            coown_q=np.array([60.0, inf, inf]),
+            coown_cost=np.array([10.0, 0.0, 0.0]),
+            service_q=np.array([inf, inf, inf]),
+            service_cost=np.zeros(3),
+            value_per_point=0.0,
+        )
+    assert choice.tolist() == [breeding.COOWNED, breeding.OWN, breeding.NONE]
+
+
+def test_group_rank_of_a_single_item_is_zero():
+    """One item in one group ranks 0."""
+    assert breeding.group_rank(np.array([5]), np.random.default_rng(0)).tolist() == [0]
+
+
+def test_hired_fallback_with_one_female_or_stud_row_zero_by_hand():
+    """Stud 0 (herd row 0: a valid row) has a season of 4 and has served 4: full. Breeder 0's
+    only left-over female asks it: 0 places, she stays unmated. With a season of 5 (1 place
+    left) she goes. Breeder 1, hiring stud 2 (nothing served, season 5), asks for its only
+    female too: it gets her place. The answer is a mask of the females (booleans)."""
+    h = Herd()
+    h.add(owner=np.zeros(3, int), served=np.array([4, 0, 0]))
+    f_owner = np.array([0, 1])
+    args = dict(sire=np.array([7, 7]), primary=np.zeros(2, bool), wanting=np.ones(2, bool))
+    full = breeding.hired_fallback(
+        h, f_owner, **args, service_stud=np.array([0, 2]), capacity=4, rng=np.random.default_rng(0)
+    )
+    assert full.dtype == bool and full.tolist() == [False, True]
+    alone = breeding.hired_fallback(
+        h, f_owner[:1], sire=np.array([7]), primary=np.zeros(1, bool), wanting=np.ones(1, bool),
+        service_stud=np.array([0]), capacity=4, rng=np.random.default_rng(0),
+    )  # fmt: skip
+    assert alone.tolist() == [False]  # one female, a full stud: still no place
+    room = breeding.hired_fallback(
+        h, f_owner, **args, service_stud=np.array([0, 2]), capacity=5, rng=np.random.default_rng(0)
+    )
+    assert room.tolist() == [True, True]
+
+
+def test_share_out_capacity_cuts_hirers_only_by_hand():
+    """Stud 0 has a season of 10 and has served 10: full. Its only hirer asks 1 mating and
+    gets floor(1 x 0 / 1) = 0. Breeder 1 uses its own stud (row 1, served 9: it would be
+    nearly full if hired) for 3 matings: it is not a hirer, so it keeps 3."""
+    h = Herd()
+    h.add(owner=np.array([0, 1]), served=np.array([10, 9]))
+    allowed = np.array([1, 3])
+    breeding.share_out_capacity(h, np.array([0, 1]), np.array([True, False]), allowed, 10)
+    assert allowed.tolist() == [0, 3]
+
+
+def test_mating_share_of_small_and_empty_herds_by_hand():
+    """Weaning 0.8: a mating gives 0.4 female crias. One open female (stock 1, no sales, no
+    growth, replacement 0.2 a year: 0.2 wanted) needs 0.2 / 0.4 = 0.5 of her; two open
+    females with 0.4 wanted need 0.4 / 0.8 = 0.5; a breeder with no open female and nothing
+    wanted breeds 'all' of none (1), not the least share 0.1."""
+    share = breeding.mating_share(
+        open_females=np.array([1.0, 2.0, 0.0]),
+        stock=np.array([1.0, 2.0, 0.0]),
+        target=np.array([1.0, 2.0, 0.0]),
+        sales_year=np.zeros(3),
+        replacement_rate=0.2,
+        weaning=0.8,
+        least=0.1,
+    )
+    assert share == pytest.approx([0.5, 0.5, 1.0])
+
+
+def test_plan_matings_breeds_for_replacements_by_hand():
+    """Breeding life 24-120 months: a dam is replaced every 96 months, 12 / 96 = 0.125 of the
+    stock a year. Breeder 1 has 400 open females (stock 400, plan 400, no sales): 50 female
+    crias wanted; a one-month season at conception 1, no cria deaths, gives 0.5 female crias
+    a mating: 50 / 200 = 0.25 of them bred (least share 0.01), so a female rests where her
+    draw is at least 0.25. Breeders 0 and 2 have no female. Alone, one open female (stock 1,
+    breeder 0) wants 0.125 female crias: 0.125 / 0.5 = 0.25 too, and rests with her draw of
+    0.262 (seed 2)."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.breeder import FirmTable
+
+    p = SimpleNamespace(
+        mating_plans=True, female_retire_age=120, female_breeding_age=24,
+        mating_start_month=1, mating_end_month=1, conception_rate=1.0, cria_mortality=0.0,
+        least_mating_share=0.01,
+    )  # fmt: skip
+    h = Herd()
+    h.add(owner=np.ones(400, int), female=np.ones(400, bool), age=np.full(400, 40))
+    firms = FirmTable()
+    firms.add(3, target_herd=np.array([1.0, 400.0, 0.0]))
+    breeding.plan_matings(h, firms, p, np.arange(400), np.random.default_rng(1))
+    draws = np.random.default_rng(1).random(400)
+    # the draws tell 0.25 from 13 / 96 x 400 / 200 = 0.271 and from 12 / 144 x 2 = 0.167
+    assert ((draws >= 0.25) & (draws < 0.271)).any() and ((draws >= 0.167) & (draws < 0.25)).any()
+    assert h.view("rested").tolist() == (draws >= 0.25).tolist()
+    one = Herd()
+    one.add(owner=np.zeros(1, int), female=np.ones(1, bool), age=np.full(1, 40))
+    breeding.plan_matings(one, firms, p, np.arange(1), np.random.default_rng(2))
+    assert one.view("rested").tolist() == [True]
+
+
+def test_elite_level_of_a_living_herd_and_of_a_dead_one_by_hand():
+    """Margin 1.5 sds of 8 (12). A herd just compacted (every row alive) of qualities 40 and
+    60: mean 50, elite from 62. A herd whose only animal is dead: the scenario's mean (0),
+    elite from 12. Living studs: of a living stud of 60, a living non-stud of 70, a dead stud
+    of 80 and a living stud of 50, the studs are rows 0 and 3; of at least 60, row 0 (60
+    itself counts)."""
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(quality_mean=0.0, elite_margin=1.5, quality_sd=8.0)
+    alive = Herd()
+    alive.add(owner=np.zeros(2, int), quality=np.array([40.0, 60.0]))
+    assert breeding.elite_level(alive, p) == pytest.approx(62.0)
+    dead = Herd()
+    dead.add(owner=np.zeros(1, int), quality=np.array([90.0]), alive=np.array([False]))
+    assert breeding.elite_level(dead, p) == pytest.approx(12.0)
+    h = Herd()
+    h.add(
+        owner=np.zeros(4, int),
+        quality=np.array([60.0, 70.0, 80.0, 50.0]),
+        stud=np.array([True, False, True, True]),
+        alive=np.array([True, True, False, True]),
+    )
+    assert breeding.living_studs(h).tolist() == [0, 3]
+    assert breeding.living_studs(h, 60.0).tolist() == [0]

@@ -122,3 +122,95 @@ def test_newcomers_bid_up_to_the_going_price_and_spread_below_it():
     assert len(np.unique(bids)) == len(bids)  # no mass point at one value
     # the half-spread: median markdown exp(-0.15 x 0.674), the median of |z|
     assert np.median(bids) == pytest.approx(1_500.0 * np.exp(-0.15 * 0.6745), rel=0.02)
+
+
+# --- values worked by hand ----------------------------------------------------------------
+def test_bank_rate_at_the_ends_of_the_series_by_hand():
+    """Bank Rate 0.75% in 2019: 0.0075. Before 2000 the first year's 6%, after 2025 the last
+    year's 4.2%. A fixed rate of 0 is a rate (no interest), not 'none given'."""
+    assert credit.bank_rate(2019) == pytest.approx(0.0075)
+    assert credit.bank_rate(1999) == pytest.approx(0.06)
+    assert credit.bank_rate(2031) == pytest.approx(0.042)
+    assert credit.bank_rate(2019, fixed=0.0) == 0.0
+
+
+def test_credit_edges_by_hand():
+    """A hobby owner that has paid 2,500 of a 2,000 budget pays no more (not a negative
+    amount). Equity of exactly 0 (cash -10, herd 10) is not negative: the clock resets. An
+    overdraft of exactly its limit (-5,000 against 5,000) is not past it."""
+    give = credit.owner_contribution(
+        np.array([-800.0]), np.array([True]), 2_000.0, np.array([2_500.0])
+    )
+    assert give.tolist() == [0.0]
+    assert credit.insolvency_clock(np.array([4]), np.array([-10.0]), np.array([10.0])).tolist() == [
+        0
+    ]
+    out = credit.must_exit(np.array([0]), 6, np.array([-5_000.0]), np.array([5_000.0]))
+    assert out.tolist() == [False]
+
+
+def test_the_waiting_reservation_by_hand():
+    """Expected price 1,200, a monthly chance of sale 0.5, keep 10 a month. With no interest
+    (beta 1): r = (0.5 x 1,200 - 10) / (1 - 0.5) = 1,180; a negative rate counts as none.
+    At 12% a year (beta = 1 / 1.01 = 100/101): r = (100/101 x 600 - 10) / (1 - 50/101) =
+    (58,990/101) / (51/101) = 1,156.667. A sure sale (chance 2 counts as 1): 1,200 - 10 =
+    1,190. No chance at all (counted as one in a million): r = (0.0012 - 10) / 1e-6 =
+    -9,998,800 (she is a cost to keep). The surplus of a sale at 1,500 over waiting (no
+    interest): 1,500 - 1,180 = 320."""
+    assert pricing.waiting_reservation(1_200.0, 0.5, 10.0, 0.0) == pytest.approx(1_180.0)
+    assert pricing.waiting_reservation(1_200.0, 0.5, 10.0, -0.5) == pytest.approx(1_180.0)
+    assert pricing.waiting_reservation(1_200.0, 0.5, 10.0, 0.12) == pytest.approx(3_470 / 3)
+    assert pricing.waiting_reservation(1_200.0, 2.0, 10.0, 0.0) == pytest.approx(1_190.0)
+    assert pricing.waiting_reservation(1_200.0, 0.0, 10.0, 0.0) == pytest.approx(-9_998_800.0)
+    assert pricing.sale_surplus(1_500.0, 1_200.0, 0.5, 10.0, 0.0) == pytest.approx(320.0)
+
+
+def test_the_deadline_reservation_by_hand():
+    """Expected price 1,000, chance 0.5, keep 20, no interest, floor 300. No month left: the
+    floor, 300; one: -20 + 0.5 x 1,000 + 0.5 x 300 = 630; two: -20 + 500 + 0.5 x 630 =
+    795. With keep 40 and one month left: 610. With no chance of a sale (a chance of -1
+    counts as 0) one month left is worth -20 + 300 = 280, below the floor: 300; with a sure
+    sale (a chance of 2 counts as 1), -20 + 1,000 = 980. With no month left for either of
+    two sellers, each gets the floor; with no seller, no answer."""
+    r = pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.array([0, 1, 2]), 300.0)
+    assert r == pytest.approx([300.0, 630.0, 795.0])
+    two = pricing.deadline_reservation(1_000.0, 0.5, np.array([20.0, 40.0]), 0.0, 1, 300.0)
+    assert two == pytest.approx([630.0, 610.0])
+    assert pricing.deadline_reservation(1_000.0, -1.0, 20.0, 0.0, 1, 300.0) == pytest.approx(300.0)
+    assert pricing.deadline_reservation(1_000.0, 0.5, 20.0, -1.0, 1, 300.0) == pytest.approx(630.0)
+    assert pricing.deadline_reservation(1_000.0, 2.0, 20.0, 0.0, 1, 300.0) == pytest.approx(980.0)
+    none_left = pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.zeros(2, int), 300.0)
+    assert none_left.shape == (2,) and none_left.tolist() == [300.0, 300.0]
+    assert pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.zeros(0, int), 300.0).size == 0
+
+
+def test_spread_and_going_price_bids_by_hand():
+    """Spread 0.5: values 100 and 200 with noise 0 and 2 become 100 and 200 x e = 543.66.
+    Going-price bids at 1,000 with spread 0.5 and noise -2, 0, 2: 1,000 x e^-1 = 367.88
+    either side, 1,000 at no noise."""
+    spread = pricing.spread(np.array([100.0, 200.0]), 0.5, np.array([0.0, 2.0]))
+    assert spread == pytest.approx([100.0, 543.656366])
+    bids = pricing.going_price_bids(1_000.0, 0.5, np.array([-2.0, 0.0, 2.0]))
+    assert bids == pytest.approx([367.879441, 1_000.0, 367.879441])
+
+
+def test_demand_schedule_and_avoidance_by_hand():
+    """Log-normal willingness to pay, median 1,400, sigma 0.5: 16 offered to 100 buyers
+    clear where P(WTP >= p) = 0.16, z = 0.99446 (normal tables): 1,400 x e^0.49723 =
+    2,301.82; nothing offered: the top, 1,400 x e^(3 x 0.5) = 6,274.36. At sigma 0.6, 99 of
+    100: z = -2.3263, 1,400 x e^-1.3958 = 346.69, below the floor 400: 400. One offered to 100
+    at sigma 0.5: z = 2.3263, 1,400 x e^1.16317 = 4,480.10.
+    Avoidance above 1 counts as 1: the worst region's sellers weigh 0, one at half its news
+    0.5; below 0 as 0: everyone weighs 1; with no region at all, no weight. EU demand below 0
+    means no export buyers."""
+    assert pricing.clearing_wtp(100.0, 16.0, 1_400.0, 0.5, 400.0) == pytest.approx(2_301.822449)
+    assert pricing.clearing_wtp(100.0, 0.0, 1_400.0, 0.5, 400.0) == pytest.approx(6_274.364698)
+    assert pricing.clearing_wtp(100.0, 99.0, 1_400.0, 0.6, 400.0) == 400.0
+    assert pricing.clearing_wtp(100.0, 1.0, 1_400.0, 0.5, 400.0) == pytest.approx(
+        4_480.10, abs=0.01
+    )
+    regions, news = np.array([0, 1, 2]), np.array([0.0, 0.2, 0.1])
+    assert pricing.outbreak_avoidance(regions, news, 1.5) == pytest.approx([1.0, 0.0, 0.5])
+    assert pricing.outbreak_avoidance(regions, news, -1.0) == pytest.approx([1.0, 1.0, 1.0])
+    assert pricing.outbreak_avoidance(np.zeros(0, int), np.zeros(0), 0.6).size == 0
+    assert pricing.export_buyers_per_month(12_000.0, -0.01) == 0.0

@@ -348,3 +348,17 @@ def test_a_new_disease_state_and_its_remap_by_hand():
     d.ever = True
     d.remap(np.array([-1, 0, 1, -1] + [2] * 2000))  # more rows than the flags hold
     assert d.infected[:3].tolist() == [False, True, False] and d.infected.sum() == 1
+
+
+def test_remap_moves_an_infected_animal_to_row_zero_and_drops_the_dead_by_hand():
+    """During an outbreak, rows (0, 1, 2) -> (1, 0, -1) with old rows 1 and 2 infected: the
+    animal of old row 1 is infected at new row 0, old row 0 (healthy) moves to row 1, and
+    old row 2 is dropped with its infection: one infected flag in the whole buffer (a spare
+    row marked infected would infect the calf born into it)."""
+    from alpaca_abm.disease import Disease
+
+    d = Disease()
+    d.ever = True
+    d.infected[[1, 2]] = True
+    d.remap(np.array([1, 0, -1]))
+    assert d.infected[:3].tolist() == [True, False, False] and d.infected.sum() == 1

@@ -240,3 +240,43 @@ def test_the_paradox_scales_sharing_protection_and_absorption_by_hand():
     firms, con, _ = _both_ways(paradox)
     assert firms.knowledge[1, 0] == pytest.approx(0.2 + 0.0329)
     assert firms.knowledge[0, 1] == pytest.approx(0.2 + 0.087733, abs=1e-6)
+
+
+def test_the_keeper_learns_in_every_domain_and_its_columns_add_up_by_hand():
+    """Keeper 0 knows 0.2 in every domain, partner 1 knows 0.7: fully willing both ways
+    (openness 1, trust 1, seen sharing 1), nothing protected, learning rate 0.1, no learning
+    by doing. The keeper absorbs 0.2 + 0.8 x 0.2 = 0.36 and gains 0.1 x 0.36 x 0.5 = 0.018
+    in each domain (knowledge 0.218); the partner, ahead everywhere, learns nothing. The
+    keeper's learned columns (health, breeding, marketing) rise from 0.5 to 0.518; the
+    partner's stay at 0.5."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.breeder import FirmTable
+    from alpaca_abm.coownership import Contracts
+    from alpaca_abm.trust import TrustLedger
+
+    firms = FirmTable()
+    firms.add(
+        2,
+        knowledge=np.array([[0.2, 0.2, 0.2], [0.7, 0.7, 0.7]]),
+        openness=np.ones(2),
+        core_domain=np.array([0, 1], dtype=np.int8),
+        protection=np.zeros(2),
+    )
+    ledger = TrustLedger(0.3, 0.0)
+    ledger.add_ties(np.array([0]), np.array([1]), np.array([1.0]), step=0)
+    con = Contracts()
+    con.add(
+        keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
+        **{f"{d}_learned_{s}": 0.5 for d in ("mkt", "brd", "hlt") for s in ("keeper", "partner")},
+    )  # fmt: skip
+    scenario = SimpleNamespace(
+        learning_rate=0.1, learning_by_doing=0.0, mechanism_on=lambda name: True
+    )
+    stats = {"knowledge_shared": 0.0, "leakage": 0.0}
+    exchange_knowledge(firms, con, ledger, scenario, 1, stats)
+    assert firms.knowledge[0] == pytest.approx([0.218] * 3)
+    assert firms.knowledge[1] == pytest.approx([0.7] * 3)
+    for d in ("hlt", "brd", "mkt"):
+        assert getattr(con, f"{d}_learned_keeper")[0] == pytest.approx(0.518), d
+        assert getattr(con, f"{d}_learned_partner")[0] == pytest.approx(0.5), d

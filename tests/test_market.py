@@ -590,3 +590,130 @@ def test_annuity_with_a_vanishing_rate_is_the_undiscounted_sum():
     of 1 GBP are worth 8 GBP, not 0 (which once divided a breeder's margin by zero)."""
     assert market.annuity(1e-128, 8) == 8.0
     assert market.annuity(1e-12, 8) == pytest.approx(8.0, rel=1e-9)
+
+
+def test_the_auction_ignores_bids_of_zero_and_trades_small_ones_by_hand():
+    """A bid of 0 is no bid: against an ask of 5 there is no bid at all, so the price is the
+    best ask, 5, and nothing trades (counted as a bid it would give (0 + 5) / 2 = 2.5). A bid
+    of 0.8 against an ask of 0.4 crosses: one unit at (0.4 + 0.8) / 2 = 0.6."""
+    assert market.clearing_price(np.array([0.0]), np.array([5.0]), previous=9.0) == (5.0, 0)
+    price, q = market.clearing_price(np.array([0.8]), np.array([0.4]), previous=9.0)
+    assert q == 1 and price == pytest.approx(0.6)
+
+
+def test_draw_per_segment_when_weights_sum_below_one_by_hand():
+    """One segment seeing sellers with weights (0.3, 0.2, 0): a draw r takes seller 0 if
+    r < 0.3 / 0.5 = 0.6, else seller 1, never seller 2 (no weight), however small the
+    weights' sum."""
+    cols = market._draw(
+        np.array([[0.3, 0.2, 0.0]]), np.zeros(1000, int), 1000, np.random.default_rng(3)
+    )
+    r = np.random.default_rng(3).random(1000)
+    assert cols.tolist() == (r >= 0.6).astype(int).tolist()
+
+
+def test_a_draw_that_rounds_to_the_end_of_its_row_takes_the_rows_last_seller():
+    """Segment 1's shares are stacked on (1, 2]: a draw of 1 - 2^-53 adds to 1 + 0.99...9,
+    which rounds to 2.0, the end of the row; it still picks segment 1's last seller (column
+    1 of two), not a column past the table."""
+
+    class Edge:  # a generator whose every uniform draw is the largest below 1
+        def random(self, n):
+            return np.full(n, 1 - 2**-53)
+
+    assert market._draw(np.ones((2, 2)), np.array([1, 0]), 2, Edge()).tolist() == [1, 1]
+
+
+def test_matching_with_nothing_to_draw_uses_no_random_number():
+    """No buyer, or buyers who reach nobody (one row of weights or per segment), even with a
+    chance to retry: nothing sold, every enquiry lost, no seller turned away (an empty
+    integer array), no referral (an empty boolean array), and the random stream untouched
+    (its next draw is the generator's first)."""
+    cases = (
+        (np.zeros(0, np.int64), np.ones(2), None),
+        (np.array([-1, -2]), np.zeros(2), None),
+        (np.array([-1, -2]), np.zeros((1, 2)), np.array([0, 0])),
+    )
+    for buyers, weights, segment in cases:
+        rng = np.random.default_rng(5)
+        m = market.match_buyers(buyers, weights, np.array([1, 1]), None, 0.5, rng, segment)
+        assert m.lost == len(buyers) and m.referred.dtype == bool and m.referred.size == 0
+        assert m.turned_away.size == 0 and m.turned_away.dtype == np.int64
+        assert rng.random() == np.random.default_rng(5).random()
+
+
+def test_who_is_turned_away_and_who_is_referred_by_hand():
+    """Outsiders -1 and -2 reach seller 0 only (stock 1): one buys, the other is turned away
+    by seller 0 (which sold out). Breeder 0 reaching only itself is not turned away (it
+    never buys from itself). A buyer of segment 0 reaches nobody: with partners (0 <-> 1)
+    and stock at seller 1 it is still not referred: it asked no one, so it is lost."""
+    m = market.match_buyers(
+        np.array([-1, -2]), np.array([1.0, 0.0]), np.array([1, 0]), None, 0.0,
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert m.turned_away.tolist() == [0] and m.lost == 1
+    own = market.match_buyers(
+        np.array([0]), np.array([1.0, 0.0]), np.array([1, 0]), None, 0.0, np.random.default_rng(0)
+    )
+    assert own.turned_away.tolist() == [] and own.lost == 1 and own.seller.size == 0
+    blind = market.match_buyers(
+        np.array([-1]), np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([1, 1]),
+        np.array([1, 0]), 0.0, np.random.default_rng(0), segment=np.array([0]),
+    )  # fmt: skip
+    assert blind.seller.size == 0 and blind.lost == 1
+
+
+def test_retries_find_the_sellers_with_stock_left_by_hand():
+    """Seller 0 is seen by everyone (weight 1) but has one animal; sellers 1 and 2 are barely
+    seen (weight 1e-9 each) and have 100 each. Of 50 outsiders, all first ask seller 0 (the
+    chance that any asks another is 50 x 2e-9): one buys, 49 wait; with a retry chance of 1
+    all 49 ask again among the sellers with stock left (1 and 2, whose weights sum to only
+    2e-9), each on its own draw, so both sellers sell, and nobody is lost.
+    With one animal at seller 1 instead: of 2 outsiders, one buys from 0 and the other, on
+    retry, buys seller 1's last animal. Sales by referral name their referrer as a row
+    number; the others -1.
+    With a retry chance of 0.5 and 1,000 outsiders against those two animals: 2 sales; the
+    998 others are lost, whether they gave up or retried and found nothing."""
+    out = -np.arange(1, 51)
+    m = market.match_buyers(
+        out, np.array([1.0, 1e-9, 1e-9]), np.array([1, 100, 100]), None, 1.0,
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert m.lost == 0 and np.bincount(m.seller).tolist()[0] == 1
+    assert set(m.seller.tolist()) == {0, 1, 2}
+    two = market.match_buyers(
+        np.array([-1, -2]), np.array([1.0, 1e-9]), np.array([1, 1]), None, 1.0,
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert sorted(two.seller.tolist()) == [0, 1] and two.lost == 0
+    assert two.referrer.tolist() == [-1, -1] and two.referrer.dtype == np.int64
+    crowd = market.match_buyers(
+        -np.arange(1, 1001), np.array([1.0, 1e-9]), np.array([1, 1]), None, 0.5,
+        np.random.default_rng(0),
+    )  # fmt: skip
+    assert sorted(crowd.seller.tolist()) == [0, 1] and crowd.lost == 998
+
+
+def test_the_stud_fee_with_no_demand_for_one_place_by_hand():
+    """One mating for hire and none asked: the floor, a quarter of the base fee (500 / 4 =
+    125), as for any supply; only with no supply at all is the fee the base (500)."""
+    assert market.stud_fee_level(500.0, 0.0, 1.0, 1.0) == pytest.approx(125.0)
+    assert market.stud_fee_level(500.0, 0.0, 0.0, 1.0) == pytest.approx(500.0)
+
+
+def test_per_segment_matching_weighs_each_seller_once():
+    """Per segment: 3,000 outsiders of one segment see three sellers equally, each with
+    3,000 on offer: each seller gets a third, 1,000 (binomial sd 26; the bounds 850-1,150
+    are 5.8 sd away), the table's last seller no more than the others. When no seller has
+    stock, nothing sells and both enquiries are lost."""
+    m = market.match_buyers(
+        -np.arange(1, 3001), np.ones((1, 3)), np.full(3, 3000), None, 0.0,
+        np.random.default_rng(0), segment=np.zeros(3000, int),
+    )  # fmt: skip
+    counts = np.bincount(m.seller, minlength=3)
+    assert m.lost == 0 and ((counts > 850) & (counts < 1150)).all(), counts
+    none = market.match_buyers(
+        np.array([-1, -2]), np.ones((1, 2)), np.zeros(2, int), None, 0.0,
+        np.random.default_rng(0), segment=np.zeros(2, int),
+    )  # fmt: skip
+    assert none.seller.size == 0 and none.lost == 2

@@ -165,3 +165,99 @@ def test_renewal_needs_both_sides_and_tallies_accumulate_by_hand():
     assert contracts.ended[:3].tolist() == [-1, 4, -1]
     assert trust.value[[2, 5]] == pytest.approx([0.3, 0.2])
     assert contracts.conflicts[2] == 3 and stats == {"conflicts": 6, "contracts_ended": 2}
+
+
+def _one_month(n, start_kp, start_pk, rivalry_level=1.0, seed=0, stats=None, factor=None, **terms):
+    """`n` contracts (keeper 2i, partner 2i + 1) whose ties start at `start_kp` and
+    `start_pk`, run for a month at step 3 with TERMS changed by `terms`; no trust growth
+    unless asked. Contract columns default to chemistry 0.5, full competition, equal shares
+    and quotas, no use, and a term that runs to step 100."""
+    columns = {
+        "chemistry": np.full(n, 0.5), "competition": np.ones(n), "share_keeper": np.full(n, 0.5),
+        "share_partner": np.full(n, 0.5), "quota_keeper": np.full(n, 5),
+        "quota_partner": np.full(n, 5), "end_planned": np.full(n, 100),
+    }  # fmt: skip
+    columns.update({k: v for k, v in terms.items() if not hasattr(TERMS, k)})
+    p = SimpleNamespace(
+        **{
+            **vars(TERMS),
+            "trust_gain": 0.0,
+            **{k: v for k, v in terms.items() if hasattr(TERMS, k)},
+        }
+    )
+    contracts = co.Contracts()
+    trust = TrustLedger(baseline=0.3, decay=0.0)
+    trust.add_ties(2 * np.arange(n), 2 * np.arange(n) + 1, np.full(n, 0.5), step=0)
+    trust.value[:n], trust.value[n : 2 * n] = start_kp, start_pk
+    contracts.add_many(
+        n, keeper=2 * np.arange(n), partner=2 * np.arange(n) + 1, tie_kp=np.arange(n),
+        tie_pk=n + np.arange(n), **columns,
+    )  # fmt: skip
+    stats = {"conflicts": 0, "contracts_ended": 0} if stats is None else stats
+    rng = np.random.default_rng(seed)
+    partnering.run_contracts(contracts, trust, p, 3, rivalry_level, rng, stats, factor)
+    return contracts, trust, stats
+
+
+def test_the_chance_of_a_conflict_by_hand():
+    """Conflict rate 1 and full competition; the chance is rivalry x clash factor x the
+    paradox's factor: chemistry 1 (clash 1.5 - 1 = 0.5) at rivalry 1; chemistry 0.5 (clash 1)
+    at rivalry 0.5; chemistry 0.5 at rivalry 1 with a paradox factor of 0.5: 0.5 each time.
+    The generator's first draw flares it: 0.637 (seed 0) does not, 0.262 (seed 2) does (no
+    trust is lost: conflict loss 0). Two contracts at 0.5 draw one number each: with seed 0
+    (0.637, 0.270) the second flares, the first does not."""
+    cases = (
+        dict(chemistry=np.ones(1)),
+        dict(rivalry_level=0.5),
+        dict(factor=np.array([0.5])),
+    )
+    for case in cases:
+        for seed, flares in ((0, 0), (2, 1)):
+            con, _, stats = _one_month(1, 0.5, 0.5, seed=seed, conflict_trust_loss=0.0, **case)
+            assert stats["conflicts"] == flares and con.conflicts[0] == flares, (case, seed)
+    con, _, stats = _one_month(2, 0.5, 0.5, 0.5, seed=0, conflict_trust_loss=0.0)
+    assert con.conflicts[:2].tolist() == [0, 1]
+
+
+def test_a_conflict_ends_a_contract_by_hand():
+    """Certain conflicts (chance 1) with no dissolution chance: a keeper whose trust falls
+    0.35 -> 0.05 (below 0.1) ends the contract though its partner still trusts at 0.9 -> 0.6;
+    the month's tally adds it to the one already ended (2). Trust of exactly 0.1 both ways
+    (0.2 less a conflict loss of 0.1) is not below 0.1: the contract runs on.
+    With dissolution 1 a conflict ends a contract with chance 1 - mean trust: at 0.115 both
+    ways (0.415 - 0.3) that is 0.885, and seed 13's second draw 0.855 ends it. Two contracts
+    at 0.5 (0.8 - 0.3) end with chance 0.5 each on their own draws: seed 2's third and
+    fourth, 0.814 (runs on) and 0.092 (ends)."""
+    con, _, stats = _one_month(
+        1, 0.35, 0.9, conflict_dissolution=0.0, stats={"conflicts": 0, "contracts_ended": 1}
+    )
+    assert con.ended[0] == 3 and stats == {"conflicts": 1, "contracts_ended": 2}
+    con, trust, _ = _one_month(1, 0.2, 0.2, conflict_dissolution=0.0, conflict_trust_loss=0.1)
+    assert trust.value[:2].tolist() == [0.1, 0.1] and con.ended[0] == -1
+    con, _, _ = _one_month(1, 0.415, 0.415, seed=13, conflict_dissolution=1.0)
+    assert con.ended[0] == 3
+    con, _, _ = _one_month(2, 0.8, 0.8, seed=2, conflict_dissolution=1.0)
+    assert con.ended[:2].tolist() == [-1, 3]
+
+
+def test_unfair_use_by_quota_before_any_use_by_hand():
+    """A stud whose season quota is all the keeper's (1 of 1) and no mating used yet: the
+    keeper's use share is its quota share, 1, for half the cost: the partner's trust in it
+    loses 0.5 x (1 - 0.5 - 0.1) = 0.2 (0.7 -> 0.5); the keeper's in the partner (use 0)
+    loses nothing (0.7). No competition: no conflict."""
+    _, trust, _ = _one_month(
+        1, 0.7, 0.7, competition=np.zeros(1), quota_keeper=np.ones(1), quota_partner=np.zeros(1)
+    )
+    assert trust.value[:2] == pytest.approx([0.7, 0.5])
+
+
+def test_a_term_ends_or_renews_on_both_sides_trust_by_hand():
+    """A contract due at step 3, no competition: trusts 0.5 and exactly the acceptance 0.4:
+    renewed for two years (3 + 24 = 27). Alone and due with the partner at 0.3: it ends at
+    its term."""
+    due = dict(competition=np.zeros(1), end_planned=np.full(1, 3))
+    con, _, _ = _one_month(1, 0.5, 0.4, **due)
+    assert con.end_planned[0] == 27 and con.ended[0] == -1
+    con, _, stats = _one_month(1, 0.5, 0.3, **due)
+    assert con.ended[0] == 3 and con.reason[0] == co.ENDED_TERM
+    assert stats["contracts_ended"] == 1

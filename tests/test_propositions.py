@@ -1,8 +1,10 @@
-"""The validation design of experiments/propositions.py: what it judges and how.
+"""The validation's logic (experiments/propositions/), on synthetic data whose verdict is known.
 
-Fast checks of the statistics and of the design fixed before the run (no model runs): the
-power calculation, the roles of outcomes (checks true by construction never count as
-support), the robustness parameters (assumed ones only) and the verdict rules.
+No model runs but two short ones that check the counterfactual's switches: the statistics,
+the judgements (supported, contradicted, underpowered, negligible, no effect, uninformative),
+the arithmetic baselines (a formula's own output never counts as support), the channel
+decomposition, P4's fixed directions, the paradox claims (by construction vs beyond the
+rule), the robustness flips and the README block.
 """
 
 import sys
@@ -14,221 +16,319 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "experiments"))
 import propositions as pv  # noqa: E402
+from propositions import analysis as an  # noqa: E402
+from propositions import baselines as bl  # noqa: E402
+from propositions import readme, robustness  # noqa: E402
+from propositions import stats as st  # noqa: E402
+from propositions.claims import Contrast, Outcome, Proposition  # noqa: E402
+from propositions.moderation import BOOST, PARADOX_CLAIMS, SHOCKS, WEAKEN  # noqa: E402
 
-from alpaca_abm.params import PARAMETER_INDEX  # noqa: E402
+import alpaca_abm  # noqa: E402
+
+RNG = np.random.default_rng(7)
+SEEDS = list(range(40))
 
 
+# --- statistics ---------------------------------------------------------------------------
 def test_seeds_needed_matches_the_paired_t_test_textbook_value():
     """A standardised effect of 1 needs 10 pairs for 80% power at 5% (two-sided); half the
-    effect needs about four times as many; more noise never needs fewer seeds."""
-    assert pv.seeds_needed(1.0, 1.0) == 10
-    n_half = pv.seeds_needed(1.0, 0.5)
-    assert 30 <= n_half <= 36
-    sds = [0.5, 1.0, 2.0, 4.0]
-    needs = [pv.seeds_needed(sd, 1.0) for sd in sds]
+    effect about four times as many; more noise never needs fewer."""
+    assert st.seeds_needed(1.0, 1.0) == 10
+    assert 30 <= st.seeds_needed(1.0, 0.5) <= 36
+    needs = [st.seeds_needed(sd, 1.0) for sd in (0.5, 1.0, 2.0, 4.0)]
     assert needs == sorted(needs)
+    assert st.seeds_needed(1.0, 0.0) == -1 and st.seeds_needed(np.nan, 1.0) == -1
 
 
-def test_seeds_needed_flags_an_undefined_effect_of_interest():
-    assert pv.seeds_needed(1.0, 0.0) == -1
-    assert pv.seeds_needed(float("nan"), 1.0) == -1
-    assert pv.seeds_needed(0.0, 1.0) == 2
+def effect_of(diff: np.ndarray, baseline: np.ndarray | None = None) -> dict:
+    b = RNG.normal(10, 1, len(diff))
+    return st.paired(b + diff, b, baseline)
 
 
-def test_definitional_checks_are_never_primary_outcomes():
-    """The two tautologies the review named (more protection, less leakage; stronger control,
-    more overuse caught) and every other definitional check are kept out of the verdicts."""
-    primary = {
-        (c.arm, c.reference, o.column)
-        for p in pv.PROPOSITIONS
-        for c in p.contrasts
-        for o in c.outcomes
-        if o.role == pv.PRIMARY
-    }
-    for _, c in pv.DEFINITIONAL_CHECKS:
-        for o in c.outcomes:
-            assert o.role == pv.DEFINITIONAL
-            assert (c.arm, c.reference, o.column) not in primary
-    tautologies = {
-        "knowledge_leakage",
-        "leakage_sales_lost",
-        "detected_share",
-        "undetected_breaches",
-        "strong_ties",
-        "coowning_share",
-    }
-    assert not {col for _, _, col in primary} & tautologies
+def judged(diff: np.ndarray, sign: int, sesoi: float, baseline=None, powered=True) -> str:
+    e = effect_of(diff, baseline)
+    return st.judge(e["excess"], e["ex_lo"], e["ex_hi"], sign, sesoi, powered)
 
 
-def test_every_proposition_has_primary_outcomes_with_expected_signs_and_known_arms():
-    for prop in pv.PROPOSITIONS:
-        prim = [o for c in prop.contrasts for o in c.outcomes if o.role == pv.PRIMARY]
-        assert prim, prop.key
-        assert all(o.sign in (-1, 1) for o in prim), prop.key
-        for c in prop.contrasts:
+def test_an_effect_beyond_its_sesoi_in_the_expected_direction_supports():
+    assert judged(RNG.normal(1.0, 0.5, 40), +1, 0.3) == st.SUPPORTS
+
+
+def test_an_effect_in_the_other_direction_contradicts():
+    assert judged(RNG.normal(-1.0, 0.5, 40), +1, 0.3) == st.CONTRADICTS
+    assert judged(RNG.normal(1.0, 0.5, 40), -1, 0.3) == st.CONTRADICTS
+
+
+def test_an_underpowered_outcome_can_neither_support_nor_contradict():
+    """Even a clear interval does not count when the pilot said the seeds lack power."""
+    assert judged(RNG.normal(1.0, 0.5, 40), +1, 0.3, powered=False) == st.UNDERPOWERED
+    assert not st.powered(120, 40) and st.powered(12, 40) and not st.powered(-1, 40)
+
+
+def test_a_detectable_effect_below_the_sesoi_is_negligible_not_support():
+    assert judged(RNG.normal(0.05, 0.02, 40), +1, 0.3) == st.NEGLIGIBLE
+
+
+def test_an_interval_inside_the_sesoi_is_no_effect_and_a_wide_one_inconclusive():
+    assert judged(RNG.normal(0.0, 0.05, 40), +1, 0.3) == st.NO_EFFECT
+    assert judged(RNG.normal(0.0, 5.0, 40), +1, 0.3) == st.INCONCLUSIVE
+
+
+def test_an_effect_the_formula_alone_predicts_does_not_support():
+    """P1a's lesson: conflicts fell by what clash_factor predicted. With the baseline equal
+    to the effect, the excess is nothing, however clear the raw effect."""
+    diff = RNG.normal(-2.0, 0.3, 40)
+    assert judged(diff, -1, 0.3) == st.SUPPORTS  # the raw effect alone would have supported
+    assert judged(diff, -1, 0.3, baseline=diff + RNG.normal(0, 0.01, 40)) == st.NO_EFFECT
+    # the model adds half as much again beyond the arithmetic: that part supports
+    assert judged(diff * 1.5, -1, 0.3, baseline=diff) == st.SUPPORTS
+
+
+def test_manipulation_checks_must_move_by_their_sesoi():
+    """P1b's lesson: 'leakage costs sales' passed on 0.2 animals a decade."""
+    assert not st.check_passes(0.2, 0.1, 0.3, +1, 1.0)
+    assert st.check_passes(2.0, 1.5, 2.5, +1, 1.0)
+    assert not st.check_passes(-2.0, -2.5, -1.5, +1, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("judgements", "failed", "expected"),
+    [
+        ([st.SUPPORTS, st.SUPPORTS], [], "Supported"),
+        ([st.SUPPORTS, st.NO_EFFECT], [], "Partly supported"),
+        ([st.SUPPORTS, st.CONTRADICTS], [], "Mixed"),
+        ([st.CONTRADICTS, st.NO_EFFECT], [], "Contradicted"),
+        ([st.NO_EFFECT, st.NEGLIGIBLE], [], "Not supported"),
+        ([st.UNDERPOWERED, st.UNDERPOWERED], [], "Underpowered"),
+        ([st.SUPPORTS, st.UNDERPOWERED], [], "Partly supported"),
+        ([st.SUPPORTS], ["chemistry"], "Uninformative (manipulation check failed: chemistry)"),
+    ],
+)
+def test_verdict_rules(judgements, failed, expected):
+    assert st.verdict(judgements, failed) == expected
+
+
+# --- the design fixed before the run -----------------------------------------------------
+DIRECT_OUTPUTS = {  # columns a manipulated formula writes directly: checks, never primary
+    "conflicts_per_contract_month",
+    "chosen_chemistry",
+    "coowning_share",
+    "demand_index",
+    "entrant_knowledge",
+    "incumbent_knowledge_gain",
+    "mean_ties",
+    "strong_ties",
+    "believed_detection",
+    "detected_share",
+    "knowledge_leakage",
+    "leakage_sales_lost",
+}
+
+
+def test_primary_outcomes_are_downstream_with_a_sign_and_a_sesoi():
+    for p in pv.PROPOSITIONS:
+        prim = [o for c in p.contrasts for o in c.outcomes if o.role == pv.PRIMARY]
+        assert prim, p.key
+        for o in prim:
+            assert o.column not in DIRECT_OUTPUTS, (p.key, o.column)
+            assert o.sign in (-1, 1) and (o.sesoi_abs > 0 or o.sesoi_rel > 0), (p.key, o)
+        assert any(o.role == pv.CHECK for c in p.contrasts for o in c.outcomes), p.key
+        for c in p.contrasts:
             assert c.arm in pv.ARMS and c.reference in pv.ARMS
-    assert set(pv.FIRST_VALIDATION) == {p.key for p in pv.PROPOSITIONS} | {"P3", "P4"}
-    assert set(pv.JUDGING_CHANGES) == set(pv.FIRST_VALIDATION)
 
 
-def test_p1a_and_p1b_are_judged_on_what_their_mechanisms_can_move():
-    """Issue 14: P1a on conflicts, overuses and the trust path, with the chosen partners'
-    attributes as the manipulation check; P1b's protection arm on the protector's own
-    sales and profit relative to its partner's."""
+def test_p2b_is_judged_on_partners_and_p1c_on_the_industry():
     by_key = {p.key: p for p in pv.PROPOSITIONS}
-    p1a = {o.column: o.role for c in by_key["P1a"].contrasts for o in c.outcomes}
-    assert {
-        p1a[c]
-        for c in ("conflicts_per_contract_month", "breaches_per_contract_month", "pair_trust_24")
-    } == {pv.PRIMARY}
-    assert p1a["chosen_chemistry"] == pv.CHECK
-    protection = [c for c in by_key["P1b"].contrasts if c.arm == "protection_spread"][0]
-    roles = {o.column: o.role for o in protection.outcomes}
-    assert roles["protector_sales_edge"] == roles["protector_profit_edge"] == pv.PRIMARY
+    for key in ("P2a", "P2b", "P2c"):
+        for c in by_key[key].contrasts:
+            assert c.channel == "dyadic"
+            on, off = pv.ARMS[c.arm], pv.ARMS[c.reference]
+            assert on["industry_investment"] and off["industry_investment"]
+            assert all(on[s] and not off[s] for s in pv.DYADIC)
+    (c,) = by_key["P1c"].contrasts
+    on, off = pv.ARMS[c.arm], pv.ARMS[c.reference]
+    assert on["industry_investment"] and not off["industry_investment"]
+    assert all(on[s] and off[s] for s in pv.DYADIC)
 
 
-def test_robustness_varies_only_assumed_parameters_around_their_defaults():
-    bounds = pv.robustness_parameters()
-    assert len(bounds) >= 10
-    for name, (lo, hi) in bounds.items():
-        p = PARAMETER_INDEX[name]
-        assert p.source == "assumption"
-        assert lo < hi
-        assert lo <= float(p.default) <= hi
-        if p.low is not None:
-            assert lo >= p.low
-        if p.high is not None:
-            assert hi <= p.high
+def test_the_counterfactual_is_recorded_truthfully():
+    """Every switch of the counterfactual says off, and the model agrees: no mechanism runs."""
+    arm = pv.ARMS["both_off"]
+    assert set(arm) == {"coopetition", *pv.DYADIC, *pv.INDUSTRY}
+    assert not any(arm.values())
+    sc = alpaca_abm.load_scenario("uk_2018", **arm)
+    assert not any(sc.mechanism_on(s) for s in (*pv.DYADIC, *pv.INDUSTRY))
+    assert not any(sc.values()[s] for s in arm)  # what a params.toml would record
+    dyadic_only = alpaca_abm.load_scenario("uk_2018", **pv.ARMS["dyadic_only"])
+    assert all(dyadic_only.mechanism_on(s) for s in pv.DYADIC)
+    assert not dyadic_only.mechanism_on("industry_investment")
 
 
-def _frame(arms: dict[str, dict[str, list[float]]]) -> pd.DataFrame:
+def test_the_counterfactual_runs_as_the_master_switch_alone():
+    """Setting every switch off explicitly changes nothing against the master switch alone."""
+    a = alpaca_abm.AlpacaModel("uk_2018", rng=3, **pv.ARMS["both_off"])
+    b = alpaca_abm.AlpacaModel("uk_2018", rng=3, coopetition=False)
+    for _ in range(12):
+        a.step()
+        b.step()
+    pd.testing.assert_frame_equal(a.model_df, b.model_df)
+
+
+def test_every_shock_has_a_direction_and_a_seed_passage_fixed_in_advance():
+    for s in SHOCKS:
+        assert s.direction in (BOOST, WEAKEN)
+        assert '"' in s.passage and len(s.passage) > 40  # a quotation, not a label
+
+
+def test_paradox_claims_name_their_rule_and_check():
+    arms = set(pv.arms.PARADOX_ARMS)
+    for h in PARADOX_CLAIMS:
+        assert h.sesoi > 0 and h.check_sesoi > 0 and h.rule
+        assert h.rule_off in arms or (h.rule_off == "" and "no rule" in h.rule)
+
+
+# --- the analysis on synthetic runs ---------------------------------------------------------
+def synthetic_frame(arms: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
     rows = []
     for arm, cols in arms.items():
-        n = len(next(iter(cols.values())))
-        for i in range(n):
-            rows.append({"arm": arm, "seed": i} | {c: v[i] for c, v in cols.items()})
+        for i, s in enumerate(SEEDS):
+            rows.append({"arm": arm, "seed": s} | {k: float(v[i]) for k, v in cols.items()})
     return pd.DataFrame(rows)
 
 
-def test_a_passing_manipulation_check_alone_does_not_support_a_proposition():
-    """P1c with no effect on its primary outcomes but a clear effect on its checks (the
-    awareness the investment sets directly) is not supported."""
-    rng = np.random.default_rng(0)
-    seeds = list(range(8))
-    prop = next(p for p in pv.PROPOSITIONS if p.key == "P1c")
-    cols = [o.column for c in prop.contrasts for o in c.outcomes]
-    same = {c: list(rng.normal(10, 1, 8)) for c in cols}
-    checks = ("demand_index", "entrant_knowledge")
-    on = {
-        c: [v + (5.0 + rng.normal(0, 0.5) if c in checks else 0.0) for v in vals]
-        for c, vals in same.items()
-    }
-    runs = _frame({"base": on, "p1c_off": same})
-    res = next(r for r in pv.analyse_propositions(runs, seeds) if r["prop"].key == "P1c")
-    assert res["verdict"].startswith("Not supported")
-    assert res["checks_failed"] == 0
-
-
-def test_verdict_rules():
-    assert pv.verdict(["supports", "supports"]) == "Supported"
-    assert pv.verdict(["supports", "no effect"]) == "Partly supported"
-    assert pv.verdict(["supports", "contradicts"]) == "Mixed"
-    assert pv.verdict(["no effect"]).startswith("Not supported (no")
-    assert pv.verdict(["contradicts"]).startswith("Not supported (contra")
-
-
-@pytest.mark.parametrize("k", [0, 1, 7, 15, 28, 29])
-def test_wilson_interval_holds_the_share_inside_zero_one(k):
-    lo, hi = pv.wilson(k, 29)
-    assert 0.0 <= lo <= k / 29 <= hi <= 1.0
-
-
-def test_saved_runs_come_back_exactly_and_as_data_only(tmp_path):
-    """--report-only reads the runs from JSON (no pickle): every kind of value a run holds
-    (tuple keys, year keys, pairs, arrays of each dtype, NaN, the power frame) comes back
-    equal and of the same type."""
-    stored = {
-        "key": (20, 22, ("uk_2018", "uk_national"), ["brexit"]),
-        "results": {
-            ("uk_2018/base", 1000): {
-                "outcomes": {"profit": -1.5, "missing": float("nan"), "n": 3},
-                "yearly": {"price_female": {2018: 1584.25, 2019: 1595.0}},
-                "split": {24: {"coop": np.array([0.1, np.nan]), "ids": np.array([3, 4], "i8")}},
-                "table4": {"elite:coowning": (3.0, 7.0)},
-                "flags": np.array([[True, False]]),
-            }
-        },
-        "wall": 1140.5,
-        "power": pd.DataFrame({"outcome": ["a", "b"], "needed": [46, 1000], "sd": [0.1, 0.2]}),
-        "robustness": {"search_rate": (0.03, 0.09)},
-    }
-    path = tmp_path / "results.json"
-    pv.save_runs(path, stored)
-    assert "pickle" not in path.read_text() and path.read_text().startswith("{")
-    back = pv.load_runs(path)
-    assert back["key"] == stored["key"] and back["robustness"] == stored["robustness"]
-    assert back["wall"] == stored["wall"]
-    pd.testing.assert_frame_equal(back["power"], stored["power"])
-    run = back["results"][("uk_2018/base", 1000)]
-    assert run["outcomes"]["profit"] == -1.5 and np.isnan(run["outcomes"]["missing"])
-    assert isinstance(run["outcomes"]["n"], int)
-    assert run["yearly"]["price_female"] == {2018: 1584.25, 2019: 1595.0}
-    assert run["table4"]["elite:coowning"] == (3.0, 7.0)
-    coop, ids = run["split"][24]["coop"], run["split"][24]["ids"]
-    np.testing.assert_array_equal(
-        coop, stored["results"][("uk_2018/base", 1000)]["split"][24]["coop"]
+def one_prop(sign: int, check_move: float, effect: float) -> Proposition:
+    return Proposition(
+        "PX",
+        "industry",
+        "synthetic",
+        "synthetic",
+        (
+            Contrast(
+                "a - b",
+                "a",
+                "b",
+                "synthetic",
+                (
+                    Outcome("chk", "check", +1, pv.CHECK, sesoi_abs=0.1),
+                    Outcome("y", "outcome", sign, pv.PRIMARY, sesoi_abs=0.5),
+                ),
+            ),
+        ),
     )
-    assert ids.dtype == np.int64 and ids.tolist() == [3, 4]
-    assert run["flags"].dtype == bool and run["flags"].shape == (1, 2)
 
 
-def test_a_file_that_is_not_saved_runs_is_refused(tmp_path):
-    path = tmp_path / "results.json"
-    path.write_text('{"key": [1]}')
-    with pytest.raises(ValueError, match="results"):
-        pv.load_runs(path)
-    path.write_text("not json")
+def run_synthetic(monkeypatch, sign: int, effect: float, check_move: float, noise: float = 0.2):
+    n = len(SEEDS)
+    base = RNG.normal(5, 1, n)
+    frame = synthetic_frame(
+        {
+            "a": {"y": base + effect + RNG.normal(0, noise, n), "chk": base * 0 + check_move},
+            "b": {"y": base, "chk": base * 0},
+        }
+    )
+    monkeypatch.setattr(an, "PROPOSITIONS", (one_prop(sign, check_move, effect),))
+    runs = an.Runs(frame, SEEDS)
+    power = an.power_table({"x": runs})
+    return an.analyse_propositions(runs, power, "x")[0]
+
+
+def test_a_known_effect_comes_out_supported(monkeypatch):
+    assert run_synthetic(monkeypatch, +1, 1.0, 1.0)["verdict"] == "Supported"
+
+
+def test_a_known_opposite_effect_comes_out_contradicted(monkeypatch):
+    assert run_synthetic(monkeypatch, +1, -1.0, 1.0)["verdict"] == "Contradicted"
+
+
+def test_a_noisy_effect_comes_out_underpowered(monkeypatch):
+    assert run_synthetic(monkeypatch, +1, 1.0, 1.0, noise=20.0)["verdict"] == "Underpowered"
+
+
+def test_a_manipulation_that_did_not_move_is_uninformative(monkeypatch):
+    res = run_synthetic(monkeypatch, +1, 1.0, 0.0)
+    assert res["verdict"].startswith("Uninformative")
+
+
+def test_the_p1a_baseline_is_clash_factor_arithmetic():
+    """Chemistry from 0.5 to 0.8: clash falls from 1 to 1 - 0.3 x spread; conflicts scale."""
+    from alpaca_abm import rivalry
+
+    ref = {"chosen_chemistry": 0.5, "conflicts_per_contract_month": 0.03,
+           "ended_by_conflict_share": 0.2}  # fmt: skip
+    arm = {"chosen_chemistry": 0.8}
+    ratio = float(rivalry.clash_factor(np.array(0.8)) / rivalry.clash_factor(np.array(0.5)))
+    assert bl.CONFLICTS_FROM_CHEMISTRY(ref, arm) == pytest.approx(0.03 * (ratio - 1))
+    assert bl.SURVIVAL_FROM_CHEMISTRY(ref, arm) == pytest.approx(-0.2 * (ratio - 1))
+    assert bl.ZERO(ref, arm) == 0.0
+    assert np.isnan(bl.MARKET_FROM_AWARENESS(ref, arm))  # a missing term is missing, not 0
+
+
+def test_p4_interaction_in_the_unexpected_direction_contradicts(monkeypatch):
+    """Every shock expects a boost; a synthetic shock that halves a positive coopetition
+    effect on profit is judged against that direction."""
+    n = len(SEEDS)
+    base = RNG.normal(0, 1000, n)
+    cols = {o.column: None for o in pv.moderation.P4_OUTCOMES}
+
+    def arm(level):
+        return {c: base + level + RNG.normal(0, 10, n) for c in cols}
+
+    arms = {"both_on": arm(4000), "both_off": arm(0)}
+    for s in SHOCKS:
+        arms[f"{s.key}:on"], arms[f"{s.key}:off"] = arm(2000), arm(0)
+    runs = an.Runs(synthetic_frame(arms), SEEDS)
+    power = an.power_table({"x": runs})
+    p4 = an.analyse_p4(runs, power, "x")
+    profit = [r for s in p4 for r in s["rows"] if r["outcome"].column == "profit_per_breeder"]
+    assert profit and all(r["judgement"] == st.CONTRADICTS for r in profit)
+
+
+def test_a_paradox_claim_that_only_the_rule_writes_in_holds_by_construction():
+    n = len(SEEDS)
+    cols = {}
+    for h in PARADOX_CLAIMS:
+        cols[h.column] = h.sesoi * 5 + RNG.normal(0, h.sesoi / 10, n)
+        cols[h.check] = np.full(n, h.check_sesoi * 3)
+    off = {k: (v * 0 + RNG.normal(0, 1e-6, n)) if k.startswith("pc_") and k in
+           {h.column for h in PARADOX_CLAIMS} else v for k, v in cols.items()}  # fmt: skip
+    arms = {"px_on": cols} | {h.rule_off: off for h in PARADOX_CLAIMS if h.rule_off}
+    runs = an.Runs(synthetic_frame(arms), SEEDS)
+    power = an.power_table({"x": runs})
+    res = {r["claim"].key: r["verdict"] for r in an.analyse_paradox(runs, power, "x")}
+    for h in PARADOX_CLAIMS:
+        expected = "Holds by construction (only with the rule)" if h.rule_off else "Supported"
+        assert res[h.key] == expected, h.key
+
+
+def test_the_hypercube_names_the_parameter_that_flips_a_sign():
+    n = 80
+    x = RNG.uniform(0, 1, (n, 3))
+    y = -1.0 + 4.0 * x[:, 1] + RNG.normal(0, 0.1, n)  # negative at one end, positive at the other
+    flipping, weakening = robustness.flips(y, x, ["a", "b", "c"], +1, 0.2, st.SUPPORTS)
+    assert flipping == ["b"] and weakening == []
+    y2 = 1.0 + 0.5 * x[:, 2] + RNG.normal(0, 0.05, n)  # always positive: nothing flips
+    assert robustness.flips(y2, x, ["a", "b", "c"], +1, 0.2, st.SUPPORTS) == ([], [])
+
+
+def test_the_readme_block_is_replaced_between_its_markers_only():
+    text = f"intro\n{readme.START}\nold\n{readme.END}\nrest\n"
+    new = readme.replace_block(text, ["| a |", "| b |"])
+    assert new == f"intro\n{readme.START}\n| a |\n| b |\n{readme.END}\nrest\n"
     with pytest.raises(ValueError):
-        pv.load_runs(path)
-    with pytest.raises(TypeError, match="cannot save"):
-        pv.save_runs(tmp_path / "x.json", {"results": {"a": object()}})
-    assert not (tmp_path / "x.json").exists()
+        readme.replace_block("no markers", ["x"])
 
 
-def _same(a, b) -> bool:
-    """Equal results of a run, NaN equal to NaN, arrays compared by value and dtype."""
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, tuple | list):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, np.ndarray):
-        return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
-    if isinstance(a, float) and np.isnan(a):
-        return isinstance(b, float) and np.isnan(b)
-    return type(a) is type(b) and a == b
+def test_the_time_budget_cuts_the_seeds_to_what_fits():
+    """A pilot of 2 seeds x 2 arms at 1 CPU second a run, 8 wall seconds in all (2 wall
+    seconds per CPU second): 100 s left of a 108 s budget pays 25 more seeds (4 s each),
+    less the 10 hypercube runs (20 s of wall): 20 more, 22 in all."""
+    from propositions.cli import budget_seeds
+    from propositions.design import Design
 
-
-def test_runs_on_the_sweep_engine_equal_direct_runs(tmp_path):
-    """run_all sends the jobs through alpaca_abm.sweep (arms filled to one table, events on the
-    scenario, each job's own seed, the result through the store as JSON); every result equals
-    patterns.simulate run directly with the same seed, overrides and events."""
-    import patterns
-    from propositions import runs
-
-    price = {"events": ({"kind": "price", "start": 1, "strength": -0.3},)}
-    jobs = [
-        ("uk_2018/base", 1000, 3, {}, pv.design.split_months(3), True, "uk_2018"),
-        ("uk_2018/control_high", 1001, 3, {"control_strength": 0.9}, (), False, "uk_2018"),
-        ("uk_2018/price:on", 1000, 3, price, (), True, "uk_2018"),
-        ("uk_2018/price:off", 1000, 3, price | {"coopetition": False}, (), False, "uk_2018"),
-    ]
-    sweeps = runs.job_sweeps(jobs, "t")
-    assert sorted(label for _, labels in sweeps for label in labels) == sorted(
-        (j[0], j[1]) for j in jobs
-    )
-    results = runs.run_all(jobs, 1, "t", tmp_path)
-    for label, seed, steps, overrides, snapshots, table4, _ in jobs:
-        direct = patterns.simulate(seed, steps, overrides, snapshots=snapshots, table4=table4)
-        got = dict(results[(label, seed)])
-        assert got.pop("cpu_seconds") >= 0
-        assert _same(got, direct), label
+    design = Design(steps=120, seed_base=0, pilot=2)
+    pilot = {(f"uk_2018/{a}", s): {"cpu_seconds": 1.0} for a in ("x", "y") for s in (0, 1)}
+    extra = [("rob:0/x", 0, 120, {}, (), False, "uk_2018")] * 10
+    n, info = budget_seeds(pilot, design, elapsed=8.0, budget=108.0, extra=extra)
+    assert info["rate"] == pytest.approx(2.0) and n == 22
+    n, _ = budget_seeds(pilot, design, elapsed=8.0, budget=10.0, extra=extra)
+    assert n == 2  # nothing fits: the pilot's seeds only

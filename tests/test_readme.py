@@ -25,15 +25,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from helpers import free_port, port_open, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -119,18 +118,6 @@ def readme_blocks(text: str) -> list[Block]:
 
 
 BLOCKS = readme_blocks(README.read_text(encoding="utf-8"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +219,7 @@ def _check_options(words: list[str], clone: Path, command: str) -> None:
 
 def _check_server(words: list[str], clone: Path, command: str) -> None:
     """A server: it starts on a free port, answers, and stops on Ctrl-C."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, SOLARA_HOME=str(clone / ".solara-home"))
     server = subprocess.Popen(
         [*words, "--port", str(port)],
@@ -243,19 +230,8 @@ def _check_server(words: list[str], clone: Path, command: str) -> None:
         text=True,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 90
-        while not _port_open(port):
-            assert server.poll() is None, f"{command}: stopped: {server.stdout.read()}"
-            assert time.monotonic() < deadline, f"{command}: did not answer in 90 s"
-            time.sleep(0.3)
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with serving(server, port, 90, command, server.stdout.read):
+        pass  # it answered
     output = server.stdout.read()
     assert f"open http://127.0.0.1:{port}/" in output, output
-    assert not _port_open(port)
+    assert not port_open(port)

@@ -7,7 +7,7 @@ from alpaca_abm import rivalry as rv
 from alpaca_abm.breeder import BREEDING, MARKETING, FirmTable
 from alpaca_abm.coownership import Contracts, contract_terms
 from alpaca_abm.knowledge import exchange_knowledge, shared_flow
-from alpaca_abm.market import visibility
+from alpaca_abm.market import MarketState, visibility
 from alpaca_abm.params import AlpacaScenario
 from alpaca_abm.trust import TrustLedger
 
@@ -406,17 +406,24 @@ def test_overlap_and_profiles_by_hand():
 
 
 def test_the_years_sales_ring_by_hand():
-    """An empty ring meets a month of 2 segments x 2 breeders at step 13: it grows to 12 x 2
-    x 3 (three breeders now), slot 13 % 12 = 1 holds the month, the new breeder's column 0.
-    The same slot a year later (step 25) is overwritten, not added to: the year's sum is the
-    new month's (1, 0; 0, 4) plus what step 14 left in slot 2 (2, 2; 2, 2)."""
-    ring = np.zeros((12, 0, 0), dtype=np.int64)
-    ring = rv.remember_sales(ring, np.array([[5, 0], [1, 3]]), 13, 3)
+    """An empty ring meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
+    the table: it grows to 12 x 2 x 3 (max(3, 2 x 0) columns), slot 13 % 12 = 1 holds the
+    month, the new breeder's column 0, and the year's sum is that month. Step 14 adds
+    (2, 2, 2; 2, 2, 2) in slot 2. The same slot 1 a year later (step 25) is overwritten, not
+    added to: the year's sum is the new month's (1, 0; 0, 4) plus slot 2's, (3, 2, 2; 2, 6,
+    2). A fourth breeder at step 27 (slot 3) doubles the columns to 6, keeping every sum."""
+    ring, year = np.zeros((12, 0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64)
+    ring, year = rv.remember_sales(ring, year, np.array([[5, 0], [1, 3]]), 13, 3)
     assert ring.shape == (12, 2, 3)
     assert ring[1].tolist() == [[5, 0, 0], [1, 3, 0]] and ring.sum() == 9
-    ring = rv.remember_sales(ring, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
-    ring = rv.remember_sales(ring, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
-    assert ring.sum(axis=0).tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert year.tolist() == [[5, 0, 0], [1, 3, 0]]
+    ring, year = rv.remember_sales(ring, year, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
+    ring, year = rv.remember_sales(ring, year, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
+    assert year.tolist() == [[3, 2, 2], [2, 6, 2]]
+    assert (year == ring.sum(axis=0)).all()
+    ring, year = rv.remember_sales(ring, year, np.array([[0, 0, 0, 1], [0, 0, 0, 0]]), 27, 4)
+    assert ring.shape == (12, 2, 6)
+    assert year.tolist() == [[3, 2, 2, 1, 0, 0], [2, 6, 2, 0, 0, 0]]
 
 
 def test_cooperation_counts_referrals_where_enquiries_were_turned_away_by_hand():
@@ -590,3 +597,168 @@ def test_the_edges_of_the_rivalry_rules_by_hand():
     assert ends.tolist() == [False, True]
     kind = rv.relationship_type(np.array([0.5, 0.25]), np.array([0.25, 0.5]), -0.25, 0.25)
     assert kind.tolist() == [1, 1] and kind.dtype == np.int8
+
+
+def _four_contracts():
+    """Contracts at step 12: c0 (breeders 0, 1) started at 0 (12 months old), c1 (2, 3)
+    started now, c2 (4, 5) 24 months old, c3 (0, 2) ended. Trust (no decay): 0.6 and 0.4
+    in c0, 0.8 and 0.6 in c2, 0.5 elsewhere."""
+    trust = TrustLedger(0.3, 0.0)
+    trust.add_ties(np.array([0, 2, 4, 0]), np.array([1, 3, 5, 2]), np.full(4, 0.5), step=0)
+    trust.value[[0, 4, 2, 6]] = [0.6, 0.4, 0.8, 0.6]
+    con = Contracts()
+    con.add_many(
+        4,
+        keeper=np.array([0, 2, 4, 0]),
+        partner=np.array([1, 3, 5, 2]),
+        tie_kp=np.arange(4),
+        tie_pk=4 + np.arange(4),
+        start=np.array([0, 12, -12, 0]),
+        ended=np.array([-1, -1, -1, 6]),
+        used_keeper=np.array([3, 1, 0, 0]),
+        used_partner=np.array([1, 1, 0, 0]),
+        quota_keeper=np.array([4, 1, 2, 1]),
+        quota_partner=np.array([4, 1, 2, 1]),
+        flow=np.array([0.001, 0.0, 0.002, 0.007]),
+        flow_potential=np.array([0.004, 0.0, 0.002, 0.007]),
+        cooperation=np.array([0.2, 0.9, 0.5, 0.3]),
+        trust_12=np.full(4, -1.0),
+        trust_24=np.full(4, -1.0),
+    )
+    # buyers won in the year (2 segments x 6 breeders)
+    sales_year = np.array([[3, 1, 2, 0, 1, 1], [1, 1, 0, 5, 0, 1]])
+    return con, trust, sales_year
+
+
+def test_a_months_intensities_types_and_trust_path_by_hand():
+    """Competition (overlap of the year's buyer profiles): c0 (3, 1) against (1, 1): 0.75;
+    c1 (2, 0) against (0, 5): 0; c2 (1, 0) against (1, 1): 0.5.
+    Cooperation: c0 used 4 of its 8 matings (0.5) and passed 0.001 of 0.004 knowledge
+    (0.25); breeder 1 referred one buyer to breeder 0 of the 2 + 2 enquiries the pair
+    turned away (0.25): signal (0.5 + 0.25 + 0.25) / 3 = 1/3, a 12-month average from 0.2:
+    0.2 + (1/3 - 0.2) / 12 = 0.211111 (without the referrals: (0.5 + 0.25) / 2 = 0.375,
+    0.2 + 0.175 / 12 = 0.214583). c1 is new: its signal, 2 of 2 matings, 1.0 (nothing to
+    pass, nobody turned away). c2: 0 of 4 matings, 0.002 of 0.002 knowledge: 0.5, from 0.5.
+    Types (margin 0.125): c0 0.21 - 0.75 competition-dominated, c1 1 - 0 cooperation-
+    dominated, c2 0.5 - 0.5 equal. The month's flow is reset to 0. Trust path: c0 at 12
+    months (0.6 + 0.4) / 2 = 0.5, c2 at 24 months (0.8 + 0.6) / 2 = 0.7. The ended c3 keeps
+    everything."""
+    con, trust, sales_year = _four_contracts()
+    turned_away = np.array([2, 2, 0, 0, 0, 0])
+    rv.measure_intensities(con, trust, sales_year, 12, np.array([[1], [0]]), turned_away)
+    assert con.competition[:4] == pytest.approx([0.75, 0.0, 0.5, 0.0])
+    assert con.cooperation[:4] == pytest.approx([0.211111, 1.0, 0.5, 0.3], abs=1e-6)
+    assert con.rtype[:3].tolist() == [2, 0, 1]
+    assert con.flow[:4].tolist() == [0.0, 0.0, 0.0, 0.007]
+    assert con.trust_12[:4] == pytest.approx([0.5, -1.0, -1.0, -1.0])
+    assert con.trust_24[:4] == pytest.approx([-1.0, -1.0, 0.7, -1.0])
+    con, trust, sales_year = _four_contracts()
+    no_referrals, nobody_turned_away = np.zeros((2, 0), dtype=np.int64), np.zeros(6, np.int64)
+    rv.measure_intensities(con, trust, sales_year, 12, no_referrals, nobody_turned_away)
+    assert con.cooperation[0] == pytest.approx(0.214583, abs=1e-6)
+    empty = Contracts()
+    rv.measure_intensities(empty, trust, sales_year, 12, no_referrals, nobody_turned_away)
+    assert empty.n == 0
+
+
+def test_a_months_leakage_and_its_payoffs_by_hand():
+    """Keeper 0 (marketing 0.2, niche 0) and partner 1 (marketing 0.5) each learned 0.1 of
+    marketing from the other (contract c0). Marketing effect 1: the partner is seen
+    (1 + 0.5) / (1 + 0.4) times more for it, so c = 1 - 1.4/1.5 = 1/15 of its reach is owed
+    to the keeper; the keeper (1.2 / 1.1) c = 1/12. Two segments: in s0 both are seen
+    (reach 1 each, 4 buyers: D/R = 2), in s1 only the keeper (2 buyers).
+    Sales lost = D r_T (1/R0 - 1/R): the keeper to its partner 2 x 1/15 / (2 - 1/15) = 2/29
+    in s0 (none in s1, where the partner is not seen); the partner to the keeper 2 x 1/12 /
+    (2 - 1/12) = 2/23. At 1,000 a sale: core leak costs 68.97 and 86.96. Cumulative columns
+    add to what was there (1 each); the month's tally 1 + 2/29 + 2/23 = 1.155922.
+    What the learning earns (knowledge_value x learned / 12 a month): the partner (yearly
+    sales 1,200) (1/1.5 + 0.2/1.1) x 1,200 x 0.1 / 12 = 8.484848; the keeper (600)
+    (1/1.2 + 0.2/1.04) x 600 x 0.1 / 12 = 5.128205.
+    Contract c1's keeper 2 has closed: its partner 3's learning counts for nothing; c2 (0 and
+    1 again) recorded no learning: nothing either."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    stats = {"leakage_sales_lost": 1.0}
+    rv.measure_leakage(firms, con, reach, sales, scenario, stats, 1_000.0)
+    assert con.leak_sales_keeper[:3] == pytest.approx([1 + 2 / 29, 0.0, 0.0])
+    assert con.leak_sales_partner[:3] == pytest.approx([1 + 2 / 23, 0.0, 0.0])
+    assert firms.sales_lost_to_partners[:4] == pytest.approx([2 / 29, 2 / 23, 0.0, 0.0])
+    assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29, 2_000 / 23, 0.0, 0.0])
+    assert firms.knowledge_received[:4] == pytest.approx([5.128205, 8.484848, 0.0, 0.0])
+    assert stats["leakage_sales_lost"] == pytest.approx(1 + 2 / 29 + 2 / 23)
+
+
+def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default():
+    """The same pairs measured after a month in which breeder 4 joined (the market's tables
+    have four columns, the firm table five): the same sales lost (2/29, 2/23), costed at
+    nothing when the month's price is 0 (measure) or no sale value is given
+    (measure_leakage); competition from the year's sales, which after an empty ring are the
+    month's: c0 (3, 2) against (1, 0), profiles (0.6, 0.4) and (1, 0): min(0.6, 1) + min(0.4,
+    0) = 0.6; c1 nothing sold: 0. The market keeps the month in its ring (slot 5 % 12 = 5,
+    five columns) and the year's sum."""
+    for measure in (rv.measure, rv.measure_leakage):
+        firms, con, reach, sales, scenario = _leaky_pairs()
+        firms.add(1)
+        stats = {"leakage_sales_lost": 0.0}
+        if measure is rv.measure:
+            trust = TrustLedger(0.3, 0.0)
+            trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
+            con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
+            market = MarketState(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+            market.turned_away = np.zeros(4, dtype=np.int64)
+            rv.measure(firms, con, trust, market, scenario, 5, stats)
+            assert con.competition[:3] == pytest.approx([0.6, 0.0, 0.6])
+            assert market.sales_ring.shape == (12, 2, 5)
+            assert market.sales_ring[5, :, :4].tolist() == sales.tolist()
+            assert market.sales_year[:, :4].tolist() == sales.tolist()
+        else:
+            reach, sales = np.pad(reach, ((0, 0), (0, 1))), np.pad(sales, ((0, 0), (0, 1)))
+            rv.measure_leakage(firms, con, reach, sales, scenario, stats)
+        assert con.leak_sales_keeper[:2] == pytest.approx([1 + 2 / 29, 0.0])
+        assert con.leak_sales_partner[:2] == pytest.approx([1 + 2 / 23, 0.0])
+        assert (firms.core_leak_cost[:5] == 0).all(), measure
+
+
+def _leaky_pairs():
+    """The pairs, reach and sales of test_a_months_leakage_and_its_payoffs_by_hand."""
+    from types import SimpleNamespace
+
+    firms = FirmTable()
+    firms.add(
+        4,
+        knowledge=np.array([[0, 0, 0.2], [0, 0, 0.5], [0, 0, 0.5], [0, 0, 0.5]]),
+        niche=np.zeros(4, np.int8),
+        active=np.array([True, True, False, True]),
+    )
+    firms.sales_value_ring[:4, 0] = [600.0, 1_200.0, 1_200.0, 1_200.0]
+    con = Contracts()
+    con.add_many(
+        3,
+        keeper=np.array([0, 2, 0]),
+        partner=np.array([1, 3, 1]),
+        mkt_learned_partner=np.array([0.1, 0.1, 0.0]),
+        mkt_learned_keeper=np.array([0.1, 0.0, 0.0]),
+        leak_sales_keeper=np.array([1.0, 0.0, 0.0]),
+        leak_sales_partner=np.array([1.0, 0.0, 0.0]),
+    )
+    reach = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    sales = np.array([[3, 1, 0, 0], [2, 0, 0, 0]])
+    scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0)
+    return firms, con, reach, sales, scenario
+
+
+def test_what_a_point_of_knowledge_earns_by_hand():
+    """Marketing effect 1, expertise effect 2. Breeder 0 (yearly sales 1,000; marketing 0.5;
+    niche 0, whose buyers seek breeding, where it knows 0): a point of marketing raises reach
+    by 1 / (1 + 0.5) and price by 0.2 / (1 + 0.1): 0.848485 x 1,000 = 848.48; a point of
+    breeding 2 / (1 + 0) x 1,000 = 2,000; health nothing. Breeder 1 (2,000; marketing 0;
+    niche 2, which seeks health, where it knows 0.5): marketing (1 + 0.2) x 2,000 = 2,400,
+    health 2 / (1 + 1) x 2,000 = 2,000, breeding nothing."""
+    value = rv.knowledge_value(
+        np.array([1_000.0, 2_000.0]),
+        np.array([[0.0, 0.0, 0.5], [0.5, 0.0, 0.0]]),
+        np.array([0, 2]),
+        1.0,
+        2.0,
+    )
+    assert value[0] == pytest.approx([0.0, 2_000.0, 848.484848])
+    assert value[1] == pytest.approx([2_000.0, 0.0, 2_400.0])

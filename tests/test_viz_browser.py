@@ -11,11 +11,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,7 +20,7 @@ import pytest
 
 from alpaca_abm.viz.drawing import TEXT_PT
 
-from helpers import checkout_env
+from helpers import checkout_env, free_port, port_open, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -63,18 +60,6 @@ def _need_browser():
             pytest.fail(message)
         pytest.skip(message)
     return sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _viz_command() -> list[str]:
@@ -163,7 +148,7 @@ def _wait_time(page, value: float) -> None:
 @pytest.mark.slow
 def test_app_in_a_real_browser(tmp_path):
     sync_playwright = _need_browser()
-    port = _free_port()
+    port = free_port()
     env = checkout_env(SOLARA_HOME=str(tmp_path / "solara"), ALPACA_ABM_VIZ_MONTHS=str(MONTHS))
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 (read after the server stops)
     server = subprocess.Popen(
@@ -175,12 +160,7 @@ def test_app_in_a_real_browser(tmp_path):
     )
     shots = _artefacts()
     requests: list[str] = []
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not _port_open(port):
-            assert server.poll() is None, f"the server stopped: {log.seek(0) or log.read()}"
-            assert time.monotonic() < deadline, "the server did not answer in time"
-            time.sleep(0.3)
+    with serving(server, port, SERVER_START_S, "viz", lambda: log.seek(0) or log.read()):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport=VIEWPORT)
@@ -196,14 +176,6 @@ def test_app_in_a_real_browser(tmp_path):
             urlparse(u).hostname for u in requests if urlparse(u).scheme in ("http", "https", "ws")
         }
         assert hosts == {"127.0.0.1"}, f"requests left the machine: {sorted(hosts)}"
-    finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
     log.seek(0)
     text = log.read()
     log.close()
@@ -213,7 +185,7 @@ def test_app_in_a_real_browser(tmp_path):
     # nothing a teacher must ignore: no warning (Solara's cookie warning), no traceback
     for alarm in ("Warning", "Traceback", "Error"):
         assert alarm not in text, f"the server printed a {alarm}: {text[-3000:]}"
-    assert not _port_open(port), f"port {port} is still open after the server stopped"
+    assert not port_open(port), f"port {port} is still open after the server stopped"
 
 
 def _drive(page, shots: Path, port: int) -> None:

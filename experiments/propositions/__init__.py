@@ -1,42 +1,30 @@
-"""Pattern-oriented validation: every proposition of the seed's Table 1 tested on the model.
+"""Validation that could have failed: the seeds' propositions tested beyond the arithmetic.
 
-For P1a-P2c a designed comparison on two industries (`uk_2018`, the seed's 29 firms in the
-directory of 123; `uk_national`, the whole industry from 2006), 120 months each: the
-mechanism on vs off (or high vs low), the same seeds in every arm (common random numbers),
-the effect as the mean paired difference with a 95% t-interval. Each outcome has a role fixed
-here before the run: primary (the verdict rests on it), manipulation check (did the
-intervention change what it was meant to change), secondary, or definitional (true by
-construction: listed apart, never counted as support). A pilot of the first seeds gives the
-sd of every primary effect; the power calculation says how many seeds its smallest effect of
-interest needs, and the design uses at least that (between --seeds and --max-seeds). Each
-verdict is re-estimated over a Latin hypercube of the assumed parameters (alpaca_abm.sweep's
-design machinery), with first-order Sobol' indices (RBD-FAST, SALib) and the parameters that
-flip it. P3 regresses outcomes on practices drawn over their ranges; P4 asks whether shocks
-change the coopetition effect. The seed's Table 4 is compared as a pattern (simulated share
-of firms vs the seed's share of 29, with intervals); the 7/15/7 split and the public series
-the calibration fits are shown apart, as fitted, not evidence.
+For every proposition of the first seed's Table 1 (P1a-P2c) a designed comparison on two
+industries (`uk_2018`, the seed's 29 firms in the directory of 123; `uk_national`, the whole
+industry from 2006): the same seeds in every arm (common random numbers), the effect as the
+mean paired difference, and beside it the effect the manipulated formula alone predicts
+(the arithmetic baseline). A verdict counts only what the model adds beyond that baseline,
+on primary outcomes at least one causal step downstream of the formula, with a smallest
+effect of interest (SESOI) fixed before the run and the power a pilot says the seeds give.
+The coopetition effect is decomposed into its dyadic arm (co-owned studs, knowledge sharing,
+referrals) and its industry arm (investment in education and awareness), each on and off
+alone and together. P4's shocks each carry a direction fixed in advance. The second seed's
+claims are tested on the paradox module with and without the rule that writes each in. One
+table compares the patterns, each marked fitted or independent. A Latin hypercube of the
+assumed parameters says which parameters flip a verdict.
 
-    python experiments/propositions.py           # default design, writes docs/VALIDATION.md
+    python experiments/propositions.py           # the default design: docs/VALIDATION.md, README
+    python experiments/propositions.py --budget-minutes 60   # more time: more seeds
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
-    python experiments/propositions.py --seeds 10 --max-seeds 10 --industries uk_2018
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
-Runtime, measured on this 2-core machine, idle (2026-12-01): the default design (1,096 runs)
-took 19.6 minutes of wall time with 2 workers, 37.5 CPU-minutes in the runs; --quick about
-4 CPU-minutes. Raw per-run results go to
-results/validation*/ (runs.csv, power.csv, robustness_points.csv, p3_*.csv, results.json).
-
-The package, in the order a reader needs it:
-
-- `design`: the arms, shocks, propositions with their outcomes and roles, the `Design` and
-  the jobs it runs (arm, seed, months, overrides);
-- `runs`: the jobs as sweeps of the project's sweep engine (`alpaca_abm.sweep`, one store
-  per sweep in results/validation*/stores/, resumed if interrupted; each point one job with
-  its own seed), the run functions the engine calls, and the saved runs (JSON, never code);
-- `analysis`: paired effects, power, robustness, P3, P4, Table 4 and the splits;
-- `report`: docs/VALIDATION.md and its figures;
-- `cli`: the command line (`python -m experiments.propositions`, or the thin script
-  experiments/propositions.py).
+The package, in the order a reader needs it: `arms` (what each run changes; the
+counterfactual, defined once), `claims` (P1a-P2c: outcomes, roles, SESOI, baselines),
+`baselines` (the arithmetic), `moderation` (P4's directions and the paradox claims),
+`design` (size and jobs), `runs` (the sweep engine, alpaca_abm.sweep; saved runs as JSON),
+`indicators` (outcomes read from a finished run), `stats` (paired effects, power,
+judgements), `analysis`, `robustness`, `patterns_table`, `report`, `readme`, `cli`.
 """
 
 import sys
@@ -47,37 +35,27 @@ for _path in (_EXPERIMENTS.parent, _EXPERIMENTS):  # experiments.engine; pattern
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from .analysis import analyse_propositions, seeds_needed, verdict  # noqa: E402
+from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY, coopetition  # noqa: E402
+from .claims import CHECK, PRIMARY, PROPOSITIONS  # noqa: E402
 from .cli import main  # noqa: E402
-from .design import (  # noqa: E402
-    ARMS,
-    CHECK,
-    DEFINITIONAL,
-    DEFINITIONAL_CHECKS,
-    FIRST_VALIDATION,
-    JUDGING_CHANGES,
-    PRIMARY,
-    PROPOSITIONS,
-    robustness_parameters,
-)
-from .report import wilson  # noqa: E402
-from .runs import load_runs, save_runs  # noqa: E402
+from .moderation import PARADOX_CLAIMS, SHOCKS  # noqa: E402
+from .stats import check_passes, judge, paired, seeds_needed, verdict  # noqa: E402
 
 __all__ = [
     "ARMS",
     "CHECK",
-    "DEFINITIONAL",
-    "DEFINITIONAL_CHECKS",
-    "FIRST_VALIDATION",
-    "JUDGING_CHANGES",
+    "COUNTERFACTUAL",
+    "DYADIC",
+    "INDUSTRY",
+    "PARADOX_CLAIMS",
     "PRIMARY",
     "PROPOSITIONS",
-    "analyse_propositions",
-    "load_runs",
+    "SHOCKS",
+    "check_passes",
+    "coopetition",
+    "judge",
     "main",
-    "robustness_parameters",
-    "save_runs",
+    "paired",
     "seeds_needed",
     "verdict",
-    "wilson",
 ]

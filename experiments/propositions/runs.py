@@ -15,7 +15,8 @@ import patterns
 import alpaca_abm
 from alpaca_abm.io import atomic_write
 
-from .design import SNAPSHOT_CALIBRATION, split_months
+from .design import snapshot_months
+from .indicators import extra_outcomes
 
 STORES = "stores"  # folder of the sweep stores beside results.json (results/validation*/)
 KIND_OUTCOMES, KIND_TABLE4, KIND_SPLITS = "outcomes", "table4", "splits"
@@ -34,7 +35,7 @@ class ValidationRun:
 def _simulate(scenario: Any, steps: int, rng: int, kind: str, overrides: dict) -> ValidationRun:
     """One run of `patterns.simulate` on `scenario` (events included), encoded for the store."""
     cpu = time.process_time()
-    snapshots = split_months(steps) if kind == KIND_SPLITS else ()
+    snapshots = snapshot_months(steps) if kind == KIND_SPLITS else ()
     result = patterns.simulate(
         rng,
         steps,
@@ -42,6 +43,7 @@ def _simulate(scenario: Any, steps: int, rng: int, kind: str, overrides: dict) -
         scenario=scenario,
         snapshots=snapshots,
         table4=kind != KIND_OUTCOMES,
+        extra=extra_outcomes,
     )
     result["cpu_seconds"] = time.process_time() - cpu  # for the runtime on an idle machine
     summary = dict(result["outcomes"]) | {"result": json.dumps(encode_saved(result))}
@@ -59,8 +61,8 @@ def run_table4(scenario: Any, steps: int, rng: int, **overrides: Any) -> Validat
 
 
 def run_splits(scenario: Any, steps: int, rng: int, **overrides: Any) -> ValidationRun:
-    """Sweep run function: as `run_table4`, with the relationship-type splits at
-    `split_months(steps)` (the base arm of the pattern industry)."""
+    """Sweep run function: as `run_table4`, with the relationship-type splits at the months
+    of the job's snapshots (the base arm of the pattern industry)."""
     return _simulate(scenario, steps, rng, KIND_SPLITS, overrides)
 
 
@@ -126,45 +128,6 @@ def run_all(
         for point, text in zip(frame["point"], frame["result"], strict=True):
             results[labels[int(point)]] = decode_saved(json.loads(text))
     return results
-
-
-def calibrate_types(seeds: range = range(12), month: int = SNAPSHOT_CALIBRATION) -> dict:
-    """Thresholds of the relationship types fitted to the seed's 7/15/7: the (TYPE_LOW,
-    TYPE_HIGH) on a 0.01 grid that bring the split of firms with partners (each firm typed
-    by most of its partnerships, as metrics.breeder_table does) in uk_2018 at `month`, pooled
-    over `seeds`, closest to 7/15/7 of 29 (least squares)."""
-    members, gaps = [], []
-    for seed in seeds:
-        model = alpaca_abm.AlpacaModel(patterns.SCENARIO, rng=seed)
-        for _ in range(month):
-            model.step()
-        con = model.contracts
-        run = con.running()
-        gap = con.cooperation[run] - con.competition[run]
-        ids = seed * 1_000_000 + np.r_[con.keeper[run], con.partner[run]]
-        members.append(ids)
-        gaps.append(np.r_[gap, gap])
-    ids, gap = np.concatenate(members), np.concatenate(gaps)
-    firm = np.unique(ids, return_inverse=True)[1]
-    target = np.array([7, 15, 7]) / 29
-    grid = np.round(np.arange(np.floor(gap.min() * 100), np.ceil(gap.max() * 100) + 1) / 100, 2)
-    best = (np.inf, 0.0, 0.0, target)
-    for lo in grid:
-        for hi in grid[grid > lo]:
-            kind = np.where(gap > hi, 0, np.where(gap < lo, 2, 1))
-            counts = np.zeros((firm.max() + 1, 3))
-            np.add.at(counts, (firm, kind), 1)
-            split = np.bincount(counts.argmax(axis=1), minlength=3) / len(counts)
-            loss = float(((split - target) ** 2).sum())
-            if loss < best[0]:
-                best = (loss, float(lo), float(hi), split)
-    return {
-        "low": best[1],
-        "high": best[2],
-        "split": best[3],
-        "firms": int(firm.max() + 1),
-        "pairs": len(gap) // 2,
-    }
 
 
 # --- saved runs: data, never code ---------------------------------------------------------------
