@@ -1015,9 +1015,9 @@ class AlpacaScenario(Scenario):
 
     @property
     def quality_sd(self) -> float:
-        from .fleece import POINTS_PER_MICRON
+        from .fleece import quality_sd
 
-        return POINTS_PER_MICRON * self.micron_sd
+        return quality_sd(self.micron_sd)
 
     @property
     def quality_ceiling(self) -> float:
