@@ -68,8 +68,10 @@ class MarketState:
     # this month's first enquiries each seller turned away, sold out (what it could refer)
     turned_away: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12):
-    # 12 x segments x breeders, kept by rivalry.remember_sales for competition intensity
+    # 12 x segments x breeders' rows (with room to grow), and their sum over the 12 months;
+    # kept by rivalry.remember_sales for competition intensity
     sales_ring: np.ndarray = field(default_factory=lambda: np.zeros((12, 0, 0), dtype=np.int64))
+    sales_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     service_demand: float = 0.0  # females that must hire per stud place, at the first season
     decay_version: int = -1  # spatial version the cached distance decay was computed for
     decay: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))

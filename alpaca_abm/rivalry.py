@@ -69,12 +69,12 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     that came from markets (segments: region x niche) in which the other won buyers too, as
     the overlap of the two sellers' buyer profiles, sum over segments of min(p_a, p_b).
 
-    `sales_year` is segments x breeders, the buyers each won in each segment over the last 12
-    months (`remember_sales`). Buyers are contested where both sellers actually win them, not
-    wherever both could be seen: a seller that won no buyer in the year contested none, and
-    competes with nobody (intensity 0). Worked example (two segments): sales (3, 1) and
-    (1, 1) give profiles (0.75, 0.25) and (0.5, 0.5), overlap min(0.75, 0.5) + min(0.25, 0.5)
-    = 0.75.
+    `sales_year` is segments x breeders (or more columns), the buyers each won in each
+    segment over the last 12 months (`remember_sales`). Buyers are contested where both
+    sellers actually win them, not wherever both could be seen: a seller that won no buyer
+    in the year contested none, and competes with nobody (intensity 0). Worked example (two
+    segments): sales (3, 1) and (1, 1) give profiles (0.75, 0.25) and (0.5, 0.5), overlap
+    min(0.75, 0.5) + min(0.25, 0.5) = 0.75.
     """
     if len(a) == 0:
         return np.zeros(0)
@@ -85,23 +85,28 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
 
 
 def remember_sales(
-    ring: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
-) -> np.ndarray:
-    """The last 12 months' buyers won by segment and seller (12 x segments x breeders): this
-    month's `segment_sales` in slot step % 12, over what that slot held a year ago. Columns
-    grow with the firm table (a seller new since the market ran won nothing yet), by a
-    quarter at least, so that a month's newcomers do not copy the ring each month; columns
-    past `n_firms` stay zero. Returns the ring (a new array when it had to grow)."""
-    n_seg = segment_sales.shape[0]
+    ring: np.ndarray, year: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The last 12 months' buyers won by segment and seller: `ring` (12 x segments x columns)
+    holds each month in slot step % 12, `year` (segments x columns) their sum. This month's
+    `segment_sales` replaces what its slot held a year ago, in both. Columns are breeders'
+    rows; when the firm table outgrows them both grow to at least twice as many (a seller
+    new since the market ran won nothing yet; the columns beyond the table stay 0). Returns
+    (ring, year), new arrays when they had to grow."""
+    n_seg, n_sold = segment_sales.shape
     if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
-        width = max(n_firms, ring.shape[2] + ring.shape[2] // 4)
-        grown = np.zeros((12, n_seg, width), dtype=np.int64)
+        cap = max(n_firms, 2 * ring.shape[2]) if ring.shape[1] == n_seg else n_firms
+        grown = np.zeros((12, n_seg, cap), dtype=np.int64)
         if ring.shape[1] == n_seg:
             grown[:, :, : ring.shape[2]] = ring
         ring = grown
-    ring[step % 12] = 0
-    ring[step % 12, :, : segment_sales.shape[1]] = segment_sales
-    return ring
+        year = ring.sum(axis=0)
+    slot = ring[step % 12]
+    year -= slot
+    slot[:] = 0
+    slot[:, :n_sold] = segment_sales
+    year += slot
+    return ring, year
 
 
 # --- leakage that costs -------------------------------------------------------------------
@@ -496,13 +501,10 @@ def measure(
     firms: FirmTable,
     contracts: Contracts,
     trust: TrustLedger,
-    reach: np.ndarray,
-    segment_sales: np.ndarray,
+    market: MarketState,
     scenario: AlpacaScenario,
     step: int,
     stats: dict[str, float],
-    sale_value: float = 0.0,
-    market: MarketState | None = None,
 ) -> None:
     """After the month's sales: each partnership's competition and cooperation intensity (the
     share of the buyers each won in the last year from markets the other won buyers in; a
@@ -510,35 +512,21 @@ def measure(
     of the enquiries turned away that it used), its type, and the sales teachers lost to the
     partners who learned from them (marketing, and breeding and health where buyers seek
     them: rivalry.learned_uplift), cumulative per contract and per breeder, and the
-    share/protect payoffs in GBP (a lost sale at `sale_value`). `market` (the month's
-    market state) keeps the year's sales ring and gives the referrals; without it the
-    month's sales stand for the year's and referrals are left out."""
+    share/protect payoffs in GBP (a lost sale at the month's price). Reads the month's
+    market (`market.reach`, `segment_sales`, `referrals`, `turned_away`, `price`) and keeps
+    its year of sales (`market.sales_ring`, `market.sales_year`)."""
     n_f = firms.n
+    reach, segment_sales = market.reach, market.segment_sales
     if reach.shape[1] < n_f:  # breeders new since the market ran have no buyers yet
         pad = ((0, 0), (0, n_f - reach.shape[1]))
         reach, segment_sales = np.pad(reach, pad), np.pad(segment_sales, pad)
-    referrals = turned_away = None
-    if market is None:
-        sales_year = segment_sales
-    else:
-        market.sales_ring = remember_sales(market.sales_ring, segment_sales, step, n_f)
-        sales_year = _partners_year_sales(market.sales_ring, contracts, n_f)
-        referrals = market.referrals
-        turned_away = np.zeros(n_f, dtype=np.int64)
-        turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
-    measure_intensities(contracts, trust, sales_year, step, referrals, turned_away)
-    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, sale_value)
-
-
-def _partners_year_sales(ring: np.ndarray, contracts: Contracts, n_f: int) -> np.ndarray:
-    """The year's buyers won by segment and breeder (`remember_sales`), summed for the
-    breeders in running partnerships, the only ones competition_intensity reads (zero for
-    the rest): the ring's other columns are not added up each month."""
-    run = contracts.running()
-    partners = np.unique(np.concatenate((contracts.keeper[run], contracts.partner[run])))
-    sales_year = np.zeros((ring.shape[1], n_f), dtype=ring.dtype)
-    sales_year[:, partners] = ring[:, :, partners].sum(axis=0)
-    return sales_year
+    market.sales_ring, market.sales_year = remember_sales(
+        market.sales_ring, market.sales_year, segment_sales, step, n_f
+    )
+    turned_away = np.zeros(n_f, dtype=np.int64)
+    turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
+    measure_intensities(contracts, trust, market.sales_year, step, market.referrals, turned_away)
+    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price)
 
 
 def measure_intensities(
@@ -546,8 +534,8 @@ def measure_intensities(
     trust: TrustLedger,
     sales_year: np.ndarray,
     step: int,
-    referrals: np.ndarray | None = None,
-    turned_away: np.ndarray | None = None,
+    referrals: np.ndarray,
+    turned_away: np.ndarray,
 ) -> None:
     """Each running partnership's competition intensity (from the year's buyers won by
     segment, `sales_year`), its cooperation intensity (a 12-month moving average of the
@@ -561,10 +549,8 @@ def measure_intensities(
         return
     k, q = con.keeper[run], con.partner[run]
     comp = competition_intensity(sales_year, k, q)
-    referred = could_refer = None
-    if referrals is not None and turned_away is not None:
-        referred = pair_referrals(referrals[0], referrals[1], k, q).astype(float)
-        could_refer = (turned_away[k] + turned_away[q]).astype(float)
+    referred = pair_referrals(referrals[0], referrals[1], k, q).astype(float)
+    could_refer = (turned_away[k] + turned_away[q]).astype(float)
     coop = cooperation_signal(
         (con.used_keeper[run] + con.used_partner[run]).astype(float),
         (con.quota_keeper[run] + con.quota_partner[run]).astype(float),

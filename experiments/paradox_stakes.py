@@ -20,6 +20,8 @@ import numpy as np
 from scipy import stats
 
 from alpaca_abm import paradox as px
+from alpaca_abm.coownership import RELATIONSHIP_TYPES
+from alpaca_abm.data import load_uk_2018_firms
 from alpaca_abm.model import AlpacaModel
 
 QUIET = {
@@ -31,6 +33,14 @@ QUIET = {
 }
 NO_PROTECTION = {"protection": 0.0, "strategy_learning": False}
 SPLIT_MONTH = 24  # the end of 2019, when the seed's firms were interviewed
+# the seed's Table 2 label of firm 1..29 as a type code (an output to compare with, never read
+# by the model): cooperation-dominated 0, equal 1, competition-dominated 2
+LABELS = (
+    load_uk_2018_firms()
+    .sort_values("firm")["relationship_type"]
+    .map({name: code for code, name in enumerate(RELATIONSHIP_TYPES)})
+    .to_numpy(dtype=np.int64)
+)
 
 
 def one_run(seed: int, months: int, **overrides) -> dict:
@@ -38,6 +48,7 @@ def one_run(seed: int, months: int, **overrides) -> dict:
     model = AlpacaModel("uk_2018", rng=seed, **QUIET, **overrides)
     p, con = model.scenario, model.contracts
     full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
+    confusion = np.zeros((3, 3), dtype=np.int64)  # rows the seed's label, columns the model's
     for _ in range(months):
         model.step()
         if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
@@ -53,6 +64,10 @@ def one_run(seed: int, months: int, **overrides) -> dict:
                 np.add.at(counts, (who, kind), 1)
             partnered = counts.sum(axis=1) > 0
             split_firms = np.bincount(counts[partnered].argmax(axis=1), minlength=3)
+            seed = model.firms.seed_firm[: model.firms.n]  # the 29 firms: model type vs label
+            mine = partnered & (seed > 0)
+            printed = LABELS[seed[mine] - 1]
+            np.add.at(confusion, (printed, counts[mine].argmax(axis=1)), 1)
     table = px.partnership_table(model.paradox, con, model.steps)
     df = model.model_df
     ends = np.where(table.ended >= 0, table.ended, model.steps)
@@ -70,6 +85,7 @@ def one_run(seed: int, months: int, **overrides) -> dict:
         "seasons": len(full),
         "split_pairs": split_pairs,
         "split_firms": split_firms,
+        "confusion": confusion,
         "protection_end": df.mean_protection.iloc[-1],
     }
 
@@ -106,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         total = np.sum([r[key] for r in base], axis=0)
         print(f"{key:>16}: {total.tolist()} = {np.round(total / total.sum(), 3).tolist()}")
     print(f"{'the seed':>16}: [7, 15, 7] = {np.round(np.array([7, 15, 7]) / 29, 3).tolist()}")
+    conf = np.sum([r["confusion"] for r in base], axis=0)
+    print(f"{'seed firms':>16}: model type by the seed's label (rows coop/equal/comp):")
+    print(conf)
+    agree = np.trace(conf) / conf.sum()
+    chance = float((conf.sum(axis=1) / conf.sum()) @ (conf.sum(axis=0) / conf.sum()))
+    print(f"{'agreement':>16}: {agree:.3f} of {conf.sum()} firm-runs (chance {chance:.3f})")
     return 0
 
 
