@@ -11,7 +11,7 @@ Breeding knowledge sharpens the judgement of quality.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 from . import accounts, rivalry
 from . import coownership as co
 from .breeder import BREEDING
+from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
 from .trust import after_loss
@@ -92,9 +93,10 @@ def choose_home_studs(state: Industry) -> None:
 
     Co-owned studs stay studs. A breeder keeps one stud per `stud_capacity` females.
     """
-    herd, firms, p = state.herd, state.firms, state.scenario
+    herd, firms = state.herd, state.firms
+    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
-    noise = judging_noise(firms.knowledge[owner, BREEDING], p.breeding_noise)
+    noise = judging_noise(firms.knowledge[owner, BREEDING], know_p.breeding_noise)
     seen = seen_quality(herd, np.arange(herd.n), noise, state.rng)
     n_owners = firms.n
     females = alive & female
@@ -102,7 +104,7 @@ def choose_home_studs(state: Industry) -> None:
     f_mean = np.bincount(owner[females], weights=seen[females], minlength=n_owners) / np.maximum(
         f_count, 1
     )
-    males = np.flatnonzero(alive & ~female & (herd.view("age") >= p.stud_age))
+    males = np.flatnonzero(alive & ~female & (herd.view("age") >= herd_p.stud_age))
     stud = herd.view("stud")
     stud[:] = False
     if len(males):
@@ -110,7 +112,7 @@ def choose_home_studs(state: Industry) -> None:
         o = owner[order]
         starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
         rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
-        n_keep = np.maximum(1, np.ceil(f_count / p.stud_capacity)).astype(int)
+        n_keep = np.maximum(1, np.ceil(f_count / herd_p.stud_capacity)).astype(int)
         keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
         stud[order[keep]] = True
     stud[coowned_rows(state)] = True
@@ -125,14 +127,15 @@ def buy_elite_studs(
 ) -> np.ndarray:
     """Buy one elite stud for each keeper on the (import) elite market, paid by the keeper
     (share shares[0]) and, when given, its partner (shares[1]). Return their herd rows."""
-    p, rng = state.scenario, state.rng
+    herd_p, gen_p, rng = state.scenario.group("herd"), state.scenario.group("genetics"), state.rng
     keepers = np.asarray(keepers, dtype=np.int64)
     k = len(keepers)
-    quality = rng.normal(import_quality(state), IMPORT_QUALITY_SD_SHARE * p.quality_sd, k)
+    sd = IMPORT_QUALITY_SD_SHARE * quality_sd(gen_p.micron_sd)
+    quality = rng.normal(import_quality(state), sd, k)
     rows = state.herd.add(
         owner=keepers,
         female=np.zeros(k, dtype=bool),
-        age=np.full(k, p.stud_age + ELITE_STUD_AGE_EXTRA),
+        age=np.full(k, herd_p.stud_age + ELITE_STUD_AGE_EXTRA),
         quality=quality,
         colour=(rng.random(k) < 0.3).astype(np.int8),
         stud=np.ones(k, dtype=bool),
@@ -153,20 +156,20 @@ def import_quality(state: Industry) -> float:
     model's year (`fleece.world_elite_micron`), not a fixed edge over the UK herd."""
     from .fleece import quality_from_micron, world_elite_micron
 
-    p = state.scenario
+    g = state.scenario.group("genetics")
     year = state.year + (state.month - 1) / 12
-    micron = world_elite_micron(year, p.world_elite_micron, p.world_elite_gain, p.micron_floor)
+    micron = world_elite_micron(year, g.world_elite_micron, g.world_elite_gain, g.micron_floor)
     return float(quality_from_micron(micron))
 
 
 def elite_stud_price(state: Industry) -> float:
     """Price of an imported elite stud this month (Brexit makes imports dearer)."""
-    return state.scenario.elite_stud_price * state.shocks.import_price
+    return state.scenario.group("market").elite_stud_price * state.shocks.import_price
 
 
 def quality_premium(state: Industry) -> float:
     """Log-price per point of fleece quality this month: follows the demand for fibre."""
-    return state.scenario.quality_premium * state.shocks.fibre
+    return state.scenario.group("market").quality_premium * state.shocks.fibre
 
 
 def value_per_point(state: Industry) -> float:
@@ -211,7 +214,8 @@ def stud_fee(
 def service_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
     """Rows and owners of studs offered for hire: living studs better than the herd mean."""
     herd = state.herd
-    mean = state.elite_level - state.scenario.elite_margin * state.scenario.quality_sd
+    g = state.scenario.group("genetics")
+    mean = state.elite_level - g.elite_margin * quality_sd(g.micron_sd)
     rows = living_studs(herd, mean)
     owners = herd.view("owner")[rows]
     keep = state.firms.active[owners]
@@ -253,11 +257,11 @@ def mate(state: Industry) -> None:
     """One month of the mating season for the whole industry: open females are found, each
     breeder weighs its own, co-owned and hired sires, shares out the studs' seasons, mates,
     pays fees and trips, and breaches of quotas are caught or missed."""
-    p, herd = state.scenario, state.herd
-    if not in_season(state.month, p.mating_start_month, p.mating_end_month):
+    herd_p, herd = state.scenario.group("herd"), state.herd
+    if not in_season(state.month, herd_p.mating_start_month, herd_p.mating_end_month):
         return
-    fertile = fertile_females(herd, p)
-    if state.month == p.mating_start_month:
+    fertile = fertile_females(herd, herd_p)
+    if state.month == herd_p.mating_start_month:
         open_season(state, fertile)
     open_rows = open_females(state, fertile)
     if len(open_rows) == 0:
@@ -280,8 +284,9 @@ def mate(state: Industry) -> None:
     settle_matings(state, open_rows, options, choice, shares, f_sire, primary, fallback, hire_fb)
 
 
-def fertile_females(herd: Herd, p: AlpacaScenario) -> np.ndarray:
-    """Mask of females alive, not pregnant and of breeding age."""
+def fertile_females(herd: Herd, p: Any) -> np.ndarray:
+    """Mask of females alive, not pregnant and of breeding age (`p`: the herd parameters,
+    scenario.group("herd"), or the scenario)."""
     alive, female, age = herd.view("alive"), herd.view("female"), herd.view("age")
     return (
         alive
@@ -317,17 +322,18 @@ def open_females(state: Industry, fertile: np.ndarray) -> np.ndarray:
 def sire_options(state: Industry, open_rows: np.ndarray) -> SireOptions:
     """Each breeder's own, co-owned and hired sire options, judged with its breeding
     knowledge (in that order: the judgements draw from the generator in this order)."""
-    p, herd, firms = state.scenario, state.herd, state.firms
+    herd, firms = state.herd, state.firms
+    know_p, cost_p = state.scenario.group("knowledge"), state.scenario.group("costs")
     n_f = firms.n
     n_open = np.bincount(herd.view("owner")[open_rows], minlength=n_f)
-    noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+    noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], know_p.breeding_noise)
     own_best, own_q = own_stud_option(state, noise_sd)
     coown_best, coown_is_keeper, coown_q = coowned_option(state, noise_sd)
     has_co = coown_best >= 0
     con = state.contracts
     trip = (
         2
-        * p.travel_cost_per_km
+        * cost_p.travel_cost_per_km
         * np.where(has_co & ~coown_is_keeper, con.distance_km[np.maximum(coown_best, 0)], 0.0)
     )
     hire = service_option(state, noise_sd, n_open)
@@ -383,7 +389,8 @@ def service_option(state: Industry, noise_sd: np.ndarray, n_open: np.ndarray) ->
     """For each breeder with open females, the best-value stud for hire among the
     SERVICE_CANDIDATES nearest within travel distance (better than the herd mean, with
     season left): (stud row, judged quality, cost per mating, km, fee), per firm row."""
-    p, herd, firms = state.scenario, state.herd, state.firms
+    herd, firms, sc = state.herd, state.firms, state.scenario
+    herd_p, gen_p, cost_p = sc.group("herd"), sc.group("genetics"), sc.group("costs")
     n_f = firms.n
     service_q = np.full(n_f, -np.inf)
     service_cost = np.zeros(n_f)
@@ -400,20 +407,20 @@ def service_option(state: Industry, noise_sd: np.ndarray, n_open: np.ndarray) ->
         dist, idx = tree.query(
             np.c_[firms.x_km[needing], firms.y_km[needing]],
             k=k,
-            distance_upper_bound=p.max_travel_km,
+            distance_upper_bound=cost_p.max_travel_km,
         )
         dist, idx = dist.reshape(len(needing), k), idx.reshape(len(needing), k)
         valid = idx < len(e_rows)
         safe = np.where(valid, idx, 0)
         valid &= e_owners[safe] != needing[:, None]
-        valid &= herd.served[e_rows[safe]] < p.stud_capacity  # a stud's season is finite
+        valid &= herd.served[e_rows[safe]] < herd_p.stud_capacity  # a stud's season is finite
         seen = seen_quality(
             herd, e_rows[safe].ravel(), np.repeat(noise_sd[needing], k), state.rng
         ).reshape(len(needing), k)
-        mean_q = state.elite_level - p.elite_margin * p.quality_sd
+        mean_q = state.elite_level - gen_p.elite_margin * quality_sd(gen_p.micron_sd)
         quality = herd.view("quality")[e_rows[safe]]
-        fee = stud_fee(quality, mean_q, state.market.stud_fee, p.quality_premium)
-        cost = fee + 2 * p.travel_cost_per_km * dist / n_open[needing][:, None]
+        fee = stud_fee(quality, mean_q, state.market.stud_fee, sc.group("market").quality_premium)
+        cost = fee + 2 * cost_p.travel_cost_per_km * dist / n_open[needing][:, None]
         value = np.where(valid, value_per_point(state) * seen - cost, -np.inf)
         best = value.argmax(axis=1)
         ok = np.isfinite(value[np.arange(len(needing)), best])
@@ -430,7 +437,7 @@ def share_seasons(state: Industry, o: SireOptions, choice: np.ndarray) -> Season
     """How many females each breeder may put to its chosen sire: quotas of one season's
     capacity on a shared stud; overuse is a decision (rivalry.overuse_pays, or a fixed trait
     with chance opportunism) and takes matings from the other co-owner's quota."""
-    p, con, firms = state.scenario, state.contracts, state.firms
+    rival_p, con, firms = state.scenario.group("rivalry"), state.contracts, state.firms
     n_f = firms.n
     allowed = o.n_open.copy()
     co_b = np.flatnonzero((choice == COOWNED) & (o.n_open > 0))
@@ -445,7 +452,7 @@ def share_seasons(state: Industry, o: SireOptions, choice: np.ndarray) -> Season
         season = con.quota_keeper[c] + con.quota_partner[c]  # the season the co-owners agreed
         cap_left = np.maximum(season - con.used_keeper[c] - con.used_partner[c], 0)
         extra = np.maximum(0, np.minimum(o.n_open[co_b], cap_left) - quota_left)
-        if p.deliberate_cheating:
+        if rival_p.deliberate_cheating:
             cheat = deliberate_overuse(state, o, co_b, c, keeper, quota, extra)
         else:  # the landed rule: a fixed trait, overuse with chance opportunism
             cheat = state.rng.random(len(co_b)) < firms.opportunism[co_b]
@@ -471,7 +478,8 @@ def deliberate_overuse(
     """Which co-owners overuse their shared stud because it pays in expectation: what the
     extra matings save (the hire, or the better sire over its own) against the chance of
     being caught times the contract's future value (rivalry.overuse_pays)."""
-    p, con, firms = state.scenario, state.contracts, state.firms
+    sc, con, firms = state.scenario, state.contracts, state.firms
+    deal_p, partner_p = sc.group("contracts"), sc.group("partnering")
     hire = np.where(o.service_stud[co_b] >= 0, o.service_cost[co_b], state.market.stud_fee)
     better = value_per_point(state) * np.maximum(0.0, o.coown_q[co_b] - o.own_q[co_b])
     saved = np.where(o.own_best[co_b] >= 0, better, hire)
@@ -482,9 +490,9 @@ def deliberate_overuse(
         rivalry.contract_future_value(con.end_planned[c] - state.steps, quota, hire),
         rivalry.chance_of_losing_contract(
             state.trust.current(victim_tie, state.steps),
-            p.breach_trust_loss,
-            p.breach_dissolution,
-            p.acceptance,
+            deal_p.breach_trust_loss,
+            deal_p.breach_dissolution,
+            partner_p.acceptance,
         ),
         firms.opportunism[co_b]
         if state.paradox is None  # Table 1 (E2): rivalry tempts misappropriation
@@ -502,7 +510,8 @@ def chosen_sires(
     sire[shares.co_b] = state.contracts.stud[o.coown_best[shares.co_b]]
     svc = choice == SERVICE
     sire[svc] = o.service_stud[svc]
-    share_out_capacity(state.herd, sire, svc, shares.allowed, state.scenario.stud_capacity)
+    capacity = state.scenario.group("herd").stud_capacity
+    share_out_capacity(state.herd, sire, svc, shares.allowed, capacity)
     return sire
 
 
@@ -535,7 +544,7 @@ def assign_sires(
         primary,
         left_over,
         o.service_stud,
-        state.scenario.stud_capacity,
+        state.scenario.group("herd").stud_capacity,
         rng,
     )
     f_sire = np.where(
@@ -552,11 +561,11 @@ def assign_sires(
 def conceive(state: Industry, open_rows: np.ndarray, f_sire: np.ndarray, kind: np.ndarray) -> None:
     """Mated females conceive with the conception rate and carry the sire's quality and
     colour; matings away from home are contacts for the disease."""
-    p, herd, rng = state.scenario, state.herd, state.rng
+    herd_p, herd, rng = state.scenario.group("herd"), state.herd, state.rng
     mated = f_sire >= 0
-    conceived = mated & (rng.random(len(open_rows)) < p.conception_rate)
+    conceived = mated & (rng.random(len(open_rows)) < herd_p.conception_rate)
     rows_c = open_rows[conceived]
-    herd.due_in[rows_c] = gestation_draw(len(rows_c), p.gestation_months, rng)
+    herd.due_in[rows_c] = gestation_draw(len(rows_c), herd_p.gestation_months, rng)
     herd.sire_quality[rows_c] = herd.quality[f_sire[conceived]]
     herd.sire_colour[rows_c] = herd.colour[f_sire[conceived]]
     if state.disease.active:  # dams taken to another breeder's stud meet stud and herd
@@ -603,10 +612,10 @@ def pay_hired_studs(
     """Stud service: the fee to the stud's owner, the trip at the breeder's cost."""
     if len(payers) == 0:
         return
-    p, firms = state.scenario, state.firms
+    cost_p, firms = state.scenario.group("costs"), state.firms
     fees = o.service_fee[payers] * matings[payers]
     accounts.transfer(firms, payers, state.herd.owner[o.service_stud[payers]], fees)
-    accounts.pay(firms, payers, 2 * p.travel_cost_per_km * o.service_km[payers])
+    accounts.pay(firms, payers, 2 * cost_p.travel_cost_per_km * o.service_km[payers])
     state.month_stats["service_matings"] += int(matings[payers].sum())
 
 
@@ -616,12 +625,12 @@ def use_coowned_studs(
     """Co-owned studs: quotas used, the partners' trips paid; the trips keep trust up."""
     if len(used) == 0:
         return
-    p, con = state.scenario, state.contracts
+    cost_p, con = state.scenario.group("costs"), state.contracts
     c = o.coown_best[used]
     keeper = o.coown_is_keeper[used]
     np.add.at(con.used_keeper, c[keeper], matings[used[keeper]])
     np.add.at(con.used_partner, c[~keeper], matings[used[~keeper]])
-    trips = 2 * p.travel_cost_per_km * con.distance_km[c[~keeper]]
+    trips = 2 * cost_p.travel_cost_per_km * con.distance_km[c[~keeper]]
     accounts.pay(state.firms, used[~keeper], trips)
     state.month_stats["coowned_matings"] += int(matings[used].sum())
     state.trust.touch_rows(con.ties(np.unique(c)), state.steps)  # partners met
@@ -632,13 +641,13 @@ def pay_hired_fallback(
 ) -> None:
     """Hired after the shared stud: fees to the stud's owner, one trip each; what a
     partner's overuse cost its victims in fees, and the displaced matings, counted."""
-    p, firms, stats = state.scenario, state.firms, state.month_stats
+    cost_p, firms, stats = state.scenario.group("costs"), state.firms, state.month_stats
     n_f = firms.n
     fb_payers = np.flatnonzero(extra_hired > 0)
     if len(fb_payers):
         fees = o.service_fee[fb_payers] * extra_hired[fb_payers]
         accounts.transfer(firms, fb_payers, state.herd.owner[o.service_stud[fb_payers]], fees)
-        accounts.pay(firms, fb_payers, 2 * p.travel_cost_per_km * o.service_km[fb_payers])
+        accounts.pay(firms, fb_payers, 2 * cost_p.travel_cost_per_km * o.service_km[fb_payers])
         stats["service_matings"] += int(extra_hired[fb_payers].sum())
         stats["fallback_hired"] += int(extra_hired[fb_payers].sum())
         displaced = shares.displaced
@@ -707,11 +716,12 @@ def punish_breaches(
 ) -> None:
     """Overuse of a co-owned stud: caught with chance control_strength; costs trust, maybe
     the contract."""
-    p, con, rng = state.scenario, state.contracts, state.rng
+    sc, con, rng = state.scenario, state.contracts, state.rng
+    deal_p, rival_p = sc.group("contracts"), sc.group("rivalry")
     con.breaches[contracts] += 1
     state.month_stats["breaches"] += len(contracts)
-    caught = co.breach_detected(len(contracts), p.control_strength, rng)
-    if p.deliberate_cheating:  # the breeder learns how likely it is to be caught
+    caught = co.breach_detected(len(contracts), deal_p.control_strength, rng)
+    if rival_p.deliberate_cheating:  # the breeder learns how likely it is to be caught
         firms = state.firms
         firms.believed_detection[breachers] = rivalry.updated_belief(
             firms.believed_detection[breachers], caught, rivalry.BELIEF_STEP
@@ -723,12 +733,12 @@ def punish_breaches(
         victims[caught],
         breachers[caught],
         state.steps,
-        lambda t: after_loss(t, p.breach_trust_loss),
+        lambda t: after_loss(t, deal_p.breach_trust_loss),
     )
     state.trust.betrayals[ties] += 1  # hysteresis: trust rebuilds more slowly afterwards
     con.detected[contracts[caught]] += 1
     state.month_stats["detected_breaches"] += int(caught.sum())
-    ends = contracts[caught][rng.random(int(caught.sum())) < p.breach_dissolution]
+    ends = contracts[caught][rng.random(int(caught.sum())) < deal_p.breach_dissolution]
     if len(ends):
         state.month_stats["contracts_ended"] += state.contracts.end(
             np.unique(ends), state.steps, co.ENDED_BREACH

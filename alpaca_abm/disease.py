@@ -141,7 +141,8 @@ class Disease:
 
     def scare_factor(self, state: Industry) -> float:
         """Buyers left industry-wide when news of infected herds spreads."""
-        return float(np.exp(-state.scenario.disease_scare * self.news_share(state)))
+        scare = state.scenario.group("shocks").disease_scare
+        return float(np.exp(-scare * self.news_share(state)))
 
     def shunned(self, state: Industry) -> np.ndarray:
         """Breeders whose herd was found infected within SHUN_MONTHS (not partner material)."""
@@ -152,8 +153,8 @@ class Disease:
     # --- outbreak -------------------------------------------------------------------------
     def introduce(self, state: Industry, s: Scheduled) -> dict[str, Any]:
         """Infection enters the index herds: named breeders, or `herds` herds of a region or
-        of the whole industry chosen at random."""
-        p, rng, herd, firms = state.scenario, state.rng, state.herd, state.firms
+        of the whole industry chosen at random (parameters: the shocks group)."""
+        p, rng, herd, firms = state.scenario.group("shocks"), state.rng, state.herd, state.firms
         n_f = self._firms(state)
         self.ever = True
         self.strength = max(self.strength, s.strength) if self.active else s.strength
@@ -211,8 +212,9 @@ class Disease:
 
     # --- the month ------------------------------------------------------------------------
     def monthly(self, state: Industry) -> None:
-        """Spread within herds, testing, culling of reactors, restrictions found and lifted."""
-        p, rng, herd, firms = state.scenario, state.rng, state.herd, state.firms
+        """Spread within herds, testing, culling of reactors, restrictions found and lifted
+        (parameters: the shocks group)."""
+        p, rng, herd, firms = state.scenario.group("shocks"), state.rng, state.herd, state.firms
         n_f = self._firms(state)
         month = state.steps - 1
         inf = self.rows(state)
@@ -273,7 +275,7 @@ class Disease:
 
     def _grow_wary(self, state: Industry, found: np.ndarray) -> None:
         """Acquaintances of a newly found herd trust it less."""
-        loss = state.scenario.disease_trust_loss
+        loss = state.scenario.group("shocks").disease_trust_loss
         if loss <= 0:
             return
         for b in found.tolist():

@@ -53,6 +53,11 @@ def micron_from_quality(quality: np.ndarray | float) -> np.ndarray | float:
     return MICRON_REFERENCE - excess / POINTS_PER_MICRON
 
 
+def quality_sd(micron_sd: float) -> float:
+    """The sd of quality (points) that a genetic sd of `micron_sd` µm makes."""
+    return POINTS_PER_MICRON * micron_sd
+
+
 def quality_ceiling(micron_floor: float) -> float:
     """The highest quality any alpaca can have: the index of the biological micron floor."""
     return float(quality_from_micron(micron_floor))

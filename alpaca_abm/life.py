@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 
 def age_and_die(state: Industry) -> None:
-    """Every animal grows a month older; some die (fewer where health knowledge is high)."""
-    p, herd, firms = state.scenario, state.herd, state.firms
+    """Every animal grows a month older; some die (fewer where health knowledge is high).
+    Parameters: the herd group (mortality, maximum age) and the knowledge group (health)."""
+    life, known = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd, firms = state.herd, state.firms
     alive, age, owner = herd.view("alive"), herd.view("age"), herd.view("owner")
     everyone = alive.all()  # the usual case: rows were compacted at the end of last month
     if everyone:
@@ -29,11 +31,11 @@ def age_and_die(state: Industry) -> None:
         np.add(age, 1, out=age, where=alive)
     chance = monthly_death_probability(
         age,
-        p.adult_mortality,
-        p.cria_mortality,
-        p.max_age,
+        life.adult_mortality,
+        life.cria_mortality,
+        life.max_age,
         firms.knowledge[: firms.n, HEALTH],
-        p.health_effect,
+        known.health_effect,
         owner,
     )
     # one draw per row, dead rows included (there are none: rows are compacted monthly)
@@ -46,8 +48,9 @@ def age_and_die(state: Industry) -> None:
 
 
 def give_birth(state: Industry) -> None:
-    """Pregnancies advance a month; due dams give birth to one cria each."""
-    p, herd, rng = state.scenario, state.herd, state.rng
+    """Pregnancies advance a month; due dams give birth to one cria each. Parameters: the
+    genetics group (fibre diameter and its inheritance)."""
+    g, herd, rng = state.scenario.group("genetics"), state.herd, state.rng
     due = herd.view("due_in")
     carrying = np.flatnonzero(herd.view("alive") & (due > 0))
     due[carrying] -= 1
@@ -55,9 +58,10 @@ def give_birth(state: Industry) -> None:
     if len(dams) == 0:
         return
     owners = herd.owner[dams].copy()
-    mendelian = fleece.mendelian_cv(p.micron_sd, p.micron_mean, p.micron_floor)
+    mendelian = fleece.mendelian_cv(g.micron_sd, g.micron_mean, g.micron_floor)
+    ceiling = fleece.quality_ceiling(g.micron_floor)
     quality = fleece.inherit_quality(
-        herd.quality[dams], herd.sire_quality[dams], mendelian, p.quality_ceiling, rng
+        herd.quality[dams], herd.sire_quality[dams], mendelian, ceiling, rng
     )
     colour = offspring_colour(herd.colour[dams], herd.sire_colour[dams], rng)
     herd.due_in[dams] = NOT_PREGNANT
@@ -67,9 +71,9 @@ def give_birth(state: Industry) -> None:
         age=np.zeros(len(dams)),
         quality=quality,
         colour=colour,
-        fleece_env=fleece.draw_environment(len(dams), p.micron_sd, p.fd_heritability, rng),
+        fleece_env=fleece.draw_environment(len(dams), g.micron_sd, g.fd_heritability, rng),
         other_merit=fleece.draw_other_merit(
-            len(dams), p.micron_sd, p.fd_heritability, p.fd_selection_share, rng
+            len(dams), g.micron_sd, g.fd_heritability, g.fd_selection_share, rng
         ),
     )
     np.add.at(state.firms.births, owners, 1)

@@ -26,7 +26,6 @@ from .coownership import (
 )
 from .finance import monthly_costs
 from .shearing import pool_members
-from .state import FLOW_TALLIES
 
 if TYPE_CHECKING:
     from .herd import Herd
@@ -36,7 +35,16 @@ ELITE_ACCESS_WINDOW = 12  # months: access means an elite mating within the last
 CLUSTERING_SAMPLE = 2000  # nodes: above this the clustering coefficient is estimated
 DENSE_CLUSTERING_MAX = 64  # breeder rows: up to this the clustering uses a dense matrix
 
-MODEL_COLUMNS = (
+
+class Tally(str):
+    """A column of model_df that is one of the month's tallies: a count the mechanisms add
+    to in `state.month_stats` as the month runs (the other columns are worked out from the
+    tables when the month closes, `industry_row`)."""
+
+
+# model_df's columns, in order; a tally is marked where it stands. MODEL_COLUMNS and
+# MONTHLY_TALLIES (the keys of state.month_stats) are both read off this one list.
+_ROW = (
     "step",
     "date",
     "n_breeders",
@@ -44,8 +52,8 @@ MODEL_COLUMNS = (
     "mean_quality",
     "quality_sd",
     "price_female",
-    "sales_count",
-    "sales_value",
+    Tally("sales_count"),
+    Tally("sales_value"),
     "fibre_price",
     "n_coowned_studs",
     "n_partnerships",
@@ -59,27 +67,45 @@ MODEL_COLUMNS = (
     "share_comp_dominated",
     "mean_micron",
     "fleece_micron",
-    "births",
-    "deaths",
-    *FLOW_TALLIES,
+    Tally("births"),
+    Tally("deaths"),
+    # trade, partnerships, entry and exit
+    Tally("pet_sales"),
+    Tally("internal_sales"),
+    Tally("export_sales"),
+    Tally("referrals"),
+    Tally("lost_enquiries"),
+    Tally("new_contracts"),
+    Tally("contracts_ended"),
+    Tally("breaches"),
+    Tally("detected_breaches"),
+    Tally("conflicts"),
+    Tally("knowledge_shared"),
+    Tally("leakage"),
+    Tally("service_matings"),
+    Tally("coowned_matings"),
+    Tally("own_matings"),
+    Tally("studs_bought_alone"),
+    Tally("entrants"),
+    Tally("exits"),
     "demand_index",
-    "pooled_kg",
+    Tally("pooled_kg"),
     "mean_cash",
     "small_share",
     "small_mean_profit",
     "large_mean_profit",
     "clustering",
     "n_elite_studs",
-    "listed",
-    "demand",
+    Tally("listed"),
+    Tally("demand"),
     # shocks and the environment (shocks.py, disease.py)
     "infected_herds",
-    "new_infected_herds",
-    "found_herds",
+    Tally("new_infected_herds"),
+    Tally("found_herds"),
     "restricted_herds",
-    "culled",
+    Tally("culled"),
     "infected_animals",
-    "coloured_sales",
+    Tally("coloured_sales"),
     "rivalry_index",
     "investment_mood",
     # the economy (market.py, finance.py): accounts, auction, outside pool, studs
@@ -95,26 +121,28 @@ MODEL_COLUMNS = (
     "adopters",
     "awareness",
     "stud_fee",
-    "stud_sales",
-    "wether_sales",
+    Tally("stud_sales"),
+    Tally("wether_sales"),
     "idle_male_share",
     # competition inside coopetition (rivalry.py; issue 14)
     "breaches_per_contract_month",
     "conflicts_per_contract_month",
     "mean_cooperation_intensity",
     "mean_competition_intensity",
-    "leakage_sales_lost",
+    Tally("leakage_sales_lost"),
     "acceptable_per_search",
-    "searches",
-    "acceptable_candidates",
-    "displaced_matings",
-    "displaced_fees",
-    "overuse_matings",
-    "fallback_hired",
+    Tally("searches"),
+    Tally("acceptable_candidates"),
+    Tally("displaced_matings"),
+    Tally("displaced_fees"),
+    Tally("overuse_matings"),  # matings beyond a co-owner's quota (breeding.mate)
+    Tally("fallback_hired"),
     "mean_openness",
     "mean_protection",
     "mean_believed_detection",
 )
+MODEL_COLUMNS = tuple(str(column) for column in _ROW)
+MONTHLY_TALLIES = tuple(str(column) for column in _ROW if isinstance(column, Tally))
 
 
 def model_columns(state: Industry) -> tuple[str, ...]:
@@ -187,7 +215,8 @@ def herd_columns(state: Industry) -> dict:
     q = herd.view("quality") if alive.all() else herd.view("quality")[alive]  # (compacted)
     # the herd's mean genetic MFD, from the living animals' qualities already gathered
     micron = _mean(fleece.micron_from_quality(q.astype(np.float64))) if len(q) else 0.0
-    adult_male = alive & ~herd.view("female") & (herd.view("age") >= state.scenario.stud_age)
+    stud_age = state.scenario.group("herd").stud_age
+    adult_male = alive & ~herd.view("female") & (herd.view("age") >= stud_age)
     idle = int(np.count_nonzero(adult_male & ~herd.view("stud")))
     n_alive = int(np.count_nonzero(alive))
     return {
@@ -209,7 +238,7 @@ def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict
     n_active = int(active.sum())
     profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
     cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
-    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
+    year_profit = firms.acct_profit_ring[:n_f][active].sum(axis=1)  # (of firms in business)
     small = active & (heads < 50)
     large = active & (heads >= 50)
 
@@ -228,7 +257,7 @@ def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict
         "restricted_herds": int((firms.restricted[:n_f] & active).sum()),
         "cash_flow": float(cash_flow[active].sum()),
         "stock_value": float(firms.stock_value[:n_f][active].sum()),
-        "loss_making_share": _mean(year_profit[active] < 0) if n_active else 0.0,
+        "loss_making_share": _mean(year_profit < 0) if n_active else 0.0,
         "mean_openness": mean_active(firms.openness),
         "mean_protection": mean_active(firms.protection),
         "mean_believed_detection": mean_active(firms.believed_detection),

@@ -42,7 +42,7 @@ from .disease import Disease
 from .herd import Herd
 from .params import AlpacaScenario
 from .scenarios import load_scenario
-from .state import MONTHLY_TALLIES, Industry
+from .state import Industry
 from .trust import TrustLedger
 
 SELL_THROUGH_START = 0.1  # assumption: a listed female sells within about ten months at first
@@ -183,7 +183,7 @@ class AlpacaModel(mesa.Model):
         self.tree_cache = None  # (version, KD-tree, rows) of active breeders' places
         self.leaders: np.ndarray | None = None  # best-known breeders (world.reputation_leaders)
         self.female_values_cache = None  # finance.female_values of the month's market
-        self.month_stats: dict[str, float] = dict.fromkeys(MONTHLY_TALLIES, 0)
+        self.month_stats: dict[str, float] = dict.fromkeys(metrics.MONTHLY_TALLIES, 0)
         # the paradox module (paradox.py), off by default; its own random stream, spawned
         # without drawing from the model's, so switching it on leaves every other draw alone
         self.paradox = paradox.ParadoxState() if p.paradox else None

@@ -290,19 +290,17 @@ MARKET = _group("market", (
     Param("pet_price", default=400.0, kind=float, low=0, high=1e5, unit="GBP", source="public",
           doc="Price of a male sold as a pet or fleece animal.",
           note="See public_figures.toml: pet_male_price."),
-    Param("hobby_demand", default=1.5, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
+    Param("hobby_demand", default=2.5, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
           doc="Outside households (hobby, smallholder, trekking and experience businesses) who "
               "look for a breeding female a year at the start, per alpaca in the industry; the "
               "finite pool they come from is sized so (market.starting_pool). Every one bids "
               "its willingness to pay; only the upper tail buys at the going price.",
-          note="Calibrated (docs/CALIBRATION.md) at 0.106 on the economy before issue #20, when an "
-               "offer met at most three bids. Now that every bid enters the auction, it counts "
-               "the households who look, not those who buy: re-set by hand with "
-               "buyer_wtp_median on uk_national (seed 1, 2006-2024, eleven pairs tried, "
-               "issue #20 round 2) to the price path of issue #20's item 4 (2008 2,000-4,500, "
-               "2011-2012 1,100-2,500, 2015-2018 1,050-1,950 GBP); at 1.5 and 850 GBP about 8% "
-               "of them would pay 2,000 GBP (0.12 a year per alpaca, near the old fit). "
-               "experiments/calibrate.py was not re-run on this economy."),
+          note="Calibrated (docs/CALIBRATION.md, history matching on uk_national 2006-2024 "
+               "with buyer_wtp_median, entry_rate, pool_adopted_start, lifestyle_return and "
+               "herd_response): 2.5, non-implausible range 1.88-3.35. It counts the households "
+               "who look, not those who buy: at 2.5 and a median of 625 GBP under 3% of them "
+               "would pay 2,000 GBP (0.07 a year per alpaca). 0.106 on the economy before "
+               "issue #20, when an offer met at most three bids."),
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
           note="Most males that are not kept as studs find pet homes."),
@@ -335,13 +333,13 @@ MARKET = _group("market", (
                "worth half of a clean one is an assumption. While it only made buyers look "
                "elsewhere, the buyers of the area's restricted herds turned to their clean "
                "neighbours and the area's clean herds sold no less than herds elsewhere."),
-    Param("buyer_wtp_median", default=850.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
+    Param("buyer_wtp_median", default=625.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
           doc="Median willingness to pay of an outside household for a reference breeding "
               "female (before price shocks).",
           note="Mid-2000s sales of 3,000-10,000 GBP for pregnant females and 1,000-2,000 in "
                "2012-2015 (PUBLIC-FACTS section 2) are paid by the upper tail of the households "
-               "who look; re-set by hand with hobby_demand (see there) to issue #20's price "
-               "bands, where it was 1390 (calibrated on the economy before issue #20)."),
+               "who look; calibrated (docs/CALIBRATION.md): 625, non-implausible range 540-743 "
+               "(1390 on the economy before issue #20)."),
     Param("buyer_wtp_sigma", default=0.6, kind=float, low=0, high=3, unit="log-units", source="assumption",
           doc="Spread of outside buyers' willingness to pay (log-normal).",
           note="Buyers range from pet-price smallholders to show-herd founders; not fitted by "
@@ -368,7 +366,7 @@ MARKET = _group("market", (
           doc="Share of the outside pool already taken up at the start.",
           note="The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
                "diffusion; calibrated (docs/CALIBRATION.md): 0.356, non-implausible range "
-               "0.356-0.623."),
+               "0.203-0.488."),
     Param("replacement_rate", default=0.07, kind=float, low=0, high=1, unit="per year", source="assumption",
           doc="Share of the animals in outside homes replaced each year (deaths, homes passed on).",
           note="Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a "
@@ -424,7 +422,7 @@ FINANCE = _group("finance", (
           doc="How far a breeder's planned herd moves with the gap between a female's value to it "
               "and her expected price ((value - price) / price).",
           note="Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on "
-               "it; calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.336-1.52."),
+               "it; calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.81-2.44."),
     Param("herd_adjustment", default=0.3, kind=float, low=0.01, high=1, unit="share/year", source="assumption",
           doc="Share of the gap between target and planned herd closed in a year (partial "
               "adjustment, Nerlove).",
@@ -437,7 +435,7 @@ FINANCE = _group("finance", (
           doc="Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
               "expected return).",
           note="'Not truly commercial, a large part of it is lifestyle' (I2); calibrated "
-               "(docs/CALIBRATION.md): 0.127, non-implausible range 0.0537-0.127."),
+               "(docs/CALIBRATION.md): 0.127, non-implausible range 0.0615-0.147."),
     Param("lifestyle_tolerance", default=2000.0, kind=float, low=0, high=1e6, unit="GBP/year", source="seed-4",
           doc="What a hobby owner (herd under 50 alpacas) pays into the herd a year from outside "
               "income, up to the overdraft (credit.owner_contribution), and the yearly accounting "
@@ -687,11 +685,11 @@ INDUSTRY = _group("industry", (
           doc="Knowledge an entrant gains from the industry's education days (in full when a "
               "fifth of breeders invest).",
           note="Education days bring entrants a part of the way."),
-    Param("entry_rate", default=1.02, kind=float, low=0, high=1000, unit="breeders/month per 100 starting breeders", source="calibrated",
+    Param("entry_rate", default=1.4, kind=float, low=0, high=1000, unit="breeders/month per 100 starting breeders", source="calibrated",
           doc="New breeders a month, per 100 breeders at the start, when a starting herd's "
               "expected return equals the outside option (fewer below it, up to twice above it).",
           note="Calibrated so the industry grows toward the 123 listed breeders of 2018; "
-               "calibrated (docs/CALIBRATION.md): 1.02, non-implausible range 0.567-1.08."),
+               "calibrated (docs/CALIBRATION.md): 1.4, non-implausible range 1.16-1.73."),
     Param("foundation_herd", default=6, kind=int, low=1, high=200, unit="females", source="assumption",
           doc="Breeding females an entrant buys to start.",
           note="New breeders typically start with a handful of pregnant females."),
@@ -1017,9 +1015,9 @@ class AlpacaScenario(Scenario):
 
     @property
     def quality_sd(self) -> float:
-        from .fleece import POINTS_PER_MICRON
+        from .fleece import quality_sd
 
-        return POINTS_PER_MICRON * self.micron_sd
+        return quality_sd(self.micron_sd)
 
     @property
     def quality_ceiling(self) -> float:

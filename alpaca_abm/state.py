@@ -35,54 +35,6 @@ if TYPE_CHECKING:
     from .trust import TrustLedger
 
 
-# The month's counts of trade, partnerships, entry and exit: tallied here and reported in
-# this order as columns of model_df (metrics.MODEL_COLUMNS), one list for both.
-FLOW_TALLIES = (
-    "pet_sales",
-    "internal_sales",
-    "export_sales",
-    "referrals",
-    "lost_enquiries",
-    "new_contracts",
-    "contracts_ended",
-    "breaches",
-    "detected_breaches",
-    "conflicts",
-    "knowledge_shared",
-    "leakage",
-    "service_matings",
-    "coowned_matings",
-    "own_matings",
-    "studs_bought_alone",
-    "entrants",
-    "exits",
-)
-MONTHLY_TALLIES = (
-    "births",
-    "deaths",
-    "sales_count",
-    "sales_value",
-    *FLOW_TALLIES,
-    "pooled_kg",
-    "listed",
-    "demand",
-    "new_infected_herds",
-    "found_herds",
-    "culled",
-    "coloured_sales",
-    "stud_sales",
-    "wether_sales",
-    # competition inside coopetition (rivalry.py)
-    "searches",
-    "acceptable_candidates",
-    "fallback_hired",
-    "displaced_matings",
-    "displaced_fees",
-    "leakage_sales_lost",
-    "overuse_matings",  # matings beyond a co-owner's quota (breeding.mate)
-)
-
-
 class ShockFactors(Protocol):
     """What the running events change, as the mechanisms read it (shocks.ShockEngine)."""
 
@@ -146,7 +98,7 @@ class Industry(Protocol):
     leaders: np.ndarray | None  # rows of the best-known breeders, until the next review
     female_values_cache: tuple[tuple, np.ndarray] | None  # finance.female_values, this month
     # the month's indices
-    month_stats: dict[str, float]  # this month's tallies (MONTHLY_TALLIES)
+    month_stats: dict[str, float]  # this month's tallies (metrics.MONTHLY_TALLIES)
     elite_level: float  # quality from which a stud is elite this month
     investment_mood: float  # willingness to invest (Brexit uncertainty, disease scare)
     rivalry: float  # rivalry in partnerships (shocks: rivalry feedback and events)

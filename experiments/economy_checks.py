@@ -11,7 +11,10 @@ number per column; yearly lists flattened to name[i]). The groups of runs:
 - item 3: `uk_national` to December 2018 with outside buyers x0.5 and x2 and costs per
   animal x1.5, on item 1's seeds (paired with item 1's `uk_national` runs);
 - item 7: `brexit` (baseline, Brexit at month 180) to month 204, and `disease_outbreak`
-  (baseline, TB at month 60) to month 84, on item 1's seeds (paired with `baseline`).
+  (baseline, TB at month 60) to month 84, on item 1's seeds (paired with `baseline`);
+- the other shipped scenarios (`OTHERS`), 240 months, 10 seeds each: busts and solvency;
+  and for every scenario the money of its last five years (owners' lifestyle money,
+  overdraft interest, accounting profit, revenue, a firm and a year).
 
     .venv/bin/python experiments/economy_checks.py --quick   # a minute idle: 2 seeds, 6 points
     .venv/bin/python experiments/economy_checks.py           # the full checks (docs/ECONOMY.md)
@@ -59,6 +62,17 @@ STATICS_MONTHS = 156  # uk_national from January 2006 to December 2018
 LHS_MONTHS = 240
 MAIN = ("baseline", "uk_national")  # item 1's scenarios the public path and statics read
 ITEM1 = {"baseline": 240, "uk_national": 240, "no_coopetition": 240, "uk_2018": 120}
+# the other shipped scenarios (shocks among them), 240 months each: busts, solvency, money
+OTHERS = (
+    "brexit",
+    "disease_outbreak",
+    "fibre_boom",
+    "maturing_industry",
+    "price_slump",
+    "uk_2000",
+    "uk_turbulence",
+)
+MONEY_YEARS = (2015, 2019)  # the years the lifestyle money, interest and profit are read over
 # item 2: each economic parameter over its plausible range (low, high, log scale?, why)
 LHS_RANGES: dict[str, tuple[float, float, bool, str]] = {
     "hobby_demand": (0.5, 2.0, True, "x0.5-x2 of the default (calibrated)"),
@@ -131,6 +145,8 @@ def checks_run(scenario: Any, steps: int, rng: int, **overrides: Any) -> ChecksR
     m = AlpacaModel(scenario, rng=rng, **overrides)
     p = m.scenario
     insolvent, past_limit, loss_by_class, n_by_class = [], 0, [], []
+    money: dict[str, list[float]] = {"lifestyle": [], "interest": [], "profit": [], "revenue": []}
+    interest_before = 0.0
     sales_at: dict[int, np.ndarray] = {}
     sales = np.zeros(0)  # each firm's breeding-stock sales since the start
     t = time.process_time()
@@ -157,6 +173,14 @@ def checks_run(scenario: Any, steps: int, rng: int, **overrides: Any) -> ChecksR
             row_loss.append(float((prof[k] < 0).mean()) if k.any() else np.nan)
         loss_by_class.append(row_loss)
         n_by_class.append(row_n)
+        # the year's money: owners' lifestyle money, overdraft interest, the industry's
+        # accounting profit and revenue (firms in business in December)
+        interest_now = float(f.interest_paid[:n].sum())
+        money["lifestyle"].append(float(f.owner_paid[:n].sum()))
+        money["interest"].append(interest_now - interest_before)
+        interest_before = interest_now
+        money["profit"].append(float(prof[act].sum()))
+        money["revenue"].append(float(f.revenue_ring[:n][act].sum()))
     secs = time.process_time() - t
     df = m.model_df
     price = df["price_female"].to_numpy(float)
@@ -187,6 +211,7 @@ def checks_run(scenario: Any, steps: int, rng: int, **overrides: Any) -> ChecksR
         "exports": g["export_sales"].sum().to_numpy(float),
         "exits": g["exits"].sum().to_numpy(float),
         "entrants": g["entrants"].sum().to_numpy(float),
+        **{k: np.array(v, dtype=float) for k, v in money.items()},
     }
     # every run has the same columns (the sweep store checks them against a one-month
     # probe): yearly lists padded to YEARS with NaN, figures a run cannot measure NaN
@@ -315,16 +340,17 @@ class Sizes:
     shocks: int = 20
     lhs_points: int = 60
     lhs_seeds: int = 2
+    others: int = 10  # seeds of each of the OTHERS
 
 
-QUICK = Sizes(main=2, other=2, statics=2, shocks=2, lhs_points=6, lhs_seeds=1)
+QUICK = Sizes(main=2, other=2, statics=2, shocks=2, lhs_points=6, lhs_seeds=1, others=1)
 
 
 def run_all(sizes: Sizes, workers: int) -> dict[str, Any]:
     """Every group of runs; the result (runs' figures by group) as plain data."""
     from alpaca_abm.params import PARAMETER_INDEX
 
-    seeds = list(range(max(sizes.main, sizes.other, sizes.statics, sizes.shocks)))
+    seeds = list(range(max(sizes.main, sizes.other, sizes.statics, sizes.shocks, sizes.others)))
     result: dict[str, Any] = {"sizes": sizes.__dict__, "seeds": seeds}
     start = time.perf_counter()
     result["item1"] = {
@@ -348,6 +374,9 @@ def run_all(sizes: Sizes, workers: int) -> dict[str, Any]:
     result["outbreak"] = run_group(
         "outbreak", "disease_outbreak", OUTBREAK_MONTH + 24, [{}], shock_seeds, workers
     )[0]
+    result["others"] = {
+        scn: run_group(scn, scn, 240, [{}], seeds[: sizes.others], workers)[0] for scn in OTHERS
+    }
     n, k = sizes.lhs_points, sizes.lhs_seeds
     points = lhs_points(n, 2020)
     lhs_seeds = [[9000 + k * i + r for r in range(k)] for i in range(n)]
@@ -481,7 +510,42 @@ def evaluate(res: dict[str, Any]) -> dict[str, Any]:
     c8["herd_ratio_2018"] = (_year(b, "herd", 2018) / herd18).tolist()
     c8["met"] = okb and c8["busts"] == 0
     c["8"] = c8
+    c["others"] = other_checks(res)
     return c
+
+
+def _last_years(r: dict[str, Any], key: str, n: int = 5) -> float:
+    """A run's mean of a yearly figure over its last `n` complete years."""
+    v = np.array(r[key], dtype=float)
+    v = v[~np.isnan(v)]
+    return float(np.mean(v[-n:])) if len(v) else np.nan
+
+
+def other_checks(res: dict[str, Any]) -> dict[str, Any]:
+    """The other shipped scenarios (busts, solvency), and every scenario's money over its
+    last five years: owners' lifestyle money, overdraft interest, accounting profit and
+    revenue, a year and a firm."""
+    out: dict[str, Any] = {"scenarios": {}, "money": {}}
+    for scn, runs in res.get("others", {}).items():
+        out["scenarios"][scn] = {
+            "busts": int(sum(r["bust"] for r in runs)),
+            "runs": len(runs),
+            "low_price_months_max": int(max(r["low_price_months"] for r in runs)),
+            "drawdown_max": float(max(r["max_drawdown"] for r in runs)),
+            "max_insolvent_share": float(max(r["max_insolvent_share"] for r in runs)),
+            "past_limit_records": int(sum(r["past_limit_records"] for r in runs)),
+            "longest_stall": int(max(r["longest_stall"] for r in runs)),
+        }
+    every = {**res["item1"], **res.get("others", {})}
+    for scn, runs in every.items():
+        if "lifestyle" not in runs[0]:
+            continue
+        firms = np.array([_last_years(r, "herds") for r in runs])
+        out["money"][scn] = {
+            k: (np.array([_last_years(r, k) for r in runs]) / firms).tolist()
+            for k in ("lifestyle", "interest", "profit", "revenue")
+        }
+    return out
 
 
 def shock_checks(res: dict[str, Any]) -> dict[str, Any]:
@@ -708,9 +772,51 @@ def report(res: dict[str, Any], c: dict[str, Any]) -> str:
         )
         + ".",
         "",
-        END,
     ]
+    L += other_report(c["others"])
+    L += ["", END]
     return "\n".join(L)
+
+
+def other_report(o: dict[str, Any]) -> list[str]:
+    """The generated tables of the other scenarios and of every scenario's money."""
+    L: list[str] = []
+    if o["scenarios"]:
+        n = next(iter(o["scenarios"].values()))["runs"]
+        L += [
+            "### The other shipped scenarios",
+            "",
+            f"240 months, {n} seeds each (shocks allowed: a bust after a shock is not item 1's).",
+            "",
+            "| scenario | runs that bust | most months at <= 1.5x pet price | largest fall "
+            "below the running peak | most firms insolvent at a December | firm-Decembers "
+            "past the credit limit | longest stall |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for scn, v in o["scenarios"].items():
+            L.append(
+                f"| {scn} | {v['busts']} of {v['runs']} | {v['low_price_months_max']} | "
+                f"{100 * v['drawdown_max']:.0f}% | {100 * v['max_insolvent_share']:.1f}% | "
+                f"{v['past_limit_records']} | {v['longest_stall']} |"
+            )
+        L.append("")
+    if o["money"]:
+        L += [
+            "### Money a firm and a year (each run's last five years)",
+            "",
+            "GBP a year per firm in business: what owners paid in from outside income "
+            "(lifestyle money, `credit.owner_contribution`), overdraft interest, the "
+            "industry's accounting profit (stock at market) and its revenue.",
+            "",
+            "| scenario | lifestyle money | interest | accounting profit | revenue |",
+            "|---|---|---|---|---|",
+        ]
+        for scn, v in o["money"].items():
+            L.append(
+                f"| {scn} | {_q(np.array(v['lifestyle']))} | {_q(np.array(v['interest']))} | "
+                f"{_q(np.array(v['profit']))} | {_q(np.array(v['revenue']))} |"
+            )
+    return L
 
 
 def figures(res: dict[str, Any], c: dict[str, Any]) -> None:
@@ -788,7 +894,7 @@ def write_doc(res: dict[str, Any], c: dict[str, Any]) -> None:
 
 def summary_lines(c: dict[str, Any]) -> list[str]:
     """One line an item: met or not."""
-    return [f"item {k}: {'met' if v['met'] else 'NOT met'}" for k, v in c.items()]
+    return [f"item {k}: {'met' if v['met'] else 'NOT met'}" for k, v in c.items() if "met" in v]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -382,3 +382,29 @@ def test_plan_matings_breeds_for_replacements_by_hand():
     one.add(owner=np.zeros(1, int), female=np.ones(1, bool), age=np.full(1, 40))
     breeding.plan_matings(one, firms, p, np.arange(1), np.random.default_rng(2))
     assert one.view("rested").tolist() == [True]
+
+
+def test_elite_level_of_a_living_herd_and_of_a_dead_one_by_hand():
+    """Margin 1.5 sds of 8 (12). A herd just compacted (every row alive) of qualities 40 and
+    60: mean 50, elite from 62. A herd whose only animal is dead: the scenario's mean (0),
+    elite from 12. Living studs: of a living stud of 60, a living non-stud of 70, a dead stud
+    of 80 and a living stud of 50, the studs are rows 0 and 3; of at least 60, row 0 (60
+    itself counts)."""
+    from types import SimpleNamespace
+
+    p = SimpleNamespace(quality_mean=0.0, elite_margin=1.5, quality_sd=8.0)
+    alive = Herd()
+    alive.add(owner=np.zeros(2, int), quality=np.array([40.0, 60.0]))
+    assert breeding.elite_level(alive, p) == pytest.approx(62.0)
+    dead = Herd()
+    dead.add(owner=np.zeros(1, int), quality=np.array([90.0]), alive=np.array([False]))
+    assert breeding.elite_level(dead, p) == pytest.approx(12.0)
+    h = Herd()
+    h.add(
+        owner=np.zeros(4, int),
+        quality=np.array([60.0, 70.0, 80.0, 50.0]),
+        stud=np.array([True, False, True, True]),
+        alive=np.array([True, True, False, True]),
+    )
+    assert breeding.living_studs(h).tolist() == [0, 3]
+    assert breeding.living_studs(h, 60.0).tolist() == [0]

@@ -15,10 +15,13 @@ mean 52,496 (-5%), implausibility 0.29; the seeds' sd is about 2,600, so the mea
 (sd about 1,500) would have to move 8,000, five of its sds, to fail the target by chance: a
 correct model fails far less often than 1 in 1,000 runs. On that economy's first round (ef951f8):
 27,743, 29,955 and 29,178, mean -47%, implausibility 3.10; on its second (main,
-2026-12-06 22:00): 40,004, 39,510 and 37,742, mean -29%, implausibility 1.89: the
-calibration's criterion holds, the issue's band does not until the defaults are refitted
-(issue #20), kept as a strict expected failure. The defaults were fitted to this series, so
-passing is a regression check, not evidence for the model.
+2026-12-06 22:00): 40,004, 39,510 and 37,742, mean -29%, implausibility 1.89 (the band
+then failed). Refitted on the reworked economy (docs/CALIBRATION.md): the 20 verification
+seeds give a 2018 herd of 42,280-46,296 (5-95%), median 44,060; this test's three seeds
+43,657, 43,374 and 43,340, mean -21%, implausibility 1.39: the mean of three (sd about
+700) would have to fall 2,200, three of its sds, to fail the band by chance (about 1 in
+1,000). The defaults were fitted to this series, so passing is a regression check, not
+evidence for the model.
 """
 
 from __future__ import annotations
@@ -66,12 +69,6 @@ def test_calibrated_uk_national_herd_2018_is_not_implausible(herds_2018):
     assert herds_2018.min() > figure("national_herd_2006")  # the industry grew from 2006
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #20 item 4: the reworked economy is not refitted yet; its 2018 herd is "
-    "about -29% (40,004, 39,510 and 37,742 by seed on 2026-12-06; docs/ECONOMY.md). Strict: "
-    "once a refit meets the target this fails, and the mark must go.",
-)
 def test_calibrated_uk_national_herd_2018_is_within_the_issues_band(herds_2018):
     """The issue's target: the mean over the seeds within +-25% of the public 55,000."""
     observed = figure("national_herd_2018")

@@ -169,13 +169,19 @@ def test_the_deadline_reservation_by_hand():
     """Expected price 1,000, chance 0.5, keep 20, no interest, floor 300. No month left: the
     floor, 300; one: -20 + 0.5 x 1,000 + 0.5 x 300 = 630; two: -20 + 500 + 0.5 x 630 =
     795. With keep 40 and one month left: 610. With no chance of a sale (a chance of -1
-    counts as 0) one month left is worth -20 + 300 = 280, below the floor: 300."""
+    counts as 0) one month left is worth -20 + 300 = 280, below the floor: 300; with a sure
+    sale (a chance of 2 counts as 1), -20 + 1,000 = 980. With no month left for either of
+    two sellers, each gets the floor; with no seller, no answer."""
     r = pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.array([0, 1, 2]), 300.0)
     assert r == pytest.approx([300.0, 630.0, 795.0])
     two = pricing.deadline_reservation(1_000.0, 0.5, np.array([20.0, 40.0]), 0.0, 1, 300.0)
     assert two == pytest.approx([630.0, 610.0])
     assert pricing.deadline_reservation(1_000.0, -1.0, 20.0, 0.0, 1, 300.0) == pytest.approx(300.0)
     assert pricing.deadline_reservation(1_000.0, 0.5, 20.0, -1.0, 1, 300.0) == pytest.approx(630.0)
+    assert pricing.deadline_reservation(1_000.0, 2.0, 20.0, 0.0, 1, 300.0) == pytest.approx(980.0)
+    none_left = pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.zeros(2, int), 300.0)
+    assert none_left.shape == (2,) and none_left.tolist() == [300.0, 300.0]
+    assert pricing.deadline_reservation(1_000.0, 0.5, 20.0, 0.0, np.zeros(0, int), 300.0).size == 0
 
 
 def test_spread_and_going_price_bids_by_hand():
@@ -192,13 +198,19 @@ def test_demand_schedule_and_avoidance_by_hand():
     """Log-normal willingness to pay, median 1,400, sigma 0.5: 16 offered to 100 buyers
     clear where P(WTP >= p) = 0.16, z = 0.99446 (normal tables): 1,400 x e^0.49723 =
     2,301.82; nothing offered: the top, 1,400 x e^(3 x 0.5) = 6,274.36. At sigma 0.6, 99 of
-    100: z = -2.3263, 1,400 x e^-1.3958 = 346.69, below the floor 400: 400.
+    100: z = -2.3263, 1,400 x e^-1.3958 = 346.69, below the floor 400: 400. One offered to 100
+    at sigma 0.5: z = 2.3263, 1,400 x e^1.16317 = 4,480.10.
     Avoidance above 1 counts as 1: the worst region's sellers weigh 0, one at half its news
-    0.5; below 0 as 0: everyone weighs 1. EU demand below 0 means no export buyers."""
+    0.5; below 0 as 0: everyone weighs 1; with no region at all, no weight. EU demand below 0
+    means no export buyers."""
     assert pricing.clearing_wtp(100.0, 16.0, 1_400.0, 0.5, 400.0) == pytest.approx(2_301.822449)
     assert pricing.clearing_wtp(100.0, 0.0, 1_400.0, 0.5, 400.0) == pytest.approx(6_274.364698)
     assert pricing.clearing_wtp(100.0, 99.0, 1_400.0, 0.6, 400.0) == 400.0
+    assert pricing.clearing_wtp(100.0, 1.0, 1_400.0, 0.5, 400.0) == pytest.approx(
+        4_480.10, abs=0.01
+    )
     regions, news = np.array([0, 1, 2]), np.array([0.0, 0.2, 0.1])
     assert pricing.outbreak_avoidance(regions, news, 1.5) == pytest.approx([1.0, 0.0, 0.5])
     assert pricing.outbreak_avoidance(regions, news, -1.0) == pytest.approx([1.0, 1.0, 1.0])
+    assert pricing.outbreak_avoidance(np.zeros(0, int), np.zeros(0), 0.6).size == 0
     assert pricing.export_buyers_per_month(12_000.0, -0.01) == 0.0

@@ -14,12 +14,6 @@ import networkx as nx
 import alpaca_abm
 
 PACKAGE = Path(alpaca_abm.__file__).parent
-# Circles outside the core that predate this test, in code its owners are changing (the
-# sweep package's spec/store/backends type each other). Listed exactly: the test fails when one
-# grows, when a new circle appears anywhere, and when one of these is gone (then delete it).
-KNOWN_CIRCLES = (
-    frozenset({"sweep", "sweep.backends", "sweep.spec", "sweep.store", "sweep.summarise"}),
-)
 
 
 def module_name(path: Path) -> str:
@@ -97,17 +91,13 @@ def circles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 
 def test_no_import_cycle() -> None:
     """No module of alpaca_abm imports (even under TYPE_CHECKING or in a function) a module
-    that imports it back, outside the listed KNOWN_CIRCLES; each failure names a cycle."""
+    that imports it back, the sweep package included; each failure names a cycle."""
     graph = package_graph()
-    found = circles(graph)
-    new = [c for c in found if c not in KNOWN_CIRCLES]
     messages = []
-    for group in new:
+    for group in circles(graph):
         sub = {m: graph[m] & group for m in group}
         messages.append("import cycle: " + " -> ".join(find_cycle(sub) or sorted(group)))
     assert not messages, "\n".join(messages)
-    gone = [sorted(c) for c in KNOWN_CIRCLES if c not in found]
-    assert not gone, f"these circles are gone or changed: delete them from KNOWN_CIRCLES: {gone}"
 
 
 def test_the_core_has_floors() -> None:

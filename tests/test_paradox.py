@@ -329,3 +329,90 @@ def test_the_apps_paradox_panels_name_their_switch():
     for panel in state.SERIES["relationships"]:
         columns = {column for column, _ in panel.lines}
         assert (panel.switch == "paradox") == bool(columns & set(px.COLUMNS)), panel.title
+
+
+# --- values worked by hand ----------------------------------------------------------------------
+def test_both_and_temptation_and_factors_by_hand():
+    """Both/and share: balance 0.8 x activeness 0.5 = 0.4; it stays within 0-1 whatever it
+    is given (1.2 x 1 -> 1; -0.5 x 1 -> 0). Temptation at opportunism 0.2, full competition,
+    all either/or: 0.2 + 0.8 x 0.5 x 1 x 1 = 0.6; half both/and: 0.2 + 0.8 x 0.5 x 0.5 =
+    0.4."""
+    both = px.both_and_weight(np.array([0.8, 1.2, -0.5]), np.array([0.5, 1.0, 1.0]))
+    assert both == pytest.approx([0.4, 1.0, 0.0])
+    t = px.temptation(np.array([0.2, 0.2]), np.array([1.0, 1.0]), np.array([0.0, 0.5]))
+    assert t == pytest.approx([0.6, 0.4])
+
+
+def test_navigating_and_tipping_by_hand():
+    """Navigating (step 0.1, fully active) from protection 0.3: a gap of 0.5 targets
+    0.5 + 0.25 = 0.75: 0.3 + 0.1 x 0.45 = 0.345; a gap of exactly the margin 0.125 is inside
+    it: the target is its own level, 0.3; gaps beyond +-1 count as +-1: targets 1 and 0,
+    0.37 and 0.27. A protection below 0 given to it (never in the model) comes back as 0.
+    Tipping (step 0.1, fully defensive, full tension) from 0.5: at a gap of exactly 0 to
+    over-trust (0): 0.45; below 0 to over-protection (1): 0.55; with a protection of 1.5 or
+    -0.5 given (never in the model) the answer stays within 0-1."""
+    p = np.full(4, 0.3)
+    after = px.navigate(p, np.array([0.5, 0.125, 2.0, -2.0]), np.ones(4))
+    assert after == pytest.approx([0.345, 0.3, 0.37, 0.27])
+    assert px.navigate(np.array([-1.0]), np.zeros(1), np.ones(1)).tolist() == [0.0]
+    tipped = px.tip(np.full(2, 0.5), np.array([0.0, -0.3]), np.ones(2), np.ones(2))
+    assert tipped == pytest.approx([0.45, 0.55])
+    out = px.tip(np.array([1.5, -0.5]), np.array([-0.3, 0.3]), np.ones(2), np.ones(2))
+    assert out.tolist() == [1.0, 0.0]
+
+
+def test_costs_capability_and_style_by_hand():
+    """An owner half active with 2 partnerships spends 4 h x 12 GBP x 0.5 x 2 = 48 GBP a
+    month. Capability 0.5, fully active under full tension: 0.5 + 0.02 x 0.5 = 0.51. Style
+    0.5 with every partnership virtuous: 0.52; at 1 it stays 1; at 0 with every one vicious
+    it stays 0."""
+    assert px.response_cost(np.array([0.5]), np.array([2])) == pytest.approx([48.0])
+    assert px.learn_capability(np.array([0.5]), FULL, FULL) == pytest.approx([0.51])
+    style = px.restyle(np.array([0.5, 1.0, 0.0]), np.array([1.0, 1.0, 0.0]), np.array([0, 0, 1.0]))
+    assert style == pytest.approx([0.52, 1.0, 0.0])
+
+
+def test_table_1_factors_tensions_and_cycles_by_hand():
+    """Table 1 at competition 0.8, cooperation 0.6, both/and 0.25 (either/or 0.75), all
+    strengths 0.5: sharing (1 - 0.5 x 0.8 x 0.75) x (1 + 0.5 x 0.8 x 0.25) = 0.7 x 1.1 =
+    0.77; conflict, half the passable knowledge passed: (1 + 0.5 x 0.5 x 0.8 x 0.75) x
+    (1 - 0.5 x 0.6 x 0.25) = 1.15 x 0.925 = 1.06375; absorption 1 + 0.5 x 0.6 x 0.25 =
+    1.075; search (1 - 0.5 x 0.6 x 0.75) x 1.1 = 0.775 x 1.1 = 0.8525.
+    Salience of forces 0.3 with 3 partners (plurality 1 + 0.5 x 2 = 2) and scarcity 0.5
+    (x 1.25): 0.75; with none (plurality 1): 0.375; of forces 0.5 with 3: 1.25, at most 1.
+    Targets at salience 0.8, capability 0.5 (damping 1 - 0.6 x 0.5 = 0.7), separation 0.25,
+    3 staff (3 / (3 + 3) = 0.5), cooperation 0.6, sense-giving 0.5: performing 0.56,
+    organizing 0.8 x 0.75 x 0.7 = 0.42, belonging 0.5 x 0.6 x 0.5 x 0.7 = 0.105. A tension
+    of 0.2 heading to 0.8 moves a sixth of the way: 0.3. Style 0.3 with capability 0.5:
+    0.3 + 0.7 x 0.5 x 0.6 = 0.51 active. Orchestration at 0.5 active, organizing 0.4,
+    belonging 0.2: separation 0.2, sense-giving 0.1; separation 0.5 keeps 1 - 0.3 x 0.5 =
+    0.85 of the synergy; belonging 0.25 leaves 0.6 x 0.75 = 0.45 of a protection of 0.6.
+    Trends (dead band 0.02 of scale 1): +0.05 up, exactly +-0.02 flat, -0.05 down. Cycles:
+    two up and none down virtuous, two down and none up vicious, two up and one down or one
+    up alone neutral. Dissolution: 0.03 a month in a vicious cycle, 0.015 with owners half
+    active, none otherwise."""
+    comp, coop, both = np.array([0.8]), np.array([0.6]), np.array([0.25])
+    assert px.sharing_factor(comp, both) == pytest.approx([0.77])
+    assert px.conflict_factor(np.array([0.5]), comp, coop, both) == pytest.approx([1.06375])
+    assert px.absorption_factor(coop, both) == pytest.approx([1.075])
+    assert px.search_factor(coop, comp, both) == pytest.approx([0.8525])
+    sal = px.salience(np.array([0.3, 0.3, 0.5]), np.array([3, 0, 3]), np.full(3, 0.5))
+    assert sal == pytest.approx([0.75, 0.375, 1.0])
+    targets = px.tension_targets(
+        np.array([0.8]), np.array([0.5]), np.array([0.25]), np.array([3.0]), coop, np.array([0.5])
+    )
+    assert [float(t[0]) for t in targets] == pytest.approx([0.56, 0.42, 0.105])
+    assert px.felt(np.array([0.2]), np.array([0.8])) == pytest.approx([0.3])
+    assert px.active_share(np.array([0.3]), np.array([0.5])) == pytest.approx([0.51])
+    sep, sense = px.orchestration(np.array([0.5]), np.array([0.4]), np.array([0.2]))
+    assert (sep[0], sense[0]) == pytest.approx((0.2, 0.1))
+    assert px.synergy_kept(np.array([0.5])) == pytest.approx([0.85])
+    assert px.overshare(np.array([0.6]), np.array([0.25])) == pytest.approx([0.45])
+    trend = px.signed_trend(np.array([0.05, 0.02, -0.02, -0.05]), np.zeros(4), np.ones(4))
+    assert trend.tolist() == [1, 0, 0, -1]
+    cycle = px.classify_cycle(
+        np.array([1, -1, 1, 1]), np.array([1, -1, 1, 0]), np.array([0, 0, -1, 0])
+    )
+    assert cycle.tolist() == [px.VIRTUOUS, px.VICIOUS, px.NEUTRAL, px.NEUTRAL]
+    chance = px.dissolution_chance(np.array([-1, -1, 0, 1]), np.array([0.0, 0.5, 0.0, 0.0]))
+    assert chance == pytest.approx([0.03, 0.015, 0.0, 0.0])

@@ -36,10 +36,11 @@ def test_pool_members_are_active_investors_and_their_partners_by_hand():
 
 
 def _clip():
-    """Three breeders; breeder 0 an active investor, breeder 1 its partner (pool members),
-    breeder 2 alone. Animals: breeder 0's white of 20 µm (24 months), breeder 1's coloured of
-    17 µm (30 months) and its cria of 11 months (not shorn yet), breeder 2's dead one and
-    its white yearling of 25 µm (12 months: shorn). No coarsening with age, no environment."""
+    """Four breeders; breeder 0 an active investor, breeder 1 its partner (pool members),
+    breeder 2 alone, breeder 3 without animals. Animals: breeder 0's white of 20 µm (24
+    months), breeder 1's coloured of 17 µm (30 months) and its cria of 11 months (not shorn
+    yet), breeder 2's dead one and its white yearling of 25 µm (12 months: shorn). No
+    coarsening with age, no environment."""
     herd = Herd()
     herd.add(
         owner=np.array([0, 1, 1, 2, 2]),
@@ -50,12 +51,13 @@ def _clip():
         fleece_env=np.zeros(5),
     )
     firms = FirmTable()
-    firms.add(3, investor=np.array([True, False, False]))
+    firms.add(4, investor=np.array([True, False, False, False]))
     contracts = Contracts()
     contracts.add(keeper=0, partner=1)
     scenario = SimpleNamespace(
         shearing_month=6, shearing_cost=3.0, fleece_coarsening=0.0, fibre_price=10.0,
-        fleece_kg=500.0, pool_scale_bonus=0.1, mechanism_on=lambda name: True,
+        fleece_kg=500.0, pool_scale_bonus=0.1,
+        mechanism_on=lambda name: name == "industry_investment",
     )  # fmt: skip
     bands = {
         "micron_below": np.array([18.0, 23.0, 99.0]),
@@ -78,10 +80,27 @@ def test_a_clip_sold_by_micron_band_with_the_pools_bonus_by_hand():
     tallies = {"pooled_kg": 5.0}
     clip = shearing.sell_fibre(herd, firms, contracts, scenario, 6, 0.8, tallies, bands)
     assert clip == pytest.approx({"price_per_kg": 11680 / 1500, "micron": 62 / 3})
-    assert firms.cash[:3] == pytest.approx([4397.0, 5277.0, 1997.0])
-    assert firms.revenue[:3] == pytest.approx([4400.0, 5280.0, 2000.0])
-    assert firms.costs[:3] == pytest.approx([3.0, 3.0, 3.0])
+    assert firms.cash[:4] == pytest.approx([4397.0, 5277.0, 1997.0, 0.0])
+    assert firms.revenue[:4] == pytest.approx([4400.0, 5280.0, 2000.0, 0.0])
+    assert firms.costs[:4] == pytest.approx([3.0, 3.0, 3.0, 0.0])
     assert tallies == {"pooled_kg": 1005.0}
+
+
+def test_a_clip_without_the_pool_and_one_of_no_weight_by_hand():
+    """With the national pool switched off (industry_investment) every fleece sells at its
+    band price: 500 x 8 = 4,000, 500 x 9.6 = 4,800 and 2,000; nothing is pooled. Fleeces
+    of 0 kg earn nothing, and the clip's mean price is 0 (not 0 / 0)."""
+    herd, firms, contracts, scenario, bands = _clip()
+    scenario.mechanism_on = lambda name: False
+    tallies = {"pooled_kg": 0.0}
+    shearing.sell_fibre(herd, firms, contracts, scenario, 6, 0.8, tallies, bands)
+    assert firms.revenue[:4] == pytest.approx([4000.0, 4800.0, 2000.0, 0.0])
+    assert tallies == {"pooled_kg": 0.0}
+    herd, firms, contracts, scenario, bands = _clip()
+    scenario.fleece_kg = 0.0
+    clip = shearing.sell_fibre(herd, firms, contracts, scenario, 6, 1.0, tallies, bands)
+    assert clip == pytest.approx({"price_per_kg": 0.0, "micron": 62 / 3})
+    assert firms.revenue[:4].tolist() == [0.0] * 4
 
 
 def test_no_clip_outside_the_shearing_month_and_none_of_crias_by_hand():
@@ -91,8 +110,8 @@ def test_no_clip_outside_the_shearing_month_and_none_of_crias_by_hand():
     herd, firms, contracts, scenario, bands = _clip()
     tallies = {"pooled_kg": 0.0}
     assert shearing.sell_fibre(herd, firms, contracts, scenario, 5, 1.0, tallies, bands) is None
-    assert (firms.cash[:3] == 0).all() and tallies == {"pooled_kg": 0.0}
+    assert (firms.cash[:4] == 0).all() and tallies == {"pooled_kg": 0.0}
     herd.age[:5] = 11
     clip = shearing.sell_fibre(herd, firms, contracts, scenario, 6, 1.0, tallies, bands)
     assert clip == {"price_per_kg": 0.0, "micron": 0.0}
-    assert (firms.cash[:3] == 0).all() and (firms.costs[:3] == 0).all()
+    assert (firms.cash[:4] == 0).all() and (firms.costs[:4] == 0).all()

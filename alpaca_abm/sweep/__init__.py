@@ -4,13 +4,18 @@ Example:
     >>> from alpaca_abm.sweep import Sweep
     >>> store = Sweep.from_toml("experiments/control_openness.toml").run("sweeps/co")
     >>> store.summary_frame().head()   # one row per run
+
+Floors (each module imports only those below it; tests/test_imports.py keeps it so):
+task and design (what a run is, the design's points), store, backends (the engine, which
+reads a sweep through task.SweepPlan), spec (`Sweep`), then summarise and cli.
 """
 
 from . import design
-from .backends import BACKENDS, BackendError, RunOutcome, RunTask, execute_run
+from .backends import BACKENDS, BackendError, execute_run
 from .design import Design
-from .spec import SpecError, Sweep
+from .spec import Sweep
 from .store import ResultStore, StoreError
+from .task import RunOutcome, RunTask, SpecError
 
 
 def __getattr__(name: str):

@@ -14,7 +14,6 @@ import math
 import multiprocessing
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -23,18 +22,17 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .spec import SpecError, resolve_function
-from .store import FINGERPRINT_KEY, KEY_COLUMNS, ResultStore, run_key
+from .store import FINGERPRINT_KEY, KEY_COLUMNS, ResultStore
+from .task import RunOutcome, RunTask, SpecError, resolve_function, run_key
 
 if TYPE_CHECKING:
-    from .spec import Sweep
+    from .task import SweepPlan
 
 __all__ = [
     "BACKENDS",
@@ -70,43 +68,6 @@ log = logging.getLogger(__name__)
 
 class BackendError(RuntimeError):
     """A backend that cannot start: no scheduler at the address, mismatched worker versions."""
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """Everything one run needs, as plain picklable data."""
-
-    key: str
-    point: int
-    replicate: int
-    seed: int
-    params: Mapping[str, Any]
-    fixed: Mapping[str, Any]
-    scenario: Any  # an AlpacaScenario (picklable) or a shipped scenario name
-    steps: int
-    run_function: str
-    outcomes: tuple[str, ...] = ()
-    keep_timeseries: bool = False
-    timeseries_columns: tuple[str, ...] = ()
-    fingerprint: str = ""  # the sweep's: stored with the run, checked on --resume
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """What a run gives back: its result as Parquet bytes, or its failure."""
-
-    key: str
-    point: int
-    replicate: int
-    seed: int
-    ok: bool
-    summary_parquet: bytes | None = None
-    timeseries_parquet: bytes | None = None
-    error_type: str = ""
-    error_message: str = ""
-    traceback: str = ""
-    run_seconds: float = math.nan
-    host: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
 
 # --- the worker side --------------------------------------------------------------------------
@@ -616,7 +577,7 @@ def make_backend(name: str, workers: int | None = None, scheduler: str | None = 
 # --- the driver ---------------------------------------------------------------------------------
 
 
-def probe_outcomes(sweep: Sweep) -> None:
+def probe_outcomes(sweep: SweepPlan) -> None:
     """Check `outcomes` and `timeseries_columns` against a short run, before any run starts.
 
     A probe that itself fails proves nothing about the names, so it is ignored (the runs will
@@ -651,7 +612,7 @@ def probe_outcomes(sweep: Sweep) -> None:
                 )
 
 
-def expected_run_columns(sweep: Sweep) -> list[str] | None:
+def expected_run_columns(sweep: SweepPlan) -> list[str] | None:
     """The columns every run file of `sweep` has (keys, parameters, the kept summary
     figures, run time), from a probe run of PROBE_STEPS months; None if the probe fails
     (the runs will record the same failure)."""
@@ -668,7 +629,7 @@ def expected_run_columns(sweep: Sweep) -> list[str] | None:
 
 
 def run_sweep(
-    sweep: Sweep,
+    sweep: SweepPlan,
     out_dir: str | Path,
     backend: str = LOCAL,
     workers: int | None = None,
@@ -705,7 +666,7 @@ def run_sweep(
 
 
 def _drive(
-    sweep: Sweep,
+    sweep: SweepPlan,
     out_dir: Path,
     backend: str,
     workers: int | None,
@@ -749,7 +710,7 @@ def _drive(
 
 
 def _execute(
-    sweep: Sweep, store: ResultStore, runner: Backend, todo: list, progress: bool
+    sweep: SweepPlan, store: ResultStore, runner: Backend, todo: list, progress: bool
 ) -> ResultStore:
     """Run `todo` on `runner`, recording each outcome in `store` as it arrives."""
     from tqdm import tqdm

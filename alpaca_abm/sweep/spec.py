@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import importlib
 import io
 import json
 import math
@@ -22,14 +21,30 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import design as dz
-from .design import DESIGN_KINDS, Bounds, Design
+from .design import (
+    DEFAULT_MORRIS_LEVELS,
+    DEFAULT_SECOND_ORDER,
+    DESIGN_KINDS,
+    GRID,
+    LATIN_HYPERCUBE,
+    MORRIS,
+    SALTELLI,
+    SAMPLING_KINDS,
+    TABLE,
+    Bounds,
+    Design,
+    design_points,
+    expected_point_count,
+)
+from .design import run_seed as design_run_seed
+from .task import RunTask, SpecError, resolve_function, run_key
 
 if TYPE_CHECKING:
     from alpaca_abm.params import AlpacaScenario
 
-    from .backends import RunTask
     from .store import ResultStore
+
+__all__ = ["SpecError", "Sweep", "resolve_function"]  # SpecError and resolve_function: from .task
 
 DEFAULT_RUN_FUNCTION = "alpaca_abm.run"  # the model's one-run function (pluggable for tests)
 FILE_RUN_FUNCTION_PREFIX = "alpaca_abm."  # what a spec file may name as run_function
@@ -66,23 +81,15 @@ TOP_LEVEL_KEYS = (
     "design",
 )
 DESIGN_KEYS = {
-    dz.GRID: ("kind", "parameters"),
-    dz.LATIN_HYPERCUBE: ("kind", "samples", "parameters"),
-    dz.SALTELLI: ("kind", "samples", "second_order", "parameters"),
-    dz.MORRIS: ("kind", "samples", "levels", "parameters"),
-    dz.TABLE: ("kind", "rows", "file"),
+    GRID: ("kind", "parameters"),
+    LATIN_HYPERCUBE: ("kind", "samples", "parameters"),
+    SALTELLI: ("kind", "samples", "second_order", "parameters"),
+    MORRIS: ("kind", "samples", "levels", "parameters"),
+    TABLE: ("kind", "rows", "file"),
 }
 BOUND_KEYS = ("low", "high")
 GRID_RANGE_KEYS = ("low", "high", "levels")
 DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
-
-
-class SpecError(ValueError):
-    """A sweep spec field that is not allowed: names the file, field, value and what is allowed."""
-
-    def __init__(self, source: str, field_name: str, message: str) -> None:
-        self.source, self.field = source, field_name
-        super().__init__(f"{source}: {field_name}: {message}")
 
 
 def _hint(word: str, allowed: Sequence[str]) -> str:
@@ -305,11 +312,11 @@ class Sweep:
         if not isinstance(design, Design):
             return
         samples = design.samples
-        if design.kind in dz.SAMPLING_KINDS and (
+        if design.kind in SAMPLING_KINDS and (
             isinstance(samples, bool) or not isinstance(samples, int | np.integer | None)
         ):
             return  # refused with its own message by _checked_design
-        runs = dz.expected_point_count(design) * self.replicates
+        runs = expected_point_count(design) * self.replicates
         if runs > MAX_RUNS:
             raise SpecError(
                 self.source,
@@ -420,13 +427,13 @@ class Sweep:
                     f"unknown model parameter '{name}'."
                     f"{_hint(name, known)} See AlpacaScenario.parameter_names().",
                 )
-        if design.kind == dz.GRID:
-            return Design(kind=dz.GRID, values=self._checked_grid(design))
-        if design.kind == dz.TABLE:
-            return Design(kind=dz.TABLE, rows=self._checked_rows(design.rows))
+        if design.kind == GRID:
+            return Design(kind=GRID, values=self._checked_grid(design))
+        if design.kind == TABLE:
+            return Design(kind=TABLE, rows=self._checked_rows(design.rows))
         bounds = self._checked_bounds(design)
         samples = design.samples
-        if design.kind == dz.SALTELLI:
+        if design.kind == SALTELLI:
             n = _int(src, "design.samples", samples, low=MIN_SALTELLI_SAMPLES)
             if n & (n - 1):
                 raise _bad(
@@ -437,17 +444,15 @@ class Sweep:
                 )
             if not isinstance(design.second_order, bool):
                 raise _bad(src, "design.second_order", design.second_order, "true or false")
-            return Design(
-                kind=dz.SALTELLI, bounds=bounds, samples=n, second_order=design.second_order
-            )
-        if design.kind == dz.MORRIS:
+            return Design(kind=SALTELLI, bounds=bounds, samples=n, second_order=design.second_order)
+        if design.kind == MORRIS:
             n = _int(src, "design.samples", samples, low=MIN_MORRIS_TRAJECTORIES)
             levels = _int(src, "design.levels", design.levels, low=MIN_MORRIS_LEVELS)
             if levels % 2:
                 raise _bad(src, "design.levels", levels, "an even number of levels (SALib)")
-            return Design(kind=dz.MORRIS, bounds=bounds, samples=n, levels=levels)
+            return Design(kind=MORRIS, bounds=bounds, samples=n, levels=levels)
         n = _int(src, "design.samples", samples, low=1)
-        return Design(kind=dz.LATIN_HYPERCUBE, bounds=bounds, samples=n)
+        return Design(kind=LATIN_HYPERCUBE, bounds=bounds, samples=n)
 
     def _checked_grid(self, design: Design) -> dict[str, tuple]:
         """A grid's values per parameter, each checked against the model (distinct, not empty)."""
@@ -518,7 +523,7 @@ class Sweep:
     @cached_property
     def points(self) -> tuple[dict[str, Any], ...]:
         """Every point of the design, in order, as validated {parameter: value} dicts."""
-        return tuple(dz.design_points(self.design, self.seed, self._kinds()))
+        return tuple(design_points(self.design, self.seed, self._kinds()))
 
     @property
     def n_points(self) -> int:
@@ -537,12 +542,10 @@ class Sweep:
             return self.seeds[point][replicate]
         if self.seeds:
             return self.seeds[replicate]
-        return dz.run_seed(self.seed, point, replicate)
+        return design_run_seed(self.seed, point, replicate)
 
     def tasks(self, only: set[str] | None = None) -> list[RunTask]:
         """The runs of the sweep as picklable tasks, in (point, replicate) order."""
-        from .backends import RunTask, run_key
-
         fingerprint = self.fingerprint()
         out = []
         for p, params in enumerate(self.points):
@@ -719,10 +722,10 @@ def _design_from_dict(source: str, data: Mapping[str, Any], base_dir: Path | Non
             _hint(str(kind), DESIGN_KINDS),
         )
     _check_keys(source, "design", data, DESIGN_KEYS[kind])
-    if kind == dz.TABLE:
+    if kind == TABLE:
         return Design(kind=kind, rows=_table_rows(source, data, base_dir))
     params = _table(source, "design.parameters", data.get("parameters", {}))
-    if kind == dz.GRID:
+    if kind == GRID:
         return Design(
             kind=kind,
             values={
@@ -746,8 +749,8 @@ def _design_from_dict(source: str, data: Mapping[str, Any], base_dir: Path | Non
         kind=kind,
         bounds=bounds,
         samples=data["samples"],
-        levels=data.get("levels", dz.DEFAULT_MORRIS_LEVELS),
-        second_order=data.get("second_order", dz.DEFAULT_SECOND_ORDER),
+        levels=data.get("levels", DEFAULT_MORRIS_LEVELS),
+        second_order=data.get("second_order", DEFAULT_SECOND_ORDER),
     )
 
 
@@ -828,12 +831,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def resolve_function(path: str) -> Any:
-    """Import 'package.module.attr' and return the callable it names (importlib, no eval)."""
-    module_name, _, attr = path.rpartition(".")
-    func = getattr(importlib.import_module(module_name), attr)
-    if not callable(func):
-        raise TypeError(f"{path} is not callable")
-    return func

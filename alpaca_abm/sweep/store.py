@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..io import fsync_folder
+from .task import KEY_PATTERN, parse_run_key, run_key
 
 if TYPE_CHECKING:
-    from .backends import RunOutcome
-    from .spec import Sweep
+    from .task import RunOutcome, SweepPlan
 
 STORE_FORMAT = "alpaca-abm-sweep-store"
 STORE_FORMAT_VERSION = 1  # bump when the layout below changes
@@ -45,7 +45,6 @@ FAILURES_DIR = "failures"
 REPORT_DIR = "report"
 PARQUET = ".parquet"
 TEMP_SUFFIX = ".tmp"  # temporaries: ".<final name>.<pid>.<random>.tmp", never read
-KEY_PATTERN = re.compile(r"^p(\d+)-r(\d+)$")
 KEY_COLUMNS = ("run_key", "point", "replicate", "seed")
 TEMP_TOKEN_CHARS = 8  # random hex digits in a temporary's name: two writers never clash
 SHOWN_DIFFERENCES = 5  # fields named when refusing another sweep's store (one short line)
@@ -58,19 +57,6 @@ TIMING_COLUMNS = ("run_seconds",)  # metadata that differs between machines, not
 
 class StoreError(ValueError):
     """A store that cannot be used as asked: another sweep's, not a store, or unfinished."""
-
-
-def run_key(point: int, replicate: int) -> str:
-    """The name of one run in the store, e.g. 'p000012-r0003' (sorts in design order)."""
-    return f"p{point:06d}-r{replicate:04d}"
-
-
-def parse_run_key(key: str) -> tuple[int, int]:
-    """(point, replicate) of a run key, or ValueError."""
-    match = KEY_PATTERN.match(key)
-    if not match:
-        raise ValueError(f"{key!r} is not a run key like 'p000012-r0003'.")
-    return int(match.group(1)), int(match.group(2))
 
 
 def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> None:
@@ -170,7 +156,7 @@ class ResultStore:
         return cls(directory, manifest)
 
     @classmethod
-    def create(cls, directory: str | Path, sweep: Sweep) -> ResultStore:
+    def create(cls, directory: str | Path, sweep: SweepPlan) -> ResultStore:
         """Make a new store for `sweep` in an empty or missing directory."""
         directory = Path(directory)
         if directory.exists() and any(directory.iterdir()):
@@ -190,7 +176,7 @@ class ResultStore:
 
     @classmethod
     def existing(
-        cls, directory: str | Path, sweep: Sweep, resume: bool = False
+        cls, directory: str | Path, sweep: SweepPlan, resume: bool = False
     ) -> ResultStore | None:
         """The store of `sweep` already at `directory` (None if there is none), checked
         without writing anything: refuses another sweep's store (different fingerprint)
@@ -225,7 +211,9 @@ class ResultStore:
         return store
 
     @classmethod
-    def for_sweep(cls, directory: str | Path, sweep: Sweep, resume: bool = False) -> ResultStore:
+    def for_sweep(
+        cls, directory: str | Path, sweep: SweepPlan, resume: bool = False
+    ) -> ResultStore:
         """The store `sweep` writes to: new, or (with resume) the same sweep's unfinished one
         (its temporaries removed and every stored run verified, see `verify_runs`).
 
@@ -270,7 +258,7 @@ class ResultStore:
         """Keys of runs whose result file is complete."""
         return _finished_keys(self.directory / RUNS_DIR, PARQUET)
 
-    def verify_runs(self, sweep: Sweep) -> list[str]:
+    def verify_runs(self, sweep: SweepPlan) -> list[str]:
         """Check every stored run against `sweep` (readable, written for this sweep: its
         fingerprint, key, point, seed and parameter values); remove those that are not, so
         that they are redone. Returns their keys."""
@@ -540,7 +528,7 @@ def check_manifest(manifest: Any, path: Path) -> None:
         raise bad("design.parameters", "a list of parameter names")
 
 
-def build_manifest(sweep: Sweep) -> dict[str, Any]:
+def build_manifest(sweep: SweepPlan) -> dict[str, Any]:
     """The manifest of a new store: the spec, the design points, versions, the fingerprint."""
     data = sweep.fingerprint_data()
     return {
