@@ -34,7 +34,8 @@
 # the pair could exchange that it does (matings of the shared stud's agreed season,
 # knowledge that could pass, buyers referred when sold out); *competition* is the share of
 # the buyers each won in the last year in markets where the other won buyers too. Balance =
-# 1 - |cooperation - competition|; the relationship is balanced when the two are within 0.125 (a margin fixed in advance). With `paradox=True`, owners
+# 1 - |cooperation - competition|; the relationship is balanced when the two are within
+# 0.125 (a margin fixed in advance). With `paradox=True`, owners
 # feel tension when both forces are high, respond actively (navigate toward balance,
 # orchestrate their staff, at the cost of their time) or defensively (tip toward
 # over-trust or over-protection), and the eight effects of the paper's Table 1 act on
