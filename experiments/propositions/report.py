@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY
+from .baselines import ZERO
 from .claims import CHANNEL_CELLS, CHECK
 from .design import PATTERN_INDUSTRY, Design
 from .moderation import SHOCKS
@@ -61,7 +62,17 @@ def verdict_rows(ctx: dict[str, Any]) -> list[dict[str, str]]:
         for r in prim:
             counts[r["judgement"]] = counts.get(r["judgement"], 0) + 1
         tally = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        base = sorted({r["outcome"].baseline.text.split(":")[0] for r in prim})
+        nonzero = [r for r in prim if r["outcome"].baseline is not ZERO]
+        base = [
+            f"{r['outcome'].label}: {fmt(r['effect']['base'])} ("
+            f"{r['outcome'].baseline.text.split(';')[0].split(':')[0]})"
+            for r in nonzero
+        ]
+        if len(nonzero) < len(prim):
+            base.append(
+                ("no change in the other outcomes" if nonzero else "no change")
+                + " (the formula does not enter them)"
+            )
         rows.append(
             {"key": p.key, "manipulated": p.short or p.manipulated, "channel": ", ".join(chans),
              "arithmetic": "; ".join(base),
