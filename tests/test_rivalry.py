@@ -916,3 +916,17 @@ def test_referrals_and_acceptance_at_the_edges_by_hand():
     assert np.flatnonzero(mixed).tolist() == [11, 13, 15, 17, 19]
     opposite = rv.acceptable_by_rank(np.arange(17.0), np.arange(17.0)[::-1].copy(), 0.45)
     assert np.flatnonzero(opposite).tolist() == list(range(3, 13))
+
+
+def test_measure_costs_lost_sales_at_the_months_price_by_hand():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand measured in a month whose
+    clearing price is 1,000 GBP: the keeper's 2/29 lost sales cost it 2,000/29 = 68.97, the
+    partner's 2/23 cost 2,000/23 = 86.96."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    trust = TrustLedger(0.3, 0.0)
+    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
+    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
+    market = MarketState(1_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+    market.turned_away = np.zeros(4, dtype=np.int64)
+    rv.measure(firms, con, trust, market, scenario, 5, {"leakage_sales_lost": 0.0})
+    assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29, 2_000 / 23, 0.0, 0.0])
