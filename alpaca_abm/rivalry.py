@@ -79,7 +79,7 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     if len(a) == 0:
         return np.zeros(0)
     firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
-    profiles = buyer_profiles(np.asarray(sales_year, dtype=float)[:, firms]).T
+    profiles = buyer_profiles(np.asarray(sales_year[:, firms], dtype=float)).T  # (columns first)
     pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
     return np.minimum(pa, pb).sum(axis=1)
 
