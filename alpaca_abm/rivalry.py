@@ -17,6 +17,7 @@ import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
 from .market import N_NICHES
+from .ordering import stable_smallest
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
@@ -409,7 +410,7 @@ def acceptable_by_rank(mine: np.ndarray, theirs: np.ndarray, quantile: float) ->
     standing = np.minimum(rank_mine, rank_theirs)
     k = int(np.ceil((1.0 - quantile) * n - 1e-9))
     ok = np.zeros(n, dtype=bool)
-    ok[np.argsort(-standing, kind="stable")[:k]] = True
+    ok[stable_smallest(-standing, k, ordered=False)] = True  # the first k of the stable order
     return ok
 
 
