@@ -219,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         budget = args.budget_minutes or (1e9 if args.quick else BUDGET_MINUTES)
         stored = run(design, args.workers, raw, 60 * budget)
         save_runs(saved, {k: v for k, v in stored.items() if k != "points"} | {"key": design.key()})
-    ctx = analyse(design, stored) | {"workers": args.workers}
+    command = " ".join(
+        ["python experiments/propositions.py", *(argv if argv is not None else sys.argv[1:])]
+    )
+    ctx = analyse(design, stored) | {"workers": args.workers, "command": command}
     atomic_write(args.out, report(design, ctx))
     ctx["power"].to_csv(raw / "power.csv", index=False)
     if not args.quick and not args.no_readme:
