@@ -185,7 +185,9 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
     w(f"- **Runs**: {ctx['n_runs']} runs on {ctx['workers']} worker processes; wall time "
       f"**{ctx['wall'] / 60:.1f} minutes** on this 2-core machine, **shared with other work "
       f"while it ran** (so slower than on an idle machine); the runs' own CPU time "
-      f"{cpu:.1f} minutes.")  # fmt: skip
+      f"{cpu:.1f} minutes. The wall time is that of this invocation: runs already in the sweep "
+      "stores (results/validation/stores) from an earlier invocation of the same design are "
+      "read back, not run again, and their CPU time is counted.")  # fmt: skip
     w("")
 
 
