@@ -421,21 +421,28 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     breeding females up for a dispersal sale on the market (trading.list_females) for
     DISPERSAL_MONTHS; what is left then goes as pets (end_dispersals)."""
     p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
+    # one by one in row order: each running contract ends with the first of its two firms
+    # to close; its stud goes to the partner when the keeper closes first, the partner is
+    # still in business and the stud alive (a partner who left before gets no stud)
     run = con.running()
-    for b in leaving.tolist():  # one by one: a partner who left before gets no stud
-        mine = run[((con.keeper[run] == b) | (con.partner[run] == b)) & (con.ended[run] < 0)]
-        for c in mine.tolist():
-            stud = con.stud[c]  # (a stud that died this month is not handed on)
-            if con.keeper[c] == b and firms.active[con.partner[c]] and herd.alive[stud]:
-                herd.owner[stud] = con.partner[c]
-                firms.sold_out[b] += 1
-                firms.bought_in[con.partner[c]] += 1
-        if len(mine):
-            state.month_stats["contracts_ended"] += state.contracts.end(
-                mine, state.steps, co.ENDED_EXIT
-            )
-        firms.active[b] = False
-        firms.exited_step[b] = state.steps
+    turn = np.full(firms.n, len(leaving), dtype=np.int64)  # len(leaving): not closing
+    turn[leaving[::-1]] = np.arange(len(leaving))[::-1]  # a firm's first turn
+    keeper, partner = con.keeper[run], con.partner[run]
+    ending = run[np.minimum(turn[keeper], turn[partner]) < len(leaving)]
+    handed = ending[
+        (turn[con.keeper[ending]] < turn[con.partner[ending]])
+        & firms.active[con.partner[ending]]
+        & herd.alive[con.stud[ending]]  # (a stud that died this month is not handed on)
+    ]
+    herd.owner[con.stud[handed]] = con.partner[handed]
+    np.add.at(firms.sold_out, con.keeper[handed], 1)
+    np.add.at(firms.bought_in, con.partner[handed], 1)
+    if len(ending):
+        state.month_stats["contracts_ended"] += state.contracts.end(
+            ending, state.steps, co.ENDED_EXIT
+        )
+    firms.active[leaving] = False
+    firms.exited_step[leaving] = state.steps
     state.trust.forget(leaving)
     dispersed = disperse_herds(herd, firms.n, leaving, keep_breeding=p.female_retire_age)
     firms.sold_out[leaving] += dispersed

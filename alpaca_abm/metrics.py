@@ -238,7 +238,7 @@ def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict
     n_active = int(active.sum())
     profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
     cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
-    year_profit = firms.acct_profit_ring[:n_f].sum(axis=1)
+    year_profit = firms.acct_profit_ring[:n_f][active].sum(axis=1)  # (of firms in business)
     small = active & (heads < 50)
     large = active & (heads >= 50)
 
@@ -257,7 +257,7 @@ def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict
         "restricted_herds": int((firms.restricted[:n_f] & active).sum()),
         "cash_flow": float(cash_flow[active].sum()),
         "stock_value": float(firms.stock_value[:n_f][active].sum()),
-        "loss_making_share": _mean(year_profit[active] < 0) if n_active else 0.0,
+        "loss_making_share": _mean(year_profit < 0) if n_active else 0.0,
         "mean_openness": mean_active(firms.openness),
         "mean_protection": mean_active(firms.protection),
         "mean_believed_detection": mean_active(firms.believed_detection),

@@ -17,6 +17,7 @@ import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
 from .market import N_NICHES
+from .ordering import stable_smallest
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
@@ -79,7 +80,7 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     if len(a) == 0:
         return np.zeros(0)
     firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
-    profiles = buyer_profiles(np.asarray(sales_year, dtype=float)[:, firms]).T
+    profiles = buyer_profiles(np.asarray(sales_year[:, firms], dtype=float)).T  # (columns first)
     pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
     return np.minimum(pa, pb).sum(axis=1)
 
@@ -409,7 +410,7 @@ def acceptable_by_rank(mine: np.ndarray, theirs: np.ndarray, quantile: float) ->
     standing = np.minimum(rank_mine, rank_theirs)
     k = int(np.ceil((1.0 - quantile) * n - 1e-9))
     ok = np.zeros(n, dtype=bool)
-    ok[np.argsort(-standing, kind="stable")[:k]] = True
+    ok[stable_smallest(-standing, k, ordered=False)] = True  # the first k of the stable order
     return ok
 
 

@@ -18,6 +18,7 @@ from .breeding import elite_stud_price, import_quality, quality_premium, service
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
+from .ordering import stable_order, stable_smallest
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -37,32 +38,6 @@ STUD_CANDIDATES = 10  # assumption: a buyer looks over the ten nearest males on 
 STUD_SEASONS = 3  # assumption: a buyer counts the fees a stud saves over three seasons
 WETHER_HOME_RATE = 0.1  # assumption: an idle male finds a fleece or companion home in ~10 months
 WETHER_AFTER = 12  # months past stud age: a male not chosen as a stud in a season is a wether
-
-
-def _stable_order(key: np.ndarray) -> np.ndarray:
-    """np.argsort(key, kind="stable") of a key without NaN, faster: the default sort gives
-    the same order when no two keys are equal, and the stable sort decides when some are."""
-    order = np.argsort(key)
-    ranked = key[order]
-    if (ranked[1:] == ranked[:-1]).any():
-        return np.argsort(key, kind="stable")
-    return order
-
-
-def _stable_smallest(key: np.ndarray, q: int) -> np.ndarray:
-    """np.argsort(key, kind="stable")[:q] without sorting all of `key`: the q smallest keys
-    (equal keys in index order) are found by a partition and only they are sorted."""
-    if q <= 0:
-        return np.zeros(0, dtype=np.intp)
-    if q >= len(key):
-        return np.argsort(key, kind="stable")
-    cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
-    if np.isnan(cut):  # NaN sorts last: leave it to the full sort
-        return np.argsort(key, kind="stable")[:q]
-    below = np.flatnonzero(key < cut)
-    rows = np.concatenate((below, np.flatnonzero(key == cut)[: q - len(below)]))
-    rows.sort()  # index order, so that the stable sort below keeps it among equal keys
-    return rows[np.argsort(key[rows], kind="stable")]
 
 
 def list_females(
@@ -97,7 +72,7 @@ def list_females(
     seen = seen_quality(herd, cand, noise, state.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
     key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
-    order = cand[_stable_order(key)]
+    order = cand[stable_order(key)]
     o = owner[order]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
     rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
@@ -260,10 +235,10 @@ def trade(state: Industry) -> None:
     price, q = clear(state, bids, on_ask, len(listed), len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
-    offered = on_sale[_stable_smallest(on_ask, q)]
+    offered = on_sale[stable_smallest(on_ask, q)]
     state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
     if q:
-        win = _stable_smallest(-bids.wtp, q)
+        win = stable_smallest(-bids.wtp, q)
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
         sold = _match(state, bids.bidder[win], offered, stock, avoid, NICHE_SHARES)
         n_sold = _settle_matches(state, sold, offered, price)

@@ -168,8 +168,12 @@ class TrustLedger:
         trust stays on record)."""
         n = self.n
         gone = np.atleast_1d(np.asarray(breeders, dtype=np.int64))
-        hit = np.isin(self.src[:n], gone) | np.isin(self.dst[:n], gone)
-        self.linked[:n][hit] = False
+        if n == 0 or len(gone) == 0:
+            return
+        src, dst = self.src[:n], self.dst[:n]
+        leaving = np.zeros(int(max(src.max(), dst.max(), gone.max())) + 1, dtype=bool)
+        leaving[gone] = True  # (a mark per breeder row: linear in the ties, no sort)
+        self.linked[:n][leaving[src] | leaving[dst]] = False
 
     def neighbour_pairs(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(breeder, acquaintance) pairs of the breeders `who`: each pair once for every tie

@@ -32,9 +32,10 @@
 #
 # **How it works.** Each month, for each co-ownership: *cooperation* is the share of what
 # the pair could exchange that it does (matings of the shared stud's agreed season,
-# knowledge that could pass); *competition* is the share of the buyers each reaches that
-# both contest. Balance = 1 - |cooperation - competition|; the relationship is balanced
-# when the two are within 0.125 (a margin fixed in advance). With `paradox=True`, owners
+# knowledge that could pass, buyers referred when sold out); *competition* is the share of
+# the buyers each won in the last year in markets where the other won buyers too. Balance =
+# 1 - |cooperation - competition|; the relationship is balanced when the two are within
+# 0.125 (a margin fixed in advance). With `paradox=True`, owners
 # feel tension when both forces are high, respond actively (navigate toward balance,
 # orchestrate their staff, at the cost of their time) or defensively (tip toward
 # over-trust or over-protection), and the eight effects of the paper's Table 1 act on
@@ -107,6 +108,7 @@ for seed in SEEDS:
                 "seed": seed,
                 "arm": arm,
                 "mean balance": df["mean_balance"].iloc[24:].mean(),
+                "cooperation-dominated": (running["regime"] == "cooperation_dominated").mean(),
                 "competition-dominated": (running["regime"] == "competition_dominated").mean(),
                 "balanced": (running["regime"] == "equal").mean(),
                 "knowledge GBP": table["knowledge_gbp"].sum(),
@@ -140,15 +142,19 @@ plt.show()
 # %% [markdown]
 # ## Things to notice
 #
-# 1. **Competition dominates.** Measured on one scale, most running partnerships are
-#    competition-dominated in every run, and few are balanced: not the seed's 7/15/7.
-#    Partners are neighbours who sell to the same buyers, and they pass on only a small
-#    share of what they could. (The seed's types are owners' own judgements; the model's
-#    are measured shares.)
+# 1. **All three kinds of relationship occur.** Measured on one scale, some running
+#    partnerships lean toward cooperation, some toward competition and many are balanced,
+#    in every run; none of the three takes most of them. Nothing was fitted to the seed's
+#    7/15/7: at month 24 the model's split of firms is close to it (docs/PARADOX.md,
+#    section 3); here, five years on and with the module on, cooperation-dominated ones are
+#    more common. Many partners compete little because one of them sold to no home buyer in
+#    the year: it contested none.
 
 # %%
-assert (runs["competition-dominated"] > 0.5).all(), runs["competition-dominated"]
-assert (runs["balanced"] < 15 / 29).all(), runs["balanced"]
+kinds = runs[["cooperation-dominated", "balanced", "competition-dominated"]]
+print(kinds.round(3).to_string())
+assert (kinds > 0.1).all().all(), kinds
+assert (kinds < 0.6).all().all(), kinds
 
 # %% [markdown]
 # 2. **Leakage costs the teacher little.** What partners learn from each other is worth
@@ -162,17 +168,22 @@ print(share.round(4).tolist())
 assert (share < 0.1).all(), share
 
 # %% [markdown]
-# 3. **Active owners keep their partnerships more balanced.** Paired over the seeds (the
-#    same firms and draws at the start), the mean balance from the third year on is
-#    higher where owners respond actively: the mean paired difference is above zero.
-#    (In the full experiment, `experiments/paradox.py`, over 100 runs the difference has a
-#    95% interval above zero; here there are only a few seeds, so the mean is checked.)
+# 3. **Active owners keep their partnerships; they do not balance them more.** Paired over
+#    the seeds (the same firms and draws at the start), fewer partnerships of active owners
+#    end early in a vicious cycle, in every seed. Part of this is the rule itself (the
+#    chance that a vicious cycle ends a partnership falls with the pair's active share); the
+#    mean balance hardly differs between the arms: competition comes from the buyers each
+#    partner wins in the market, which no response of the owner changes. (The full
+#    experiment, `experiments/paradox.py`, finds the same over 108 runs: docs/PARADOX.md,
+#    section 4.)
 
 # %%
-wide = runs.pivot(index="seed", columns="arm", values="mean balance")
-stats = paired_statistics(wide["defensive owners"], wide["active owners"])
+wide = runs.pivot(index="seed", columns="arm", values="ended early")
+print(wide)
+assert (wide["active owners"] < wide["defensive owners"]).all(), wide
+balance = runs.pivot(index="seed", columns="arm", values="mean balance")
+stats = paired_statistics(balance["defensive owners"], balance["active owners"])
 print({k: round(v, 4) for k, v in stats.items()})
-assert stats["diff_mean"] > 0, stats
 
 # %% [markdown]
 # ## Things to try

@@ -38,7 +38,8 @@ BEGIN, END = "<!-- mutation score: begin -->", "<!-- mutation score: end -->"
 # The mechanism modules, each scored with its own test file tests/test_<module>.py (or those
 # of TEST_FILES). Modules left out are wiring or input handling, not mechanisms: life, world
 # and trading's market step read and write the whole industry (`state`); events checks and
-# schedules the user's event files and shocks applies them; accounts is the cash ledger.
+# schedules the user's event files and shocks applies them; accounts is the cash ledger and
+# ordering a sorting helper.
 MODULES = (
     "trust",
     "knowledge",

@@ -223,3 +223,9 @@ def test_the_edges_of_inheritance_and_prices_by_hand():
     assert fleece.band_price(np.array([np.inf]), np.array([False]), bands, 10.0) == (
         pytest.approx([0.2])
     )
+
+
+def test_quality_sd_of_a_micron_sd_by_hand():
+    """4 points a micron: a genetic sd of 2.4 µm is 9.6 points of quality; none is none."""
+    assert fleece.quality_sd(2.4) == pytest.approx(9.6)
+    assert fleece.quality_sd(0.0) == 0.0

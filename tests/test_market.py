@@ -587,9 +587,11 @@ def test_the_edges_of_matching_by_hand():
 
 def test_annuity_with_a_vanishing_rate_is_the_undiscounted_sum():
     """A rate so small that 1 + rate rounds to 1 (1e-128 a year) is no discounting: 8 years
-    of 1 GBP are worth 8 GBP, not 0 (which once divided a breeder's margin by zero)."""
+    of 1 GBP are worth 8 GBP, not 0 (which once divided a breeder's margin by zero). A
+    billion years at 5% are worth what 1 GBP a year forever is, 1 / 0.05 = 20."""
     assert market.annuity(1e-128, 8) == 8.0
     assert market.annuity(1e-12, 8) == pytest.approx(8.0, rel=1e-9)
+    assert market.annuity(0.05, 1e9) == pytest.approx(20.0)
 
 
 def test_the_auction_ignores_bids_of_zero_and_trades_small_ones_by_hand():
@@ -704,14 +706,21 @@ def test_the_stud_fee_with_no_demand_for_one_place_by_hand():
 def test_per_segment_matching_weighs_each_seller_once():
     """Per segment: 3,000 outsiders of one segment see three sellers equally, each with
     3,000 on offer: each seller gets a third, 1,000 (binomial sd 26; the bounds 850-1,150
-    are 5.8 sd away), the table's last seller no more than the others. When no seller has
-    stock, nothing sells and both enquiries are lost."""
+    are 5.8 sd away), the table's last seller no more than the others. With the last seller
+    out of stock, the other two get half each, 1,500 (sd 27; bounds 1,350-1,650, 5.5 sd
+    away). When no seller has stock, nothing sells and both enquiries are lost."""
     m = market.match_buyers(
         -np.arange(1, 3001), np.ones((1, 3)), np.full(3, 3000), None, 0.0,
         np.random.default_rng(0), segment=np.zeros(3000, int),
     )  # fmt: skip
     counts = np.bincount(m.seller, minlength=3)
     assert m.lost == 0 and ((counts > 850) & (counts < 1150)).all(), counts
+    two = market.match_buyers(
+        -np.arange(1, 3001), np.ones((1, 3)), np.array([3000, 3000, 0]), None, 0.0,
+        np.random.default_rng(0), segment=np.zeros(3000, int),
+    )  # fmt: skip
+    halves = np.bincount(two.seller, minlength=3)
+    assert halves[2] == 0 and ((halves[:2] > 1350) & (halves[:2] < 1650)).all(), halves
     none = market.match_buyers(
         np.array([-1, -2]), np.ones((1, 2)), np.zeros(2, int), None, 0.0,
         np.random.default_rng(0), segment=np.zeros(2, int),

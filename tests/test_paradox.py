@@ -416,3 +416,54 @@ def test_table_1_factors_tensions_and_cycles_by_hand():
     assert cycle.tolist() == [px.VIRTUOUS, px.VICIOUS, px.NEUTRAL, px.NEUTRAL]
     chance = px.dissolution_chance(np.array([-1, -1, 0, 1]), np.array([0.0, 0.5, 0.0, 0.0]))
     assert chance == pytest.approx([0.03, 0.015, 0.0, 0.0])
+
+
+def test_the_edges_of_regimes_trends_cycles_and_ranges_by_hand():
+    """A gap of 0.2 is balanced (equal) at a margin of 0.3, cooperation-dominated at the
+    default 0.125. Value destroyed adds its three parts: 10 + 20 + 30 = 60. A trend of +0.03
+    on a scale of 2 (dead band 0.02 x 2 = 0.04) is flat; +0.05 rises. Three flat trends are
+    neutral (no vote falls, none rises). Results stay within 0-1 whatever they are given
+    (values the model never gives): salience of forces -0.5 is 0; a style of 1.5 with no
+    capability is at most 1 (of -0.5, at least 0); a protection of 1.5 navigated inside the
+    margin stays at its own level, at most 1."""
+    gap = (np.array([0.6]), np.array([0.4]))
+    assert px.regime(*gap, margin=0.3).tolist() == [EQUAL]
+    assert px.regime(*gap).tolist() == [COOP_DOMINATED]
+    assert px.value_destroyed(np.array([10.0]), np.array([20.0]), np.array([30.0])) == [60.0]
+    trend = px.signed_trend(np.array([0.03, 0.05]), np.zeros(2), np.full(2, 2.0))
+    assert trend.tolist() == [0, 1]
+    flat = np.zeros(1, np.int8)
+    assert px.classify_cycle(flat, flat, flat).tolist() == [px.NEUTRAL]
+    assert px.salience(np.array([-0.5]), np.array([1]), np.zeros(1)).tolist() == [0.0]
+    assert px.active_share(np.array([1.5, -0.5]), np.zeros(2)).tolist() == [1.0, 0.0]
+    assert px.navigate(np.array([1.5]), np.zeros(1), np.ones(1)).tolist() == [1.0]
+
+
+def test_state_rows_staff_means_and_early_endings_by_hand():
+    """A new state grown to 3 breeders draws the style of all three (each above 0, from a
+    Beta) and their staff: seed firm 1 has its own Table 2 headcount (5), seed firm 2 its own
+    (4). Breeder 0 keeps two partnerships (values 0.2 and 0.6: mean 0.4), breeders 1 and 2 one
+    each (0.2, 0.6), breeder 3 none (0). Two partnerships in a vicious cycle, owners fully
+    defensive: each ends with chance 0.03 on its own draw: seed 34 draws 0.004 (ends) and
+    0.872 (runs on); the month's tallies add one each (1 -> 2, 2 -> 3)."""
+    from types import SimpleNamespace
+
+    from alpaca_abm.coownership import Contracts
+
+    state = px.ParadoxState()
+    state.grow(3, 0)
+    px.fill_firms(state, 3, np.array([1, 0, 2]), 0.5, np.random.default_rng(0))
+    assert state.firms_filled == 3 and (state.activeness[:3] > 0).all()
+    assert state.staff[0] == 5.0 and state.staff[2] == 4.0
+    means, count = px.per_firm_mean(4, np.array([0, 0]), np.array([1, 2]), np.array([0.2, 0.6]))
+    assert means[0] == pytest.approx([0.4, 0.2, 0.6, 0.0]) and count.tolist() == [2, 1, 1, 0]
+    con = Contracts()
+    con.add_many(2, keeper=np.array([0, 2]), partner=np.array([1, 3]))
+    stats = {"premature_dissolutions": 1, "contracts_ended": 2}
+    vicious = np.full(2, px.VICIOUS)
+    ended = px._dissolve_vicious(
+        con, SimpleNamespace(paradox_cycles=True), con.running(), 5, vicious, np.zeros(2),
+        np.random.default_rng(34), stats,
+    )  # fmt: skip
+    assert ended.tolist() == [True, False] and con.ended[:2].tolist() == [5, -1]
+    assert stats == {"premature_dissolutions": 2, "contracts_ended": 3}

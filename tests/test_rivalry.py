@@ -718,32 +718,93 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
         assert (firms.core_leak_cost[:5] == 0).all(), measure
 
 
-def _leaky_pairs():
-    """The pairs, reach and sales of test_a_months_leakage_and_its_payoffs_by_hand."""
+def _leaky_pairs(offset=0):
+    """The pairs, reach and sales of test_a_months_leakage_and_its_payoffs_by_hand; with
+    `offset` breeders no buyer sees (and in no contract) ahead of them in the tables."""
     from types import SimpleNamespace
 
     firms = FirmTable()
     firms.add(
-        4,
-        knowledge=np.array([[0, 0, 0.2], [0, 0, 0.5], [0, 0, 0.5], [0, 0, 0.5]]),
-        niche=np.zeros(4, np.int8),
-        active=np.array([True, True, False, True]),
+        4 + offset,
+        knowledge=np.array(
+            [[0, 0, 0]] * offset + [[0, 0, 0.2], [0, 0, 0.5], [0, 0, 0.5], [0, 0, 0.5]]
+        ),
+        niche=np.zeros(4 + offset, np.int8),
+        active=np.array([True] * offset + [True, True, False, True]),
     )
-    firms.sales_value_ring[:4, 0] = [600.0, 1_200.0, 1_200.0, 1_200.0]
+    firms.sales_value_ring[offset : offset + 4, 0] = [600.0, 1_200.0, 1_200.0, 1_200.0]
     con = Contracts()
     con.add_many(
         3,
-        keeper=np.array([0, 2, 0]),
-        partner=np.array([1, 3, 1]),
+        keeper=np.array([0, 2, 0]) + offset,
+        partner=np.array([1, 3, 1]) + offset,
         mkt_learned_partner=np.array([0.1, 0.1, 0.0]),
         mkt_learned_keeper=np.array([0.1, 0.0, 0.0]),
         leak_sales_keeper=np.array([1.0, 0.0, 0.0]),
         leak_sales_partner=np.array([1.0, 0.0, 0.0]),
     )
-    reach = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
-    sales = np.array([[3, 1, 0, 0], [2, 0, 0, 0]])
+    reach = np.pad(np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]), ((0, 0), (offset, 0)))
+    sales = np.pad(np.array([[3, 1, 0, 0], [2, 0, 0, 0]]), ((0, 0), (offset, 0)))
     scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0)
     return firms, con, reach, sales, scenario
+
+
+def test_leakage_whatever_the_rows_number_types_and_segments_by_hand():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand lose the same sales (2/29
+    by the keeper, 2/23 by the partner) when two breeders no buyer sees come first in the
+    tables, when sales are counted in floats, and with only the first segment (where all the
+    loss was). When only the partner learned (0.1 of marketing, in its last column of
+    learning but not the contract's last), the keeper loses its 2/29 and the partner
+    nothing."""
+    for offset, floats, one_segment in ((2, False, False), (0, True, False), (0, False, True)):
+        firms, con, reach, sales, scenario = _leaky_pairs(offset)
+        if floats:
+            sales = sales.astype(float)
+        if one_segment:
+            reach, sales = reach[:1], sales[:1]
+        rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0})
+        assert con.leak_sales_keeper[0] == pytest.approx(1 + 2 / 29), (offset, floats)
+        assert con.leak_sales_partner[0] == pytest.approx(1 + 2 / 23), (offset, floats)
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    con.mkt_learned_keeper[0] = 0.0
+    rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0})
+    assert con.leak_sales_keeper[0] == pytest.approx(1 + 2 / 29)
+    assert con.leak_sales_partner[0] == pytest.approx(1.0)
+
+
+def test_sales_lost_with_a_share_per_niche_by_hand():
+    """Six segments, two regions of the three niches (segment s in niche s % 3), one buyer
+    each; the teacher's reach 1 and the learner's 2 everywhere (R = 3). What the learner
+    learned doubles how buyers of niche 0 see it (c = 1/2), no one else's: in segments 0
+    and 3, R0 = 3 - 1 = 2 and the teacher lost 1 x 1 x (1/2 - 1/3) = 1/6 each: 1/3."""
+    reach = np.tile(np.array([[1.0, 2.0]]), (6, 1))
+    lost = rv.sales_lost_to_learner(
+        np.ones(6), reach, np.array([0]), np.array([1]), np.array([[2.0, 1.0, 1.0]])
+    )
+    assert lost == pytest.approx([1 / 3])
+
+
+def test_the_edges_of_cooperation_and_intensities_by_hand():
+    """Cooperation of 1 mating of a season of 4 (0.25): with one of two enquiries turned
+    away referred (0.5) and no knowledge part, (0.25 + 0.5) / 2 = 0.375; with the knowledge
+    part (0.001 of 0.004: 0.25) and only the turned-away count (no referrals given), the
+    referral part is left out: 0.25; knowledge passed beyond what could pass (0.005 of
+    0.004) counts as all of it: (0.25 + 1) / 2 = 0.625.
+    Intensities of c0 alone (the others ended), no referral and no enquiry turned away:
+    cooperation 0.2 + ((0.5 + 0.25) / 2 - 0.2) / 12 = 0.214583, competition 0.75."""
+    one, four = np.array([1.0]), np.array([4.0])
+    assert rv.cooperation_signal(one, four, None, None, one, np.array([2.0])) == pytest.approx(
+        [0.375]
+    )
+    part = rv.cooperation_signal(one, four, np.array([0.001]), four / 1000, None, np.array([2.0]))
+    assert part == pytest.approx([0.25])
+    over = rv.cooperation_signal(one, four, np.array([0.005]), four / 1000)
+    assert over == pytest.approx([0.625])
+    con, trust, sales_year = _four_contracts()
+    con.ended[1:3] = 6
+    rv.measure_intensities(con, trust, sales_year, 12, np.zeros((2, 0), int), np.zeros(6, int))
+    assert con.cooperation[0] == pytest.approx(0.214583, abs=1e-6)
+    assert con.competition[0] == pytest.approx(0.75)
 
 
 def test_what_a_point_of_knowledge_earns_by_hand():
@@ -762,3 +823,110 @@ def test_what_a_point_of_knowledge_earns_by_hand():
     )
     assert value[0] == pytest.approx([0.0, 2_000.0, 848.484848])
     assert value[1] == pytest.approx([2_000.0, 0.0, 2_400.0])
+    # marketing effect 0.5: 0.5 / 1.25 + 0.1 / 1.05 = 0.495238 a point, and 0.5 + 0.1 = 0.6
+    half = rv.knowledge_value(
+        np.array([1_000.0, 2_000.0]), np.array([[0.0, 0.0, 0.5], [0.5, 0.0, 0.0]]),
+        np.array([0, 2]), 0.5, 2.0,
+    )  # fmt: skip
+    assert half[:, 2] == pytest.approx([495.238095, 1_200.0])
+
+
+def test_sales_lost_where_reach_is_thin_or_nobody_is_seen_by_hand():
+    """Segment 0 (4 buyers) sees teacher and learner at reach 0.5 each (R = 1); segment 1 (3
+    buyers) sees nobody. The learner's reach doubled (uplift 2, c = 0.5): without it R0 =
+    1 - 0.25 = 0.75, and the teacher lost 4 x 0.5 x (1 / 0.75 - 1 / 1) = 2/3 in segment 0,
+    nothing in segment 1 (no buyer there finds anyone: no loss, not 0 / 0). With no pair,
+    no answer."""
+    reach = np.array([[0.5, 0.5], [0.0, 0.0]])
+    lost = rv.sales_lost_to_learner(
+        np.array([4.0, 3.0]), reach, np.array([0]), np.array([1]), np.array([2.0])
+    )
+    assert lost == pytest.approx([2 / 3])
+    none = rv.sales_lost_to_learner(
+        np.array([4.0, 3.0]), reach, np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    )
+    assert none.size == 0
+
+
+def test_the_edges_of_cheating_sharing_and_first_impressions_by_hand():
+    """A contract with 13 months left spans 2 seasons: 5 quota matings saving 100 each, the
+    second season at half weight: (1 + 0.5) x 500 = 750; with none left, the present season:
+    500; without discounting (1) the two seasons count fully: 1,000.
+    A victim trusting 0.75 that loses 0.25 stands exactly at the acceptance 0.5, not below:
+    only the dissolution chance 0.3 ends the contract. A fee saving of 0.5 GBP with no
+    believed detection is worth overusing for.
+    A shared stud of 4 matings left: the cheater claims all 4 (it wants 6) and the honest
+    partner, within quota, gets 4 - 4 = 0; whole matings (integers).
+    A stranger level of 0.9 plus 0.2 x full honesty is 1.1: at most 1. An honesty of 0.1
+    read with noise -0.5 reads as 0 (not -0.4): 0.3 + 0.
+    Cooperation: 1 mating of a season of 1 is the whole season (1.0); 8 of a season of 6
+    (overuse) is also 1.0."""
+    value = rv.contract_future_value(np.array([13, 0]), np.array([5, 5]), np.full(2, 100.0))
+    assert value == pytest.approx([750.0, 500.0])
+    flat = rv.contract_future_value(np.array([13]), np.array([5]), np.array([100.0]), 1.0)
+    assert flat == pytest.approx([1_000.0])
+    assert rv.chance_of_losing_contract(np.array([0.75]), 0.25, 0.3, 0.5) == pytest.approx([0.3])
+    pays = rv.overuse_pays(np.array([0.5]), np.zeros(1), np.ones(1), np.ones(1), np.zeros(1))
+    assert pays.tolist() == [True]
+    got = rv.share_stud_season(
+        capacity_left=np.array([4, 4]), quota_left=np.array([2, 2]), wanted=np.array([6, 2]),
+        cheats=np.array([True, False]), contract=np.array([0, 0]), n_contracts=1,
+    )  # fmt: skip
+    assert got.tolist() == [4, 0] and got.dtype.kind == "i"
+    seen = rv.first_impression(
+        np.array([0.9, 0.3]), np.array([1.0, 0.1]), np.array([0.0, -0.5]), 0.2
+    )
+    assert seen == pytest.approx([1.0, 0.3])
+    coop = rv.cooperation_signal(
+        np.array([1.0, 8.0]), np.array([1.0, 6.0]), np.zeros(2), np.zeros(2)
+    )
+    assert coop == pytest.approx([1.0, 1.0])
+
+
+def test_referrals_and_acceptance_at_the_edges_by_hand():
+    """Referrals are counted by pair whatever the rows: breeder 7 referring a buyer to 1
+    is no referral between 2 and 3 (with keys built on too small a row count, 1 x 4 + 7 and
+    2 x 4 + 3 would both be 11); nor is 3 referring to 4 one between 2 and 9 (with 5 rows,
+    3 x 5 + 4 = 2 x 5 + 9). One referral between the one pair asked: 1; none at all: 0 for
+    each pair asked.
+    Acceptance of one candidate pair when half are accepted: ceil(0.5 x 1) = 1, it is; of
+    none, an empty boolean array. Twenty pairs scored 0, 1, 0, 1, ... on both sides, a
+    quarter accepted (5): ties are broken by row (the same order on every platform and numpy
+    version), so the ten scored 1 rank 10-19 in row order and the last five of them are
+    accepted, rows 11, 13, 15, 17 and 19. Seventeen pairs whose two sides rank each other in
+    opposite orders (scores 0..16 and 16..0) stand at min(r, 16 - r); 55% accepted is
+    ceil(9.35) = 10: rows 4-12 (standing 4 or more) and, of rows 3 and 13 (both standing 3),
+    the first, 3."""
+    for ref, sel, a, b in (([7], [1], [2], [3]), ([1], [7], [2], [3]), ([3], [4], [2], [9]),
+                           ([3], [4], [9], [2])):  # fmt: skip
+        got = rv.pair_referrals(np.array(ref), np.array(sel), np.array(a), np.array(b))
+        assert got.tolist() == [0], (ref, sel, a, b)
+    assert rv.pair_referrals(
+        np.array([3]), np.array([5]), np.array([5]), np.array([3])
+    ).tolist() == [1]
+    none = rv.pair_referrals(np.zeros(0, int), np.zeros(0, int), np.array([0, 1]), np.array([2, 3]))
+    assert none.tolist() == [0, 0]
+    assert rv.acceptable_by_rank(np.array([0.5]), np.array([0.5]), 0.5).tolist() == [True]
+    empty = rv.acceptable_by_rank(np.zeros(0), np.zeros(0), 0.5)
+    assert empty.dtype == bool and empty.size == 0
+    scores = np.array([0.0, 1.0] * 10)
+    tied = rv.acceptable_by_rank(scores, scores.copy(), 0.75)
+    assert np.flatnonzero(tied).tolist() == [11, 13, 15, 17, 19]
+    mixed = rv.acceptable_by_rank(scores, np.ones(20), 0.75)  # theirs all alike: row order
+    assert np.flatnonzero(mixed).tolist() == [11, 13, 15, 17, 19]
+    opposite = rv.acceptable_by_rank(np.arange(17.0), np.arange(17.0)[::-1].copy(), 0.45)
+    assert np.flatnonzero(opposite).tolist() == list(range(3, 13))
+
+
+def test_measure_costs_lost_sales_at_the_months_price_by_hand():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand measured in a month whose
+    clearing price is 1,000 GBP: the keeper's 2/29 lost sales cost it 2,000/29 = 68.97, the
+    partner's 2/23 cost 2,000/23 = 86.96."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    trust = TrustLedger(0.3, 0.0)
+    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
+    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
+    market = MarketState(1_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+    market.turned_away = np.zeros(4, dtype=np.int64)
+    rv.measure(firms, con, trust, market, scenario, 5, {"leakage_sales_lost": 0.0})
+    assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29, 2_000 / 23, 0.0, 0.0])

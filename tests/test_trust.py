@@ -146,3 +146,18 @@ def test_acquaintance_pairs_by_hand():
     assert [a.size for a in ledger.neighbour_pairs(np.array([50]))] == [0, 0]
     ledger.forget(2)
     assert ledger.neighbours_of(3).size == 0 and ledger.neighbours_of(1).tolist() == [7]
+
+
+def test_forgetting_on_an_empty_ledger_nobody_or_the_highest_row_by_hand():
+    """An empty ledger forgets breeder 3 without complaint; a ledger with the one-way tie
+    1 -> 5 (made by a first contact) forgets nobody (an empty list) and keeps the tie;
+    forgetting breeder 2 (who is in no tie) leaves it too, the highest row (5) being the
+    trusted one; forgetting 5 unlinks it."""
+    TrustLedger(baseline=0.3, decay=0.0).forget(3)
+    ledger = TrustLedger(baseline=0.3, decay=0.0)
+    ledger.rows(np.array([1]), np.array([5]), 0, create=True)
+    ledger.forget(np.zeros(0, dtype=np.int64))
+    ledger.forget(2)
+    assert ledger.linked[: ledger.n].tolist() == [True]
+    ledger.forget(5)
+    assert ledger.linked[: ledger.n].tolist() == [False]

@@ -285,6 +285,10 @@ def p3_verdict(props: list[dict]) -> tuple[str, str]:
     contrasts P1a-P1c: supported at a level when its contrast supports on at least one
     primary outcome beyond the arithmetic."""
     levels = {}
+    judged = [x["judgement"] for r in props if r["prop"].key in ("P1a", "P1b", "P1c")
+              for x in r["rows"] if x["outcome"].role == PRIMARY]  # fmt: skip
+    if judged and all(j == st.UNDERPOWERED for j in judged):
+        return "Underpowered", "every primary outcome of P1a-P1c underpowered"
     for r in props:
         if r["prop"].key in ("P1a", "P1b", "P1c"):
             sup = any(x["judgement"] == st.SUPPORTS for x in r["rows"])

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY
+from .baselines import ZERO
 from .claims import CHANNEL_CELLS, CHECK
 from .design import PATTERN_INDUSTRY, Design
 from .moderation import SHOCKS
@@ -61,7 +62,17 @@ def verdict_rows(ctx: dict[str, Any]) -> list[dict[str, str]]:
         for r in prim:
             counts[r["judgement"]] = counts.get(r["judgement"], 0) + 1
         tally = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        base = sorted({r["outcome"].baseline.text.split(":")[0] for r in prim})
+        nonzero = [r for r in prim if r["outcome"].baseline is not ZERO]
+        base = [
+            f"{r['outcome'].label}: {fmt(r['effect']['base'])} ("
+            f"{r['outcome'].baseline.text.split(';')[0].split(':')[0]})"
+            for r in nonzero
+        ]
+        if len(nonzero) < len(prim):
+            base.append(
+                ("no change in the other outcomes" if nonzero else "no change")
+                + " (the formula does not enter them)"
+            )
         rows.append(
             {"key": p.key, "manipulated": p.short or p.manipulated, "channel": ", ".join(chans),
              "arithmetic": "; ".join(base),
@@ -410,9 +421,16 @@ def write_limits(w, design: Design, ctx: dict[str, Any]) -> None:
         "not find may still exist at a corner or through an interaction of parameters."
     )
     w(
-        "- The fitted public series are shown from "
-        f"{design.series_seeds} run(s) of `uk_national` as long as a calibration run; they are "
-        "fitted, so their match is not evidence either way."
+        "- P4, the paradox claims and P1b's control contrast are not re-read over the "
+        "hypercube: their arms would more than double its cost."
+    )
+    if "uk_national" not in design.industries:
+        w("- `uk_national` was not run: the time budget on the shared machine left no room for "
+          "it; the channel decomposition is measured on `uk_2018` only.")  # fmt: skip
+    series = design.series_seeds if "uk_national" in design.industries else 0
+    w(
+        f"- The fitted public series are shown from {series} run(s) of `uk_national` as long "
+        "as a calibration run; they are fitted, so their match is not evidence either way."
     )
     w("")
 

@@ -89,12 +89,13 @@ def analyse_robustness(
                 at_default = judged.get((c.label, o.column))
                 j = at_default["judgement"] if at_default else st.INCONCLUSIVE
                 sesoi = at_default["sesoi"] if at_default else np.nan
-                f, w = flips(y, x, names, o.sign, sesoi, j)
+                f, w = flips(y, x, names, o.sign, sesoi, j) if j != st.UNDERPOWERED else ([], [])
+                fitted = np.isfinite(y).sum() > len(names) + 3
                 rows.append(
                     {"prop": p.key, "contrast": c, "outcome": o, "excess": interval(y),
                      "share_expected": float(np.mean(np.sign(y[np.isfinite(y)]) == o.sign))
                      if np.isfinite(y).any() else np.nan,
-                     "judgement": j, "flips": f, "weakens": w}
+                     "judgement": j, "flips": f, "weakens": w, "fitted": fitted}
                 )  # fmt: skip
     return {"rows": rows, "points": len(points), "names": names}
 
@@ -104,6 +105,11 @@ def robustness_summary(rob: dict[str, Any], key: str) -> str:
     rows = [r for r in rob.get("rows", []) if r["prop"] == key]
     if not rows:
         return "not tested"
+    if not any(r["fitted"] for r in rows):
+        return "not fitted (fewer points than parameters)"
+    rows = [r for r in rows if r["judgement"] != st.UNDERPOWERED]
+    if not rows:
+        return "nothing to test (every primary outcome underpowered)"
     flipped = sorted({f for r in rows for f in r["flips"]})
     weak = sorted({w for r in rows for w in r["weakens"]} - set(flipped))
     if not flipped and not weak:

@@ -1,0 +1,29 @@
+"""The orders of ordering.py are numpy's stable sort, exactly, with and without ties."""
+
+import numpy as np
+
+from alpaca_abm.ordering import stable_order, stable_smallest
+
+
+def test_stable_order_is_the_stable_sort_with_and_without_ties():
+    rng = np.random.default_rng(5)
+    distinct = rng.normal(size=1000)
+    tied = np.round(distinct, 1)  # many equal keys: the stable sort decides
+    for key in (distinct, tied):
+        assert np.array_equal(stable_order(key), np.argsort(key, kind="stable"))
+
+
+def test_stable_smallest_is_the_head_of_the_stable_sort():
+    """Random keys, many of them tied (and signed zeros, which sort as equal), every q from
+    none to more than all: the first q of the stable order, and the same rows in index order
+    when only which rows matters."""
+    rng = np.random.default_rng(7)
+    for trial in range(400):
+        n = int(rng.integers(1, 40))
+        key = rng.integers(0, 4, n).astype(float) if trial % 2 else rng.normal(size=n)
+        if trial % 5 == 0:
+            key[rng.random(n) < 0.3] = -0.0
+        for q in range(n + 2):
+            head = np.argsort(key, kind="stable")[:q]
+            assert np.array_equal(stable_smallest(key, q), head)
+            assert np.array_equal(stable_smallest(key, q, ordered=False), np.sort(head))
