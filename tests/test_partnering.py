@@ -281,3 +281,14 @@ def test_new_pairs_keys_do_not_overflow_in_a_large_firm_table():
     src, dst = np.array([49_999, 49_999], np.int32), np.array([49_998, 7], np.int32)
     a, b = partnering.new_pairs(src, dst, keeper, partner, n)
     assert a.tolist() == [49_999] and b.tolist() == [7]
+
+
+def test_new_pairs_above_every_running_pair_are_rows_by_hand():
+    """Four firm rows; breeders 0 and 1 co-own (keys 0 x 4 + 1 = 1 and 1 x 4 + 0 = 4).
+    Candidates (2, 3) (key 11, above both) and (1, 0) (already partners): only (2, 3) is
+    new, returned as integer rows of the firm table."""
+    src, dst = partnering.new_pairs(
+        np.array([2, 1]), np.array([3, 0]), np.array([0]), np.array([1]), 4
+    )
+    assert src.tolist() == [2] and dst.tolist() == [3]
+    assert src.dtype.kind == "i" and dst.dtype.kind == "i"
