@@ -113,15 +113,22 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
     keep = (src != dst) & firms.active[dst] & ~firms.restricted[dst]
     if state.disease.ever:  # wary of herds found infected
         keep &= ~state.disease.shunned(state)[dst]
-    key = np.unique(src[keep] * firms.n + dst[keep])
-    src, dst = key // firms.n, key % firms.n
     con = state.contracts
     run = con.running()
-    if len(run):
-        partnered = np.r_[
-            con.keeper[run] * firms.n + con.partner[run],
-            con.partner[run] * firms.n + con.keeper[run],
-        ]
+    return new_pairs(src[keep], dst[keep], con.keeper[run], con.partner[run], firms.n)
+
+
+def new_pairs(
+    src: np.ndarray, dst: np.ndarray, keeper: np.ndarray, partner: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (src, dst) pairs, ordered by src then dst, less those already co-owning
+    (keeper, partner) in either order; pair keys are 64-bit, as row x n overflows 32 bits
+    from n = 46,341 firm rows."""
+    key = np.unique(src.astype(np.int64) * n + dst)
+    src, dst = key // n, key % n
+    if len(keeper):
+        keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)
+        partnered = np.r_[keeper * n + partner, partner * n + keeper]
         partnered.sort()  # (a search in the few running pairs, not a set operation)
         at = np.minimum(np.searchsorted(partnered, key), len(partnered) - 1)
         fresh = partnered[at] != key

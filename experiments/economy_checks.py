@@ -12,7 +12,8 @@ number per column; yearly lists flattened to name[i]). The groups of runs:
   animal x1.5, on item 1's seeds (paired with item 1's `uk_national` runs);
 - item 7: `brexit` (baseline, Brexit at month 180) to month 204, and `disease_outbreak`
   (baseline, TB at month 60) to month 84, on item 1's seeds (paired with `baseline`);
-- the other shipped scenarios (`OTHERS`), 240 months, 10 seeds each: busts and solvency;
+- the other shipped scenarios (`OTHERS`), 240 months, `--others` seeds each (10 unless
+  given): busts and solvency;
   and for every scenario the money of its last five years (owners' lifestyle money,
   overdraft interest, accounting profit, revenue, a firm and a year).
 

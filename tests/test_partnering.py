@@ -261,3 +261,34 @@ def test_a_term_ends_or_renews_on_both_sides_trust_by_hand():
     con, _, stats = _one_month(1, 0.5, 0.3, **due)
     assert con.ended[0] == 3 and con.reason[0] == co.ENDED_TERM
     assert stats["contracts_ended"] == 1
+
+
+def test_new_pairs_by_hand_drops_running_partners_either_way_round():
+    """Seekers 1 and 2 look at 0, 2 and 3 (2 twice); 1 already co-owns with 3 (kept by 3),
+    so (1, 3) goes; (2, 2)-style self pairs are the caller's to drop. Left: (1, 0), (1, 2),
+    (2, 0), (2, 3), ordered by seeker then candidate."""
+    src, dst = np.array([1, 1, 1, 2, 2, 2]), np.array([2, 0, 3, 3, 0, 3])
+    a, b = partnering.new_pairs(src, dst, np.array([3]), np.array([1]), 5)
+    assert a.tolist() == [1, 1, 2, 2] and b.tolist() == [0, 2, 0, 3]
+
+
+def test_new_pairs_keys_do_not_overflow_in_a_large_firm_table():
+    """Contracts store rows as int32: with 50,000 firm rows, row 49,999 x 50,000 is about
+    2.5e9, past int32's 2.1e9. The running pair (49,999, 49,998) must still be recognised
+    and the fresh pair (49,999, 7) kept."""
+    n = 50_000
+    keeper, partner = np.array([49_999], np.int32), np.array([49_998], np.int32)
+    src, dst = np.array([49_999, 49_999], np.int32), np.array([49_998, 7], np.int32)
+    a, b = partnering.new_pairs(src, dst, keeper, partner, n)
+    assert a.tolist() == [49_999] and b.tolist() == [7]
+
+
+def test_new_pairs_above_every_running_pair_are_rows_by_hand():
+    """Four firm rows; breeders 0 and 1 co-own (keys 0 x 4 + 1 = 1 and 1 x 4 + 0 = 4).
+    Candidates (2, 3) (key 11, above both) and (1, 0) (already partners): only (2, 3) is
+    new, returned as integer rows of the firm table."""
+    src, dst = partnering.new_pairs(
+        np.array([2, 1]), np.array([3, 0]), np.array([0]), np.array([1]), 4
+    )
+    assert src.tolist() == [2] and dst.tolist() == [3]
+    assert src.dtype.kind == "i" and dst.dtype.kind == "i"
