@@ -66,13 +66,31 @@ FIVE_PERCENT = {"sesoi_rel": 0.05}
 TEN_PERCENT = {"sesoi_rel": 0.1}
 
 
+INCUMBENT_SURVIVAL = Outcome(
+    "incumbent_survival", "incumbent firms still in business", +1, PRIMARY, **SHARE
+)
+COOWNING_CHECK = Outcome("coowning_share", "breeders co-owning a stud", +1, CHECK, sesoi_abs=0.05)
+
+
+def dyadic_contrast(*outcomes: Outcome) -> Contrast:
+    """The dyadic arm alone: partners' cooperation on against off, industry investment on in
+    both (P2a-P2c)."""
+    return Contrast(
+        "dyadic cooperation on - off (industry investment on)",
+        "both_on",
+        "industry_only",
+        "dyadic",
+        outcomes,
+    )
+
+
 def downstream(survival_baseline: bl.Baseline = bl.ZERO) -> tuple[Outcome, ...]:
     """The primary outcomes most contrasts share: partnerships and firms surviving, elite
     access, profit, value created."""
     return (
         Outcome("partnership_survival", "partnerships not dissolved early", +1, PRIMARY,
                 baseline=survival_baseline, **SHARE),
-        Outcome("incumbent_survival", "incumbent firms still in business", +1, PRIMARY, **SHARE),
+        INCUMBENT_SURVIVAL,
         Outcome("elite_access_share", "breeders with elite access", +1, PRIMARY, **SHARE),
         Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT),
         Outcome("joint_value_per_breeder", "joint value created per breeder-year, GBP", +1,
@@ -197,13 +215,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         baseline=bl.PROFIT_FROM_EDUCATION_COST,
                         **PROFIT,
                     ),
-                    Outcome(
-                        "incumbent_survival",
-                        "incumbent firms still in business",
-                        +1,
-                        PRIMARY,
-                        **SHARE,
-                    ),
+                    INCUMBENT_SURVIVAL,
                 ),
             ),
         ),
@@ -217,31 +229,19 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "dyadic cooperation (co-owned studs, knowledge sharing, referrals) on against off, "
         "industry investment on in both",
         (
-            Contrast(
-                "dyadic cooperation on - off (industry investment on)",
-                "both_on",
-                "industry_only",
-                "dyadic",
-                (
-                    Outcome(
-                        "incumbent_knowledge_gain",
-                        "knowledge gain of incumbents",
-                        +1,
-                        CHECK,
-                        sesoi_abs=0.01,
-                    ),
-                    Outcome("mean_ties", "acquaintances per breeder", +1, CHECK, sesoi_rel=0.05),
-                    Outcome(
-                        "incumbent_survival",
-                        "incumbent firms still in business",
-                        +1,
-                        PRIMARY,
-                        **SHARE,
-                    ),
-                    Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
-                    Outcome(
-                        "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
-                    ),
+            dyadic_contrast(
+                Outcome(
+                    "incumbent_knowledge_gain",
+                    "knowledge gain of incumbents",
+                    +1,
+                    CHECK,
+                    sesoi_abs=0.01,
+                ),
+                Outcome("mean_ties", "acquaintances per breeder", +1, CHECK, sesoi_rel=0.05),
+                INCUMBENT_SURVIVAL,
+                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
+                Outcome(
+                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
                 ),
             ),
         ),
@@ -255,42 +255,24 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "dyadic cooperation on against off, industry investment on in both: what partners "
         "do, not what the industry does",
         (
-            Contrast(
-                "dyadic cooperation on - off (industry investment on)",
-                "both_on",
-                "industry_only",
-                "dyadic",
-                (
-                    Outcome(
-                        "coowning_share", "breeders co-owning a stud", +1, CHECK, sesoi_abs=0.05
-                    ),
-                    Outcome(
-                        "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
-                    ),
-                    Outcome(
-                        "sales_per_breeder",
-                        "animals sold per breeder, last year",
-                        +1,
-                        PRIMARY,
-                        **FIVE_PERCENT,
-                    ),
-                    Outcome(
-                        "cost_per_animal", "cost per animal, GBP/year", -1, PRIMARY, **FIVE_PERCENT
-                    ),
-                    Outcome(
-                        "elite_access_small", "elite access, small firms", +1, PRIMARY, **SHARE
-                    ),
-                    Outcome(
-                        "elite_access_large", "elite access, large firms", +1, PRIMARY, **SHARE
-                    ),
-                    Outcome(
-                        "incumbent_survival",
-                        "incumbent firms still in business",
-                        +1,
-                        PRIMARY,
-                        **SHARE,
-                    ),
+            dyadic_contrast(
+                COOWNING_CHECK,
+                Outcome(
+                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
                 ),
+                Outcome(
+                    "sales_per_breeder",
+                    "animals sold per breeder, last year",
+                    +1,
+                    PRIMARY,
+                    **FIVE_PERCENT,
+                ),
+                Outcome(
+                    "cost_per_animal", "cost per animal, GBP/year", -1, PRIMARY, **FIVE_PERCENT
+                ),
+                Outcome("elite_access_small", "elite access, small firms", +1, PRIMARY, **SHARE),
+                Outcome("elite_access_large", "elite access, large firms", +1, PRIMARY, **SHARE),
+                INCUMBENT_SURVIVAL,
             ),
         ),
         short="dyadic cooperation on vs off",
@@ -303,30 +285,22 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "dyadic cooperation on against off, industry investment on in both (cooperation "
         "between firms); the industry arm is shown beside it as a channel",
         (
-            Contrast(
-                "dyadic cooperation on - off (industry investment on)",
-                "both_on",
-                "industry_only",
-                "dyadic",
-                (
-                    Outcome(
-                        "coowning_share", "breeders co-owning a stud", +1, CHECK, sesoi_abs=0.05
-                    ),
-                    Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
-                    Outcome(
-                        "final_quality_sd",
-                        "sd of herd quality (standardisation)",
-                        -1,
-                        PRIMARY,
-                        sesoi_rel=0.05,
-                    ),
-                    Outcome(
-                        "sales_last_year",
-                        "animals sold in the last year (market size)",
-                        +1,
-                        PRIMARY,
-                        **FIVE_PERCENT,
-                    ),
+            dyadic_contrast(
+                COOWNING_CHECK,
+                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
+                Outcome(
+                    "final_quality_sd",
+                    "sd of herd quality (standardisation)",
+                    -1,
+                    PRIMARY,
+                    sesoi_rel=0.05,
+                ),
+                Outcome(
+                    "sales_last_year",
+                    "animals sold in the last year (market size)",
+                    +1,
+                    PRIMARY,
+                    **FIVE_PERCENT,
                 ),
             ),
         ),
