@@ -24,6 +24,7 @@ import dataclasses
 import difflib
 import math
 import numbers
+import weakref
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
@@ -962,6 +963,11 @@ def check_rng(rng: Any, where: str = "") -> None:
         )
 
 
+# each scenario's parameter groups (AlpacaScenario.group), made on first use: a month asks
+# for a group a few hundred times
+_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class AlpacaScenario(Scenario):
     """The parameters of one alpaca-abm run, validated; defaults and provenance in PARAMETERS.
 
@@ -1007,8 +1013,15 @@ class AlpacaScenario(Scenario):
             raise ValueError(
                 f"unknown parameter group '{group}'.{hint} Groups: {', '.join(GROUP_CLASSES)}."
             )
-        cls = GROUP_CLASSES[group]
-        return cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
+        made = _GROUPS.setdefault(self, {})
+        if group not in made:  # made once per scenario (read-only while a model runs)
+            cls = GROUP_CLASSES[group]
+            made[group] = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
+        return made[group]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)  # (Mesa refuses while a model runs)
+        _GROUPS.pop(self, None)  # a changed value: the groups are made again
 
     def mechanism_on(self, mechanism: str) -> bool:
         """Whether a coopetition mechanism runs: the master switch and its own switch."""

@@ -23,6 +23,11 @@ def scenario_toml(result: RunResult, seed: int, steps: int, version: str) -> str
         f"# Exact parameters of an alpaca-abm {version} run.\n"
         f"# Repeat it with: alpaca-abm run --scenario params.toml --seed {seed} --steps {steps}\n"
     )
+    if not sc.coopetition:
+        header += (
+            "# coopetition = false is the master switch: co-ownership, knowledge sharing,\n"
+            "# referrals and industry investment did not run, whatever their own switches say.\n"
+        )
     body = {
         "name": sc.name,
         "description": sc.description or f"parameters of a {sc.name} run",

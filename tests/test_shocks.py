@@ -127,6 +127,16 @@ def test_params_toml_keeps_events_and_none_so_a_run_can_be_repeated(tmp_path):
     pd.testing.assert_frame_equal(result.events, again.events)
 
 
+def test_params_toml_says_the_master_switch_overrides_the_mechanism_switches():
+    """A counterfactual's params.toml records `industry_investment = true` (its own switch)
+    while the master switch stopped it: the file says so, and only when the master is off."""
+    off = scenario_toml(alpaca_abm.run(steps=2, rng=1, coopetition=False, **SMALL), 1, 2, "t")
+    on = scenario_toml(alpaca_abm.run(steps=2, rng=1, **SMALL), 1, 2, "t")
+    assert tomllib.loads(off)["parameters"]["industry_investment"] is True
+    assert "industry investment did not run" in off.replace("\n# ", " ")
+    assert "master switch" not in on
+
+
 # --- no shock, no change ------------------------------------------------------------------
 def test_a_run_without_shocks_is_the_run_with_the_shock_machinery_switched_off(monkeypatch):
     """The baseline against the same seed with every shock hook forced to its neutral value
