@@ -385,6 +385,15 @@ MARKET = _group("market", (
               "this)).",
           note="Hobby buyers visit farms within an hour or two's drive, so close partners are "
                "rivals."),
+    Param("buyer_consideration", default=1, kind=int, low=1, high=20, unit="sellers", source="assumption",
+          doc="Sellers a winning buyer compares before buying: it draws this many by reach and "
+              "buys from the one of highest reach (1: a seller in proportion to reach).",
+          note="1 keeps the choice in proportion to reach that the economy is calibrated on. "
+               "Buyers who visit a few farms and compare them (consideration sets for "
+               "considered purchases are small: Hauser and Wernerfelt 1990) are a study's "
+               "choice: 3 doubles the diversion ratio between partners (0.012 to 0.025) and "
+               "raises leakage from GBP 3 to 14 a partnership-year, still far below what "
+               "protection costs (docs/PARADOX.md, section 3)."),
     Param("niche_crossover", default=0.3, kind=float, low=0, high=1, unit="share", source="assumption",
           doc="Reach of a seller outside the buyer's niche relative to one in it.",
           note="Buyers look in their niche first (breeding stock, fibre, pets and experiences), "
