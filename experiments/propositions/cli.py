@@ -39,7 +39,7 @@ from .report import report, verdict_table
 from .robustness import analyse_robustness
 from .runs import STORES, load_runs, run_all, save_runs
 
-BUDGET_MINUTES = 40.0  # the default design's wall-time budget for its runs
+BUDGET_MINUTES = 60.0  # the default design's wall-time budget for its runs (issue: up to 60)
 QUICK = {"steps": 48, "pilot": 3, "min_seeds": 3, "max_seeds": 4, "rob_points": 12, "series": 1}
 
 
@@ -156,6 +156,7 @@ def analyse(design: Design, stored: dict[str, Any]) -> dict[str, Any]:
     props = {i: an.analyse_propositions(runs[i], power, i) for i in design.industries}
     pat = runs[PATTERN_INDUSTRY]
     p4 = an.analyse_p4(pat, power, PATTERN_INDUSTRY)
+    paradox = an.analyse_paradox(pat, power, PATTERN_INDUSTRY)
     from .stats import verdict
 
     need = power["needed"][power["needed"] > 0]
@@ -168,7 +169,7 @@ def analyse(design: Design, stored: dict[str, Any]) -> dict[str, Any]:
         "p3": an.p3_verdict(props[PATTERN_INDUSTRY]),
         "p4": p4,
         "p4_verdict": verdict([r["judgement"] for s in p4 for r in s["rows"]]),
-        "paradox": an.analyse_paradox(pat, power, PATTERN_INDUSTRY),
+        "paradox": paradox,
         "patterns": patterns_table(results, SNAPSHOT_INTERVIEWS),
         "rob": analyse_robustness(
             results,
@@ -176,6 +177,8 @@ def analyse(design: Design, stored: dict[str, Any]) -> dict[str, Any]:
             list(design.robustness),
             lambda i: robustness_seed(design, i),
             props[PATTERN_INDUSTRY],
+            p4,
+            paradox,
         ),  # fmt: skip
         "wall": stored["wall"],
         "budget": stored.get("budget", {}),
