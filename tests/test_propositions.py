@@ -514,3 +514,25 @@ def test_the_time_budget_cuts_the_seeds_to_what_fits():
     assert info["rate"] == pytest.approx(2.0) and n == 22
     n, _ = budget_seeds(pilot, design, elapsed=8.0, budget=10.0, extra=extra)
     assert n == 2  # nothing fits: the pilot's seeds only
+
+
+def test_the_hypercube_runs_the_arms_of_the_powered_quantities_only():
+    """An underpowered quantity has no verdict to flip: its arms need not run there."""
+    from propositions.design import PATTERN_INDUSTRY, hypercube_arms
+
+    p2b = next(p for p in pv.PROPOSITIONS if p.key == "P2b").contrasts[0]
+    power = pd.DataFrame(
+        [
+            {"industry": PATTERN_INDUSTRY, "family": "prop", "key": "P2b",
+             "contrast": p2b.label, "needed": 10},
+            {"industry": PATTERN_INDUSTRY, "family": "p4", "key": "disease", "contrast": "",
+             "needed": 500},
+            {"industry": PATTERN_INDUSTRY, "family": "paradox", "key": "H1", "contrast": "",
+             "needed": 5},
+            {"industry": "uk_national", "family": "p4", "key": "price", "contrast": "",
+             "needed": 5},
+        ]
+    )  # fmt: skip
+    assert hypercube_arms(power, 20) == ["both_on", "industry_only", "px_no_cycles"]
+    assert hypercube_arms(power, 8) == ["px_no_cycles"]
+    assert set(hypercube_arms(power, 600)) >= {"disease:on", "disease:off", "both_off"}

@@ -196,8 +196,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                     ),
                     Outcome(
                         "leakage_sales_lost_per_breeder",
-                        "sales lost to partners' leakage per breeder-year (falls by the SESOI "
-                        "of sales per breeder: the leakage protected against matters)",
+                        "sales lost to leakage per breeder-year",
                         -1,
                         CHECK,
                         rule=Sesoi(LEVEL, "sales_per_breeder"),

@@ -188,10 +188,38 @@ def main_jobs(design: Design, start: int, stop: int) -> list[tuple]:
     return jobs
 
 
-def robustness_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
+def hypercube_arms(power: pd.DataFrame, n: int) -> list[str]:
+    """The arms of the pattern industry that the quantities with power at `n` seeds read (the
+    pilot's power table): an underpowered quantity says nothing at the defaults, so there is
+    no verdict of it for the hypercube to flip, and its arms need not run there."""
+    from .claims import PROPOSITIONS
+    from .moderation import PARADOX_CLAIMS
+    from .stats import powered
+
+    contrasts = {(p.key, c.label): c for p in PROPOSITIONS for c in p.contrasts}
+    claims = {h.key: h for h in PARADOX_CLAIMS}
+    wanted: set[str] = set()
+    rows = power[power["industry"] == PATTERN_INDUSTRY] if len(power) else power
+    for _, r in rows.iterrows():
+        if not powered(int(r["needed"]), n):
+            continue
+        if r["family"] == "prop":
+            c = contrasts[(r["key"], r["contrast"])]
+            wanted |= {c.arm, c.reference}
+        elif r["family"] == "p4":
+            wanted |= {f"{r['key']}:on", f"{r['key']}:off", "both_on", "both_off"}
+        elif r["family"] == "paradox":
+            wanted.add(claims[r["key"]].rule_off or "px_on")
+    return [a for a in industry_arms(PATTERN_INDUSTRY) if a in wanted]
+
+
+def robustness_jobs(
+    design: Design, arms: list[str] | None = None
+) -> tuple[list[tuple], pd.DataFrame]:
     """A Latin hypercube of the assumed parameters (alpaca_abm.sweep's design machinery); at
-    each point every arm of the pattern industry (P1a-P2c, P4's shocks, the paradox arms)
-    runs on one seed of its own (common random numbers), so every verdict is re-read there."""
+    each point the arms of the pattern industry (P1a-P2c, P4's shocks, the paradox arms;
+    `arms`, default all) run on one seed of its own (common random numbers), so every
+    verdict is re-read there."""
     from alpaca_abm.sweep import design as sweep_design
 
     bounds = design.robustness
@@ -211,7 +239,7 @@ def robustness_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
             PATTERN_INDUSTRY,
         )
         for i, values in enumerate(points)
-        for arm in industry_arms(PATTERN_INDUSTRY)
+        for arm in (industry_arms(PATTERN_INDUSTRY) if arms is None else arms)
     ]
     return jobs, pd.DataFrame(points)
 

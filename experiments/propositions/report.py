@@ -9,7 +9,7 @@ import numpy as np
 from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY
 from .baselines import ZERO
 from .claims import CHANNEL_CELLS, CHECK
-from .design import PATTERN_INDUSTRY, Design
+from .design import PATTERN_INDUSTRY, Design, industry_arms
 from .moderation import SHOCKS
 from .robustness import robustness_summary
 from .sesoi import RULES
@@ -170,8 +170,9 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
         "interval lies within ±SESOI, *inconclusive* otherwise; an outcome whose pilot says the "
         "seeds give under 80% power at its SESOI is *underpowered* and can neither support nor "
         "contradict. Outcomes that are the manipulated formula's direct output are manipulation "
-        "checks, which must move by their own SESOI; a failed check makes the proposition "
-        "*uninformative*."
+        "checks, which must move by their own SESOI; a failed check makes its contrast "
+        "*uninformative* (its primary outcomes count for nothing; the verdict names the check), "
+        "and a proposition whose every contrast failed its check is *Uninformative*."
     )
     w(
         "- **SESOI**: every smallest effect of interest comes from a stated rule (sesoi.py) "
@@ -184,15 +185,20 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
     )
     w(f"- **Robustness**: {ctx['rob']['points']} points of a Latin hypercube (alpaca_abm.sweep) "
       f"over {len(design.robustness)} assumed parameters, each 0.5-1.5 x its default; at each "
-      f"point every arm of `{PATTERN_INDUSTRY}` (P1a-P2c, P4's shocks, the paradox arms) runs "
-      "on one seed of its own, so every verdict is re-read there.")  # fmt: skip
+      f"point the arms of `{PATTERN_INDUSTRY}` (P1a-P2c, P4's shocks, the paradox arms) that "
+      f"the quantities with power at {n} seeds read run on one seed of its own "
+      f"({len(ctx.get('rob_arms', []))} of {len(industry_arms(PATTERN_INDUSTRY))} arms: "
+      f"{', '.join(f'`{a}`' for a in ctx.get('rob_arms', [])) or 'none'}), so every verdict "
+      "is re-read there; an underpowered quantity says nothing at the defaults, so it has no "
+      "verdict to flip and its arms do not run.")  # fmt: skip
     cpu = ctx["cpu"] / 60
     w(f"- **Runs**: {ctx['n_runs']} runs on {ctx['workers']} worker processes; wall time "
       f"**{ctx['wall'] / 60:.1f} minutes** on this 2-core machine, **shared with other work "
       f"while it ran** (so slower than on an idle machine); the runs' own CPU time "
       f"{cpu:.1f} minutes. The wall time is that of this invocation: runs already in the sweep "
-      "stores (results/validation/stores) from an earlier invocation of the same design are "
-      "read back, not run again, and their CPU time is counted.")  # fmt: skip
+      "stores (results/validation/stores/<commit>) from an earlier invocation of the same "
+      "design at the same commit are read back, not run again, and their CPU time is "
+      "counted.")  # fmt: skip
     w("")
 
 

@@ -168,11 +168,11 @@ def robustness_summary(rob: dict[str, Any], key: str) -> str:
     rows = [r for r in rob.get("rows", []) if r["prop"] == key]
     if not rows:
         return "not tested"
-    if not any(r["fitted"] for r in rows):
-        return "not fitted (fewer points than parameters)"
     rows = [r for r in rows if r["judgement"] not in (st.UNDERPOWERED, st.UNINFORMATIVE)]
     if not rows:
         return "nothing to test (every judged quantity underpowered or uninformative)"
+    if not any(r["fitted"] for r in rows):
+        return "not fitted (fewer points than parameters)"
     flipped = sorted({f for r in rows for f in r["flips"]})
     weak = sorted({w for r in rows for w in r["weakens"]} - set(flipped))
     if not flipped and not weak:
