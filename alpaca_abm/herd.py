@@ -21,7 +21,7 @@ NO_STUD = -1
 WHITE, COLOURED = 0, 1
 
 _FIELDS = {
-    "owner": np.int32,  # row of the owning breeder in the firm table
+    "owner": np.int64,  # row of the owning breeder in the firm table (intp: no cast to index)
     "female": np.bool_,
     "age": np.int16,  # months
     "quality": np.float32,  # genetic fleece quality: fleece.quality_from_micron(genetic MFD)

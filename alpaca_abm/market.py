@@ -336,13 +336,65 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
     return np.where(seen, col, -1).astype(np.int64)
 
 
-def _draw_among(
-    weights: np.ndarray, sellers: np.ndarray, segment: np.ndarray | None, n: int, rng
-) -> np.ndarray:
-    """`_draw` with `weights` given for the columns `sellers` only (the sellers with stock):
-    the same draws as over all columns with the others' weights zero, since a seller with
-    no weight is never drawn, at the cost of the sellers with stock, not the firm table."""
+def _consider(weights: np.ndarray, segment: np.ndarray | None, n: int, k: int, rng) -> np.ndarray:
+    """Each buyer's choice from a consideration set: `k` sellers drawn by weight (`_draw`,
+    with replacement: a breeder heard of twice is visited once), of which it takes the one
+    of highest weight in its segment (the first drawn among equals); -1 where it sees none.
+    With k = 1, exactly `_draw` (choice in proportion to weight)."""
     col = _draw(weights, segment, n, rng)
+    if k <= 1 or n == 0:
+        return col
+    rows = np.zeros(n, dtype=np.int64) if segment is None else np.asarray(segment)
+    flat = weights.reshape(-1, weights.shape[-1])
+    best = np.where(col >= 0, flat[rows, np.maximum(col, 0)], -1.0)
+    for _ in range(k - 1):
+        other = _draw(weights, segment, n, rng)
+        w = np.where(other >= 0, flat[rows, np.maximum(other, 0)], -1.0)
+        better = w > best
+        col = np.where(better, other, col)
+        best = np.where(better, w, best)
+    return col
+
+
+def choice_shares(weights: np.ndarray, k: int) -> np.ndarray:
+    """Each seller's chance of being a buyer's choice (`_consider`): with k draws by weight w
+    and the highest taken, seller j is chosen with chance F_j^k - (F_j - w_j/W)^k, F_j the
+    weight share of the sellers of weight up to w_j (j included), W the total; k = 1 gives
+    w_j / W. One row per segment (sellers in the last axis); sellers of equal weight share
+    their group's chance equally."""
+    w = np.atleast_2d(np.asarray(weights, dtype=float))
+    total = w.sum(axis=1, keepdims=True)
+    order = np.argsort(w, axis=1, kind="stable")
+    sorted_w = np.take_along_axis(w, order, axis=1)
+    cum = np.cumsum(sorted_w, axis=1)
+    # the share up to and including each seller's group of equals, and below it
+    out = np.zeros_like(w)
+    for r in range(len(w)):
+        if total[r, 0] <= 0:
+            continue
+        hi = np.searchsorted(sorted_w[r], w[r], side="right")
+        lo = np.searchsorted(sorted_w[r], w[r], side="left")
+        upto = cum[r, hi - 1] / total[r, 0]
+        below = np.where(lo > 0, cum[r, np.maximum(lo - 1, 0)], 0.0) / total[r, 0]
+        group = upto**k - below**k
+        size = hi - lo
+        out[r] = np.where(w[r] > 0, group / np.maximum(size, 1), 0.0)
+    return out.reshape(np.shape(weights)) if np.ndim(weights) > 1 else out[0]
+
+
+def _draw_among(
+    weights: np.ndarray,
+    sellers: np.ndarray,
+    segment: np.ndarray | None,
+    n: int,
+    rng,
+    k: int = 1,
+) -> np.ndarray:
+    """`_consider` with `weights` given for the columns `sellers` only (the sellers with
+    stock): the same draws as over all columns with the others' weights zero, since a seller
+    with no weight is never drawn, at the cost of the sellers with stock, not the firm
+    table."""
+    col = _consider(weights, segment, n, k, rng)
     return np.where(col >= 0, sellers[np.maximum(col, 0)], -1)
 
 
@@ -366,6 +418,7 @@ def match_buyers(
     retry: float,
     rng: np.random.Generator,
     segment: np.ndarray | None = None,
+    consider: int = 1,
 ) -> Matches:
     """Match buyer enquiries with sellers' stock.
 
@@ -373,8 +426,10 @@ def match_buyers(
     `weights` the reach of every seller, one row per segment when `segment` gives each
     buyer's segment (else one row for all); `stock` the animals each seller has for sale;
     `partner_of` each seller's partner to refer to (-1 for none), or None for no referrals.
-    A buyer first tries a seller with stock on offer, by reach; if that seller has sold out
-    to earlier buyers it refers the buyer to its partner; else the buyer may retry once.
+    A buyer first tries a seller with stock on offer: it draws `consider` sellers by reach
+    and tries the one of highest reach among them (`_consider`; 1: a seller in proportion to
+    reach); if that seller has sold out to earlier buyers it refers the buyer to its
+    partner; else the buyer may retry once, with a new set.
     A breeder never buys from itself. Returns who bought from whom.
     """
     stock = stock.astype(np.int64).copy()
@@ -384,7 +439,8 @@ def match_buyers(
         seg = None if segment is None else empty
         return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty, empty)
     sellers = _drawable(stock, segment is not None)
-    targets = _draw_among(weights[..., sellers] * (stock[sellers] > 0), sellers, segment, n, rng)
+    have = weights[..., sellers] * (stock[sellers] > 0)
+    targets = _draw_among(have, sellers, segment, n, rng, consider)
     bought_b, bought_s, referred, seg_of, ref_by = [], [], [], [], []
 
     def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool) -> np.ndarray:
@@ -412,7 +468,7 @@ def match_buyers(
         have = weights[..., sellers] * (stock[sellers] > 0)
         if len(again) and have.sum() > 0:
             seg = None if segment is None else segment[again]
-            tgt = _draw_among(have, sellers, seg, len(again), rng)
+            tgt = _draw_among(have, sellers, seg, len(again), rng, consider)
             lost += len(settle(again, tgt, False))
         else:
             lost += len(again)

@@ -24,6 +24,7 @@ import dataclasses
 import difflib
 import math
 import numbers
+import weakref
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
@@ -384,6 +385,15 @@ MARKET = _group("market", (
               "this)).",
           note="Hobby buyers visit farms within an hour or two's drive, so close partners are "
                "rivals."),
+    Param("buyer_consideration", default=1, kind=int, low=1, high=20, unit="sellers", source="assumption",
+          doc="Sellers a winning buyer compares before buying: it draws this many by reach and "
+              "buys from the one of highest reach (1: a seller in proportion to reach).",
+          note="1 keeps the choice in proportion to reach that the economy is calibrated on. "
+               "Buyers who visit a few farms and compare them (consideration sets for "
+               "considered purchases are small: Hauser and Wernerfelt 1990) are a study's "
+               "choice: 3 doubles the diversion ratio between partners (0.012 to 0.025) and "
+               "raises leakage from GBP 3 to 14 a partnership-year, still far below what "
+               "protection costs (docs/PARADOX.md, section 3)."),
     Param("niche_crossover", default=0.3, kind=float, low=0, high=1, unit="share", source="assumption",
           doc="Reach of a seller outside the buyer's niche relative to one in it.",
           note="Buyers look in their niche first (breeding stock, fibre, pets and experiences), "
@@ -953,6 +963,11 @@ def check_rng(rng: Any, where: str = "") -> None:
         )
 
 
+# each scenario's parameter groups (AlpacaScenario.group), made on first use: a month asks
+# for a group a few hundred times
+_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class AlpacaScenario(Scenario):
     """The parameters of one alpaca-abm run, validated; defaults and provenance in PARAMETERS.
 
@@ -998,8 +1013,15 @@ class AlpacaScenario(Scenario):
             raise ValueError(
                 f"unknown parameter group '{group}'.{hint} Groups: {', '.join(GROUP_CLASSES)}."
             )
-        cls = GROUP_CLASSES[group]
-        return cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
+        made = _GROUPS.setdefault(self, {})
+        if group not in made:  # made once per scenario (read-only while a model runs)
+            cls = GROUP_CLASSES[group]
+            made[group] = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
+        return made[group]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)  # (Mesa refuses while a model runs)
+        _GROUPS.pop(self, None)  # a changed value: the groups are made again
 
     def mechanism_on(self, mechanism: str) -> bool:
         """Whether a coopetition mechanism runs: the master switch and its own switch."""

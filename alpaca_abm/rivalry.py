@@ -117,6 +117,7 @@ def sales_lost_to_learner(
     teacher: np.ndarray,
     learner: np.ndarray,
     learned_uplift: np.ndarray,
+    consider: int = 1,
 ) -> np.ndarray:
     """Sales each teacher lost this month because its learner's reach rose by what it learned.
 
@@ -126,7 +127,10 @@ def sales_lost_to_learner(
     from D_s r_T / R0_s to D_s r_T / R_s, where R0_s is the segment's total reach without
     the uplift. The loss summed over
     segments is the teacher's sales lost to this learner (one learner at a time: several
-    learners' shifts are not combined).
+    learners' shifts are not combined). With buyers comparing `consider` sellers
+    (market.choice_shares: k draws by reach, the highest taken), the teacher's chance of
+    being chosen, F_T^k - (F_T - r_T/R)^k, is worked out with and without the learner's
+    uplift; k = 1 is the proportional case above.
     """
     reach_t = np.ascontiguousarray(np.asarray(reach, dtype=float).T)
     return _lost_rows(
@@ -135,7 +139,55 @@ def sales_lost_to_learner(
         teacher,
         learner,
         _share_gained(learned_uplift),
+        consider,
     )
+
+
+def sales_shift(
+    segment_demand: np.ndarray,
+    reach: np.ndarray,
+    teacher: np.ndarray,
+    learner: np.ndarray,
+    learned_uplift: np.ndarray,
+    consider: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The teacher's sales lost and the learner's sales gained (per pair) from the learner's
+    uplift, by the choice rule of `sales_lost_to_learner`; lost / gained is the diversion
+    ratio from learner to teacher (the share of the learner's gain taken from the teacher)."""
+    reach_t = np.ascontiguousarray(np.asarray(reach, dtype=float).T)
+    demand = np.asarray(segment_demand, dtype=float)
+    share = _share_gained(learned_uplift)
+    if share.ndim == 1:
+        share = share[:, None]
+    lost = _lost_rows(demand, reach_t, teacher, learner, share, consider)
+    r_l = reach_t[learner]
+    before = r_l * (1.0 - share)
+    total = reach_t.sum(axis=0)[None, :]
+    total0 = total - share * r_l
+    below_after = _weight_below(reach_t, r_l)
+    below_before = _weight_below(reach_t, before)
+    gained = _chosen(below_after, r_l, total, consider) - _chosen(
+        below_before, before, total0, consider
+    )
+    return lost, gained @ demand
+
+
+def _weight_below(reach_t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per row of `x` (pairs x segments): the reach in each segment of the sellers whose
+    reach is below x there (strictly)."""
+    out = np.zeros_like(x, dtype=float)
+    for s in range(reach_t.shape[1]):
+        col = np.sort(reach_t[:, s])
+        cum = np.r_[0.0, np.cumsum(col)]
+        out[:, s] = cum[np.searchsorted(col, x[:, s], side="left")]
+    return out
+
+
+def _chosen(below: np.ndarray, own: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+    """A seller's chance of being chosen from k draws by reach, the highest taken: ((B + r) /
+    R)^k - (B / R)^k, B the reach below its own (market.choice_shares)."""
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, ((below + own) / safe) ** k - (below / safe) ** k, 0.0)
 
 
 def _share_gained(learned_uplift: np.ndarray) -> np.ndarray:
@@ -149,6 +201,7 @@ def _lost_rows(
     teacher: np.ndarray,
     learner: np.ndarray,
     share_gained: np.ndarray,
+    consider: int = 1,
 ) -> np.ndarray:
     """`sales_lost_to_learner` on the transposed reach (breeders x segments), with the
     learners' `_share_gained`: per pair, per pair and segment, or per pair and niche (pairs x
@@ -164,6 +217,8 @@ def _lost_rows(
         gained *= share_gained
     else:  # one share per niche: each segment takes its niche's
         gained.reshape(len(gained), -1, share_gained.shape[1])[...] *= share_gained[:, None, :]
+    if consider > 1:
+        return _lost_compared(demand, reach_t, teacher, learner, gained, consider)
     # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
     before = total[None, :] - gained
     np.divide(gained, before, out=gained, where=before > 0)
@@ -171,6 +226,27 @@ def _lost_rows(
     teacher_share = reach_t[teacher]
     teacher_share *= weight[None, :]
     return np.einsum("ps,ps->p", teacher_share, gained)
+
+
+def _lost_compared(
+    demand: np.ndarray,
+    reach_t: np.ndarray,
+    teacher: np.ndarray,
+    learner: np.ndarray,
+    gained: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """`_lost_rows` when buyers compare k sellers (`_chosen`): the teacher's chance of being
+    chosen with the learner's reach r_L (now) and r_L - c r_L (without what it learned);
+    `gained` is c r_L (pairs x segments)."""
+    total = reach_t.sum(axis=0)[None, :]
+    r_t, r_l = reach_t[teacher], reach_t[learner]
+    r_l0 = r_l - gained
+    below = _weight_below(reach_t, r_t)  # with the learner at r_L
+    below0 = below - np.where(r_l < r_t, r_l, 0.0) + np.where(r_l0 < r_t, r_l0, 0.0)
+    after = _chosen(below, r_t, total, k)
+    before = _chosen(below0, r_t, total - gained, k)
+    return (before - after) @ demand
 
 
 def expertise_appeal(knowledge: np.ndarray, segment_niche: np.ndarray, effect: float) -> np.ndarray:
@@ -620,7 +696,8 @@ def measure_leakage(
     )
     if reach_t.shape[1] % N_NICHES:  # segments not whole regions of niches: one per segment
         share = share[:, np.arange(reach_t.shape[1]) % N_NICHES]
-    lost = _lost_rows(demand, reach_t, column[np.concatenate((k, q))], column[pupil], share)
+    teachers = column[np.concatenate((k, q))]
+    lost = _lost_rows(demand, reach_t, teachers, column[pupil], share, scenario.buyer_consideration)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
     # knowledge each learned from a partner earns it, and the sales each lost to its pupil

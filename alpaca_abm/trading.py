@@ -527,7 +527,10 @@ def _match(
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
-    m_home = market.match_buyers(home, weights, stock, partner_of, RETRY_SHARE, rng, segment)
+    compare = state.scenario.buyer_consideration
+    m_home = market.match_buyers(
+        home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare
+    )
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller

@@ -49,8 +49,8 @@ class TrustLedger:
         self.baseline = baseline
         self.decay = decay
         self.n = 0
-        self.src = np.zeros(capacity, dtype=np.int32)
-        self.dst = np.zeros(capacity, dtype=np.int32)
+        self.src = np.zeros(capacity, dtype=np.int64)  # (intp: indexes without a cast)
+        self.dst = np.zeros(capacity, dtype=np.int64)
         self.value = np.zeros(capacity, dtype=np.float64)
         self.updated = np.zeros(capacity, dtype=np.int32)  # step of the last contact
         self.associations = np.zeros(capacity, dtype=np.int32)  # past joint ventures

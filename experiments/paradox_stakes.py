@@ -5,10 +5,15 @@ parts off, which leaves the model's tables identical and gives its per-partnersh
 and again with protection 0 for everyone and no strategy learning (what protection saves and
 costs), then prints per partnership-year GBP figures, stud seasons at capacity, overuses per
 contract-year and the regime split at month 24 from the raw intensities and the fixed margin,
-each as a mean over the seeds with its 95% t interval. docs/PARADOX.md section 3 quotes them.
+each as a mean over the seeds with its 95% t interval; also the diversion ratio between
+partners (the share of what a learner would gain from a 10% rise of its reach that its partner
+loses, by the market's choice rule, each December) and the share of trading breeders whose
+year's sales lost to partners' learning exceed what their own learning earned (the owners
+for whom the share/protect review favours protecting). docs/PARADOX.md section 3 quotes them.
 
-    python experiments/paradox_stakes.py                 # 2 x 20 runs, ~10 CPU minutes
+    python experiments/paradox_stakes.py                 # 2 x 20 runs, ~3 CPU minutes
     python experiments/paradox_stakes.py --seeds 4 --months 60
+    python experiments/paradox_stakes.py --consider 3    # buyers compare 3 sellers
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 from scipy import stats
 
 from alpaca_abm import paradox as px
+from alpaca_abm import rivalry
 from alpaca_abm.coownership import RELATIONSHIP_TYPES
 from alpaca_abm.data import load_uk_2018_firms
 from alpaca_abm.model import AlpacaModel
@@ -33,6 +39,7 @@ QUIET = {
 }
 NO_PROTECTION = {"protection": 0.0, "strategy_learning": False}
 SPLIT_MONTH = 24  # the end of 2019, when the seed's firms were interviewed
+DIVERSION_UPLIFT = 1.1  # the diversion ratio: a learner's reach up 10% in every segment
 # the seed's Table 2 label of firm 1..29 as a type code (an output to compare with, never read
 # by the model): cooperation-dominated 0, equal 1, competition-dominated 2
 LABELS = (
@@ -49,8 +56,14 @@ def one_run(seed: int, months: int, **overrides) -> dict:
     p, con = model.scenario, model.contracts
     full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
     confusion = np.zeros((3, 3), dtype=np.int64)  # rows the seed's label, columns the model's
+    shifted, exposed = np.zeros(2), []  # teachers' loss and learners' gain; leak > gain
     for _ in range(months):
         model.step()
+        if model.month == 12:  # the year's share/protect payoffs, before January's review
+            f = model.firms
+            live = f.active[: f.n] & (f.knowledge_received[: f.n] + f.core_leak_cost[: f.n] > 0)
+            exposed.append((f.core_leak_cost[: f.n] > f.knowledge_received[: f.n])[live].mean())
+            shifted += diversion(model)
         if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
             run = con.running()
             used = con.used_keeper[run] + con.used_partner[run]
@@ -87,7 +100,30 @@ def one_run(seed: int, months: int, **overrides) -> dict:
         "split_firms": split_firms,
         "confusion": confusion,
         "protection_end": df.mean_protection.iloc[-1],
+        "diversion": shifted[0] / shifted[1] if shifted[1] > 0 else float("nan"),
+        "exposed": float(np.nanmean(exposed)) if exposed else float("nan"),
     }
+
+
+def diversion(model: AlpacaModel) -> np.ndarray:
+    """Between running partners, both ways: the sales the teacher would lose and the learner
+    gain in a year if the learner's reach rose by DIVERSION_UPLIFT in every segment, by the
+    market's choice rule (rivalry.sales_shift; demand the year's home buyers by segment)."""
+    con, mk = model.contracts, model.market
+    run = con.running()
+    n_f = model.firms.n
+    if len(run) == 0:
+        return np.zeros(2)
+    reach = np.pad(mk.reach, ((0, 0), (0, max(0, n_f - mk.reach.shape[1]))))[:, :n_f]
+    year = np.pad(mk.sales_year, ((0, 0), (0, max(0, n_f - mk.sales_year.shape[1]))))
+    a, b = con.keeper[run], con.partner[run]
+    teacher, learner = np.r_[a, b], np.r_[b, a]
+    uplift = np.full(len(teacher), DIVERSION_UPLIFT)
+    demand = year[:, :n_f].sum(axis=1)
+    lost, gained = rivalry.sales_shift(
+        demand, reach, teacher, learner, uplift, model.scenario.buyer_consideration
+    )
+    return np.array([lost.sum(), gained.sum()])
 
 
 def interval(values) -> str:
@@ -102,16 +138,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=20, help="seeds 0..N-1 (at least 2)")
     ap.add_argument("--months", type=int, default=120, help="months per run (at least 25)")
+    ap.add_argument(
+        "--consider", type=int, default=None, help="buyer_consideration (default: the scenario's)"
+    )
     args = ap.parse_args(argv)
     if args.seeds < 2:
         ap.error(f"--seeds = {args.seeds} is not allowed: at least 2 (for an interval).")
     if args.months <= SPLIT_MONTH:
         ap.error(f"--months = {args.months} is not allowed: more than {SPLIT_MONTH}.")
-    base = [one_run(s, args.months) for s in range(args.seeds)]
-    bare = [one_run(s, args.months, **NO_PROTECTION) for s in range(args.seeds)]
+    market = {} if args.consider is None else {"buyer_consideration": args.consider}
+    base = [one_run(s, args.months, **market) for s in range(args.seeds)]
+    bare = [one_run(s, args.months, **market, **NO_PROTECTION) for s in range(args.seeds)]
     print(f"uk_2018, seeds 0-{args.seeds - 1}, {args.months} months; GBP per partnership-year")
     for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
-                "overuse_gained", "displaced_fees", "full", "protection_end"):  # fmt: skip
+                "overuse_gained", "displaced_fees", "full", "protection_end", "diversion",
+                "exposed"):  # fmt: skip
         print(f"{key:>16}: {interval([r[key] for r in base])}")
     print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
     saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]

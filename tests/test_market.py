@@ -726,3 +726,48 @@ def test_per_segment_matching_weighs_each_seller_once():
         np.random.default_rng(0), segment=np.zeros(2, int),
     )  # fmt: skip
     assert none.seller.size == 0 and none.lost == 2
+
+
+# --- buyers who compare a few sellers (buyer_consideration) --------------------------------
+def test_choice_shares_by_hand():
+    """Weights 1 and 3. One draw: a quarter and three quarters. Two draws, the higher taken:
+    the small seller only when both draws are it, (1/4)^2 = 1/16; the large one 15/16. Equal
+    weights share their group's chance: 1 and 1 with two draws, a half each."""
+    assert market.choice_shares(np.array([1.0, 3.0]), 1) == pytest.approx([0.25, 0.75])
+    assert market.choice_shares(np.array([1.0, 3.0]), 2) == pytest.approx([1 / 16, 15 / 16])
+    assert market.choice_shares(np.array([[1.0, 1.0, 0.0]]), 2)[0] == pytest.approx([0.5, 0.5, 0])
+
+
+def test_comparing_buyers_choose_as_choice_shares_says():
+    """20,000 buyers of one segment, sellers of weight 1, 2, 3 (and one unseen), three draws
+    each: the counts match choice_shares (1/216, 19/216, 196/216 of 20,000: 93, 1,759,
+    18,148), each within 5 binomial sd (at most 5 x 41 = 205)."""
+    w = np.array([[1.0, 2.0, 3.0, 0.0]])
+    m = market.match_buyers(
+        -np.arange(1, 20001), w, np.full(4, 20000), None, 0.0,
+        np.random.default_rng(3), segment=np.zeros(20000, int), consider=3,
+    )  # fmt: skip
+    counts = np.bincount(m.seller, minlength=4)
+    expected = 20000 * market.choice_shares(w, 3)[0]
+    sd = np.sqrt(expected * (1 - expected / 20000))
+    assert counts[3] == 0 and (np.abs(counts - expected) <= 5 * sd + 1e-9).all(), counts
+
+
+def test_a_sellers_appeal_diverts_more_from_the_seller_it_is_compared_with():
+    """Two sellers, A and B, equal weight 1: half the buyers each, whatever the set size.
+    A's appeal doubles (weight 2): with one draw A wins 2/3 (B loses 1/6 of the buyers);
+    when buyers compare two, A wins 1 - (1/3)^2 = 8/9 (B loses 7/18 of them): comparing
+    sellers makes the same edge take more than twice as many buyers from the other.
+    4,000 buyers, enough stock; bounds 5 binomial sd (about 150 and 100)."""
+
+    def share_of_a(weight_a, k):
+        m = market.match_buyers(
+            -np.arange(1, 4001), np.array([weight_a, 1.0]), np.full(2, 4000), None, 0.0,
+            np.random.default_rng(7), consider=k,
+        )  # fmt: skip
+        return np.mean(m.seller == 0)
+
+    for k in (1, 2):
+        assert abs(share_of_a(1.0, k) - 0.5) < 0.04
+    assert abs(share_of_a(2.0, 1) - 2 / 3) < 0.04
+    assert abs(share_of_a(2.0, 2) - 8 / 9) < 0.03

@@ -745,7 +745,7 @@ def _leaky_pairs(offset=0):
     )
     reach = np.pad(np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]), ((0, 0), (offset, 0)))
     sales = np.pad(np.array([[3, 1, 0, 0], [2, 0, 0, 0]]), ((0, 0), (offset, 0)))
-    scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0)
+    scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0, buyer_consideration=1)
     return firms, con, reach, sales, scenario
 
 
@@ -930,3 +930,42 @@ def test_measure_costs_lost_sales_at_the_months_price_by_hand():
     market.turned_away = np.zeros(4, dtype=np.int64)
     rv.measure(firms, con, trust, market, scenario, 5, {"leakage_sales_lost": 0.0})
     assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29, 2_000 / 23, 0.0, 0.0])
+
+
+# --- leakage when buyers compare a few sellers (buyer_consideration) -----------------------
+def test_a_learner_that_overtakes_its_teacher_takes_most_of_its_buyers_when_buyers_compare():
+    """One segment, 10 buyers; the teacher's reach 2, the learner's 3 now and 1 without what
+    it learned (uplift 3). In proportion to reach the teacher falls from 2/3 to 2/5 of the
+    buyers: 10 x (2/3 - 2/5) = 2.67 lost. With two draws, the higher taken, the teacher went
+    from 1 - (1/3)^2 = 8/9 (it outranked the learner) to (2/5)^2 = 0.16 (it is outranked):
+    7.29 lost. With two sellers whatever one gains the other loses: diversion 1."""
+    reach = np.array([[2.0, 3.0]])
+    one = rv.sales_lost_to_learner(np.array([10.0]), reach, np.array([0]), np.array([1]),
+                                   np.array([3.0]))  # fmt: skip
+    assert one == pytest.approx([10 * (2 / 3 - 2 / 5)])
+    two = rv.sales_lost_to_learner(np.array([10.0]), reach, np.array([0]), np.array([1]),
+                                   np.array([3.0]), consider=2)  # fmt: skip
+    assert two == pytest.approx([10 * (8 / 9 - 0.16)])
+    lost, gained = rv.sales_shift(np.array([10.0]), reach, np.array([0]), np.array([1]),
+                                  np.array([3.0]), 2)  # fmt: skip
+    assert lost == pytest.approx(gained) and gained == pytest.approx([10 * (0.84 - 1 / 9)])
+
+
+def test_comparison_leakage_is_the_fall_of_the_teachers_choice_share():
+    """Two segments, four sellers of distinct reach, the learner's reach up 1.5 times in
+    segment 0 and 1.2 in segment 1: for k = 1, 2, 4 the teacher's loss is, segment by
+    segment, demand x (its market.choice_shares without the uplift - with it)."""
+    from alpaca_abm.market import choice_shares
+
+    reach = np.array([[1.0, 2.5, 4.0, 0.7], [3.0, 0.5, 1.1, 2.0]])
+    uplift = np.array([[1.5, 1.2]])
+    demand = np.array([12.0, 5.0])
+    before = reach.copy()
+    before[:, LEARNER] /= uplift[0]
+    for k in (1, 2, 4):
+        expected = demand @ (choice_shares(before, k) - choice_shares(reach, k))[:, TEACHER]
+        lost = rv.sales_lost_to_learner(
+            demand, reach, np.array([TEACHER]), np.array([LEARNER]), uplift, consider=k
+        )
+        assert lost == pytest.approx([expected])
+        assert expected > 0
