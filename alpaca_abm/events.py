@@ -500,13 +500,17 @@ class Scheduled:
         return self.event.get("label") or self.kind
 
 
-def scheduled(p: Any, event: dict[str, Any], source: str) -> Scheduled:
-    """A checked event placed in a run of scenario `p`: its months resolved, its strength."""
-    start = month_of(event["start"], p.start_year, p.start_month)
+def scheduled(
+    event: dict[str, Any], source: str, start_year: int, start_month: int, shocks: Any
+) -> Scheduled:
+    """A checked event placed in a run that starts in `start_year`-`start_month`: its months
+    resolved, its strength (by default a kind's own, or the shocks group's parameter that a
+    kind names: `shocks`, scenario.group("shocks"))."""
+    start = month_of(event["start"], start_year, start_month)
     spec = KINDS[event["kind"]]
     strength = event.get("strength")
     if strength is None:
-        strength = getattr(p, spec.default) if isinstance(spec.default, str) else spec.default
+        strength = getattr(shocks, spec.default) if isinstance(spec.default, str) else spec.default
     duration = event.get("duration")
     return Scheduled(
         event=event,
@@ -537,16 +541,19 @@ def check_horizon(scenario: Any, steps: int) -> None:
             )
 
 
-def parameter_events(p: Any) -> list[Scheduled]:
-    """Events that the parameters disease_start, brexit_month and demand_shock_month add."""
+def parameter_events(start_year: int, start_month: int, shocks: Any) -> list[Scheduled]:
+    """Events that the shocks group's parameters disease_start, brexit_month and
+    demand_shock_month add (`shocks`: scenario.group("shocks"))."""
+    p = shocks
+    when = (start_year, start_month, shocks)
     out = []
     if p.disease_start is not None:
         ev = {"kind": "disease", "start": p.disease_start, "strength": p.disease_strength}
-        out.append(scheduled(p, ev, "parameter 'disease_start'"))
+        out.append(scheduled(ev, "parameter 'disease_start'", *when))
     if p.brexit_month is not None:
         ev = {"kind": "brexit", "start": p.brexit_month, "strength": p.brexit_strength}
-        out.append(scheduled(p, ev, "parameter 'brexit_month'"))
+        out.append(scheduled(ev, "parameter 'brexit_month'", *when))
     if p.demand_shock_month is not None:
         ev = {"kind": "demand", "start": p.demand_shock_month, "strength": p.demand_shock_size}
-        out.append(scheduled(p, ev, "parameter 'demand_shock_month'"))
+        out.append(scheduled(ev, "parameter 'demand_shock_month'", *when))
     return out

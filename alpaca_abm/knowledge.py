@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .breeder import FirmTable
     from .coownership import Contracts
     from .paradox import ParadoxState
-    from .params import AlpacaScenario
+    from .params import KnowledgeParams
     from .trust import TrustLedger
 
 
@@ -75,10 +75,12 @@ def exchange_knowledge(
     firms: FirmTable,
     contracts: Contracts,
     trust: TrustLedger,
-    scenario: AlpacaScenario,
+    params: KnowledgeParams,
     step: int,
     stats: dict[str, float],
     paradox: ParadoxState | None = None,
+    *,
+    sharing: bool = True,
 ) -> None:
     """A month of learning: partners share across running contracts, everyone learns by doing.
 
@@ -87,12 +89,14 @@ def exchange_knowledge(
     What each side learns and leaks is recorded for the rivalry measures and strategies.
     With the paradox module (`paradox`), Table 1 scales each side's willingness and
     absorption, and staff under belonging tension let part of what is protected through.
+    `params`: the knowledge group (learning rates); `sharing`: whether partners share
+    (scenario.mechanism_on("knowledge_sharing")), else everyone only learns by doing.
     """
-    p, con = scenario, contracts
+    p, con = params, contracts
     n_f = firms.n
     k = firms.knowledge[:n_f]
     run = con.running()
-    if scenario.mechanism_on("knowledge_sharing") and len(run):
+    if sharing and len(run):
         m = len(run)
         teach = np.concatenate((con.keeper[run], con.partner[run]))
         learn = np.concatenate((con.partner[run], con.keeper[run]))

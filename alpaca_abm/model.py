@@ -65,7 +65,14 @@ def _contracts(s: Industry) -> None:
 
 def _knowledge(s: Industry) -> None:
     knowledge.exchange_knowledge(
-        s.firms, s.contracts, s.trust, s.scenario, s.steps, s.month_stats, s.paradox
+        s.firms,
+        s.contracts,
+        s.trust,
+        s.scenario.group("knowledge"),
+        s.steps,
+        s.month_stats,
+        s.paradox,
+        sharing=s.scenario.mechanism_on("knowledge_sharing"),
     )
 
 

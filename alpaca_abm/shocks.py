@@ -23,6 +23,7 @@ from .events import (
 )
 
 if TYPE_CHECKING:
+    from .params import ShocksParams
     from .state import Industry
 
 
@@ -35,10 +36,12 @@ class ShockEngine:
 
     def __init__(self, state: Industry) -> None:
         self.state = state
-        p = state.scenario
+        p = state.scenario  # its events and name; the parameters of its groups below
+        when = _start_and_shocks(state)
         self.schedule: list[Scheduled] = [
-            scheduled(p, ev, f"scenario '{p.name}' events[{i}]") for i, ev in enumerate(p.events)
-        ] + parameter_events(p)
+            scheduled(ev, f"scenario '{p.name}' events[{i}]", *when)
+            for i, ev in enumerate(p.events)
+        ] + parameter_events(*when)
         known = state.firms.n
         for i, ev in enumerate(p.events):
             missing = [b for b in (ev.get("breeders") or ()) if int(b) >= known]
@@ -88,7 +91,7 @@ class ShockEngine:
             elif k == "brexit":
                 self.export_access *= 1.0 - x
                 self.export_price *= 1.0 - BREXIT_SELLER_COST * x
-                self.import_price *= 1.0 + self.state.scenario.brexit_import_cost
+                self.import_price *= 1.0 + _shocks(self.state).brexit_import_cost
             elif k == "recognition":
                 self.vet_terms.append((s, 1.0 - x))
                 self.entry *= 1.0 + x * self._national_share(s)
@@ -148,7 +151,7 @@ class ShockEngine:
         return (
             any(s.state != "ended" for s in self.schedule)
             or m.disease.active
-            or m.scenario.rivalry_feedback > 0
+            or _shocks(m).rivalry_feedback > 0
             or m.investment_mood != 1.0
         )
 
@@ -195,7 +198,7 @@ class ShockEngine:
     def _set_mood(self, month: int) -> None:
         """Willingness to invest: Brexit uncertainty for a while, and caution about buying in
         stock while herds are under restriction (the disease scare)."""
-        p = self.state.scenario
+        p = _shocks(self.state)
         mood = 1.0
         for s in self.running():
             if s.kind == "brexit" and month - s.start < p.brexit_uncertainty_months:
@@ -203,7 +206,7 @@ class ShockEngine:
         self.state.investment_mood = mood * self.scare
 
     def _set_rivalry(self) -> None:
-        fb = self.state.scenario.rivalry_feedback
+        fb = _shocks(self.state).rivalry_feedback
         if fb > 0 or self.rivalry_extra > 0 or self.state.rivalry != 1.0:
             self.state.rivalry = max(
                 0.0, 1.0 + fb * (self.rivalry_index - 1.0) + self.rivalry_extra
@@ -233,13 +236,13 @@ class ShockEngine:
     def trigger(self, event: dict[str, Any] | Event) -> dict[str, Any]:
         """Schedule an event now (default: the next month to run) or later; return it."""
         state = self.state
-        p = state.scenario
+        when = _start_and_shocks(state)
         if isinstance(event, Event):
             event = event.to_dict()
         event = dict(event)
         event.setdefault("start", state.steps)
-        checked = check_event(event, "trigger", None, p.start_year, p.start_month)
-        s = scheduled(p, checked, "trigger")
+        checked = check_event(event, "trigger", None, *when[:2])
+        s = scheduled(checked, "trigger", *when)
         if s.start < state.steps:
             raise ValueError(
                 f"trigger: event ({checked['kind']}): field 'start' = {checked['start']!r} has "
@@ -289,6 +292,18 @@ class ShockEngine:
         n0, top0 = self.rivalry_ref
         self.rivalry_index = (n / n0) * (top / top0)
         return self.rivalry_index
+
+
+def _shocks(state: Industry) -> ShocksParams:
+    """The shocks group of the run's parameters."""
+    return state.scenario.group("shocks")
+
+
+def _start_and_shocks(state: Industry) -> tuple[int, int, ShocksParams]:
+    """The run's first year and month (the start group), to place events in, and the shocks
+    group (events' default strengths)."""
+    start = state.scenario.group("start")
+    return start.start_year, start.start_month, _shocks(state)
 
 
 BREXIT_SELLER_COST = 0.25  # assumption: exporters net a quarter less per animal at full strength

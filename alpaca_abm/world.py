@@ -64,12 +64,13 @@ def draw_places(state: Industry, k: int) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def draw_owners(state: Industry, k: int) -> dict[str, np.ndarray]:
-    """Owner traits of `k` new breeders: background, knowledge, openness, opportunism."""
-    p, rng = state.scenario, state.rng
+    """Owner traits of `k` new breeders: background, knowledge, openness, opportunism.
+    Parameters: the knowledge group and the contracts group (opportunism)."""
+    p, rng = state.scenario.group("knowledge"), state.rng
     related = rng.random(k) < RELATED_BACKGROUND_SHARE
     knowledge = p.knowledge_initial + p.related_background_bonus * related[:, None]
     knowledge = np.clip(knowledge + rng.normal(0, 0.08, (k, 3)), 0.0, 1.0)
-    m = p.opportunism_mean
+    m = state.scenario.group("contracts").opportunism_mean
     if 0 < m < 1:
         opportunism = rng.beta(2.0, 2.0 * (1 - m) / m, k)
     else:
@@ -103,7 +104,11 @@ def spatial_tree(state: Industry) -> cKDTree:
     if cache is None or cache[0] != state.spatial_version:
         active = state.firms.active_rows()
         pts = np.c_[state.firms.x_km[active], state.firms.y_km[active]]
-        state.tree_cache = cache = (state.spatial_version, cKDTree(pts), active)
+        # sliding-midpoint splits build in a third of the time and find the same neighbours
+        # (the nearest k are one set in one order unless two lie exactly as far: positions
+        # are jittered, so they do not)
+        tree = cKDTree(pts, balanced_tree=False, compact_nodes=False)
+        state.tree_cache = cache = (state.spatial_version, tree, active)
     return cache[1]
 
 
@@ -122,17 +127,19 @@ def reputation_leaders(state: Industry) -> np.ndarray:
 def add_animals(
     state: Industry, owners: np.ndarray, female_share: float, max_age_months: int
 ) -> None:
-    """Stock herds: one owner entry per animal; ages, quality, colour, pregnancies drawn."""
-    p, rng = state.scenario, state.rng
+    """Stock herds: one owner entry per animal; ages, quality, colour, pregnancies drawn.
+    Parameters: the genetics group (fibre) and the herd group (breeding ages, gestation)."""
+    g, life, rng = state.scenario.group("genetics"), state.scenario.group("herd"), state.rng
     k = len(owners)
     female = rng.random(k) < female_share
     age = rng.integers(0, max_age_months, k)
     quality = quality_from_micron(
-        draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+        draw_genetic_micron(k, g.micron_mean, g.micron_sd, g.micron_floor, rng)
     )
-    breeding = female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    breeding = female & (age >= life.female_breeding_age) & (age < life.female_retire_age)
     pregnant = breeding & (rng.random(k) < 0.5)
-    due = np.where(pregnant, rng.integers(1, int(np.ceil(p.gestation_months)) + 1, k), NOT_PREGNANT)
+    months = int(np.ceil(life.gestation_months))
+    due = np.where(pregnant, rng.integers(1, months + 1, k), NOT_PREGNANT)
     state.herd.add(
         owner=owners,
         female=female,
@@ -143,31 +150,32 @@ def add_animals(
         sire_quality=np.where(
             pregnant,
             quality_from_micron(
-                draw_genetic_micron(k, p.micron_mean, p.micron_sd, p.micron_floor, rng)
+                draw_genetic_micron(k, g.micron_mean, g.micron_sd, g.micron_floor, rng)
             ),
             0,
         ),
         sire_colour=np.where(rng.random(k) < COLOURED_SHARE, COLOURED, 0),
-        fleece_env=draw_environment(k, p.micron_sd, p.fd_heritability, rng),
-        other_merit=draw_other_merit(k, p.micron_sd, p.fd_heritability, p.fd_selection_share, rng),
+        fleece_env=draw_environment(k, g.micron_sd, g.fd_heritability, rng),
+        other_merit=draw_other_merit(k, g.micron_sd, g.fd_heritability, g.fd_selection_share, rng),
     )
 
 
 def populate(state: Industry) -> None:
     """Create the starting industry: synthetic breeders, the seed's firms and the rest of the
     directory (uk_2018), or the whole UK industry with the directory as its commercial tier
-    (uk_national)."""
-    if state.scenario.population == "uk_2018":
+    (uk_national): the start group's `population`."""
+    population = state.scenario.group("start").population
+    if population == "uk_2018":
         populate_uk_2018(state)
-    elif state.scenario.population == "uk_national":
+    elif population == "uk_national":
         populate_uk_national(state)
     else:
         populate_synthetic(state)
 
 
 def populate_synthetic(state: Industry) -> None:
-    """Create the starting industry of `n_breeders` synthetic breeders."""
-    p, rng = state.scenario, state.rng
+    """Create the starting industry of `n_breeders` synthetic breeders (the start group)."""
+    p, rng = state.scenario.group("start"), state.rng
     n = p.n_breeders
     place, x, y = draw_places(state, n)
     herd = np.clip(
@@ -189,8 +197,10 @@ def synthetic_columns(
     target_ratio: float = 1.2,
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of synthetic breeders with the given herds and places, founded
-    within `founded_within` years before the start, planning `target_ratio` times their herd."""
-    p, rng = state.scenario, state.rng
+    within `founded_within` years before the start, planning `target_ratio` times their herd.
+    Parameters: the start group (year, cash) and the industry group (investors)."""
+    p, rng = state.scenario.group("start"), state.rng
+    investor_share = state.scenario.group("industry").investor_share
     n = len(herd)
     return {
         "x_km": x,
@@ -201,7 +211,7 @@ def synthetic_columns(
         "synthetic": np.ones(n, dtype=bool),
         "cash": p.initial_cash_per_alpaca * herd,
         "target_herd": herd * target_ratio,
-        "investor": rng.random(n) < p.investor_share,
+        "investor": rng.random(n) < investor_share,
         "exports": (herd >= EXPORTER_MIN_HERD) & (rng.random(n) < EXPORTER_SHARE_OF_LARGE),
         "reputation": np.full(n, 0.5),
     } | draw_owners(state, n)
@@ -209,8 +219,8 @@ def synthetic_columns(
 
 def stock_herds(state: Industry, rows: np.ndarray, herd_sizes: np.ndarray) -> None:
     """Give breeders their starting animals, home-bred studs, elite studs and acquaintances."""
-    p = state.scenario
-    add_animals(state, np.repeat(rows, herd_sizes), FEMALE_SHARE, p.female_retire_age)
+    retire_age = state.scenario.group("herd").female_retire_age
+    add_animals(state, np.repeat(rows, herd_sizes), FEMALE_SHARE, retire_age)
     in_females(state, rows, herd_sizes)
     choose_home_studs(state)
     big = rows[herd_sizes >= ELITE_OWNER_MIN_HERD]
@@ -222,7 +232,8 @@ def in_females(state: Industry, rows: np.ndarray, herd_sizes: np.ndarray) -> Non
     """Turn the starting plans of `rows` (set in heads, like the herds) into breeding females
     at each herd's own share of them: herd plans count breeding females (finance.py)."""
     firms = state.firms
-    stock = breeding_stock(state.herd, firms.n, state.scenario.female_retire_age)[rows]
+    stock = breeding_stock(state.herd, firms.n, state.scenario.group("herd").female_retire_age)
+    stock = stock[rows]
     firms.target_herd[rows] *= stock / np.maximum(herd_sizes, 1)
 
 
@@ -238,7 +249,8 @@ def meet_neighbours(state: Industry, rows: np.ndarray, k: int) -> None:
     me = np.broadcast_to(np.asarray(rows, dtype=np.int64)[:, None], near.shape)
     other = near != me  # a breeder is its own nearest: not a tie
     src, dst = me[other], near[other]  # row by row, nearest first
-    value = np.clip(state.scenario.trust_initial + state.rng.uniform(0, 0.2, len(src)), 0, 1)
+    start = state.scenario.group("contracts").trust_initial  # a stranger's trust
+    value = np.clip(start + state.rng.uniform(0, 0.2, len(src)), 0, 1)
     state.trust.add_ties(src, dst, value, state.steps)
 
 
@@ -269,8 +281,11 @@ def seed_firm_columns(
     state: Industry, firms, herd: np.ndarray, target: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Firm-table columns of seed firms (rows of uk_2018_firms.csv) at their counties, with
-    their markets, founding years and owners, holding `herd` and planning `target`."""
-    p, rng = state.scenario, state.rng
+    their markets, founding years and owners, holding `herd` and planning `target`.
+    Parameters: the knowledge group, the start group (cash) and the industry group."""
+    p, rng = state.scenario.group("knowledge"), state.rng
+    cash_per_alpaca = state.scenario.group("start").initial_cash_per_alpaca
+    investor_share = state.scenario.group("industry").investor_share
     k = len(firms)
     names = state.places["name"].tolist()
     place = np.array([names.index(c) for c in firms["county"]], dtype=int)
@@ -296,9 +311,9 @@ def seed_firm_columns(
         "seed_firm": firms["firm"].to_numpy(int),
         "synthetic": np.zeros(k, dtype=bool),
         "directory": np.ones(k, dtype=bool),
-        "cash": p.initial_cash_per_alpaca * herd,
+        "cash": cash_per_alpaca * herd,
         "target_herd": np.asarray(target, dtype=float),
-        "investor": rng.random(k) < p.investor_share,
+        "investor": rng.random(k) < investor_share,
         "exports": firms["trades_europe"].to_numpy(bool),
         "reputation": np.full(k, 0.5),
     } | owners
@@ -307,7 +322,7 @@ def seed_firm_columns(
 def directory_herds(state: Industry, seed_herd: np.ndarray, n_directory: int) -> np.ndarray:
     """Herds of the synthetic directory firms that, with the seed's, make the directory's size
     classes: 68 of 123 keep fewer than 50 alpacas (seed section 3.3)."""
-    p, rng = state.scenario, state.rng
+    p, rng = state.scenario.group("start"), state.rng
     n_extra = n_directory - len(seed_herd)
     small_target = int(round(DIRECTORY_SMALL / DIRECTORY_SIZE * n_directory))
     n_small = int(np.clip(small_target - int((seed_herd < 50).sum()), 0, n_extra))
@@ -328,7 +343,7 @@ def populate_uk_2018(state: Industry) -> None:
     """
     from .data import load_uk_2018_firms
 
-    p = state.scenario
+    p = state.scenario.group("start")
     firms = load_uk_2018_firms()
     k = len(firms)
     if p.n_breeders < k:
@@ -372,7 +387,7 @@ def populate_uk_national(state: Industry) -> None:
     (`admit_founded_firms`)."""
     from .data import load_uk_2018_firms
 
-    p, rng = state.scenario, state.rng
+    p, rng = state.scenario.group("start"), state.rng
     firms = load_uk_2018_firms()
     herd_2018 = firms["herd_size"].to_numpy(int)
     scale = p.directory_scale_at_start
@@ -430,7 +445,9 @@ def admit_founded_firms(state: Industry) -> np.ndarray:
     target = pending["herd_2018"][due]
     herd = np.maximum(MIN_START_HERD, np.round(target * SEED_ENTRY_SHARE)).astype(int)
     rows = add_breeders(state, seed_firm_columns(state, firms, herd, target))
-    add_animals(state, np.repeat(rows, herd), FEMALE_SHARE, state.scenario.female_retire_age)
+    add_animals(
+        state, np.repeat(rows, herd), FEMALE_SHARE, state.scenario.group("herd").female_retire_age
+    )
     in_females(state, rows, herd)
     meet_neighbours(state, rows, INITIAL_TIES)
     state.pending_firms = {k: v[~due] for k, v in pending.items()}

@@ -105,13 +105,9 @@ def _pair_month(sharing_on: bool = True):
         keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
         competition=0.5,
     )  # fmt: skip
-    scenario = SimpleNamespace(
-        learning_rate=0.1,
-        learning_by_doing=0.01,
-        mechanism_on=lambda name: sharing_on and name == "knowledge_sharing",
-    )
+    params = SimpleNamespace(learning_rate=0.1, learning_by_doing=0.01)  # the knowledge group
     stats = {"knowledge_shared": 0.0, "leakage": 0.0}
-    exchange_knowledge(firms, con, ledger, scenario, 1, stats)
+    exchange_knowledge(firms, con, ledger, params, 1, stats, sharing=sharing_on)
     return firms, con, stats
 
 
@@ -186,11 +182,9 @@ def _both_ways(paradox=None):
         keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
         **{f"{d}_learned_{side}": 1.0 for d in learned for side in ("keeper", "partner")},
     )  # fmt: skip
-    scenario = SimpleNamespace(
-        learning_rate=0.1, learning_by_doing=0.0, mechanism_on=lambda name: True
-    )
+    params = SimpleNamespace(learning_rate=0.1, learning_by_doing=0.0)  # the knowledge group
     stats = {"knowledge_shared": 1.0, "leakage": 1.0}
-    exchange_knowledge(firms, con, ledger, scenario, 1, stats, paradox=paradox)
+    exchange_knowledge(firms, con, ledger, params, 1, stats, paradox=paradox)
     return firms, con, stats
 
 
@@ -270,11 +264,9 @@ def test_the_keeper_learns_in_every_domain_and_its_columns_add_up_by_hand():
         keeper=0, partner=1, tie_kp=0, tie_pk=1, seen_by_keeper=1.0, seen_by_partner=1.0,
         **{f"{d}_learned_{s}": 0.5 for d in ("mkt", "brd", "hlt") for s in ("keeper", "partner")},
     )  # fmt: skip
-    scenario = SimpleNamespace(
-        learning_rate=0.1, learning_by_doing=0.0, mechanism_on=lambda name: True
-    )
+    params = SimpleNamespace(learning_rate=0.1, learning_by_doing=0.0)  # the knowledge group
     stats = {"knowledge_shared": 0.0, "leakage": 0.0}
-    exchange_knowledge(firms, con, ledger, scenario, 1, stats)
+    exchange_knowledge(firms, con, ledger, params, 1, stats)
     assert firms.knowledge[0] == pytest.approx([0.218] * 3)
     assert firms.knowledge[1] == pytest.approx([0.7] * 3)
     for d in ("hlt", "brd", "mkt"):
