@@ -9,7 +9,9 @@ each as a mean over the seeds with its 95% t interval; also the diversion ratio 
 partners (the share of what a learner would gain from a 10% rise of its reach that its partner
 loses, by the market's choice rule, each December) and the share of trading breeders whose
 year's sales lost to partners' learning exceed what their own learning earned (the owners
-for whom the share/protect review favours protecting). docs/PARADOX.md section 3 quotes them.
+for whom the share/protect review favours protecting), the year's sales lost to partners'
+learning by the most exposed tenth of them (90th percentile, GBP) and the median year's
+earnings of what learners learned (GBP). docs/PARADOX.md section 3 quotes them.
 
     python experiments/paradox_stakes.py                 # 2 x 20 runs, ~3 CPU minutes
     python experiments/paradox_stakes.py --seeds 4 --months 60
@@ -57,12 +59,16 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
     full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
     confusion = np.zeros((3, 3), dtype=np.int64)  # rows the seed's label, columns the model's
     shifted, exposed = np.zeros(2), []  # teachers' loss and learners' gain; leak > gain
+    top_leak, top_gain = [], []  # the year's GBP of the most exposed tenth, and of learners
     for _ in range(months):
         model.step()
         if model.month == 12:  # the year's share/protect payoffs, before January's review
             f = model.firms
             live = f.active[: f.n] & (f.knowledge_received[: f.n] + f.core_leak_cost[: f.n] > 0)
-            exposed.append((f.core_leak_cost[: f.n] > f.knowledge_received[: f.n])[live].mean())
+            leak, gain = f.core_leak_cost[: f.n][live], f.knowledge_received[: f.n][live]
+            exposed.append((leak > gain).mean())
+            top_leak.append(np.quantile(leak, 0.9))
+            top_gain.append(np.median(gain[gain > 0]) if (gain > 0).any() else 0.0)
             shifted += diversion(model)
         if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
             run = con.running()
@@ -102,6 +108,8 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
         "protection_end": df.mean_protection.iloc[-1],
         "diversion": shifted[0] / shifted[1] if shifted[1] > 0 else float("nan"),
         "exposed": float(np.nanmean(exposed)) if exposed else float("nan"),
+        "leak_p90": float(np.mean(top_leak)) if top_leak else float("nan"),
+        "gain_median": float(np.mean(top_gain)) if top_gain else float("nan"),
     }
 
 
@@ -156,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{head}; GBP per partnership-year")
     for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
                 "overuse_gained", "displaced_fees", "full", "protection_end", "diversion",
-                "exposed"):  # fmt: skip
+                "exposed", "leak_p90", "gain_median"):  # fmt: skip
         print(f"{key:>16}: {interval([r[key] for r in base])}")
     print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
     saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]
