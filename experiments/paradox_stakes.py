@@ -108,6 +108,8 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
         "protection_end": df.mean_protection.iloc[-1],
         "diversion": shifted[0] / shifted[1] if shifted[1] > 0 else float("nan"),
         "exposed": float(np.nanmean(exposed)) if exposed else float("nan"),
+        "sales_year": df.sales_count.sum() * 12 / len(df),  # the market's volume, a year
+        "lost_year": df.lost_enquiries.sum() * 12 / len(df),
         "leak_p90": float(np.mean(top_leak)) if top_leak else float("nan"),
         "gain_median": float(np.mean(top_gain)) if top_gain else float("nan"),
     }
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{head}; GBP per partnership-year")
     for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
                 "overuse_gained", "displaced_fees", "full", "protection_end", "diversion",
-                "exposed", "leak_p90", "gain_median"):  # fmt: skip
+                "exposed", "leak_p90", "gain_median", "sales_year", "lost_year"):  # fmt: skip
         print(f"{key:>16}: {interval([r[key] for r in base])}")
     print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
     saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]
