@@ -10,7 +10,7 @@ from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY
 from .baselines import ZERO
 from .claims import CHANNEL_CELLS, CHECK
 from .design import PATTERN_INDUSTRY, Design, industry_arms
-from .moderation import SHOCKS
+from .moderation import P4_OUTCOMES, SHOCKS
 from .robustness import robustness_summary
 from .sesoi import RULES
 from .stats import SEEDS_CAP
@@ -266,7 +266,8 @@ def write_p4(w, ctx: dict[str, Any]) -> None:
         "Each shock's expected direction was written in moderation.py before the run, with "
         "the seed passage behind it; an interaction in the other direction contradicts. "
         "Interaction = (both arms on - counterfactual | shock) - (the same | no shock), paired by "
-        "seed."
+        "seed. Each outcome's SESOI is its rule (sesoi.py) on the both-arms-on runs without a "
+        "shock: " + "; ".join(f"{o.label}: {o.rule.text(o.column)}" for o in P4_OUTCOMES) + "."
     )
     w("")
     w("| shock | expected | seed passage |")
@@ -297,7 +298,8 @@ def write_paradox(w, ctx: dict[str, Any]) -> None:
         " positive = as the seed expects, mean over seeds with 95% intervals. *Beyond the rule* "
         "is the contrast with the module's rule that writes part of the claim in switched off "
         "(the rest of the model's contribution); *the rule's part* is the difference (the "
-        "arithmetic). The manipulation check asks whether the grouping varies at all."
+        "arithmetic). The manipulation check asks whether the groups compared lie at least a "
+        "tenth of the unit interval apart (for H6: whether felt tension spreads that far)."
     )
     w("")
     w(
