@@ -72,6 +72,9 @@ class MarketState:
     # kept by rivalry.remember_sales for competition intensity
     sales_ring: np.ndarray = field(default_factory=lambda: np.zeros((12, 0, 0), dtype=np.int64))
     sales_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    # how much more each breeder's sales respond to its reach when buyers compare
+    # `buyer_consideration` sellers than in proportion (reach_response); empty: 1 for all
+    reach_response: np.ndarray = field(default_factory=lambda: np.zeros(0))
     service_demand: float = 0.0  # females that must hire per stud place, at the first season
     decay_version: int = -1  # spatial version the cached distance decay was computed for
     decay: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -380,6 +383,48 @@ def choice_shares(weights: np.ndarray, k: int) -> np.ndarray:
         size = hi - lo
         out[r] = np.where(w[r] > 0, group / np.maximum(size, 1), 0.0)
     return out.reshape(np.shape(weights)) if np.ndim(weights) > 1 else out[0]
+
+
+RESPONSE_STEP = 0.1  # assumption: the rise of reach over which reach_response is measured,
+# of the size of what a breeder learns from a partner (a tenth of a marketing point at
+# marketing_effect 0.5 is about 5% of reach, a year or two of learning about 10%)
+
+
+def reach_response(weights: np.ndarray, demand: np.ndarray, k: int) -> np.ndarray:
+    """How strongly each seller's expected sales (sum over segments s of D_s x its
+    `choice_shares`) rise with its reach when buyers compare k sellers, relative to choice in
+    proportion: the relative rise of its expected sales for a rise of RESPONSE_STEP of its
+    reach in every segment, at k over at 1, the sellers it overtakes included. 1 for a seller
+    no buyer would choose. One row of `weights` per segment."""
+    w = np.atleast_2d(np.asarray(weights, dtype=float))
+    total = w.sum(axis=1, keepdims=True)
+    up = w * (1.0 + RESPONSE_STEP)
+    below, below_up = np.zeros_like(w), np.zeros_like(w)
+    for r in range(len(w)):
+        col = np.sort(w[r])
+        cum = np.r_[0.0, np.cumsum(col)]
+        below[r] = cum[np.searchsorted(col, w[r], side="left")]
+        below_up[r] = cum[np.searchsorted(col, up[r], side="left")] - w[r]  # not itself
+    total_up = total + up - w
+    d = np.asarray(demand, dtype=float)[:, None]
+
+    def rise(j: int) -> tuple[np.ndarray, np.ndarray]:
+        now = (d * choice_chance(below, w, total, j)).sum(axis=0)
+        return now, (d * choice_chance(below_up, up, total_up, j)).sum(axis=0) - now
+
+    now_k, rise_k = rise(k)
+    now_1, rise_1 = rise(1)
+    out = np.ones(w.shape[1])
+    ok = (now_k > 0) & (rise_1 > 0)
+    out[ok] = (rise_k[ok] / now_k[ok]) / (rise_1[ok] / now_1[ok])
+    return out
+
+
+def choice_chance(below: np.ndarray, own: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
+    """A seller's chance of being chosen from k draws by weight, the highest taken: ((B + w) /
+    W)^k - (B / W)^k, B the weight below its own, W the segment's total (`choice_shares`)."""
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, ((below + own) / safe) ** k - (below / safe) ** k, 0.0)
 
 
 def _draw_among(

@@ -101,6 +101,7 @@ def _paradox(s: Industry) -> None:
             s.market.referrals,
             s.paradox_rng,
             s.month_stats,
+            s.market.reach_response if len(s.market.reach_response) else None,
         )
 
 

@@ -450,6 +450,7 @@ def month(
     referrals: np.ndarray,
     rng: np.random.Generator,
     stats: dict[str, float],
+    response: np.ndarray | None = None,
 ) -> None:
     """The paradox's month, after the month's sales and intensities (rivalry.measure), in the
     order of the seed's Figure 1: each partnership's balance and the form its interplay takes;
@@ -468,7 +469,9 @@ def month(
     bal = balance(coop, comp)
     both = both_and_weight(bal, pair_act) if p.paradox_interplay else np.zeros(len(run))
     state.both[run] = both
-    joint, lost, d_learned = _month_value(state, firms, con, p, run, price, stud_fee, referrals)
+    joint, lost, d_learned = _month_value(
+        state, firms, con, p, run, price, stud_fee, referrals, response
+    )
     cycle = _month_cycles(state, con, trust, run, step, bal, joint)
     premature = _dissolve_vicious(con, p, run, step, cycle, pair_act, rng, stats)
     idle = _idle_studs(state, con, step, stud_fee)
@@ -503,10 +506,13 @@ def month(
         )
 
 
-def _month_value(state: ParadoxState, firms, con, p, run, price, stud_fee, referrals):
+def _month_value(
+    state: ParadoxState, firms, con, p, run, price, stud_fee, referrals, response=None
+):
     """Each running partnership's value this month in GBP (stud use, knowledge learned,
     referrals) and the value destroyed (leaked sales, knowledge withheld), added to its
-    running totals; returns (joint value, value destroyed, knowledge learned this month)."""
+    running totals; returns (joint value, value destroyed, knowledge learned this month).
+    `response`: market.reach_response per breeder when buyers compare sellers (None: 1)."""
     from .rivalry import knowledge_value, pair_referrals
 
     n_f = firms.n
@@ -518,12 +524,15 @@ def _month_value(state: ParadoxState, firms, con, p, run, price, stud_fee, refer
     learned = np.stack([con.view(c)[run] for side in LEARNED for c in side], axis=1)
     d_learned = learned - state.prev_learned[run]
     state.prev_learned[run] = learned
+    if response is not None and len(response) < n_f:  # entrants since the market: as in
+        response = np.r_[response, np.ones(n_f - len(response))]  # proportion
     gbp = KNOWLEDGE_HORIZON * knowledge_value(
         firms.sales_value_ring[:n_f].sum(axis=1),
         firms.knowledge[:n_f],
         firms.niche[:n_f],
         p.marketing_effect,
         p.expertise_effect,
+        None if response is None else response[:n_f],
     )
     know_k = (d_learned[:, :3] * gbp[k]).sum(axis=1)  # what the keeper learned, to the keeper
     know_p = (d_learned[:, 3:] * gbp[q]).sum(axis=1)

@@ -391,9 +391,10 @@ MARKET = _group("market", (
           note="1 keeps the choice in proportion to reach that the economy is calibrated on. "
                "Buyers who visit a few farms and compare them (consideration sets for "
                "considered purchases are small: Hauser and Wernerfelt 1990) are a study's "
-               "choice: 3 doubles the diversion ratio between partners (0.012 to 0.025) and "
-               "raises leakage from GBP 3 to 14 a partnership-year, still far below what "
-               "protection costs (docs/PARADOX.md, section 3)."),
+               "choice: at 3 (uk_2018, 10 seeds) the diversion ratio between partners is "
+               "0.026 (0.012 at 1) and leakage GBP 11 a partnership-year (3), against "
+               "knowledge gained GBP 409 (238): protection still does not pay (docs/PARADOX.md, "
+               "section 3)."),
     Param("niche_crossover", default=0.3, kind=float, low=0, high=1, unit="share", source="assumption",
           doc="Reach of a seller outside the buyer's niche relative to one in it.",
           note="Buyers look in their niche first (breeding stock, fibre, pets and experiences), "

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
-from .market import N_NICHES
+from .market import N_NICHES, choice_chance, reach_response
 from .ordering import stable_smallest
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def sales_shift(
     total0 = total - share * r_l
     below_after = _weight_below(reach_t, r_l)
     below_before = _weight_below(reach_t, before)
-    gained = _chosen(below_after, r_l, total, consider) - _chosen(
+    gained = choice_chance(below_after, r_l, total, consider) - choice_chance(
         below_before, before, total0, consider
     )
     return lost, gained @ demand
@@ -181,13 +181,6 @@ def _weight_below(reach_t: np.ndarray, x: np.ndarray) -> np.ndarray:
         cum = np.r_[0.0, np.cumsum(col)]
         out[:, s] = cum[np.searchsorted(col, x[:, s], side="left")]
     return out
-
-
-def _chosen(below: np.ndarray, own: np.ndarray, total: np.ndarray, k: int) -> np.ndarray:
-    """A seller's chance of being chosen from k draws by reach, the highest taken: ((B + r) /
-    R)^k - (B / R)^k, B the reach below its own (market.choice_shares)."""
-    safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, ((below + own) / safe) ** k - (below / safe) ** k, 0.0)
 
 
 def _share_gained(learned_uplift: np.ndarray) -> np.ndarray:
@@ -236,16 +229,16 @@ def _lost_compared(
     gained: np.ndarray,
     k: int,
 ) -> np.ndarray:
-    """`_lost_rows` when buyers compare k sellers (`_chosen`): the teacher's chance of being
-    chosen with the learner's reach r_L (now) and r_L - c r_L (without what it learned);
-    `gained` is c r_L (pairs x segments)."""
+    """`_lost_rows` when buyers compare k sellers (market.choice_chance): the teacher's
+    chance of being chosen with the learner's reach r_L (now) and r_L - c r_L (without what
+    it learned); `gained` is c r_L (pairs x segments)."""
     total = reach_t.sum(axis=0)[None, :]
     r_t, r_l = reach_t[teacher], reach_t[learner]
     r_l0 = r_l - gained
     below = _weight_below(reach_t, r_t)  # with the learner at r_L
     below0 = below - np.where(r_l < r_t, r_l, 0.0) + np.where(r_l0 < r_t, r_l0, 0.0)
-    after = _chosen(below, r_t, total, k)
-    before = _chosen(below0, r_t, total - gained, k)
+    after = choice_chance(below, r_t, total, k)
+    before = choice_chance(below0, r_t, total - gained, k)
     return (before - after) @ demand
 
 
@@ -302,6 +295,7 @@ def knowledge_value(
     niche: np.ndarray,
     marketing_effect: float,
     expertise_effect: float,
+    response: np.ndarray | None = None,
 ) -> np.ndarray:
     """What one more point of knowledge in each domain earns each breeder a year (breeders x
     domains, GBP), through the livestock market: its yearly sales value times the relative
@@ -309,16 +303,18 @@ def knowledge_value(
     1 + 0.2 e m) and of its expertise appeal to the buyers of its niche (expertise_appeal:
     1 + x k in the domain NICHE_EXPERTISE gives its niche). The same channel as
     `sales_lost_to_learner`: one value of knowledge, what a breeder gains by learning and what
-    it loses when a rival learns."""
+    it loses when a rival learns. `response` (per breeder; None: 1) scales the reach parts
+    when buyers compare several sellers (market.reach_response)."""
     k = np.asarray(knowledge, dtype=float)
     per_point = np.zeros_like(k)
     m = k[:, MARKETING]
-    per_point[:, MARKETING] = marketing_effect / (1.0 + marketing_effect * m) + (
-        0.2 * marketing_effect / (1.0 + 0.2 * marketing_effect * m)
-    )
+    per_point[:, MARKETING] = marketing_effect / (1.0 + marketing_effect * m)
     rows = np.arange(len(k))
     sought = np.asarray(NICHE_EXPERTISE)[np.asarray(niche, dtype=np.int64)]
     per_point[rows, sought] += expertise_effect / (1.0 + expertise_effect * k[rows, sought])
+    if response is not None:
+        per_point *= np.asarray(response, dtype=float)[:, None]
+    per_point[:, MARKETING] += 0.2 * marketing_effect / (1.0 + 0.2 * marketing_effect * m)
     return per_point * np.asarray(sales_value_year, dtype=float)[:, None]
 
 
@@ -603,7 +599,12 @@ def measure(
     turned_away = np.zeros(n_f, dtype=np.int64)
     turned_away[: min(n_f, len(market.turned_away))] = market.turned_away[:n_f]
     measure_intensities(contracts, trust, market.sales_year, step, market.referrals, turned_away)
-    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price)
+    if scenario.buyer_consideration > 1:  # the year's buyers by segment weigh the segments
+        market.reach_response = reach_response(
+            reach, market.sales_year[:, :n_f].sum(axis=1), scenario.buyer_consideration
+        )
+    response = market.reach_response if len(market.reach_response) == n_f else None
+    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price, response)
 
 
 def measure_intensities(
@@ -660,10 +661,12 @@ def measure_leakage(
     scenario: AlpacaScenario,
     stats: dict[str, float],
     sale_value: float = 0.0,
+    response: np.ndarray | None = None,
 ) -> None:
     """Leakage that costs: for every contract, running or ended, whose pupil still trades,
     the sales the teacher lost this month to what its partner learned from it; and the
-    month's share/protect payoffs in GBP (what each learned earns it, what each lost)."""
+    month's share/protect payoffs in GBP (what each learned earns it, what each lost).
+    `response`: each breeder's market.reach_response when buyers compare sellers (None: 1)."""
     n_f = firms.n
     learned_by = {  # domain columns of what each side learned from the other
         "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
@@ -707,6 +710,7 @@ def measure_leakage(
         firms.niche[pupil],
         scenario.marketing_effect,
         scenario.expertise_effect,
+        None if response is None else response[pupil],
     )
     np.add.at(firms.knowledge_received, pupil, (learned * value).sum(axis=1) / 12.0)
     np.add.at(firms.core_leak_cost, np.concatenate((k, q)), lost * sale_value)

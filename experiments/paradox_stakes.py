@@ -9,7 +9,9 @@ each as a mean over the seeds with its 95% t interval; also the diversion ratio 
 partners (the share of what a learner would gain from a 10% rise of its reach that its partner
 loses, by the market's choice rule, each December) and the share of trading breeders whose
 year's sales lost to partners' learning exceed what their own learning earned (the owners
-for whom the share/protect review favours protecting). docs/PARADOX.md section 3 quotes them.
+for whom the share/protect review favours protecting), the year's sales lost to partners'
+learning by the most exposed tenth of them (90th percentile, GBP) and the median year's
+earnings of what learners learned (GBP). docs/PARADOX.md section 3 quotes them.
 
     python experiments/paradox_stakes.py                 # 2 x 20 runs, ~3 CPU minutes
     python experiments/paradox_stakes.py --seeds 4 --months 60
@@ -50,19 +52,23 @@ LABELS = (
 )
 
 
-def one_run(seed: int, months: int, **overrides) -> dict:
+def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> dict:
     """The run's GBP ledger, overuses, full stud seasons and the month-24 regime split."""
-    model = AlpacaModel("uk_2018", rng=seed, **QUIET, **overrides)
+    model = AlpacaModel(scenario, rng=seed, **QUIET, **overrides)
     p, con = model.scenario, model.contracts
     full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
     confusion = np.zeros((3, 3), dtype=np.int64)  # rows the seed's label, columns the model's
     shifted, exposed = np.zeros(2), []  # teachers' loss and learners' gain; leak > gain
+    top_leak, top_gain = [], []  # the year's GBP of the most exposed tenth, and of learners
     for _ in range(months):
         model.step()
         if model.month == 12:  # the year's share/protect payoffs, before January's review
             f = model.firms
             live = f.active[: f.n] & (f.knowledge_received[: f.n] + f.core_leak_cost[: f.n] > 0)
-            exposed.append((f.core_leak_cost[: f.n] > f.knowledge_received[: f.n])[live].mean())
+            leak, gain = f.core_leak_cost[: f.n][live], f.knowledge_received[: f.n][live]
+            exposed.append((leak > gain).mean())
+            top_leak.append(np.quantile(leak, 0.9))
+            top_gain.append(np.median(gain[gain > 0]) if (gain > 0).any() else 0.0)
             shifted += diversion(model)
         if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
             run = con.running()
@@ -102,6 +108,10 @@ def one_run(seed: int, months: int, **overrides) -> dict:
         "protection_end": df.mean_protection.iloc[-1],
         "diversion": shifted[0] / shifted[1] if shifted[1] > 0 else float("nan"),
         "exposed": float(np.nanmean(exposed)) if exposed else float("nan"),
+        "sales_year": df.sales_count.sum() * 12 / len(df),  # the market's volume, a year
+        "lost_year": df.lost_enquiries.sum() * 12 / len(df),
+        "leak_p90": float(np.mean(top_leak)) if top_leak else float("nan"),
+        "gain_median": float(np.mean(top_gain)) if top_gain else float("nan"),
     }
 
 
@@ -138,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=20, help="seeds 0..N-1 (at least 2)")
     ap.add_argument("--months", type=int, default=120, help="months per run (at least 25)")
+    ap.add_argument("--scenario", default="uk_2018", help="scenario to run (default uk_2018)")
     ap.add_argument(
         "--consider", type=int, default=None, help="buyer_consideration (default: the scenario's)"
     )
@@ -147,12 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.months <= SPLIT_MONTH:
         ap.error(f"--months = {args.months} is not allowed: more than {SPLIT_MONTH}.")
     market = {} if args.consider is None else {"buyer_consideration": args.consider}
-    base = [one_run(s, args.months, **market) for s in range(args.seeds)]
-    bare = [one_run(s, args.months, **market, **NO_PROTECTION) for s in range(args.seeds)]
-    print(f"uk_2018, seeds 0-{args.seeds - 1}, {args.months} months; GBP per partnership-year")
+    base = [one_run(s, args.months, args.scenario, **market) for s in range(args.seeds)]
+    bare = [
+        one_run(s, args.months, args.scenario, **market, **NO_PROTECTION) for s in range(args.seeds)
+    ]
+    head = f"{args.scenario}, seeds 0-{args.seeds - 1}, {args.months} months"
+    print(f"{head}; GBP per partnership-year")
     for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
                 "overuse_gained", "displaced_fees", "full", "protection_end", "diversion",
-                "exposed"):  # fmt: skip
+                "exposed", "leak_p90", "gain_median", "sales_year", "lost_year"):  # fmt: skip
         print(f"{key:>16}: {interval([r[key] for r in base])}")
     print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
     saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]
@@ -164,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:>16}: {total.tolist()} = {np.round(total / total.sum(), 3).tolist()}")
     print(f"{'the seed':>16}: [7, 15, 7] = {np.round(np.array([7, 15, 7]) / 29, 3).tolist()}")
     conf = np.sum([r["confusion"] for r in base], axis=0)
+    if conf.sum() == 0:  # a scenario without the seed's firms
+        return 0
     print(f"{'seed firms':>16}: model type by the seed's label (rows coop/equal/comp):")
     print(conf)
     agree = np.trace(conf) / conf.sum()

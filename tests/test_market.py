@@ -771,3 +771,21 @@ def test_a_sellers_appeal_diverts_more_from_the_seller_it_is_compared_with():
         assert abs(share_of_a(1.0, k) - 0.5) < 0.04
     assert abs(share_of_a(2.0, 1) - 2 / 3) < 0.04
     assert abs(share_of_a(2.0, 2) - 8 / 9) < 0.03
+
+
+def test_reach_response_by_hand():
+    """Weights 1 and 3, one segment, buyers compare two; each seller's reach up a tenth. The
+    small one: chosen with chance (1/4)^2, then (1.1/4.1)^2, against 1/4 then 1.1/4.1 in
+    proportion; the large one: 1 - (1/4)^2, then 1 - (1/4.3)^2, against 3/4 then 3.3/4.3. The
+    response is the ratio of the relative rises (about 2.07 and 0.35); a seller no buyer sees
+    is 1, and in proportion (k = 1) all are 1. Weights 1 and 1.05: the first overtakes the
+    second, and its chance jumps from (1/2.05)^2 to 1 - (1.05/2.15)^2."""
+    small = ((1.1 / 4.1) ** 2 / (1 / 4) ** 2 - 1) / ((1.1 / 4.1) / 0.25 - 1)
+    large = ((1 - (1 / 4.3) ** 2) / (1 - 1 / 16) - 1) / ((3.3 / 4.3) / 0.75 - 1)
+    w = np.array([[1.0, 3.0, 0.0]])
+    assert market.reach_response(w, np.array([5.0]), 2) == pytest.approx([small, large, 1.0])
+    assert small > 2 and large < 0.4
+    assert market.reach_response(w, np.array([5.0]), 1) == pytest.approx([1.0, 1.0, 1.0])
+    close = market.reach_response(np.array([[1.0, 1.05]]), np.array([1.0]), 2)[0]
+    jump = ((1 - (1.05 / 2.15) ** 2) / (1 / 2.05) ** 2 - 1) / ((1.1 / 2.15) / (1 / 2.05) - 1)
+    assert close == pytest.approx(jump) and jump > 20

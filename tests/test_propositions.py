@@ -22,6 +22,7 @@ from propositions import readme, robustness  # noqa: E402
 from propositions import stats as st  # noqa: E402
 from propositions.claims import Contrast, Outcome, Proposition  # noqa: E402
 from propositions.moderation import BOOST, PARADOX_CLAIMS, SHOCKS, WEAKEN  # noqa: E402
+from propositions.sesoi import HUMP, LEVEL, SHARE, UNIT, Sesoi  # noqa: E402
 
 import alpaca_abm  # noqa: E402
 
@@ -101,7 +102,17 @@ def test_manipulation_checks_must_move_by_their_sesoi():
         ([st.NO_EFFECT, st.NEGLIGIBLE], [], "Not supported"),
         ([st.UNDERPOWERED, st.UNDERPOWERED], [], "Underpowered"),
         ([st.SUPPORTS, st.UNDERPOWERED], [], "Partly supported"),
-        ([st.SUPPORTS], ["chemistry"], "Uninformative (manipulation check failed: chemistry)"),
+        ([st.UNINFORMATIVE], ["chemistry"], "Uninformative (manipulation check failed: chemistry)"),
+        (
+            [st.SUPPORTS, st.UNINFORMATIVE],
+            ["leakage"],
+            "Supported (uninformative where a check failed: leakage)",
+        ),
+        (
+            [st.UNDERPOWERED, st.UNINFORMATIVE],
+            ["x"],
+            "Underpowered (uninformative where a check failed: x)",
+        ),
     ],
 )
 def test_verdict_rules(judgements, failed, expected):
@@ -131,7 +142,7 @@ def test_primary_outcomes_are_downstream_with_a_sign_and_a_sesoi():
         assert prim, p.key
         for o in prim:
             assert o.column not in DIRECT_OUTPUTS, (p.key, o.column)
-            assert o.sign in (-1, 1) and (o.sesoi_abs > 0 or o.sesoi_rel > 0), (p.key, o)
+            assert o.sign in (-1, 1) and o.rule.rule in pv.sesoi.RULES, (p.key, o)
         assert any(o.role == pv.CHECK for c in p.contrasts for o in c.outcomes), p.key
         for c in p.contrasts:
             assert c.arm in pv.ARMS and c.reference in pv.ARMS
@@ -183,7 +194,8 @@ def test_every_shock_has_a_direction_and_a_seed_passage_fixed_in_advance():
 def test_paradox_claims_name_their_rule_and_check():
     arms = set(pv.arms.PARADOX_ARMS)
     for h in PARADOX_CLAIMS:
-        assert h.sesoi > 0 and h.check_sesoi > 0 and h.rule
+        assert h.sesoi.rule in pv.sesoi.RULES and h.check_sesoi.rule in pv.sesoi.RULES
+        assert h.rule
         assert h.rule_off in arms or (h.rule_off == "" and "no rule" in h.rule)
 
 
@@ -209,8 +221,8 @@ def one_prop(sign: int, check_move: float, effect: float) -> Proposition:
                 "b",
                 "synthetic",
                 (
-                    Outcome("chk", "check", +1, pv.CHECK, sesoi_abs=0.1),
-                    Outcome("y", "outcome", sign, pv.PRIMARY, sesoi_abs=0.5),
+                    Outcome("chk", "check", +1, pv.CHECK, rule=Sesoi(UNIT)),
+                    Outcome("y", "outcome", sign, pv.PRIMARY, rule=Sesoi(LEVEL, "scale")),
                 ),
             ),
         ),
@@ -222,8 +234,12 @@ def run_synthetic(monkeypatch, sign: int, effect: float, check_move: float, nois
     base = RNG.normal(5, 1, n)
     frame = synthetic_frame(
         {
-            "a": {"y": base + effect + RNG.normal(0, noise, n), "chk": base * 0 + check_move},
-            "b": {"y": base, "chk": base * 0},
+            "a": {
+                "y": base + effect + RNG.normal(0, noise, n),
+                "chk": base * 0 + check_move,
+                "scale": base * 0 + 5.0,
+            },
+            "b": {"y": base, "chk": base * 0, "scale": base * 0 + 5.0},  # SESOI 0.5
         }
     )
     monkeypatch.setattr(an, "PROPOSITIONS", (one_prop(sign, check_move, effect),))
@@ -271,7 +287,8 @@ def test_p4_interaction_in_the_unexpected_direction_contradicts(monkeypatch):
     cols = {o.column: None for o in pv.moderation.P4_OUTCOMES}
 
     def arm(level):
-        return {c: base + level + RNG.normal(0, 10, n) for c in cols}
+        scales = {"costs_per_breeder": np.full(n, 10_000.0), "final_quality_sd": np.full(n, 8.0)}
+        return {c: base + level + RNG.normal(0, 10, n) for c in cols} | scales
 
     arms = {"both_on": arm(4000), "both_off": arm(0)}
     for s in SHOCKS:
@@ -283,21 +300,186 @@ def test_p4_interaction_in_the_unexpected_direction_contradicts(monkeypatch):
     assert profit and all(r["judgement"] == st.CONTRADICTS for r in profit)
 
 
-def test_a_paradox_claim_that_only_the_rule_writes_in_holds_by_construction():
-    n = len(SEEDS)
-    cols = {}
+PX_SCALES = {  # the levels the paradox claims' SESOI rules read, in the module-on arm
+    "pc_early_share": 0.5,
+    "pc_virtuous_share": 0.5,
+    "pc_pole_share": 0.5,
+    "pc_value_mean": 1000.0,
+    "pc_profit_per_animal": 500.0,
+    "pc_tension_halfrange": 0.2,
+}
+
+
+def paradox_runs(n: int, noise: float = 0.1) -> tuple[an.Runs, dict[str, float]]:
+    """Module on: every claim at 5 x its SESOI; its rule off: nothing left (both with noise
+    of `noise` x the SESOI per seed)."""
+    sesoi = {h.key: h.sesoi(h.column, PX_SCALES) for h in PARADOX_CLAIMS}
+    cols = {k: np.full(n, v) for k, v in PX_SCALES.items()}
     for h in PARADOX_CLAIMS:
-        cols[h.column] = h.sesoi * 5 + RNG.normal(0, h.sesoi / 10, n)
-        cols[h.check] = np.full(n, h.check_sesoi * 3)
-    off = {k: (v * 0 + RNG.normal(0, 1e-6, n)) if k.startswith("pc_") and k in
-           {h.column for h in PARADOX_CLAIMS} else v for k, v in cols.items()}  # fmt: skip
+        cols[h.column] = sesoi[h.key] * (5 + RNG.normal(0, noise, n))
+        cols[h.check] = np.full(n, 0.3)
+    off = dict(cols)
+    for h in PARADOX_CLAIMS:
+        off[h.column] = sesoi[h.key] * RNG.normal(0, noise, n)
     arms = {"px_on": cols} | {h.rule_off: off for h in PARADOX_CLAIMS if h.rule_off}
-    runs = an.Runs(synthetic_frame(arms), SEEDS)
+    return an.Runs(synthetic_frame(arms), SEEDS[:n]), sesoi
+
+
+def test_a_paradox_claim_that_only_the_rule_writes_in_holds_by_construction():
+    runs, _ = paradox_runs(len(SEEDS))
     power = an.power_table({"x": runs})
     res = {r["claim"].key: r["verdict"] for r in an.analyse_paradox(runs, power, "x")}
     for h in PARADOX_CLAIMS:
         expected = "Holds by construction (only with the rule)" if h.rule_off else "Supported"
         assert res[h.key] == expected, h.key
+
+
+def test_an_underpowered_claim_says_nothing_even_when_its_interval_is_clear():
+    """Power comes from the pilot: a noisy pilot leaves every claim underpowered, and a
+    clear result on the seeds run after it must not turn into support or 'by construction'."""
+    pilot, _ = paradox_runs(len(SEEDS), noise=200.0)
+    clear, _ = paradox_runs(len(SEEDS))
+    power = an.power_table({"x": pilot})
+    assert (power["needed"] > len(SEEDS)).all()
+    for r in an.analyse_paradox(clear, power, "x"):
+        assert r["verdict"] == "Underpowered", r["claim"].key
+
+
+def test_an_underpowered_proposition_neither_supports_nor_contradicts(monkeypatch):
+    """The same for P1a-P2c and P4: a pilot too noisy for the SESOI, then clear seeds."""
+    monkeypatch.setattr(an, "PROPOSITIONS", (one_prop(+1, 1.0, 1.0),))
+    n = len(SEEDS)
+    base = RNG.normal(5, 1, n)
+
+    def frame(noise):
+        return synthetic_frame(
+            {
+                "a": {"y": base + 1.0 + RNG.normal(0, noise, n), "chk": base * 0 + 1.0,
+                      "scale": base * 0 + 5.0},
+                "b": {"y": base, "chk": base * 0, "scale": base * 0 + 5.0},
+            }
+        )  # fmt: skip
+
+    power = an.power_table({"x": an.Runs(frame(20.0), SEEDS)})
+    res = an.analyse_propositions(an.Runs(frame(0.1), SEEDS), power, "x")[0]
+    assert [r["judgement"] for r in res["rows"] if r["outcome"].role == pv.PRIMARY] == [
+        st.UNDERPOWERED
+    ]
+    assert res["verdict"] == "Underpowered"
+    # the same clear seeds with a pilot that had the power: supported
+    power = an.power_table({"x": an.Runs(frame(0.1), SEEDS)})
+    assert an.analyse_propositions(an.Runs(frame(0.1), SEEDS), power, "x")[0]["verdict"] == (
+        "Supported"
+    )
+
+
+def test_a_failed_check_makes_its_contrast_uninformative_not_the_proposition(monkeypatch):
+    """P1b's protection: when leakage does not matter, its contrast counts for nothing and the
+    other contrasts still decide."""
+    n = len(SEEDS)
+    base = RNG.normal(5, 1, n)
+    chk = Outcome("chk", "check", +1, pv.CHECK, rule=Sesoi(UNIT))
+    y = Outcome("y", "outcome", +1, pv.PRIMARY, rule=Sesoi(LEVEL, "scale"))
+    prop = Proposition("PX", "organisational", "s", "s", (
+        Contrast("a - b", "a", "b", "moved", (chk, y)),
+        Contrast("c - d", "c", "d", "did not move", (chk, y)),
+    ))  # fmt: skip
+    scale = base * 0 + 5.0
+    frame = synthetic_frame({
+        "a": {"y": base + 1 + RNG.normal(0, 0.1, n), "chk": base * 0 + 1, "scale": scale},
+        "b": {"y": base, "chk": base * 0, "scale": scale},
+        "c": {"y": base - 1 + RNG.normal(0, 0.1, n), "chk": base * 0, "scale": scale},
+        "d": {"y": base, "chk": base * 0, "scale": scale},
+    })  # fmt: skip
+    monkeypatch.setattr(an, "PROPOSITIONS", (prop,))
+    runs = an.Runs(frame, SEEDS)
+    res = an.analyse_propositions(runs, an.power_table({"x": runs}), "x")[0]
+    judged = [(r["contrast"].label, r["judgement"]) for r in res["rows"]]
+    assert ("a - b", st.SUPPORTS) in judged and ("c - d", st.UNINFORMATIVE) in judged
+    assert res["verdict"] == "Supported (uninformative where a check failed: check)"
+
+
+def test_sesoi_rules_scale_with_their_reference():
+    ref = {"y": -200.0, "costs": 20_000.0, "p": 0.9, "q": 0.3, "sd": 8.0}
+    assert Sesoi(LEVEL)("y", ref) == pytest.approx(20.0)
+    assert Sesoi(LEVEL, "costs")("y", ref) == pytest.approx(2000.0)
+    assert Sesoi(SHARE)("p", ref) == pytest.approx(0.02)  # a tenth of 0.1, floored at 2 points
+    assert Sesoi(SHARE)("q", ref) == pytest.approx(0.03)
+    assert pv.sesoi.Sesoi(pv.sesoi.SCORE, "sd")("quality", ref) == pytest.approx(0.8)
+    assert np.isnan(Sesoi(LEVEL, "missing")("y", ref))
+    # H6: a hump of a tenth of profit per animal across half the tension range
+    hump = Sesoi(HUMP)
+    ref = {"pc_profit_per_animal": 400.0, "pc_tension_halfrange": 0.2}
+    assert hump("pc_tension_invu", ref) == pytest.approx(0.1 * 400 / 0.04)
+    assert hump("pc_tension_invu", ref | {"pc_profit_per_animal": 800.0}) == pytest.approx(2000)
+    assert hump("pc_tension_invu", ref | {"pc_tension_halfrange": 0.4}) == pytest.approx(250)
+
+
+def test_no_sesoi_is_a_number_set_by_hand():
+    for p in pv.PROPOSITIONS:
+        for c in p.contrasts:
+            for o in c.outcomes:
+                assert isinstance(o.rule, Sesoi) and o.rule.rule in pv.sesoi.RULES, o
+    for o in pv.moderation.P4_OUTCOMES:
+        assert isinstance(o.rule, Sesoi)
+    for h in PARADOX_CLAIMS:
+        assert isinstance(h.sesoi, Sesoi) and isinstance(h.check_sesoi, Sesoi)
+
+
+def test_every_industry_runs_every_arm_of_p1a_to_p2c():
+    from propositions.design import INDUSTRIES, industry_arms
+
+    needed = {a for p in pv.PROPOSITIONS for c in p.contrasts for a in (c.arm, c.reference)}
+    for ind in INDUSTRIES:
+        assert needed <= set(industry_arms(ind)), ind
+
+
+def test_the_hypercube_runs_every_arm_every_verdict_reads():
+    from propositions.design import Design, robustness_jobs, robustness_parameters
+
+    design = Design(steps=24, seed_base=0, rob_points=3, robustness=robustness_parameters())
+    jobs, points = robustness_jobs(design)
+    assert len(points) == 3
+    at_zero = {label.split("/", 1)[1] for label, *_ in jobs if label.startswith("rob:0/")}
+    needed = {a for p in pv.PROPOSITIONS for c in p.contrasts for a in (c.arm, c.reference)}
+    needed |= {"both_on", "both_off"} | {f"{s.key}:{x}" for s in SHOCKS for x in ("on", "off")}
+    needed |= {"px_on"} | {h.rule_off for h in PARADOX_CLAIMS if h.rule_off}
+    assert needed <= at_zero
+
+
+def test_the_hypercube_rereads_every_verdict():
+    """P1a-P2c, P4's interactions and H1-H6 each get rows, and a flipping parameter is named
+    for a P4 interaction as for an outcome."""
+    from propositions.design import PATTERN_INDUSTRY, industry_arms
+
+    points = 40
+    x = RNG.uniform(0, 1, (points, 2))
+    results = {}
+    for i in range(points):
+        for arm in industry_arms(PATTERN_INDUSTRY):
+            out = {"profit_per_breeder": 0.0}
+            if arm == "disease:on":  # the interaction changes sign along parameter "b"
+                out["profit_per_breeder"] = -1.0 + 4.0 * x[i, 1]
+            results[(f"rob:{i}/{arm}", 100 + i)] = {"outcomes": out}
+    o = next(o for o in pv.moderation.P4_OUTCOMES if o.column == "profit_per_breeder")
+    disease = next(s for s in SHOCKS if s.key == "disease")
+    p4 = [{"shock": disease, "rows": [{"outcome": o, "judgement": st.SUPPORTS, "sesoi": 0.2}]}]
+    paradox = [{"claim": h, "judgement": st.NO_EFFECT, "sesoi": 0.1} for h in PARADOX_CLAIMS]
+    rob = robustness.analyse_robustness(
+        results, pd.DataFrame(x, columns=["a", "b"]), ["a", "b"], lambda i: 100 + i, [], p4,
+        paradox,
+    )  # fmt: skip
+    keys = {r["prop"] for r in rob["rows"]}
+    assert {p.key for p in pv.PROPOSITIONS} | {"P4"} | {h.key for h in PARADOX_CLAIMS} <= keys
+    (row,) = [r for r in rob["rows"] if r["prop"] == "P4"]
+    assert row["flips"] == ["b"]
+    assert robustness.robustness_summary(rob, "P4") == "flipped by `b`"
+
+
+def test_the_default_budget_is_the_issues_hour():
+    from propositions.cli import BUDGET_MINUTES
+
+    assert BUDGET_MINUTES == 60.0
 
 
 def test_the_hypercube_names_the_parameter_that_flips_a_sign():
@@ -332,3 +514,25 @@ def test_the_time_budget_cuts_the_seeds_to_what_fits():
     assert info["rate"] == pytest.approx(2.0) and n == 22
     n, _ = budget_seeds(pilot, design, elapsed=8.0, budget=10.0, extra=extra)
     assert n == 2  # nothing fits: the pilot's seeds only
+
+
+def test_the_hypercube_runs_the_arms_of_the_powered_quantities_only():
+    """An underpowered quantity has no verdict to flip: its arms need not run there."""
+    from propositions.design import PATTERN_INDUSTRY, hypercube_arms
+
+    p2b = next(p for p in pv.PROPOSITIONS if p.key == "P2b").contrasts[0]
+    power = pd.DataFrame(
+        [
+            {"industry": PATTERN_INDUSTRY, "family": "prop", "key": "P2b",
+             "contrast": p2b.label, "needed": 10},
+            {"industry": PATTERN_INDUSTRY, "family": "p4", "key": "disease", "contrast": "",
+             "needed": 500},
+            {"industry": PATTERN_INDUSTRY, "family": "paradox", "key": "H1", "contrast": "",
+             "needed": 5},
+            {"industry": "uk_national", "family": "p4", "key": "price", "contrast": "",
+             "needed": 5},
+        ]
+    )  # fmt: skip
+    assert hypercube_arms(power, 20) == ["both_on", "industry_only", "px_no_cycles"]
+    assert hypercube_arms(power, 8) == ["px_no_cycles"]
+    assert set(hypercube_arms(power, 600)) >= {"disease:on", "disease:off", "both_off"}

@@ -969,3 +969,35 @@ def test_comparison_leakage_is_the_fall_of_the_teachers_choice_share():
         )
         assert lost == pytest.approx([expected])
         assert expected > 0
+
+
+def test_knowledge_value_scales_its_reach_parts_by_the_markets_response():
+    """Twice the response to reach doubles what marketing's reach and the sought expertise
+    earn, not what marketing's price premium earns: marketing 0.2, e = 0.5: reach 0.5 / 1.1,
+    price 0.1 / 1.02; breeding (sought by breeding-stock buyers) 0.5 / 1.15; x sales 1,000."""
+    k = np.array([[0.3, 0.3, 0.2]])  # health, breeding, marketing
+    one = rv.knowledge_value(np.array([1000.0]), k, np.zeros(1, int), 0.5, 0.5)
+    two = rv.knowledge_value(np.array([1000.0]), k, np.zeros(1, int), 0.5, 0.5, np.array([2.0]))
+    assert one[0, MARKETING] == pytest.approx(1000 * (0.5 / 1.1 + 0.1 / 1.02))
+    assert two[0, MARKETING] == pytest.approx(1000 * (2 * 0.5 / 1.1 + 0.1 / 1.02))
+    assert one[0, BREEDING] == pytest.approx(1000 * 0.5 / 1.15)
+    assert two[0, BREEDING] == pytest.approx(2 * 1000 * 0.5 / 1.15)
+
+
+def test_a_run_where_buyers_compare_sellers_weighs_knowledge_by_the_markets_response():
+    """uk_2018 with buyers comparing three sellers, 13 months: the market's response to reach
+    is worked out for every breeder, above 1 for some (sellers a rise of reach lifts past
+    others) and below 1 for others (the favourites, whose buyers come anyway); in
+    proportion (the default) it is never worked out."""
+    from alpaca_abm.model import AlpacaModel
+
+    model = AlpacaModel("uk_2018", rng=1, buyer_consideration=3)
+    for _ in range(13):
+        model.step()
+    response = model.market.reach_response  # the breeders of the month's market
+    assert len(response) == model.market.reach.shape[1] > 100
+    assert (response > 1.05).any() and (response < 0.95).any()
+    plain = AlpacaModel("uk_2018", rng=1)
+    for _ in range(13):
+        plain.step()
+    assert len(plain.market.reach_response) == 0

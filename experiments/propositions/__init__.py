@@ -6,21 +6,23 @@ industry from 2006): the same seeds in every arm (common random numbers), the ef
 mean paired difference, and beside it the effect the manipulated formula alone predicts
 (the arithmetic baseline). A verdict counts only what the model adds beyond that baseline,
 on primary outcomes at least one causal step downstream of the formula, with a smallest
-effect of interest (SESOI) fixed before the run and the power a pilot says the seeds give.
+effect of interest (SESOI) derived by a stated rule from the pilot and the power the pilot
+says the seeds give (an underpowered outcome neither supports nor contradicts).
 The coopetition effect is decomposed into its dyadic arm (co-owned studs, knowledge sharing,
 referrals) and its industry arm (investment in education and awareness), each on and off
 alone and together. P4's shocks each carry a direction fixed in advance. The second seed's
 claims are tested on the paradox module with and without the rule that writes each in. One
 table compares the patterns, each marked fitted or independent. A Latin hypercube of the
-assumed parameters says which parameters flip a verdict.
+assumed parameters, running every arm, says which parameters flip each verdict.
 
     python experiments/propositions.py           # the default design: docs/VALIDATION.md, README
-    python experiments/propositions.py --budget-minutes 60   # more time: more seeds
+    python experiments/propositions.py --budget-minutes 90   # more time: more seeds
     python experiments/propositions.py --quick   # a small design, to results/validation-quick
     python experiments/propositions.py --report-only   # the report again, from saved runs
 
 The package, in the order a reader needs it: `arms` (what each run changes; the
-counterfactual, defined once), `claims` (P1a-P2c: outcomes, roles, SESOI, baselines),
+counterfactual, defined once), `sesoi` (the rules every smallest effect of interest comes
+from), `claims` (P1a-P2c: outcomes, roles, SESOI rules, baselines),
 `baselines` (the arithmetic), `moderation` (P4's directions and the paradox claims),
 `design` (size and jobs), `runs` (the sweep engine, alpaca_abm.sweep; saved runs as JSON),
 `indicators` (outcomes read from a finished run), `stats` (paired effects, power,

@@ -39,6 +39,13 @@ class Runs:
     def has(self, arm: str) -> bool:
         return arm in self.by_arm
 
+    def means(self, arm: str) -> dict[str, float]:
+        """The arm's mean of every column over the seeds (what the SESOI rules read)."""
+        sub = self.by_arm.get(arm)
+        if sub is None:
+            return {}
+        return {c: float(v) for c, v in sub.mean(numeric_only=True).items()}
+
     def values(self, arm: str, column: str) -> np.ndarray:
         sub = self.by_arm.get(arm)
         if sub is None or column not in sub:
@@ -84,7 +91,8 @@ def items(runs: Runs, industry: str) -> list[dict[str, Any]]:
                 base = runs.baseline(c.arm, c.reference, o)
                 out.append(
                     {"family": "prop", "key": p.key, "contrast": c.label, "column": o.column,
-                     "values": a - b - base, "reference": b, "outcome": o}
+                     "values": a - b - base, "reference": runs.means(c.reference),
+                     "outcome": o}
                 )  # fmt: skip
     if runs.has("disease:on") or any(runs.has(f"{s.key}:on") for s in SHOCKS):
         for s in SHOCKS:
@@ -92,14 +100,15 @@ def items(runs: Runs, industry: str) -> list[dict[str, Any]]:
                 out.append(
                     {"family": "p4", "key": s.key, "contrast": s.text, "column": o.column,
                      "values": runs.interaction(s.key, o.column),
-                     "reference": runs.values("both_on", o.column), "outcome": o}
+                     "reference": runs.means("both_on"), "outcome": o}
                 )  # fmt: skip
     if runs.has("px_on"):
         for h in PARADOX_CLAIMS:
             arm = h.rule_off or "px_on"
             out.append(
                 {"family": "paradox", "key": h.key, "contrast": h.label, "column": h.column,
-                 "values": runs.values(arm, h.column), "reference": None, "claim": h}
+                 "values": runs.values(arm, h.column), "reference": runs.means("px_on"),
+                 "claim": h}
             )  # fmt: skip
     for it in out:
         it["industry"] = industry
@@ -107,11 +116,10 @@ def items(runs: Runs, industry: str) -> list[dict[str, Any]]:
 
 
 def sesoi_of(item: dict[str, Any]) -> float:
+    """The item's SESOI: its rule (sesoi.py) on the reference arm's means in the pilot."""
     if item["family"] == "paradox":
-        return item["claim"].sesoi
-    ref = item["reference"]
-    ref_mean = float(np.nanmean(ref)) if np.isfinite(ref).any() else np.nan
-    return item["outcome"].sesoi(ref_mean)
+        return item["claim"].sesoi(item["column"], item["reference"])
+    return item["outcome"].sesoi(item["reference"])
 
 
 def power_table(runs_by_industry: dict[str, Runs]) -> pd.DataFrame:
@@ -164,13 +172,15 @@ def analyse_propositions(runs: Runs, power: pd.DataFrame, ind: str) -> list[dict
             continue
         rows, failed = [], []
         for c in p.contrasts:
+            contrast_rows, contrast_failed = [], []
+            ref_means = runs.means(c.reference)
             for o in c.outcomes:
                 e = runs.effect(c.arm, c.reference, o)
                 if o.role == CHECK:
-                    sesoi = o.sesoi(e["b"])
+                    sesoi = o.sesoi(ref_means)
                     ok = st.check_passes(e["diff"], e["lo"], e["hi"], o.sign, sesoi)
                     if not ok:
-                        failed.append(o.label)
+                        contrast_failed.append(o.label)
                     judgement, needed = ("passes" if ok else "fails"), -1
                 else:
                     needed, sesoi = lookup(power, ind, "prop", p.key, c.label, o.column)
@@ -178,10 +188,16 @@ def analyse_propositions(runs: Runs, power: pd.DataFrame, ind: str) -> list[dict
                         e["excess"], e["ex_lo"], e["ex_hi"], o.sign, sesoi,
                         st.powered(needed, n),
                     )  # fmt: skip
-                rows.append(
+                contrast_rows.append(
                     {"contrast": c, "outcome": o, "effect": e, "sesoi": sesoi,
                      "needed": needed, "judgement": judgement}
                 )  # fmt: skip
+            if contrast_failed:  # the contrast is uninformative: its primaries count for nothing
+                for r in contrast_rows:
+                    if r["outcome"].role == PRIMARY:
+                        r["judgement"] = st.UNINFORMATIVE
+            rows += contrast_rows
+            failed += contrast_failed
         primaries = [r["judgement"] for r in rows if r["outcome"].role == PRIMARY]
         out.append({"prop": p, "rows": rows, "verdict": st.verdict(primaries, failed)})
     return out
@@ -252,21 +268,26 @@ def analyse_paradox(runs: Runs, power: pd.DataFrame, ind: str) -> list[dict]:
             else None
         )
         check = interval(runs.values("px_on", h.check))
-        check_ok = st.check_passes(check["mean"], check["lo"], check["hi"], +1, h.check_sesoi)
+        ref_means = runs.means("px_on")
+        check_ok = st.check_passes(
+            check["mean"], check["lo"], check["hi"], +1, h.check_sesoi(h.check, ref_means)
+        )
         needed, sesoi = lookup(power, ind, "paradox", h.key, h.label, h.column)
         ok = st.powered(needed, n)
         j_beyond = st.judge(beyond["mean"], beyond["lo"], beyond["hi"], +1, sesoi, ok)
-        j_total = st.judge(total["mean"], total["lo"], total["hi"], +1, sesoi, True)
+        # the module-on total counts only with the same power: an underpowered claim says
+        # nothing, not even that it holds by construction
+        j_total = st.judge(total["mean"], total["lo"], total["hi"], +1, sesoi, ok)
         if not check_ok:
             v = "Uninformative (manipulation check failed)"
+        elif j_beyond == st.UNDERPOWERED:
+            v = "Underpowered"
         elif j_beyond == st.SUPPORTS:
             v = "Supported beyond the rule" if h.rule_off else "Supported"
         elif j_beyond == st.CONTRADICTS:
             v = "Contradicted"
         elif j_total == st.SUPPORTS and h.rule_off:
             v = "Holds by construction (only with the rule)"
-        elif j_beyond == st.UNDERPOWERED:
-            v = "Underpowered"
         else:
             v = "Not supported"
         extra = {}

@@ -58,6 +58,9 @@ ARMS: dict[str, dict[str, Any]] = {
     # P1b: control mechanisms
     "control_low": {"control_strength": 0.1},
     "control_high": {"control_strength": 0.9},
+    # P1b: protection of core knowledge against leakage (strategies fixed, so it stays put)
+    "protect_low": {"protection": 0.1, "strategy_learning": False},
+    "protect_high": {"protection": 0.9, "strategy_learning": False},
 }
 
 # The paradox module (the second seed), on; and on with one of its parts off
@@ -68,12 +71,5 @@ PARADOX_ARMS: dict[str, dict[str, Any]] = {
     "px_no_cycles": {"paradox": True, "paradox_cycles": False},
 }
 
-# Arms run at every point of the robustness hypercube: the primary contrasts of P1a-P2c but
-# P1b's control contrast (its two arms would add two fifths to the hypercube's cost)
-ROBUSTNESS_ARMS = (
-    "both_on",
-    "dyadic_only",
-    "industry_only",
-    "individual_only",
-    "organisational_only",
-)
+# Arms run at every point of the robustness hypercube: every arm of the designed comparisons
+# (design.industry_arms of the pattern industry), so that every verdict is re-read there.

@@ -13,28 +13,30 @@ arithmetic baseline (baselines.py). Roles:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import baselines as bl
+from .sesoi import LEVEL, LEVEL_OWN, PROFIT, QUALITY, SHARE_OWN, Sesoi
 
 PRIMARY, CHECK = "primary", "check"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One outcome of a contrast. SESOI = max(sesoi_abs, sesoi_rel x |reference mean in the
-    pilot|), in the outcome's unit."""
+    """One outcome of a contrast; its SESOI comes from a rule (sesoi.py) applied to the
+    reference arm's means, in the outcome's unit."""
 
     column: str
     label: str
     sign: int  # +1 the proposition expects a rise, -1 a fall
     role: str = PRIMARY
-    sesoi_abs: float = 0.0
-    sesoi_rel: float = 0.0
+    rule: Sesoi = LEVEL_OWN
     baseline: bl.Baseline = bl.ZERO
 
-    def sesoi(self, reference_mean: float) -> float:
-        return max(self.sesoi_abs, self.sesoi_rel * abs(reference_mean))
+    def sesoi(self, reference: Mapping[str, float]) -> float:
+        """The SESOI given the reference arm's means (column -> mean)."""
+        return self.rule(self.column, reference)
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,14 @@ class Proposition:
     short: str = ""  # the manipulation in a few words, for the verdict tables
 
 
-# Smallest effects of interest (fixed before the run): 2 percentage points of a share; 500
-# GBP a year or 10% of profit per breeder, whichever is larger; 1 quality point (a tenth of
-# the starting herd's sd); 5% of market size and of the number of breeders; 10% of value.
-SHARE = {"sesoi_abs": 0.02}
-PROFIT = {"sesoi_abs": 500.0, "sesoi_rel": 0.1}
-QUALITY = {"sesoi_abs": 1.0}
-FIVE_PERCENT = {"sesoi_rel": 0.05}
-TEN_PERCENT = {"sesoi_rel": 0.1}
+# Smallest effects of interest: each outcome names its rule (sesoi.py): SHARE_OWN for shares,
+# LEVEL_OWN (the default) for levels, PROFIT and QUALITY for the two scaled by another column.
 
 
 INCUMBENT_SURVIVAL = Outcome(
-    "incumbent_survival", "incumbent firms still in business", +1, PRIMARY, **SHARE
+    "incumbent_survival", "incumbent firms still in business", +1, PRIMARY, rule=SHARE_OWN
 )
-COOWNING_CHECK = Outcome("coowning_share", "breeders co-owning a stud", +1, CHECK, sesoi_abs=0.05)
+COOWNING_CHECK = Outcome("coowning_share", "breeders co-owning a stud", +1, CHECK, rule=SHARE_OWN)
 
 
 def dyadic_contrast(*outcomes: Outcome) -> Contrast:
@@ -89,21 +85,21 @@ def downstream(survival_baseline: bl.Baseline = bl.ZERO) -> tuple[Outcome, ...]:
     access, profit, value created."""
     return (
         Outcome("partnership_survival", "partnerships not dissolved early", +1, PRIMARY,
-                baseline=survival_baseline, **SHARE),
+                baseline=survival_baseline, rule=SHARE_OWN),
         INCUMBENT_SURVIVAL,
-        Outcome("elite_access_share", "breeders with elite access", +1, PRIMARY, **SHARE),
-        Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT),
+        Outcome("elite_access_share", "breeders with elite access", +1, PRIMARY, rule=SHARE_OWN),
+        Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT),
         Outcome("joint_value_per_breeder", "joint value created per breeder-year, GBP", +1,
-                PRIMARY, **TEN_PERCENT),
+                PRIMARY, rule=LEVEL_OWN),
     )  # fmt: skip
 
 
 INDUSTRY_OUTCOMES = (
     Outcome("sales_last_year", "animals sold in the last year (market size)", +1, PRIMARY,
-            baseline=bl.MARKET_FROM_AWARENESS, **FIVE_PERCENT),
+            baseline=bl.MARKET_FROM_AWARENESS, rule=LEVEL_OWN),
     Outcome("final_n_breeders", "breeders in business (industry growth)", +1, PRIMARY,
-            baseline=bl.ENTRY_FROM_AWARENESS, **FIVE_PERCENT),
-    Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
+            baseline=bl.ENTRY_FROM_AWARENESS, rule=LEVEL_OWN),
+    Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, rule=QUALITY),
 )  # fmt: skip
 
 PROPOSITIONS: tuple[Proposition, ...] = (
@@ -126,7 +122,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         "chemistry of the pairs formed",
                         +1,
                         CHECK,
-                        sesoi_abs=0.05,
+                        rule=LEVEL_OWN,
                     ),
                     Outcome(
                         "conflicts_per_contract_month",
@@ -134,7 +130,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         -1,
                         CHECK,
                         baseline=bl.CONFLICTS_FROM_CHEMISTRY,
-                        sesoi_rel=0.1,
+                        rule=LEVEL_OWN,
                     ),
                     *downstream(bl.SURVIVAL_FROM_CHEMISTRY),
                 ),
@@ -149,7 +145,9 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         "themselves through control mechanisms against damaging leakage and misuse.",
         "partner scores weighted on the organisational criteria as by default, against the "
         "same total weight on the individual criteria only; and control_strength (the chance "
-        "a partner's overuse of the shared stud is caught) 0.9 against 0.1",
+        "a partner's overuse of the shared stud is caught) 0.9 against 0.1; and protection (the "
+        "share of its core knowledge a breeder keeps from partners) 0.9 against 0.1, every "
+        "breeder's strategy held fixed in both arms (strategy_learning off)",
         (
             Contrast(
                 "default weights - individual criteria only",
@@ -162,7 +160,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         "chemistry of the pairs formed (falls)",
                         -1,
                         CHECK,
-                        sesoi_abs=0.05,
+                        rule=LEVEL_OWN,
                     ),
                     *downstream(),
                 ),
@@ -178,13 +176,51 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         "breeders' believed chance of being caught",
                         +1,
                         CHECK,
-                        sesoi_abs=0.05,
+                        rule=SHARE_OWN,
                     ),
                     *downstream(),
                 ),
             ),
+            Contrast(
+                "protection 0.9 - 0.1 (strategies fixed)",
+                "protect_high",
+                "protect_low",
+                "protection",
+                (
+                    Outcome(
+                        "knowledge_leakage",
+                        "core knowledge leaked to partners",
+                        -1,
+                        CHECK,
+                        rule=LEVEL_OWN,
+                    ),
+                    Outcome(
+                        "leakage_sales_lost_per_breeder",
+                        "sales lost to leakage per breeder-year",
+                        -1,
+                        CHECK,
+                        rule=Sesoi(LEVEL, "sales_per_breeder"),
+                    ),
+                    Outcome(
+                        "sales_per_breeder",
+                        "animals sold per breeder, last year",
+                        +1,
+                        PRIMARY,
+                        rule=LEVEL_OWN,
+                    ),
+                    Outcome(
+                        "profit_per_breeder",
+                        "profit per breeder, GBP/year",
+                        +1,
+                        PRIMARY,
+                        rule=PROFIT,
+                    ),
+                    INCUMBENT_SURVIVAL,
+                ),
+            ),
         ),
-        short="organisational partner criteria on vs individual only; control 0.9 vs 0.1",
+        short="organisational partner criteria on vs individual only; control 0.9 vs 0.1; "
+        "protection 0.9 vs 0.1",
     ),
     Proposition(
         "P1c",
@@ -204,7 +240,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         "outside demand (awareness) at the end",
                         +1,
                         CHECK,
-                        sesoi_rel=0.05,
+                        rule=LEVEL_OWN,
                     ),
                     *INDUSTRY_OUTCOMES,
                     Outcome(
@@ -213,7 +249,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         +1,
                         PRIMARY,
                         baseline=bl.PROFIT_FROM_EDUCATION_COST,
-                        **PROFIT,
+                        rule=PROFIT,
                     ),
                     INCUMBENT_SURVIVAL,
                 ),
@@ -235,13 +271,13 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                     "knowledge gain of incumbents",
                     +1,
                     CHECK,
-                    sesoi_abs=0.01,
+                    rule=LEVEL_OWN,
                 ),
-                Outcome("mean_ties", "acquaintances per breeder", +1, CHECK, sesoi_rel=0.05),
+                Outcome("mean_ties", "acquaintances per breeder", +1, CHECK, rule=LEVEL_OWN),
                 INCUMBENT_SURVIVAL,
-                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
+                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, rule=QUALITY),
                 Outcome(
-                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
+                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT
                 ),
             ),
         ),
@@ -258,20 +294,24 @@ PROPOSITIONS: tuple[Proposition, ...] = (
             dyadic_contrast(
                 COOWNING_CHECK,
                 Outcome(
-                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, **PROFIT
+                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT
                 ),
                 Outcome(
                     "sales_per_breeder",
                     "animals sold per breeder, last year",
                     +1,
                     PRIMARY,
-                    **FIVE_PERCENT,
+                    rule=LEVEL_OWN,
                 ),
                 Outcome(
-                    "cost_per_animal", "cost per animal, GBP/year", -1, PRIMARY, **FIVE_PERCENT
+                    "cost_per_animal", "cost per animal, GBP/year", -1, PRIMARY, rule=LEVEL_OWN
                 ),
-                Outcome("elite_access_small", "elite access, small firms", +1, PRIMARY, **SHARE),
-                Outcome("elite_access_large", "elite access, large firms", +1, PRIMARY, **SHARE),
+                Outcome(
+                    "elite_access_small", "elite access, small firms", +1, PRIMARY, rule=SHARE_OWN
+                ),
+                Outcome(
+                    "elite_access_large", "elite access, large firms", +1, PRIMARY, rule=SHARE_OWN
+                ),
                 INCUMBENT_SURVIVAL,
             ),
         ),
@@ -287,20 +327,20 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         (
             dyadic_contrast(
                 COOWNING_CHECK,
-                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, **QUALITY),
+                Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, rule=QUALITY),
                 Outcome(
                     "final_quality_sd",
                     "sd of herd quality (standardisation)",
                     -1,
                     PRIMARY,
-                    sesoi_rel=0.05,
+                    rule=LEVEL_OWN,
                 ),
                 Outcome(
                     "sales_last_year",
                     "animals sold in the last year (market size)",
                     +1,
                     PRIMARY,
-                    **FIVE_PERCENT,
+                    rule=LEVEL_OWN,
                 ),
             ),
         ),

@@ -16,7 +16,7 @@ import pandas as pd
 import alpaca_abm
 from alpaca_abm.params import PARAMETER_INDEX
 
-from .arms import ARMS, COOPETITION_ARMS, PARADOX_ARMS, ROBUSTNESS_ARMS
+from .arms import ARMS, PARADOX_ARMS
 from .indicators import LEDGER
 from .moderation import SHOCKS
 
@@ -29,11 +29,12 @@ SNAPSHOT_INTERVIEWS = 24  # December 2019 in uk_2018: the relationship types are
 # The default design's size, set by the time budget (cli.BUDGET_MINUTES of wall time for
 # the runs on this 2-core machine, shared with other work): a pilot of 8 seeds, then as many
 # as the power calculation asks, at least 20 and at most 40, cut to what the budget allows
-# (measured after the pilot); a hypercube of 60 points; 4 runs of the fitted series.
-# uk_national runs the channel decomposition (the 2 x 2) only: its P1a and P1b arms would
-# add about a fifth to the CPU time. A 120-month run of uk_2018 takes about 1.2 s of CPU, of
-# uk_national about 2.5 s (measured 2026-12-06; several times that in wall time when the
-# machine is shared).
+# (measured after the pilot); a hypercube of 60 points running every arm of the pattern
+# industry; 4 runs of the fitted series. Both industries run every arm of P1a-P2c (partner
+# criteria, control, protection and the channel decomposition); P4's shocks and the paradox
+# claims run on the pattern industry only (industry_arms says why). A 120-month run of
+# uk_2018 takes about 1.2 s of CPU, of uk_national about 2.5 s (measured 2026-12-06;
+# several times that in wall time when the machine is shared).
 PILOT = 8
 MIN_SEEDS = 20
 MAX_SEEDS = 40
@@ -74,6 +75,8 @@ ROBUSTNESS_CANDIDATES = (
     "education_knowledge",
     "awareness_pool_gain",
     "acceptance_quantile",
+    "paradox_active_share",  # the paradox module's own assumptions (its claims, H1-H6)
+    "paradox_salience",
 )
 
 
@@ -145,8 +148,12 @@ def arm_overrides(arm: str) -> dict[str, Any]:
 
 
 def industry_arms(industry: str) -> list[str]:
+    """The arms an industry runs. Every industry runs every arm of P1a-P2c. P4's shocks and the
+    paradox claims run on the pattern industry only: the shocks are dated events of 2019-2021
+    (TB news, Brexit) that fall after uk_national's 120 months (2006-2015), and the paradox
+    claims are about the relationships of the seed's interviewed firms (uk_2018)."""
     if industry != PATTERN_INDUSTRY:
-        return list(COOPETITION_ARMS)
+        return list(ARMS)
     shocks = [f"{s.key}:{side}" for s in SHOCKS for side in ("on", "off")]
     return list(ARMS) + shocks + list(PARADOX_ARMS)
 
@@ -181,9 +188,38 @@ def main_jobs(design: Design, start: int, stop: int) -> list[tuple]:
     return jobs
 
 
-def robustness_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
+def hypercube_arms(power: pd.DataFrame, n: int) -> list[str]:
+    """The arms of the pattern industry that the quantities with power at `n` seeds read (the
+    pilot's power table): an underpowered quantity says nothing at the defaults, so there is
+    no verdict of it for the hypercube to flip, and its arms need not run there."""
+    from .claims import PROPOSITIONS
+    from .moderation import PARADOX_CLAIMS
+    from .stats import powered
+
+    contrasts = {(p.key, c.label): c for p in PROPOSITIONS for c in p.contrasts}
+    claims = {h.key: h for h in PARADOX_CLAIMS}
+    wanted: set[str] = set()
+    rows = power[power["industry"] == PATTERN_INDUSTRY] if len(power) else power
+    for _, r in rows.iterrows():
+        if not powered(int(r["needed"]), n):
+            continue
+        if r["family"] == "prop":
+            c = contrasts[(r["key"], r["contrast"])]
+            wanted |= {c.arm, c.reference}
+        elif r["family"] == "p4":
+            wanted |= {f"{r['key']}:on", f"{r['key']}:off", "both_on", "both_off"}
+        elif r["family"] == "paradox":
+            wanted.add(claims[r["key"]].rule_off or "px_on")
+    return [a for a in industry_arms(PATTERN_INDUSTRY) if a in wanted]
+
+
+def robustness_jobs(
+    design: Design, arms: list[str] | None = None
+) -> tuple[list[tuple], pd.DataFrame]:
     """A Latin hypercube of the assumed parameters (alpaca_abm.sweep's design machinery); at
-    each point every robustness arm runs on one seed of its own (common random numbers)."""
+    each point the arms of the pattern industry (P1a-P2c, P4's shocks, the paradox arms;
+    `arms`, default all) run on one seed of its own (common random numbers), so every
+    verdict is re-read there."""
     from alpaca_abm.sweep import design as sweep_design
 
     bounds = design.robustness
@@ -197,13 +233,13 @@ def robustness_jobs(design: Design) -> tuple[list[tuple], pd.DataFrame]:
             f"rob:{i}/{arm}",
             robustness_seed(design, i),
             design.steps,
-            values | LEDGER | ARMS[arm],
+            values | arm_overrides(arm),
             (),
             True,  # as the main runs of the pattern industry: one sweep with them
             PATTERN_INDUSTRY,
         )
         for i, values in enumerate(points)
-        for arm in ROBUSTNESS_ARMS
+        for arm in (industry_arms(PATTERN_INDUSTRY) if arms is None else arms)
     ]
     return jobs, pd.DataFrame(points)
 

@@ -46,6 +46,15 @@ def ledger_outcomes(model) -> dict[str, float]:
     }
 
 
+def leakage_outcomes(model) -> dict[str, float]:
+    """Expected sales teachers lost to partners who learned from them, per breeder-year
+    (females): the leakage protection protects against, on the scale of sales per breeder."""
+    df = model.model_df
+    breeder_years = max(float(df["n_breeders"].mean()) * len(df) / 12, 1e-9)
+    lost = float(df["leakage_sales_lost"].sum()) if "leakage_sales_lost" in df else np.nan
+    return {"leakage_sales_lost_per_breeder": lost / breeder_years}
+
+
 def baseline_terms(model) -> dict[str, float]:
     """What the arithmetic baselines read: the outside pool's size relative to its base (the
     awareness industry investment buys), over the run and over the last year; sales to outside
@@ -87,8 +96,13 @@ def paradox_outcomes(model) -> dict[str, float]:
     - `pc_tension_invu`, `pc_tension_peak_inside`: minus the quadratic coefficient of a fit
       of the firms' last-year profit per animal (GBP) on felt tension (positive: an inverted
       U) and whether its vertex lies inside the observed range (1/0);
-    and the manipulation checks: `pc_balance_spread` (mean balance, balanced minus unbalanced
-    pairs), `pc_style_spread` (mean style, active minus defensive pairs), `pc_tension_sd`."""
+    the manipulation checks: `pc_balance_spread` (mean balance, balanced minus unbalanced
+    pairs), `pc_style_spread` (mean style, active minus defensive pairs), `pc_tension_sd` and
+    `pc_tension_halfrange` (half the tension range, taken as two sds);
+    and the levels the SESOI rules scale (sesoi.py): `pc_early_share` (share of partnerships
+    ended early), `pc_virtuous_share`, `pc_pole_share` (owners above the median tension at a
+    pole), `pc_value_mean` (joint value per partnership-year, GBP), `pc_profit_per_animal`
+    (mean of the fitted firms' last-year profit per animal, GBP)."""
     keys = (
         "pc_survival_gap",
         "pc_value_gap",
@@ -100,6 +114,12 @@ def paradox_outcomes(model) -> dict[str, float]:
         "pc_balance_spread",
         "pc_style_spread",
         "pc_tension_sd",
+        "pc_tension_halfrange",
+        "pc_early_share",
+        "pc_virtuous_share",
+        "pc_pole_share",
+        "pc_value_mean",
+        "pc_profit_per_animal",
     )
     out = dict.fromkeys(keys, float("nan"))
     state, con, firms, step = model.paradox, model.contracts, model.firms, model.steps
@@ -121,17 +141,23 @@ def paradox_outcomes(model) -> dict[str, float]:
     out["pc_dissolve_gap"] = _mean(early[~active]) - _mean(early[active])
     out["pc_balance_spread"] = _mean(bal[balanced]) - _mean(bal[~balanced])
     out["pc_style_spread"] = _mean(style[active]) - _mean(style[~active])
+    out["pc_early_share"] = _mean(early)
+    out["pc_virtuous_share"] = _mean(virtuous)
+    out["pc_value_mean"] = _mean(value)
     rows = firms.active_rows()
     rows = rows[con.partner_counts(firms.n)[rows] > 0]
     if len(rows) >= 4:
         tension = (state.performing[rows] + state.organizing[rows] + state.belonging[rows]) / 3
         out["pc_tension_sd"] = float(tension.std())
+        out["pc_tension_halfrange"] = 2 * out["pc_tension_sd"]
         tense = tension > np.median(tension)
         pole = (firms.protection[rows] <= POLE) | (firms.protection[rows] >= 1 - POLE)
         defensive = state.activeness[rows] < ACTIVE
         out["pc_pole_gap"] = _mean(pole[tense & defensive]) - _mean(pole[tense & ~defensive])
+        out["pc_pole_share"] = _mean(pole[tense])
         heads = model.herd.counts_by_owner(firms.n)[rows]
         profit = firms.acct_profit_ring[rows].sum(axis=1) / np.maximum(heads, 1)
+        out["pc_profit_per_animal"] = _mean(profit)
         if np.ptp(tension) > 0:
             quad, lin, _ = np.polyfit(tension, profit, 2)
             out["pc_tension_invu"] = -float(quad)
@@ -143,4 +169,10 @@ def paradox_outcomes(model) -> dict[str, float]:
 def extra_outcomes(model) -> dict[str, float]:
     """Everything above, for one finished run, and the breeders' mean protection at the end."""
     protection = {"mean_protection_end": float(model.model_df["mean_protection"].iloc[-1])}
-    return ledger_outcomes(model) | baseline_terms(model) | paradox_outcomes(model) | protection
+    return (
+        ledger_outcomes(model)
+        | leakage_outcomes(model)
+        | baseline_terms(model)
+        | paradox_outcomes(model)
+        | protection
+    )

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .claims import PROFIT, QUALITY, SHARE, Outcome
+from .claims import Outcome
+from .sesoi import HUMP, LEVEL, PROFIT, QUALITY, SHARE, SHARE_OWN, UNIT, Sesoi
 
 BOOST, WEAKEN = +1, -1
 
@@ -69,10 +70,10 @@ SHOCKS: tuple[Shock, ...] = (
 )  # fmt: skip
 
 P4_OUTCOMES = (
-    Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, **PROFIT),
-    Outcome("incumbent_survival", "incumbent firms still in business", +1, **SHARE),
-    Outcome("elite_access_share", "breeders with elite access", +1, **SHARE),
-    Outcome("final_mean_quality", "mean herd quality", +1, **QUALITY),
+    Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, rule=PROFIT),
+    Outcome("incumbent_survival", "incumbent firms still in business", +1, rule=SHARE_OWN),
+    Outcome("elite_access_share", "breeders with elite access", +1, rule=SHARE_OWN),
+    Outcome("final_mean_quality", "mean herd quality", +1, rule=QUALITY),
 )
 
 
@@ -82,11 +83,11 @@ class ParadoxClaim:
     text: str  # the seed's claim
     column: str  # indicators.paradox_outcomes, positive = as the seed expects
     label: str
-    sesoi: float
+    sesoi: Sesoi  # its rule, read on the module-on arm's means (sesoi.py)
     rule_off: str  # the arm with the rule that writes part of it in switched off ('' none)
     rule: str  # what that rule is
     check: str  # manipulation check column: the grouping actually varies
-    check_sesoi: float
+    check_sesoi: Sesoi = Sesoi(UNIT)
 
 
 PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
@@ -96,26 +97,23 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         'eventually leading to premature dissolution")',
         "pc_survival_gap",
         "share ended early: unbalanced - balanced",
-        0.02,
+        Sesoi(SHARE, "pc_early_share"),
         "px_no_cycles",
         "a partnership in a vicious cycle ends early with chance 0.03 x (1 - active share) a "
         "month, and a fall in balance is one of the cycle's three votes",
         "pc_balance_spread",
-        0.1,
     ),
     ParadoxClaim(
         "H2",
         'Balanced relationships create more joint value ("balancing creates both/and, '
         'virtuous dynamics that result in value creation")',
         "pc_value_gap",
-        "joint value per partnership-year, GBP: balanced - unbalanced (SESOI: about a tenth "
-        "of the 2,750 GBP a partnership creates a year, docs/PARADOX.md)",
-        250.0,
+        "joint value per partnership-year, GBP: balanced - unbalanced",
+        Sesoi(LEVEL, "pc_value_mean"),
         "px_no_interplay",
         "the both/and share of Table 1's effects is balance x the pair's "
         "active share (more sharing and absorption)",
         "pc_balance_spread",
-        0.1,
     ),
     ParadoxClaim(
         "H3",
@@ -123,12 +121,11 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         'response generates a virtuous cycle")',
         "pc_virtuous_gap",
         "share ending virtuous: active - defensive pairs",
-        0.02,
+        Sesoi(SHARE, "pc_virtuous_share"),
         "px_no_responses",
         "active owners navigate protection toward balance (a rise in balance is a vote for "
         "virtuous)",
         "pc_style_spread",
-        0.2,
     ),
     ParadoxClaim(
         "H4",
@@ -137,11 +134,10 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         'balance")',
         "pc_dissolve_gap",
         "share ended early: defensive - active pairs",
-        0.02,
+        Sesoi(SHARE, "pc_early_share"),
         "px_no_cycles",
         "the vicious-cycle hazard is 0.03 x (1 - the pair's active share) a month",
         "pc_style_spread",
-        0.2,
     ),
     ParadoxClaim(
         "H5",
@@ -149,12 +145,11 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         'one competing demand")',
         "pc_pole_gap",
         "owners above the median tension at a pole of protection: defensive - active",
-        0.02,
+        Sesoi(SHARE, "pc_pole_share"),
         "px_no_responses",
         "tipping moves a defensive owner's protection toward a pole in "
         "proportion to (1 - active share) x performing tension",
         "pc_style_spread",
-        0.2,
     ),
     ParadoxClaim(
         "H6",
@@ -162,11 +157,10 @@ PARADOX_CLAIMS: tuple[ParadoxClaim, ...] = (
         "Bengtsson et al. 2016)",
         "pc_tension_invu",
         "minus the quadratic coefficient of profit/animal (GBP) on felt tension (positive: "
-        "inverted U; SESOI: a hump of 10 GBP/animal over half the tension range)",
-        160.0,
+        "inverted U)",
+        Sesoi(HUMP),
         "",
         "no rule writes an inverted U",
-        "pc_tension_sd",
-        0.05,
+        "pc_tension_halfrange",
     ),
 )

@@ -9,9 +9,10 @@ import numpy as np
 from .arms import ARMS, COUNTERFACTUAL, DYADIC, INDUSTRY
 from .baselines import ZERO
 from .claims import CHANNEL_CELLS, CHECK
-from .design import PATTERN_INDUSTRY, Design
-from .moderation import SHOCKS
+from .design import PATTERN_INDUSTRY, Design, industry_arms
+from .moderation import P4_OUTCOMES, SHOCKS
 from .robustness import robustness_summary
+from .sesoi import RULES
 from .stats import SEEDS_CAP
 
 
@@ -95,7 +96,7 @@ def verdict_rows(ctx: dict[str, Any]) -> list[dict[str, str]]:
          "added": "; ".join(f"{s['shock'].key}: {s['verdict']}" for s in p4),
          "verdicts": {PATTERN_INDUSTRY: ctx["p4_verdict"]},
          "power": f"{sum(j != 'underpowered' for j in p4j)} of {len(p4j)} interactions powered",
-         "hypercube": "not tested"}
+         "hypercube": robustness_summary(ctx["rob"], "P4")}
     )  # fmt: skip
     for h in ctx["paradox"]:
         c = h["claim"]
@@ -104,7 +105,8 @@ def verdict_rows(ctx: dict[str, Any]) -> list[dict[str, str]]:
              "channel": "paradox module", "arithmetic": c.rule,
              "added": "beyond the rule: " + ci(*(h["beyond"][k] for k in ("mean", "lo", "hi"))),
              "verdicts": {PATTERN_INDUSTRY: h["verdict"]},
-             "power": power_text(h["needed"], n) + " seeds needed", "hypercube": "not tested"}
+             "power": power_text(h["needed"], n) + " seeds needed",
+             "hypercube": robustness_summary(ctx["rob"], c.key)}
         )  # fmt: skip
     return rows
 
@@ -168,26 +170,35 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
         "interval lies within ±SESOI, *inconclusive* otherwise; an outcome whose pilot says the "
         "seeds give under 80% power at its SESOI is *underpowered* and can neither support nor "
         "contradict. Outcomes that are the manipulated formula's direct output are manipulation "
-        "checks, which must move by their own SESOI; a failed check makes the proposition "
-        "*uninformative*."
+        "checks, which must move by their own SESOI; a failed check makes its contrast "
+        "*uninformative* (its primary outcomes count for nothing; the verdict names the check), "
+        "and a proposition whose every contrast failed its check is *Uninformative*."
     )
     w(
-        "- **SESOI** (fixed in claims.py before the run): 2 percentage points of a share; the "
-        "larger of 500 GBP a year and 10% of profit per breeder; 1 quality point (a tenth of the "
-        "starting herd's sd); 5% of market size, breeders in business, sales and cost per "
-        "animal; 10% of joint value created; each paradox claim its own (moderation.py)."
+        "- **SESOI**: every smallest effect of interest comes from a stated rule (sesoi.py) "
+        "applied to the reference arm's mean in the pilot, never a number set by hand: "
+        + "; ".join(f"*{k}*: {v}" for k, v in RULES.items())
+        + ". Profit per breeder crosses zero, so its level is costs per breeder (a tenth of "
+        "what a breeder spends a year); a share's floor of 2 points is below what the seed's "
+        "29 interviewed firms (3.4 points each) could show. Each outcome's rule is listed under "
+        "its table."
     )
     w(f"- **Robustness**: {ctx['rob']['points']} points of a Latin hypercube (alpaca_abm.sweep) "
       f"over {len(design.robustness)} assumed parameters, each 0.5-1.5 x its default; at each "
-      "point the arms of P1a, P1b's partner choice, P1c and P2a-P2c run on one seed of "
-      "its own.")  # fmt: skip
+      f"point the arms of `{PATTERN_INDUSTRY}` (P1a-P2c, P4's shocks, the paradox arms) that "
+      f"the quantities with power at {n} seeds read run on one seed of its own "
+      f"({len(ctx.get('rob_arms', []))} of {len(industry_arms(PATTERN_INDUSTRY))} arms: "
+      f"{', '.join(f'`{a}`' for a in ctx.get('rob_arms', [])) or 'none'}), so every verdict "
+      "is re-read there; an underpowered quantity says nothing at the defaults, so it has no "
+      "verdict to flip and its arms do not run.")  # fmt: skip
     cpu = ctx["cpu"] / 60
     w(f"- **Runs**: {ctx['n_runs']} runs on {ctx['workers']} worker processes; wall time "
       f"**{ctx['wall'] / 60:.1f} minutes** on this 2-core machine, **shared with other work "
       f"while it ran** (so slower than on an idle machine); the runs' own CPU time "
       f"{cpu:.1f} minutes. The wall time is that of this invocation: runs already in the sweep "
-      "stores (results/validation/stores) from an earlier invocation of the same design are "
-      "read back, not run again, and their CPU time is counted.")  # fmt: skip
+      "stores (results/validation/stores/<commit>) from an earlier invocation of the same "
+      "design at the same commit are read back, not run again, and their CPU time is "
+      "counted.")  # fmt: skip
     w("")
 
 
@@ -221,6 +232,11 @@ def write_props(w, ctx: dict[str, Any]) -> None:
             w("")
             for b in sorted(bases):
                 w(f"- Arithmetic baseline: {b}.")
+            rules = {
+                f"{r['outcome'].label}: {r['outcome'].rule.text(r['outcome'].column)}"
+                for r in res["rows"]
+            }
+            w("- SESOI rules: " + "; ".join(sorted(rules)) + ".")
             w("")
 
 
@@ -250,7 +266,8 @@ def write_p4(w, ctx: dict[str, Any]) -> None:
         "Each shock's expected direction was written in moderation.py before the run, with "
         "the seed passage behind it; an interaction in the other direction contradicts. "
         "Interaction = (both arms on - counterfactual | shock) - (the same | no shock), paired by "
-        "seed."
+        "seed. Each outcome's SESOI is its rule (sesoi.py) on the both-arms-on runs without a "
+        "shock: " + "; ".join(f"{o.label}: {o.rule.text(o.column)}" for o in P4_OUTCOMES) + "."
     )
     w("")
     w("| shock | expected | seed passage |")
@@ -281,7 +298,8 @@ def write_paradox(w, ctx: dict[str, Any]) -> None:
         " positive = as the seed expects, mean over seeds with 95% intervals. *Beyond the rule* "
         "is the contrast with the module's rule that writes part of the claim in switched off "
         "(the rest of the model's contribution); *the rule's part* is the difference (the "
-        "arithmetic). The manipulation check asks whether the grouping varies at all."
+        "arithmetic). The manipulation check asks whether the groups compared lie at least a "
+        "tenth of the unit interval apart (for H6: whether felt tension spreads that far)."
     )
     w("")
     w(
@@ -292,11 +310,15 @@ def write_paradox(w, ctx: dict[str, Any]) -> None:
     for h in ctx["paradox"]:
         c, t, b = h["claim"], h["total"], h["beyond"]
         built = ci(h["built"]["mean"], h["built"]["lo"], h["built"]["hi"]) if h["built"] else "none"
-        chk = f"{c.check} {fmt(h['check']['mean'])} ({'passes' if h['check_ok'] else 'fails'})"
+        chk = (
+            f"{c.check} {fmt(h['check']['mean'])} ({'passes' if h['check_ok'] else 'fails'}; "
+            f"SESOI {c.check_sesoi.text(c.check)})"
+        )
         w(f"| {c.key}: {c.text} | {c.label} | {ci(t['mean'], t['lo'], t['hi'])} | {c.rule} "
           f"({c.rule_off or 'none'}) | "
           f"{ci(b['mean'], b['lo'], b['hi']) if c.rule_off else 'as module on'} | "
-          f"{built} | {chk} | {fmt(h['sesoi'])} | {power_text(h['needed'], n)} | "
+          f"{built} | {chk} | {fmt(h['sesoi'])} ({c.sesoi.text(c.column)}) | "
+          f"{power_text(h['needed'], n)} | "
           f"**{h['verdict']}** |")  # fmt: skip
         if "peak_inside" in h:
             w(
@@ -378,17 +400,23 @@ def write_robustness(w, ctx: dict[str, Any]) -> None:
     )
     w("")
     w(
-        "| proposition | contrast | outcome | judgement at the defaults | excess over the "
+        "| verdict | contrast | quantity | judgement at the defaults | value over the "
         "hypercube [95% CI] | share on the expected side | flipped by | weakened by |"
     )
     w("|---|---|---|---|---|---|---|---|")
     for r in rob["rows"]:
         x = r["excess"]
         w(
-            f"| {r['prop']} | {r['contrast'].label} | {r['outcome'].label} | {r['judgement']} | "
+            f"| {r['prop']} | {r['contrast']} | {r['outcome']} | {r['judgement']} | "
             f"{ci(x['mean'], x['lo'], x['hi'])} | {fmt(r['share_expected'])} | "
             f"{', '.join(r['flips']) or '-'} | {', '.join(r['weakens']) or '-'} |"
         )
+    w("")
+    w(
+        "The value is the excess over the arithmetic for P1a-P2c, the interaction for P4 (its "
+        "expected side is the direction fixed for the shock) and the claim beyond its rule for "
+        "H1-H6. An underpowered or uninformative judgement is not re-read (nothing to flip)."
+    )
     w("")
     w("Parameters varied: " + ", ".join(f"`{n}`" for n in rob["names"]) + ".")
     w("")
@@ -399,20 +427,20 @@ def write_limits(w, design: Design, ctx: dict[str, Any]) -> None:
     w("## What this design does not do")
     w("")
     if others:
-        w(f"- {', '.join(f'`{i}`' for i in others)} runs the channel decomposition (the 2 x 2, "
-          "so P1c and P2a-P2c) only; P1a, P1b, P4 and the paradox claims are judged on "
-          f"`{PATTERN_INDUSTRY}`, to keep the design within its time budget.")  # fmt: skip
+        w(f"- {', '.join(f'`{i}`' for i in others)} runs every arm of P1a-P2c; P4's shocks and "
+          f"the paradox claims run on `{PATTERN_INDUSTRY}` only: the shocks are dated events of "
+          "2019-2021 (TB news, Brexit) after uk_national's 120 months (2006-2015), and the "
+          "paradox claims concern the relationships of the seed's interviewed firms.")  # fmt: skip
     w(
         "- P3 is read from the management contrasts of P1a-P1c (supported at a level when a "
         "contrast of that level supports on a primary outcome beyond the arithmetic), not from "
         "a design of its own."
     )
     w(
-        "- P1b's protection (a breeder keeping its core knowledge back) is not judged: what "
-        "protection protects against, sales lost to a partner's leakage, is a few GBP per "
-        "partnership-year on this market (docs/PARADOX.md section 3), so a manipulation check "
-        "on it could not pass; the earlier validation's check passed on a fraction of an "
-        "animal a decade."
+        "- P1b's protection contrast is informative only when its second check passes: the "
+        "sales lost to partners' leakage must fall by at least the SESOI of sales per breeder, "
+        "so a protection that protects against a fraction of an animal a decade cannot "
+        "count (its primaries are then *uninformative* and the verdict says so)."
     )
     w(
         "- An arithmetic baseline is first order: it propagates the manipulated formula through "
@@ -422,10 +450,6 @@ def write_limits(w, design: Design, ctx: dict[str, Any]) -> None:
     w(
         "- The hypercube runs one seed per point and fits the excess linearly; a flip it does "
         "not find may still exist at a corner or through an interaction of parameters."
-    )
-    w(
-        "- P4, the paradox claims and P1b's control contrast are not re-read over the "
-        "hypercube: their arms would more than double its cost."
     )
     if "uk_national" not in design.industries:
         w("- `uk_national` was not run: the time budget on the shared machine left no room for "

@@ -29,7 +29,10 @@ SEEDS_CAP = 1000  # the power calculation stops counting here
 SUPPORTS, CONTRADICTS = "supports", "contradicts"
 NEGLIGIBLE, NO_EFFECT, INCONCLUSIVE = "negligible", "no effect", "inconclusive"
 UNDERPOWERED = "underpowered"
-JUDGEMENTS = (SUPPORTS, CONTRADICTS, NEGLIGIBLE, NO_EFFECT, INCONCLUSIVE, UNDERPOWERED)
+UNINFORMATIVE = "uninformative"  # a primary outcome of a contrast whose check failed
+JUDGEMENTS = (
+    SUPPORTS, CONTRADICTS, NEGLIGIBLE, NO_EFFECT, INCONCLUSIVE, UNDERPOWERED, UNINFORMATIVE
+)  # fmt: skip
 
 
 def interval(x: np.ndarray, level: float = 0.95) -> dict[str, float]:
@@ -121,22 +124,30 @@ def check_passes(mean: float, lo: float, hi: float, sign: int, sesoi: float) -> 
 def verdict(judgements: list[str], failed_checks: list[str] = ()) -> str:
     """A proposition's verdict from its primary outcomes' judgements.
 
-    Uninformative when a manipulation check failed; Underpowered when no primary outcome has
-    the power to decide; else Supported (all powered ones support, none underpowered), Partly
-    supported (some support, none contradicts), Mixed (some of each), Contradicted (some
-    contradict, none supports), Not supported (none supports or contradicts)."""
-    if failed_checks:
-        return "Uninformative (manipulation check failed: " + ", ".join(failed_checks) + ")"
-    usable = [j for j in judgements if j != UNDERPOWERED]
+    A primary outcome of a contrast whose manipulation check failed is `uninformative` and
+    counts for nothing (the verdict names the failed checks); an `underpowered` one cannot
+    support or contradict. Of the rest: Supported (every informative outcome supports, none
+    underpowered), Partly supported (some support, none contradicts), Mixed (some of each),
+    Contradicted (some contradict, none supports), Not supported (none supports or
+    contradicts); Underpowered when none is powered; Uninformative when none is informative.
+    """
+    informative = [j for j in judgements if j != UNINFORMATIVE]
+    failed = ", ".join(failed_checks)
+    if not informative:
+        return f"Uninformative (manipulation check failed: {failed})" if failed else "Uninformative"
+    note = f" (uninformative where a check failed: {failed})" if failed else ""
+    usable = [j for j in informative if j != UNDERPOWERED]
     if not usable:
-        return "Underpowered"
+        return "Underpowered" + note
     sup, con = usable.count(SUPPORTS), usable.count(CONTRADICTS)
     if sup and con:
-        return "Mixed"
-    if con:
-        return "Contradicted"
-    if sup == len(judgements):
-        return "Supported"
-    if sup:
-        return "Partly supported"
-    return "Not supported"
+        v = "Mixed"
+    elif con:
+        v = "Contradicted"
+    elif sup == len(informative):
+        v = "Supported"
+    elif sup:
+        v = "Partly supported"
+    else:
+        v = "Not supported"
+    return v + note
