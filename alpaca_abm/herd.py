@@ -164,7 +164,7 @@ def perceived_quality(
     of an age), so even a perfect judge selects with the accuracy the heritability allows.
     Without it, the genetic value itself is judged (the older behaviour).
     """
-    seen = rng.normal(0.0, 1.0, size=len(quality))  # worked in place: one array, not four
+    seen = rng.standard_normal(len(quality))  # (= normal(0, 1), draw for draw), in place
     seen *= noise_sd
     seen += quality
     if environment is not None:
