@@ -348,6 +348,13 @@ def starting_herd_return(
     return float((foundation * margin_per_female - fixed_per_year) / capital)
 
 
+def lifestyle_yield(lifestyle_value: float, foundation: int, price: float) -> float:
+    """The lifestyle value of keeping alpacas (GBP a year) as a yearly return on a starting
+    herd of `foundation` females at `price`: the life alpacas bring is not worth more because
+    the animals cost more, so the dearer the herd the smaller the share of its capital."""
+    return float(max(lifestyle_value, 0.0) / max(foundation * price, 1.0))
+
+
 def entry_factor(expected_return: float, outside: float, lifestyle: float) -> float:
     """Entry relative to its rate at par: 2 / (1 + exp(-(return + lifestyle - outside) / s)),
     1 when a starting herd earns the outside option, toward 0 below it and 2 above it."""
@@ -375,7 +382,8 @@ def enter_and_exit(state: Industry) -> None:
     value = float(np.median(values[active])) if active.any() else float(values.mean())
     margin = value / market.annuity(p.discount_rate, breeding_years(p))
     ret = starting_herd_return(margin, p.foundation_herd, 12 * p.marketing_cost, mk.expected_price)
-    attract = entry_factor(ret, p.outside_return, p.lifestyle_return)
+    life = lifestyle_yield(p.lifestyle_value, p.foundation_herd, mk.expected_price)
+    attract = entry_factor(ret, p.outside_return, life)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
     rate = p.entry_rate * p.n_breeders / 100  # per 100 starting breeders: size-free
     lam = (

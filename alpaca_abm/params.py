@@ -291,17 +291,18 @@ MARKET = _group("market", (
     Param("pet_price", default=400.0, kind=float, low=0, high=1e5, unit="GBP", source="public",
           doc="Price of a male sold as a pet or fleece animal.",
           note="See public_figures.toml: pet_male_price."),
-    Param("hobby_demand", default=2.5, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
+    Param("hobby_demand", default=2.9, kind=float, low=0, high=10, unit="females/alpaca/year", source="calibrated",
           doc="Outside households (hobby, smallholder, trekking and experience businesses) who "
               "look for a breeding female a year at the start, per alpaca in the industry; the "
               "finite pool they come from is sized so (market.starting_pool). Every one bids "
               "its willingness to pay; only the upper tail buys at the going price.",
           note="Calibrated (docs/CALIBRATION.md, history matching on uk_national 2006-2024 "
-               "with buyer_wtp_median, entry_rate, pool_adopted_start, lifestyle_return and "
-               "herd_response): 2.5, non-implausible range 1.88-3.35. It counts the households "
-               "who look, not those who buy: at 2.5 and a median of 625 GBP under 3% of them "
-               "would pay 2,000 GBP (0.07 a year per alpaca). 0.106 on the economy before "
-               "issue #20, when an offer met at most three bids."),
+               "with buyer_wtp_median, buyer_wtp_sigma, entry_rate, pool_adopted_start, "
+               "lifestyle_value and herd_response): 2.9, non-implausible range 1.9-4.32. It "
+               "counts the households who look, not those who buy: at 2.9, a median of 695 GBP "
+               "and a spread of 0.5 about 2% of them would pay 2,000 GBP (0.06 a year per "
+               "alpaca). 0.106 on the economy before issue #20, when an offer met at most three "
+               "bids."),
     Param("pet_demand", default=0.15, kind=float, low=0, high=10, unit="males/alpaca/year", source="assumption",
           doc="Males pet and fleece buyers take a year, per alpaca in the industry.",
           note="Most males that are not kept as studs find pet homes."),
@@ -334,17 +335,19 @@ MARKET = _group("market", (
                "worth half of a clean one is an assumption. While it only made buyers look "
                "elsewhere, the buyers of the area's restricted herds turned to their clean "
                "neighbours and the area's clean herds sold no less than herds elsewhere."),
-    Param("buyer_wtp_median", default=625.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
+    Param("buyer_wtp_median", default=695.0, kind=float, low=1, high=1e6, unit="GBP", source="calibrated",
           doc="Median willingness to pay of an outside household for a reference breeding "
               "female (before price shocks).",
           note="Mid-2000s sales of 3,000-10,000 GBP for pregnant females and 1,000-2,000 in "
                "2012-2015 (PUBLIC-FACTS section 2) are paid by the upper tail of the households "
-               "who look; calibrated (docs/CALIBRATION.md): 625, non-implausible range 540-743 "
+               "who look; calibrated (docs/CALIBRATION.md): 695, non-implausible range 567-776 "
                "(1390 on the economy before issue #20)."),
-    Param("buyer_wtp_sigma", default=0.6, kind=float, low=0, high=3, unit="log-units", source="assumption",
+    Param("buyer_wtp_sigma", default=0.5, kind=float, low=0, high=3, unit="log-units", source="calibrated",
           doc="Spread of outside buyers' willingness to pay (log-normal).",
-          note="Buyers range from pet-price smallholders to show-herd founders; not fitted by "
-               "docs/CALIBRATION.md (held at this value there)."),
+          note="Buyers range from pet-price smallholders to show-herd founders; how far the "
+               "upper tail reaches sets who pays the 2006-2015 prices: calibrated "
+               "(docs/CALIBRATION.md, searched 0.3-0.9): 0.5, non-implausible range "
+               "0.385-0.652 (0.6, an assumption, until this calibration)."),
     Param("ask_dispersion", default=0.15, kind=float, low=0, high=2, unit="log-units", source="assumption",
           doc="Spread of sellers' asks around what waiting for a later buyer is worth "
               "(pricing.waiting_reservation) and of breeders' bids around a female's value to "
@@ -363,11 +366,11 @@ MARKET = _group("market", (
           doc="Bass coefficient of imitation of outside buyers (adoption by word of mouth).",
           note="Average of the Bass diffusion meta-analysis of Sultan, Farley and Lehmann (1990): "
                "q = 0.38."),
-    Param("pool_adopted_start", default=0.356, kind=float, low=0, high=0.99, unit="share", source="calibrated",
+    Param("pool_adopted_start", default=0.28, kind=float, low=0, high=0.99, unit="share", source="calibrated",
           doc="Share of the outside pool already taken up at the start.",
           note="The UK herd grew from 150 (1989) to about 15,000 (2006): about half way through "
-               "diffusion; calibrated (docs/CALIBRATION.md): 0.356, non-implausible range "
-               "0.203-0.488."),
+               "diffusion; calibrated (docs/CALIBRATION.md): 0.28, non-implausible range "
+               "0.205-0.489."),
     Param("replacement_rate", default=0.07, kind=float, low=0, high=1, unit="per year", source="assumption",
           doc="Share of the animals in outside homes replaced each year (deaths, homes passed on).",
           note="Alpacas live 15-20 years and are bought at 1-3 years: about one in fourteen a "
@@ -429,11 +432,11 @@ FINANCE = _group("finance", (
     Param("discount_rate", default=0.05, kind=float, low=0, high=1, unit="per year", source="assumption",
           doc="Rate at which a breeder discounts a female's future margins.",
           note="A real rate near long-run farm returns."),
-    Param("herd_response", default=1.44, kind=float, low=0, high=10, unit="elasticity", source="calibrated",
+    Param("herd_response", default=1.11, kind=float, low=0, high=10, unit="elasticity", source="calibrated",
           doc="How far a breeder's planned herd moves with the gap between a female's value to it "
               "and her expected price ((value - price) / price).",
           note="Supply response of the herd plan; docs/ECONOMY.md gives the cobweb condition on "
-               "it; calibrated (docs/CALIBRATION.md): 1.44, non-implausible range 0.81-2.44."),
+               "it; calibrated (docs/CALIBRATION.md): 1.11, non-implausible range 0.947-2.43."),
     Param("herd_adjustment", default=0.3, kind=float, low=0.01, high=1, unit="share/year", source="assumption",
           doc="Share of the gap between target and planned herd closed in a year (partial "
               "adjustment, Nerlove).",
@@ -442,11 +445,16 @@ FINANCE = _group("finance", (
     Param("outside_return", default=0.03, kind=float, low=-1, high=1, unit="per year", source="assumption",
           doc="Return an entrant's capital earns elsewhere (the outside option).",
           note="A safe real return; entry compares a starting herd's expected return with it."),
-    Param("lifestyle_return", default=0.127, kind=float, low=0, high=1, unit="per year", source="calibrated",
-          doc="Return a lifestyle entrant gives up to keep alpacas (added to a starting herd's "
-              "expected return).",
-          note="'Not truly commercial, a large part of it is lifestyle' (I2); calibrated "
-               "(docs/CALIBRATION.md): 0.127, non-implausible range 0.0615-0.147."),
+    Param("lifestyle_value", default=440.0, kind=float, low=0, high=1e6, unit="GBP/year", source="calibrated",
+          doc="What keeping alpacas is worth a year to an entrant's household beyond the herd's "
+              "money (added to a starting herd's expected margin; finance.lifestyle_yield): a "
+              "sum of money a year, so the dearer a starting herd the smaller the share of its "
+              "capital it makes up, and entry falls as the price rises above what the animals earn.",
+          note="'Not truly commercial, a large part of it is lifestyle' (I2); at most what a hobby "
+               "owner pays into the herd a year (lifestyle_tolerance, 2,000 GBP); calibrated "
+               "(docs/CALIBRATION.md, searched 400-2,000): 440, non-implausible range 438-1,950. "
+               "Replaces lifestyle_return (a share of the starting herd's "
+               "capital, 0.127), under which the lifestyle motive grew with the price paid."),
     Param("lifestyle_tolerance", default=2000.0, kind=float, low=0, high=1e6, unit="GBP/year", source="seed-4",
           doc="What a hobby owner (herd under 50 alpacas) pays into the herd a year from outside "
               "income, up to the overdraft (credit.owner_contribution), and the yearly accounting "
@@ -696,11 +704,11 @@ INDUSTRY = _group("industry", (
           doc="Knowledge an entrant gains from the industry's education days (in full when a "
               "fifth of breeders invest).",
           note="Education days bring entrants a part of the way."),
-    Param("entry_rate", default=1.4, kind=float, low=0, high=1000, unit="breeders/month per 100 starting breeders", source="calibrated",
+    Param("entry_rate", default=1.9, kind=float, low=0, high=1000, unit="breeders/month per 100 starting breeders", source="calibrated",
           doc="New breeders a month, per 100 breeders at the start, when a starting herd's "
               "expected return equals the outside option (fewer below it, up to twice above it).",
           note="Calibrated so the industry grows toward the 123 listed breeders of 2018; "
-               "calibrated (docs/CALIBRATION.md): 1.4, non-implausible range 1.16-1.73."),
+               "calibrated (docs/CALIBRATION.md): 1.9, non-implausible range 1.14-2.0."),
     Param("foundation_herd", default=6, kind=int, low=1, high=200, unit="females", source="assumption",
           doc="Breeding females an entrant buys to start.",
           note="New breeders typically start with a handful of pregnant females."),

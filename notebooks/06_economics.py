@@ -229,16 +229,20 @@ assert (base["revaluation follows price"] > 0).all(), base["revaluation follows 
 # %% [markdown]
 # 4. **Everyone responding hard to today's price makes the price swing.** With naive
 #    expectations and a strong, fast herd response, the largest change of the yearly
-#    price from one year to the next is larger than in the baseline in every seed.
-#    Breeders who all act at once on the same signal overshoot together: they sell down
-#    together and the price crashes, then buy back together and it jumps (the cobweb:
-#    Ezekiel 1938, Nerlove 1958; docs/ECONOMY.md gives the condition under which such
-#    swings damp out). Look at that industry's price path in the figure above: what
-#    happens after the first swings?
+#    price from one year to the next is larger than in the baseline in most seeds and
+#    over the seeds (the median). Breeders who all act at once on the same signal
+#    overshoot together: they sell down together and the price crashes, then buy back
+#    together and it jumps (the cobweb: Ezekiel 1938, Nerlove 1958; docs/ECONOMY.md gives
+#    the condition under which such swings damp out). The baseline's price moves too, by
+#    20-35% in its largest year, as it falls from the dear 2006 start; in a seed where
+#    that fall is steep the two are close. Look at that industry's price path in the
+#    figure above: what happens after the first swings?
 
 # %%
 wide = runs.pivot(index="seed", columns="arm", values="largest yearly price change (log)")
-assert (wide["strong, fast herd response"] > wide["baseline"]).all(), wide
+larger = wide["strong, fast herd response"] > wide["baseline"]
+assert larger.mean() > 0.5, wide
+assert wide["strong, fast herd response"].median() > wide["baseline"].median(), wide
 
 # %% [markdown]
 # ## Things to try

@@ -248,6 +248,21 @@ def test_entry_factor_by_hand():
     assert finance.entry_factor(-100.0, 0.0, 0.0) == pytest.approx(0.0, abs=1e-20)
 
 
+def test_lifestyle_yield_by_hand():
+    """1,200 GBP a year of lifestyle value on six females at 2,000 GBP is 1,200 / 12,000 =
+    10% of the starting herd's capital; at 5,000 GBP it is 4%, at 10,000 2%, so entry at the
+    same margin (none) falls from above par to below it as the price rises; no value (or a
+    negative one) adds nothing; a price of 0 counts the capital as 1 GBP."""
+    assert finance.lifestyle_yield(1200.0, 6, 2000.0) == pytest.approx(0.10)
+    assert finance.lifestyle_yield(1200.0, 6, 5000.0) == pytest.approx(0.04)
+    assert finance.lifestyle_yield(0.0, 6, 2000.0) == 0.0
+    assert finance.lifestyle_yield(-50.0, 6, 2000.0) == 0.0
+    assert finance.lifestyle_yield(1200.0, 6, 0.0) == pytest.approx(1200.0)
+    cheap = finance.entry_factor(0.0, 0.03, finance.lifestyle_yield(1200.0, 6, 2000.0))
+    dear = finance.entry_factor(0.0, 0.03, finance.lifestyle_yield(1200.0, 6, 10000.0))
+    assert cheap > 1 > dear
+
+
 def test_starting_herd_return_and_accounting_profit_by_hand():
     """Six females with a margin of 600 each, fixed costs 720 a year, price 2,000: (3,600 -
     720) / 12,000 = 0.24 a year; a price of 0 counts the capital as 1 GBP. Profit: revenue
