@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
+RADIX_FROM = 4096  # keys at least this long are ordered by radix passes (about twice as
+# fast as numpy's sort for the 50,000 keys of a month's listing; no faster for a few thousand)
+_SIGN = np.uint64(1 << 63)
+_DIGIT = np.uint64(0xFFFF)
+
 
 def stable_order(key: np.ndarray) -> np.ndarray:
-    """np.argsort(key, kind="stable") of a key without NaN, faster: the default sort gives
-    the same order when no two keys are equal, and the stable sort decides when some are."""
+    """np.argsort(key, kind="stable") of a key without NaN, faster: a long float key by
+    radix passes (`radix_order`); else the default sort, which gives the same order when no
+    two keys are equal, and the stable sort decides when some are."""
+    if len(key) >= RADIX_FROM and key.dtype == np.float64:
+        return radix_order(key)
     order = np.argsort(key)
     ranked = key[order]
     if (ranked[1:] == ranked[:-1]).any():
@@ -37,3 +45,18 @@ def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray
     rows = np.concatenate((below, np.flatnonzero(key == cut)[: q - len(below)]))
     rows.sort()  # index order, so that the stable sort below keeps it among equal keys
     return rows[np.argsort(key[rows], kind="stable")] if ordered else rows
+
+
+def radix_order(key: np.ndarray) -> np.ndarray:
+    """np.argsort(key, kind="stable") of a float64 key without NaN, in linear time: four
+    stable passes over its 16-bit digits, least significant first (numpy sorts 16-bit
+    integers stably by counting). The bits are first made to sort as the numbers do: -0.0
+    becomes 0.0 (they are equal keys), a negative number's bits are inverted and the others'
+    sign bit set."""
+    bits = (key + 0.0).view(np.uint64)  # (x + 0.0: a copy, and 0.0 for -0.0)
+    u = np.where(bits & _SIGN, ~bits, bits | _SIGN)
+    order = np.argsort((u & _DIGIT).astype(np.uint16), kind="stable")
+    for shift in (16, 32, 48):
+        digit = ((u[order] >> np.uint64(shift)) & _DIGIT).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order

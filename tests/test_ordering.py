@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from alpaca_abm.ordering import stable_order, stable_smallest
+from alpaca_abm.ordering import RADIX_FROM, radix_order, stable_order, stable_smallest
 
 
 def test_stable_order_is_the_stable_sort_with_and_without_ties():
@@ -11,6 +11,25 @@ def test_stable_order_is_the_stable_sort_with_and_without_ties():
     tied = np.round(distinct, 1)  # many equal keys: the stable sort decides
     for key in (distinct, tied):
         assert np.array_equal(stable_order(key), np.argsort(key, kind="stable"))
+
+
+def test_long_keys_are_ordered_by_radix_passes_exactly_as_the_stable_sort():
+    """Keys long enough for the radix path: distinct, tied, signed zeros among negatives and
+    positives (-0.0 and 0.0 are equal keys), huge and tiny magnitudes, a listing's combined
+    key (owner x 2**21 + judged quality), and a short key through radix_order itself."""
+    rng = np.random.default_rng(11)
+    n = RADIX_FROM + 123
+    distinct = rng.normal(size=n)
+    tied = np.round(distinct, 1)
+    zeros = np.where(rng.random(n) < 0.3, np.where(rng.random(n) < 0.5, -0.0, 0.0), distinct)
+    magnitudes = distinct * 10.0 ** rng.integers(-300, 300, n)
+    listing = rng.integers(0, 5000, n) * 2.0**21 + rng.normal(0, 3, n)
+    for key in (distinct, tied, zeros, magnitudes, listing, -listing):
+        stable = np.argsort(key, kind="stable")
+        assert np.array_equal(stable_order(key), stable)
+        assert np.array_equal(radix_order(key), stable)
+    short = np.array([2.0, -0.0, 1.0, 0.0, -3.0, 2.0])
+    assert radix_order(short).tolist() == [4, 1, 3, 2, 0, 5]
 
 
 def test_stable_smallest_is_the_head_of_the_stable_sort():
