@@ -88,15 +88,19 @@ def main() -> int:
         "switched on against the same code with it off: --base HEAD); repeatable",
     )
     args = parser.parse_args()
+    # this tree's package first, before anything imports `alpaca_abm`: from another clone
+    # the venv's editable install would otherwise be measured as "new"
+    sys.path.insert(0, str(ROOT))
     from alpaca_abm.cli import parse_assignment
 
     new_only = dict(parse_assignment(text) for text in args.set_new)
     with tempfile.TemporaryDirectory() as tmp:
         unpack(args.base, Path(tmp))
-        sys.path.insert(0, tmp)
+        sys.path.insert(1, tmp)
         base = importlib.import_module("alpaca_base")
-        sys.path.insert(0, str(ROOT))
         new = importlib.import_module("alpaca_abm")
+        if not Path(new.__file__).resolve().is_relative_to(ROOT):
+            sys.exit(f"bench_ab: 'alpaca_abm' came from {new.__file__}, not from {ROOT}")
         median = args.herd_size_median
         pinned = {} if median is None else {"herd_size_median": median}
         pin = "" if median is None else f" | herd_size_median {median:g}"

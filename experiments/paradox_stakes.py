@@ -66,9 +66,10 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
             f = model.firms
             live = f.active[: f.n] & (f.knowledge_received[: f.n] + f.core_leak_cost[: f.n] > 0)
             leak, gain = f.core_leak_cost[: f.n][live], f.knowledge_received[: f.n][live]
-            exposed.append((leak > gain).mean())
-            top_leak.append(np.quantile(leak, 0.9))
-            top_gain.append(np.median(gain[gain > 0]) if (gain > 0).any() else 0.0)
+            if live.any():
+                exposed.append((leak > gain).mean())
+                top_leak.append(np.quantile(leak, 0.9))
+                top_gain.append(np.median(gain[gain > 0]) if (gain > 0).any() else 0.0)
             shifted += diversion(model)
         if model.month == p.mating_end_month:  # each running co-owned stud's season, at its end
             run = con.running()
