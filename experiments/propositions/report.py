@@ -15,6 +15,10 @@ from .robustness import robustness_summary
 from .sesoi import RULES
 from .stats import SEEDS_CAP
 
+# wall seconds per CPU second below which the pilot cannot have run in this invocation: two
+# workers on two idle cores give 0.5
+READ_BACK_RATE = 0.25
+
 
 def fmt(v: float | None, digits: int = 3) -> str:
     if v is None or not np.isfinite(v):
@@ -147,7 +151,14 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
       f"{ctx['power_max']} and the design allows "
       f"{design.min_seeds}-{design.max_seeds}.")  # fmt: skip
     b = ctx.get("budget") or {}
-    if b.get("budget", 0) < 1e8 and "fits" in b:
+    if "fits" in b and b["rate"] < READ_BACK_RATE:
+        w(f"- **Time budget**: the pilot's runs were read back from the sweep stores of an "
+          f"earlier invocation at the same commit, so its throughput ({b['rate']:.2f} wall "
+          f"seconds per CPU second) measures nothing and the {b['budget'] / 60:.0f}-minute "
+          f"budget did not bind: the seeds were set by the design's bounds "
+          f"({design.min_seeds}-{design.max_seeds}); {b['per_seed_cpu']:.0f} CPU seconds per "
+          f"seed of all arms.")  # fmt: skip
+    elif b.get("budget", 0) < 1e8 and "fits" in b:
         w(f"- **Time budget**: the runs may take {b['budget'] / 60:.0f} minutes of wall time. "
           f"The pilot measured {b['rate']:.2f} wall seconds per CPU second of the runs on this "
           f"machine as it was (2 cores shared with other work; 0.5 would be 2 idle cores "
@@ -193,8 +204,8 @@ def write_design(w, design: Design, ctx: dict[str, Any]) -> None:
       "verdict to flip and its arms do not run.")  # fmt: skip
     cpu = ctx["cpu"] / 60
     w(f"- **Runs**: {ctx['n_runs']} runs on {ctx['workers']} worker processes; wall time "
-      f"**{ctx['wall'] / 60:.1f} minutes** on this 2-core machine, **shared with other work "
-      f"while it ran** (so slower than on an idle machine); the runs' own CPU time "
+      f"**{ctx['wall'] / 60:.1f} minutes** on this 2-core machine (other work may have "
+      f"shared it, which slows the wall time, not the CPU time); the runs' own CPU time "
       f"{cpu:.1f} minutes. The wall time is that of this invocation: runs already in the sweep "
       "stores (results/validation/stores/<commit>) from an earlier invocation of the same "
       "design at the same commit are read back, not run again, and their CPU time is "
