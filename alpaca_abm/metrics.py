@@ -601,6 +601,12 @@ def _per_contract_month(model_df: pd.DataFrame, column: str) -> float:
     return float(model_df[column].sum()) / months if months else 0.0
 
 
+def _mean_of_known(values: np.ndarray) -> float:
+    """The mean of the values recorded so far (NaN: not yet, e.g. a pair's trust at 24
+    months while every pair is younger); NaN when none is, without numpy's warning."""
+    return float(np.nanmean(values)) if (~np.isnan(values)).any() else float("nan")
+
+
 def competition_outcomes(state: Industry) -> dict[str, float]:
     """Outcomes of a run that the competition-inside-coopetition mechanisms can move (P1a,
     P1b): the trust path of pairs, who was chosen, and how protectors fare against partners.
@@ -614,8 +620,8 @@ def competition_outcomes(state: Industry) -> dict[str, float]:
     k, q = con.view("keeper"), con.view("partner")
     out = {
         "pair_trust_start": float(con.view("trust_start").mean()) if n else float("nan"),
-        "pair_trust_12": float(np.nanmean(con.view("trust_12"))) if n else float("nan"),
-        "pair_trust_24": float(np.nanmean(con.view("trust_24"))) if n else float("nan"),
+        "pair_trust_12": _mean_of_known(con.view("trust_12")),
+        "pair_trust_24": _mean_of_known(con.view("trust_24")),
         "chosen_chemistry": float(con.view("chemistry").mean()) if n else float("nan"),
         "chosen_prior_share": float(con.view("prior").mean()) if n else float("nan"),
         "conflict_endings": float(

@@ -204,3 +204,19 @@ def test_dense_clustering_equals_sparse_bit_for_bit(monkeypatch):
         sparse = metrics.average_clustering(n, src[keep], dst[keep], nodes)
         monkeypatch.undo()
         assert dense == sparse and 0 < dense < 1
+
+
+def test_pair_trust_at_24_months_is_missing_without_a_warning_while_every_pair_is_younger():
+    """A run whose partnerships are all under 24 months old has no trust at 24 months: the
+    outcome is NaN (missing), the same mean as numpy's where any is known, and no warning."""
+    import warnings
+
+    from alpaca_abm.metrics import _mean_of_known
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(_mean_of_known(np.array([np.nan, np.nan])))
+        assert np.isnan(_mean_of_known(np.zeros(0)))
+        values = np.array([0.2, np.nan, 0.7, 0.4])
+        assert _mean_of_known(values) == np.nanmean(values)
+        assert _mean_of_known(values) == pytest.approx(1.3 / 3)
