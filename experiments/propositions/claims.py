@@ -65,6 +65,12 @@ class Proposition:
 INCUMBENT_SURVIVAL = Outcome(
     "incumbent_survival", "incumbent firms still in business", +1, PRIMARY, rule=SHARE_OWN
 )
+PROFIT_PER_BREEDER = Outcome(
+    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT
+)
+SALES_PER_BREEDER = Outcome(
+    "sales_per_breeder", "animals sold per breeder, last year", +1, PRIMARY, rule=LEVEL_OWN
+)
 COOWNING_CHECK = Outcome("coowning_share", "breeders co-owning a stud", +1, CHECK, rule=SHARE_OWN)
 
 
@@ -88,7 +94,7 @@ def downstream(survival_baseline: bl.Baseline = bl.ZERO) -> tuple[Outcome, ...]:
                 baseline=survival_baseline, rule=SHARE_OWN),
         INCUMBENT_SURVIVAL,
         Outcome("elite_access_share", "breeders with elite access", +1, PRIMARY, rule=SHARE_OWN),
-        Outcome("profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT),
+        PROFIT_PER_BREEDER,
         Outcome("joint_value_per_breeder", "joint value created per breeder-year, GBP", +1,
                 PRIMARY, rule=LEVEL_OWN),
     )  # fmt: skip
@@ -201,20 +207,8 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                         CHECK,
                         rule=Sesoi(LEVEL, "sales_per_breeder"),
                     ),
-                    Outcome(
-                        "sales_per_breeder",
-                        "animals sold per breeder, last year",
-                        +1,
-                        PRIMARY,
-                        rule=LEVEL_OWN,
-                    ),
-                    Outcome(
-                        "profit_per_breeder",
-                        "profit per breeder, GBP/year",
-                        +1,
-                        PRIMARY,
-                        rule=PROFIT,
-                    ),
+                    SALES_PER_BREEDER,
+                    PROFIT_PER_BREEDER,
                     INCUMBENT_SURVIVAL,
                 ),
             ),
@@ -276,9 +270,7 @@ PROPOSITIONS: tuple[Proposition, ...] = (
                 Outcome("mean_ties", "acquaintances per breeder", +1, CHECK, rule=LEVEL_OWN),
                 INCUMBENT_SURVIVAL,
                 Outcome("final_mean_quality", "mean herd quality", +1, PRIMARY, rule=QUALITY),
-                Outcome(
-                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT
-                ),
+                PROFIT_PER_BREEDER,
             ),
         ),
         short="dyadic cooperation on vs off",
@@ -293,16 +285,8 @@ PROPOSITIONS: tuple[Proposition, ...] = (
         (
             dyadic_contrast(
                 COOWNING_CHECK,
-                Outcome(
-                    "profit_per_breeder", "profit per breeder, GBP/year", +1, PRIMARY, rule=PROFIT
-                ),
-                Outcome(
-                    "sales_per_breeder",
-                    "animals sold per breeder, last year",
-                    +1,
-                    PRIMARY,
-                    rule=LEVEL_OWN,
-                ),
+                PROFIT_PER_BREEDER,
+                SALES_PER_BREEDER,
                 Outcome(
                     "cost_per_animal", "cost per animal, GBP/year", -1, PRIMARY, rule=LEVEL_OWN
                 ),
