@@ -399,12 +399,8 @@ def reach_response(weights: np.ndarray, demand: np.ndarray, k: int) -> np.ndarra
     w = np.atleast_2d(np.asarray(weights, dtype=float))
     total = w.sum(axis=1, keepdims=True)
     up = w * (1.0 + RESPONSE_STEP)
-    below, below_up = np.zeros_like(w), np.zeros_like(w)
-    for r in range(len(w)):
-        col = np.sort(w[r])
-        cum = np.r_[0.0, np.cumsum(col)]
-        below[r] = cum[np.searchsorted(col, w[r], side="left")]
-        below_up[r] = cum[np.searchsorted(col, up[r], side="left")] - w[r]  # not itself
+    below = weight_below(w, w)
+    below_up = weight_below(w, up) - w  # not itself
     total_up = total + up - w
     d = np.asarray(demand, dtype=float)[:, None]
 
@@ -417,6 +413,17 @@ def reach_response(weights: np.ndarray, demand: np.ndarray, k: int) -> np.ndarra
     out = np.ones(w.shape[1])
     ok = (now_k > 0) & (rise_1 > 0)
     out[ok] = (rise_k[ok] / now_k[ok]) / (rise_1[ok] / now_1[ok])
+    return out
+
+
+def weight_below(weights: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Per segment (a row of `weights`, sellers in columns) and each value in the same row
+    of `x`: the weight of the segment's sellers whose weight is strictly below that value."""
+    out = np.zeros_like(x, dtype=float)
+    for r in range(len(weights)):
+        col = np.sort(weights[r])
+        cum = np.r_[0.0, np.cumsum(col)]
+        out[r] = cum[np.searchsorted(col, x[r], side="left")]
     return out
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
-from .market import N_NICHES, choice_chance, reach_response
+from .market import N_NICHES, choice_chance, reach_response, weight_below
 from .ordering import stable_smallest
 
 if TYPE_CHECKING:
@@ -164,23 +164,12 @@ def sales_shift(
     before = r_l * (1.0 - share)
     total = reach_t.sum(axis=0)[None, :]
     total0 = total - share * r_l
-    below_after = _weight_below(reach_t, r_l)
-    below_before = _weight_below(reach_t, before)
+    below_after = weight_below(reach_t.T, r_l.T).T
+    below_before = weight_below(reach_t.T, before.T).T
     gained = choice_chance(below_after, r_l, total, consider) - choice_chance(
         below_before, before, total0, consider
     )
     return lost, gained @ demand
-
-
-def _weight_below(reach_t: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per row of `x` (pairs x segments): the reach in each segment of the sellers whose
-    reach is below x there (strictly)."""
-    out = np.zeros_like(x, dtype=float)
-    for s in range(reach_t.shape[1]):
-        col = np.sort(reach_t[:, s])
-        cum = np.r_[0.0, np.cumsum(col)]
-        out[:, s] = cum[np.searchsorted(col, x[:, s], side="left")]
-    return out
 
 
 def _share_gained(learned_uplift: np.ndarray) -> np.ndarray:
@@ -235,7 +224,7 @@ def _lost_compared(
     total = reach_t.sum(axis=0)[None, :]
     r_t, r_l = reach_t[teacher], reach_t[learner]
     r_l0 = r_l - gained
-    below = _weight_below(reach_t, r_t)  # with the learner at r_L
+    below = weight_below(reach_t.T, r_t.T).T  # with the learner at r_L
     below0 = below - np.where(r_l < r_t, r_l, 0.0) + np.where(r_l0 < r_t, r_l0, 0.0)
     after = choice_chance(below, r_t, total, k)
     before = choice_chance(below0, r_t, total - gained, k)
