@@ -137,9 +137,10 @@ def exchange_knowledge(
     np.clip(k, 0.0, 1.0, out=k)
 
 
-def review_strategies(firms: FirmTable, month: int) -> None:
+def review_strategies(firms: FirmTable, month: int, stake: float = 0.0) -> None:
     """Each January every breeder adjusts its share/protect strategy from the year's payoffs
-    (rivalry.strategy_step) and starts a new year's tally."""
+    (rivalry.strategy_step; `stake`, the GBP a year an owner notices) and starts a new
+    year's tally."""
     if month != 1:
         return
     n_f = firms.n
@@ -149,6 +150,7 @@ def review_strategies(firms: FirmTable, month: int) -> None:
         firms.knowledge_received[:n_f],
         firms.core_leak_cost[:n_f],
         rivalry.STRATEGY_STEP,
+        stake,
     )
     firms.knowledge_received[:n_f] = 0.0
     firms.core_leak_cost[:n_f] = 0.0

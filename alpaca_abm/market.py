@@ -67,6 +67,9 @@ class MarketState:
     referrals: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
     # this month's first enquiries each seller turned away, sold out (what it could refer)
     turned_away: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # this month's home sales a partner made to a buyer who had come to its teacher, through
+    # the contacts it learned (divert_to_contacts): row 0 the teacher, row 1 the partner
+    diversions: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
     # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12):
     # 12 x segments x breeders' rows (with room to grow), and their sum over the 12 months;
     # kept by rivalry.remember_sales for competition intensity
@@ -302,6 +305,9 @@ class Matches:
     # the seller of each first enquiry turned away because it had sold out to earlier buyers
     # (what it could have referred to a partner)
     turned_away: np.ndarray | None = None
+    # the seller each sale's buyer had drawn when a partner took it through the drawn
+    # seller's contacts (divert_to_contacts; -1: not diverted)
+    diverted_from: np.ndarray | None = None
 
 
 def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -462,6 +468,35 @@ def _drawable(stock: np.ndarray, by_segment: bool) -> np.ndarray:
     return sellers
 
 
+def divert_to_contacts(
+    targets: np.ndarray,
+    buyers: np.ndarray,
+    contact_of: np.ndarray,
+    chance: np.ndarray,
+    stock: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Buyers a partner takes through the contacts it learned from the seller they drew.
+
+    `targets` is the seller each buyer drew (-1: none); `contact_of` each seller's partner
+    that knows its buyer contacts (-1: none) and `chance` the chance such a partner reaches
+    one of its buyers first (rivalry.contact_chance). A buyer is approached, with that
+    chance, only where the partner has stock and is not the buyer itself: one uniform draw
+    per buyer who could be approached, in the buyers' order; a partner approaches no more
+    buyers than it has animals for sale (the first ones). Returns (targets with the
+    approached buyers sent to the partner, the seller each had drawn or -1)."""
+    targets = np.asarray(targets, dtype=np.int64)
+    taker = np.where(targets >= 0, contact_of[np.maximum(targets, 0)], -1)
+    can = (taker >= 0) & (taker != buyers)
+    can[can] = stock[taker[can]] > 0
+    idx = np.flatnonzero(can)
+    moved = idx[rng.random(len(idx)) < chance[targets[idx]]]
+    moved = moved[_serve(taker[moved], stock)]  # no more than the partner has for sale
+    new, origin = targets.copy(), np.full(len(targets), -1, dtype=np.int64)
+    new[moved], origin[moved] = taker[moved], targets[moved]
+    return new, origin
+
+
 def match_buyers(
     buyers: np.ndarray,
     weights: np.ndarray,
@@ -471,6 +506,7 @@ def match_buyers(
     rng: np.random.Generator,
     segment: np.ndarray | None = None,
     consider: int = 1,
+    contacts: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Matches:
     """Match buyer enquiries with sellers' stock.
 
@@ -489,13 +525,16 @@ def match_buyers(
     if n == 0 or weights.sum() <= 0:
         empty = np.zeros(0, dtype=np.int64)
         seg = None if segment is None else empty
-        return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty, empty)
+        return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty, empty, empty)
     sellers = _drawable(stock, segment is not None)
     have = weights[..., sellers] * (stock[sellers] > 0)
     targets = _draw_among(have, sellers, segment, n, rng, consider)
-    bought_b, bought_s, referred, seg_of, ref_by = [], [], [], [], []
+    origin = np.full(n, -1, dtype=np.int64)
+    if contacts is not None:
+        targets, origin = divert_to_contacts(targets, buyers, *contacts, stock, rng)
+    bought_b, bought_s, referred, seg_of, ref_by, div = [], [], [], [], [], []
 
-    def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool) -> np.ndarray:
+    def settle(idx: np.ndarray, tgt: np.ndarray, by_referral: bool, first: bool) -> np.ndarray:
         ok = (tgt >= 0) & (tgt != buyers[idx])
         served = np.zeros(len(idx), dtype=bool)
         served[ok] = _serve(tgt[ok], stock)
@@ -504,16 +543,17 @@ def match_buyers(
         bought_s.append(tgt[served])
         referred.append(np.full(int(served.sum()), by_referral))
         ref_by.append(targets[idx[served]] if by_referral else np.full(int(served.sum()), -1))
+        div.append(origin[idx[served]] if first else np.full(int(served.sum()), -1))
         if segment is not None:
             seg_of.append(segment[idx[served]])
         return idx[~served]
 
-    waiting = settle(np.arange(n), targets, False)
+    waiting = settle(np.arange(n), targets, False, True)
     first = targets[waiting]
     turned_away = first[(first >= 0) & (first != buyers[waiting])]
     if partner_of is not None and len(waiting):
         ref = np.where(first >= 0, partner_of[np.maximum(first, 0)], -1)
-        waiting = settle(waiting, ref, True)
+        waiting = settle(waiting, ref, True, False)
     if len(waiting) and retry > 0:
         again = waiting[rng.random(len(waiting)) < retry]
         lost = len(waiting) - len(again)
@@ -521,7 +561,7 @@ def match_buyers(
         if len(again) and have.sum() > 0:
             seg = None if segment is None else segment[again]
             tgt = _draw_among(have, sellers, seg, len(again), rng, consider)
-            lost += len(settle(again, tgt, False))
+            lost += len(settle(again, tgt, False, False))
         else:
             lost += len(again)
     else:
@@ -534,6 +574,7 @@ def match_buyers(
         None if segment is None else np.concatenate(seg_of).astype(np.int64),
         np.concatenate(ref_by).astype(np.int64),
         turned_away.astype(np.int64),
+        np.concatenate(div).astype(np.int64),
     )
 
 

@@ -78,7 +78,7 @@ def _knowledge(s: Industry) -> None:
 
 def _strategies(s: Industry) -> None:
     if s.scenario.strategy_learning:
-        knowledge.review_strategies(s.firms, s.month)
+        knowledge.review_strategies(s.firms, s.month, s.scenario.protection_stake)
 
 
 def _rivalry(s: Industry) -> None:
@@ -102,6 +102,7 @@ def _paradox(s: Industry) -> None:
             s.paradox_rng,
             s.month_stats,
             s.market.reach_response if len(s.market.reach_response) else None,
+            s.market.diversions,
         )
 
 

@@ -451,6 +451,7 @@ def month(
     rng: np.random.Generator,
     stats: dict[str, float],
     response: np.ndarray | None = None,
+    diversions: np.ndarray | None = None,
 ) -> None:
     """The paradox's month, after the month's sales and intensities (rivalry.measure), in the
     order of the seed's Figure 1: each partnership's balance and the form its interplay takes;
@@ -470,7 +471,7 @@ def month(
     both = both_and_weight(bal, pair_act) if p.paradox_interplay else np.zeros(len(run))
     state.both[run] = both
     joint, lost, d_learned = _month_value(
-        state, firms, con, p, run, price, stud_fee, referrals, response
+        state, firms, con, p, run, price, stud_fee, referrals, response, diversions
     )
     cycle = _month_cycles(state, con, trust, run, step, bal, joint)
     premature = _dissolve_vicious(con, p, run, step, cycle, pair_act, rng, stats)
@@ -507,13 +508,25 @@ def month(
 
 
 def _month_value(
-    state: ParadoxState, firms, con, p, run, price, stud_fee, referrals, response=None
+    state: ParadoxState,
+    firms,
+    con,
+    p,
+    run,
+    price,
+    stud_fee,
+    referrals,
+    response=None,
+    diversions=None,
 ):
     """Each running partnership's value this month in GBP (stud use, knowledge learned,
     referrals) and the value destroyed (leaked sales, knowledge withheld), added to its
     running totals; returns (joint value, value destroyed, knowledge learned this month).
-    `response`: market.reach_response per breeder when buyers compare sellers (None: 1)."""
-    from .rivalry import knowledge_value, pair_referrals
+    `response`: market.reach_response per breeder when buyers compare sellers (None: 1).
+    `diversions`: the month's sales partners made to each other's buyers through the
+    contacts they learned (market.MarketState.diversions), each a sale at `price` that the
+    learner's knowledge earned it (and the teacher lost: its leakage)."""
+    from .rivalry import directed_pairs, knowledge_value, pair_referrals
 
     n_f = firms.n
     k, q = con.keeper[run], con.partner[run]
@@ -536,6 +549,9 @@ def _month_value(
     )
     know_k = (d_learned[:, :3] * gbp[k]).sum(axis=1)  # what the keeper learned, to the keeper
     know_p = (d_learned[:, 3:] * gbp[q]).sum(axis=1)
+    if diversions is not None and diversions.shape[1]:  # the keeper's buyers the partner took
+        to_q, to_k = directed_pairs(diversions[0], diversions[1], k, q)
+        know_k, know_p = know_k + to_k * price, know_p + to_q * price
     ref_gbp = pair_referrals(referrals[0], referrals[1], k, q) * price
     leak_now = con.leak_sales_keeper[run] + con.leak_sales_partner[run]
     leak = (leak_now - state.prev_leak[run]) * price

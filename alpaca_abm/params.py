@@ -686,6 +686,29 @@ RIVALRY = _group("rivalry", (
           note="As strong as marketing's pull on enquiries (marketing_effect); 'we are more "
                "suited for new buyers buying from us because we can give them a high degree of "
                "input' (I9)."),
+    Param("contact_diversion", default=30.0, kind=float, low=0, high=100, unit="per point of marketing learned", source="assumption",
+          doc="Customer contacts: a buyer who drew a seller goes to the seller's running partner "
+              "instead, when that partner has stock, with chance contact_diversion x the "
+              "marketing knowledge the partner learned from the seller x (1 - the seller's "
+              "protection), at most 1 (rivalry.contact_chance, market.divert_to_contacts). "
+              "Each such sale is leakage the seller notices and a gain of the partner's "
+              "learning. 0 = partners learn no contacts (no draws: the market without it).",
+          note="Seed 000 Table 4 counts access to coopetitors' contacts as a cooperation "
+               "outcome; I28 'we have been able to spread our reach through their contacts'; "
+               "I17 'there is always an element of protectionism'. No source gives its size: "
+               "chosen pattern-oriented (owners protect core knowledge because leakage hurts; "
+               "the seed's 7/15/7 regime split), so those two patterns are fitted, not "
+               "evidence. Plausible range 0-30: at 30 a partner that learned 0.02 of "
+               "marketing from an unguarded seller takes 0.6 of the buyers who drew it."),
+    Param("protection_stake", default=400.0, kind=float, low=0, high=1e5, unit="GBP/year", source="assumption",
+          doc="The sum a year an owner notices when it reviews its share/protect strategy: "
+              "protection moves by the yearly step x (sales lost to partners - what partners' "
+              "knowledge earned) / max(their sum, protection_stake) (rivalry.strategy_step). "
+              "0 = the normalised balance, which moves an owner who loses pennies as far as "
+              "one who loses a sale.",
+          note="About the price of a pet male (pet_price 400): a micro-firm's owner notices "
+               "a lost sale, not a few pounds; plausible range 100-3,000 (a pet's price to a "
+               "breeding female's)."),
 ))
 
 INDUSTRY = _group("industry", (

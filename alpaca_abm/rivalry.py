@@ -335,23 +335,79 @@ def strategy_step(
     gained: np.ndarray,
     leaked_cost: np.ndarray,
     step: float,
+    stake: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Payoff-based reinforcement of a breeder's share/protect strategy over a year.
 
     `gained` is what the knowledge the breeder learned from partners earned it this year and
     `leaked_cost` the sales it lost to what partners learned from it, both in GBP through the
-    same market channel (rivalry.knowledge_value, rivalry.sales_lost_to_learner).
-    Protection rises and openness falls by `step` x the normalised balance (cost - gain) /
-    (cost + gain); a breeder with no exchange keeps its strategy.
+    same market channel (rivalry.knowledge_value, rivalry.sales_lost_to_learner, the buyers
+    partners took through its contacts). Protection rises and openness falls by `step` x
+    the balance (cost - gain) / max(cost + gain, `stake`): the size of the stakes counts, not
+    only their sign, for an owner who notices a sum of `stake` GBP a year (0: the normalised
+    balance (cost - gain) / (cost + gain), which moves an owner who loses pennies as much as
+    one who loses a sale); a breeder with no exchange keeps its strategy.
+    Worked example (step 0.1, stake 500): lost 300, gained 100, protection +0.1 x 200 / 500
+    = +0.04; lost 0.3, gained 0, +0.1 x 0.3 / 500 (nothing an owner would see).
     """
     total = gained + leaked_cost
+    scale = np.maximum(total, stake)
     balance = np.divide(
-        leaked_cost - gained, total, out=np.zeros_like(total, dtype=float), where=total > 0
+        leaked_cost - gained, scale, out=np.zeros_like(total, dtype=float), where=scale > 0
     )
     return (
         np.clip(protection + step * balance, 0.0, 1.0),
         np.clip(openness - step * balance, 0.0, 1.0),
     )
+
+
+# --- customer contacts: what a partner learns of a teacher's buyers ------------------------
+def contact_chance(learned: np.ndarray, protection: np.ndarray, scale: float) -> np.ndarray:
+    """The chance a partner reaches a teacher's buyer first through the contacts it learned
+    with the teacher's marketing (seed T4: access to coopetitors' contacts; I28 "we have been
+    able to spread our reach through their contacts"): `scale` x the marketing knowledge it
+    learned from the teacher x the share of its contacts the teacher does not guard (1 -
+    protection), at most 1."""
+    return np.clip(scale * np.asarray(learned, float) * (1.0 - np.asarray(protection)), 0.0, 1.0)
+
+
+def contact_takers(
+    con: Contracts, protection: np.ndarray, n_breeders: int, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per breeder, the running partner that knows most of its buyer contacts (the highest
+    `contact_chance`; -1: none) and that chance (0 where none): for market.divert_to_contacts."""
+    taker = np.full(n_breeders, -1, dtype=np.int64)
+    chance = np.zeros(n_breeders)
+    run = con.running()
+    if len(run) == 0:
+        return taker, chance
+    teacher = np.concatenate((con.keeper[run], con.partner[run]))
+    learner = np.concatenate((con.partner[run], con.keeper[run]))
+    learned = np.concatenate((con.mkt_learned_partner[run], con.mkt_learned_keeper[run]))
+    c = contact_chance(learned, protection[teacher], scale)
+    order = np.lexsort((-c, teacher))  # by teacher, the highest chance first
+    first = order[np.r_[True, teacher[order][1:] != teacher[order][:-1]]]
+    first = first[c[first] > 0]
+    taker[teacher[first]], chance[teacher[first]] = learner[first], c[first]
+    return taker, chance
+
+
+def directed_pairs(
+    source: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Events from `source` to `target` (one each) counted for each pair (a[i], b[i]): those
+    from a to b, and those from b to a."""
+    if len(a) == 0 or len(source) == 0:
+        return np.zeros(len(a), dtype=np.int64), np.zeros(len(a), dtype=np.int64)
+    n = int(max(source.max(), target.max(), a.max(), b.max())) + 1
+    keys, counts = np.unique(source.astype(np.int64) * n + target, return_counts=True)
+
+    def count(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        want = x.astype(np.int64) * n + y
+        at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+        return np.where(keys[at] == want, counts[at], 0)
+
+    return count(a, b), count(b, a)
 
 
 # --- cheating as a decision ---------------------------------------------------------------
@@ -593,7 +649,8 @@ def measure(
             reach, market.sales_year[:, :n_f].sum(axis=1), scenario.buyer_consideration
         )
     response = market.reach_response if len(market.reach_response) == n_f else None
-    measure_leakage(firms, contracts, reach, segment_sales, scenario, stats, market.price, response)
+    leak = (reach, segment_sales, scenario, stats, market.price, response, market.diversions)
+    measure_leakage(firms, contracts, *leak)
 
 
 def measure_intensities(
@@ -651,11 +708,15 @@ def measure_leakage(
     stats: dict[str, float],
     sale_value: float = 0.0,
     response: np.ndarray | None = None,
+    diversions: np.ndarray | None = None,
 ) -> None:
     """Leakage that costs: for every contract, running or ended, whose pupil still trades,
     the sales the teacher lost this month to what its partner learned from it; and the
     month's share/protect payoffs in GBP (what each learned earns it, what each lost).
-    `response`: each breeder's market.reach_response when buyers compare sellers (None: 1)."""
+    `response`: each breeder's market.reach_response when buyers compare sellers (None: 1).
+    `diversions` (teacher and partner rows of this month's sales a running partner made to
+    the teacher's buyers through its contacts, market.MarketState.diversions): counted
+    exactly, each a sale the teacher lost and the partner won at `sale_value`."""
     n_f = firms.n
     learned_by = {  # domain columns of what each side learned from the other
         "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
@@ -690,6 +751,12 @@ def measure_leakage(
         share = share[:, np.arange(reach_t.shape[1]) % N_NICHES]
     teachers = column[np.concatenate((k, q))]
     lost = _lost_rows(demand, reach_t, teachers, column[pupil], share, scenario.buyer_consideration)
+    if diversions is not None and diversions.shape[1]:  # buyers taken through contacts
+        running = con.ended[rows] < 0
+        to_q, to_k = directed_pairs(diversions[0], diversions[1], k, q)
+        taken = np.concatenate((to_q, to_k)) * np.concatenate((running, running))
+        lost = lost + taken
+        np.add.at(firms.knowledge_received, pupil, taken * sale_value)
     lost_k, lost_q = lost[: len(rows)], lost[len(rows) :]
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
     # knowledge each learned from a partner earns it, and the sales each lost to its pupil

@@ -192,6 +192,7 @@ def refresh_reach(state: Industry) -> None:
     mk.reach[:, selling] = reach
     mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
+    mk.diversions = np.zeros((2, 0), dtype=np.int64)
     mk.turned_away = np.zeros(n_f, dtype=np.int64)
 
 
@@ -528,12 +529,19 @@ def _match(
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
     compare = state.scenario.buyer_consideration
+    contacts = None  # partners who learned a seller's marketing know some of its buyers
+    if state.scenario.contact_diversion > 0 and state.scenario.mechanism_on("knowledge_sharing"):
+        contacts = rivalry.contact_takers(
+            state.contracts, firms.protection[:n_f], n_f, state.scenario.contact_diversion
+        )
     m_home = market.match_buyers(
-        home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare
+        home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare, contacts
     )
     np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
+    div = m_home.diverted_from >= 0
+    mk.diversions = np.vstack((m_home.diverted_from[div], m_home.seller[div]))  # teacher -> partner
     mk.turned_away = np.bincount(m_home.turned_away, minlength=n_f)
     return [m_home]
 

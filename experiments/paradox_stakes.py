@@ -60,10 +60,16 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
     confusion = np.zeros((3, 3), dtype=np.int64)  # rows the seed's label, columns the model's
     shifted, exposed = np.zeros(2), []  # teachers' loss and learners' gain; leak > gain
     top_leak, top_gain = [], []  # the year's GBP of the most exposed tenth, and of learners
+    firm_leak, firm_gain = np.zeros(30), np.zeros(30)  # the seed's firms 1-29: run's GBP
+    contact_sales = 0  # sales partners made to each other's buyers through learned contacts
     for _ in range(months):
         model.step()
+        contact_sales += model.market.diversions.shape[1]
         if model.month == 12:  # the year's share/protect payoffs, before January's review
             f = model.firms
+            seed_rows = np.flatnonzero((f.seed_firm[: f.n] > 0) & f.active[: f.n])
+            np.add.at(firm_leak, f.seed_firm[seed_rows], f.core_leak_cost[seed_rows])
+            np.add.at(firm_gain, f.seed_firm[seed_rows], f.knowledge_received[seed_rows])
             live = f.active[: f.n] & (f.knowledge_received[: f.n] + f.core_leak_cost[: f.n] > 0)
             leak, gain = f.core_leak_cost[: f.n][live], f.knowledge_received[: f.n][live]
             if live.any():
@@ -113,6 +119,9 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
         "lost_year": df.lost_enquiries.sum() * 12 / len(df),
         "leak_p90": float(np.mean(top_leak)) if top_leak else float("nan"),
         "gain_median": float(np.mean(top_gain)) if top_gain else float("nan"),
+        "contact_sales": contact_sales / pyears,
+        "firm_leak": firm_leak[1:],
+        "firm_gain": firm_gain[1:],
     }
 
 
@@ -135,6 +144,21 @@ def diversion(model: AlpacaModel) -> np.ndarray:
         demand, reach, teacher, learner, uplift, model.scenario.buyer_consideration
     )
     return np.array([lost.sum(), gained.sum()])
+
+
+def by_exposure(base: list[dict], bare: list[dict]) -> None:
+    """What protection saves and costs the seed's firms (GBP per firm-run), the most exposed
+    third (by the sales they lost to partners with protection, in each run) against the
+    rest: saves = leakage without protection - with it, costs = the same of what partners'
+    knowledge earned them."""
+    for name, top in (("most exposed third", True), ("other two thirds", False)):
+        saves, costs = [], []
+        for a, b in zip(base, bare, strict=True):
+            cut = np.quantile(a["firm_leak"], 2 / 3)
+            pick = a["firm_leak"] > cut if top else a["firm_leak"] <= cut
+            saves.append((b["firm_leak"] - a["firm_leak"])[pick].mean())
+            costs.append((b["firm_gain"] - a["firm_gain"])[pick].mean())
+        print(f"{name:>22}: protection saves {interval(saves)}, costs {interval(costs)}")
 
 
 def interval(values) -> str:
@@ -167,13 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{head}; GBP per partnership-year")
     for key in ("pyears", "knowledge", "leakage", "joint", "overuse_events", "overuse_matings",
                 "overuse_gained", "displaced_fees", "full", "protection_end", "diversion",
-                "exposed", "leak_p90", "gain_median", "sales_year", "lost_year"):  # fmt: skip
+                "exposed", "leak_p90", "gain_median", "contact_sales", "sales_year",
+                "lost_year"):  # fmt: skip
         print(f"{key:>16}: {interval([r[key] for r in base])}")
     print(f"{'seasons':>16}: {sum(r['seasons'] for r in base)}")
     saves = [b["leakage"] - a["leakage"] for a, b in zip(base, bare, strict=True)]
     costs = [b["knowledge"] - a["knowledge"] for a, b in zip(base, bare, strict=True)]
     print(f"{'protection saves':>16}: {interval(saves)} (leakage without it - with it)")
     print(f"{'protection costs':>16}: {interval(costs)} (knowledge without it - with it)")
+    by_exposure(base, bare)
     for key in ("split_pairs", "split_firms"):
         total = np.sum([r[key] for r in base], axis=0)
         print(f"{key:>16}: {total.tolist()} = {np.round(total / total.sum(), 3).tolist()}")

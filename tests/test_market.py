@@ -789,3 +789,49 @@ def test_reach_response_by_hand():
     close = market.reach_response(np.array([[1.0, 1.05]]), np.array([1.0]), 2)[0]
     jump = ((1 - (1.05 / 2.15) ** 2) / (1 / 2.05) ** 2 - 1) / ((1.1 / 2.15) / (1 / 2.05) - 1)
     assert close == pytest.approx(jump) and jump > 20
+
+
+# --- customer contacts: a partner takes a teacher's buyers (divert_to_contacts) ---------------
+def test_a_partner_takes_buyers_who_drew_its_teacher_with_the_contact_chance_only_with_stock():
+    """Seller 0's partner 1 knows its contacts (chance 0.3); seller 2 has no such partner.
+    Buyers who drew 0 go to 1 about 30% of the time; those who drew 2 never move; with the
+    partner out of stock, or the partner the buyer itself, nobody moves; a partner with 5
+    animals for sale approaches 5 buyers, the first drawn."""
+    rng = np.random.default_rng(0)
+    targets = np.r_[np.zeros(5000, dtype=np.int64), np.full(5000, 2), -1]
+    buyers = np.full(len(targets), -1)
+    contact_of, chance = np.array([1, -1, -1]), np.array([0.3, 0.0, 0.0])
+    new, origin = market.divert_to_contacts(
+        targets, buyers, contact_of, chance, np.array([5, 5000, 5]), rng
+    )
+    moved = new != targets
+    assert 0.27 < moved[:5000].mean() < 0.33
+    assert not moved[5000:].any() and new[-1] == -1
+    assert np.array_equal(origin[moved], np.zeros(moved.sum())) and (origin[~moved] == -1).all()
+    no_stock = np.array([5, 0, 5])
+    sold_out = market.divert_to_contacts(targets, buyers, contact_of, chance, no_stock, rng)
+    assert np.array_equal(sold_out[0], targets)
+    itself = market.divert_to_contacts(targets, np.full(len(targets), 1), contact_of, chance,
+                                       np.array([5, 5, 5]), rng)  # fmt: skip
+    assert np.array_equal(itself[0], targets)
+    few, _ = market.divert_to_contacts(targets, buyers, contact_of, chance, np.array([5, 5, 5]),
+                                       np.random.default_rng(0))  # fmt: skip
+    assert (few == 1).sum() == 5
+    assert np.array_equal(np.flatnonzero(few == 1), np.flatnonzero(moved)[:5])
+
+
+def test_match_buyers_records_the_sales_partners_make_through_contacts():
+    """Everyone draws seller 0 (weight 1 vs 0): with its partner 1 certain to reach them
+    first, 1 sells its stock of 4 to buyers who drew 0, each marked as diverted from 0; the
+    rest buy from 0. Without contacts no draw is made: the same matches as before."""
+    buyers, weights, stock = np.full(10, -1), np.array([1.0, 0.0]), np.array([20, 4])
+    contacts = (np.array([1, -1]), np.array([1.0, 0.0]))
+    m = market.match_buyers(buyers, weights, stock, None, 0.0, np.random.default_rng(1),
+                            contacts=contacts)  # fmt: skip
+    assert (m.seller == 1).sum() == 4 and (m.seller == 0).sum() == 6
+    assert np.array_equal(m.diverted_from[m.seller == 1], np.zeros(4))
+    assert (m.diverted_from[m.seller == 0] == -1).all()
+    plain = market.match_buyers(buyers, weights, stock, None, 0.0, np.random.default_rng(1))
+    also = market.match_buyers(buyers, weights, stock, None, 0.0, np.random.default_rng(1),
+                               contacts=None)  # fmt: skip
+    assert np.array_equal(plain.seller, also.seller) and (plain.diverted_from == -1).all()

@@ -1001,3 +1001,67 @@ def test_a_run_where_buyers_compare_sellers_weighs_knowledge_by_the_markets_resp
     for _ in range(13):
         plain.step()
     assert len(plain.market.reach_response) == 0
+
+
+# --- customer contacts: buyers a partner takes from its teacher ------------------------------
+def test_contact_chance_rises_with_marketing_learned_and_falls_with_protection():
+    chance = rv.contact_chance(np.array([0.0, 0.01, 0.02, 0.02, 0.5]),
+                               np.array([0.0, 0.0, 0.0, 0.5, 0.0]), 30.0)  # fmt: skip
+    assert chance == pytest.approx([0.0, 0.3, 0.6, 0.3, 1.0])
+    assert (rv.contact_chance(np.array([0.02]), np.array([0.0]), 0.0) == 0).all()
+
+
+def test_contact_takers_pick_the_partner_that_knows_most_of_each_teachers_contacts():
+    """Breeder 0 has two running partners: 1 learned 0.01 of its marketing, 2 learned 0.03;
+    2 takes 0's buyers (chance 30 x 0.03 x (1 - 0.5) = 0.45). 0 learned 0.02 from 1 (1
+    unprotected: 0.6) and nothing from 2. The ended contract (3 learned from 4) counts for
+    nothing."""
+    con = Contracts()
+    con.add_many(
+        3,
+        keeper=np.array([0, 0, 4]),
+        partner=np.array([1, 2, 3]),
+        mkt_learned_partner=np.array([0.01, 0.03, 0.05]),
+        mkt_learned_keeper=np.array([0.0, 0.0, 0.0]),
+    )
+    con.mkt_learned_keeper[0] = 0.02
+    con.ended[2] = 5
+    taker, chance = rv.contact_takers(con, np.array([0.5, 0.0, 0.0, 0.0, 0.0]), 5, 30.0)
+    assert taker.tolist() == [2, 0, -1, -1, -1]
+    assert chance == pytest.approx([0.45, 0.6, 0.0, 0.0, 0.0])
+
+
+def test_directed_pairs_count_each_way():
+    source, target = np.array([0, 0, 1, 2, 3]), np.array([1, 1, 0, 3, 2])
+    ab, ba = rv.directed_pairs(source, target, np.array([0, 2, 4]), np.array([1, 3, 5]))
+    assert ab.tolist() == [2, 1, 0] and ba.tolist() == [1, 1, 0]
+
+
+def test_buyers_taken_through_contacts_are_the_teachers_leakage_and_the_learners_gain():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand, and this month partner 1
+    took two of keeper 0's buyers and 0 one of 1's (c0, running); 3 took one of 2's (c1,
+    whose keeper has closed: not counted). Each is a whole sale lost by the teacher and won
+    by the learner at 1,000: the reach part (2/29, 2/23) plus 2 and 1."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    stats = {"leakage_sales_lost": 0.0}
+    diversions = np.array([[0, 0, 1, 2], [1, 1, 0, 3]])
+    rv.measure_leakage(firms, con, reach, sales, scenario, stats, 1_000.0, None, diversions)
+    assert con.leak_sales_keeper[:3] == pytest.approx([1 + 2 / 29 + 2, 0.0, 0.0])
+    assert con.leak_sales_partner[:3] == pytest.approx([1 + 2 / 23 + 1, 0.0, 0.0])
+    assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29 + 2_000, 2_000 / 23 + 1_000, 0, 0])
+    assert firms.knowledge_received[:4] == pytest.approx([5.128205 + 1_000, 8.484848 + 2_000, 0, 0])
+    assert stats["leakage_sales_lost"] == pytest.approx(2 / 29 + 2 / 23 + 3)
+
+
+def test_strategy_weighs_the_size_of_the_stakes_against_what_an_owner_notices():
+    """Stake 500: lost 300 and gained 100 moves protection +0.1 x 200/500 = +0.04; lost 0.3
+    and nothing gained +0.1 x 0.3/500 (nothing an owner sees); lost 100 and gained 900 (over
+    the stake) the normalised -0.1 x 800/1000 = -0.08. Stake 0 is the normalised balance:
+    the owner who lost 0.3 moves a full step."""
+    prot, open_ = np.full(3, 0.5), np.full(3, 0.5)
+    gained, lost = np.array([100.0, 0.0, 900.0]), np.array([300.0, 0.3, 100.0])
+    new_p, new_o = rv.strategy_step(prot, open_, gained, lost, 0.1, 500.0)
+    assert new_p == pytest.approx([0.54, 0.5 + 0.1 * 0.3 / 500, 0.42])
+    assert new_o == pytest.approx([0.46, 0.5 - 0.1 * 0.3 / 500, 0.58])
+    sign_only, _ = rv.strategy_step(prot, open_, gained, lost, 0.1, 0.0)
+    assert sign_only[1] == pytest.approx(0.6)

@@ -156,7 +156,8 @@ def statement_rows(results: dict) -> list[dict[str, Any]]:
          "protectionism\" (I17)", "observed": "protection persists", "model": prot,
          "model_text": "mean protection at the end: " + _range(prot),
          "match": bool(prot["n"]) and prot["lo"] > 0.1,
-         "criterion": "mean protection after the run above 0.1 in every run", "fitted": ""},
+         "criterion": "mean protection after the run above 0.1 in every run",
+         "fitted": ", ".join(f"`{n}`" for n in fitted_to_statement("protectionism"))},
         {"kind": "breeders' statement", "pattern": "\"Price declined as the number of "
          "alpacas increased\" (I9)", "observed": "price falls", "model": price,
          "model_text": "last year's mean sale price over the first year's, -1: "
