@@ -500,7 +500,8 @@ FINANCE = _group("finance", (
 SWITCHES = _group("switches", (
     Param("coopetition", default=True, kind=bool, source="seed-4",
           doc="Master switch: False is the counterfactual industry with no co-ownership, "
-              "knowledge sharing, referrals or fibre pooling; everything else equal.",
+              "knowledge sharing, referrals or industry investment (education days, awareness, "
+              "fibre pooling); everything else equal.",
           note="Every seed firm was engaged in coopetition."),
     Param("coownership", default=True, kind=bool, source="seed-4",
           doc="Breeders may co-own studs (needs coopetition).",

@@ -35,7 +35,8 @@
 # male, hire a stud for a fee, or co-own a stud with another breeder (cost and matings
 # shared, 50-50 by default). An elite stud costs more than a small farm can pay alone. The
 # switch `coopetition=False` removes co-ownership, knowledge sharing, referrals of buyers
-# and fibre pooling, and leaves everything else as it was.
+# and the industry's investment (education days, awareness, fibre pooling), and leaves
+# everything else as it was.
 
 # %% [markdown]
 # ## Parameters
