@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def pay(firms: FirmTable, rows: np.ndarray, amounts: np.ndarray | float) -> None:
     """Breeders pay money out of the industry (costs)."""
     rows = np.asarray(rows, dtype=np.int64)
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
+    amounts = np.asarray(amounts, dtype=float)  # (ufunc.at broadcasts it over the rows)
     np.subtract.at(firms.cash, rows, amounts)
     np.add.at(firms.costs, rows, amounts)
 
@@ -25,7 +25,7 @@ def pay(firms: FirmTable, rows: np.ndarray, amounts: np.ndarray | float) -> None
 def receive(firms: FirmTable, rows: np.ndarray, amounts: np.ndarray | float) -> None:
     """Breeders receive money from outside the industry (revenue)."""
     rows = np.asarray(rows, dtype=np.int64)
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
+    amounts = np.asarray(amounts, dtype=float)  # (ufunc.at broadcasts it over the rows)
     np.add.at(firms.cash, rows, amounts)
     np.add.at(firms.revenue, rows, amounts)
 
@@ -42,7 +42,7 @@ def inject(firms: FirmTable, rows: np.ndarray, amounts: np.ndarray | float) -> N
     """Owners pay money into their herds from outside income (equity, not revenue): cash
     rises, `owner_in` (this month) and `owner_paid` (this year) record it."""
     rows = np.asarray(rows, dtype=np.int64)
-    amounts = np.broadcast_to(np.asarray(amounts, dtype=float), rows.shape)
+    amounts = np.asarray(amounts, dtype=float)  # (ufunc.at broadcasts it over the rows)
     np.add.at(firms.cash, rows, amounts)
     np.add.at(firms.owner_in, rows, amounts)
     np.add.at(firms.owner_paid, rows, amounts)

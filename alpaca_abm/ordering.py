@@ -1,5 +1,6 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
-cheaper: the stable order of a key, and the first q of that order without sorting the rest.
+cheaper: the stable order of a key, the first q of that order without sorting the rest, and
+the distinct values of an array in order.
 
 Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order),
 so a mechanism may use them without changing any draw or result.
@@ -60,3 +61,16 @@ def radix_order(key: np.ndarray) -> np.ndarray:
         digit = ((u[order] >> np.uint64(shift)) & _DIGIT).astype(np.uint16)
         order = order[np.argsort(digit, kind="stable")]
     return order
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) of a 1-d array without NaN: its distinct values in ascending order,
+    by one sort (numpy 2's np.unique first hashes the values, then sorts the distinct ones:
+    three to four times the time for a few thousand integers)."""
+    ranked = np.sort(values)
+    if len(ranked) == 0:
+        return ranked
+    first = np.empty(len(ranked), dtype=bool)
+    first[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    return ranked[first]

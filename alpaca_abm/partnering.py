@@ -13,6 +13,7 @@ import numpy as np
 from . import coownership as co
 from . import rivalry
 from .breeding import buy_elite_studs, elite_stud_price, elite_studs
+from .ordering import distinct
 from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
 
@@ -124,7 +125,7 @@ def new_pairs(
     """The distinct (src, dst) pairs, ordered by src then dst, less those already co-owning
     (keeper, partner) in either order; pair keys are 64-bit, as row x n overflows 32 bits
     from n = 46,341 firm rows."""
-    key = np.unique(src.astype(np.int64) * n + dst)
+    key = distinct(src.astype(np.int64) * n + dst)
     src, dst = key // n, key % n
     if len(keeper):
         keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)

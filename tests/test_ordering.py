@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from alpaca_abm.ordering import RADIX_FROM, radix_order, stable_order, stable_smallest
+from alpaca_abm.ordering import RADIX_FROM, distinct, radix_order, stable_order, stable_smallest
 
 
 def test_stable_order_is_the_stable_sort_with_and_without_ties():
@@ -46,3 +46,13 @@ def test_stable_smallest_is_the_head_of_the_stable_sort():
             head = np.argsort(key, kind="stable")[:q]
             assert np.array_equal(stable_smallest(key, q), head)
             assert np.array_equal(stable_smallest(key, q, ordered=False), np.sort(head))
+
+
+def test_distinct_is_np_unique_of_integers_and_floats_with_repeats_or_none():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 7, 5_000):
+        for values in (rng.integers(-40, 40, n), rng.integers(0, 2**40, n), rng.normal(size=n)):
+            values = np.r_[values, values[: n // 2]]  # repeats
+            got = distinct(values)
+            assert got.dtype == values.dtype
+            assert np.array_equal(got, np.unique(values))

@@ -154,13 +154,23 @@ def test_willingness_uses_the_teachers_own_trust_so_a_victim_stops_teaching_its_
     firms.knowledge[1] = 0.2  # the partner (cheater) has everything to learn
     firms.knowledge[0] = 0.9
     exchange_knowledge(
-        firms, con, ledger, AlpacaScenario(), 1, {"knowledge_shared": 0, "leakage": 0}
+        firms,
+        con,
+        ledger,
+        AlpacaScenario().group("knowledge"),
+        1,
+        {"knowledge_shared": 0, "leakage": 0},
     )
     assert np.allclose(firms.knowledge[1], 0.2 + 0.002 * 0.8)  # learning by doing only
     firms, con, ledger = pair_tables(0.9, 0.0)  # the same pair, trust the other way round
     firms.knowledge[1] = 0.2
     exchange_knowledge(
-        firms, con, ledger, AlpacaScenario(), 1, {"knowledge_shared": 0, "leakage": 0}
+        firms,
+        con,
+        ledger,
+        AlpacaScenario().group("knowledge"),
+        1,
+        {"knowledge_shared": 0, "leakage": 0},
     )
     assert (firms.knowledge[1] > 0.2 + 0.002 * 0.8 + 1e-6).all()
 
