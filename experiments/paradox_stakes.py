@@ -11,9 +11,13 @@ loses, by the market's choice rule, each December) and the share of trading bree
 year's sales lost to partners' learning exceed what their own learning earned (the owners
 for whom the share/protect review favours protecting), the year's sales lost to partners'
 learning by the most exposed tenth of them (90th percentile, GBP) and the median year's
-earnings of what learners learned (GBP). docs/PARADOX.md section 3 quotes them.
+earnings of what learners learned (GBP), and the sales taken through learned customer
+contacts a partnership-year. A third set of runs, in which half the seed's firms (odd
+numbers) keep protection 0, gives what a firm's own protection saves and costs it, for the
+most exposed third of those firms and for the rest (`by_exposure`). docs/PARADOX.md section
+3 quotes them.
 
-    python experiments/paradox_stakes.py                 # 2 x 20 runs, ~3 CPU minutes
+    python experiments/paradox_stakes.py                 # 3 x 20 runs, ~5 CPU minutes
     python experiments/paradox_stakes.py --seeds 4 --months 60
     python experiments/paradox_stakes.py --consider 3    # buyers compare 3 sellers
 """
@@ -28,6 +32,7 @@ from scipy import stats
 
 from alpaca_abm import paradox as px
 from alpaca_abm import rivalry
+from alpaca_abm.breeder import MARKETING
 from alpaca_abm.coownership import RELATIONSHIP_TYPES
 from alpaca_abm.data import load_uk_2018_firms
 from alpaca_abm.model import AlpacaModel
@@ -52,8 +57,12 @@ LABELS = (
 )
 
 
-def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> dict:
-    """The run's GBP ledger, overuses, full stud seasons and the month-24 regime split."""
+def one_run(
+    seed: int, months: int, scenario: str = "uk_2018", unguarded: bool = False, **overrides
+) -> dict:
+    """The run's GBP ledger, overuses, full stud seasons and the month-24 regime split.
+    `unguarded`: the seed's firms of odd number keep protection 0 all run (set after every
+    month, so after each January's review), the others as at the defaults."""
     model = AlpacaModel(scenario, rng=seed, **QUIET, **overrides)
     p, con = model.scenario, model.contracts
     full, split_pairs, split_firms = [], np.zeros(3), np.zeros(3)
@@ -61,8 +70,15 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
     shifted, exposed = np.zeros(2), []  # teachers' loss and learners' gain; leak > gain
     top_leak, top_gain = [], []  # the year's GBP of the most exposed tenth, and of learners
     firm_leak, firm_gain = np.zeros(30), np.zeros(30)  # the seed's firms 1-29: run's GBP
+    f = model.firms
+    seeded = np.flatnonzero(f.seed_firm[: f.n] > 0)
+    firm_mkt = np.zeros(30)  # and their marketing knowledge at the start (who can be taught)
+    firm_mkt[f.seed_firm[seeded]] = f.knowledge[seeded, MARKETING]
     contact_sales = 0  # sales partners made to each other's buyers through learned contacts
     for _ in range(months):
+        if unguarded:
+            f = model.firms
+            f.protection[: f.n][f.seed_firm[: f.n] % 2 == 1] = 0.0
         model.step()
         contact_sales += model.market.diversions.shape[1]
         if model.month == 12:  # the year's share/protect payoffs, before January's review
@@ -122,6 +138,7 @@ def one_run(seed: int, months: int, scenario: str = "uk_2018", **overrides) -> d
         "contact_sales": contact_sales / pyears,
         "firm_leak": firm_leak[1:],
         "firm_gain": firm_gain[1:],
+        "firm_mkt": firm_mkt[1:],
     }
 
 
@@ -146,19 +163,24 @@ def diversion(model: AlpacaModel) -> np.ndarray:
     return np.array([lost.sum(), gained.sum()])
 
 
-def by_exposure(base: list[dict], bare: list[dict]) -> None:
-    """What protection saves and costs the seed's firms (GBP per firm-run), the most exposed
-    third (by the sales they lost to partners with protection, in each run) against the
-    rest: saves = leakage without protection - with it, costs = the same of what partners'
-    knowledge earned them."""
+def by_exposure(base: list[dict], own: list[dict]) -> None:
+    """What its own protection saves and costs each of the seed's firms of odd number (GBP
+    per firm-run, all years): the runs in which those firms keep protection 0 (`unguarded`)
+    against the defaults, same seeds; saves = its sales lost to partners unguarded - at the
+    defaults, costs = what partners' knowledge earned it unguarded - at the defaults (the
+    reciprocity protection costs it). The most exposed third (the most marketing knowledge
+    at the start, which partners can learn with its contacts; chosen before the runs differ)
+    against the other two thirds."""
+    odd = np.arange(29) % 2 == 0  # firms 1, 3, ..., 29 (index 0 is firm 1)
     for name, top in (("most exposed third", True), ("other two thirds", False)):
         saves, costs = [], []
-        for a, b in zip(base, bare, strict=True):
-            cut = np.quantile(a["firm_leak"], 2 / 3)
-            pick = a["firm_leak"] > cut if top else a["firm_leak"] <= cut
-            saves.append((b["firm_leak"] - a["firm_leak"])[pick].mean())
-            costs.append((b["firm_gain"] - a["firm_gain"])[pick].mean())
-        print(f"{name:>22}: protection saves {interval(saves)}, costs {interval(costs)}")
+        for a, b in zip(base, own, strict=True):
+            mkt = a["firm_mkt"][odd]
+            cut = np.quantile(mkt, 2 / 3)
+            pick = mkt > cut if top else mkt <= cut
+            saves.append((b["firm_leak"] - a["firm_leak"])[odd][pick].mean())
+            costs.append((b["firm_gain"] - a["firm_gain"])[odd][pick].mean())
+        print(f"{name:>22}: own protection saves {interval(saves)}, costs {interval(costs)}")
 
 
 def interval(values) -> str:
@@ -199,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     costs = [b["knowledge"] - a["knowledge"] for a, b in zip(base, bare, strict=True)]
     print(f"{'protection saves':>16}: {interval(saves)} (leakage without it - with it)")
     print(f"{'protection costs':>16}: {interval(costs)} (knowledge without it - with it)")
-    by_exposure(base, bare)
+    own = [one_run(s, args.months, args.scenario, True, **market) for s in range(args.seeds)]
+    by_exposure(base, own)
     for key in ("split_pairs", "split_firms"):
         total = np.sum([r[key] for r in base], axis=0)
         print(f"{key:>16}: {total.tolist()} = {np.round(total / total.sum(), 3).tolist()}")
