@@ -157,15 +157,18 @@ assert (kinds > 0.1).all().all(), kinds
 assert (kinds < 0.6).all().all(), kinds
 
 # %% [markdown]
-# 2. **Leakage costs the teacher little.** What partners learn from each other is worth
-#    much more to them (in sales and prices) than the sales the teachers lose to it: a
-#    learner's new buyers come from every seller they see, not only from its teacher. In
-#    every run, the teachers' loss is under a tenth of the learners' gain.
+# 2. **Leakage costs the teacher something it notices.** A learner's extra reach takes
+#    buyers from every seller its buyers see, so through reach alone a teacher loses
+#    pennies; but marketing learned from a partner includes the partner's customer
+#    contacts, and some of the buyers who come to the teacher buy from the learner instead
+#    (`contact_diversion`). In every run the teachers' loss is more than a tenth of what
+#    the learners gain, and less than all of it: what one partner takes through contacts
+#    the other loses, while what learning adds to reach and prices is a gain on top.
 
 # %%
 share = runs["leakage GBP"] / runs["knowledge GBP"]
 print(share.round(4).tolist())
-assert (share < 0.1).all(), share
+assert ((share > 0.1) & (share < 1.0)).all(), share
 
 # %% [markdown]
 # 3. **Active owners keep their partnerships; they do not balance them more.** Paired over
