@@ -421,6 +421,16 @@ def issue_checks(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             lambda r: herds(r, 2019),
         ),
         (
+            "mean price 2008 within 2,000-4,500 GBP (issue #20's band)",
+            lambda r: 2000.0 <= price(r, 2008) <= 4500.0,
+            lambda r: price(r, 2008),
+        ),
+        (
+            "mean price 2011-2012 within 1,100-2,500 GBP (issue #20's band)",
+            lambda r: 1100.0 <= np.mean([price(r, y) for y in (2011, 2012)]) <= 2500.0,
+            lambda r: float(np.mean([price(r, y) for y in (2011, 2012)])),
+        ),
+        (
             "mean price 2015-2018 within ±30% of 1,500 GBP",
             lambda r: abs(np.mean([price(r, y) for y in range(2015, 2019)]) / p2015 - 1) <= 0.30,
             lambda r: float(np.mean([price(r, y) for y in range(2015, 2019)])),
