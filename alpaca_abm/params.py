@@ -404,10 +404,10 @@ MARKET = _group("market", (
           note="1 keeps the choice in proportion to reach that the economy is calibrated on. "
                "Buyers who visit a few farms and compare them (consideration sets for "
                "considered purchases are small: Hauser and Wernerfelt 1990) are a study's "
-               "choice: at 3 (uk_2018, 10 seeds) the diversion ratio between partners is "
-               "0.026 (0.011 at 1) and leakage GBP 12 a partnership-year (2.6), against "
-               "knowledge gained GBP 407 (226): protection still does not pay, and fewer "
-               "animals sell (docs/PARADOX.md, section 3)."),
+               "choice: at 3 (uk_2018, 10 seeds) the diversion ratio between partners "
+               "through reach is 0.026 (0.011 at 1), leakage GBP 366 a partnership-year "
+               "(359), nearly all through customer contacts, against knowledge gained GBP "
+               "751 (590), and fewer animals sell (docs/PARADOX.md, section 3)."),
     Param("niche_crossover", default=0.3, kind=float, low=0, high=1, unit="share", source="assumption",
           doc="Reach of a seller outside the buyer's niche relative to one in it.",
           note="Buyers look in their niche first (breeding stock, fibre, pets and experiences), "

@@ -171,6 +171,8 @@ def by_exposure(base: list[dict], own: list[dict]) -> None:
     reciprocity protection costs it). The most exposed third (the most marketing knowledge
     at the start, which partners can learn with its contacts; chosen before the runs differ)
     against the other two thirds."""
+    if not any(r["firm_mkt"].any() for r in base):  # a scenario without the seed's firms
+        return
     odd = np.arange(29) % 2 == 0  # firms 1, 3, ..., 29 (index 0 is firm 1)
     for name, top in (("most exposed third", True), ("other two thirds", False)):
         saves, costs = [], []
