@@ -102,7 +102,7 @@ def indicators(model) -> dict[str, float]:
         out["pd_pole_active_tense"] = _mean(pole[tense & ~defensive])
         heads = model.herd.counts_by_owner(firms.n)[rows]
         profit = firms.acct_profit_ring[rows].sum(axis=1) / np.maximum(heads, 1)
-        if np.ptp(tension) > 0:
+        if len(np.unique(tension)) >= 3:  # a quadratic needs three distinct tensions
             quad, lin, _ = np.polyfit(tension, profit, 2)
             out["pd_tension_quad"] = float(quad)
             out["pd_tension_peak"] = float(-lin / (2 * quad)) if quad != 0 else float("nan")
