@@ -571,15 +571,9 @@ def pair_referrals(
     referrer: np.ndarray, seller: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
     """Referrals this month between each pair (a[i], b[i]), either way: sales `seller` made
-    to a buyer that `referrer` (out of stock) sent on."""
-    if len(a) == 0 or len(referrer) == 0:
-        return np.zeros(len(a), dtype=np.int64)
-    n = int(max(referrer.max(), seller.max(), a.max(), b.max())) + 1
-    lo, hi = np.minimum(referrer, seller), np.maximum(referrer, seller)
-    keys, counts = np.unique(lo.astype(np.int64) * n + hi, return_counts=True)
-    want = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, counts[at], 0)
+    to a buyer that `referrer` (out of stock) sent on (`directed_pairs`, both directions)."""
+    a_to_b, b_to_a = directed_pairs(referrer, seller, a, b)
+    return a_to_b + b_to_a
 
 
 def moving_average(previous: np.ndarray, signal: np.ndarray, memory: float) -> np.ndarray:
