@@ -643,8 +643,17 @@ def measure(
             reach, market.sales_year[:, :n_f].sum(axis=1), scenario.buyer_consideration
         )
     response = market.reach_response if len(market.reach_response) == n_f else None
-    leak = (reach, segment_sales, scenario, stats, market.price, response, market.diversions)
-    measure_leakage(firms, contracts, *leak)
+    measure_leakage(
+        firms,
+        contracts,
+        reach,
+        segment_sales,
+        scenario,
+        stats,
+        sale_value=market.price,
+        response=response,
+        diversions=market.diversions,
+    )
 
 
 def measure_intensities(
