@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .ordering import largest
+
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
 SELL_THROUGH_WEIGHT = 0.15  # assumption: sellers judge their chance of a sale by ~6 months
@@ -210,11 +212,11 @@ def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple
     which is at least the pet value, and counted as the best bid it would pull the price
     below zero.
     """
-    b = np.sort(np.asarray(bids, dtype=float))[::-1]
-    b = b[b > 0]  # sorted: the bids above zero come first
     a = np.sort(np.asarray(asks, dtype=float))
     if len(a) == 0:
         return float(previous), 0
+    bids = np.asarray(bids, dtype=float)
+    b = largest(bids[bids > 0], len(a) + 1)  # none is read below past one more than the asks
     if len(b) == 0:
         return float(a[0]), 0
     m = min(len(a), len(b))

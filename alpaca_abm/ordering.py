@@ -1,6 +1,6 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
-cheaper: the stable order of a key, the first q of that order without sorting the rest, and
-the distinct values of an array in order.
+cheaper: the stable order of a key, the first q of that order without sorting the rest, the
+k largest values in order, and the distinct values of an array in order.
 
 Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order),
 so a mechanism may use them without changing any draw or result.
@@ -46,6 +46,15 @@ def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray
     rows = np.concatenate((below, np.flatnonzero(key == cut)[: q - len(below)]))
     rows.sort()  # index order, so that the stable sort below keeps it among equal keys
     return rows[np.argsort(key[rows], kind="stable")] if ordered else rows
+
+
+def largest(values: np.ndarray, k: int) -> np.ndarray:
+    """np.sort(values)[::-1][:k], the k largest values largest first, without sorting all of
+    `values` when k is small: a partition finds them and only they are sorted."""
+    n = len(values)
+    if k <= 0 or 2 * k >= n:
+        return np.sort(values)[::-1][:k]
+    return np.sort(np.partition(values, n - k)[n - k :])[::-1]
 
 
 def radix_order(key: np.ndarray) -> np.ndarray:

@@ -68,12 +68,12 @@ def list_females(
     cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
-    noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = seen_quality(herd, cand, noise, state.rng)
+    o = owner[cand]
+    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)  # per breeder
+    seen = seen_quality(herd, cand, noise[o], state.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
-    key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
-    order = cand[stable_order(key)]
-    o = owner[order]
+    by_key = stable_order(o.astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19))
+    order, o = cand[by_key], o[by_key]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
     rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
     return order[rank < surplus[o]]
@@ -100,14 +100,14 @@ def list_pets(state: Industry) -> np.ndarray:
     herd, firms, p = state.herd, state.firms, state.scenario
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
-    dams = alive & female
-    retired = np.flatnonzero(dams & (age >= p.female_retire_age))
+    dams = np.flatnonzero(alive & female)
+    retired = dams[age[dams] >= p.female_retire_age]
     males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
     young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
     if len(young):
         has_young = np.zeros(n_f, dtype=bool)
         has_young[owner[young]] = True
-        d_rows = np.flatnonzero(dams & has_young[owner])  # only owners with young males judge
+        d_rows = dams[has_young[owner[dams]]]  # only owners with young males judge
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
         dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, state.rng)
@@ -120,8 +120,8 @@ def list_pets(state: Industry) -> np.ndarray:
     offered[prospect] = False
     offered[retired] = True
     rows = np.flatnonzero(offered)
-    ok = ~firms.restricted[owner[rows]] & firms.active[owner[rows]]
-    return rows[ok]
+    free = firms.active[:n_f] & ~firms.restricted[:n_f]
+    return rows[free[owner[rows]]]
 
 
 def breeder_wants(
