@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .ordering import largest
+from .ordering import largest, stable_order_below
 
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
@@ -316,7 +316,7 @@ def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
     """Which enquiries (each aimed at a seller) are served, first come first served."""
     if len(targets) == 0:
         return np.zeros(0, dtype=bool)
-    order = np.argsort(targets, kind="stable")
+    order = stable_order_below(targets, len(stock))
     sorted_t = targets[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_t)) + 1]
     counts = np.diff(np.r_[starts, len(sorted_t)])
@@ -335,7 +335,7 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
         if total <= 0:
             return np.full(n, -1, dtype=np.int64)
         return rng.choice(len(weights), size=n, p=weights / total)
-    present, which = np.unique(segment, return_inverse=True)
+    present, which = _present(segment)
     cum = np.cumsum(weights[present], axis=1)
     total = cum[:, -1]
     seen = total[which] > 0
@@ -345,6 +345,15 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
     k = np.searchsorted(shares.ravel(), u, side="right")
     col = np.minimum(k - which * weights.shape[1], weights.shape[1] - 1)
     return np.where(seen, col, -1).astype(np.int64)
+
+
+def _present(segment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(segment, return_inverse=True) of segment codes (small integers, none
+    negative) by a count: the segments present in order, and each code's place among them."""
+    present = np.flatnonzero(np.bincount(segment))
+    place = np.zeros(present[-1] + 1 if len(present) else 0, dtype=np.intp)
+    place[present] = np.arange(len(present))
+    return present, place[segment]
 
 
 def _consider(weights: np.ndarray, segment: np.ndarray | None, n: int, k: int, rng) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
-cheaper: the stable order of a key, the first q of that order without sorting the rest, the
-k largest values in order, and the distinct values of an array in order.
+cheaper: the stable order of a key (of a float key, of small integers), the first q of that
+order without sorting the rest, the k largest values in order, and the distinct values of an
+array in order.
 
 Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order),
 so a mechanism may use them without changing any draw or result.
@@ -50,11 +51,25 @@ def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray
 
 def largest(values: np.ndarray, k: int) -> np.ndarray:
     """np.sort(values)[::-1][:k], the k largest values largest first, without sorting all of
-    `values` when k is small: a partition finds them and only they are sorted."""
+    `values` when k is small: a partition finds them and only they are sorted (the same
+    values; -0.0 and 0.0, equal, may change places as in any unstable sort)."""
     n = len(values)
     if k <= 0 or 2 * k >= n:
         return np.sort(values)[::-1][:k]
     return np.sort(np.partition(values, n - k)[n - k :])[::-1]
+
+
+def stable_order_below(values: np.ndarray, bound: int) -> np.ndarray:
+    """np.argsort(values, kind="stable") of integers in [0, bound), in linear time: numpy
+    sorts 16-bit integers stably by counting (ten times its stable sort of 64-bit integers
+    for a few thousand), so the values are ordered by one such pass below 2**16, by two (low
+    digit, then high) below 2**32."""
+    if bound <= 1 << 16:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    if bound > 1 << 32:
+        return np.argsort(values, kind="stable")
+    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((values[order] >> 16).astype(np.uint16), kind="stable")]
 
 
 def radix_order(key: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from .breeding import elite_stud_price, import_quality, quality_premium, service
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
-from .ordering import stable_order, stable_smallest
+from .ordering import stable_order, stable_order_below, stable_smallest
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -553,18 +553,20 @@ def _settle_matches(
     firms, herd = state.firms, state.herd
     n_f = firms.n
     owner = herd.view("owner")
+    o = owner[offered]
     if state.shocks.coloured > 0:  # and take the coloured animals first
-        by_owner = offered[np.lexsort((herd.colour[offered] == 0, owner[offered]))]
+        by_owner = offered[np.lexsort((herd.colour[offered] == 0, o))]
     else:
-        by_owner = offered[np.argsort(owner[offered], kind="stable")]
-    first = np.searchsorted(owner[by_owner], np.arange(n_f))
+        by_owner = offered[stable_order_below(o, n_f)]
+    count = np.bincount(o, minlength=n_f)
+    first = np.cumsum(count) - count  # each seller's first place in by_owner
     offset = np.zeros(n_f, dtype=np.int64)
     n_sold = 0
     for m in sold:
         state.month_stats["lost_enquiries"] += m.lost
         if len(m.seller) == 0:
             continue
-        order = np.argsort(m.seller, kind="stable")
+        order = stable_order_below(m.seller, n_f)
         s, b = m.seller[order], m.buyer[order]
         rank = np.arange(len(s)) - np.searchsorted(s, s)
         animals = by_owner[first[s] + offset[s] + rank]
