@@ -201,7 +201,16 @@ def reservation_prices(
 
 
 def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple[float, int]:
-    """Uniform price and quantity of a call auction (k-double auction, k = 1/2).
+    """Uniform price and quantity of a call auction (k-double auction, k = 1/2): the first
+    two of `call_auction`."""
+    return call_auction(bids, asks, previous)[:2]
+
+
+def call_auction(
+    bids: np.ndarray, asks: np.ndarray, previous: float
+) -> tuple[float, int, float, float]:
+    """Uniform price and quantity of a call auction (k-double auction, k = 1/2), and the
+    q-th highest bid and q-th lowest ask (the last that trade; NaN when none trades).
 
     The q highest bids trade with the q lowest asks, q the largest number with the q-th bid
     at least the q-th ask; the price is the middle of the interval of prices that clear
@@ -214,19 +223,19 @@ def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple
     """
     a = np.sort(np.asarray(asks, dtype=float))
     if len(a) == 0:
-        return float(previous), 0
+        return float(previous), 0, np.nan, np.nan
     bids = np.asarray(bids, dtype=float)
     b = largest(bids[bids > 0], len(a) + 1)  # none is read below past one more than the asks
     if len(b) == 0:
-        return float(a[0]), 0
+        return float(a[0]), 0, np.nan, np.nan
     m = min(len(a), len(b))
     crossing = b[:m] >= a[:m]
     q = int(crossing.sum())  # b falls and a rises: the crossing units come first
     if q == 0:
-        return float(0.5 * (b[0] + a[0])), 0
+        return float(0.5 * (b[0] + a[0])), 0, np.nan, np.nan
     lo = max(a[q - 1], b[q] if q < len(b) else -np.inf)
     hi = min(b[q - 1], a[q] if q < len(a) else np.inf)
-    return float(0.5 * (lo + hi)), q
+    return float(0.5 * (lo + hi)), q, float(b[q - 1]), float(a[q - 1])
 
 
 def adaptive(previous: float, observed: float, weight: float) -> float:

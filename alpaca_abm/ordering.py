@@ -30,16 +30,20 @@ def stable_order(key: np.ndarray) -> np.ndarray:
     return order
 
 
-def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray:
+def stable_smallest(
+    key: np.ndarray, q: int, ordered: bool = True, cut: float | None = None
+) -> np.ndarray:
     """np.argsort(key, kind="stable")[:q] without sorting all of `key`: the q smallest keys
     (equal keys in index order) are found by a partition and only they are sorted; with
-    `ordered` False, the same rows in index order (when only which rows matters)."""
+    `ordered` False, the same rows in index order (when only which rows matters). `cut`:
+    the q-th smallest key, when already known (no partition then)."""
     if q <= 0:
         return np.zeros(0, dtype=np.intp)
     if q >= len(key):
         order = np.argsort(key, kind="stable")
         return order if ordered else np.sort(order)
-    cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
+    if cut is None:
+        cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
     if np.isnan(cut):  # NaN sorts last: leave it to the full sort
         order = np.argsort(key, kind="stable")[:q]
         return order if ordered else np.sort(order)

@@ -65,7 +65,9 @@ def list_females(
     surplus[closing] = herd_size[closing]
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
-    cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
+    # only breeders with a surplus look them over (about half the females: indices, not a
+    # boolean mask, which numpy gathers several times slower when half its entries are set)
+    cand = females[np.flatnonzero((surplus > 0)[owner[females]])]
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     o = owner[cand]
@@ -112,7 +114,8 @@ def list_pets(state: Industry) -> np.ndarray:
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
         dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
-        prospect = young[seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
+        better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd
+        prospect = young[np.flatnonzero(better)]  # (about half: indices gather faster)
     else:
         prospect = young
     offered = np.zeros(herd.n, dtype=bool)  # masks, not set operations: linear in the herd
@@ -233,13 +236,13 @@ def trade(state: Industry) -> None:
     at_auction[lots.index] = False
     on_sale, on_ask = listed[at_auction], asks[at_auction]
     bids = gather_bids(state, females, herd_size, export_flow)
-    price, q = clear(state, bids, on_ask, len(listed), len(females))
+    price, q, last_bid, last_ask = clear(state, bids, on_ask, len(listed), len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
-    offered = on_sale[stable_smallest(on_ask, q)]
+    offered = on_sale[stable_smallest(on_ask, q, cut=last_ask)]
     state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
     if q:
-        win = stable_smallest(-bids.wtp, q)
+        win = stable_smallest(-bids.wtp, q, cut=-last_bid)
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
         sold = _match(state, bids.bidder[win], offered, stock, avoid, NICHE_SHARES)
         n_sold = _settle_matches(state, sold, offered, price)
@@ -422,18 +425,19 @@ def gather_bids(
 
 def clear(
     state: Industry, bids: Bids, asks: np.ndarray, n_listed: int, n_breeding: int
-) -> tuple[float, int]:
-    """The call auction's price and quantity (market.clearing_price) over the offers at
-    auction (`asks`: the `n_listed` females listed less the EU's lots); the market's state
-    and the outside demand schedule's reading follow it."""
+) -> tuple[float, int, float, float]:
+    """The call auction's price and quantity, and the last bid and ask that trade
+    (market.call_auction) over the offers at auction (`asks`: the `n_listed` females listed
+    less the EU's lots); the market's state and the outside demand schedule's reading
+    follow it."""
     mk = state.market
-    price, q = market.clearing_price(bids.wtp, asks, mk.price)
+    price, q, last_bid, last_ask = market.call_auction(bids.wtp, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), n_listed
     read_demand_schedule(state, bids.new + bids.replace, bids.export_flow, n_breeding)
     state.month_stats["listed"] += n_listed
     state.month_stats["demand"] += len(bids.wtp)
-    return price, q
+    return price, q, last_bid, last_ask
 
 
 def learn_from_month(

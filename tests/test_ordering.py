@@ -54,6 +54,9 @@ def test_stable_smallest_is_the_head_of_the_stable_sort():
             head = np.argsort(key, kind="stable")[:q]
             assert np.array_equal(stable_smallest(key, q), head)
             assert np.array_equal(stable_smallest(key, q, ordered=False), np.sort(head))
+            if 0 < q <= n:  # the q-th smallest key given: the same rows
+                cut = float(np.sort(key)[q - 1])
+                assert np.array_equal(stable_smallest(key, q, cut=cut), head)
 
 
 def test_distinct_is_np_unique_of_integers_and_floats_with_repeats_or_none():
