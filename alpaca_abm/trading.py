@@ -18,7 +18,7 @@ from .breeding import elite_stud_price, import_quality, quality_premium, service
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
-from .ordering import stable_order, stable_order_below, stable_smallest
+from .ordering import group_heads, stable_order_below, stable_smallest
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -73,12 +73,11 @@ def list_females(
     o = owner[cand]
     noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)  # per breeder
     seen = seen_quality(herd, cand, noise[o], state.rng)
-    # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
-    by_key = stable_order(o.astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19))
-    order, o = cand[by_key], o[by_key]
-    starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
-    rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
-    return order[rank < surplus[o]]
+    # one order on a combined key: owner first, then judged quality (|seen| stays far below
+    # 2**20); of each owner, its `surplus` weakest
+    base = o.astype(np.float64) * 2.0**21
+    key = base + np.clip(seen, -(2.0**19), 2.0**19)
+    return cand[group_heads(key, o, key - base, surplus)]
 
 
 def judged_mean_by_owner(

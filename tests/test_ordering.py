@@ -5,6 +5,7 @@ import numpy as np
 from alpaca_abm.ordering import (
     RADIX_FROM,
     distinct,
+    group_heads,
     largest,
     radix_order,
     stable_order,
@@ -93,3 +94,33 @@ def test_stable_order_below_is_the_stable_sort_of_small_and_wide_integers():
             values[: n // 3] = values[n // 3 : 2 * (n // 3)]  # repeats
             got = stable_order_below(values, bound)
             assert np.array_equal(got, np.argsort(values, kind="stable"))
+
+
+def _group_heads_by_sorting(key, group, take):
+    order = np.argsort(key, kind="stable")
+    o = group[order]
+    rank = np.arange(len(o)) - np.searchsorted(o, o)
+    return order[rank < take[o]]
+
+
+def test_group_heads_are_each_groups_first_rows_of_the_stable_order():
+    """Listing-like keys (group x 2**21 + a value, rounded: equal keys within a group),
+    groups of skewed sizes, takes from none to more than the group, a few huge values that
+    stretch the buckets, short keys (all sorted) and one value throughout: exactly each
+    group's first take[g] rows of the stable sort, in its order."""
+    rng = np.random.default_rng(17)
+    for trial in range(40):
+        n = int(rng.choice([10, 500, RADIX_FROM + 1, 3 * RADIX_FROM]))
+        n_groups = int(rng.integers(1, 3000))
+        group = np.minimum(rng.geometric(min(1.0, 3.0 / n_groups), n) - 1, n_groups - 1)
+        value = np.round(rng.normal(0, 3, n), int(rng.integers(0, 4)))
+        if trial % 4 == 1:
+            value[rng.random(n) < 0.001] = 2.0**18
+        if trial % 10 == 3:
+            value[:] = 1.5
+        base = group.astype(np.float64) * 2.0**21
+        key = base + value
+        take = rng.integers(0, 6, n_groups)
+        take[rng.random(n_groups) < 0.2] = 10_000
+        got = group_heads(key, group, key - base, take)
+        assert np.array_equal(got, _group_heads_by_sorting(key, group, take))
