@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .ordering import largest, stable_order_below
+
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
 SELL_THROUGH_WEIGHT = 0.15  # assumption: sellers judge their chance of a sale by ~6 months
@@ -29,6 +31,12 @@ STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written d
 
 
 # --- the market's state ----------------------------------------------------------------------
+def no_sales_months() -> list[np.ndarray]:
+    """A year without sales as MarketState.sales_ring keeps one: 12 slots of no (segment,
+    seller's row, buyers)."""
+    return [np.zeros((3, 0), dtype=np.int64) for _ in range(12)]
+
+
 @dataclass
 class MarketState:
     """The livestock market between months: prices, expectations, demand pool and search.
@@ -70,10 +78,11 @@ class MarketState:
     # this month's home sales a partner made to a buyer who had come to its teacher, through
     # the contacts it learned (divert_to_contacts): row 0 the teacher, row 1 the partner
     diversions: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
-    # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12):
-    # 12 x segments x breeders' rows (with room to grow), and their sum over the 12 months;
-    # kept by rivalry.remember_sales for competition intensity
-    sales_ring: np.ndarray = field(default_factory=lambda: np.zeros((12, 0, 0), dtype=np.int64))
+    # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12)
+    # holding (segment, seller's row, buyers) where it sold that month (3 x k), and their sum
+    # over the 12 months (segments x breeders' rows, with room to grow); kept by
+    # rivalry.remember_sales for competition intensity
+    sales_ring: list[np.ndarray] = field(default_factory=no_sales_months)
     sales_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     # how much more each breeder's sales respond to its reach when buyers compare
     # `buyer_consideration` sellers than in proportion (reach_response); empty: 1 for all
@@ -199,7 +208,16 @@ def reservation_prices(
 
 
 def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple[float, int]:
-    """Uniform price and quantity of a call auction (k-double auction, k = 1/2).
+    """Uniform price and quantity of a call auction (k-double auction, k = 1/2): the first
+    two of `call_auction`."""
+    return call_auction(bids, asks, previous)[:2]
+
+
+def call_auction(
+    bids: np.ndarray, asks: np.ndarray, previous: float
+) -> tuple[float, int, float, float]:
+    """Uniform price and quantity of a call auction (k-double auction, k = 1/2), and the
+    q-th highest bid and q-th lowest ask (the last that trade; NaN when none trades).
 
     The q highest bids trade with the q lowest asks, q the largest number with the q-th bid
     at least the q-th ask; the price is the middle of the interval of prices that clear
@@ -210,21 +228,21 @@ def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple
     which is at least the pet value, and counted as the best bid it would pull the price
     below zero.
     """
-    b = np.sort(np.asarray(bids, dtype=float))[::-1]
-    b = b[b > 0]  # sorted: the bids above zero come first
     a = np.sort(np.asarray(asks, dtype=float))
     if len(a) == 0:
-        return float(previous), 0
+        return float(previous), 0, np.nan, np.nan
+    bids = np.asarray(bids, dtype=float)
+    b = largest(bids[bids > 0], len(a) + 1)  # none is read below past one more than the asks
     if len(b) == 0:
-        return float(a[0]), 0
+        return float(a[0]), 0, np.nan, np.nan
     m = min(len(a), len(b))
     crossing = b[:m] >= a[:m]
     q = int(crossing.sum())  # b falls and a rises: the crossing units come first
     if q == 0:
-        return float(0.5 * (b[0] + a[0])), 0
+        return float(0.5 * (b[0] + a[0])), 0, np.nan, np.nan
     lo = max(a[q - 1], b[q] if q < len(b) else -np.inf)
     hi = min(b[q - 1], a[q] if q < len(a) else np.inf)
-    return float(0.5 * (lo + hi)), q
+    return float(0.5 * (lo + hi)), q, float(b[q - 1]), float(a[q - 1])
 
 
 def adaptive(previous: float, observed: float, weight: float) -> float:
@@ -314,7 +332,7 @@ def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
     """Which enquiries (each aimed at a seller) are served, first come first served."""
     if len(targets) == 0:
         return np.zeros(0, dtype=bool)
-    order = np.argsort(targets, kind="stable")
+    order = stable_order_below(targets, len(stock))
     sorted_t = targets[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_t)) + 1]
     counts = np.diff(np.r_[starts, len(sorted_t)])
@@ -333,7 +351,7 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
         if total <= 0:
             return np.full(n, -1, dtype=np.int64)
         return rng.choice(len(weights), size=n, p=weights / total)
-    present, which = np.unique(segment, return_inverse=True)
+    present, which = _present(segment)
     cum = np.cumsum(weights[present], axis=1)
     total = cum[:, -1]
     seen = total[which] > 0
@@ -343,6 +361,15 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
     k = np.searchsorted(shares.ravel(), u, side="right")
     col = np.minimum(k - which * weights.shape[1], weights.shape[1] - 1)
     return np.where(seen, col, -1).astype(np.int64)
+
+
+def _present(segment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(segment, return_inverse=True) of segment codes (small integers, none
+    negative) by a count: the segments present in order, and each code's place among them."""
+    present = np.flatnonzero(np.bincount(segment))
+    place = np.zeros(present[-1] + 1 if len(present) else 0, dtype=np.intp)
+    place[present] = np.arange(len(present))
+    return present, place[segment]
 
 
 def _consider(weights: np.ndarray, segment: np.ndarray | None, n: int, k: int, rng) -> np.ndarray:

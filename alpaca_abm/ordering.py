@@ -1,6 +1,7 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
-cheaper: the stable order of a key, the first q of that order without sorting the rest, and
-the distinct values of an array in order.
+cheaper: the stable order of a key (of a float key, of small integers), the first q of that
+order without sorting the rest, the k largest values in order, and the distinct values of an
+array in order.
 
 Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order),
 so a mechanism may use them without changing any draw or result.
@@ -29,16 +30,20 @@ def stable_order(key: np.ndarray) -> np.ndarray:
     return order
 
 
-def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray:
+def stable_smallest(
+    key: np.ndarray, q: int, ordered: bool = True, cut: float | None = None
+) -> np.ndarray:
     """np.argsort(key, kind="stable")[:q] without sorting all of `key`: the q smallest keys
     (equal keys in index order) are found by a partition and only they are sorted; with
-    `ordered` False, the same rows in index order (when only which rows matters)."""
+    `ordered` False, the same rows in index order (when only which rows matters). `cut`:
+    the q-th smallest key, when already known (no partition then)."""
     if q <= 0:
         return np.zeros(0, dtype=np.intp)
     if q >= len(key):
         order = np.argsort(key, kind="stable")
         return order if ordered else np.sort(order)
-    cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
+    if cut is None:
+        cut = np.partition(key, q - 1)[q - 1]  # the q-th smallest key
     if np.isnan(cut):  # NaN sorts last: leave it to the full sort
         order = np.argsort(key, kind="stable")[:q]
         return order if ordered else np.sort(order)
@@ -46,6 +51,29 @@ def stable_smallest(key: np.ndarray, q: int, ordered: bool = True) -> np.ndarray
     rows = np.concatenate((below, np.flatnonzero(key == cut)[: q - len(below)]))
     rows.sort()  # index order, so that the stable sort below keeps it among equal keys
     return rows[np.argsort(key[rows], kind="stable")] if ordered else rows
+
+
+def largest(values: np.ndarray, k: int) -> np.ndarray:
+    """np.sort(values)[::-1][:k], the k largest values largest first, without sorting all of
+    `values` when k is small: a partition finds them and only they are sorted (the same
+    values; -0.0 and 0.0, equal, may change places as in any unstable sort)."""
+    n = len(values)
+    if k <= 0 or 2 * k >= n:
+        return np.sort(values)[::-1][:k]
+    return np.sort(np.partition(values, n - k)[n - k :])[::-1]
+
+
+def stable_order_below(values: np.ndarray, bound: int) -> np.ndarray:
+    """np.argsort(values, kind="stable") of integers in [0, bound), in linear time: numpy
+    sorts 16-bit integers stably by counting (ten times its stable sort of 64-bit integers
+    for a few thousand), so the values are ordered by one such pass below 2**16, by two (low
+    digit, then high) below 2**32."""
+    if bound <= 1 << 16:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    if bound > 1 << 32:
+        return np.argsort(values, kind="stable")
+    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((values[order] >> 16).astype(np.uint16), kind="stable")]
 
 
 def radix_order(key: np.ndarray) -> np.ndarray:

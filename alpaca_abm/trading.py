@@ -18,7 +18,7 @@ from .breeding import elite_stud_price, import_quality, quality_premium, service
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
-from .ordering import stable_order, stable_smallest
+from .ordering import stable_order, stable_order_below, stable_smallest
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -65,15 +65,17 @@ def list_females(
     surplus[closing] = herd_size[closing]
     if surplus.sum() == 0:
         return np.zeros(0, dtype=np.int64)
-    cand = females[surplus[owner[females]] > 0]  # only breeders with a surplus look them over
+    # only breeders with a surplus look them over (about half the females: indices, not a
+    # boolean mask, which numpy gathers several times slower when half its entries are set)
+    cand = females[np.flatnonzero((surplus > 0)[owner[females]])]
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
-    noise = judging_noise(firms.knowledge[owner[cand], BREEDING], p.breeding_noise)
-    seen = seen_quality(herd, cand, noise, state.rng)
+    o = owner[cand]
+    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)  # per breeder
+    seen = seen_quality(herd, cand, noise[o], state.rng)
     # one sort on a combined key: owner first, then judged quality (|seen| stays far below 2**20)
-    key = owner[cand].astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19)
-    order = cand[stable_order(key)]
-    o = owner[order]
+    by_key = stable_order(o.astype(np.float64) * 2.0**21 + np.clip(seen, -(2.0**19), 2.0**19))
+    order, o = cand[by_key], o[by_key]
     starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
     rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
     return order[rank < surplus[o]]
@@ -100,19 +102,20 @@ def list_pets(state: Industry) -> np.ndarray:
     herd, firms, p = state.herd, state.firms, state.scenario
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
-    dams = alive & female
-    retired = np.flatnonzero(dams & (age >= p.female_retire_age))
+    dams = np.flatnonzero(alive & female)
+    retired = dams[age[dams] >= p.female_retire_age]
     males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
     young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
     if len(young):
         has_young = np.zeros(n_f, dtype=bool)
         has_young[owner[young]] = True
-        d_rows = np.flatnonzero(dams & has_young[owner])  # only owners with young males judge
+        d_rows = dams[has_young[owner[dams]]]  # only owners with young males judge
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
         dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
-        prospect = young[seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd]
+        better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd
+        prospect = young[np.flatnonzero(better)]  # (about half: indices gather faster)
     else:
         prospect = young
     offered = np.zeros(herd.n, dtype=bool)  # masks, not set operations: linear in the herd
@@ -120,8 +123,8 @@ def list_pets(state: Industry) -> np.ndarray:
     offered[prospect] = False
     offered[retired] = True
     rows = np.flatnonzero(offered)
-    ok = ~firms.restricted[owner[rows]] & firms.active[owner[rows]]
-    return rows[ok]
+    free = firms.active[:n_f] & ~firms.restricted[:n_f]
+    return rows[free[owner[rows]]]
 
 
 def breeder_wants(
@@ -233,13 +236,13 @@ def trade(state: Industry) -> None:
     at_auction[lots.index] = False
     on_sale, on_ask = listed[at_auction], asks[at_auction]
     bids = gather_bids(state, females, herd_size, export_flow)
-    price, q = clear(state, bids, on_ask, len(listed), len(females))
+    price, q, last_bid, last_ask = clear(state, bids, on_ask, len(listed), len(females))
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
-    offered = on_sale[stable_smallest(on_ask, q)]
+    offered = on_sale[stable_smallest(on_ask, q, cut=last_ask)]
     state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
     if q:
-        win = stable_smallest(-bids.wtp, q)
+        win = stable_smallest(-bids.wtp, q, cut=-last_bid)
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
         sold = _match(state, bids.bidder[win], offered, stock, avoid, NICHE_SHARES)
         n_sold = _settle_matches(state, sold, offered, price)
@@ -422,18 +425,19 @@ def gather_bids(
 
 def clear(
     state: Industry, bids: Bids, asks: np.ndarray, n_listed: int, n_breeding: int
-) -> tuple[float, int]:
-    """The call auction's price and quantity (market.clearing_price) over the offers at
-    auction (`asks`: the `n_listed` females listed less the EU's lots); the market's state
-    and the outside demand schedule's reading follow it."""
+) -> tuple[float, int, float, float]:
+    """The call auction's price and quantity, and the last bid and ask that trade
+    (market.call_auction) over the offers at auction (`asks`: the `n_listed` females listed
+    less the EU's lots); the market's state and the outside demand schedule's reading
+    follow it."""
     mk = state.market
-    price, q = market.clearing_price(bids.wtp, asks, mk.price)
+    price, q, last_bid, last_ask = market.call_auction(bids.wtp, asks, mk.price)
     mk.price = price
     mk.outside_buyers, mk.bids, mk.asks = bids.n_hobby, len(bids.wtp), n_listed
     read_demand_schedule(state, bids.new + bids.replace, bids.export_flow, n_breeding)
     state.month_stats["listed"] += n_listed
     state.month_stats["demand"] += len(bids.wtp)
-    return price, q
+    return price, q, last_bid, last_ask
 
 
 def learn_from_month(
@@ -553,18 +557,20 @@ def _settle_matches(
     firms, herd = state.firms, state.herd
     n_f = firms.n
     owner = herd.view("owner")
+    o = owner[offered]
     if state.shocks.coloured > 0:  # and take the coloured animals first
-        by_owner = offered[np.lexsort((herd.colour[offered] == 0, owner[offered]))]
+        by_owner = offered[np.lexsort((herd.colour[offered] == 0, o))]
     else:
-        by_owner = offered[np.argsort(owner[offered], kind="stable")]
-    first = np.searchsorted(owner[by_owner], np.arange(n_f))
+        by_owner = offered[stable_order_below(o, n_f)]
+    count = np.bincount(o, minlength=n_f)
+    first = np.cumsum(count) - count  # each seller's first place in by_owner
     offset = np.zeros(n_f, dtype=np.int64)
     n_sold = 0
     for m in sold:
         state.month_stats["lost_enquiries"] += m.lost
         if len(m.seller) == 0:
             continue
-        order = np.argsort(m.seller, kind="stable")
+        order = stable_order_below(m.seller, n_f)
         s, b = m.seller[order], m.buyer[order]
         rank = np.arange(len(s)) - np.searchsorted(s, s)
         animals = by_owner[first[s] + offset[s] + rank]

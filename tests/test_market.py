@@ -62,6 +62,8 @@ def test_the_auction_trades_the_largest_crossing_quantity_at_the_middle_of_its_i
         assert (b[:q] >= price - 1e-9).all() and (a[:q] <= price + 1e-9).all()
         assert q == len(b) or b[q] <= price + 1e-9  # the next bid would not buy
         assert q == len(a) or a[q] >= price - 1e-9  # the next offer would not sell
+        # call_auction: the same price and quantity, and the last bid and ask that trade
+        assert market.call_auction(bids, asks, previous=5.0) == (price, q, b[q - 1], a[q - 1])
 
 
 def test_clearing_prices_worked_by_hand():

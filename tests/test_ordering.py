@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from alpaca_abm.ordering import RADIX_FROM, distinct, radix_order, stable_order, stable_smallest
+from alpaca_abm.ordering import (
+    RADIX_FROM,
+    distinct,
+    largest,
+    radix_order,
+    stable_order,
+    stable_order_below,
+    stable_smallest,
+)
 
 
 def test_stable_order_is_the_stable_sort_with_and_without_ties():
@@ -46,6 +54,9 @@ def test_stable_smallest_is_the_head_of_the_stable_sort():
             head = np.argsort(key, kind="stable")[:q]
             assert np.array_equal(stable_smallest(key, q), head)
             assert np.array_equal(stable_smallest(key, q, ordered=False), np.sort(head))
+            if 0 < q <= n:  # the q-th smallest key given: the same rows
+                cut = float(np.sort(key)[q - 1])
+                assert np.array_equal(stable_smallest(key, q, cut=cut), head)
 
 
 def test_distinct_is_np_unique_of_integers_and_floats_with_repeats_or_none():
@@ -56,3 +67,29 @@ def test_distinct_is_np_unique_of_integers_and_floats_with_repeats_or_none():
             got = distinct(values)
             assert got.dtype == values.dtype
             assert np.array_equal(got, np.unique(values))
+
+
+def test_largest_are_the_head_of_the_descending_sort():
+    """Random values with ties, NaN (sorted as the largest) and too few values, every k from
+    none to more than all: the values of np.sort(values)[::-1][:k]."""
+    rng = np.random.default_rng(9)
+    for trial in range(300):
+        n = int(rng.integers(0, 60))
+        values = rng.integers(0, 5, n).astype(float) if trial % 2 else rng.normal(size=n)
+        if trial % 7 == 0 and n:
+            values[rng.random(n) < 0.2] = np.nan
+        for k in range(n + 2):
+            want = np.sort(values)[::-1][:k]
+            assert np.array_equal(largest(values, k), want, equal_nan=True)
+
+
+def test_stable_order_below_is_the_stable_sort_of_small_and_wide_integers():
+    """Integers below 2**16 (one counting pass), below 2**32 (two) and wider (numpy's sort),
+    many of them equal: exactly the stable sort."""
+    rng = np.random.default_rng(13)
+    for bound in (1, 7, 1 << 16, (1 << 16) + 1, 1 << 20, 1 << 32, 1 << 40):
+        for n in (0, 1, 50, 3_000):
+            values = rng.integers(0, min(bound, 1 << 40), n)
+            values[: n // 3] = values[n // 3 : 2 * (n // 3)]  # repeats
+            got = stable_order_below(values, bound)
+            assert np.array_equal(got, np.argsort(values, kind="stable"))
