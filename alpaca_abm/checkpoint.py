@@ -852,7 +852,9 @@ def _check_value(value: Any, like: Any, where: str) -> None:
     """Refuse a loaded value whose kind differs from what a newly built model holds there:
     an array of another dtype kind or number of dimensions (floats saved as complex,
     counts as floats or text), a state object of another class or with other attributes,
-    a number where text is held, a NaN where a finite number is held, and so on."""
+    a number where text is held, an array where a list is held (MarketState.sales_ring was
+    one array before it was a list of months), a NaN where a finite number is held, and so
+    on."""
     if like is None or value is None:
         return
     if isinstance(like, np.ndarray):
@@ -869,7 +871,7 @@ def _check_value(value: Any, like: Any, where: str) -> None:
             raise DamagedCheckpoint(f"{where} is not a {type(like).__name__}")
         _check_like(_attributes(value), _attributes(like), where, type(like), strict=False)
         return
-    kinds = {bool: (bool,), int: (int,), float: (float, int), str: (str,)}
+    kinds = {bool: (bool,), int: (int,), float: (float, int), str: (str,), list: (list,)}
     allowed = kinds.get(type(like))
     if allowed is not None and not (type(value) in allowed or isinstance(value, np.generic)):
         raise DamagedCheckpoint(f"{where} is a {type(value).__name__}, not a {type(like).__name__}")

@@ -31,6 +31,12 @@ STUD_WORKING_MONTHS = 120  # assumption: a stud works about ten years, written d
 
 
 # --- the market's state ----------------------------------------------------------------------
+def no_sales_months() -> list[np.ndarray]:
+    """A year without sales as MarketState.sales_ring keeps one: 12 slots of no (segment,
+    seller's row, buyers)."""
+    return [np.zeros((3, 0), dtype=np.int64) for _ in range(12)]
+
+
 @dataclass
 class MarketState:
     """The livestock market between months: prices, expectations, demand pool and search.
@@ -72,10 +78,11 @@ class MarketState:
     # this month's home sales a partner made to a buyer who had come to its teacher, through
     # the contacts it learned (divert_to_contacts): row 0 the teacher, row 1 the partner
     diversions: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), dtype=np.int64))
-    # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12):
-    # 12 x segments x breeders' rows (with room to grow), and their sum over the 12 months;
-    # kept by rivalry.remember_sales for competition intensity
-    sales_ring: np.ndarray = field(default_factory=lambda: np.zeros((12, 0, 0), dtype=np.int64))
+    # the last 12 months' home buyers won by segment and seller, one slot a month (step % 12)
+    # holding (segment, seller's row, buyers) where it sold that month (3 x k), and their sum
+    # over the 12 months (segments x breeders' rows, with room to grow); kept by
+    # rivalry.remember_sales for competition intensity
+    sales_ring: list[np.ndarray] = field(default_factory=no_sales_months)
     sales_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     # how much more each breeder's sales respond to its reach when buyers compare
     # `buyer_consideration` sellers than in proportion (reach_response); empty: 1 for all

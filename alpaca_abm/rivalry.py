@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
-from .market import N_NICHES, choice_chance, reach_response, weight_below
+from .market import N_NICHES, choice_chance, no_sales_months, reach_response, weight_below
 from .ordering import stable_smallest
 
 if TYPE_CHECKING:
@@ -86,28 +86,43 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
 
 
 def remember_sales(
-    ring: np.ndarray, year: np.ndarray, segment_sales: np.ndarray, step: int, n_firms: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The last 12 months' buyers won by segment and seller: `ring` (12 x segments x columns)
-    holds each month in slot step % 12, `year` (segments x columns) their sum. This month's
-    `segment_sales` replaces what its slot held a year ago, in both. Columns are breeders'
-    rows; when the firm table outgrows them both grow to at least twice as many (a seller
-    new since the market ran won nothing yet; the columns beyond the table stay 0). Returns
-    (ring, year), new arrays when they had to grow."""
+    months: list[np.ndarray],
+    year: np.ndarray,
+    segment_sales: np.ndarray,
+    step: int,
+    n_firms: int,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The last 12 months' buyers won by segment and seller: `months` (12 slots) holds each
+    month in slot step % 12 as what it sold, a 3 x k int64 array of (segment, seller's row,
+    buyers) for each segment and seller with a sale that month; `year` (segments x columns)
+    is their sum. This month's `segment_sales` (segments x sellers) replaces what its slot
+    held a year ago, in both: the slot leaving is taken from `year` and the month arriving
+    added, each only where it sold (integer sums: exact in any order). Columns of `year` are
+    breeders' rows; when the firm table outgrows them they grow to at least twice as many (a
+    seller new since the market ran won nothing yet; the columns beyond the table stay 0).
+    A change in the number of segments starts an empty year. Returns (months, year), a new
+    `year` when it had to grow (and a new `months` when the segments changed)."""
     n_seg, n_sold = segment_sales.shape
-    if ring.shape[1] != n_seg or ring.shape[2] < n_firms:
-        cap = max(n_firms, 2 * ring.shape[2]) if ring.shape[1] == n_seg else n_firms
-        grown = np.zeros((12, n_seg, cap), dtype=np.int64)
-        if ring.shape[1] == n_seg:
-            grown[:, :, : ring.shape[2]] = ring
-        ring = grown
-        year = ring.sum(axis=0)
-    slot = ring[step % 12]
-    year -= slot
-    slot[:] = 0
-    slot[:, :n_sold] = segment_sales
-    year += slot
-    return ring, year
+    if year.shape[0] != n_seg or year.shape[1] < n_firms:
+        kept = year.shape[0] == n_seg
+        cap = max(n_firms, 2 * year.shape[1]) if kept else n_firms
+        grown = np.zeros((n_seg, cap), dtype=np.int64)
+        if kept:
+            grown[:, : year.shape[1]] = year
+        else:
+            months = no_sales_months()
+        year = grown
+    slot = step % 12
+    seg, seller, count = months[slot]
+    year[seg, seller] -= count  # each (segment, seller) once: no repeated index
+    sellers = np.flatnonzero(segment_sales.any(axis=0))  # first the columns, then the cells
+    sold = segment_sales[:, sellers]
+    cells = np.flatnonzero(sold)
+    seg, column = np.divmod(cells, len(sellers))
+    arrived = np.stack((seg, sellers[column], sold.ravel()[cells].astype(np.int64)))
+    year[arrived[0], arrived[1]] += arrived[2]
+    months[slot] = arrived
+    return months, year
 
 
 # --- leakage that costs -------------------------------------------------------------------

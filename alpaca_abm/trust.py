@@ -43,7 +43,8 @@ def scarred_gain(gain: np.ndarray | float, betrayals: np.ndarray, hysteresis: fl
 
 
 class TrustLedger:
-    """Directed trust ties in flat arrays with a (truster, trusted) → row index."""
+    """Directed trust ties in flat arrays, found by their (truster, trusted) key through a
+    sorted index of the keys (`_sorted_index`, rebuilt from `src` and `dst` when missing)."""
 
     def __init__(self, baseline: float, decay: float, capacity: int = 1024) -> None:
         self.baseline = baseline
@@ -57,7 +58,6 @@ class TrustLedger:
         self.betrayals = np.zeros(capacity, dtype=np.int32)  # breaches by dst that src caught
         self.impressed = 0  # ties before this row have had their first impression
         self.linked = np.zeros(capacity, dtype=bool)  # the pair are acquaintances (both ways)
-        self.index: dict[int, int] = {}  # tie_key(truster, trusted) → row
 
     def _grow(self, k: int) -> None:
         grow_columns(self, _COLUMNS, self.n, self.n + k)
@@ -85,14 +85,13 @@ class TrustLedger:
         self.associations[new_rows] = 0
         self.betrayals[new_rows] = 0
         self.n += m
-        self.index.update(zip(new_keys.tolist(), new_rows.tolist(), strict=True))
         self.linked[new_rows] = True  # a tie makes the two acquaintances, both ways
         out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
-        """Row of each tie key, -1 where unknown: `index` looked up as a sorted array (the
-        dict is the record; the sorted copy follows it as ties are added, never reordered)."""
+        """Row of each tie key, -1 where unknown, looked up in the sorted keys of all ties
+        (which follow the ledger as ties are added: rows are never reordered)."""
         sorted_keys, sorted_rows = self._sorted_index()
         if len(sorted_keys) == 0:
             return np.full(len(keys), -1, dtype=np.int64)

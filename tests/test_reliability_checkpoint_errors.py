@@ -132,6 +132,22 @@ def test_a_nan_where_the_model_holds_a_number_is_refused_naming_the_file(saved, 
         AlpacaModel.load(path)
 
 
+def test_an_array_where_the_model_holds_a_list_is_refused(saved, tmp_path):
+    """The market's year of sales by month is a list of 12 months; a checkpoint holding one
+    array there (as the 12 x segments x breeders ring once was) is refused, not run."""
+
+    def change(document, parts):
+        market = _find_attr(_attributes_node(document), "market")
+        keys = market["k"]
+        year = market["v"][keys.index("sales_year")]  # saved after the ring: moved into it
+        market["v"][keys.index("sales_ring")] = year
+        market["v"][keys.index("sales_year")] = {"$": "ref", "n": year["n"]}
+
+    path = _forge(saved, tmp_path / "r.npz", change)
+    with pytest.raises(ValueError, match=r"damaged checkpoint .*market\.sales_ring .*not a list"):
+        AlpacaModel.load(path)
+
+
 def test_an_error_inside_the_simulation_is_internal_exit_1_with_the_traceback_saved(
     tmp_path, capsys, monkeypatch
 ):

@@ -7,7 +7,7 @@ from alpaca_abm import rivalry as rv
 from alpaca_abm.breeder import BREEDING, MARKETING, FirmTable
 from alpaca_abm.coownership import Contracts, contract_terms
 from alpaca_abm.knowledge import exchange_knowledge, shared_flow
-from alpaca_abm.market import MarketState, visibility
+from alpaca_abm.market import MarketState, no_sales_months, visibility
 from alpaca_abm.params import AlpacaScenario
 from alpaca_abm.trust import TrustLedger
 
@@ -416,24 +416,47 @@ def test_overlap_and_profiles_by_hand():
 
 
 def test_the_years_sales_ring_by_hand():
-    """An empty ring meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
-    the table: it grows to 12 x 2 x 3 (max(3, 2 x 0) columns), slot 13 % 12 = 1 holds the
-    month, the new breeder's column 0, and the year's sum is that month. Step 14 adds
-    (2, 2, 2; 2, 2, 2) in slot 2. The same slot 1 a year later (step 25) is overwritten, not
-    added to: the year's sum is the new month's (1, 0; 0, 4) plus slot 2's, (3, 2, 2; 2, 6,
-    2). A fourth breeder at step 27 (slot 3) doubles the columns to 6, keeping every sum."""
-    ring, year = np.zeros((12, 0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64)
-    ring, year = rv.remember_sales(ring, year, np.array([[5, 0], [1, 3]]), 13, 3)
-    assert ring.shape == (12, 2, 3)
-    assert ring[1].tolist() == [[5, 0, 0], [1, 3, 0]] and ring.sum() == 9
+    """An empty year meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
+    the table: the year grows to 2 x 3 (max(3, 2 x 0) columns) and is that month, the new
+    breeder's column 0; slot 13 % 12 = 1 holds the month as (segment, seller, buyers) where
+    it sold: (0, 0, 5), (1, 0, 1), (1, 1, 3). Step 14 adds (2, 2, 2; 2, 2, 2) in slot 2. The
+    same slot 1 a year later (step 25) is replaced, not added to: the year's sum is the new
+    month's (1, 0; 0, 4) plus slot 2's, (3, 2, 2; 2, 6, 2). A fourth breeder at step 27 (slot
+    3) doubles the columns to 6, keeping every sum. Three segments start an empty year."""
+    months, year = no_sales_months(), np.zeros((0, 0), dtype=np.int64)
+    months, year = rv.remember_sales(months, year, np.array([[5, 0], [1, 3]]), 13, 3)
+    assert len(months) == 12 and year.shape == (2, 3)
+    assert months[1].tolist() == [[0, 1, 1], [0, 0, 1], [5, 1, 3]]
+    assert sum(m.shape[1] for m in months) == 3
     assert year.tolist() == [[5, 0, 0], [1, 3, 0]]
-    ring, year = rv.remember_sales(ring, year, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
-    ring, year = rv.remember_sales(ring, year, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
+    months, year = rv.remember_sales(months, year, np.array([[2, 2, 2], [2, 2, 2]]), 14, 3)
+    months, year = rv.remember_sales(months, year, np.array([[1, 0, 0], [0, 4, 0]]), 25, 3)
     assert year.tolist() == [[3, 2, 2], [2, 6, 2]]
-    assert (year == ring.sum(axis=0)).all()
-    ring, year = rv.remember_sales(ring, year, np.array([[0, 0, 0, 1], [0, 0, 0, 0]]), 27, 4)
-    assert ring.shape == (12, 2, 6)
+    dense = np.zeros_like(year)  # the year is the sum of what the slots hold
+    for seg, seller, count in months:
+        np.add.at(dense, (seg, seller), count)
+    assert (year == dense).all()
+    months, year = rv.remember_sales(months, year, np.array([[0, 0, 0, 1], [0, 0, 0, 0]]), 27, 4)
+    assert year.shape == (2, 6)
     assert year.tolist() == [[3, 2, 2, 1, 0, 0], [2, 6, 2, 0, 0, 0]]
+    months, year = rv.remember_sales(months, year, np.array([[1], [0], [2]]), 28, 4)
+    assert year.tolist() == [[1, 0, 0, 0], [0, 0, 0, 0], [2, 0, 0, 0]]
+    assert sum(m.shape[1] for m in months) == 2
+
+
+def test_the_years_sales_ring_matches_the_sum_of_twelve_dense_months():
+    """Thirty months of random sales over a growing table (3 segments): the year kept by
+    remember_sales is always the sum of the last 12 months' dense tables, column by column."""
+    rng = np.random.default_rng(3)
+    months, year = no_sales_months(), np.zeros((0, 0), dtype=np.int64)
+    history = []
+    for step in range(30):
+        n_sold = 4 + step // 3
+        sales = rng.integers(0, 3, size=(3, n_sold)) * (rng.random((3, n_sold)) < 0.3)
+        months, year = rv.remember_sales(months, year, sales, step, n_sold + 1)
+        history.append(np.pad(sales, ((0, 0), (0, year.shape[1] - n_sold))))
+        expected = sum(np.pad(h, ((0, 0), (0, year.shape[1] - h.shape[1]))) for h in history[-12:])
+        assert (year == expected).all(), step
 
 
 def test_cooperation_counts_referrals_where_enquiries_were_turned_away_by_hand():
@@ -703,8 +726,8 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
     nothing when the month's price is 0 (measure) or no sale value is given
     (measure_leakage); competition from the year's sales, which after an empty ring are the
     month's: c0 (3, 2) against (1, 0), profiles (0.6, 0.4) and (1, 0): min(0.6, 1) + min(0.4,
-    0) = 0.6; c1 nothing sold: 0. The market keeps the month in its ring (slot 5 % 12 = 5,
-    five columns) and the year's sum."""
+    0) = 0.6; c1 nothing sold: 0. The market keeps the month in its ring (slot 5 % 12 = 5, as
+    (segment, seller, buyers) where it sold) and the year's sum (five columns)."""
     for measure in (rv.measure, rv.measure_leakage):
         firms, con, reach, sales, scenario = _leaky_pairs()
         firms.add(1)
@@ -717,9 +740,10 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
             market.turned_away = np.zeros(4, dtype=np.int64)
             rv.measure(firms, con, trust, market, scenario, 5, stats)
             assert con.competition[:3] == pytest.approx([0.6, 0.0, 0.6])
-            assert market.sales_ring.shape == (12, 2, 5)
-            assert market.sales_ring[5, :, :4].tolist() == sales.tolist()
+            assert market.sales_year.shape == (2, 5)
             assert market.sales_year[:, :4].tolist() == sales.tolist()
+            seg, seller, count = market.sales_ring[5]
+            assert (sales[seg, seller] == count).all() and count.sum() == sales.sum()
         else:
             reach, sales = np.pad(reach, ((0, 0), (0, 1))), np.pad(sales, ((0, 0), (0, 1)))
             rv.measure_leakage(firms, con, reach, sales, scenario, stats)
