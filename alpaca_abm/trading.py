@@ -85,9 +85,11 @@ def judged_mean_by_owner(
 ) -> np.ndarray:
     """Each owner's mean of herd.seen_quality over its animals in `rows` (0 where none): the
     mean of what it sees without judging error, plus one error of sd noise / sqrt(count),
-    the same distribution as averaging a draw per animal at one draw per owner."""
+    the same distribution as averaging a draw per animal at one draw per owner. (The merit
+    is worked out over the whole herd and then gathered: `rows` are usually most of it, and
+    three gathers cost more than one.)"""
     owner = herd.owner[rows]
-    merit = visible_merit(herd, rows)
+    merit = visible_merit(herd, slice(0, herd.n))[rows]
     count = np.bincount(owner, minlength=n_owners)
     mean = np.bincount(owner, weights=merit, minlength=n_owners) / np.maximum(count, 1)
     error = rng.standard_normal(n_owners) * noise_sd[:n_owners] / np.sqrt(np.maximum(count, 1))
@@ -106,12 +108,10 @@ def list_pets(state: Industry) -> np.ndarray:
     males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
     young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
     if len(young):
-        has_young = np.zeros(n_f, dtype=bool)
-        has_young[owner[young]] = True
-        d_rows = dams[has_young[owner[dams]]]  # only owners with young males judge
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
-        dam_mean = judged_mean_by_owner(herd, d_rows, noise, n_f, state.rng)
+        # every owner's judged dams, read only for owners of young males
+        dam_mean = judged_mean_by_owner(herd, dams, noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
         better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd
         prospect = young[np.flatnonzero(better)]  # (about half: indices gather faster)
