@@ -79,7 +79,13 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     """
     if len(a) == 0:
         return np.zeros(0)
-    firms, pos = np.unique(np.concatenate((a, b)), return_inverse=True)
+    both = np.concatenate((a, b))
+    named = np.zeros(sales_year.shape[1], dtype=bool)  # each column named once, ascending
+    named[both] = True
+    firms = np.flatnonzero(named)
+    column = np.empty(len(named), dtype=np.intp)
+    column[firms] = np.arange(len(firms))
+    pos = column[both]
     profiles = buyer_profiles(np.asarray(sales_year[:, firms], dtype=float)).T  # (columns first)
     pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
     return np.minimum(pa, pb).sum(axis=1)
@@ -658,6 +664,10 @@ def measure(
             reach, market.sales_year[:, :n_f].sum(axis=1), scenario.buyer_consideration
         )
     response = market.reach_response if len(market.reach_response) == n_f else None
+    demand = None
+    if np.issubdtype(segment_sales.dtype, np.integer):  # from where the month sold: exact sums
+        seg, _, count = market.sales_ring[step % 12]
+        demand = np.bincount(seg, weights=count, minlength=len(segment_sales))
     measure_leakage(
         firms,
         contracts,
@@ -668,6 +678,7 @@ def measure(
         sale_value=market.price,
         response=response,
         diversions=market.diversions,
+        demand=demand,
     )
 
 
@@ -727,6 +738,7 @@ def measure_leakage(
     sale_value: float = 0.0,
     response: np.ndarray | None = None,
     diversions: np.ndarray | None = None,
+    demand: np.ndarray | None = None,
 ) -> None:
     """Leakage that costs: for every contract, running or ended, whose pupil still trades,
     the sales the teacher lost this month to what its partner learned from it; and the
@@ -734,7 +746,9 @@ def measure_leakage(
     `response`: each breeder's market.reach_response when buyers compare sellers (None: 1).
     `diversions` (teacher and partner rows of this month's sales a running partner made to
     the teacher's buyers through its contacts, market.MarketState.diversions): counted
-    exactly, each a sale the teacher lost and the partner won at `sale_value`."""
+    exactly, each a sale the teacher lost and the partner won at `sale_value`. `demand`:
+    this month's buyers per segment, the sums over `segment_sales`' rows as floats, when the
+    caller has them (None: summed here)."""
     n_f = firms.n
     learned_by = {  # domain columns of what each side learned from the other
         "partner": ("hlt_learned_partner", "brd_learned_partner", "mkt_learned_partner"),
@@ -749,21 +763,21 @@ def measure_leakage(
     )
     if len(rows) == 0:
         return
-    sales = segment_sales[:, :n_f]
-    if np.issubdtype(sales.dtype, np.integer):  # counts: summed exactly, then as floats
-        demand = sales.sum(axis=1).astype(float)
-    else:
-        demand = np.asarray(sales, dtype=float).sum(axis=1)
+    if demand is None:
+        sales = segment_sales[:, :n_f]
+        if np.issubdtype(sales.dtype, np.integer):  # counts: summed exactly, then as floats
+            demand = sales.sum(axis=1).astype(float)
+        else:
+            demand = np.asarray(sales, dtype=float).sum(axis=1)
     reach_t, column = _reach_of_sellers(reach[:, :n_f])
     k, q = con.keeper[rows], con.partner[rows]
     learned = np.concatenate(
         [np.stack([getattr(con, c)[rows] for c in learned_by[side]], axis=1) for side in learned_by]
     )  # pairs x domains: the partners' learning, then the keepers'
     pupil = np.concatenate((q, k))
+    known = firms.knowledge[pupil]
     share = _share_gained(  # per niche: a segment's is its niche's (market.MarketState)
-        _uplift_by_niche(
-            firms.knowledge[pupil], learned, scenario.marketing_effect, scenario.expertise_effect
-        )
+        _uplift_by_niche(known, learned, scenario.marketing_effect, scenario.expertise_effect)
     )
     if reach_t.shape[1] % N_NICHES:  # segments not whole regions of niches: one per segment
         share = share[:, np.arange(reach_t.shape[1]) % N_NICHES]
@@ -780,7 +794,7 @@ def measure_leakage(
     # knowledge each learned from a partner earns it, and the sales each lost to its pupil
     value = knowledge_value(
         firms.sales_value_ring[pupil].sum(axis=1),
-        firms.knowledge[pupil],
+        known,
         firms.niche[pupil],
         scenario.marketing_effect,
         scenario.expertise_effect,

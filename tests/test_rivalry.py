@@ -415,6 +415,19 @@ def test_overlap_and_profiles_by_hand():
     assert profiles[:, 0] == pytest.approx([0.25, 0.75]) and (profiles[:, 1] == 0).all()
 
 
+def test_competition_intensity_pair_by_pair():
+    """Pairs naming breeders in any order and more than once (a breeder in several pairs, a
+    breeder paired with itself) get each pair's overlap worked alone: the sum over segments
+    of the smaller of the two buyer shares."""
+    rng = np.random.default_rng(5)
+    sales_year = rng.integers(0, 4, size=(4, 9)) * (rng.random((4, 9)) < 0.5)
+    a, b = rng.integers(0, 9, size=40), rng.integers(0, 9, size=40)
+    got = rv.competition_intensity(sales_year, a, b)
+    for i, j, g in zip(a, b, got, strict=True):
+        pi, pj = (sales_year[:, x] / max(sales_year[:, x].sum(), 1) for x in (i, j))
+        assert g == pytest.approx(np.minimum(pi, pj).sum())
+
+
 def test_the_years_sales_ring_by_hand():
     """An empty year meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
     the table: the year grows to 2 x 3 (max(3, 2 x 0) columns) and is that month, the new
