@@ -140,12 +140,15 @@ def breeder_wants(
     n_f = firms.n
     if herd_size is None:
         herd_size = breeding_stock(herd, n_f, state.scenario.female_retire_age, females)
-    gap = np.maximum(0, np.floor(firms.target_herd[:n_f]) - herd_size)
-    gap = np.maximum(gap, firms.wants[:n_f])
-    affordable = np.floor(np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * max(price, 1.0)))
-    want = np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * state.investment_mood)
-    want[~firms.active[:n_f] | firms.restricted[:n_f]] = 0
-    return np.maximum(want, 0).astype(np.int64)
+    rows = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])  # the others want none
+    gap = np.maximum(0, np.floor(firms.target_herd[rows]) - herd_size[rows])
+    gap = np.maximum(gap, firms.wants[rows])
+    affordable = np.floor(np.maximum(firms.cash[rows], 0) / (CASH_BUFFER * max(price, 1.0)))
+    want = np.zeros(n_f, dtype=np.int64)
+    want[rows] = np.maximum(
+        np.minimum(np.minimum(gap, affordable), MAX_PURCHASE * state.investment_mood), 0
+    ).astype(np.int64)
+    return want
 
 
 def firm_regions(state: Industry) -> np.ndarray:
@@ -402,23 +405,25 @@ def gather_bids(
     hobby_wtp = market.willingness_to_pay(
         n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
     )
-    value = female_values(state)  # what keeping a female is worth to each breeder
     wants = breeder_wants(state, mk.expected_price, females, herd_size)
-    cash_cap = np.maximum(firms.cash[:n_f], 0) / (CASH_BUFFER * np.maximum(wants, 1))
-    entrant = firms.wants[:n_f] > 0
+    noise = rng.standard_normal(n_f)  # one a breeder; only those who want females bid
+    rows = np.flatnonzero(wants)
+    value = np.broadcast_to(female_values(state), (n_f,))[rows]  # what a female is worth to it
+    cash_cap = np.maximum(firms.cash[rows], 0) / (CASH_BUFFER * np.maximum(wants[rows], 1))
+    entrant = firms.wants[rows] > 0
     # breeders' values differ as sellers' do: no mass point of bids at one value; newcomers
     # pay up to the going price for a foundation herd, some less (pricing.going_price_bids):
     # bids spread above it would let newcomers alone bid the price up month after month
-    noise = rng.standard_normal(n_f)
     wtp_breeder = np.where(
         entrant,
-        np.maximum(value, pricing.going_price_bids(mk.expected_price, p.ask_dispersion, noise)),
-        pricing.spread(value, p.ask_dispersion, noise),
+        np.maximum(
+            value, pricing.going_price_bids(mk.expected_price, p.ask_dispersion, noise[rows])
+        ),
+        pricing.spread(value, p.ask_dispersion, noise[rows]),
     )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
-    b_rows = np.repeat(np.arange(n_f), wants)
-    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), b_rows]
-    wtp = np.r_[hobby_wtp, wtp_breeder[b_rows]]
+    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), np.repeat(rows, wants[rows])]
+    wtp = np.r_[hobby_wtp, np.repeat(wtp_breeder, wants[rows])]
     return Bids(bidder, wtp, n_hobby, new, replace, export_flow)
 
 
