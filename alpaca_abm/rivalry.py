@@ -49,6 +49,8 @@ FAIRNESS_TOLERANCE = 0.1  # assumption: a use share within 0.1 of the cost share
 # ("a proper balance, a 50-50 partnership", I20)
 SEASON_DISCOUNT = 0.5  # assumption: a micro-firm owner weighs next season half as much as this
 # one (present bias), so a long contract is worth at most twice one season
+PAIR_BLOCK = 1024  # pairs worked at a time in _lost_rows (speed only: 1,024 pairs x 30
+# segments of floats, 240 kB an array, stay in cache; the results are the same for any block)
 INTENSITY_MEMORY = 1.0 / 12.0  # cooperation is a 12-month moving average of the monthly
 # signal, as competition is over the last 12 months' buyers (remember_sales)
 NICHE_EXPERTISE = (BREEDING, BREEDING, HEALTH)  # assumption: the knowledge buyers of each niche
@@ -208,27 +210,44 @@ def _lost_rows(
 ) -> np.ndarray:
     """`sales_lost_to_learner` on the transposed reach (breeders x segments), with the
     learners' `_share_gained`: per pair, per pair and segment, or per pair and niche (pairs x
-    N_NICHES, segment s in niche s % N_NICHES as market.MarketState numbers them)."""
+    N_NICHES, segment s in niche s % N_NICHES as market.MarketState numbers them). Pairs
+    are worked PAIR_BLOCK at a time, so that a block's pairs x segments arrays stay in the
+    processor's cache: each pair's loss is its own row's arithmetic, the same in any block."""
     if len(teacher) == 0:
         return np.zeros(0)
     total = reach_t.sum(axis=0)  # (segments,)
     weight = np.divide(demand, total, out=np.zeros_like(total), where=total > 0)  # D_s / R_s
     if share_gained.ndim == 1:
         share_gained = share_gained[:, None]
-    gained = reach_t[learner]  # then c r_L, worked in place
-    if share_gained.shape[1] in (1, total.shape[0]):
+    if consider > 1:
+        gained = _gained_reach(reach_t, learner, share_gained)
+        return _lost_compared(demand, reach_t, teacher, learner, gained, consider)
+    lost = np.empty(len(teacher))
+    per_pair = len(share_gained) == len(teacher)
+    for start in range(0, len(teacher), PAIR_BLOCK):
+        part = slice(start, start + PAIR_BLOCK)
+        gained = _gained_reach(
+            reach_t, learner[part], share_gained[part] if per_pair else share_gained
+        )
+        # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
+        before = total[None, :] - gained
+        np.divide(gained, before, out=gained, where=before > 0)
+        gained[before <= 0] = 0.0
+        teacher_share = reach_t[teacher[part]]
+        teacher_share *= weight[None, :]
+        lost[part] = np.einsum("ps,ps->p", teacher_share, gained)
+    return lost
+
+
+def _gained_reach(reach_t: np.ndarray, learner: np.ndarray, share_gained: np.ndarray) -> np.ndarray:
+    """c r_L: the reach each learner owes to what it learned (pairs x segments), from its
+    `_share_gained` per pair (pairs x 1), per pair and segment, or per pair and niche."""
+    gained = reach_t[learner]
+    if share_gained.shape[1] in (1, gained.shape[1]):
         gained *= share_gained
     else:  # one share per niche: each segment takes its niche's
         gained.reshape(len(gained), -1, share_gained.shape[1])[...] *= share_gained[:, None, :]
-    if consider > 1:
-        return _lost_compared(demand, reach_t, teacher, learner, gained, consider)
-    # D r_T (1/R0 - 1/R) = (D/R) r_T c r_L / (R - c r_L), with R0 = R - c r_L
-    before = total[None, :] - gained
-    np.divide(gained, before, out=gained, where=before > 0)
-    gained[before <= 0] = 0.0
-    teacher_share = reach_t[teacher]
-    teacher_share *= weight[None, :]
-    return np.einsum("ps,ps->p", teacher_share, gained)
+    return gained
 
 
 def _lost_compared(

@@ -428,6 +428,25 @@ def test_competition_intensity_pair_by_pair():
         assert g == pytest.approx(np.minimum(pi, pj).sum())
 
 
+@pytest.mark.parametrize("shares", ["pair", "segment", "niche"])
+def test_sales_lost_are_the_same_numbers_in_any_block_of_pairs(monkeypatch, shares):
+    """_lost_rows works PAIR_BLOCK pairs at a time for speed: blocks of 1, 7 and all pairs
+    give the same bits, with one learned share per pair, per pair and segment or per niche."""
+    rng = np.random.default_rng(11)
+    n, n_seg, n_pairs = 40, 12, 300
+    reach_t = rng.random((n, n_seg)) * (rng.random((n, n_seg)) < 0.6)
+    demand = rng.integers(0, 30, n_seg).astype(float)
+    teacher, learner = rng.integers(0, n, n_pairs), rng.integers(0, n, n_pairs)
+    width = {"pair": None, "segment": n_seg, "niche": 3}[shares]
+    share = rng.random(n_pairs) if width is None else rng.random((n_pairs, width))
+    found = []
+    for block in (1, 7, n_pairs):
+        monkeypatch.setattr(rv, "PAIR_BLOCK", block)
+        found.append(rv._lost_rows(demand, reach_t, teacher, learner, share))
+    assert (found[0] > 0).any()
+    assert all(np.array_equal(f.view(np.int64), found[-1].view(np.int64)) for f in found)
+
+
 def test_the_years_sales_ring_by_hand():
     """An empty year meets a month of 2 segments x 2 breeders at step 13 with 3 breeders in
     the table: the year grows to 2 x 3 (max(3, 2 x 0) columns) and is that month, the new
