@@ -213,21 +213,22 @@ FOUND = [
 ]
 
 
-def old_clearing_price(bids, asks, previous):
-    """market.clearing_price before the fix of case 11 (negative bids counted)."""
+def old_call_auction(bids, asks, previous):
+    """market.call_auction before the fix of case 11 (negative bids counted): price,
+    quantity, and the last bid and ask that trade (NaN when none trades)."""
     b = np.sort(np.asarray(bids, dtype=float))[::-1]
     a = np.sort(np.asarray(asks, dtype=float))
     if len(a) == 0:
-        return float(previous), 0
+        return float(previous), 0, np.nan, np.nan
     if len(b) == 0:
-        return float(a[0]), 0
+        return float(a[0]), 0, np.nan, np.nan
     m = min(len(a), len(b))
     q = int((b[:m] >= a[:m]).sum())
     if q == 0:
-        return float(0.5 * (b[0] + a[0])), 0
+        return float(0.5 * (b[0] + a[0])), 0, np.nan, np.nan
     lo = max(a[q - 1], b[q] if q < len(b) else -np.inf)
     hi = min(b[q - 1], a[q] if q < len(a) else np.inf)
-    return float(0.5 * (lo + hi)), q
+    return float(0.5 * (lo + hi)), q, float(b[q - 1]), float(a[q - 1])
 
 
 @pytest.mark.parametrize("values, seed, months", FOUND, ids=[str(s) for _, s, _ in FOUND])
@@ -243,10 +244,11 @@ def test_the_checker_reports_a_price_that_falls_to_zero_or_below(monkeypatch):
 
     def negative_once(bids, asks, previous):
         calls.append(1)
-        price, q = old_clearing_price(bids, asks, previous)
-        return (-34.05, 0) if len(calls) == 5 else (price, q)
+        cleared = old_call_auction(bids, asks, previous)
+        return (-34.05, 0, np.nan, np.nan) if len(calls) == 5 else cleared
 
-    monkeypatch.setattr(market, "clearing_price", negative_once)
+    # the month's trade calls market.call_auction (clearing_price is its first two values)
+    monkeypatch.setattr(market, "call_auction", negative_once)
     values, seed, months = FOUND[0]
     found = invariants.check_world(values, seed, months)
     assert any("price_female = -34.05, not above zero" in f for f in found), found

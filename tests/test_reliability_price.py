@@ -53,20 +53,20 @@ def test_random_bids_including_negative_ones_never_give_a_price_below_the_lowest
 def test_the_issue_world_keeps_a_positive_price_for_two_years():
     model = AlpacaModel(rng=531317, **NEGATIVE_PRICE_WORLD)
     negative_bid_months = 0
-    original = market.clearing_price
+    original = market.call_auction  # what the month's trade calls
 
     def watched(bids, asks, previous):
         nonlocal negative_bid_months
         negative_bid_months += bool((np.asarray(bids) <= 0).any())
         return original(bids, asks, previous)
 
-    market.clearing_price = watched
+    market.call_auction = watched
     try:
         for _ in range(24):
             model.step()
             assert model.market.price > 0, (model.steps, model.market.price)
     finally:
-        market.clearing_price = original
+        market.call_auction = original
     # the economy may change so that this world no longer makes such bids (after the new
     # economy of issue #20 it makes them in one month, before it in two): the unit tests
     # above pin the rule itself
