@@ -88,9 +88,10 @@ def competition_intensity(sales_year: np.ndarray, a: np.ndarray, b: np.ndarray) 
     column = np.empty(len(named), dtype=np.intp)
     column[firms] = np.arange(len(firms))
     pos = column[both]
-    profiles = buyer_profiles(np.asarray(sales_year[:, firms], dtype=float)).T  # (columns first)
-    pa, pb = profiles[pos[: len(a)]], profiles[pos[len(a) :]]
-    return np.minimum(pa, pb).sum(axis=1)
+    profiles = buyer_profiles(np.asarray(sales_year[:, firms], dtype=float))
+    profiles = np.ascontiguousarray(profiles.T)  # a breeder's profile a row: gathered whole
+    pa = profiles[pos[: len(a)]]
+    return np.minimum(pa, profiles[pos[len(a) :]], out=pa).sum(axis=1)
 
 
 def remember_sales(
@@ -415,7 +416,8 @@ def contact_takers(
     con: Contracts, protection: np.ndarray, n_breeders: int, scale: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per breeder, the running partner that knows most of its buyer contacts (the highest
-    `contact_chance`; -1: none) and that chance (0 where none): for market.divert_to_contacts."""
+    `contact_chance`; among equals, the partner in its first contract as keeper, else in its
+    first as partner; -1: none) and that chance (0 where none): for market.divert_to_contacts."""
     taker = np.full(n_breeders, -1, dtype=np.int64)
     chance = np.zeros(n_breeders)
     run = con.running()
@@ -425,10 +427,13 @@ def contact_takers(
     learner = np.concatenate((con.partner[run], con.keeper[run]))
     learned = np.concatenate((con.mkt_learned_partner[run], con.mkt_learned_keeper[run]))
     c = contact_chance(learned, protection[teacher], scale)
-    order = np.lexsort((-c, teacher))  # by teacher, the highest chance first
-    first = order[np.r_[True, teacher[order][1:] != teacher[order][:-1]]]
-    first = first[c[first] > 0]
-    taker[teacher[first]], chance[teacher[first]] = learner[first], c[first]
+    best = np.zeros(n_breeders)  # each teacher's highest chance
+    np.maximum.at(best, teacher, c)
+    at_best = np.flatnonzero((c > 0) & (c == best[teacher]))
+    first = np.full(n_breeders, len(c))  # of those, the first partner in the contracts' order
+    np.minimum.at(first, teacher[at_best], at_best)
+    who = np.flatnonzero(first < len(c))
+    taker[who], chance[who] = learner[first[who]], c[first[who]]
     return taker, chance
 
 

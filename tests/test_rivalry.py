@@ -1097,6 +1097,25 @@ def test_contact_takers_pick_the_partner_that_knows_most_of_each_teachers_contac
     assert chance == pytest.approx([0.45, 0.6, 0.0, 0.0, 0.0])
 
 
+def test_contact_takers_among_equal_chances_take_the_first_contracts_partner():
+    """Breeder 0's partners 1, 2 and 3 (contracts 0, 1, 2) learned 0.01, 0.02 and 0.02 of
+    its marketing: 2 and 3 tie at the highest chance, 30 x 0.02 = 0.6; 2's contract comes
+    first. Breeder 4 is the partner of 6 in contract 3 and the keeper of 5 in contract 4,
+    both learning 0.01 from it (0.3): its contracts as keeper come first, so 5 takes its
+    buyers. Breeder 1 learned nothing from 0: no taker for it."""
+    con = Contracts()
+    con.add_many(
+        5,
+        keeper=np.array([0, 0, 0, 6, 4]),
+        partner=np.array([1, 2, 3, 4, 5]),
+        mkt_learned_partner=np.array([0.01, 0.02, 0.02, 0.0, 0.01]),
+        mkt_learned_keeper=np.array([0.0, 0.0, 0.0, 0.01, 0.0]),
+    )
+    taker, chance = rv.contact_takers(con, np.zeros(7), 7, 30.0)
+    assert taker.tolist() == [2, -1, -1, -1, 5, -1, -1]
+    assert chance == pytest.approx([0.6, 0.0, 0.0, 0.0, 0.3, 0.0, 0.0])
+
+
 def test_directed_pairs_count_each_way():
     source, target = np.array([0, 0, 1, 2, 3]), np.array([1, 1, 0, 3, 2])
     ab, ba = rv.directed_pairs(source, target, np.array([0, 2, 4]), np.array([1, 3, 5]))
