@@ -22,6 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
+from .ordering import row_sum
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -788,7 +789,7 @@ def plan_matings(
         n_open,
         stock,
         firms.target_herd[:n_f],
-        firms.sales_ring[:n_f].sum(axis=1),
+        row_sum(firms.sales_ring[:n_f]),
         12.0 / (p.female_retire_age - p.female_breeding_age),
         weaning_rate(p),
         p.least_mating_share,

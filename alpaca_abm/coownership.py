@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .ordering import row_mean
 from .tables import grow_columns
 
 COOP_DOMINATED, EQUAL, COMP_DOMINATED = 0, 1, 2
@@ -76,7 +77,7 @@ def partner_scores(facts: CandidateFacts, weights: dict[str, float]) -> np.ndarr
 
 def complementarity(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
     """How much each candidate knows where I am weak: mean positive gap over domains, ×2, ≤ 1."""
-    return np.clip(2.0 * np.maximum(0.0, theirs - mine).mean(axis=-1), 0.0, 1.0)
+    return np.clip(2.0 * row_mean(np.maximum(0.0, theirs - mine)), 0.0, 1.0)
 
 
 def contract_terms(

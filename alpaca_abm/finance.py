@@ -33,6 +33,7 @@ from . import coownership as co
 from .breeder import HEALTH, SMALL_HERD
 from .breeding import import_quality, weaning_rate
 from .herd import breeding_females, breeding_stock
+from .ordering import row_sum
 from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_neighbours
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def settle_accounts(state: Industry) -> None:
     females = state.herd.counts_by_owner(n_f, state.herd.view("female"))
     margin = females * female_values(state) / market.annuity(p.discount_rate, breeding_years(p))
     loss = economic_loss(
-        firms.acct_profit_ring[:n_f].sum(axis=1), tolerated, margin - 12 * p.marketing_cost
+        row_sum(firms.acct_profit_ring[:n_f]), tolerated, margin - 12 * p.marketing_cost
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
@@ -304,7 +305,7 @@ def review_plans(state: Industry) -> None:
     )
     heads = np.maximum(herd.counts_by_owner(n_f), 1)
     mean_q = quality / heads
-    sales = firms.sales_ring[:n_f].sum(axis=1)
+    sales = row_sum(firms.sales_ring[:n_f])
     years = np.clip((state.year - firms.founded[:n_f]) / 20.0, 0, 1)
     rank_q = _percentile_rank(mean_q, active)
     rank_s = _percentile_rank(sales, active)

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import rivalry
 from .breeder import BREEDING, HEALTH, MARKETING
+from .ordering import row_mean, row_sum
 from .paradox import overshare
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def absorptive_capacity(knowledge: np.ndarray) -> np.ndarray:
     Cohen and Levinthal's idea in its simplest form: the mean of the breeder's domains,
     with a floor so that a complete newcomer still learns a little.
     """
-    return 0.2 + 0.8 * knowledge.mean(axis=-1)
+    return 0.2 + 0.8 * row_mean(knowledge)
 
 
 def shared_flow(
@@ -41,13 +42,16 @@ def shared_flow(
     core_domain: np.ndarray,
     protection: np.ndarray | float,
     learning_rate: float | np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+    *,
+    potential: bool = False,
+) -> tuple[np.ndarray, ...]:
     """Knowledge that flows teacher -> learner this month, per domain, and the leaked part.
 
     All inputs are per pair (rows); knowledge arrays are (pairs, domains); `willing` is the
     teacher's willingness to share (rivalry.willingness), `protection` the share of its core
     domain it keeps back (its strategy). Returns (gain of the learner, amount of the
-    teacher's core domain that leaked).
+    teacher's core domain that leaked), and with `potential` also what could flow over
+    all domains (the gain at full willingness with nothing protected, summed).
     """
     gap = np.maximum(0.0, teacher - learner)
     core = np.zeros_like(gap, dtype=bool)
@@ -56,9 +60,13 @@ def shared_flow(
     share = np.where(core, willing[:, None] * (1.0 - keep), willing[:, None])
     rate = np.asarray(learning_rate, dtype=float)
     rate = rate[:, None] if rate.ndim else rate
-    gain = rate * share * absorptive_capacity(learner)[:, None] * gap
-    leaked = np.where(core, gain, 0.0).sum(axis=1)
-    return gain, leaked
+    capacity = absorptive_capacity(learner)[:, None]
+    gain = rate * share * capacity * gap
+    leaked = row_sum(np.where(core, gain, 0.0))
+    if not potential:
+        return gain, leaked
+    # a share of 1 leaves the rate as it is (rate x 1.0 is the rate): the same products
+    return gain, leaked, row_sum(rate * capacity * gap)
 
 
 def learning_by_doing(knowledge: np.ndarray, rate: float) -> np.ndarray:
@@ -111,18 +119,15 @@ def exchange_knowledge(
             will = will * np.concatenate((paradox.share_keeper[run], paradox.share_partner[run]))
             protection = overshare(protection, paradox.belonging[teach])
             rate = p.learning_rate * np.concatenate((paradox.absorb[run], paradox.absorb[run]))
-        gain, leaked = shared_flow(
-            k[teach], k[learn], will, firms.core_domain[teach], protection, rate
+        gain, leaked, could = shared_flow(  # could: full willingness, nothing protected
+            k[teach], k[learn], will, firms.core_domain[teach], protection, rate, potential=True
         )
-        could = shared_flow(
-            k[teach], k[learn], np.ones(2 * m), firms.core_domain[teach], 0.0, rate
-        )[0].sum(axis=1)  # what could flow: full willingness, nothing protected
         con.flow_potential[run] = could[:m] + could[m:]
         np.add.at(k, learn, gain)
         shown = rivalry.observed_sharing(will, protection)
         con.seen_by_partner[run] = shown[:m]  # the partner saw the keeper share this much
         con.seen_by_keeper[run] = shown[m:]
-        total = gain.sum(axis=1)
+        total = row_sum(gain)
         con.flow[run] = total[:m] + total[m:]
         con.mkt_learned_partner[run] += gain[:m, MARKETING]
         con.mkt_learned_keeper[run] += gain[m:, MARKETING]
@@ -132,7 +137,7 @@ def exchange_knowledge(
         con.hlt_learned_keeper[run] += gain[m:, HEALTH]
         stats["knowledge_shared"] += float(total.sum())
         stats["leakage"] += float(leaked.sum())
-    active = firms.active[:n_f]
+    active = np.flatnonzero(firms.active[:n_f])  # (rows: faster than a mask of a 2-d table)
     k[active] = learning_by_doing(k[active], p.learning_by_doing)
     np.clip(k, 0.0, 1.0, out=k)
 

@@ -25,6 +25,7 @@ from .coownership import (
     RELATIONSHIP_TYPES,
 )
 from .finance import monthly_costs
+from .ordering import row_mean, row_sum
 from .shearing import pool_members
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def firm_columns(state: Industry, active: np.ndarray, heads: np.ndarray) -> dict
     n_active = int(active.sum())
     profit = firms.acct_profit[:n_f]  # accounting profit: stock at market (finance.py)
     cash_flow = firms.revenue[:n_f] - firms.costs[:n_f]
-    year_profit = firms.acct_profit_ring[:n_f][active].sum(axis=1)  # (of firms in business)
+    year_profit = row_sum(firms.acct_profit_ring[:n_f][active])  # (of firms in business)
     small = active & (heads < 50)
     large = active & (heads >= 50)
 
@@ -372,18 +373,18 @@ def breeder_money_columns(state: Industry, rows: np.ndarray, heads: np.ndarray) 
     cash flow, stock at market, sales, and costs per animal."""
     firms = state.firms
     n_f = firms.n
-    revenue = firms.revenue_ring[:n_f].sum(axis=1)
-    costs = firms.costs_ring[:n_f].sum(axis=1)
+    revenue = row_sum(firms.revenue_ring[:n_f])
+    costs = row_sum(firms.costs_ring[:n_f])
     per_head = np.maximum(heads[rows], 1)
     return {
         "cash": firms.cash[rows],
         "revenue": revenue[rows],
         "costs": costs[rows],
-        "profit": firms.acct_profit_ring[rows].sum(axis=1),  # accounting profit
+        "profit": row_sum(firms.acct_profit_ring[rows]),  # accounting profit
         "cash_flow": revenue[rows] - costs[rows],
         "stock_value": firms.stock_value[rows],
-        "sales": firms.sales_ring[rows].sum(axis=1),
-        "sales_value": firms.sales_value_ring[rows].sum(axis=1),
+        "sales": row_sum(firms.sales_ring[rows]),
+        "sales_value": row_sum(firms.sales_value_ring[rows]),
         "cost_per_animal": np.where(heads[rows] > 0, costs[rows] / per_head, 0.0),
         "running_cost_per_animal": np.where(
             heads[rows] > 0, 12 * monthly_costs(state, heads)[rows] / per_head, 0.0
@@ -395,7 +396,7 @@ def breeder_knowledge_columns(state: Industry, rows: np.ndarray) -> dict:
     """Each breeder's knowledge by domain and its share-or-protect strategy (rivalry.py)."""
     firms = state.firms
     return {
-        "knowledge": firms.knowledge[rows].mean(axis=1),
+        "knowledge": row_mean(firms.knowledge[rows]),
         "knowledge_health": firms.knowledge[rows, 0],
         "knowledge_breeding": firms.knowledge[rows, 1],
         "knowledge_marketing": firms.knowledge[rows, 2],

@@ -1,10 +1,12 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
 cheaper: the stable order of a key (of a float key, of small integers), the first q of that
 order without sorting the rest, each group's first rows of it, the k largest values in order,
-and the distinct values of an array in order.
+and the distinct values of an array in order; and the sums and means of short rows (the
+knowledge domains, a ledger's 12 months) as numpy's reduction adds them.
 
-Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order),
-so a mechanism may use them without changing any draw or result.
+Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order)
+and of `values.sum(axis=-1)`, so a mechanism may use them without changing any draw or
+result.
 """
 
 from __future__ import annotations
@@ -141,3 +143,49 @@ def distinct(values: np.ndarray) -> np.ndarray:
     first[0] = True
     np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
     return ranked[first]
+
+
+PAIRWISE_UNROLL = 8  # numpy's pairwise sum: fewer values than this are added one by one,
+PAIRWISE_BLOCK = 128  # up to this many in eight running sums, combined in a fixed order
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """`values.sum(axis=-1)` of a 2-d float64 array bit for bit, by whole columns.
+
+    numpy sums each short row (up to PAIRWISE_BLOCK values) from +0.0: fewer than
+    PAIRWISE_UNROLL values one after another; more in eight running sums (value j into sum
+    j mod 8, in blocks of eight), combined as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) +
+    (s6 + s7)), then the values left over one by one. The same additions done column by
+    column over all rows (the knowledge domains, the 12 months of a ledger) take a few
+    passes instead of numpy's reduction per short row (two to four times faster)."""
+    width = values.shape[-1] if values.ndim == 2 else 0
+    if values.dtype != np.float64 or not 0 < width <= PAIRWISE_BLOCK:
+        return values.sum(axis=-1)
+    if width < PAIRWISE_UNROLL:
+        total = values[:, 0] + 0.0  # (from +0.0: a row of -0.0 sums to +0.0)
+        for column in range(1, width):
+            total += values[:, column]
+        return total
+    sums = [values[:, j].copy() for j in range(PAIRWISE_UNROLL)]
+    done = width - width % PAIRWISE_UNROLL
+    for start in range(PAIRWISE_UNROLL, done, PAIRWISE_UNROLL):
+        for j in range(PAIRWISE_UNROLL):
+            sums[j] += values[:, start + j]
+    total, right = sums[0] + sums[1], sums[4] + sums[5]
+    total += sums[2] + sums[3]
+    right += sums[6] + sums[7]
+    total += right
+    for column in range(done, width):
+        total += values[:, column]
+    total += 0.0  # (the sum starts from +0.0)
+    return total
+
+
+def row_mean(values: np.ndarray) -> np.ndarray:
+    """`values.mean(axis=-1)` bit for bit: numpy's mean is the sum (row_sum) divided by the
+    number of columns."""
+    if values.dtype != np.float64 or values.ndim != 2 or not 0 < values.shape[1] <= PAIRWISE_BLOCK:
+        return values.mean(axis=-1)
+    total = row_sum(values)
+    total /= values.shape[1]
+    return total

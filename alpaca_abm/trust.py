@@ -20,8 +20,21 @@ def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return (src.astype(np.int64) << 32) | dst.astype(np.int64)
 
 
+DECAY_TABLE_MIN = 2048  # ties: from here the decay factors are read from a table of powers
+
+
 def decayed(value: np.ndarray, months_idle: np.ndarray, baseline: float, rate: float) -> np.ndarray:
-    """Trust after `months_idle` months without contact: exponential return to `baseline`."""
+    """Trust after `months_idle` months without contact: exponential return to `baseline`.
+
+    Many ties share an idle time (a few hundred months at most): for a long array each
+    distinct power is computed once, by the same numpy power of the same numbers, and read
+    from the table (the same factors bit for bit, without a power per tie)."""
+    idle = np.asarray(months_idle)
+    if idle.ndim == 1 and len(idle) >= DECAY_TABLE_MIN:
+        lo, hi = int(idle.min()), int(idle.max())
+        if hi - lo < len(idle):
+            powers = (1.0 - rate) ** np.arange(lo, hi + 1, dtype=idle.dtype)
+            return baseline + (value - baseline) * powers[idle - lo]
     return baseline + (value - baseline) * (1.0 - rate) ** months_idle
 
 

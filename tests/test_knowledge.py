@@ -272,3 +272,21 @@ def test_the_keeper_learns_in_every_domain_and_its_columns_add_up_by_hand():
     for d in ("hlt", "brd", "mkt"):
         assert getattr(con, f"{d}_learned_keeper")[0] == pytest.approx(0.518), d
         assert getattr(con, f"{d}_learned_partner")[0] == pytest.approx(0.5), d
+
+
+def test_shared_flow_potential_is_the_open_flow_bit_for_bit():
+    """What could flow (`potential`) is exactly the gain at full willingness with nothing
+    protected, summed over domains, for a scalar rate and a rate per pair; the gain and the
+    leak are those of the call without it."""
+    rng = np.random.default_rng(4)
+    teacher, learner = rng.random((500, 3)), rng.random((500, 3))
+    core = rng.integers(0, 3, 500)
+    for rate in (0.1, 0.1 * rng.random(500)):
+        willing, protection = rng.random(500), rng.random(500)
+        gain, leaked, could = shared_flow(
+            teacher, learner, willing, core, protection, rate, potential=True
+        )
+        open_gain = shared_flow(teacher, learner, np.ones(500), core, 0.0, rate)[0]
+        assert np.array_equal(could, open_gain.sum(axis=1))
+        plain_gain, plain_leaked = shared_flow(teacher, learner, willing, core, protection, rate)
+        assert np.array_equal(gain, plain_gain) and np.array_equal(leaked, plain_leaked)

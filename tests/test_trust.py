@@ -25,6 +25,23 @@ def test_decay_returns_toward_the_stranger_level():
     assert decayed(np.array([0.9]), np.array([0]), 0.3, 0.01)[0] == pytest.approx(0.9)
 
 
+def test_decay_of_many_ties_reads_the_same_powers_bit_for_bit():
+    """The table of powers used for long arrays gives exactly what a power per tie gives
+    (idle times of both integer widths, strided and contiguous, a spread wider than the
+    array, which takes the power per tie)."""
+    rng = np.random.default_rng(3)
+    for n, top, dtype in ((5_000, 240, np.int32), (4_000, 7, np.int64), (3_000, 100_000, np.int32)):
+        value = rng.random(n)
+        idle = rng.integers(0, top, n).astype(dtype)
+        for rate in (0.02, 0.0137):
+            direct = 0.3 + (value - 0.3) * (1.0 - rate) ** idle
+            assert np.array_equal(decayed(value, idle, 0.3, rate), direct)
+            assert np.array_equal(
+                decayed(value[::2], idle[::2], 0.3, rate),
+                0.3 + (value[::2] - 0.3) * (1.0 - rate) ** idle[::2],
+            )
+
+
 def test_ledger_remembers_and_decays_lazily():
     ledger = TrustLedger(baseline=0.3, decay=0.05)
     a, b = np.array([1]), np.array([2])
