@@ -149,6 +149,12 @@ PAIRWISE_UNROLL = 8  # numpy's pairwise sum: fewer values than this are added on
 PAIRWISE_BLOCK = 128  # up to this many in eight running sums, combined in a fixed order
 
 
+def _by_columns(values: np.ndarray) -> bool:
+    """Whether row_sum repeats numpy's additions for `values`: 2-d float64 rows of at most
+    PAIRWISE_BLOCK values (other arrays take numpy's own sum and mean)."""
+    return values.dtype == np.float64 and values.ndim == 2 and 0 < values.shape[1] <= PAIRWISE_BLOCK
+
+
 def row_sum(values: np.ndarray) -> np.ndarray:
     """`values.sum(axis=-1)` of a 2-d float64 array bit for bit, by whole columns.
 
@@ -158,9 +164,9 @@ def row_sum(values: np.ndarray) -> np.ndarray:
     (s6 + s7)), then the values left over one by one. The same additions done column by
     column over all rows (the knowledge domains, the 12 months of a ledger) take a few
     passes instead of numpy's reduction per short row (two to four times faster)."""
-    width = values.shape[-1] if values.ndim == 2 else 0
-    if values.dtype != np.float64 or not 0 < width <= PAIRWISE_BLOCK:
+    if not _by_columns(values):
         return values.sum(axis=-1)
+    width = values.shape[1]
     if width < PAIRWISE_UNROLL:
         total = values[:, 0] + 0.0  # (from +0.0: a row of -0.0 sums to +0.0)
         for column in range(1, width):
@@ -184,7 +190,7 @@ def row_sum(values: np.ndarray) -> np.ndarray:
 def row_mean(values: np.ndarray) -> np.ndarray:
     """`values.mean(axis=-1)` bit for bit: numpy's mean is the sum (row_sum) divided by the
     number of columns."""
-    if values.dtype != np.float64 or values.ndim != 2 or not 0 < values.shape[1] <= PAIRWISE_BLOCK:
+    if not _by_columns(values):
         return values.mean(axis=-1)
     total = row_sum(values)
     total /= values.shape[1]
