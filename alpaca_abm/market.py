@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .ordering import largest, stable_order_below
+from .ordering import largest, run_rank, stable_order_below
 
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
 MONTHS_PER_YEAR = 12
@@ -334,23 +334,23 @@ def _serve(targets: np.ndarray, stock: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     order = stable_order_below(targets, len(stock))
     sorted_t = targets[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_t)) + 1]
-    counts = np.diff(np.r_[starts, len(sorted_t)])
-    rank = np.arange(len(sorted_t)) - np.repeat(starts, counts)
-    served_sorted = rank < stock[sorted_t]
     served = np.empty(len(targets), dtype=bool)
-    served[order] = served_sorted
+    served[order] = run_rank(sorted_t) < stock[sorted_t]  # each seller's first stock[s]
     return served
 
 
 def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.ndarray:
     """A seller for each of `n` enquiries, by weight (per segment for 2-D weights); -1 where
-    the buyer's segment sees no seller. One cumulative sum and one search for all segments."""
+    the buyer's segment sees no seller. One cumulative sum and one search for all segments.
+    With one row, rng.choice over the sellers of some weight only, by their shares of the
+    sum over all (the same draws: a seller of no weight is never drawn, and the choice's
+    cumulative shares are the same at the others)."""
     if segment is None:
         total = weights.sum()
         if total <= 0:
             return np.full(n, -1, dtype=np.int64)
-        return rng.choice(len(weights), size=n, p=weights / total)
+        drawn = np.flatnonzero(weights)
+        return drawn[rng.choice(len(drawn), size=n, p=weights[drawn] / total)]
     present, which = _present(segment)
     cum = np.cumsum(weights[present], axis=1)
     total = cum[:, -1]
@@ -491,8 +491,18 @@ def _drawable(stock: np.ndarray, by_segment: bool) -> np.ndarray:
         return np.arange(len(stock))
     sellers = np.flatnonzero(stock > 0)
     if len(sellers) == 0 or sellers[-1] != len(stock) - 1:
-        sellers = np.r_[sellers, len(stock) - 1]
+        sellers = np.append(sellers, len(stock) - 1)
     return sellers
+
+
+def _with_stock(
+    weights: np.ndarray, stock: np.ndarray, sellers: np.ndarray, by_segment: bool
+) -> np.ndarray:
+    """The weights of the columns `sellers` (_drawable), zero where a seller has no stock
+    left; with one row `sellers` are all columns, and no gather is needed."""
+    if not by_segment:
+        return weights * (stock > 0)
+    return weights[..., sellers] * (stock[sellers] > 0)
 
 
 def divert_to_contacts(
@@ -554,7 +564,7 @@ def match_buyers(
         seg = None if segment is None else empty
         return Matches(empty, empty, np.zeros(0, dtype=bool), n, seg, empty, empty, empty)
     sellers = _drawable(stock, segment is not None)
-    have = weights[..., sellers] * (stock[sellers] > 0)
+    have = _with_stock(weights, stock, sellers, segment is not None)
     targets = _draw_among(have, sellers, segment, n, rng, consider)
     origin = np.full(n, -1, dtype=np.int64)
     if contacts is not None:
@@ -584,7 +594,7 @@ def match_buyers(
     if len(waiting) and retry > 0:
         again = waiting[rng.random(len(waiting)) < retry]
         lost = len(waiting) - len(again)
-        have = weights[..., sellers] * (stock[sellers] > 0)
+        have = _with_stock(weights, stock, sellers, segment is not None)
         if len(again) and have.sum() > 0:
             seg = None if segment is None else segment[again]
             tgt = _draw_among(have, sellers, seg, len(again), rng, consider)

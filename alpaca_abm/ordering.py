@@ -89,9 +89,23 @@ def group_heads(
         keep = np.flatnonzero(bucket <= last[g])  # index order: ties stay in it below
     order = keep[stable_order(key[keep])]
     o = group[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
-    rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
-    return order[rank < take[o]]
+    return order[run_rank(o) < take[o]]
+
+
+def run_rank(ranked: np.ndarray) -> np.ndarray:
+    """Each entry's place in its run of equal values of a sorted array (0 for a run's first):
+    np.arange(n) - np.searchsorted(ranked, ranked), in two linear passes."""
+    n = len(ranked)
+    index = np.arange(n)
+    if n == 0:
+        return index
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
+    start = np.where(first, index, 0)
+    np.maximum.accumulate(start, out=start)
+    index -= start
+    return index
 
 
 def largest(values: np.ndarray, k: int) -> np.ndarray:

@@ -6,6 +6,7 @@ offers and wants, and moves animals and money.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from .breeding import elite_stud_price, import_quality, quality_premium, service
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
-from .ordering import group_heads, stable_order_below, stable_smallest
+from .ordering import group_heads, run_rank, stable_order_below, stable_smallest
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -103,24 +104,19 @@ def list_pets(state: Industry) -> np.ndarray:
     herd, firms, p = state.herd, state.firms, state.scenario
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
-    dams = np.flatnonzero(alive & female)
-    retired = dams[age[dams] >= p.female_retire_age]
-    males = np.flatnonzero(alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE))
-    young = males[age[males] < p.stud_age + 12]  # kept until the next stud selection ...
-    if len(young):
+    dams = alive & female
+    retired = dams & (age >= p.female_retire_age)
+    males = alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE)
+    young = np.flatnonzero(males & (age < p.stud_age + 12))  # kept until the next stud
+    offered = males | retired  # masks, not set operations: linear in the herd
+    if len(young):  # selection ...
         noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
         # every owner's judged dams, read only for owners of young males
-        dam_mean = judged_mean_by_owner(herd, dams, noise, n_f, state.rng)
+        dam_mean = judged_mean_by_owner(herd, np.flatnonzero(dams), noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
         better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd
-        prospect = young[np.flatnonzero(better)]  # (about half: indices gather faster)
-    else:
-        prospect = young
-    offered = np.zeros(herd.n, dtype=bool)  # masks, not set operations: linear in the herd
-    offered[males] = True
-    offered[prospect] = False
-    offered[retired] = True
+        offered[young[np.flatnonzero(better)]] = False  # (about half: indices gather faster)
     rows = np.flatnonzero(offered)
     free = firms.active[:n_f] & ~firms.restricted[:n_f]
     return rows[free[owner[rows]]]
@@ -172,7 +168,7 @@ def refresh_reach(state: Industry) -> None:
             firms.y_km[have:n_f],
             p.buyer_decay_km,
         )
-        mk.decay = np.concatenate([mk.decay[:, :have].reshape(mk.n_regions, have), new], axis=1)
+        mk.decay = _extended(mk.decay[:, :have].reshape(mk.n_regions, have), new)
         mk.decay_version = state.spatial_version
     selling = np.flatnonzero(
         (firms.active[:n_f] & ~firms.restricted[:n_f]) | dispersing(firms, state.steps)
@@ -193,12 +189,67 @@ def refresh_reach(state: Industry) -> None:
             firms.knowledge[selling], np.arange(market.N_NICHES), p.expertise_effect
         )
         reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
-    mk.reach = np.zeros((mk.n_segments, n_f))
+    mk.reach = _zeroed(mk.reach, (mk.n_segments, n_f), np.float64)
     mk.reach[:, selling] = reach
-    mk.segment_sales = np.zeros((mk.n_segments, n_f), dtype=np.int64)
+    mk.segment_sales = _zeroed(mk.segment_sales, (mk.n_segments, n_f), np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
     mk.diversions = np.zeros((2, 0), dtype=np.int64)
     mk.turned_away = np.zeros(n_f, dtype=np.int64)
+
+
+# Buffers that hold the market's monthly tables (by id), reused month after month: a new
+# table of a few MB every month costs the kernel a page fault for each 4 kB of it (at 1,500
+# breeders the market's tables took a fifth of the run's page faults). Only buffers made
+# here are ever written over.
+_BUFFERS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+ROOM = 1.25  # a buffer holds a quarter more than asked: the firm table grows every month
+
+
+def _buffer_of(table: np.ndarray, dtype: type, size: int) -> np.ndarray | None:
+    """The buffer made here (by _new_buffer) that `table` is a view of, if it has the
+    dtype and at least `size` elements."""
+    base = table.base
+    if base is None or _BUFFERS.get(id(base)) is not base:
+        return None
+    return base if base.dtype == dtype and base.size >= size else None
+
+
+def _new_buffer(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A buffer for a table of `shape`, with ROOM to grow in its last axis."""
+    buffer = np.zeros((*shape[:-1], int(shape[-1] * ROOM) + 1), dtype=dtype)
+    _BUFFERS[id(buffer)] = buffer
+    return buffer
+
+
+def _zeroed(last: np.ndarray, shape: tuple[int, int], dtype: type) -> np.ndarray:
+    """A C-ordered table of zeros of `shape`, in the memory of last month's table `last`
+    when that is a view of a buffer made here with room for it (the caller's previous
+    table is overwritten: the market's tables are the month's only)."""
+    size = shape[0] * shape[1]
+    buffer = _buffer_of(last, dtype, size)
+    if buffer is None or buffer.ndim != 1:
+        buffer = _new_buffer((size,), dtype)
+    table = buffer[:size].reshape(shape)
+    table.fill(0)
+    return table
+
+
+def _extended(table: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """`table` with the columns `new` appended (rows x columns), written into the buffer it
+    is a view of when that has room (a view of the buffer's first columns)."""
+    have, n = table.shape[1], table.shape[1] + new.shape[1]
+    buffer = _buffer_of(table, table.dtype.type, 0)
+    first_columns = (
+        buffer is not None
+        and buffer.ndim == 2
+        and table.strides == buffer.strides
+        and table.ctypes.data == buffer.ctypes.data
+    )
+    if not first_columns or buffer.shape[1] < n:
+        buffer = _new_buffer((table.shape[0], n), table.dtype.type)
+        buffer[:, :have] = table
+    buffer[:, have:n] = new
+    return buffer[:, :n]
 
 
 def outside_buyers(state: Industry) -> tuple[float, float]:
@@ -242,7 +293,7 @@ def trade(state: Industry) -> None:
     # the q highest bids and the q lowest offers trade; buyers then search for the sellers
     sold, n_sold = [], 0
     offered = on_sale[stable_smallest(on_ask, q, cut=last_ask)]
-    state.market.offer_quality = offer_quality(state, np.r_[offered, lots.animals])
+    state.market.offer_quality = offer_quality(state, np.concatenate((offered, lots.animals)))
     if q:
         win = stable_smallest(-bids.wtp, q, cut=-last_bid)
         stock = np.bincount(herd.view("owner")[offered], minlength=state.firms.n)
@@ -318,17 +369,21 @@ def export_orders(
     owner = herd.view("owner")[listed]
     fits = np.flatnonzero(asks <= mk.expected_price * sh.export_price)
     stock = np.bincount(owner[fits], minlength=n_f)
-    exporters = firms.exports[:n_f] & firms.active[:n_f]
-    ew = mk.reach.sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
+    # what EU buyers see of each seller with a female that fits (the others are not drawn):
+    # its reach summed over segments (row by row, as over the whole table)
+    ew = np.zeros(n_f)
+    has = np.flatnonzero(stock)
+    exporters = firms.exports[has] & firms.active[has]
+    ew[has] = mk.reach[:, has].sum(axis=0) * np.where(exporters, 1.0, EXPORT_AGENT_REACH)
     if avoid is not None:
-        ew = ew * avoid
+        ew[has] *= avoid[has]
     m = market.match_buyers(np.full(n_orders, EXPORT_BUYER), ew, stock, None, 0.0, rng)
     state.month_stats["lost_enquiries"] += m.lost
     if len(m.seller) == 0:
         return none, flow
     # each seller's lots: its first fitting females in listing order (weakest first)
     o = owner[fits]
-    rank = np.arange(len(o)) - np.searchsorted(o, o)  # list_females orders by owner
+    rank = run_rank(o)  # list_females orders by owner
     taken = np.bincount(m.seller, minlength=n_f)
     index = fits[rank < taken[o]]
     return ExportLots(index, listed[index], owner[index]), flow
@@ -422,8 +477,8 @@ def gather_bids(
         pricing.spread(value, p.ask_dispersion, noise[rows]),
     )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
-    bidder = np.r_[np.full(n_hobby, OUTSIDE_BUYER), np.repeat(rows, wants[rows])]
-    wtp = np.r_[hobby_wtp, np.repeat(wtp_breeder, wants[rows])]
+    bidder = np.concatenate((np.full(n_hobby, OUTSIDE_BUYER), np.repeat(rows, wants[rows])))
+    wtp = np.concatenate((hobby_wtp, np.repeat(wtp_breeder, wants[rows])))
     return Bids(bidder, wtp, n_hobby, new, replace, export_flow)
 
 
@@ -545,7 +600,9 @@ def _match(
     m_home = market.match_buyers(
         home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare, contacts
     )
-    np.add.at(mk.segment_sales, (m_home.segment, m_home.seller), 1)
+    # one index into the flat table (an unbuffered add over one axis: several times faster)
+    width = mk.segment_sales.shape[1]
+    np.add.at(mk.segment_sales.reshape(-1), m_home.segment * width + m_home.seller, 1)
     ref = m_home.referred
     mk.referrals = np.vstack((m_home.referrer[ref], m_home.seller[ref]))  # referrer -> seller
     div = m_home.diverted_from >= 0
@@ -576,7 +633,7 @@ def _settle_matches(
             continue
         order = stable_order_below(m.seller, n_f)
         s, b = m.seller[order], m.buyer[order]
-        rank = np.arange(len(s)) - np.searchsorted(s, s)
+        rank = run_rank(s)
         animals = by_owner[first[s] + offset[s] + rank]
         np.add.at(offset, s, 1)
         settle_sales(state, animals, s, b, price)

@@ -227,6 +227,20 @@ def test_drawing_among_the_sellers_with_stock_gives_the_draws_over_the_whole_tab
     assert (among[segment == 4] == -1).all() and (stock[among[segment != 4]] > 0).all()
 
 
+def test_drawing_one_row_among_sellers_of_some_weight_gives_numpys_choice_over_all():
+    """_draw with one row draws among the sellers of some weight only: the same sellers as
+    rng.choice over the whole row, and the generator left in the same state."""
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        weights = rng.random(3000) * (rng.random(3000) < 0.2)  # most sellers have none
+        weights[rng.integers(0, 3000, 5)] = 1e-300  # tiny shares that round away
+        weights[-1] = 0.0
+        full, mine = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+        expected = full.choice(len(weights), size=400, p=weights / weights.sum())
+        assert np.array_equal(market._draw(weights, None, 400, mine), expected)
+        assert full.random() == mine.random()
+
+
 def test_reach_matrix_is_decay_times_niche_match_times_visibility():
     rng = np.random.default_rng(2)
     decay, vis, niche = rng.random((4, 7)), rng.random(7), rng.integers(0, 3, 7)

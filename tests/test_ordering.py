@@ -9,6 +9,7 @@ from alpaca_abm.ordering import (
     group_heads,
     largest,
     radix_order,
+    run_rank,
     stable_order,
     stable_order_below,
     stable_smallest,
@@ -144,3 +145,11 @@ def test_row_sum_and_mean_are_numpys_bit_for_bit():
     small = rng.random((50, 3)).astype(np.float32)
     assert np.array_equal(ordering.row_mean(small), small.mean(axis=-1))
     assert ordering.row_mean(small).dtype == np.float32
+
+
+def test_run_rank_is_the_place_in_each_run_of_equal_values():
+    rng = np.random.default_rng(9)
+    for ranked in (np.sort(rng.integers(0, 50, 2000)), np.zeros(0, dtype=np.int64), np.array([7])):
+        expected = np.arange(len(ranked)) - np.searchsorted(ranked, ranked)
+        assert np.array_equal(run_rank(ranked), expected)
+    assert run_rank(np.array([3, 3, 5, 5, 5, 9])).tolist() == [0, 1, 0, 1, 2, 0]
