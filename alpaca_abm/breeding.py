@@ -77,8 +77,8 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     shuffle = rng.permutation(len(groups))
     order = shuffle[np.argsort(groups[shuffle], kind="stable")]
     sorted_g = groups[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_g)) + 1]
-    counts = np.diff(np.r_[starts, len(sorted_g)])
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_g)) + 1))
+    counts = np.diff(np.append(starts, len(sorted_g)))
     rank = np.empty(len(groups), dtype=np.int64)
     rank[order] = np.arange(len(groups)) - np.repeat(starts, counts)
     return rank
@@ -111,8 +111,8 @@ def choose_home_studs(state: Industry) -> None:
     if len(males):
         order = males[np.lexsort((-seen[males], owner[males]))]
         o = owner[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
-        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(o)) + 1))
+        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.append(starts, len(o))))
         n_keep = np.maximum(1, np.ceil(f_count / herd_p.stud_capacity)).astype(int)
         keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
         stud[order[keep]] = True
@@ -375,9 +375,9 @@ def coowned_option(
     run = con.running() if on else np.zeros(0, dtype=np.int64)
     run = run[~state.firms.restricted[con.keeper[run]]]
     if len(run):
-        members = np.r_[con.keeper[run], con.partner[run]]
-        crow = np.r_[run, run]
-        keeper_side = np.r_[np.ones(len(run), bool), np.zeros(len(run), bool)]
+        members = np.concatenate((con.keeper[run], con.partner[run]))
+        crow = np.concatenate((run, run))
+        keeper_side = np.arange(2 * len(run)) < len(run)
         mq = seen_quality(herd, con.stud[crow], noise_sd[members], state.rng)  # as each sees it
         order = np.lexsort((mq, members))
         coown_best[members[order]] = crow[order]
@@ -403,10 +403,10 @@ def service_option(state: Industry, noise_sd: np.ndarray, n_open: np.ndarray) ->
     e_rows, e_owners = e_rows[e_ok], e_owners[e_ok]
     needing = np.flatnonzero(n_open > 0)
     if len(e_rows) and len(needing):
-        tree = cKDTree(np.c_[firms.x_km[e_owners], firms.y_km[e_owners]])
+        tree = cKDTree(np.column_stack((firms.x_km[e_owners], firms.y_km[e_owners])))
         k = min(SERVICE_CANDIDATES, len(e_rows))
         dist, idx = tree.query(
-            np.c_[firms.x_km[needing], firms.y_km[needing]],
+            np.column_stack((firms.x_km[needing], firms.y_km[needing])),
             k=k,
             distance_upper_bound=cost_p.max_travel_km,
         )

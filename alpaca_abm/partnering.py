@@ -46,16 +46,17 @@ def first_impressions(state: Industry) -> None:
 def elite_capacity(state: Industry) -> np.ndarray:
     """Matings a season each breeder can get from elite studs it owns or co-owns (quota)."""
     p, con = state.scenario, state.contracts
-    cap = np.zeros(state.firms.n)
+    n_f = state.firms.n
     rows, owners = elite_studs(state)
     run = con.running()
     shared = np.zeros(state.herd.n, dtype=bool)
     shared[con.stud[run]] = True
     solo = ~shared[rows]
-    np.add.at(cap, owners[solo], p.stud_capacity)
-    elite = state.herd.quality[con.stud[run]] >= state.elite_level
-    np.add.at(cap, con.keeper[run][elite], con.quota_keeper[run][elite])
-    np.add.at(cap, con.partner[run][elite], con.quota_partner[run][elite])
+    run = run[state.herd.quality[con.stud[run]] >= state.elite_level]
+    # whole matings (integers) in floats: exact in any order, so counted by bincount
+    cap = np.bincount(owners[solo], minlength=n_f) * float(p.stud_capacity)
+    cap += np.bincount(con.keeper[run], weights=con.quota_keeper[run], minlength=n_f)
+    cap += np.bincount(con.partner[run], weights=con.quota_partner[run], minlength=n_f)
     return cap
 
 
@@ -98,7 +99,7 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
     active = firms.active_rows()
     tree = spatial_tree(state)
     k = min(p.n_candidates + 1, len(active))
-    _, idx = tree.query(np.c_[firms.x_km[seekers], firms.y_km[seekers]], k=k)
+    _, idx = tree.query(np.column_stack((firms.x_km[seekers], firms.y_km[seekers])), k=k)
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
@@ -129,7 +130,7 @@ def new_pairs(
     src, dst = key // n, key % n
     if len(keeper):
         keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)
-        partnered = np.r_[keeper * n + partner, partner * n + keeper]
+        partnered = np.concatenate((keeper * n + partner, partner * n + keeper))
         partnered.sort()  # (a search in the few running pairs, not a set operation)
         at = np.minimum(np.searchsorted(partnered, key), len(partnered) - 1)
         fresh = partnered[at] != key
@@ -244,7 +245,8 @@ def start_contracts(
     )
     k = len(keeper)
     ledger = state.trust
-    ties = ledger.rows(np.r_[keeper, partner], np.r_[partner, keeper], state.steps)
+    pair = np.concatenate((keeper, partner)), np.concatenate((partner, keeper))
+    ties = ledger.rows(*pair, state.steps)
     # prior successful association: a past venture that left trust above the stranger level
     good_past = (ledger.associations[ties] > 0) & (
         ledger.current(ties, state.steps) > ledger.baseline
