@@ -22,7 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import row_sum
+from .ordering import row_sum, stable_order_below
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -84,6 +84,14 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return rank
 
 
+def group_major_order(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """np.lexsort((values, groups)) for integer groups in [0, n_groups): by group, then value,
+    then index, as two stable sorts (numpy's lexsort with a float key takes several times as
+    long)."""
+    by_value = np.argsort(values, kind="stable")
+    return by_value[stable_order_below(groups[by_value], n_groups)]
+
+
 def coowned_rows(state: Industry) -> np.ndarray:
     """Herd rows of studs in running co-ownership contracts."""
     return state.contracts.stud[state.contracts.running()]
@@ -109,7 +117,7 @@ def choose_home_studs(state: Industry) -> None:
     stud = herd.view("stud")
     stud[:] = False
     if len(males):
-        order = males[np.lexsort((-seen[males], owner[males]))]
+        order = males[group_major_order(owner[males], -seen[males], n_owners)]
         o = owner[order]
         starts = np.concatenate(([0], np.flatnonzero(np.diff(o)) + 1))
         rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.append(starts, len(o))))
@@ -356,7 +364,7 @@ def own_stud_option(state: Industry, noise_sd: np.ndarray) -> tuple[np.ndarray, 
     own_q = np.full(n_f, -np.inf)  # each breeder judges its studs as it sees them
     if len(own_rows):
         seen_own = seen_quality(herd, own_rows, noise_sd[owner[own_rows]], rng)
-        order = np.lexsort((seen_own, owner[own_rows]))
+        order = np.argsort(seen_own, kind="stable")  # (as by owner first: per owner alike)
         own_best[owner[own_rows[order]]] = own_rows[order]  # last write per owner: its best
         own_q[owner[own_rows[order]]] = seen_own[order]
     return own_best, own_q
@@ -379,7 +387,7 @@ def coowned_option(
         crow = np.concatenate((run, run))
         keeper_side = np.arange(2 * len(run)) < len(run)
         mq = seen_quality(herd, con.stud[crow], noise_sd[members], state.rng)  # as each sees it
-        order = np.lexsort((mq, members))
+        order = np.argsort(mq, kind="stable")  # last write per breeder: its best
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
         coown_q[members[order]] = mq[order]
@@ -681,10 +689,9 @@ def hired_fallback(
     hirers = np.flatnonzero(asked_by > 0)
     studs, which = np.unique(service_stud[hirers], return_inverse=True)
     first = sire[f_owner[primary]]  # this month's first-choice matings, on these studs only
-    first = first[np.isin(first, studs)]
-    booked = herd.served[studs].astype(np.int64) + np.bincount(
-        np.searchsorted(studs, first), minlength=len(studs)
-    )
+    at = np.searchsorted(studs, first)
+    on_studs = studs[np.minimum(at, len(studs) - 1)] == first
+    booked = herd.served[studs].astype(np.int64) + np.bincount(at[on_studs], minlength=len(studs))
     asked = np.bincount(which, weights=asked_by[hirers], minlength=len(studs))
     left = np.maximum(0, capacity - booked)
     scale = np.where(asked > left, left / np.maximum(asked, 1), 1.0)[which]
