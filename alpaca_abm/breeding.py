@@ -22,7 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import row_sum
+from .ordering import row_sum, stable_order_below
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -77,11 +77,19 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     shuffle = rng.permutation(len(groups))
     order = shuffle[np.argsort(groups[shuffle], kind="stable")]
     sorted_g = groups[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_g)) + 1]
-    counts = np.diff(np.r_[starts, len(sorted_g)])
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_g)) + 1))
+    counts = np.diff(np.append(starts, len(sorted_g)))
     rank = np.empty(len(groups), dtype=np.int64)
     rank[order] = np.arange(len(groups)) - np.repeat(starts, counts)
     return rank
+
+
+def group_major_order(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """np.lexsort((values, groups)) for integer groups in [0, n_groups): by group, then value,
+    then index, as two stable sorts (numpy's lexsort with a float key takes several times as
+    long)."""
+    by_value = np.argsort(values, kind="stable")
+    return by_value[stable_order_below(groups[by_value], n_groups)]
 
 
 def coowned_rows(state: Industry) -> np.ndarray:
@@ -109,10 +117,10 @@ def choose_home_studs(state: Industry) -> None:
     stud = herd.view("stud")
     stud[:] = False
     if len(males):
-        order = males[np.lexsort((-seen[males], owner[males]))]
+        order = males[group_major_order(owner[males], -seen[males], n_owners)]
         o = owner[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(o)) + 1]
-        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(o)) + 1))
+        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.append(starts, len(o))))
         n_keep = np.maximum(1, np.ceil(f_count / herd_p.stud_capacity)).astype(int)
         keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
         stud[order[keep]] = True
@@ -356,7 +364,7 @@ def own_stud_option(state: Industry, noise_sd: np.ndarray) -> tuple[np.ndarray, 
     own_q = np.full(n_f, -np.inf)  # each breeder judges its studs as it sees them
     if len(own_rows):
         seen_own = seen_quality(herd, own_rows, noise_sd[owner[own_rows]], rng)
-        order = np.lexsort((seen_own, owner[own_rows]))
+        order = np.argsort(seen_own, kind="stable")  # (as by owner first: per owner alike)
         own_best[owner[own_rows[order]]] = own_rows[order]  # last write per owner: its best
         own_q[owner[own_rows[order]]] = seen_own[order]
     return own_best, own_q
@@ -375,11 +383,11 @@ def coowned_option(
     run = con.running() if on else np.zeros(0, dtype=np.int64)
     run = run[~state.firms.restricted[con.keeper[run]]]
     if len(run):
-        members = np.r_[con.keeper[run], con.partner[run]]
-        crow = np.r_[run, run]
-        keeper_side = np.r_[np.ones(len(run), bool), np.zeros(len(run), bool)]
+        members = np.concatenate((con.keeper[run], con.partner[run]))
+        crow = np.concatenate((run, run))
+        keeper_side = np.arange(2 * len(run)) < len(run)
         mq = seen_quality(herd, con.stud[crow], noise_sd[members], state.rng)  # as each sees it
-        order = np.lexsort((mq, members))
+        order = np.argsort(mq, kind="stable")  # last write per breeder: its best
         coown_best[members[order]] = crow[order]
         coown_is_keeper[members[order]] = keeper_side[order]
         coown_q[members[order]] = mq[order]
@@ -403,10 +411,10 @@ def service_option(state: Industry, noise_sd: np.ndarray, n_open: np.ndarray) ->
     e_rows, e_owners = e_rows[e_ok], e_owners[e_ok]
     needing = np.flatnonzero(n_open > 0)
     if len(e_rows) and len(needing):
-        tree = cKDTree(np.c_[firms.x_km[e_owners], firms.y_km[e_owners]])
+        tree = cKDTree(np.column_stack((firms.x_km[e_owners], firms.y_km[e_owners])))
         k = min(SERVICE_CANDIDATES, len(e_rows))
         dist, idx = tree.query(
-            np.c_[firms.x_km[needing], firms.y_km[needing]],
+            np.column_stack((firms.x_km[needing], firms.y_km[needing])),
             k=k,
             distance_upper_bound=cost_p.max_travel_km,
         )
@@ -681,10 +689,9 @@ def hired_fallback(
     hirers = np.flatnonzero(asked_by > 0)
     studs, which = np.unique(service_stud[hirers], return_inverse=True)
     first = sire[f_owner[primary]]  # this month's first-choice matings, on these studs only
-    first = first[np.isin(first, studs)]
-    booked = herd.served[studs].astype(np.int64) + np.bincount(
-        np.searchsorted(studs, first), minlength=len(studs)
-    )
+    at = np.searchsorted(studs, first)
+    on_studs = studs[np.minimum(at, len(studs) - 1)] == first
+    booked = herd.served[studs].astype(np.int64) + np.bincount(at[on_studs], minlength=len(studs))
     asked = np.bincount(which, weights=asked_by[hirers], minlength=len(studs))
     left = np.maximum(0, capacity - booked)
     scale = np.where(asked > left, left / np.maximum(asked, 1), 1.0)[which]

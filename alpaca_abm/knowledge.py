@@ -123,7 +123,8 @@ def exchange_knowledge(
             k[teach], k[learn], will, firms.core_domain[teach], protection, rate, potential=True
         )
         con.flow_potential[run] = could[:m] + could[m:]
-        np.add.at(k, learn, gain)
+        for d in range(k.shape[1]):  # a domain at a time: np.add.at's fast 1-d path, same sums
+            np.add.at(k[:, d], learn, gain[:, d])
         shown = rivalry.observed_sharing(will, protection)
         con.seen_by_partner[run] = shown[:m]  # the partner saw the keeper share this much
         con.seen_by_keeper[run] = shown[m:]

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import coownership as co
 from . import rivalry
-from .breeding import buy_elite_studs, elite_stud_price, elite_studs
+from .breeding import buy_elite_studs, elite_stud_price, elite_studs, group_major_order
 from .ordering import distinct
 from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
@@ -46,16 +46,17 @@ def first_impressions(state: Industry) -> None:
 def elite_capacity(state: Industry) -> np.ndarray:
     """Matings a season each breeder can get from elite studs it owns or co-owns (quota)."""
     p, con = state.scenario, state.contracts
-    cap = np.zeros(state.firms.n)
+    n_f = state.firms.n
     rows, owners = elite_studs(state)
     run = con.running()
     shared = np.zeros(state.herd.n, dtype=bool)
     shared[con.stud[run]] = True
     solo = ~shared[rows]
-    np.add.at(cap, owners[solo], p.stud_capacity)
-    elite = state.herd.quality[con.stud[run]] >= state.elite_level
-    np.add.at(cap, con.keeper[run][elite], con.quota_keeper[run][elite])
-    np.add.at(cap, con.partner[run][elite], con.quota_partner[run][elite])
+    run = run[state.herd.quality[con.stud[run]] >= state.elite_level]
+    # whole matings (integers) in floats: exact in any order, so counted by bincount
+    cap = np.bincount(owners[solo], minlength=n_f) * float(p.stud_capacity)
+    cap += np.bincount(con.keeper[run], weights=con.quota_keeper[run], minlength=n_f)
+    cap += np.bincount(con.partner[run], weights=con.quota_partner[run], minlength=n_f)
     return cap
 
 
@@ -98,7 +99,7 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
     active = firms.active_rows()
     tree = spatial_tree(state)
     k = min(p.n_candidates + 1, len(active))
-    _, idx = tree.query(np.c_[firms.x_km[seekers], firms.y_km[seekers]], k=k)
+    _, idx = tree.query(np.column_stack((firms.x_km[seekers], firms.y_km[seekers])), k=k)
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
@@ -129,7 +130,7 @@ def new_pairs(
     src, dst = key // n, key % n
     if len(keeper):
         keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)
-        partnered = np.r_[keeper * n + partner, partner * n + keeper]
+        partnered = np.concatenate((keeper * n + partner, partner * n + keeper))
         partnered.sort()  # (a search in the few running pairs, not a set operation)
         at = np.minimum(np.searchsorted(partnered, key), len(partnered) - 1)
         fresh = partnered[at] != key
@@ -137,25 +138,35 @@ def new_pairs(
     return src, dst
 
 
-def facts_about(
-    state: Industry, viewers: np.ndarray, targets: np.ndarray, distance: np.ndarray
-) -> co.CandidateFacts:
-    """What each viewer knows of its target (arrays of pairs)."""
-    firms, p = state.firms, state.scenario
-    trust_rows = state.trust.rows(viewers, targets, state.steps, create=False)
-    assoc = np.where(trust_rows >= 0, state.trust.associations[np.maximum(trust_rows, 0)], 0)
-    need = (1 - p.fairness) * elite_stud_price(state)  # the partner's share of a new stud
-    return co.CandidateFacts(
-        trust=state.trust.current(trust_rows, state.steps),
-        age_gap=np.abs(firms.owner_age[targets] - firms.owner_age[viewers]),
-        same_background=(
-            firms.related_background[targets] == firms.related_background[viewers]
-        ).astype(float),
-        associations=assoc,
-        complementarity=co.complementarity(firms.knowledge[viewers], firms.knowledge[targets]),
-        reputation=firms.reputation[targets],
-        distance_km=distance,
-        affordability=firms.cash[targets] / max(need, 1.0),
+def facts_both_ways(
+    state: Industry, src: np.ndarray, dst: np.ndarray, distance: np.ndarray
+) -> tuple[co.CandidateFacts, co.CandidateFacts]:
+    """What each seeker knows of its candidate, and the candidate of the seeker (arrays of
+    pairs): both directions' ties found in one look-up, the symmetric facts computed once."""
+    firms, p, ledger = state.firms, state.scenario, state.trust
+    m = len(src)
+    ties = ledger.rows(np.concatenate((src, dst)), np.concatenate((dst, src)), state.steps, False)
+    assoc = np.where(ties >= 0, ledger.associations[np.maximum(ties, 0)], 0)
+    trust = ledger.current(ties, state.steps)
+    age_gap = np.abs(firms.owner_age[dst] - firms.owner_age[src])  # (|a - b| is |b - a|)
+    same = (firms.related_background[dst] == firms.related_background[src]).astype(float)
+    k_src, k_dst = firms.knowledge[src], firms.knowledge[dst]
+    need = max((1 - p.fairness) * elite_stud_price(state), 1.0)  # the partner's share
+    return tuple(
+        co.CandidateFacts(
+            trust=trust[part],
+            age_gap=age_gap,
+            same_background=same,
+            associations=assoc[part],
+            complementarity=co.complementarity(mine, theirs),
+            reputation=firms.reputation[target],
+            distance_km=distance,
+            affordability=firms.cash[target] / need,
+        )
+        for part, mine, theirs, target in (
+            (slice(0, m), k_src, k_dst, dst),
+            (slice(m, None), k_dst, k_src, src),
+        )
     )
 
 
@@ -186,8 +197,7 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     if len(src) == 0:
         return
     weights = partner_weights(p)
-    mine = co.partner_scores(facts_about(state, src, dst, dist), weights)
-    theirs = co.partner_scores(facts_about(state, dst, src, dist), weights)
+    mine, theirs = (co.partner_scores(f, weights) for f in facts_both_ways(state, src, dst, dist))
     if p.acceptance_quantile is None:  # the absolute rule: a fixed lowest score
         ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
     else:  # relative to the month's pool of candidates: weights act on ranking
@@ -197,7 +207,7 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     src, dst, mine = src[ok], dst[ok], mine[ok]
     if len(src) == 0:
         return
-    order = np.lexsort((-mine, src))  # per seeker, best candidate first
+    order = group_major_order(src, -mine, firms.n)  # per seeker, best candidate first
     src, dst = src[order], dst[order]
     starts = np.searchsorted(src, seekers)
     ends = np.searchsorted(src, seekers, side="right")
@@ -244,7 +254,8 @@ def start_contracts(
     )
     k = len(keeper)
     ledger = state.trust
-    ties = ledger.rows(np.r_[keeper, partner], np.r_[partner, keeper], state.steps)
+    pair = np.concatenate((keeper, partner)), np.concatenate((partner, keeper))
+    ties = ledger.rows(*pair, state.steps)
     # prior successful association: a past venture that left trust above the stranger level
     good_past = (ledger.associations[ties] > 0) & (
         ledger.current(ties, state.steps) > ledger.baseline

@@ -20,6 +20,7 @@ def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return (src.astype(np.int64) << 32) | dst.astype(np.int64)
 
 
+RECENT_SHARE = 16  # the index sorts the newest ties apart until they are a 16th of the rest
 DECAY_TABLE_MIN = 2048  # ties: from here the decay factors are read from a table of powers
 
 
@@ -104,35 +105,49 @@ class TrustLedger:
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each tie key, -1 where unknown, looked up in the sorted keys of all ties
-        (which follow the ledger as ties are added: rows are never reordered)."""
-        sorted_keys, sorted_rows = self._sorted_index()
-        if len(sorted_keys) == 0:
-            return np.full(len(keys), -1, dtype=np.int64)
-        pos = np.searchsorted(sorted_keys, keys)
-        np.minimum(pos, len(sorted_keys) - 1, out=pos)
-        return np.where(sorted_keys[pos] == keys, sorted_rows[pos], -1)
+        (which follow the ledger as ties are added: rows are never reordered). A key is in
+        one part of the index at most (`_sorted_index`)."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        for sorted_keys, sorted_rows in self._sorted_index():
+            if len(sorted_keys) == 0:
+                continue
+            pos = np.searchsorted(sorted_keys, keys)
+            np.minimum(pos, len(sorted_keys) - 1, out=pos)
+            hit = sorted_keys[pos] == keys
+            out[hit] = sorted_rows[pos[hit]]
+        return out
 
-    def _sorted_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """Keys of ties 0..n-1 in sorted order and their rows, brought up to date by merging
-        the ties added since the last call (rows are only ever appended)."""
+    def _sorted_index(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """The index of ties 0..n-1 in two parts, each (sorted keys, their rows): the bulk of
+        the ties, and the few added since the bulk was last sorted. Ties added since the
+        last call join the few; the few join the bulk once they pass 1/RECENT_SHARE of it
+        (no pass over every tie for the handful a month adds)."""
         done = getattr(self, "_sorted_n", 0)
-        if done == 0 or done > self.n:
+        if done == 0 or done > self.n or not hasattr(self, "_recent_keys"):
             keys = tie_key(self.src[: self.n], self.dst[: self.n])
             order = np.argsort(keys, kind="stable")
             self._sorted_keys, self._sorted_rows = keys[order], order.astype(np.int64)
+            self._recent_keys = self._recent_rows = np.zeros(0, dtype=np.int64)
         elif done < self.n:
             new = tie_key(self.src[done : self.n], self.dst[done : self.n])
-            order = np.argsort(new, kind="stable")
-            at = np.searchsorted(self._sorted_keys, new[order])
-            self._sorted_keys = np.insert(self._sorted_keys, at, new[order])
-            self._sorted_rows = np.insert(self._sorted_rows, at, order + done)
+            keys = np.concatenate((self._recent_keys, new))
+            rows = np.concatenate((self._recent_rows, np.arange(done, self.n, dtype=np.int64)))
+            if len(keys) * RECENT_SHARE > len(self._sorted_keys):  # the few join the bulk
+                keys = np.concatenate((self._sorted_keys, keys))
+                rows = np.concatenate((self._sorted_rows, rows))
+                self._recent_keys = self._recent_rows = np.zeros(0, dtype=np.int64)
+                order = np.argsort(keys, kind="stable")  # (two sorted runs and a few more)
+                self._sorted_keys, self._sorted_rows = keys[order], rows[order]
+            else:
+                order = np.argsort(keys, kind="stable")
+                self._recent_keys, self._recent_rows = keys[order], rows[order]
         self._sorted_n = self.n
-        return self._sorted_keys, self._sorted_rows
+        return (self._sorted_keys, self._sorted_rows), (self._recent_keys, self._recent_rows)
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
         """Record acquaintances with a given starting trust (both directions)."""
         src, dst = np.asarray(src), np.asarray(dst)
-        both = self.rows(np.r_[src, dst], np.r_[dst, src], step)  # one look-up for both ways
+        both = self.rows(np.concatenate((src, dst)), np.concatenate((dst, src)), step)  # both ways
         for rows in (both[: len(src)], both[len(src) :]):  # src's trust first, then dst's
             self.value[rows] = value
             self.updated[rows] = step
@@ -196,11 +211,13 @@ class TrustLedger:
         size = int(max(src.max(initial=-1), dst.max(initial=-1), who.max(initial=-1))) + 1
         mark = np.zeros(size, dtype=bool)
         mark[who] = True
-        out = linked & mark[src]
-        back = linked & mark[dst]
-        return np.r_[src[out], dst[back]].astype(np.int64), np.r_[dst[out], src[back]].astype(
-            np.int64
-        )
+        out = mark[src]
+        out &= linked
+        back = mark[dst]
+        back &= linked
+        out, back = np.flatnonzero(out), np.flatnonzero(back)  # (each mask read once)
+        pairs = np.concatenate((src[out], dst[back])), np.concatenate((dst[out], src[back]))
+        return pairs[0].astype(np.int64, copy=False), pairs[1].astype(np.int64, copy=False)
 
     def neighbours_of(self, breeder: int) -> np.ndarray:
         """The acquaintances of one breeder, sorted."""

@@ -103,7 +103,7 @@ def spatial_tree(state: Industry) -> cKDTree:
     cache = state.tree_cache
     if cache is None or cache[0] != state.spatial_version:
         active = state.firms.active_rows()
-        pts = np.c_[state.firms.x_km[active], state.firms.y_km[active]]
+        pts = np.column_stack((state.firms.x_km[active], state.firms.y_km[active]))
         # sliding-midpoint splits build in a third of the time and find the same neighbours
         # (the nearest k are one set in one order unless two lie exactly as far: positions
         # are jittered, so they do not)
@@ -244,7 +244,7 @@ def meet_neighbours(state: Industry, rows: np.ndarray, k: int) -> None:
         return
     tree = spatial_tree(state)
     kk = min(k + 1, len(active))
-    _, idx = tree.query(np.c_[state.firms.x_km[rows], state.firms.y_km[rows]], k=kk)
+    _, idx = tree.query(np.column_stack((state.firms.x_km[rows], state.firms.y_km[rows])), k=kk)
     near = active[np.reshape(idx, (len(rows), kk))].astype(np.int64)  # nearest first
     me = np.broadcast_to(np.asarray(rows, dtype=np.int64)[:, None], near.shape)
     other = near != me  # a breeder is its own nearest: not a tie

@@ -408,3 +408,17 @@ def test_elite_level_of_a_living_herd_and_of_a_dead_one_by_hand():
     )
     assert breeding.living_studs(h).tolist() == [0, 3]
     assert breeding.living_studs(h, 60.0).tolist() == [0]
+
+
+def test_group_major_order_is_numpys_lexsort():
+    """By group, then value, then index, exactly as np.lexsort((values, groups)): ties of
+    value within a group, -0.0 beside 0.0, NaN and infinities, groups past 2**16 and none."""
+    rng = np.random.default_rng(5)
+    for n, n_groups in ((0, 3), (1, 1), (500, 7), (4_000, 300), (3_000, 70_000)):
+        groups = rng.integers(0, n_groups, n)
+        values = rng.integers(-3, 4, n).astype(float)  # many equal values
+        values[rng.random(n) < 0.1] = -0.0
+        values[rng.random(n) < 0.05] = np.nan
+        values[rng.random(n) < 0.05] = -np.inf
+        expected = np.lexsort((values, groups))
+        assert np.array_equal(breeding.group_major_order(groups, values, n_groups), expected)
