@@ -145,11 +145,33 @@ def reach_matrix(
 ) -> np.ndarray:
     """How strongly buyers of each segment see each seller: visibility x niche match x
     distance decay (n_segments x n_sellers). Segments' niches are niche codes (0..N_NICHES-1):
-    the niche match is worked out once per niche, then given to each segment of the niche."""
-    reach = np.asarray(decay_by_region, dtype=float)[segment_region]  # a copy, one row a segment
-    reach *= niche_match(np.arange(N_NICHES), seller_niche, crossover)[segment_niche]
-    reach *= visibility_[None, :]
-    return reach
+    the niche match is worked out once per niche, then given to each segment of the niche.
+    Segments numbered as MarketState numbers them (region x N_NICHES + niche) take it by
+    broadcasting, without a copy of the decay and of the match for every segment."""
+    decay = np.asarray(decay_by_region, dtype=float)
+    match = niche_match(np.arange(N_NICHES), seller_niche, crossover)
+    if not niches_of_regions(segment_region, segment_niche, len(decay)):
+        reach = decay[segment_region]  # a copy, one row a segment
+        reach *= match[segment_niche]
+        reach *= visibility_[None, :]
+        return reach
+    reach = np.empty((len(decay), N_NICHES, decay.shape[1]))
+    np.multiply(decay[:, None, :], match[None, :, :], out=reach)
+    reach *= visibility_
+    return reach.reshape(-1, decay.shape[1])
+
+
+def niches_of_regions(
+    segment_region: np.ndarray, segment_niche: np.ndarray, n_regions: int
+) -> bool:
+    """Whether the segments are every region's N_NICHES niches in turn (segment = region x
+    N_NICHES + niche, as MarketState.segment_of numbers them)."""
+    segment = np.arange(n_regions * N_NICHES)
+    return (
+        len(segment_region) == len(segment)
+        and np.array_equal(segment_region, segment // N_NICHES)
+        and np.array_equal(segment_niche, segment % N_NICHES)
+    )
 
 
 # --- demand that saturates --------------------------------------------------------------------
@@ -352,11 +374,13 @@ def _draw(weights: np.ndarray, segment: np.ndarray | None, n: int, rng) -> np.nd
         drawn = np.flatnonzero(weights)
         return drawn[rng.choice(len(drawn), size=n, p=weights[drawn] / total)]
     present, which = _present(segment)
-    cum = np.cumsum(weights[present], axis=1)
-    total = cum[:, -1]
+    rows = weights if len(present) == len(weights) else weights[present]  # (all: no copy)
+    shares = np.cumsum(rows, axis=1)
+    total = shares[:, -1].copy()
     seen = total[which] > 0
     # rows stacked on one axis: row r's cumulative shares occupy (r, r + 1]
-    shares = cum / np.where(total > 0, total, 1.0)[:, None] + np.arange(len(present))[:, None]
+    shares /= np.where(total > 0, total, 1.0)[:, None]
+    shares += np.arange(len(present))[:, None]
     u = rng.random(n) + which
     k = np.searchsorted(shares.ravel(), u, side="right")
     col = np.minimum(k - which * weights.shape[1], weights.shape[1] - 1)

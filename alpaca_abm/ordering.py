@@ -59,7 +59,11 @@ HEAD_BUCKETS = 16  # buckets of the coarse count in group_heads
 
 
 def group_heads(
-    key: np.ndarray, group: np.ndarray, within: np.ndarray, take: np.ndarray
+    key: np.ndarray,
+    group: np.ndarray,
+    within: np.ndarray,
+    take: np.ndarray,
+    groups: np.ndarray | None = None,
 ) -> np.ndarray:
     """The stable order of `key` (np.argsort(key, kind="stable")) with only each group's
     first take[g] rows kept, without sorting the rest. `key` must sort group-major (every key
@@ -69,7 +73,8 @@ def group_heads(
 
     A count of each group's rows by bucket of `within` finds the bucket its take[g]-th row
     falls in; the rows of higher buckets cannot be among its first take[g], and only the
-    others are sorted (a few thousand of a listing's 60,000 candidates)."""
+    others are sorted (a few thousand of a listing's 60,000 candidates). `groups`: the
+    groups that may have rows, ascending (any without rows are passed over), when known."""
     n = len(key)
     lo, hi = (float(within.min()), float(within.max())) if n >= RADIX_FROM else (0.0, 0.0)
     scale = HEAD_BUCKETS / (hi - lo) if hi > lo else np.inf
@@ -78,7 +83,7 @@ def group_heads(
     else:
         bucket = ((within - lo) * scale).astype(np.int64)
         np.minimum(bucket, HEAD_BUCKETS - 1, out=bucket)
-        present = np.flatnonzero(np.bincount(group))
+        present = np.flatnonzero(np.bincount(group)) if groups is None else groups
         place = np.zeros(present[-1] + 1, dtype=np.int64)
         place[present] = np.arange(len(present))
         g = place[group]

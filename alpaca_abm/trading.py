@@ -78,7 +78,8 @@ def list_females(
     # 2**20); of each owner, its `surplus` weakest
     base = o.astype(np.float64) * 2.0**21
     key = base + np.clip(seen, -(2.0**19), 2.0**19)
-    return cand[group_heads(key, o, key - base, surplus)]
+    # (the owners with a surplus: each has breeding females, so candidates)
+    return cand[group_heads(key, o, key - base, surplus, np.flatnonzero(surplus > 0))]
 
 
 def judged_mean_by_owner(
@@ -188,7 +189,9 @@ def refresh_reach(state: Industry) -> None:
         by_niche = rivalry.expertise_appeal(
             firms.knowledge[selling], np.arange(market.N_NICHES), p.expertise_effect
         )
-        reach *= by_niche[mk.segment_niche]  # each segment, its niche's appeal
+        # each segment, its niche's appeal (segments are each region's niches in turn)
+        by_segment = reach.reshape(mk.n_regions, market.N_NICHES, len(selling))  # a view
+        by_segment *= by_niche
     mk.reach = _zeroed(mk.reach, (mk.n_segments, n_f), np.float64)
     mk.reach[:, selling] = reach
     mk.segment_sales = _zeroed(mk.segment_sales, (mk.n_segments, n_f), np.int64)
@@ -684,7 +687,7 @@ def settle_sales(
     herd.alive[animals[~inside]] = False
     np.add.at(firms.sold_out, sellers, 1)
     np.add.at(firms.bought_in, buyers[inside], 1)
-    np.add.at(firms.sales_count, sellers, 1)
+    np.add.at(firms.sales_count, sellers, 1.0)  # (a float: the fast path)
     np.add.at(firms.sales_value, sellers, prices)
     state.month_stats["sales_count"] += len(animals)
     state.month_stats["sales_value"] += float(prices.sum())
@@ -886,19 +889,28 @@ def buy_studs_in_turn(
     that they can afford now; the stud and its price change hands."""
     firms, herd, mk = state.firms, state.herd, state.market
     owner = herd.view("owner")
-    free = np.ones(len(cand) + 1, dtype=bool)
-    free[-1] = False  # the tree's "none found" index
+    free = [True] * len(cand) + [False]  # the tree's "none found" index last
+    choice = has_choice.tolist()  # (a buyer's ten candidates: Python lists, not arrays)
     for i in state.rng.permutation(len(buyers)).tolist():
-        if not has_choice[i]:
+        if not choice[i]:
             continue
         b = int(buyers[i])
-        j = near[i]
-        seen = seen_by_buyer[i]
+        cash = firms.cash[b]
         # what does: candidates taken by earlier buyers, and cash that earlier sales brought
-        fits = worth_it[i] & free[j] & (cash_needed[i] <= firms.cash[b])
-        if not fits.any():
+        fits = [
+            (seen, j)
+            for j, ok, seen, need in zip(
+                near[i].tolist(),
+                worth_it[i].tolist(),
+                seen_by_buyer[i].tolist(),
+                cash_needed[i].tolist(),
+                strict=True,
+            )
+            if ok and free[j] and need <= cash
+        ]
+        if not fits:
             continue
-        pick = j[fits][np.argmax(seen[fits])]
+        pick = max(fits, key=_judged)[1]  # the first of the best judged, as np.argmax
         row, seller = cand[pick], int(owner[cand[pick]])
         accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[pick]]))
         herd.owner[row] = b
@@ -907,6 +919,11 @@ def buy_studs_in_turn(
         firms.bought_in[b] += 1
         mk.stud_sales += 1
         state.month_stats["stud_sales"] += 1
+
+
+def _judged(option: tuple[float, int]) -> float:
+    """A buyer's judgement of a candidate stud (the first of a (judgement, index) pair)."""
+    return option[0]
 
 
 def set_stud_fee(state: Industry) -> None:

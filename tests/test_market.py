@@ -248,6 +248,12 @@ def test_reach_matrix_is_decay_times_niche_match_times_visibility():
     reach = market.reach_matrix(vis, decay, seg_region, seg_niche, niche, 0.3)
     expected = decay[seg_region] * market.niche_match(seg_niche, niche, 0.3) * vis[None, :]
     assert np.array_equal(reach, expected)
+    assert market.niches_of_regions(seg_region, seg_niche, 4)
+    # segments in another order (not each region's niches in turn): the same products
+    order = rng.permutation(12)
+    assert not market.niches_of_regions(seg_region[order], seg_niche[order], 4)
+    shuffled = market.reach_matrix(vis, decay, seg_region[order], seg_niche[order], niche, 0.3)
+    assert np.array_equal(shuffled, expected[order])
 
 
 def test_referrals_to_partners_save_enquiries_when_a_seller_sells_out():

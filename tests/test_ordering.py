@@ -126,6 +126,9 @@ def test_group_heads_are_each_groups_first_rows_of_the_stable_order():
         take[rng.random(n_groups) < 0.2] = 10_000
         got = group_heads(key, group, key - base, take)
         assert np.array_equal(got, _group_heads_by_sorting(key, group, take))
+        # the groups given, with some that have no rows among them: the same rows
+        groups = np.union1d(group, rng.integers(0, n_groups, 50))
+        assert np.array_equal(group_heads(key, group, key - base, take, groups), got)
 
 
 def test_row_sum_and_mean_are_numpys_bit_for_bit():
