@@ -22,7 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import row_sum, stable_order_below
+from .ordering import distinct, row_sum, stable_order_below
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -57,17 +57,20 @@ def sire_choice(
     costs are per mating. Value = value_per_point × quality − cost.
     """
     with np.errstate(invalid="ignore"):  # 0 × -inf (no premium, no option) reads as no option
-        values = np.stack(
-            [
-                np.full(len(own_q), -np.inf),
-                value_per_point * own_q,
-                value_per_point * coown_q - coown_cost,
-                value_per_point * service_q - service_cost,
-            ]
+        values = (
+            value_per_point * own_q,
+            value_per_point * coown_q - coown_cost,
+            value_per_point * service_q - service_cost,
         )
-    values = np.where(np.isnan(values), -np.inf, values)
-    choice = values.argmax(axis=0)
-    return np.where(np.isfinite(values.max(axis=0)), choice, NONE)
+    # the first best option, as an argmax over the options would give it (NaN never wins),
+    # kept as the options are compared one after the other
+    best = np.full(len(own_q), -np.inf)
+    choice = np.full(len(own_q), NONE, dtype=np.int64)
+    for option, value in zip((OWN, COOWNED, SERVICE), values, strict=True):
+        better = value > best
+        choice[better] = option
+        np.copyto(best, value, where=better)
+    return np.where(np.isfinite(best), choice, NONE)
 
 
 def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -642,7 +645,7 @@ def use_coowned_studs(
     trips = 2 * cost_p.travel_cost_per_km * con.distance_km[c[~keeper]]
     accounts.pay(state.firms, used[~keeper], trips)
     state.month_stats["coowned_matings"] += int(matings[used].sum())
-    state.trust.touch_rows(con.ties(np.unique(c)), state.steps)  # partners met
+    state.trust.touch_rows(con.ties(distinct(c)), state.steps)  # partners met
 
 
 def pay_hired_fallback(
@@ -749,7 +752,7 @@ def punish_breaches(
     ends = contracts[caught][rng.random(int(caught.sum())) < deal_p.breach_dissolution]
     if len(ends):
         state.month_stats["contracts_ended"] += state.contracts.end(
-            np.unique(ends), state.steps, co.ENDED_BREACH
+            distinct(ends), state.steps, co.ENDED_BREACH
         )
 
 

@@ -69,6 +69,19 @@ def shared_flow(
     return gain, leaked, row_sum(rate * capacity * gap)
 
 
+def knowledge_rows(knowledge: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """knowledge[rows] of a (breeders, domains) table: np.take by rows, the same values in a
+    third of the time of a 2-d fancy index."""
+    return np.take(knowledge, rows, axis=0)
+
+
+def set_knowledge_rows(knowledge: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """knowledge[rows] = values for a (breeders, domains) table with contiguous rows: each row
+    copied whole, as one item of its bytes (a third of the time of a 2-d fancy assignment)."""
+    whole = np.dtype((np.void, knowledge.shape[1] * knowledge.itemsize))
+    knowledge.view(whole)[rows, 0] = np.ascontiguousarray(values, knowledge.dtype).view(whole)[:, 0]
+
+
 def learning_by_doing(knowledge: np.ndarray, rate: float) -> np.ndarray:
     """Knowledge after a month of running the farm alone: closes `rate` of each gap."""
     return knowledge + rate * (1.0 - knowledge)
@@ -114,13 +127,15 @@ def exchange_knowledge(
             firms.openness[teach], own_trust, seen, rivalry.RECIPROCITY_WEIGHT
         )
         protection = firms.protection[teach]
+        k_teach = knowledge_rows(k, teach)
+        k_learn = np.concatenate((k_teach[m:], k_teach[:m]))  # (learners: the teachers swapped)
         rate: float | np.ndarray = p.learning_rate
         if paradox is not None:  # Table 1 (E1, B1, B3) and belonging tension (paradox.py)
             will = will * np.concatenate((paradox.share_keeper[run], paradox.share_partner[run]))
             protection = overshare(protection, paradox.belonging[teach])
             rate = p.learning_rate * np.concatenate((paradox.absorb[run], paradox.absorb[run]))
         gain, leaked, could = shared_flow(  # could: full willingness, nothing protected
-            k[teach], k[learn], will, firms.core_domain[teach], protection, rate, potential=True
+            k_teach, k_learn, will, firms.core_domain[teach], protection, rate, potential=True
         )
         con.flow_potential[run] = could[:m] + could[m:]
         for d in range(k.shape[1]):  # a domain at a time: np.add.at's fast 1-d path, same sums
@@ -139,7 +154,7 @@ def exchange_knowledge(
         stats["knowledge_shared"] += float(total.sum())
         stats["leakage"] += float(leaked.sum())
     active = np.flatnonzero(firms.active[:n_f])  # (rows: faster than a mask of a 2-d table)
-    k[active] = learning_by_doing(k[active], p.learning_by_doing)
+    set_knowledge_rows(k, active, learning_by_doing(knowledge_rows(k, active), p.learning_by_doing))
     np.clip(k, 0.0, 1.0, out=k)
 
 

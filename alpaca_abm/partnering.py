@@ -13,6 +13,7 @@ import numpy as np
 from . import coownership as co
 from . import rivalry
 from .breeding import buy_elite_studs, elite_stud_price, elite_studs, group_major_order
+from .knowledge import knowledge_rows
 from .ordering import distinct
 from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
@@ -150,7 +151,7 @@ def facts_both_ways(
     trust = ledger.current(ties, state.steps)
     age_gap = np.abs(firms.owner_age[dst] - firms.owner_age[src])  # (|a - b| is |b - a|)
     same = (firms.related_background[dst] == firms.related_background[src]).astype(float)
-    k_src, k_dst = firms.knowledge[src], firms.knowledge[dst]
+    k_src, k_dst = knowledge_rows(firms.knowledge, src), knowledge_rows(firms.knowledge, dst)
     need = max((1 - p.fairness) * elite_stud_price(state), 1.0)  # the partner's share
     return tuple(
         co.CandidateFacts(
@@ -217,7 +218,12 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     cash = firms.cash.copy()  # money left once this month's contracts are paid for
     formed: set[int] = set()
     chosen_a, chosen_b = [], []
+    # room and money only shrink as the month's contracts form: a seeker without them at the
+    # start never has them (passed over without a look at the tables)
+    able = (~((counts[seekers] >= MAX_CONTRACTS) | (cash[seekers] < need))).tolist()
     for i in rng.permutation(len(seekers)).tolist():
+        if not able[i]:
+            continue
         b = int(seekers[i])
         if counts[b] >= MAX_CONTRACTS or cash[b] < need:
             continue

@@ -422,3 +422,30 @@ def test_group_major_order_is_numpys_lexsort():
         values[rng.random(n) < 0.05] = -np.inf
         expected = np.lexsort((values, groups))
         assert np.array_equal(breeding.group_major_order(groups, values, n_groups), expected)
+
+
+def test_sire_choice_is_the_first_best_option_as_an_argmax_gives_it():
+    """The options compared one after the other give what an argmax over the stacked values
+    gives (NaN read as no option, the first of equal values, none where nothing is finite):
+    ties, missing options, infinite values and a zero premium."""
+    rng = np.random.default_rng(9)
+    n = 5_000
+    for premium in (0.0, 2.5):
+        q = [rng.integers(-2, 3, n).astype(float) for _ in range(3)]
+        for qi in q:
+            qi[rng.random(n) < 0.3] = -np.inf
+            qi[rng.random(n) < 0.01] = np.inf
+        cost = [rng.integers(0, 2, n).astype(float) for _ in range(2)]
+        with np.errstate(invalid="ignore"):
+            values = np.stack(
+                [
+                    np.full(n, -np.inf),
+                    premium * q[0],
+                    premium * q[1] - cost[0],
+                    premium * q[2] - cost[1],
+                ]
+            )
+        values = np.where(np.isnan(values), -np.inf, values)
+        expected = np.where(np.isfinite(values.max(axis=0)), values.argmax(axis=0), breeding.NONE)
+        got = breeding.sire_choice(q[0], q[1], cost[0], q[2], cost[1], premium)
+        assert np.array_equal(got, expected)

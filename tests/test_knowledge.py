@@ -7,8 +7,10 @@ from alpaca_abm.knowledge import (
     absorptive_capacity,
     exchange_knowledge,
     judging_noise,
+    knowledge_rows,
     learning_by_doing,
     review_strategies,
+    set_knowledge_rows,
     shared_flow,
 )
 
@@ -290,3 +292,22 @@ def test_shared_flow_potential_is_the_open_flow_bit_for_bit():
         assert np.array_equal(could, open_gain.sum(axis=1))
         plain_gain, plain_leaked = shared_flow(teacher, learner, willing, core, protection, rate)
         assert np.array_equal(gain, plain_gain) and np.array_equal(leaked, plain_leaked)
+
+
+def test_knowledge_rows_read_and_write_what_fancy_indexing_does():
+    """Rows read by np.take and written whole as bytes: the same table as knowledge[rows]
+    and knowledge[rows] = values, for a slice of a larger table, -0.0 and NaN kept as they
+    are, and no rows at all."""
+    rng = np.random.default_rng(4)
+    table = rng.random((40, 3))
+    table[3] = [-0.0, np.nan, 1.0]
+    for rows in (np.array([3, 0, 17, 5]), np.arange(0), np.arange(30)[::3]):
+        k = table[:30]  # a month's view: the first n rows of the stored table
+        assert np.array_equal(knowledge_rows(k, rows), k[rows], equal_nan=True)
+        values = rng.random((len(rows), 3))
+        values[: min(len(values), 1)] = -0.0
+        expected = table.copy()
+        expected[:30][rows] = values
+        set_knowledge_rows(k, rows, values)
+        assert np.array_equal(table, expected, equal_nan=True)
+        assert np.array_equal(np.signbit(table), np.signbit(expected))
