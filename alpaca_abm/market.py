@@ -158,7 +158,7 @@ def reach_matrix(
     reach = np.empty((len(decay), N_NICHES, decay.shape[1]))
     np.multiply(decay[:, None, :], match[None, :, :], out=reach)
     reach *= visibility_
-    return reach.reshape(-1, decay.shape[1])
+    return reach.reshape(len(decay) * N_NICHES, decay.shape[1])  # (-1 fails with no seller)
 
 
 def niches_of_regions(

@@ -254,6 +254,9 @@ def test_reach_matrix_is_decay_times_niche_match_times_visibility():
     assert not market.niches_of_regions(seg_region[order], seg_niche[order], 4)
     shuffled = market.reach_matrix(vis, decay, seg_region[order], seg_niche[order], niche, 0.3)
     assert np.array_equal(shuffled, expected[order])
+    none = np.zeros(0, dtype=np.int64)  # a month with no seller: 12 segments of no column
+    empty = market.reach_matrix(vis[:0], decay[:, :0], seg_region, seg_niche, none, 0.3)
+    assert empty.shape == (12, 0)
 
 
 def test_referrals_to_partners_save_enquiries_when_a_seller_sells_out():
