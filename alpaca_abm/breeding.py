@@ -78,7 +78,11 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int64)
     shuffle = rng.permutation(len(groups))
-    order = shuffle[np.argsort(groups[shuffle], kind="stable")]
+    shuffled = groups[shuffle]
+    if shuffled.dtype.kind in "iu" and shuffled.min() >= 0:  # breeder rows: counting passes
+        order = shuffle[stable_order_below(shuffled, int(shuffled.max()) + 1)]
+    else:
+        order = shuffle[np.argsort(shuffled, kind="stable")]
     sorted_g = groups[order]
     starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_g)) + 1))
     counts = np.diff(np.append(starts, len(sorted_g)))
@@ -108,7 +112,7 @@ def choose_home_studs(state: Industry) -> None:
     herd, firms = state.herd, state.firms
     herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
-    noise = judging_noise(firms.knowledge[owner, BREEDING], know_p.breeding_noise)
+    noise = judging_noise(firms.knowledge[: firms.n, BREEDING], know_p.breeding_noise)[owner]
     seen = seen_quality(herd, np.arange(herd.n), noise, state.rng)
     n_owners = firms.n
     females = alive & female

@@ -104,7 +104,7 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
     dst = [near.ravel()]
-    who, known = state.trust.neighbour_pairs(seekers)  # acquaintances (order: no matter)
+    who, known = state.trust.neighbour_pairs(seekers, firms.n)  # acquaintances (any order)
     src.append(who)
     dst.append(known)
     top = reputation_leaders(state)
@@ -128,7 +128,7 @@ def new_pairs(
     (keeper, partner) in either order; pair keys are 64-bit, as row x n overflows 32 bits
     from n = 46,341 firm rows."""
     key = distinct(src.astype(np.int64) * n + dst)
-    src, dst = key // n, key % n
+    src, dst = np.divmod(key, n)
     if len(keeper):
         keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)
         partnered = np.concatenate((keeper * n + partner, partner * n + keeper))

@@ -83,8 +83,10 @@ class TrustLedger:
         """
         keys = tie_key(np.asarray(src), np.asarray(dst))
         out = self._find(keys)
+        if not create:
+            return out
         missing = np.flatnonzero(out < 0)
-        if not create or len(missing) == 0:
+        if len(missing) == 0:
             return out
         uniq, first = np.unique(keys[missing], return_index=True)
         order = np.argsort(first, kind="stable")
@@ -155,9 +157,9 @@ class TrustLedger:
     def current(self, rows: np.ndarray, step: int) -> np.ndarray:
         """Trust of the given ties now, decay included; -1 rows read as the stranger level."""
         rows = np.asarray(rows)
-        known = rows >= 0
-        if known.all():  # the usual case (ties of contracts): no masks needed
+        if rows.size == 0 or rows.min() >= 0:  # the usual case (ties of contracts): no masks
             return decayed(self.value[rows], step - self.updated[rows], self.baseline, self.decay)
+        known = rows >= 0
         out = np.full(len(rows), self.baseline)
         r = rows[known]
         out[known] = decayed(self.value[r], step - self.updated[r], self.baseline, self.decay)
@@ -202,13 +204,18 @@ class TrustLedger:
         leaving[gone] = True  # (a mark per breeder row: linear in the ties, no sort)
         self.linked[:n][leaving[src] | leaving[dst]] = False
 
-    def neighbour_pairs(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def neighbour_pairs(
+        self, who: np.ndarray, n_breeders: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(breeder, acquaintance) pairs of the breeders `who`: each pair once for every tie
-        that links them (a pair tied both ways comes twice)."""
+        that links them (a pair tied both ways comes twice). `n_breeders`, when known: the
+        firm table's rows, above every breeder of a tie (else found from the ties)."""
         n = self.n
         who = np.asarray(who, dtype=np.int64)
         src, dst, linked = self.src[:n], self.dst[:n], self.linked[:n]
-        size = int(max(src.max(initial=-1), dst.max(initial=-1), who.max(initial=-1))) + 1
+        if n_breeders is None:
+            n_breeders = int(max(src.max(initial=-1), dst.max(initial=-1), who.max(initial=-1))) + 1
+        size = n_breeders
         mark = np.zeros(size, dtype=bool)
         mark[who] = True
         out = mark[src]

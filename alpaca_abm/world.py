@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from .breeding import buy_elite_studs, choose_home_studs
 from .fleece import (
@@ -21,7 +22,6 @@ from .herd import COLOURED, NOT_PREGNANT, breeding_stock
 
 if TYPE_CHECKING:
     import pandas as pd
-    from scipy.spatial import cKDTree
 
     from .state import Industry
 
@@ -98,8 +98,6 @@ def add_breeders(state: Industry, columns: dict[str, np.ndarray]) -> np.ndarray:
 def spatial_tree(state: Industry) -> cKDTree:
     """KD-tree of active breeders' positions (rows: firms.active_rows()), rebuilt only when
     breeders come or go (state.spatial_version)."""
-    from scipy.spatial import cKDTree
-
     cache = state.tree_cache
     if cache is None or cache[0] != state.spatial_version:
         active = state.firms.active_rows()

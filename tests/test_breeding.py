@@ -449,3 +449,19 @@ def test_sire_choice_is_the_first_best_option_as_an_argmax_gives_it():
         expected = np.where(np.isfinite(values.max(axis=0)), values.argmax(axis=0), breeding.NONE)
         got = breeding.sire_choice(q[0], q[1], cost[0], q[2], cost[1], premium)
         assert np.array_equal(got, expected)
+
+
+def test_group_rank_of_breeder_rows_is_the_stable_sorts_rank():
+    """Breeder rows (non-negative integers, past 2**16 too) ranked by counting passes give
+    the ranks the stable sort of the shuffled groups gives, draw for draw; negative groups
+    take the sort."""
+    for n, top, low in ((2_000, 300, 0), (3_000, 70_000, 0), (500, 40, -20)):
+        groups = np.random.default_rng(n).integers(low, top, n)
+        rng = np.random.default_rng(7)
+        shuffle = rng.permutation(n)
+        order = shuffle[np.argsort(groups[shuffle], kind="stable")]
+        sorted_g = groups[order]
+        starts = np.flatnonzero(np.r_[True, sorted_g[1:] != sorted_g[:-1]])
+        expected = np.empty(n, dtype=np.int64)
+        expected[order] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+        assert np.array_equal(breeding.group_rank(groups, np.random.default_rng(7)), expected)

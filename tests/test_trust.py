@@ -178,3 +178,16 @@ def test_forgetting_on_an_empty_ledger_nobody_or_the_highest_row_by_hand():
     assert ledger.linked[: ledger.n].tolist() == [True]
     ledger.forget(5)
     assert ledger.linked[: ledger.n].tolist() == [False]
+
+
+def test_acquaintance_pairs_with_the_number_of_breeders_given_are_the_same():
+    """Told how many breeder rows there are (above every tie's breeders), the ledger finds
+    the same pairs in the same order as when it works the number out from its ties."""
+    rng = np.random.default_rng(2)
+    ledger = TrustLedger(0.3, 0.05)
+    ledger.add_ties(rng.integers(0, 400, 900), rng.integers(0, 400, 900), rng.random(900), 0)
+    ledger.rows(rng.integers(0, 400, 50), rng.integers(0, 400, 50), 1)  # one-way ties too
+    ledger.forget(np.array([3, 17]))
+    who = rng.choice(400, 60, replace=False)
+    for a, b in zip(ledger.neighbour_pairs(who), ledger.neighbour_pairs(who, 400), strict=True):
+        assert np.array_equal(a, b) and a.dtype == b.dtype == np.int64
