@@ -81,7 +81,10 @@ class Herd:
         remap[np.flatnonzero(~alive)] = -1
         for name in _FIELDS:  # each column's kept rows (a boolean gather is a copy) move down
             arr = getattr(self, name)  # (faster than np.take of their indices)
-            arr[:n_kept] = arr[: self.n][alive]
+            if name == "alive":  # the kept rows are the living ones: no gather
+                arr[:n_kept] = True
+            else:
+                arr[:n_kept] = arr[: self.n][alive]
         self.n = n_kept
         return remap
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
 from .market import N_NICHES, choice_chance, no_sales_months, reach_response, weight_below
-from .ordering import stable_smallest
+from .ordering import row_sum, stable_smallest
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
@@ -817,14 +817,14 @@ def measure_leakage(
     # this month's payoffs of the share/protect strategy, in GBP (strategy_step): what the
     # knowledge each learned from a partner earns it, and the sales each lost to its pupil
     value = knowledge_value(
-        firms.sales_value_ring[pupil].sum(axis=1),
+        row_sum(firms.sales_value_ring[pupil]),
         known,
         firms.niche[pupil],
         scenario.marketing_effect,
         scenario.expertise_effect,
         None if response is None else response[pupil],
     )
-    np.add.at(firms.knowledge_received, pupil, (learned * value).sum(axis=1) / 12.0)
+    np.add.at(firms.knowledge_received, pupil, row_sum(learned * value) / 12.0)
     np.add.at(firms.core_leak_cost, np.concatenate((k, q)), lost * sale_value)
     con.leak_sales_keeper[rows] += lost_k
     con.leak_sales_partner[rows] += lost_q
