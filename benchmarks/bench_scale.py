@@ -2,14 +2,17 @@
 
 Run: `.venv/bin/python benchmarks/bench_scale.py` (all sizes, about 10 minutes on two
 cores) or `--quick` (the three small sizes, and 1,500 breeders with the scenario's own
-herds). Each size runs in a fresh process (so its peak memory is its own) that times, in
-that same process, Mesa's Boltzmann wealth example (written below as Mesa 3.5.1 ships it,
-with as many agents as the run starts with breeders) per agent-step, then the alpaca model
-per breeder-month. Both are CPU time (time.process_time): on a shared machine wall time
-swings with the neighbours' load, CPU time much less. The example is timed in five blocks
-(three above 1,500 agents) of about 200,000 agent-steps (20 steps, more, from 15,000
-agents) and the median block kept: one block moved by a third between repeats on an idle
-2-core machine. The ratio of the two is the model's cost in units of Mesa's own example.
+herds). Each size runs in a fresh process (so its peak memory is its own) that times the
+alpaca model per breeder-month and, between its months (a block every 12 months, of about
+50,000 agent-steps, in a process forked at the start so that its memory is not the
+model's; the first block untimed, while the wealth spreads out from one unit each), Mesa's
+Boltzmann wealth example (written below as Mesa 3.5.1 ships it, with as many agents as the
+run starts with breeders) per agent-step. Both are CPU time (time.process_time): on a
+shared machine wall time swings with the neighbours' load, CPU time much less; but the
+machine's own speed drifts too (the example timed alone moved by up to a half between runs
+minutes apart), so the two are timed interleaved, through the same minutes, and their
+ratio is the model's cost in units of Mesa's own example. Sizes up to 1,500 breeders run
+three times and report the run of the median ratio, and the range of the ratios.
 A breeder-month costs a fixed part and a part per alpaca, so the herds' size matters: the
 sizes are run with herds of median 30 (PINNED_HERD), and 1,500 breeders once more with the
 scenario's own (median 13).
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -110,22 +112,45 @@ class BoltzmannWealth(Model):
 CHILD = (
     BOLTZMANN
     + r"""
-import json, resource, sys, time
-BOLTZMANN_BLOCKS = 5
+import json, os, resource, sys, time
 from alpaca_abm import AlpacaModel, metrics
 n, months = int(sys.argv[1]), int(sys.argv[2])
 herds = {} if sys.argv[3] == "default" else {"herd_size_median": float(sys.argv[3])}
 side = max(2, int(round(n ** 0.5)))
-wealth = BoltzmannWealth(n, side, side, rng=0)
-steps = max(20, 200_000 // n)
-blocks = []  # the example timed in several blocks, the median kept: one block swings by
-for _ in range(BOLTZMANN_BLOCKS if n <= 1_500 else 3):  # a third with the machine's noise
-    c = time.process_time()
-    for _ in range(steps):
-        wealth.step()
-    blocks.append((time.process_time() - c) / steps / n * 1e6)
-boltzmann_us = sorted(blocks)[len(blocks) // 2]
-del wealth
+EVERY = 12  # months between two blocks of the example
+BLOCK = 50_000  # agent-steps in a block (one step at least)
+
+def start_boltzmann(steps):
+    # Mesa's example in a forked process (its memory is not the model's), stepped `steps`
+    # at a time on request: a block's CPU seconds come back on a pipe. The first block is
+    # not timed: the wealth spreads out from one unit each over the first steps.
+    cmd_r, cmd_w = os.pipe()
+    out_r, out_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(cmd_w)
+        os.close(out_r)
+        wealth = BoltzmannWealth(n, side, side, rng=0)
+        for _ in range(steps):
+            wealth.step()
+        with os.fdopen(cmd_r) as cmd, os.fdopen(out_w, "w") as out:
+            for _ in cmd:
+                c = time.process_time()
+                for _ in range(steps):
+                    wealth.step()
+                out.write(f"{time.process_time() - c!r}\n")
+                out.flush()
+        os._exit(0)
+    os.close(cmd_r)
+    os.close(out_w)
+    return pid, os.fdopen(cmd_w, "w"), os.fdopen(out_r)
+
+def boltzmann_block(example):
+    _, cmd, out = example
+    cmd.write("block\n")
+    cmd.flush()
+    return float(out.readline())
+
 spent = {"collect": 0.0}
 def timed(fn):
     def wrapper(*a, **k):
@@ -138,22 +163,35 @@ def timed(fn):
 metrics.industry_row = timed(metrics.industry_row)
 metrics.breeder_table = timed(metrics.breeder_table)
 metrics.clustering = timed(metrics.clustering)
+steps = max(1, BLOCK // n)
+example = start_boltzmann(steps)
 t0 = time.perf_counter()
 model = AlpacaModel(rng=0, n_breeders=n, **herds)
-t1, c1 = time.perf_counter(), time.process_time()
+t1 = time.perf_counter()
+cpu = 0.0
+blocks = []
 breeder_months = animal_months = 0
-for _ in range(months):
+for month in range(months):
+    if month % EVERY == 0:  # the example between the model's months: the same machine
+        blocks.append((boltzmann_block(example), steps * n))
     breeder_months += int(model.firms.active.sum())
     animal_months += int(model.herd.n)
+    c = time.process_time()
     model.step()
-t2, c2 = time.perf_counter(), time.process_time()
+    cpu += time.process_time() - c
+t2 = time.perf_counter()
+example[1].close()  # the example's process ends
+os.waitpid(example[0], 0)
+block_us = sorted(s / k * 1e6 for s, k in blocks)
 print(json.dumps({
     "breeders": n, "months": months, "herd_size_median": model.scenario.herd_size_median,
-    "init_s": t1 - t0, "run_s": t2 - t1, "cpu_s": c2 - c1,
+    "init_s": t1 - t0, "run_s": t2 - t1, "cpu_s": cpu,
     "breeder_months": breeder_months, "animal_months": animal_months,
     "final_breeders": int(model.firms.active.sum()), "final_rows": int(model.firms.n),
     "final_animals": int(model.herd.n), "collect_cpu_s": spent["collect"],
-    "boltzmann_us": boltzmann_us,
+    "boltzmann_us": sum(s for s, _ in blocks) / sum(k for _, k in blocks) * 1e6,
+    "boltzmann_blocks": len(blocks), "boltzmann_block_min_us": block_us[0],
+    "boltzmann_block_max_us": block_us[-1],
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
@@ -177,29 +215,34 @@ def main() -> int:
     print(f"{time.strftime('%Y-%m-%d')}: CPU time, each size in its own process\n")
     header = (
         f"{'breeders':>9} {'herds':>5} {'months':>6} {'CPU µs/breeder-mo':>17} "
-        f"{'Boltzmann µs':>12} {'ratio':>6} {'µs/animal-mo':>13} {'collect %':>9} {'peak MB':>8} "
-        f"{'rows (end)':>10} {'active (end)':>12} {'CPU s':>7}"
+        f"{'Boltzmann µs':>12} {'ratio':>6} {'ratios':>11} {'µs/animal-mo':>13} "
+        f"{'collect %':>9} {'peak MB':>8} {'rows (end)':>10} {'active (end)':>12} {'CPU s':>7}"
     )
     print(header)
     rows = []
     for n, months, repeats, herd_median in QUICK if args.quick else SIZES:
         runs = [child(CHILD, n, months, herd_median or "default") for _ in range(repeats)]
-        run = sorted(runs, key=lambda r: r["cpu_s"])[len(runs) // 2]  # the median run
-        per_breeder = run["cpu_s"] / run["breeder_months"] * 1e6
-        boltzmann = statistics.median(r["boltzmann_us"] for r in runs)
+        for r in runs:  # each run's model against the example timed between its months
+            r["per_breeder"] = r["cpu_s"] / r["breeder_months"] * 1e6
+            r["ratio"] = r["per_breeder"] / r["boltzmann_us"]
+        ratios = sorted(r["ratio"] for r in runs)
+        run = sorted(runs, key=lambda r: r["ratio"])[len(runs) // 2]  # the run of the median
         row = {
-            **run,
-            "cpu_us_per_breeder_month": per_breeder,
+            **{k: v for k, v in run.items() if k not in ("per_breeder", "ratio")},
+            "cpu_us_per_breeder_month": run["per_breeder"],
             "cpu_us_per_animal_month": run["cpu_s"] / run["animal_months"] * 1e6,
-            "boltzmann_us_per_agent_step": boltzmann,
-            "ratio_to_boltzmann": per_breeder / boltzmann,
+            "boltzmann_us_per_agent_step": run["boltzmann_us"],
+            "ratio_to_boltzmann": run["ratio"],
+            "ratio_min": ratios[0],
+            "ratio_max": ratios[-1],
             "collect_share": run["collect_cpu_s"] / run["cpu_s"],
             "repeats": repeats,
         }
         rows.append(row)
+        spread = f"{ratios[0]:.2f}-{ratios[-1]:.2f}" if repeats > 1 else "-"
         print(
-            f"{n:>9,} {run['herd_size_median']:>5.0f} {months:>6} {per_breeder:>17.2f} "
-            f"{boltzmann:>12.2f} {row['ratio_to_boltzmann']:>6.2f} "
+            f"{n:>9,} {run['herd_size_median']:>5.0f} {months:>6} {run['per_breeder']:>17.2f} "
+            f"{run['boltzmann_us']:>12.2f} {run['ratio']:>6.2f} {spread:>11} "
             f"{row['cpu_us_per_animal_month']:>13.3f} "
             f"{100 * row['collect_share']:>9.1f} {run['peak_mb']:>8.0f} "
             f"{run['final_rows']:>10,} {run['final_breeders']:>12,} {run['cpu_s']:>7.1f}",
