@@ -35,7 +35,8 @@ PINNED_HERD = 30.0
 # (breeders, months, repeats, herd median): the seed's 29 firms, the 123-breeder directory, a
 # national industry, and two larger ones (herd sizes drawn alike; the largest runs fewer
 # months); then the national industry once more with the scenario's own herds (None), the
-# model as the quick start runs it, whose breeders keep about 18 alpacas instead of 43.
+# model as the quick start runs it, whose breeders keep about 18 alpacas instead of about 33
+# (means over the run).
 SIZES = [
     (29, 240, 3, PINNED_HERD),
     (123, 240, 3, PINNED_HERD),
