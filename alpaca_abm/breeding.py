@@ -22,7 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import distinct, row_sum, stable_order_below
+from .ordering import distinct, row_sum, run_rank, stable_order_below
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -83,11 +83,8 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         order = shuffle[stable_order_below(shuffled, int(shuffled.max()) + 1)]
     else:
         order = shuffle[np.argsort(shuffled, kind="stable")]
-    sorted_g = groups[order]
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_g)) + 1))
-    counts = np.diff(np.append(starts, len(sorted_g)))
     rank = np.empty(len(groups), dtype=np.int64)
-    rank[order] = np.arange(len(groups)) - np.repeat(starts, counts)
+    rank[order] = run_rank(groups[order])
     return rank
 
 
@@ -126,8 +123,7 @@ def choose_home_studs(state: Industry) -> None:
     if len(males):
         order = males[group_major_order(owner[males], -seen[males], n_owners)]
         o = owner[order]
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(o)) + 1))
-        rank = np.arange(len(o)) - np.repeat(starts, np.diff(np.append(starts, len(o))))
+        rank = run_rank(o)  # each male's place among its owner's, best first
         n_keep = np.maximum(1, np.ceil(f_count / herd_p.stud_capacity)).astype(int)
         keep = (rank < n_keep[o]) & (seen[order] >= f_mean[o])
         stud[order[keep]] = True

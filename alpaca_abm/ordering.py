@@ -100,14 +100,10 @@ def group_heads(
 def run_rank(ranked: np.ndarray) -> np.ndarray:
     """Each entry's place in its run of equal values of a sorted array (0 for a run's first):
     np.arange(n) - np.searchsorted(ranked, ranked), in two linear passes."""
-    n = len(ranked)
-    index = np.arange(n)
-    if n == 0:
+    index = np.arange(len(ranked))
+    if len(ranked) == 0:
         return index
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
-    start = np.where(first, index, 0)
+    start = np.where(_run_starts(ranked), index, 0)
     np.maximum.accumulate(start, out=start)
     index -= start
     return index
@@ -158,10 +154,15 @@ def distinct(values: np.ndarray) -> np.ndarray:
     ranked = np.sort(values)
     if len(ranked) == 0:
         return ranked
+    return ranked[_run_starts(ranked)]
+
+
+def _run_starts(ranked: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted, non-empty array starts (a mask)."""
     first = np.empty(len(ranked), dtype=bool)
     first[0] = True
     np.not_equal(ranked[1:], ranked[:-1], out=first[1:])
-    return ranked[first]
+    return first
 
 
 PAIRWISE_UNROLL = 8  # numpy's pairwise sum: fewer values than this are added one by one,

@@ -215,16 +215,16 @@ class TrustLedger:
         src, dst, linked = self.src[:n], self.dst[:n], self.linked[:n]
         if n_breeders is None:
             n_breeders = int(max(src.max(initial=-1), dst.max(initial=-1), who.max(initial=-1))) + 1
-        size = n_breeders
-        mark = np.zeros(size, dtype=bool)
+        mark = np.zeros(n_breeders, dtype=bool)
         mark[who] = True
         out = mark[src]
         out &= linked
         back = mark[dst]
         back &= linked
         out, back = np.flatnonzero(out), np.flatnonzero(back)  # (each mask read once)
-        pairs = np.concatenate((src[out], dst[back])), np.concatenate((dst[out], src[back]))
-        return pairs[0].astype(np.int64, copy=False), pairs[1].astype(np.int64, copy=False)
+        breeder = np.concatenate((src[out], dst[back])).astype(np.int64, copy=False)
+        acquaintance = np.concatenate((dst[out], src[back])).astype(np.int64, copy=False)
+        return breeder, acquaintance
 
     def neighbours_of(self, breeder: int) -> np.ndarray:
         """The acquaintances of one breeder, sorted."""
