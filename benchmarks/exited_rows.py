@@ -113,10 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pad_at >= args.months:
         parser.error(f"argument --pad-at: {args.pad_at} must be below --months ({args.months})")
-    if not 1 <= args.herd_size_median <= 200:
-        parser.error(f"argument --herd-size-median: {args.herd_size_median:g} is not in [1, 200]")
     sys.path.insert(0, str(ROOT))  # this tree's package, not another clone's install
     import alpaca_abm
+    from alpaca_abm.scenarios import load_scenario
+
+    try:  # the model's own checks of the two parameters, before any run
+        load_scenario("baseline", n_breeders=args.breeders, herd_size_median=args.herd_size_median)
+    except ValueError as error:
+        parser.error(str(error))
 
     print(
         f"{args.breeders:,} breeders, herd median {args.herd_size_median:g}, {args.months} "
@@ -141,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['plain_rows']:>13,.0f}, {r['plain_last']:>6,}",
             flush=True,
         )
+    if min(costs) <= 0:
+        print(
+            "\nat least one seed measured no cost: at this size the exited rows' cost is within "
+            "the timing noise (more rows, more months or more seeds may tell)"
+        )
+        return 0
     c = statistics.median(costs)
     mean_rows, last_rows = statistics.median(own_mean), statistics.median(own_last)
     saved = lambda rows: c * rows / (1 + c * rows) * 100  # noqa: E731
