@@ -26,26 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below 1")
-    return value
+def whole_number(least: int):
+    """An argparse type: an integer of at least `least`."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value} is below {least}")
+        return value
 
-def seed_int(text: str) -> int:
-    """An argparse type: a seed, a whole number from 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0")
-    return value
+    return parse
 
 
 def cost_per_row(ratio: float, own: float, added: float) -> float:
@@ -99,11 +92,11 @@ def race(alpaca_abm, args: argparse.Namespace, seed: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--breeders", type=positive_int, default=1_500)
-    parser.add_argument("--months", type=positive_int, default=240)
-    parser.add_argument("--pad-at", type=positive_int, default=60, help="month of the padding")
-    parser.add_argument("--pad", type=positive_int, default=15_000, help="exited rows added")
-    parser.add_argument("--seeds", type=seed_int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--breeders", type=whole_number(1), default=1_500)
+    parser.add_argument("--months", type=whole_number(1), default=240)
+    parser.add_argument("--pad-at", type=whole_number(1), default=60, help="month of the padding")
+    parser.add_argument("--pad", type=whole_number(1), default=15_000, help="exited rows added")
+    parser.add_argument("--seeds", type=whole_number(0), nargs="+", default=[0, 1, 2])
     parser.add_argument(
         "--herd-size-median",
         type=float,
@@ -160,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"the plain run's own exited rows (median {mean_rows:,.0f} over the timed months, "
-        f"{last_rows:,} at the end) take, on that line, about {saved(mean_rows):.1f}% of its "
+        f"{last_rows:,.0f} at the end) take, on that line, about {saved(mean_rows):.1f}% of its "
         f"CPU over the timed months and {saved(last_rows):.1f}% in the last: the most "
         "reclaiming them could save"
     )
