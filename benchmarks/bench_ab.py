@@ -41,6 +41,25 @@ def unpack(revision: str, into: Path) -> None:
     (into / "alpaca_abm").rename(into / "alpaca_base")
 
 
+def step_in_turn(models: dict, months: int) -> tuple[dict, dict, dict]:
+    """Step the models `months` months, one month of each in turn (alternating which goes
+    first, so that all see the same load), each month timed in CPU time: per model its CPU
+    seconds, breeder-months (firms in business) and firm-row-months (every row, exited too)."""
+    spent = dict.fromkeys(models, 0.0)
+    breeder_months = dict.fromkeys(models, 0)
+    row_months = dict.fromkeys(models, 0)
+    order = list(models)
+    for month in range(months):
+        for key in order if month % 2 == 0 else order[::-1]:
+            model = models[key]
+            breeder_months[key] += int(model.firms.active.sum())
+            row_months[key] += model.firms.n
+            t = time.process_time()
+            model.step()
+            spent[key] += time.process_time() - t
+    return spent, breeder_months, row_months
+
+
 def race(
     base, new, n: int, months: int, seed: int, new_only: dict | None = None, **pinned: float
 ) -> tuple[float, float, bool]:
@@ -50,16 +69,7 @@ def race(
         "base": base.AlpacaModel(rng=seed, n_breeders=n, **pinned),
         "new": new.AlpacaModel(rng=seed, n_breeders=n, **pinned, **(new_only or {})),
     }
-    spent = dict.fromkeys(models, 0.0)
-    breeder_months = dict.fromkeys(models, 0)
-    order = list(models)
-    for month in range(months):
-        for key in order if month % 2 == 0 else order[::-1]:
-            model = models[key]
-            breeder_months[key] += int(model.firms.active.sum())
-            t = time.process_time()
-            model.step()
-            spent[key] += time.process_time() - t
+    spent, breeder_months, _ = step_in_turn(models, months)
     same = models["base"].model_df.equals(models["new"].model_df)
     per = {k: spent[k] / max(breeder_months[k], 1) * 1e6 for k in models}
     return per["base"], per["new"], same

@@ -8,7 +8,7 @@ with every firm that ever traded. Reclaiming the rows would change results (some
 per firm row), so before anyone does that this measures what it could buy: at month
 `--pad-at` it founds `--pad` newcomers and closes them at once (exited rows with no animals,
 and the acquaintances every newcomer makes), then steps that model and one without them
-month by month in turn (interleaved, CPU time, as bench_ab.py) to the end. The two runs
+month by month in turn (interleaved, CPU time: bench_ab.step_in_turn) to the end. The two runs
 differ after the padding (draws per firm row), so each seed's ratio mixes the rows' cost
 with a different history; several seeds say how far that goes. The cost per 1,000 exited
 rows is then applied, as a straight line, to the rows the run without padding carries on
@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_ab import ROOT, step_in_turn
 
 
 def whole_number(least: int):
@@ -68,19 +66,9 @@ def race(alpaca_abm, args: argparse.Namespace, seed: int) -> dict[str, float]:
             model.step()
     padded = models["padded"]
     finance.exit_breeders(padded, finance.enter_breeders(padded, args.pad))
-    spent = dict.fromkeys(models, 0.0)
-    breeder_months = dict.fromkeys(models, 0)
-    exited_months = dict.fromkeys(models, 0)
-    order = list(models)
-    for month in range(args.months - args.pad_at):
-        for key in order if month % 2 == 0 else order[::-1]:
-            model = models[key]
-            breeder_months[key] += model.firms.n - exited(model)
-            exited_months[key] += exited(model)
-            t = time.process_time()
-            model.step()
-            spent[key] += time.process_time() - t
     months = args.months - args.pad_at
+    spent, breeder_months, row_months = step_in_turn(models, months)
+    exited_months = {k: row_months[k] - breeder_months[k] for k in models}
     return {
         "plain_us": spent["plain"] / breeder_months["plain"] * 1e6,
         "padded_us": spent["padded"] / breeder_months["padded"] * 1e6,
