@@ -22,7 +22,7 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import distinct, row_sum, run_rank, stable_order_below
+from .ordering import distinct, group_major_order, row_sum, run_rank, stable_order_below
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -86,14 +86,6 @@ def group_rank(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     rank = np.empty(len(groups), dtype=np.int64)
     rank[order] = run_rank(groups[order])
     return rank
-
-
-def group_major_order(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """np.lexsort((values, groups)) for integer groups in [0, n_groups): by group, then value,
-    then index, as two stable sorts (numpy's lexsort with a float key takes several times as
-    long)."""
-    by_value = np.argsort(values, kind="stable")
-    return by_value[stable_order_below(groups[by_value], n_groups)]
 
 
 def coowned_rows(state: Industry) -> np.ndarray:

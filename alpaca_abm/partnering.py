@@ -12,9 +12,9 @@ import numpy as np
 
 from . import coownership as co
 from . import rivalry
-from .breeding import buy_elite_studs, elite_stud_price, elite_studs, group_major_order
+from .breeding import buy_elite_studs, elite_stud_price, elite_studs
 from .knowledge import knowledge_rows
-from .ordering import distinct
+from .ordering import distinct, group_major_order
 from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
 

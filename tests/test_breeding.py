@@ -410,20 +410,6 @@ def test_elite_level_of_a_living_herd_and_of_a_dead_one_by_hand():
     assert breeding.living_studs(h, 60.0).tolist() == [0]
 
 
-def test_group_major_order_is_numpys_lexsort():
-    """By group, then value, then index, exactly as np.lexsort((values, groups)): ties of
-    value within a group, -0.0 beside 0.0, NaN and infinities, groups past 2**16 and none."""
-    rng = np.random.default_rng(5)
-    for n, n_groups in ((0, 3), (1, 1), (500, 7), (4_000, 300), (3_000, 70_000)):
-        groups = rng.integers(0, n_groups, n)
-        values = rng.integers(-3, 4, n).astype(float)  # many equal values
-        values[rng.random(n) < 0.1] = -0.0
-        values[rng.random(n) < 0.05] = np.nan
-        values[rng.random(n) < 0.05] = -np.inf
-        expected = np.lexsort((values, groups))
-        assert np.array_equal(breeding.group_major_order(groups, values, n_groups), expected)
-
-
 def test_sire_choice_is_the_first_best_option_as_an_argmax_gives_it():
     """The options compared one after the other give what an argmax over the stacked values
     gives (NaN read as no option, the first of equal values, none where nothing is finite):

@@ -7,6 +7,7 @@ from alpaca_abm.ordering import (
     RADIX_FROM,
     distinct,
     group_heads,
+    group_major_order,
     largest,
     radix_order,
     run_rank,
@@ -156,3 +157,17 @@ def test_run_rank_is_the_place_in_each_run_of_equal_values():
         expected = np.arange(len(ranked)) - np.searchsorted(ranked, ranked)
         assert np.array_equal(run_rank(ranked), expected)
     assert run_rank(np.array([3, 3, 5, 5, 5, 9])).tolist() == [0, 1, 0, 1, 2, 0]
+
+
+def test_group_major_order_is_numpys_lexsort():
+    """By group, then value, then index, exactly as np.lexsort((values, groups)): ties of
+    value within a group, -0.0 beside 0.0, NaN and infinities, groups past 2**16 and none."""
+    rng = np.random.default_rng(5)
+    for n, n_groups in ((0, 3), (1, 1), (500, 7), (4_000, 300), (3_000, 70_000)):
+        groups = rng.integers(0, n_groups, n)
+        values = rng.integers(-3, 4, n).astype(float)  # many equal values
+        values[rng.random(n) < 0.1] = -0.0
+        values[rng.random(n) < 0.05] = np.nan
+        values[rng.random(n) < 0.05] = -np.inf
+        expected = np.lexsort((values, groups))
+        assert np.array_equal(group_major_order(groups, values, n_groups), expected)
