@@ -6,8 +6,8 @@ offers and wants, and moves animals and money.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,6 +20,7 @@ from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
 from .ordering import group_heads, run_rank, stable_order_below, stable_smallest
+from .tables import columns_appended, reused_zeros
 from .world import NICHE_SHARES
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def refresh_reach(state: Industry) -> None:
             firms.y_km[have:n_f],
             p.buyer_decay_km,
         )
-        mk.decay = _extended(mk.decay[:, :have].reshape(mk.n_regions, have), new)
+        mk.decay = columns_appended(mk.decay[:, :have].reshape(mk.n_regions, have), new)
         mk.decay_version = state.spatial_version
     selling = np.flatnonzero(
         (firms.active[:n_f] & ~firms.restricted[:n_f]) | dispersing(firms, state.steps)
@@ -192,67 +193,12 @@ def refresh_reach(state: Industry) -> None:
         # each segment, its niche's appeal (segments are each region's niches in turn)
         by_segment = reach.reshape(mk.n_regions, market.N_NICHES, len(selling))  # a view
         by_segment *= by_niche
-    mk.reach = _zeroed(mk.reach, (mk.n_segments, n_f), np.float64)
+    mk.reach = reused_zeros(mk.reach, (mk.n_segments, n_f), np.float64)
     mk.reach[:, selling] = reach
-    mk.segment_sales = _zeroed(mk.segment_sales, (mk.n_segments, n_f), np.int64)
+    mk.segment_sales = reused_zeros(mk.segment_sales, (mk.n_segments, n_f), np.int64)
     mk.referrals = np.zeros((2, 0), dtype=np.int64)
     mk.diversions = np.zeros((2, 0), dtype=np.int64)
     mk.turned_away = np.zeros(n_f, dtype=np.int64)
-
-
-# Buffers that hold the market's monthly tables (by id), reused month after month: a new
-# table of a few MB every month costs the kernel a page fault for each 4 kB of it (at 1,500
-# breeders the market's tables took a fifth of the run's page faults). Only buffers made
-# here are ever written over.
-_BUFFERS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
-ROOM = 1.25  # a buffer holds a quarter more than asked: the firm table grows every month
-
-
-def _buffer_of(table: np.ndarray, dtype: type, size: int) -> np.ndarray | None:
-    """The buffer made here (by _new_buffer) that `table` is a view of, if it has the
-    dtype and at least `size` elements."""
-    base = table.base
-    if base is None or _BUFFERS.get(id(base)) is not base:
-        return None
-    return base if base.dtype == dtype and base.size >= size else None
-
-
-def _new_buffer(shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """A buffer for a table of `shape`, with ROOM to grow in its last axis."""
-    buffer = np.zeros((*shape[:-1], int(shape[-1] * ROOM) + 1), dtype=dtype)
-    _BUFFERS[id(buffer)] = buffer
-    return buffer
-
-
-def _zeroed(last: np.ndarray, shape: tuple[int, int], dtype: type) -> np.ndarray:
-    """A C-ordered table of zeros of `shape`, in the memory of last month's table `last`
-    when that is a view of a buffer made here with room for it (the caller's previous
-    table is overwritten: the market's tables are the month's only)."""
-    size = shape[0] * shape[1]
-    buffer = _buffer_of(last, dtype, size)
-    if buffer is None or buffer.ndim != 1:
-        buffer = _new_buffer((size,), dtype)
-    table = buffer[:size].reshape(shape)
-    table.fill(0)
-    return table
-
-
-def _extended(table: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """`table` with the columns `new` appended (rows x columns), written into the buffer it
-    is a view of when that has room (a view of the buffer's first columns)."""
-    have, n = table.shape[1], table.shape[1] + new.shape[1]
-    buffer = _buffer_of(table, table.dtype.type, 0)
-    first_columns = (
-        buffer is not None
-        and buffer.ndim == 2
-        and table.strides == buffer.strides
-        and table.ctypes.data == buffer.ctypes.data
-    )
-    if not first_columns or buffer.shape[1] < n:
-        buffer = _new_buffer((table.shape[0], n), table.dtype.type)
-        buffer[:, :have] = table
-    buffer[:, have:n] = new
-    return buffer[:, :n]
 
 
 def outside_buyers(state: Industry) -> tuple[float, float]:
@@ -910,7 +856,7 @@ def buy_studs_in_turn(
         ]
         if not fits:
             continue
-        pick = max(fits, key=_judged)[1]  # the first of the best judged, as np.argmax
+        pick = max(fits, key=itemgetter(0))[1]  # the first of the best judged, as np.argmax
         row, seller = cand[pick], int(owner[cand[pick]])
         accounts.transfer(firms, np.array([b]), np.array([seller]), np.array([value[pick]]))
         herd.owner[row] = b
@@ -919,11 +865,6 @@ def buy_studs_in_turn(
         firms.bought_in[b] += 1
         mk.stud_sales += 1
         state.month_stats["stud_sales"] += 1
-
-
-def _judged(option: tuple[float, int]) -> float:
-    """A buyer's judgement of a candidate stud (the first of a (judgement, index) pair)."""
-    return option[0]
 
 
 def set_stud_fee(state: Industry) -> None:
