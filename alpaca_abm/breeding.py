@@ -22,7 +22,14 @@ from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
 from .knowledge import judging_noise
-from .ordering import distinct, group_major_order, row_sum, run_rank, stable_order_below
+from .ordering import (
+    distinct,
+    group_major_order,
+    row_sum,
+    run_rank,
+    sorted_lookup,
+    stable_order_below,
+)
 from .trust import after_loss
 
 if TYPE_CHECKING:
@@ -684,8 +691,7 @@ def hired_fallback(
     hirers = np.flatnonzero(asked_by > 0)
     studs, which = np.unique(service_stud[hirers], return_inverse=True)
     first = sire[f_owner[primary]]  # this month's first-choice matings, on these studs only
-    at = np.searchsorted(studs, first)
-    on_studs = studs[np.minimum(at, len(studs) - 1)] == first
+    at, on_studs = sorted_lookup(studs, first)
     booked = herd.served[studs].astype(np.int64) + np.bincount(at[on_studs], minlength=len(studs))
     asked = np.bincount(which, weights=asked_by[hirers], minlength=len(studs))
     left = np.maximum(0, capacity - booked)

@@ -1,9 +1,9 @@
 """Orders of arrays that several mechanisms need, as numpy's stable sort gives them but
 cheaper: the stable order of a key (of a float key, of small integers), by group then value,
 the first q of that order without sorting the rest, each group's first rows of it, the k
-largest values in order, and the distinct values of an array in order; and the sums and
-means of short rows (the knowledge domains, a ledger's 12 months) as numpy's reduction adds
-them.
+largest values in order, the distinct values of an array in order, and where values sit in
+a sorted array (found or not); and the sums and means of short rows (the knowledge domains,
+a ledger's 12 months) as numpy's reduction adds them.
 
 Results are exactly those of `np.argsort(key, kind="stable")` (equal keys in index order)
 and of `values.sum(axis=-1)`, so a mechanism may use them without changing any draw or
@@ -164,6 +164,14 @@ def distinct(values: np.ndarray) -> np.ndarray:
     if len(ranked) == 0:
         return ranked
     return ranked[_run_starts(ranked)]
+
+
+def sorted_lookup(ranked: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `values` would sit in the sorted, non-empty array `ranked` (its
+    searchsorted position, at most the last) and whether it is there: ranked[at] == value."""
+    at = np.searchsorted(ranked, values)
+    np.minimum(at, len(ranked) - 1, out=at)
+    return at, ranked[at] == values
 
 
 def _run_starts(ranked: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from . import coownership as co
 from . import rivalry
 from .breeding import buy_elite_studs, elite_stud_price, elite_studs
 from .knowledge import knowledge_rows
-from .ordering import distinct, group_major_order
+from .ordering import distinct, group_major_order, sorted_lookup
 from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
 
@@ -133,8 +133,7 @@ def new_pairs(
         keeper, partner = keeper.astype(np.int64), partner.astype(np.int64)
         partnered = np.concatenate((keeper * n + partner, partner * n + keeper))
         partnered.sort()  # (a search in the few running pairs, not a set operation)
-        at = np.minimum(np.searchsorted(partnered, key), len(partnered) - 1)
-        fresh = partnered[at] != key
+        fresh = ~sorted_lookup(partnered, key)[1]
         src, dst = src[fresh], dst[fresh]
     return src, dst
 
@@ -146,7 +145,7 @@ def facts_both_ways(
     pairs): both directions' ties found in one look-up, the symmetric facts computed once."""
     firms, p, ledger = state.firms, state.scenario, state.trust
     m = len(src)
-    ties = ledger.rows(np.concatenate((src, dst)), np.concatenate((dst, src)), state.steps, False)
+    ties = ledger.rows_both_ways(src, dst, state.steps, create=False)
     assoc = np.where(ties >= 0, ledger.associations[np.maximum(ties, 0)], 0)
     trust = ledger.current(ties, state.steps)
     age_gap = np.abs(firms.owner_age[dst] - firms.owner_age[src])  # (|a - b| is |b - a|)
@@ -260,8 +259,7 @@ def start_contracts(
     )
     k = len(keeper)
     ledger = state.trust
-    pair = np.concatenate((keeper, partner)), np.concatenate((partner, keeper))
-    ties = ledger.rows(*pair, state.steps)
+    ties = ledger.rows_both_ways(keeper, partner, state.steps)
     # prior successful association: a past venture that left trust above the stranger level
     good_past = (ledger.associations[ties] > 0) & (
         ledger.current(ties, state.steps) > ledger.baseline

@@ -17,7 +17,7 @@ import numpy as np
 
 from .breeder import BREEDING, HEALTH, MARKETING
 from .market import N_NICHES, choice_chance, no_sales_months, reach_response, weight_below
-from .ordering import row_sum, stable_smallest
+from .ordering import row_sum, sorted_lookup, stable_smallest
 
 if TYPE_CHECKING:
     from .breeder import FirmTable
@@ -449,8 +449,8 @@ def directed_pairs(
 
     def count(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         want = x.astype(np.int64) * n + y
-        at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-        return np.where(keys[at] == want, counts[at], 0)
+        at, found = sorted_lookup(keys, want)
+        return np.where(found, counts[at], 0)
 
     return count(a, b), count(b, a)
 

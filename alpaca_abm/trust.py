@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ordering import sorted_lookup
 from .tables import grow_columns
 
 _COLUMNS = ("src", "dst", "value", "updated", "associations", "betrayals", "linked")
@@ -105,6 +106,13 @@ class TrustLedger:
         out[missing] = new_rows[order.argsort()][np.searchsorted(uniq, keys[missing])]
         return out
 
+    def rows_both_ways(
+        self, a: np.ndarray, b: np.ndarray, step: int, create: bool = True
+    ) -> np.ndarray:
+        """Rows of the ties a -> b, then of b -> a (pairs of breeders), in one look-up."""
+        a, b = np.asarray(a), np.asarray(b)
+        return self.rows(np.concatenate((a, b)), np.concatenate((b, a)), step, create)
+
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Row of each tie key, -1 where unknown, looked up in the sorted keys of all ties
         (which follow the ledger as ties are added: rows are never reordered). A key is in
@@ -113,9 +121,7 @@ class TrustLedger:
         for sorted_keys, sorted_rows in self._sorted_index():
             if len(sorted_keys) == 0:
                 continue
-            pos = np.searchsorted(sorted_keys, keys)
-            np.minimum(pos, len(sorted_keys) - 1, out=pos)
-            hit = sorted_keys[pos] == keys
+            pos, hit = sorted_lookup(sorted_keys, keys)
             out[hit] = sorted_rows[pos[hit]]
         return out
 
@@ -148,8 +154,7 @@ class TrustLedger:
 
     def add_ties(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, step: int) -> None:
         """Record acquaintances with a given starting trust (both directions)."""
-        src, dst = np.asarray(src), np.asarray(dst)
-        both = self.rows(np.concatenate((src, dst)), np.concatenate((dst, src)), step)  # both ways
+        both = self.rows_both_ways(src, dst, step)
         for rows in (both[: len(src)], both[len(src) :]):  # src's trust first, then dst's
             self.value[rows] = value
             self.updated[rows] = step

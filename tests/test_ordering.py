@@ -11,6 +11,7 @@ from alpaca_abm.ordering import (
     largest,
     radix_order,
     run_rank,
+    sorted_lookup,
     stable_order,
     stable_order_below,
     stable_smallest,
@@ -171,3 +172,18 @@ def test_group_major_order_is_numpys_lexsort():
         values[rng.random(n) < 0.05] = -np.inf
         expected = np.lexsort((values, groups))
         assert np.array_equal(group_major_order(groups, values, n_groups), expected)
+
+
+def test_sorted_lookup_finds_present_values_and_clips_past_the_end():
+    """Positions are np.searchsorted's, clipped to the last index (values past the end);
+    found is exact membership, as np.isin gives it."""
+    rng = np.random.default_rng(11)
+    for ranked in (np.array([4]), np.sort(rng.choice(1_000, 300, replace=False))):
+        values = rng.integers(-5, 1_010, 2_000)
+        at, found = sorted_lookup(ranked, values)
+        expected = np.minimum(np.searchsorted(ranked, values), len(ranked) - 1)
+        assert np.array_equal(at, expected)
+        assert np.array_equal(found, np.isin(values, ranked))
+        assert np.array_equal(ranked[at[found]], values[found])
+    at, found = sorted_lookup(np.array([2, 5, 9]), np.array([9, 10, 1, 5]))
+    assert at.tolist() == [2, 2, 0, 1] and found.tolist() == [True, False, False, True]

@@ -191,3 +191,20 @@ def test_acquaintance_pairs_with_the_number_of_breeders_given_are_the_same():
     who = rng.choice(400, 60, replace=False)
     for a, b in zip(ledger.neighbour_pairs(who), ledger.neighbour_pairs(who, 400), strict=True):
         assert np.array_equal(a, b) and a.dtype == b.dtype == np.int64
+
+
+def test_rows_both_ways_are_the_rows_of_each_direction_in_turn():
+    """a -> b's rows, then b -> a's, as two look-ups give them; without `create` an unknown
+    tie is -1 and none is added, with it the new ties take rows in that order."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05, capacity=1)
+    ledger.add_ties(np.array([1, 4]), np.array([2, 6]), np.array([0.5, 0.7]), step=0)
+    a, b = np.array([4, 1, 7]), np.array([6, 2, 8])
+    n = ledger.n
+    both = ledger.rows_both_ways(a, b, 0, create=False)
+    assert both.tolist() == [
+        *ledger.rows(a, b, 0, create=False).tolist(),
+        *ledger.rows(b, a, 0, create=False).tolist(),
+    ]
+    assert both.tolist() == [1, 0, -1, 3, 2, -1] and ledger.n == n
+    both = ledger.rows_both_ways(a, b, 0)
+    assert both.tolist() == [1, 0, n, 3, 2, n + 1] and ledger.n == n + 2
