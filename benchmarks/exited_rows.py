@@ -23,20 +23,8 @@ import sys
 
 from bench_ab import ROOT, step_in_turn
 
-
-def whole_number(least: int):
-    """An argparse type: an integer of at least `least`."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"{value} is below {least}")
-        return value
-
-    return parse
+sys.path.insert(0, str(ROOT))  # this tree's package, not another clone's install
+from alpaca_abm.cliargs import whole_number  # noqa: E402
 
 
 def cost_per_row(ratio: float, own: float, added: float) -> float:
@@ -80,11 +68,17 @@ def race(alpaca_abm, args: argparse.Namespace, seed: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--breeders", type=whole_number(1), default=1_500)
-    parser.add_argument("--months", type=whole_number(1), default=240)
-    parser.add_argument("--pad-at", type=whole_number(1), default=60, help="month of the padding")
-    parser.add_argument("--pad", type=whole_number(1), default=15_000, help="exited rows added")
-    parser.add_argument("--seeds", type=whole_number(0), nargs="+", default=[0, 1, 2])
+    parser.add_argument("--breeders", type=whole_number("--breeders"), default=1_500)
+    parser.add_argument("--months", type=whole_number("--months"), default=240)
+    parser.add_argument(
+        "--pad-at", type=whole_number("--pad-at"), default=60, help="month of the padding"
+    )
+    parser.add_argument(
+        "--pad", type=whole_number("--pad"), default=15_000, help="exited rows added"
+    )
+    parser.add_argument(
+        "--seeds", type=whole_number("--seeds", least=0), nargs="+", default=[0, 1, 2]
+    )
     parser.add_argument(
         "--herd-size-median",
         type=float,
@@ -94,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pad_at >= args.months:
         parser.error(f"argument --pad-at: {args.pad_at} must be below --months ({args.months})")
-    sys.path.insert(0, str(ROOT))  # this tree's package, not another clone's install
     import alpaca_abm
     from alpaca_abm.scenarios import load_scenario
 
