@@ -40,14 +40,16 @@ def exited(model) -> int:
     return n - int(model.firms.active[:n].sum())
 
 
-def race(alpaca_abm, args: argparse.Namespace, seed: int) -> dict[str, float]:
+def race(args: argparse.Namespace, seed: int) -> dict[str, float]:
     """One seed: CPU µs per breeder-month with and without the padding, and the exited rows
     each carried (mean over the timed months, and at the end)."""
-    from alpaca_abm import finance
+    from alpaca_abm import AlpacaModel, finance
 
-    make = lambda: alpaca_abm.AlpacaModel(  # noqa: E731
-        rng=seed, n_breeders=args.breeders, herd_size_median=args.herd_size_median
-    )
+    def make() -> AlpacaModel:
+        return AlpacaModel(
+            rng=seed, n_breeders=args.breeders, herd_size_median=args.herd_size_median
+        )
+
     models = {"plain": make(), "padded": make()}
     for model in models.values():
         for _ in range(args.pad_at):
@@ -88,7 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pad_at >= args.months:
         parser.error(f"argument --pad-at: {args.pad_at} must be below --months ({args.months})")
-    import alpaca_abm
     from alpaca_abm.scenarios import load_scenario
 
     try:  # the model's own checks of the two parameters, before any run
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     costs, own_mean, own_last = [], [], []
     for seed in args.seeds:
-        r = race(alpaca_abm, args, seed)
+        r = race(args, seed)
         ratio = r["padded_us"] / r["plain_us"]
         added = r["padded_rows"] - r["plain_rows"]
         costs.append(cost_per_row(ratio, r["plain_rows"], added))
