@@ -10,6 +10,7 @@ Breeding knowledge sharpens the judgement of quality.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from scipy.spatial import cKDTree
 
 from . import accounts, rivalry
 from . import coownership as co
+from . import portable as pm
 from .breeder import BREEDING
 from .fleece import quality_sd
 from .herd import NOT_PREGNANT, breeding_stock, gestation_draw, seen_quality
@@ -219,7 +221,7 @@ def stud_fee(
 ) -> np.ndarray:
     """Fee for one mating: the season's base fee (which follows the supply of studs for hire,
     trading.set_stud_fee) for an average stud, more for a better one (merit)."""
-    return base_fee * np.exp(premium * (quality - mean_quality))
+    return base_fee * pm.exp(premium * (quality - mean_quality))
 
 
 def service_studs(state: Industry) -> tuple[np.ndarray, np.ndarray]:
@@ -757,7 +759,7 @@ def punish_breaches(
 def weaning_rate(p) -> float:
     """Crias weaned per breeding female a year: conception over the season, cria survival."""
     season = (p.mating_end_month - p.mating_start_month) % 12 + 1
-    return (1.0 - (1.0 - p.conception_rate) ** season) * (1.0 - p.cria_mortality)
+    return (1.0 - math.pow(1.0 - p.conception_rate, season)) * (1.0 - p.cria_mortality)
 
 
 def mating_share(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import portable as pm
 from .ordering import row_mean
 from .tables import grow_columns
 
@@ -63,10 +64,10 @@ def partner_scores(facts: CandidateFacts, weights: dict[str, float]) -> np.ndarr
     criteria = {
         "trust": facts.trust,
         "chemistry": chemistry(facts.age_gap, facts.same_background),
-        "history": 1.0 - np.exp(-facts.associations.astype(float)),
+        "history": 1.0 - pm.exp(-facts.associations.astype(float)),
         "contribution": facts.complementarity,
         "reputation": facts.reputation,
-        "proximity": np.exp(-facts.distance_km / PROXIMITY_KM),
+        "proximity": pm.exp(-facts.distance_km / PROXIMITY_KM),
         "resources": np.clip(facts.affordability, 0.0, 1.0),
     }
     total = sum(weights.values())

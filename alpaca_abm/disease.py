@@ -23,10 +23,12 @@ Nothing here draws a random number unless an infection or a restriction exists.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import portable as pm
 from .breeder import HEALTH
 from .tables import grow_columns
 from .trust import after_loss
@@ -59,7 +61,7 @@ def chance_of_testing(health_knowledge: np.ndarray, detection: float) -> np.ndar
 
 def herd_found(n_infected: np.ndarray, sensitivity: float = SENSITIVITY) -> np.ndarray:
     """Chance a test of a herd finds at least one of its infected animals."""
-    return 1.0 - (1.0 - sensitivity) ** np.asarray(n_infected, dtype=float)
+    return 1.0 - pm.power(1.0 - sensitivity, np.asarray(n_infected, dtype=float))
 
 
 class Disease:
@@ -142,7 +144,7 @@ class Disease:
     def scare_factor(self, state: Industry) -> float:
         """Buyers left industry-wide when news of infected herds spreads."""
         scare = state.scenario.group("shocks").disease_scare
-        return float(np.exp(-scare * self.news_share(state)))
+        return math.exp(-scare * self.news_share(state))
 
     def shunned(self, state: Industry) -> np.ndarray:
         """Breeders whose herd was found infected within SHUN_MONTHS (not partner material)."""
@@ -230,7 +232,7 @@ class Disease:
         n_inf = np.bincount(owner[inf & alive], minlength=n_f)
         if n_inf.any():
             heads = np.maximum(herd.counts_by_owner(n_f), 1)
-            rate = 1.0 - np.exp(-WITHIN_HERD_RATE * self.strength * n_inf / heads)
+            rate = 1.0 - pm.exp(-WITHIN_HERD_RATE * self.strength * n_inf / heads)
             sus = np.flatnonzero(alive & ~inf & (rate[owner] > 0))
             inf[sus[rng.random(len(sus)) < rate[owner[sus]]]] = True
             n_inf = np.bincount(owner[inf & alive], minlength=n_f)

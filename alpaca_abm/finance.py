@@ -24,12 +24,14 @@ insolvent (cash + stock below zero), not after a purchase.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import accounts, credit, market
 from . import coownership as co
+from . import portable as pm
 from .breeder import HEALTH, SMALL_HERD
 from .breeding import import_quality, weaning_rate
 from .herd import breeding_females, breeding_stock
@@ -86,7 +88,7 @@ def female_values(state: Industry) -> np.ndarray:
     cached = state.female_values_cache
     if cached is not None and cached[0] == key:
         return cached[1]
-    s_year = 1.0 - (1.0 - mk.sell_through) ** 12
+    s_year = 1.0 - math.pow(1.0 - mk.sell_through, 12)
     fleece = p.fleece_kg * state.fibre_price_now * HEADS_PER_FEMALE
     per_head = variable_cost_per_head(state)
     values = market.female_value(
@@ -133,7 +135,7 @@ def animal_values(
     young females at a share of it, studs at their stud value, the rest at the pet price."""
     value = np.full(len(age), pet_price, dtype=float)
     grown = np.flatnonzero(female & (age < retire_age))  # breeding and young females
-    female_price = price * np.exp(premium * (quality[grown] - mean_quality))
+    female_price = price * pm.exp(premium * (quality[grown] - mean_quality))
     female_price[age[grown] < breeding_age] *= YOUNG_FEMALE_SHARE
     value[grown] = female_price
     working = np.flatnonzero(stud & ~female)
@@ -360,7 +362,7 @@ def entry_factor(expected_return: float, outside: float, lifestyle: float) -> fl
     """Entry relative to its rate at par: 2 / (1 + exp(-(return + lifestyle - outside) / s)),
     1 when a starting herd earns the outside option, toward 0 below it and 2 above it."""
     x = (expected_return + lifestyle - outside) / ENTRY_RETURN_SCALE
-    return float(2.0 / (1.0 + np.exp(-np.clip(x, -50, 50))))
+    return 2.0 / (1.0 + math.exp(-min(max(x, -50.0), 50.0)))
 
 
 def enter_and_exit(state: Industry) -> None:
@@ -488,7 +490,7 @@ def enter_breeders(state: Industry, k: int) -> np.ndarray:
         lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
         owners["knowledge"] = np.clip(owners["knowledge"] + lift, 0, 1)
     target = np.clip(  # in breeding females, as all herd plans
-        rng.lognormal(np.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k) * FEMALE_SHARE,
+        rng.lognormal(math.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k) * FEMALE_SHARE,
         p.foundation_herd,
         p.max_herd_size * FEMALE_SHARE,
     )

@@ -22,7 +22,11 @@ the yearly clip over the herd, firm table and contracts is `shearing.sell_fibre`
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from . import portable as pm
 
 MICRON_REFERENCE = 27.0  # µm that maps to QUALITY_REFERENCE points (the 2006 starting mean)
 QUALITY_REFERENCE = 50.0  # points at MICRON_REFERENCE: the index the older model used
@@ -76,7 +80,7 @@ def draw_genetic_micron(
 ) -> np.ndarray:
     """Genetic MFD (µm) of `n` founders: log-normal above the floor with about this mean and sd."""
     excess = max(mean - floor, MIN_EXCESS)
-    return floor + excess * np.exp(rng.normal(0.0, log_excess_sd(sd, mean, floor), n))
+    return floor + excess * pm.exp(rng.normal(0.0, log_excess_sd(sd, mean, floor), n))
 
 
 def inherit_quality(
@@ -89,10 +93,10 @@ def inherit_quality(
     """Crias' quality: the parents' mean on the log of the distance to the ceiling (micron
     above the floor) plus Mendelian sampling, so crias never pass the ceiling and variance
     shrinks as a herd nears it (infinitesimal model on the log scale)."""
-    d = np.log(np.maximum(ceiling - dam_quality, MIN_EXCESS * POINTS_PER_MICRON))
-    s = np.log(np.maximum(ceiling - sire_quality, MIN_EXCESS * POINTS_PER_MICRON))
+    d = pm.log(np.maximum(ceiling - dam_quality, MIN_EXCESS * POINTS_PER_MICRON))
+    s = pm.log(np.maximum(ceiling - sire_quality, MIN_EXCESS * POINTS_PER_MICRON))
     u = 0.5 * (d + s) + rng.normal(0.0, mendelian_cv, size=len(d))
-    return ceiling - np.exp(u)
+    return ceiling - pm.exp(u)
 
 
 def mendelian_cv(micron_sd: float, micron_mean: float, micron_floor: float) -> float:
@@ -153,7 +157,7 @@ def world_elite_micron(year: float, level: float, gain: float, floor: float) -> 
     `gain` of their distance to the biological floor each year from `level` in 2006.
     """
     excess = max(level - floor, MIN_EXCESS)
-    return float(floor + excess * np.exp(-gain * (year - WORLD_ELITE_YEAR)))
+    return float(floor + excess * math.exp(-gain * (year - WORLD_ELITE_YEAR)))
 
 
 # --- the clip and its sale ----------------------------------------------------------------
@@ -172,4 +176,4 @@ def band_price(
 
 def pool_price_factor(pooled_kg: float, scale_bonus: float, reference_kg: float) -> float:
     """Price gain of the national fibre pool: `scale_bonus` per doubling of pooled volume."""
-    return float(1.0 + scale_bonus * np.log2(1.0 + pooled_kg / reference_kg))
+    return float(1.0 + scale_bonus * math.log2(1.0 + pooled_kg / reference_kg))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable as pm
 from .fleece import POINTS_PER_MICRON
 from .tables import grow_columns
 
@@ -123,7 +124,7 @@ def monthly_death_probability(
     (rates are then worked out once per owner, not once per animal).
     """
     cut = 1.0 - health_effect * health_knowledge
-    to_monthly = lambda yearly: 1.0 - (1.0 - yearly) ** (1.0 / MONTHS_PER_YEAR)  # noqa: E731
+    to_monthly = lambda yearly: 1.0 - pm.power(1.0 - yearly, 1.0 / MONTHS_PER_YEAR)  # noqa: E731
     cria, adult = to_monthly(cria_rate * cut), to_monthly(adult_rate * cut)
     if owner is not None:  # one gather from a table [cria rates, adult rates, certain death]
         n_o = len(cut)

@@ -18,10 +18,12 @@ sold by a seller with no marketing skill. Nothing anchors the level but the bids
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import portable as pm
 from .ordering import largest, run_rank, stable_order_below
 
 N_NICHES = 3  # niche codes as the firm column `niche`: 0 breeding stock, 1 fibre, 2 pets
@@ -125,7 +127,7 @@ def distance_decay(
 ) -> np.ndarray:
     """exp(-distance / decay_km) from each region's centre (rows) to each seller (columns)."""
     d = np.hypot(region_x[:, None] - x[None, :], region_y[:, None] - y[None, :])
-    return np.exp(-d / max(decay_km, 1e-9))
+    return pm.exp(-d / max(decay_km, 1e-9))
 
 
 def niche_match(
@@ -217,7 +219,7 @@ def willingness_to_pay(
     n: int, median: float, sigma: float, budget: float, rng: np.random.Generator
 ) -> np.ndarray:
     """What each of `n` outside buyers would pay for a reference female (log-normal)."""
-    return median * budget * np.exp(sigma * rng.standard_normal(n))
+    return median * budget * pm.exp(sigma * rng.standard_normal(n))
 
 
 def reservation_prices(
@@ -226,7 +228,7 @@ def reservation_prices(
     """What each seller accepts for a listed female: what keeping her is worth to it (her
     capital value, finance.female_values), varied by the sellers' circumstances (log-normal
     `dispersion`), never below her pet or cull value `floor`."""
-    return np.maximum(floor, np.asarray(keep_value, dtype=float) * np.exp(dispersion * noise))
+    return np.maximum(floor, np.asarray(keep_value, dtype=float) * pm.exp(dispersion * noise))
 
 
 def clearing_price(bids: np.ndarray, asks: np.ndarray, previous: float) -> tuple[float, int]:
@@ -274,14 +276,14 @@ def adaptive(previous: float, observed: float, weight: float) -> float:
 
 def monthly_weight(yearly: float) -> float:
     """Monthly adjustment weight equal to `yearly` over twelve months."""
-    return 1.0 - (1.0 - min(max(yearly, 0.0), 1.0)) ** (1.0 / MONTHS_PER_YEAR)
+    return 1.0 - math.pow(1.0 - min(max(yearly, 0.0), 1.0), 1.0 / MONTHS_PER_YEAR)
 
 
 def annuity(rate: float, years: float) -> float:
     """Present value of 1 GBP a year for `years` years at `rate` a year."""
     if rate * years < 1e-9:  # no or negligible discounting (1 + rate rounds to 1)
         return float(years)
-    return float((1.0 - (1.0 + rate) ** -years) / rate)
+    return float((1.0 - math.pow(1.0 + rate, -years)) / rate)
 
 
 def female_value(
@@ -326,7 +328,7 @@ def animal_prices(
     effect goes into price, the rest into visibility)."""
     return (
         price
-        * np.exp(premium * (quality - mean_quality))
+        * pm.exp(premium * (quality - mean_quality))
         * (1 + 0.2 * marketing_effect * marketing)
     )
 
@@ -436,7 +438,7 @@ def choice_shares(weights: np.ndarray, k: int) -> np.ndarray:
         lo = np.searchsorted(sorted_w[r], w[r], side="left")
         upto = cum[r, hi - 1] / total[r, 0]
         below = np.where(lo > 0, cum[r, np.maximum(lo - 1, 0)], 0.0) / total[r, 0]
-        group = upto**k - below**k
+        group = pm.power(upto, k) - pm.power(below, k)
         size = hi - lo
         out[r] = np.where(w[r] > 0, group / np.maximum(size, 1), 0.0)
     return out.reshape(np.shape(weights)) if np.ndim(weights) > 1 else out[0]
@@ -488,7 +490,7 @@ def choice_chance(below: np.ndarray, own: np.ndarray, total: np.ndarray, k: int)
     """A seller's chance of being chosen from k draws by weight, the highest taken: ((B + w) /
     W)^k - (B / W)^k, B the weight below its own, W the segment's total (`choice_shares`)."""
     safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, ((below + own) / safe) ** k - (below / safe) ** k, 0.0)
+    return np.where(total > 0, pm.power((below + own) / safe, k) - pm.power(below / safe, k), 0.0)
 
 
 def _draw_among(
@@ -646,7 +648,7 @@ def stud_fee_level(base_fee: float, demand: float, supply: float, flexibility: f
     if supply <= 0 or demand <= 0:
         ratio = 1.0 if supply <= 0 else 0.25
     else:
-        ratio = (demand / supply) ** flexibility
+        ratio = math.pow(demand / supply, flexibility)
     return float(base_fee * min(4.0, max(0.25, ratio)))
 
 
@@ -662,7 +664,7 @@ def stud_value(
     """Market value of a working stud: the elite stud price scaled by its quality premium
     against the world elite, written down over its working life, never below `floor`."""
     left = np.clip(1.0 - months_worked / max(working_months, 1.0), 0.0, 1.0)
-    return np.maximum(floor, elite_price * np.exp(premium * (quality - reference_quality)) * left)
+    return np.maximum(floor, elite_price * pm.exp(premium * (quality - reference_quality)) * left)
 
 
 # --- fibre -------------------------------------------------------------------------------------
@@ -670,4 +672,4 @@ def pooled_fibre_price(
     base: float, pooled_kg: float, scale_bonus: float, reference_kg: float
 ) -> float:
     """Price per kg the national pool earns: higher as pooled volume grows (economies of scale)."""
-    return float(base * (1.0 + scale_bonus * np.log2(1.0 + pooled_kg / reference_kg)))
+    return float(base * (1.0 + scale_bonus * math.log2(1.0 + pooled_kg / reference_kg)))

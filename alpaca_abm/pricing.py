@@ -11,7 +11,11 @@ slope of r in E is below one, so asks follow the expected price without feeding 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from . import portable as pm
 
 MONTHS_PER_YEAR = 12
 
@@ -58,7 +62,7 @@ def deadline_reservation(
 def spread(values: np.ndarray, dispersion: float, noise: np.ndarray) -> np.ndarray:
     """Values varied across traders by a log-normal factor exp(dispersion x noise): buyers
     and sellers differ in circumstances, so no single value is a mass point of the auction."""
-    return np.asarray(values, dtype=float) * np.exp(dispersion * np.asarray(noise, dtype=float))
+    return np.asarray(values, dtype=float) * pm.exp(dispersion * np.asarray(noise, dtype=float))
 
 
 def going_price_bids(expected_price: float, dispersion: float, noise: np.ndarray) -> np.ndarray:
@@ -66,7 +70,7 @@ def going_price_bids(expected_price: float, dispersion: float, noise: np.ndarray
     herd, who can buy next month at about the same price): the expected price, marked down
     by a log-normal half-spread exp(-dispersion |noise|) for their differing budgets and
     patience, never above it."""
-    return expected_price * np.exp(-dispersion * np.abs(np.asarray(noise, dtype=float)))
+    return expected_price * pm.exp(-dispersion * np.abs(np.asarray(noise, dtype=float)))
 
 
 def export_buyers_per_month(uk_alpacas: float, eu_demand: float) -> float:
@@ -97,11 +101,11 @@ def clearing_wtp(buyers: float, offered: float, median: float, sigma: float, flo
     from scipy.special import ndtri
 
     if offered <= 0:
-        return float(median * np.exp(sigma * 3.0))  # nothing on offer: only the keenest pay
+        return float(median * math.exp(sigma * 3.0))  # nothing on offer: only the keenest pay
     if buyers <= offered:
         return float(floor)  # more on offer than buyers at any price: only the floor clears
     z = float(ndtri(1.0 - offered / buyers))
-    return float(max(floor, median * np.exp(sigma * z)))
+    return float(max(floor, median * math.exp(sigma * z)))
 
 
 def surplus_flow(

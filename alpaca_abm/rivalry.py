@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import portable as pm
 from .breeder import BREEDING, HEALTH, MARKETING
 from .market import N_NICHES, choice_chance, no_sales_months, reach_response, weight_below
 from .ordering import row_sum, sorted_lookup, stable_smallest
@@ -466,7 +467,7 @@ def contract_future_value(
     each quota mating saves, over the seasons left (at least the present one), each season
     weighed `discount` times the one before."""
     seasons = np.maximum(1.0, np.ceil(np.asarray(months_left, dtype=float) / 12.0))
-    weight = (1.0 - discount**seasons) / (1.0 - discount) if discount < 1 else seasons
+    weight = (1.0 - pm.power(discount, seasons)) / (1.0 - discount) if discount < 1 else seasons
     return weight * quota * cost_per_mating
 
 

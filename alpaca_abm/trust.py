@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import portable as pm
 from .ordering import sorted_lookup
 from .tables import grow_columns
 
@@ -22,22 +23,33 @@ def tie_key(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 RECENT_SHARE = 16  # the index sorts the newest ties apart until they are a 16th of the rest
-DECAY_TABLE_MIN = 2048  # ties: from here the decay factors are read from a table of powers
+_DECAY_FACTORS: dict[float, np.ndarray] = {}  # rate -> (1 - rate) ** k, k = 0, 1, ... (kept)
+DECAY_RATES_KEPT = 64  # tables of this many rates at most (a sweep may try many)
+
+
+def decay_factors(rate: float, upto: int) -> np.ndarray:
+    """(1 - rate) ** k for k = 0 .. upto or further, worked out once per rate and kept: a
+    month reads the trust of thousands of ties idle for a few hundred distinct months."""
+    table = _DECAY_FACTORS.get(rate)
+    if table is None or len(table) <= upto:
+        have = 0 if table is None else len(table)
+        table = pm.power(1.0 - rate, np.arange(max(upto + 1, 2 * have, 256), dtype=float))
+        table.flags.writeable = False
+        if len(_DECAY_FACTORS) >= DECAY_RATES_KEPT:
+            _DECAY_FACTORS.clear()
+        _DECAY_FACTORS[rate] = table
+    return table
 
 
 def decayed(value: np.ndarray, months_idle: np.ndarray, baseline: float, rate: float) -> np.ndarray:
     """Trust after `months_idle` months without contact: exponential return to `baseline`.
 
-    Many ties share an idle time (a few hundred months at most): for a long array each
-    distinct power is computed once, by the same numpy power of the same numbers, and read
-    from the table (the same factors bit for bit, without a power per tie)."""
+    Whole months read their factor from `decay_factors` (the same bits as a power per tie:
+    the powers are elementwise)."""
     idle = np.asarray(months_idle)
-    if idle.ndim == 1 and len(idle) >= DECAY_TABLE_MIN:
-        lo, hi = int(idle.min()), int(idle.max())
-        if hi - lo < len(idle):
-            powers = (1.0 - rate) ** np.arange(lo, hi + 1, dtype=idle.dtype)
-            return baseline + (value - baseline) * powers[idle - lo]
-    return baseline + (value - baseline) * (1.0 - rate) ** months_idle
+    if idle.dtype.kind in "iu" and idle.size and idle.min() >= 0:
+        return baseline + (value - baseline) * decay_factors(rate, int(idle.max()))[idle]
+    return baseline + (value - baseline) * pm.power(1.0 - rate, idle)
 
 
 def after_experience(trust: np.ndarray, gain: float) -> np.ndarray:

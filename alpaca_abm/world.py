@@ -6,11 +6,13 @@ they hold). Positions are projected to kilometres so that travel to a stud is a 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from . import portable as pm
 from .breeding import buy_elite_studs, choose_home_studs
 from .fleece import (
     draw_environment,
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from .state import Industry
 
 KM_PER_DEG_LAT = 110.57
-KM_PER_DEG_LON = 111.32 * np.cos(np.radians(54.0))  # equirectangular at the UK's mid-latitude
+KM_PER_DEG_LON = 111.32 * math.cos(math.radians(54.0))  # equirectangular at the UK's mid-latitude
 PLACE_JITTER_KM = 15.0  # assumption: breeders are spread around a county's centre
 RELATED_BACKGROUND_SHARE = 10 / 29  # seed Table 3: 10 of 29 owners had a related background
 OWNER_AGE_MEAN, OWNER_AGE_SD = 57.0, 9.0  # seed Table 3: owners aged 32-76, mean about 57
@@ -177,7 +179,7 @@ def populate_synthetic(state: Industry) -> None:
     n = p.n_breeders
     place, x, y = draw_places(state, n)
     herd = np.clip(
-        np.round(rng.lognormal(np.log(p.herd_size_median), p.herd_size_sigma, n)),
+        np.round(rng.lognormal(math.log(p.herd_size_median), p.herd_size_sigma, n)),
         2,
         p.max_herd_size,
     ).astype(int)
@@ -324,7 +326,7 @@ def directory_herds(state: Industry, seed_herd: np.ndarray, n_directory: int) ->
     n_extra = n_directory - len(seed_herd)
     small_target = int(round(DIRECTORY_SMALL / DIRECTORY_SIZE * n_directory))
     n_small = int(np.clip(small_target - int((seed_herd < 50).sum()), 0, n_extra))
-    large = rng.lognormal(np.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA, n_extra - n_small)
+    large = rng.lognormal(math.log(LARGE_HERD_MEDIAN), LARGE_HERD_SIGMA, n_extra - n_small)
     return np.r_[
         rng.integers(SMALL_HERD_RANGE[0], SMALL_HERD_RANGE[1] + 1, n_small),
         np.clip(np.round(large), 50, p.max_herd_size),
@@ -366,15 +368,15 @@ def hobby_herds(
 ) -> np.ndarray:
     """`n` small herds (2..`high` alpacas) from a log-normal of spread `sigma` whose median is
     set so that they hold `total` alpacas between them (as near as whole animals allow)."""
-    z = rng.normal(0.0, 1.0, n)
+    spread = pm.exp(sigma * rng.normal(0.0, 1.0, n))  # herd size over the median
     lo, hi = 0.5, float(high)
     for _ in range(60):  # bisection on the median: the total rises with it
         mid = 0.5 * (lo + hi)
-        if np.clip(np.round(mid * np.exp(sigma * z)), 2, high).sum() < total:
+        if np.clip(np.round(mid * spread), 2, high).sum() < total:
             lo = mid
         else:
             hi = mid
-    return np.clip(np.round(hi * np.exp(sigma * z)), 2, high).astype(int)
+    return np.clip(np.round(hi * spread), 2, high).astype(int)
 
 
 def populate_uk_national(state: Industry) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,7 @@ import pytest
 
 from alpaca_abm.runner import run
 
-from helpers import digest
+from helpers import checkout_env, digest
 
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 UPDATE_ENV = "ALPACA_GOLDEN_UPDATE"
@@ -94,6 +96,40 @@ def test_golden_digests() -> None:
             "tests/test_golden.py\nand commit it with the change, saying why. Otherwise the "
             "change broke results identity: find what altered them."
         )
+
+
+# the runs again in a process whose numpy uses none of its vector paths (AVX2, AVX-512): the
+# loops every x86-64 machine has. NPY_DISABLE_CPU_FEATURES is read when numpy is imported,
+# so only a new process can have it; naming a level the machine lacks is allowed.
+BASELINE_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from test_golden import RUNS, run_digests
+print(json.dumps({{name: run_digests(sc, m, seed, o) for name, sc, m, seed, o in RUNS}}))
+"""
+
+
+def test_golden_digests_without_numpys_vector_paths() -> None:
+    """The same digests with numpy's baseline loops: results do not depend on which
+    vector instructions the processor has (alpaca_abm.portable), so the stored digests hold
+    on every machine, not only on one like the machine that wrote them."""
+    tests = Path(__file__).resolve().parent
+    script = BASELINE_SCRIPT.format(tests=str(tests))
+    env = checkout_env(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4")
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    stored = _stored()["runs"]
+    changed = [
+        f"{name}: {table}"
+        for name in got
+        for table in TABLES
+        if stored[name][table] != got[name][table]
+    ]
+    assert not changed, "with numpy's vector paths off, results changed in:\n  " + "\n  ".join(
+        changed
+    )
 
 
 def test_canonical_csv_sees_the_last_bit() -> None:
