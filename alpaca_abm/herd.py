@@ -121,19 +121,23 @@ def monthly_death_probability(
     """Chance each animal dies this month: cria or adult yearly rate, cut by health knowledge.
 
     Animals at `max_age` die for certain. With `owner`, `health_knowledge` is per owner
-    (rates are then worked out once per owner, not once per animal).
+    (rates are then worked out once per owner that has animals, not once per animal).
     """
-    cut = 1.0 - health_effect * health_knowledge
     to_monthly = lambda yearly: 1.0 - pm.power(1.0 - yearly, 1.0 / MONTHS_PER_YEAR)  # noqa: E731
-    cria, adult = to_monthly(cria_rate * cut), to_monthly(adult_rate * cut)
     if owner is not None:  # one gather from a table [cria rates, adult rates, certain death]
-        n_o = len(cut)
-        table = np.concatenate((cria, adult, [1.0]))
+        n_o = len(health_knowledge)
+        held = np.flatnonzero(np.bincount(owner, minlength=n_o))  # (most firm rows have exited)
+        cut = 1.0 - health_effect * health_knowledge[held]
+        table = np.ones(2 * n_o + 1)  # (rows of owners without animals are never read)
+        table[held] = to_monthly(cria_rate * cut)
+        table[n_o + held] = to_monthly(adult_rate * cut)
         pick = owner.astype(np.intp)
         np.add(pick, n_o, out=pick, where=age >= MONTHS_PER_YEAR)  # adults: the second third
         old = np.flatnonzero(age >= max_age)
         pick[old] = 2 * n_o
         return table[pick]
+    cut = 1.0 - health_effect * health_knowledge
+    cria, adult = to_monthly(cria_rate * cut), to_monthly(adult_rate * cut)
     monthly = np.where(age < MONTHS_PER_YEAR, cria, adult)
     return np.where(age >= max_age, 1.0, monthly)
 
