@@ -128,7 +128,8 @@ def _exp_into(flat: np.ndarray, y: np.ndarray) -> None:
         return
     whole = k.astype(np.int32)
     half = whole // 2  # 2**k in two steps: the first exact, the second rounds once (subnormals)
-    y[:] = np.ldexp(np.ldexp(y, half), whole - half)
+    with np.errstate(under="ignore"):  # (a subnormal or zero result is the answer)
+        y[:] = np.ldexp(np.ldexp(y, half), whole - half)
     y[flat > EXP_MAX] = np.inf
     y[flat < EXP_MIN] = 0.0
     y[np.isnan(flat)] = np.nan
@@ -197,11 +198,8 @@ def power(base: np.ndarray | float, exponent: np.ndarray | float) -> np.ndarray 
         log_base = log(b)
     with np.errstate(invalid="ignore"):  # 0 x inf: set below
         product = y * log_base
-    out = np.asarray(exp(product))
-    if not np.isfinite(product).all():  # a base of 0 or an infinite exponent
+    out = np.asarray(exp(product))  # (0**y: exp(-inf) = 0 for y > 0, exp(inf) = inf below)
+    if np.isnan(product).any():  # 0 x inf: x**0 and 1**y are 1 (as IEEE 754's pow has them)
         b, y = np.broadcast_arrays(b, y)
-        out[(b == 0.0) & (y > 0.0)] = 0.0
-        out[(b == 0.0) & (y < 0.0)] = np.inf
         out[(y == 0.0) | (b == 1.0)] = 1.0
-        out[np.isnan(b) | np.isnan(y) | (b < 0.0)] = np.nan
     return out[()] if out.ndim == 0 else out

@@ -75,6 +75,52 @@ def test_special_values_as_ieee_has_them():
     assert list(got[:5]) == [0.0, 1.0, np.inf, 1.0, 1.0] and np.isnan(got[5])
 
 
+def test_edges_of_the_range_and_of_the_checks():
+    """exp at its bounds as Python's math has it (the largest finite value; the smallest
+    subnormal) and subnormal results exactly as it has them; log of an array holding 0 or
+    inf beside ordinary values (the checks that set them look at the whole array)."""
+    edges = np.array([pm.EXP_MAX, pm.EXP_MIN, -740.0, -720.5, 1.0])
+    want = np.array([math.exp(v) for v in edges])
+    got = pm.exp(edges)
+    assert np.isfinite(got[0]) and abs(got[0] - want[0]) <= np.spacing(want[0])
+    assert np.array_equal(got[1:4], want[1:4])  # (the smallest subnormal at EXP_MIN, not 0)
+    assert abs(got[4] - want[4]) <= np.spacing(want[4])
+    assert list(pm.log(np.array([0.0, 2.0]))) == [-np.inf, math.log(2.0)]
+    assert list(pm.log(np.array([2.0, np.inf]))) == [math.log(2.0), np.inf]
+    assert pm.power(0.0, 2.0) == 0.0 and pm.power(0.0, -1.0) == np.inf
+
+
+def test_special_powers_beside_ordinary_ones():
+    """The fix-ups for 0 x inf touch only the special elements of an array."""
+    base = np.array([0.0, 0.5, 1.0, 0.5, np.inf, 2.0])
+    exponent = np.array([0.0, 2.0, np.inf, -1.0, 0.0, 3.0])
+    got = pm.power(base, exponent)
+    assert got[0] == 1.0 and got[2] == 1.0 and got[4] == 1.0
+    np.testing.assert_allclose(got[[1, 3, 5]], [0.25, 2.0, 8.0], rtol=1e-15)
+
+
+def test_no_floating_point_warnings_for_special_values():
+    """0, negatives, inf and NaN give their IEEE results silently, even where numpy is set
+    to raise (a caller's np.errstate(all="raise"))."""
+    with np.errstate(all="raise"):
+        pm.log(np.array([0.0, -1.0, np.inf, np.nan, 1.0]))
+        pm.exp(np.array([np.nan, np.inf, -np.inf, 800.0, -800.0]))
+        pm.power(np.array([0.0, 1.0, 0.0]), np.array([0.0, np.inf, -1.0]))
+
+
+def test_a_new_thread_gets_its_own_working_rows():
+    """Each thread has its own working rows (made on its first call): the same results."""
+    import threading
+
+    x = np.linspace(-5, 5, 70_001)  # longer than a chunk
+    here = (pm.exp(x), pm.log(np.abs(x) + 1))
+    there = []
+    worker = threading.Thread(target=lambda: there.append((pm.exp(x), pm.log(np.abs(x) + 1))))
+    worker.start()
+    worker.join()
+    assert np.array_equal(there[0][0], here[0]) and np.array_equal(there[0][1], here[1])
+
+
 def test_shapes_and_scalars_as_numpy_gives_them():
     """A scalar in, a numpy scalar out; arrays keep their shape; power broadcasts."""
     assert isinstance(pm.exp(1.0), np.float64) and isinstance(pm.power(0.5, 2), np.float64)
