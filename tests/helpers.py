@@ -45,6 +45,11 @@ def checkout_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, 
     return env
 
 
+# The environment of a child whose numpy uses none of its vector paths (AVX2, AVX-512), only
+# the loops every x86-64 machine has: checkout_env(**NUMPY_BASELINE_ONLY). numpy reads it when
+# imported, so only a new process can have it; naming a level the machine lacks is allowed.
+NUMPY_BASELINE_ONLY = {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4"}
+
 # The command line of this checkout; run it with env=checkout_env().
 CLI = [sys.executable, "-m", "alpaca_abm.cli"]
 

@@ -24,7 +24,7 @@ import pytest
 
 from alpaca_abm.runner import run
 
-from helpers import checkout_env, digest
+from helpers import NUMPY_BASELINE_ONLY, checkout_env, digest
 
 DIGESTS = Path(__file__).with_name("golden_digests.json")
 UPDATE_ENV = "ALPACA_GOLDEN_UPDATE"
@@ -98,9 +98,7 @@ def test_golden_digests() -> None:
         )
 
 
-# the runs again in a process whose numpy uses none of its vector paths (AVX2, AVX-512): the
-# loops every x86-64 machine has. NPY_DISABLE_CPU_FEATURES is read when numpy is imported,
-# so only a new process can have it; naming a level the machine lacks is allowed.
+# the runs again in a child process whose numpy uses none of its vector paths
 BASELINE_SCRIPT = """
 import json, sys
 sys.path.insert(0, {tests!r})
@@ -115,7 +113,7 @@ def test_golden_digests_without_numpys_vector_paths() -> None:
     on every machine, not only on one like the machine that wrote them."""
     tests = Path(__file__).resolve().parent
     script = BASELINE_SCRIPT.format(tests=str(tests))
-    env = checkout_env(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4")
+    env = checkout_env(**NUMPY_BASELINE_ONLY)
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )

@@ -14,12 +14,9 @@ import pytest
 
 from alpaca_abm import portable as pm
 
-from helpers import checkout_env
+from helpers import NUMPY_BASELINE_ONLY, checkout_env
 
 PACKAGE = Path(__file__).resolve().parents[1] / "alpaca_abm"
-# numpy's vector paths off: the loops every x86-64 machine runs (NPY_DISABLE_CPU_FEATURES is
-# read when numpy is imported; naming a level the machine lacks is allowed)
-BASELINE_ONLY = {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4"}
 
 
 def ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
@@ -157,7 +154,7 @@ def test_same_bits_with_and_without_numpys_vector_paths():
     numpy's own do not where the processor has vector paths for them (X86_V3, X86_V4): its
     exp and log of float32 (the herd's quality column) are checked alongside, to show it."""
     runs = {}
-    for label, extra in (("this machine", {}), ("baseline", BASELINE_ONLY)):
+    for label, extra in (("this machine", {}), ("baseline", NUMPY_BASELINE_ONLY)):
         env = checkout_env(**extra)
         out = subprocess.run(
             [sys.executable, "-c", DIGEST_SCRIPT],
