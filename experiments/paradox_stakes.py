@@ -17,7 +17,7 @@ numbers) keep protection 0, gives what a firm's own protection saves and costs i
 most exposed third of those firms and for the rest (`by_exposure`). docs/PARADOX.md section
 3 quotes them.
 
-    python experiments/paradox_stakes.py                 # 3 x 20 runs, ~5 CPU minutes
+    python experiments/paradox_stakes.py                 # 3 x 20 runs, ~2 CPU minutes
     python experiments/paradox_stakes.py --seeds 4 --months 60
     python experiments/paradox_stakes.py --consider 3    # buyers compare 3 sellers
 """

@@ -1,17 +1,31 @@
 """Trust: experience raises it, breaches lower it, idleness returns it to the stranger level."""
 
+import math
+
 import numpy as np
 import pytest
 
 from alpaca_abm import portable as pm
+from alpaca_abm import trust
 from alpaca_abm.trust import (
+    DECAY_RATES_KEPT,
     TrustLedger,
     after_experience,
     after_loss,
+    decay_factors,
     decayed,
     scarred_gain,
     tie_key,
 )
+
+
+@pytest.fixture(autouse=True)
+def no_kept_decay_factors():
+    """Each test starts without kept decay tables, so that it works them out itself (a table
+    kept by an earlier test, or by the process a test runs in, would hide how it is made)."""
+    trust._DECAY_FACTORS.clear()
+    yield
+    trust._DECAY_FACTORS.clear()
 
 
 def test_trust_rules_stay_in_unit_interval():
@@ -41,6 +55,36 @@ def test_decay_of_many_ties_reads_the_same_powers_bit_for_bit():
                 decayed(value[::2], idle[::2], 0.3, rate),
                 0.3 + (value[::2] - 0.3) * pm.power(1.0 - rate, idle[::2]),
             )
+
+
+def test_decay_tables_are_kept_per_rate_grown_on_demand_and_bounded():
+    """A rate's table is worked out once and kept (read-only: every caller shares it); a
+    longer idle time than it holds grows it, still (1 - rate) ** k; at most DECAY_RATES_KEPT
+    rates are kept."""
+    first = decay_factors(0.05, 10)
+    assert decay_factors(0.05, 10) is first
+    assert not first.flags.writeable
+    assert len(first) > 10 and first[0] == 1.0 and first[1] == 0.95
+    assert len(decay_factors(0.05, len(first))) > len(first)  # one past its end: grown
+    grown = decay_factors(0.05, 1_000)  # far past it: grown
+    assert len(grown) > 1_000 and np.array_equal(grown[: len(first)], first)
+    assert grown[1_000] == pytest.approx(math.pow(0.95, 1_000), rel=1e-12)
+    kept = []
+    for k in range(DECAY_RATES_KEPT + 5):
+        decay_factors(0.001 * (k + 1), 3)
+        kept.append(len(trust._DECAY_FACTORS))
+    assert max(kept) == DECAY_RATES_KEPT and kept[-1] > 0
+
+
+def test_decay_of_long_and_fractional_idle_times_worked_by_hand():
+    """A first read of a rate at 600 idle months: 0.3 + 0.6 x 0.99^600 (= 0.30145...); idle
+    times that are not whole months (an array of floats) take the power itself: 1.5 months
+    at 5% toward 0.3 from 0.9 is 0.3 + 0.6 x 0.95^1.5."""
+    got = decayed(np.array([0.9]), np.array([600]), 0.3, 0.01)
+    assert got[0] == pytest.approx(0.3 + 0.6 * math.pow(0.99, 600), rel=1e-12)
+    got = decayed(np.array([0.9, 0.1]), np.array([1.5, 0.0]), 0.3, 0.05)
+    assert got[0] == pytest.approx(0.3 + 0.6 * math.pow(0.95, 1.5), rel=1e-12)
+    assert got[1] == pytest.approx(0.1, rel=1e-12)
 
 
 def test_ledger_remembers_and_decays_lazily():
