@@ -763,6 +763,32 @@ def test_choice_shares_by_hand():
     assert market.choice_shares(np.array([[1.0, 1.0, 0.0]]), 2)[0] == pytest.approx([0.5, 0.5, 0])
 
 
+def test_choice_shares_read_each_segment_on_its_own_total():
+    """Segments of reach 0.1 and 0.3 (a total below 1), none at all, and 2 and 6: the first
+    and last are the same segment at two scales (1/16 and 15/16 with two draws), the empty
+    one chooses nobody and does not stop the rows after it; whole-number reach reads alike."""
+    w = np.array([[0.1, 0.3], [0.0, 0.0], [2.0, 6.0]])
+    got = market.choice_shares(w, 2)
+    assert got[0] == pytest.approx([1 / 16, 15 / 16]) and got[2] == pytest.approx(got[0])
+    assert np.array_equal(got[1], [0.0, 0.0])
+    assert market.choice_shares(np.array([1, 3]), 2) == pytest.approx([1 / 16, 15 / 16])
+
+
+def test_a_buyer_comparing_sellers_keeps_the_first_drawn_among_equals():
+    """Sellers of equal reach: a buyer who compares three keeps the first it drew, so its
+    choice is the one a buyer comparing none makes on the same draws; a single buyer among
+    reach 1 and 2 comparing twenty takes the larger (the smaller twenty times running has
+    chance (1/3)^20), in every one of 30 seeds."""
+    equal = np.array([1.0, 1.0, 1.0])
+    for seed in range(5):
+        first = market._draw(equal, None, 200, np.random.default_rng(seed))
+        kept = market._consider(equal, None, 200, 3, np.random.default_rng(seed))
+        assert np.array_equal(kept, first)
+    for seed in range(30):
+        one = market._consider(np.array([1.0, 2.0]), None, 1, 20, np.random.default_rng(seed))
+        assert one.tolist() == [1]
+
+
 def test_comparing_buyers_choose_as_choice_shares_says():
     """20,000 buyers of one segment, sellers of weight 1, 2, 3 (and one unseen), three draws
     each: the counts match choice_shares (1/216, 19/216, 196/216 of 20,000: 93, 1,759,
@@ -816,6 +842,29 @@ def test_reach_response_by_hand():
     assert close == pytest.approx(jump) and jump > 20
 
 
+def test_choice_chance_by_hand_in_a_small_segment_and_an_empty_one():
+    """Two sellers of reach 0.2 and 0.3 (a segment's total below 1), buyers compare two: the
+    first is chosen with chance (0.2/0.5)^2 = 0.16, the second with 1 - 0.16 = 0.84. In a
+    segment with no reach at all nobody is chosen (0, not a division by zero)."""
+    below, own, total = np.array([[0.0, 0.2]]), np.array([[0.2, 0.3]]), np.array([[0.5]])
+    assert market.choice_chance(below, own, total, 2)[0] == pytest.approx([0.16, 0.84])
+    with np.errstate(all="raise"):
+        empty = market.choice_chance(np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 1)), 2)
+    assert np.array_equal(empty, np.zeros((1, 2)))
+
+
+def test_reach_response_reads_each_segment_on_its_own_scale():
+    """Shares depend on a segment's weights relative to its own total: segments with weights
+    1, 3, 0 and 3, 9, 0 (three times over) and demands 2 and 3 respond as one segment of
+    weights 1, 3, 0 with demand 5. A seller who holds all of a segment's reach cannot gain
+    share from more of it: its response is 1 (no division by a rise of zero)."""
+    two = market.reach_response(np.array([[1.0, 3.0, 0.0], [3.0, 9.0, 0.0]]), [2.0, 3.0], 2)
+    one = market.reach_response(np.array([[1.0, 3.0, 0.0]]), [5.0], 2)
+    assert two == pytest.approx(one, rel=1e-12) and one[0] > 2
+    sole = market.reach_response(np.array([[0.0, 4.0, 0.0]]), [5.0], 3)
+    assert np.array_equal(sole, [1.0, 1.0, 1.0])
+
+
 # --- customer contacts: a partner takes a teacher's buyers (divert_to_contacts) ---------------
 def test_a_partner_takes_buyers_who_drew_its_teacher_with_the_contact_chance_only_with_stock():
     """Seller 0's partner 1 knows its contacts (chance 0.3); seller 2 has no such partner.
@@ -843,6 +892,36 @@ def test_a_partner_takes_buyers_who_drew_its_teacher_with_the_contact_chance_onl
                                        np.random.default_rng(0))  # fmt: skip
     assert (few == 1).sum() == 5
     assert np.array_equal(np.flatnonzero(few == 1), np.flatnonzero(moved)[:5])
+
+
+def test_contact_takers_draw_once_per_buyer_they_could_approach_in_the_buyers_order():
+    """Seller 1's partner is seller 0 (row 0 takes buyers too); seller 2's partner, 3, has no
+    animals for sale, so the buyers who drew 2 are not approached and use no draw: the
+    buyers who drew 1 take the uniform draws in their order (chance 0.5). With one animal
+    for sale and a certain reach, partner 0 takes the first buyer who drew 1 only. A buyer
+    who drew no seller stays without one whatever the chance of the last seller."""
+    targets = np.tile([1, 2], 200)
+    buyers = np.full(len(targets), -1)
+    contact_of = np.array([-1, 0, 3, -1])
+    chance = np.array([0.0, 0.5, 0.5, 1.0])
+    stock = np.array([1_000, 5, 5, 0])
+    new, origin = market.divert_to_contacts(
+        targets, buyers, contact_of, chance, stock, np.random.default_rng(7)
+    )
+    drew_1 = np.flatnonzero(targets == 1)
+    expected = drew_1[np.random.default_rng(7).random(len(drew_1)) < 0.5]
+    assert np.array_equal(np.flatnonzero(new != targets), expected)
+    assert (new[expected] == 0).all() and (origin[expected] == 1).all()
+    certain, one_for_sale = np.array([0.0, 1.0, 1.0, 1.0]), np.array([1, 5, 5, 0])
+    rng = np.random.default_rng(7)
+    one, _ = market.divert_to_contacts(targets, buyers, contact_of, certain, one_for_sale, rng)
+    assert np.flatnonzero(one != targets).tolist() == [0] and one[0] == 0
+    none_drawn, all_stocked = np.full(10, -1), np.array([5, 5, 5, 5])
+    rng = np.random.default_rng(7)
+    kept, origin = market.divert_to_contacts(
+        none_drawn, none_drawn, contact_of, chance, all_stocked, rng
+    )
+    assert (kept == -1).all() and (origin == -1).all()
 
 
 def test_match_buyers_records_the_sales_partners_make_through_contacts():
