@@ -198,6 +198,21 @@ def score(row: dict) -> tuple[int, int]:
     return killed, counted
 
 
+def reason_rules() -> list[dict]:
+    """The rules of scripts/mutation_reasons.toml, in order."""
+    return tomllib.loads(REASONS.read_text(encoding="utf-8")).get("rule", [])
+
+
+def split_doc(text: str) -> tuple[str, str, str]:
+    """docs/TESTING.md as (before the markers, the generated part between them, after); the
+    markers are added at the end when missing."""
+    if BEGIN not in text or END not in text:
+        text += f"\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    generated, tail = rest.split(END, 1)
+    return head, generated, tail
+
+
 def earlier_rows(generated: str) -> dict[str, tuple[str, str]]:
     """Each module's score-table line and section ("### module" to the next) in the generated
     part of docs/TESTING.md as it stands: kept for the modules that the local store has no
@@ -264,8 +279,9 @@ def render(
     for module in MODULES:
         row = rows.get(module)
         if row is None:
-            if earlier.get(module, ("", ""))[1]:
-                out += [earlier[module][1], ""]
+            kept = earlier.get(module)
+            if kept and kept[1]:
+                out += [kept[1], ""]
             continue
         out.append(f"### {module}")
         out.append("")
@@ -334,14 +350,10 @@ def main(argv: list[str] | None = None) -> int:
         store.write_text(json.dumps(rows, indent=1))
         killed, counted = score(row)
         print(f"  {killed} of {counted} killed" + (f"; {row['note']}" if "note" in row else ""))
-    rules = tomllib.loads(REASONS.read_text(encoding="utf-8")).get("rule", [])
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{BEGIN}\n{END}\n"
-    if BEGIN not in text or END not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    generated, tail = rest.split(END, 1)
-    earlier = earlier_rows(generated)
-    DOC.write_text(head + render(rows, rules, mutmut.__version__, earlier) + tail, encoding="utf-8")
+    head, generated, tail = split_doc(text)
+    report = render(rows, reason_rules(), mutmut.__version__, earlier_rows(generated))
+    DOC.write_text(head + report + tail, encoding="utf-8")
     print(f"wrote {DOC.relative_to(REPO)}")
     return 0
 

@@ -8,7 +8,6 @@ rewriting the report after scoring one module must keep them as they are.
 from __future__ import annotations
 
 import importlib.util
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,8 @@ def mutation():
 @pytest.fixture(scope="module")
 def generated(mutation) -> str:
     """The generated part of docs/TESTING.md, markers included."""
-    text = mutation.DOC.read_text(encoding="utf-8")
-    return (
-        mutation.BEGIN + text.split(mutation.BEGIN, 1)[1].split(mutation.END, 1)[0] + mutation.END
-    )
-
-
-def _rules(mutation) -> list[dict]:
-    return tomllib.loads(mutation.REASONS.read_text(encoding="utf-8")).get("rule", [])
+    _, between, _ = mutation.split_doc(mutation.DOC.read_text(encoding="utf-8"))
+    return mutation.BEGIN + between + mutation.END
 
 
 def _version(generated: str) -> str:
@@ -45,7 +38,7 @@ def test_no_local_results_leaves_the_report_as_it_is(mutation, generated):
     """With an empty store, every module's line and section come back byte for byte."""
     earlier = mutation.earlier_rows(generated)
     assert set(earlier) == set(mutation.MODULES)
-    assert mutation.render({}, _rules(mutation), _version(generated), earlier) == generated
+    assert mutation.render({}, mutation.reason_rules(), _version(generated), earlier) == generated
 
 
 def test_a_fresh_row_replaces_only_its_module(mutation, generated):
@@ -60,7 +53,7 @@ def test_a_fresh_row_replaces_only_its_module(mutation, generated):
         "date": "2030-01-02",
         "commit": "abc1234",
     }
-    out = mutation.render({"herd": row}, _rules(mutation), _version(generated), earlier)
+    out = mutation.render({"herd": row}, mutation.reason_rules(), _version(generated), earlier)
     assert "| herd | 2030-01-02 | 10 | 9 | 1 | 0 | 90% | 90% | yes |" in out
     assert earlier["herd"][0] not in out
     assert "Run 2030-01-02 at commit abc1234 in 1.0 min (9 killed, 1 survived)." in out
@@ -74,6 +67,6 @@ def test_a_module_never_scored_is_marked_not_run(mutation, generated):
     """No stored results and no earlier row: the table says so."""
     earlier = mutation.earlier_rows(generated)
     del earlier["portable"]
-    out = mutation.render({}, _rules(mutation), _version(generated), earlier)
+    out = mutation.render({}, mutation.reason_rules(), _version(generated), earlier)
     assert "| portable | not run | | | | | | | |" in out
     assert "### portable" not in out
