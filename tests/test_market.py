@@ -1,6 +1,8 @@
 """Markets as pure functions: the call auction, reservation prices, a female's value,
 saturating (Bass) demand, local and niche search, matching with referrals, studs, fibre."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -939,3 +941,153 @@ def test_match_buyers_records_the_sales_partners_make_through_contacts():
     also = market.match_buyers(buyers, weights, stock, None, 0.0, np.random.default_rng(1),
                                contacts=None)  # fmt: skip
     assert np.array_equal(plain.seller, also.seller) and (plain.diverted_from == -1).all()
+
+
+# --- the edges of matching that mutation testing found unpinned --------------------------------
+def _diverted_then_turned_away(partner_of, retry):
+    """Buyer 0 (segment 0) sees only seller 0, buyer 1 (segment 1) only seller 1; seller 1's
+    partner 0 knows its contacts and reaches them first (chance 1), with one animal for sale.
+    So buyer 1 is diverted to 0, and buyer 0, first in line, buys 0's only animal."""
+    return market.match_buyers(
+        np.array([-1, -2]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1, 5]), partner_of,
+        retry, np.random.default_rng(0), segment=np.array([0, 1]),
+        contacts=(np.array([-1, 0]), np.array([0.0, 1.0])),
+    )  # fmt: skip
+
+
+def test_a_diverted_buyer_who_buys_later_is_not_marked_diverted_by_hand():
+    """The diverted buyer 1 finds seller 0 sold out. Referred by 0 to its partner 1, or
+    retrying and drawing 1 (the only seller with stock), it buys from the seller it first
+    drew: no partner took it through contacts, so neither sale is marked diverted (-1). The
+    referral names its referrer, 0; the retry sale none."""
+    referred = _diverted_then_turned_away(np.array([1, 0]), 0.0)
+    assert referred.buyer.tolist() == [-1, -2] and referred.seller.tolist() == [0, 1]
+    assert referred.referred.tolist() == [False, True] and referred.referrer.tolist() == [-1, 0]
+    assert referred.diverted_from.tolist() == [-1, -1] and referred.lost == 0
+    retried = _diverted_then_turned_away(None, 1.0)
+    assert retried.seller.tolist() == [0, 1] and retried.referred.tolist() == [False, False]
+    assert retried.diverted_from.tolist() == [-1, -1] and retried.lost == 0
+    assert retried.diverted_from.dtype == np.int64 and retried.referrer.dtype == np.int64
+
+
+def test_a_buyer_is_never_diverted_to_itself_when_matched_by_hand():
+    """Breeder 0 (segment 1) draws seller 1, whose partner with its contacts is breeder 0
+    itself, certain to reach its buyers first and with stock: breeder 0 is not sent to
+    itself but buys from seller 1, unmarked."""
+    m = market.match_buyers(
+        np.array([0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([5, 5]), None, 0.0,
+        np.random.default_rng(0), segment=np.array([1]),
+        contacts=(np.array([-1, 0]), np.array([0.0, 1.0])),
+    )  # fmt: skip
+    assert m.seller.tolist() == [1] and m.diverted_from.tolist() == [-1] and m.lost == 0
+
+
+@pytest.mark.parametrize("by_segment", [False, True])
+@pytest.mark.parametrize("k", [1, 2])
+def test_buyers_who_retry_compare_sellers_as_on_their_first_try(by_segment, k):
+    """Seller 0 is seen by all (weight 1e9) and has one animal; sellers 1 and 2 are seen
+    with weights 1 and 3 (in segment 1 of the per-segment case: 3 and 1) and have plenty.
+    4,000 outsiders first ask seller 0 (the chance that any asks another is 4,000 x k x
+    4e-9): one buys and the rest retry among 1 and 2, comparing k of them as on their first
+    try, so the larger takes choice_shares' 3/4 (k = 1) or 15/16 (k = 2) of the retries.
+    Bounds of 5 binomial sd: 0.034 and 0.019."""
+    n = 4000
+    rows = np.array([[1e9, 1.0, 3.0], [1e9, 3.0, 1.0]])
+    weights, segment = (rows, np.arange(n) % 2) if by_segment else (rows[0], None)
+    m = market.match_buyers(
+        -np.arange(1, n + 1), weights, np.array([1, n, n]), None, 1.0,
+        np.random.default_rng(11), segment=segment, consider=k,
+    )  # fmt: skip
+    assert m.lost == 0 and (m.seller == 0).sum() == 1
+    retry = m.seller != 0
+    larger = np.where(m.segment == 1, 1, 2) if by_segment else np.full(len(m.seller), 2)
+    share = np.mean(m.seller[retry] == larger[retry])
+    expected = market.choice_shares(np.array([1.0, 3.0]), k)[1]
+    assert abs(share - expected) < 5 * np.sqrt(expected * (1 - expected) / (n - 1)), share
+
+
+def test_a_buyer_compares_no_sellers_unless_asked_to():
+    """match_buyers' default is choice in proportion to reach: the same matches as
+    consider=1 on the same random numbers, not those of consider=2."""
+
+    def sellers(**kw):
+        m = market.match_buyers(
+            -np.arange(1, 201), np.array([1.0, 3.0]), np.full(2, 200), None, 0.0,
+            np.random.default_rng(4), **kw,
+        )  # fmt: skip
+        return m.seller.tolist()
+
+    assert sellers() == sellers(consider=1) != sellers(consider=2)
+
+
+def test_matching_with_nothing_to_draw_marks_no_referrer_and_no_diversion():
+    """The three cases of no draw return empty integer arrays of referrers and diversions,
+    like those of a month with sales (not None)."""
+    for buyers, weights, segment in (
+        (np.zeros(0, np.int64), np.ones(2), None),
+        (np.array([-1, -2]), np.zeros(2), None),
+        (np.array([-1, -2]), np.zeros((1, 2)), np.array([0, 0])),
+    ):
+        m = market.match_buyers(
+            buyers, weights, np.array([1, 1]), None, 0.5, np.random.default_rng(5), segment
+        )
+        for column in (m.referrer, m.diverted_from, m.seller, m.buyer):
+            assert column.size == 0 and column.dtype == np.int64
+
+
+def test_a_year_of_no_sales_is_twelve_empty_months():
+    """The sales ring starts with 12 months of no sale: (segment, seller, buyers) rows with
+    no column, each its own array."""
+    months = market.no_sales_months()
+    assert len(months) == 12 and all(m.shape == (3, 0) and m.dtype == np.int64 for m in months)
+    assert len({id(m) for m in months}) == 12
+
+
+def test_segments_of_regions_in_order_need_their_niches_in_order_too():
+    """Two regions' segments with the regions in order but niches 2, 1, 0 are not the
+    standard numbering; reach_matrix then takes each segment's own niche (its row is
+    decay x match of that niche x visibility), not the standard one."""
+    region = np.repeat([0, 1], market.N_NICHES)
+    assert market.niches_of_regions(region, np.tile([0, 1, 2], 2), 2)
+    niche = np.tile([2, 1, 0], 2)
+    assert not market.niches_of_regions(region, niche, 2)
+    decay, seller_niche, vis = np.array([[1.0, 0.5], [0.25, 1.0]]), np.array([0, 2]), np.ones(2)
+    reach = market.reach_matrix(vis, decay, region, niche, seller_niche, 0.3)
+    match = market.niche_match(np.arange(market.N_NICHES), seller_niche, 0.3)
+    assert np.array_equal(reach, decay[region] * match[niche])
+
+
+def test_present_segments_are_numpys_unique_including_none():
+    """_present counts what np.unique(return_inverse=True) finds, for segments with gaps,
+    repeats, one segment and none."""
+    for segment in ([3, 0, 3, 5, 0], [2], []):
+        seg = np.array(segment, dtype=np.int64)
+        present, place = market._present(seg)
+        values, inverse = np.unique(seg, return_inverse=True)
+        assert np.array_equal(present, values) and np.array_equal(place, inverse)
+
+
+def test_choice_shares_of_a_segment_that_sees_nobody_are_zero_without_a_warning():
+    """A segment whose sellers all weigh 0 gives every seller a chance of 0 and divides
+    nothing by its zero total (no floating-point warning); the other segment is unchanged."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shares = market.choice_shares(np.array([[0.0, 0.0], [1.0, 3.0]]), 2)
+    assert shares[0].tolist() == [0.0, 0.0] and shares[1].tolist() == [1 / 16, 15 / 16]
+
+
+def test_reach_response_of_a_seller_too_small_to_be_chosen_is_one():
+    """Weights 0.001, 1 and 1 with buyers comparing 200: the small seller's chance of being
+    chosen, (0.001 / 2.001)^200, is below the smallest float, so no buyer would choose it
+    and its response is 1 (not 0 / 0)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        response = market.reach_response(np.array([[1e-3, 1.0, 1.0]]), np.array([1.0]), 200)
+    assert response[0] == 1.0
+
+
+def test_weight_below_whole_numbers_is_a_weight():
+    """Thresholds given as whole numbers: the weight below 1 of sellers weighing 0.5 and 1.5
+    is 0.5 (a float, not truncated), below 2 it is 2."""
+    out = market.weight_below(np.array([[0.5, 1.5]]), np.array([[1, 2]]))
+    assert out.tolist() == [[0.5, 2.0]] and out.dtype == float

@@ -7,7 +7,7 @@ from alpaca_abm import rivalry as rv
 from alpaca_abm.breeder import BREEDING, MARKETING, FirmTable
 from alpaca_abm.coownership import Contracts, contract_terms
 from alpaca_abm.knowledge import exchange_knowledge, shared_flow
-from alpaca_abm.market import MarketState, no_sales_months, visibility
+from alpaca_abm.market import MarketState, no_sales_months, reach_response, visibility
 from alpaca_abm.params import AlpacaScenario
 from alpaca_abm.trust import TrustLedger
 
@@ -428,17 +428,19 @@ def test_competition_intensity_pair_by_pair():
         assert g == pytest.approx(np.minimum(pi, pj).sum())
 
 
-@pytest.mark.parametrize("shares", ["pair", "segment", "niche"])
+@pytest.mark.parametrize("shares", ["pair", "segment", "niche", "shared"])
 def test_sales_lost_are_the_same_numbers_in_any_block_of_pairs(monkeypatch, shares):
     """_lost_rows works PAIR_BLOCK pairs at a time for speed: blocks of 1, 7 and all pairs
-    give the same bits, with one learned share per pair, per pair and segment or per niche."""
+    give the same bits, with one learned share per pair, per pair and segment, per niche, or
+    one row of shares per segment for every pair (each block takes the whole row)."""
     rng = np.random.default_rng(11)
     n, n_seg, n_pairs = 40, 12, 300
     reach_t = rng.random((n, n_seg)) * (rng.random((n, n_seg)) < 0.6)
     demand = rng.integers(0, 30, n_seg).astype(float)
     teacher, learner = rng.integers(0, n, n_pairs), rng.integers(0, n, n_pairs)
-    width = {"pair": None, "segment": n_seg, "niche": 3}[shares]
-    share = rng.random(n_pairs) if width is None else rng.random((n_pairs, width))
+    width = {"pair": None, "segment": n_seg, "niche": 3, "shared": n_seg}[shares]
+    rows = 1 if shares == "shared" else n_pairs
+    share = rng.random(n_pairs) if width is None else rng.random((rows, width))
     found = []
     for block in (1, 7, n_pairs):
         monkeypatch.setattr(rv, "PAIR_BLOCK", block)
@@ -1150,3 +1152,158 @@ def test_strategy_weighs_the_size_of_the_stakes_against_what_an_owner_notices():
     assert new_o == pytest.approx([0.46, 0.5 - 0.1 * 0.3 / 500, 0.58])
     sign_only, _ = rv.strategy_step(prot, open_, gained, lost, 0.1, 0.0)
     assert sign_only[1] == pytest.approx(0.6)
+
+
+# --- what measure hands the leakage, and the leakage's edges ----------------------------------
+def _measured_month(floats, consideration=2):
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand measured by `measure` in a
+    month when breeder 4 joined, buyers compare `consideration` sellers, the price is 1,000
+    and partner 1 took two of keeper 0's buyers through contacts and 0 one of 1's."""
+    from types import SimpleNamespace
+
+    firms, con, reach, sales, _ = _leaky_pairs()
+    firms.add(1)
+    scenario = SimpleNamespace(
+        marketing_effect=1.0, expertise_effect=2.0, buyer_consideration=consideration
+    )
+    trust = TrustLedger(0.3, 0.0)
+    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
+    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
+    sales = sales.astype(float) if floats else sales
+    market = MarketState(1_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+    market.turned_away = np.zeros(4, dtype=np.int64)
+    market.diversions = np.array([[0, 0, 1], [1, 1, 0]])
+    stats = {"leakage_sales_lost": 0.0}
+    rv.measure(firms, con, trust, market, scenario, 5, stats)
+    return firms, con, stats, market
+
+
+@pytest.mark.parametrize("floats", [False, True])
+def test_measure_hands_the_leakage_the_markets_response_and_diversions(floats):
+    """measure prices the month's leakage with what the market measured: the response of
+    each seller's sales to its reach when buyers compare two (market.reach_response over the
+    year's buyers, the new breeder's column padded in) and the buyers partners took through
+    contacts; with sales counted in whole numbers or in floats. The same as measure_leakage
+    given them, and not the same as without them."""
+    firms, con, stats, market = _measured_month(floats)
+    f2, c2, reach, sales, scenario = _leaky_pairs()
+    f2.add(1)
+    scenario.buyer_consideration = 2
+    pad = ((0, 0), (0, 1))
+    reach, sales = np.pad(reach, pad), np.pad(sales, pad).astype(float)
+    response = reach_response(reach, sales.sum(axis=1), 2)
+    assert market.reach_response.tolist() == response.tolist() and (response[:2] != 1).all()
+    stats2 = {"leakage_sales_lost": 0.0}
+    rv.measure_leakage(f2, c2, reach, sales, scenario, stats2, 1_000.0, response,
+                       market.diversions)  # fmt: skip
+    for got, want in (
+        (con.leak_sales_keeper, c2.leak_sales_keeper),
+        (con.leak_sales_partner, c2.leak_sales_partner),
+        (firms.core_leak_cost, f2.core_leak_cost),
+        (firms.knowledge_received, f2.knowledge_received),
+    ):
+        assert got[: len(want)] == pytest.approx(want, rel=1e-12)
+    assert stats["leakage_sales_lost"] == pytest.approx(stats2["leakage_sales_lost"], rel=1e-12)
+    f3, c3, reach3, sales3, _ = _leaky_pairs()
+    f3.add(1)
+    rv.measure_leakage(f3, c3, np.pad(reach3, pad), np.pad(sales3, pad), scenario,
+                       {"leakage_sales_lost": 0.0}, 1_000.0)  # fmt: skip
+    assert firms.knowledge_received[1] != pytest.approx(f3.knowledge_received[1])
+    assert firms.core_leak_cost[0] != pytest.approx(f3.core_leak_cost[0])
+
+
+def test_leakage_when_buyers_compare_is_the_fall_of_the_teachers_chance_of_being_chosen():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand, the partner seen 0.8 in
+    segment 0 (no tie with the keeper), buyers comparing two: each teacher loses what
+    sales_lost_to_learner says at k = 2 for its learner's uplift (the partner 1.5 / 1.4, the
+    keeper 1.2 / 1.1), which is not what it loses at k = 1."""
+    demand, lost = np.array([4.0, 2.0]), {}
+    for k in (1, 2):
+        firms, con, reach, sales, scenario = _leaky_pairs()
+        reach[0, 1] = 0.8
+        scenario.buyer_consideration = k
+        rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0})
+        lost[k] = (con.leak_sales_keeper[0] - 1.0, con.leak_sales_partner[0] - 1.0)
+        keeper = rv.sales_lost_to_learner(demand, reach, np.array([0]), np.array([1]),
+                                          np.array([1.5 / 1.4]), k)  # fmt: skip
+        partner = rv.sales_lost_to_learner(demand, reach, np.array([1]), np.array([0]),
+                                           np.array([1.2 / 1.1]), k)  # fmt: skip
+        assert lost[k] == pytest.approx((keeper[0], partner[0]), rel=1e-12)
+    assert lost[1][0] != pytest.approx(lost[2][0]) and lost[1][1] != pytest.approx(lost[2][1])
+
+
+def test_what_learning_earns_is_scaled_by_the_markets_response_by_hand():
+    """The pairs of test_a_months_leakage_and_its_payoffs_by_hand with responses 2 (keeper)
+    and 3 (partner): marketing's reach part scales, its price part does not. The keeper
+    (2 / 1.2 + 0.2 / 1.04) x 600 x 0.1 / 12; the partner (3 / 1.5 + 0.2 / 1.1) x 1,200 x
+    0.1 / 12."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0}, 0.0,
+                       np.array([2.0, 3.0, 1.0, 1.0]))  # fmt: skip
+    assert firms.knowledge_received[:4] == pytest.approx(
+        [(2 / 1.2 + 0.2 / 1.04) * 5.0, (3 / 1.5 + 0.2 / 1.1) * 10.0, 0.0, 0.0]
+    )
+
+
+def test_buyers_taken_through_contacts_count_for_the_running_contract_only_by_hand():
+    """Keeper 0 and partner 1 also had an earlier contract (c2, ended in month 3) in which
+    the partner learned 0.1 of marketing: its reach leakage still counts (2/29 again), but
+    the two buyers 1 took through contacts this month count once, for the running c0."""
+    firms, con, reach, sales, scenario = _leaky_pairs()
+    con.mkt_learned_partner[2], con.ended[2] = 0.1, 3
+    diversions = np.array([[0, 0], [1, 1]])
+    rv.measure_leakage(firms, con, reach, sales, scenario, {"leakage_sales_lost": 0.0}, 1_000.0,
+                       None, diversions)  # fmt: skip
+    assert con.leak_sales_keeper[:3] == pytest.approx([1 + 2 / 29 + 2, 0.0, 2 / 29])
+    assert np.isfinite(firms.core_leak_cost).all()
+    assert firms.core_leak_cost[0] == pytest.approx(2 * 2_000 / 29 + 2_000)
+
+
+def test_the_shift_of_sales_of_several_pairs_is_each_pairs_own():
+    """sales_shift over three pairs (one uplift each, two segments) gives each pair what it
+    gives that pair alone, lost and gained, at k = 1 and 2 (where a learner growing below its
+    teacher can even lift the teacher's sales: a negative loss)."""
+    reach = np.array([[1.0, 0.5, 2.0, 0.0], [0.3, 1.0, 0.0, 1.5]])
+    demand = np.array([10.0, 6.0])
+    teacher, learner, uplift = np.array([0, 1, 2]), np.array([1, 3, 0]), np.array([1.2, 1.5, 1.1])
+    for k in (1, 2):
+        lost, gained = rv.sales_shift(demand, reach, teacher, learner, uplift, k)
+        for i in range(3):
+            one = rv.sales_shift(demand, reach, teacher[i : i + 1], learner[i : i + 1],
+                                 uplift[i : i + 1], k)  # fmt: skip
+            assert (lost[i], gained[i]) == pytest.approx((one[0][0], one[1][0]), rel=1e-12)
+        assert (lost != 0).all() and (gained > 0).all()
+
+
+def test_the_strategy_by_default_weighs_the_balance_of_the_stakes_only():
+    """With no stake given (0), 0.3 GBP lost and nothing gained moves protection a whole
+    step (balance 1), as 300 lost would; a stake of 1 GBP would make it 0.3 of a step."""
+    protection, _ = rv.strategy_step(np.array([0.5]), np.array([0.5]), np.array([0.0]),
+                                     np.array([0.3]), 0.1)  # fmt: skip
+    assert protection[0] == pytest.approx(0.6)
+    staked, _ = rv.strategy_step(np.array([0.5]), np.array([0.5]), np.array([0.0]),
+                                 np.array([0.3]), 0.1, 1.0)  # fmt: skip
+    assert staked[0] == pytest.approx(0.53)
+
+
+def test_one_running_contract_is_enough_for_a_contact_taker():
+    """A single running contract: partner 1 learned 0.02 of keeper 0's marketing, so it takes
+    0's buyers with chance 30 x 0.02 = 0.6."""
+    con = Contracts()
+    con.add_many(
+        1,
+        keeper=np.array([0]),
+        partner=np.array([1]),
+        mkt_learned_partner=np.array([0.02]),
+        mkt_learned_keeper=np.array([0.0]),
+    )
+    taker, chance = rv.contact_takers(con, np.zeros(2), 2, 30.0)
+    assert taker.tolist() == [1, -1] and chance == pytest.approx([0.6, 0.0])
+
+
+def test_directed_pairs_tell_the_two_ways_apart_whatever_the_rows():
+    """One event from 0 to 2 (the largest row): the pair (0, 2) counts it one way only, and
+    the pairs (1, 1) and (2, 0) read it as theirs only the right way round."""
+    ab, ba = rv.directed_pairs(np.array([0]), np.array([2]), np.array([0, 1, 2]),
+                               np.array([2, 1, 0]))  # fmt: skip
+    assert ab.tolist() == [1, 0, 0] and ba.tolist() == [0, 0, 1]
