@@ -253,3 +253,26 @@ def test_rows_both_ways_are_the_rows_of_each_direction_in_turn():
     assert both.tolist() == [1, 0, -1, 3, 2, -1] and ledger.n == n
     both = ledger.rows_both_ways(a, b, 0)
     assert both.tolist() == [1, 0, n, 3, 2, n + 1] and ledger.n == n + 2
+
+
+def test_the_ledger_index_keeps_a_few_new_ties_apart_then_merges_them():
+    """100 ties (200 rows, both ways) then 2 more (4 rows): 4 x RECENT_SHARE = 64 is under
+    200, so the new ties are sorted apart from the bulk, and looked up there; 12 more (28
+    rows with the 4 kept apart, 28 x 16 over 200) join the bulk. Every tie is found at its
+    row throughout, in any order of the lookups."""
+    ledger = TrustLedger(baseline=0.3, decay=0.05)
+    src, dst = np.arange(100), np.arange(100) + 1000
+    ledger.add_ties(src, dst, np.full(100, 0.5), step=0)
+    assert (ledger.rows(dst, src, 0, create=False) == np.arange(100, 200)).all()
+    ledger.add_ties(np.array([7, 3]), np.array([5, 2]), np.array([0.6, 0.7]), step=0)
+    rows = ledger.rows(np.array([2, 7, 1003, 5]), np.array([3, 5, 3, 7]), 0, create=False)
+    assert rows.tolist() == [203, 200, 103, 202]
+    (bulk, _), (recent, recent_rows) = ledger._sorted_index()
+    assert len(bulk) == 200 and len(recent) == 4
+    assert sorted(recent_rows.tolist()) == [200, 201, 202, 203]
+    more = np.arange(12) + 500
+    ledger.add_ties(more, more + 1, np.full(12, 0.4), step=0)
+    assert (ledger.rows(more + 1, more, 0, create=False) == np.arange(216, 228)).all()
+    assert ledger.rows(np.array([3]), np.array([2]), 0, create=False).tolist() == [201]
+    (bulk, _), (recent, _) = ledger._sorted_index()
+    assert len(bulk) == 228 and len(recent) == 0
