@@ -5,7 +5,8 @@ Each scene of the lesson compares two settings on the same seeds (the app's twin
 the same for coopetition). Prints a Markdown table per scene: the value at the end of
 `months` for seed 0 (what the class sees in the app at that month) and the mean and range
 over the seeds. Run: `.venv/bin/python experiments/teaching_notes.py [months] [seeds]`
-(default 120 months, seeds 0-4; about 40 seconds of CPU time).
+(default 120 months, seeds 0-4; about 90 seconds of CPU time). Scene 3 is measured twice:
+the `disease_outbreak` scenario, and the app's button pressed a year into a twin run.
 """
 
 from __future__ import annotations
@@ -125,16 +126,57 @@ def scene_table(a, b, outcomes, months: int, seeds: list[int]) -> list[dict[str,
             result = alpaca_abm.run(scenario, steps=months, rng=seed, **overrides)
             for name, measure in outcomes.items():
                 values[name][arm].append(measure(result))
+    return summary_rows(values, seeds[0])
+
+
+def summary_rows(
+    values: dict[str, dict[str, list[float]]], first_seed: int
+) -> list[dict[str, str]]:
+    """Per outcome (values[outcome][arm], one per seed): the first seed's value under each
+    arm, and mean [min to max] over the seeds."""
     rows = []
     for name, by_arm in values.items():
         row = {"outcome": name}
         for arm, x in by_arm.items():
             x = np.array(x)
-            row[f"{arm}, seed {seeds[0]}"] = shown(x[0])
+            row[f"{arm}, seed {first_seed}"] = shown(x[0])
             spread = f"{shown(x.min())} to {shown(x.max())}"
             row[f"{arm}, mean [range]"] = f"{shown(x.mean())} [{spread}]"
         rows.append(row)
     return rows
+
+
+BUTTON_MONTHS = (12, 36)  # scene 3 in the app: ▶ a year, press the button, ▶ three years
+
+
+def button_scene_table(seeds: list[int]) -> list[dict[str, str]]:
+    """Scene 3 as the class runs it in the app (the app's own TwinRun): the default run
+    (baseline) with its twin without coopetition, a year, the *Disease outbreak* button,
+    three years; per outcome, the twin (A) and the live run (B) as `scene_table` shows them."""
+    from alpaca_abm.viz.twin import TwinRun
+
+    outcomes = {
+        "herds infected": lambda df: float(df["new_infected_herds"].sum()),
+        "animals culled": lambda df: float(df["culled"].sum()),
+        "alpacas at the end": lambda df: float(df["n_alpacas"].iloc[-1]),
+    }
+    values = {name: {"A": [], "B": []} for name in outcomes}
+    before, after = BUTTON_MONTHS
+    for seed in seeds:
+        run = TwinRun("baseline", seed=seed, twin=True)
+        for _ in range(before):
+            run.step()
+        run.fire("Disease outbreak")
+        for _ in range(after):
+            run.step()
+        frames = {
+            "A": run.twin.datacollector.get_model_vars_dataframe(),
+            "B": run.live.datacollector.get_model_vars_dataframe(),
+        }
+        for name, measure in outcomes.items():
+            for arm, frame in frames.items():
+                values[name][arm].append(measure(frame))
+    return summary_rows(values, seeds[0])
 
 
 def shown(value: float) -> str:
@@ -158,6 +200,10 @@ def main(argv: list[str]) -> None:
         setting = f"A = {a[0]} {a[1]}" + ("" if b is None else f", B = {b[0]} {b[1]}")
         print(f"\n### {title}\n\n{setting}\n")
         print(markdown(scene_table(a, b, outcomes, months, seeds)))
+    before, after = BUTTON_MONTHS
+    print(f"\n### 3b. The app's Disease outbreak button after {before} months, then {after}\n")
+    print("A = the twin (coopetition off), B = the live run (baseline), as the app runs them\n")
+    print(markdown(button_scene_table(seeds)))
 
 
 if __name__ == "__main__":
