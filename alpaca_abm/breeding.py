@@ -37,7 +37,7 @@ from .trust import after_loss
 if TYPE_CHECKING:
     from .breeder import FirmTable
     from .herd import Herd
-    from .params import AlpacaScenario
+    from .params import AlpacaScenario, HerdParams
     from .state import Industry
 
 NONE, OWN, COOWNED, SERVICE = 0, 1, 2, 3
@@ -756,8 +756,9 @@ def punish_breaches(
         )
 
 
-def weaning_rate(p) -> float:
-    """Crias weaned per breeding female a year: conception over the season, cria survival."""
+def weaning_rate(p: HerdParams | AlpacaScenario) -> float:
+    """Crias weaned per breeding female a year: conception over the season, cria survival
+    (`p`: the herd parameters or the scenario)."""
     season = (p.mating_end_month - p.mating_start_month) % 12 + 1
     return (1.0 - math.pow(1.0 - p.conception_rate, season)) * (1.0 - p.cria_mortality)
 

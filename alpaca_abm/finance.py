@@ -40,6 +40,7 @@ from .world import FEMALE_SHARE, add_breeders, draw_owners, draw_places, meet_ne
 
 if TYPE_CHECKING:
     from .herd import Herd
+    from .params import AlpacaScenario, HerdParams
     from .state import Industry
 
 ENTRANT_HERD_MEDIAN = 15.0  # assumption: newcomers aim for a small herd first
@@ -57,25 +58,29 @@ DISPERSAL_MONTHS = 3
 MIN_YEAR_FOR_EXIT = 12  # months: a newcomer's first year is not judged
 
 
-def breeding_years(p) -> float:
+def breeding_years(p: HerdParams | AlpacaScenario) -> float:
     """Years a female bought at breeding age can be expected to breed: half her breeding life
-    (she may be bought at any age within it)."""
+    (she may be bought at any age within it). `p`: the herd parameters or the scenario."""
     return (p.female_retire_age - p.female_breeding_age) / 24.0
 
 
 def variable_cost_per_head(state: Industry) -> np.ndarray:
     """Each breeder's yearly cost of keeping one more animal: keep, vet, compliance, shearing."""
-    p, firms = state.scenario, state.firms
+    cost_p, know_p = state.scenario.group("costs"), state.scenario.group("knowledge")
+    firms = state.firms
     n_f = firms.n
-    vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
-    month = p.keep_cost + vet * state.shocks.vet_factor() + state.shocks.compliance_cost()
-    return 12 * np.broadcast_to(month, (n_f,)) + p.shearing_cost
+    vet = cost_p.vet_cost * (1.0 - know_p.health_effect * firms.knowledge[:n_f, HEALTH])
+    month = cost_p.keep_cost + vet * state.shocks.vet_factor() + state.shocks.compliance_cost()
+    return 12 * np.broadcast_to(month, (n_f,)) + cost_p.shearing_cost
 
 
 def female_values(state: Industry) -> np.ndarray:
     """Capital value of a breeding female to each breeder at the expected price (computed
     once for each state of the market within a month; the result is read-only)."""
-    p, mk, sh = state.scenario, state.market, state.shocks
+    sc = state.scenario
+    fin_p, fleece_p, herd_p = sc.group("finance"), sc.group("fleece"), sc.group("herd")
+    market_p = sc.group("market")
+    mk, sh = state.market, state.shocks
     key = (
         state.steps,
         state.firms.n,
@@ -89,17 +94,17 @@ def female_values(state: Industry) -> np.ndarray:
     if cached is not None and cached[0] == key:
         return cached[1]
     s_year = 1.0 - math.pow(1.0 - mk.sell_through, 12)
-    fleece = p.fleece_kg * state.fibre_price_now * HEADS_PER_FEMALE
+    fleece = fleece_p.fleece_kg * state.fibre_price_now * HEADS_PER_FEMALE
     per_head = variable_cost_per_head(state)
     values = market.female_value(
         mk.expected_price,
         s_year,
-        p.pet_price * sh.budget,
-        weaning_rate(p),
+        market_p.pet_price * sh.budget,
+        weaning_rate(herd_p),
         fleece,
         per_head * HEADS_PER_FEMALE,
-        p.discount_rate,
-        breeding_years(p),
+        fin_p.discount_rate,
+        breeding_years(herd_p),
         per_head,
         final_price(state),
     )
@@ -112,10 +117,11 @@ def final_price(state: Industry) -> float:
     """What a cria is worth at most: the price outside buyers pay for the industry's surplus
     (the demand schedule read in trading.read_demand_schedule); before the first market,
     the median outside buyer's willingness to pay."""
-    mk, p = state.market, state.scenario
+    market_p = state.scenario.group("market")
+    mk = state.market
     if mk.final_price > 0:
         return mk.final_price
-    return p.buyer_wtp_median * state.shocks.budget
+    return market_p.buyer_wtp_median * state.shocks.budget
 
 
 def animal_values(
@@ -146,19 +152,20 @@ def animal_values(
 def stock_values(state: Industry) -> np.ndarray:
     """Each breeder's herd at market value (the expected price, so that a month's noise in
     the auction does not swing the books)."""
-    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd, mk, sh = state.herd, state.market, state.shocks
     n_f = state.firms.n
     alive, quality, age, stud = (herd.view(k) for k in ("alive", "quality", "age", "stud"))
-    pet = p.pet_price * sh.budget
+    pet = market_p.pet_price * sh.budget
     studs = np.flatnonzero(stud & alive)
     sv = np.zeros(len(age))
     if len(studs):
         sv[studs] = market.stud_value(
             quality[studs].astype(float),
             import_quality(state),
-            p.elite_stud_price * sh.import_price,
-            p.quality_premium,
-            age[studs] - p.stud_age,
+            market_p.elite_stud_price * sh.import_price,
+            market_p.quality_premium,
+            age[studs] - herd_p.stud_age,
             market.STUD_WORKING_MONTHS,
             pet,
         )
@@ -170,10 +177,10 @@ def stock_values(state: Industry) -> np.ndarray:
         quality,
         mk.expected_price,
         pet,
-        p.quality_premium,
+        market_p.quality_premium,
         mean_q,
-        p.female_breeding_age,
-        p.female_retire_age,
+        herd_p.female_breeding_age,
+        herd_p.female_retire_age,
         sv,
     )
     value[~alive] = 0.0  # animals that died or left this month are off the books
@@ -183,15 +190,16 @@ def stock_values(state: Industry) -> np.ndarray:
 def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
     """Each breeder's running costs this month (`heads`: its animals): keep, vet, studs and
     marketing."""
-    p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
+    cost_p, know_p = state.scenario.group("costs"), state.scenario.group("knowledge")
+    firms, herd, con = state.firms, state.herd, state.contracts
     n_f = firms.n
     studs = herd.counts_by_owner(n_f, herd.view("stud"))
-    vet = p.vet_cost * (1.0 - p.health_effect * firms.knowledge[:n_f, HEALTH])
-    cost = heads * (p.keep_cost + vet * state.shocks.vet_factor()) + p.marketing_cost
-    cost += studs * p.stud_keep_cost
+    vet = cost_p.vet_cost * (1.0 - know_p.health_effect * firms.knowledge[:n_f, HEALTH])
+    cost = heads * (cost_p.keep_cost + vet * state.shocks.vet_factor()) + cost_p.marketing_cost
+    cost += studs * cost_p.stud_keep_cost
     run = con.running()
     # co-owned studs: the keeper was charged above; the partner pays its share back
-    share = con.share_partner[run] * p.stud_keep_cost
+    share = con.share_partner[run] * cost_p.stud_keep_cost
     np.add.at(cost, con.partner[run], share)
     np.add.at(cost, con.keeper[run], -share)
     cost += state.shocks.compliance_cost() * heads
@@ -201,14 +209,16 @@ def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
 def settle_accounts(state: Industry) -> None:
     """Charge the month's running costs, value the stock, book the accounting profit and roll
     the 12-month ledgers; count months of economic loss or insolvency."""
-    p, firms = state.scenario, state.firms
+    sc = state.scenario
+    cost_p, fin_p, herd_p = sc.group("costs"), sc.group("finance"), sc.group("herd")
+    firms = state.firms
     n_f = firms.n
     heads = state.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
     rows = np.arange(n_f)
     accounts.pay(state.firms, rows, monthly_costs(state, heads))
     active = firms.active[:n_f]
     # the overdraft costs interest; a hobby owner pays it down from outside income
-    rate = credit.bank_rate(state.year, p.bank_rate) + p.overdraft_margin
+    rate = credit.bank_rate(state.year, fin_p.bank_rate) + fin_p.overdraft_margin
     interest = np.where(active, credit.overdraft_interest(firms.cash[:n_f], rate), 0.0)
     accounts.pay(state.firms, rows, interest)
     firms.interest_paid[:n_f] += interest
@@ -216,7 +226,7 @@ def settle_accounts(state: Industry) -> None:
         firms.owner_paid[:n_f] = 0.0
     small = active & (heads < SMALL_HERD)
     give = credit.owner_contribution(
-        firms.cash[:n_f], small, p.lifestyle_tolerance, firms.owner_paid[:n_f]
+        firms.cash[:n_f], small, fin_p.lifestyle_tolerance, firms.owner_paid[:n_f]
     )
     if give.any():
         accounts.inject(state.firms, rows, give)
@@ -231,12 +241,14 @@ def settle_accounts(state: Industry) -> None:
     firms.sales_ring[:n_f, slot] = firms.sales_count[:n_f]
     firms.sales_value_ring[:n_f, slot] = firms.sales_value[:n_f]
     firms.acct_profit_ring[:n_f, slot] = firms.acct_profit[:n_f]
-    tolerated = np.where(heads < SMALL_HERD, p.lifestyle_tolerance, 0.0)
+    tolerated = np.where(heads < SMALL_HERD, fin_p.lifestyle_tolerance, 0.0)
     judged = (state.steps - firms.entered_step[:n_f]) >= MIN_YEAR_FOR_EXIT
     females = state.herd.counts_by_owner(n_f, state.herd.view("female"))
-    margin = females * female_values(state) / market.annuity(p.discount_rate, breeding_years(p))
+    margin = (
+        females * female_values(state) / market.annuity(fin_p.discount_rate, breeding_years(herd_p))
+    )
     loss = economic_loss(
-        row_sum(firms.acct_profit_ring[:n_f]), tolerated, margin - 12 * p.marketing_cost
+        row_sum(firms.acct_profit_ring[:n_f]), tolerated, margin - 12 * cost_p.marketing_cost
     )
     loss &= judged
     firms.loss_months[:n_f] = np.where(loss, firms.loss_months[:n_f] + 1, 0)
@@ -282,21 +294,28 @@ def review_plans(state: Industry) -> None:
     """Breeders move their target herd part of the way toward their planned herd each month
     (partial adjustment at expected prices, Nerlove); once a year (January) reputations are
     re-ranked."""
-    p, firms, herd = state.scenario, state.firms, state.herd
+    sc = state.scenario
+    fin_p, herd_p, industry_p, start_p = (
+        sc.group("finance"),
+        sc.group("herd"),
+        sc.group("industry"),
+        sc.group("start"),
+    )
+    firms, herd = state.firms, state.herd
     n_f = firms.n
     active = firms.active[:n_f]
     plan = planned_herd(
-        breeding_stock(herd, n_f, p.female_retire_age).astype(float),
+        breeding_stock(herd, n_f, herd_p.female_retire_age).astype(float),
         female_values(state),
         state.market.expected_price,
-        p.herd_response,
+        fin_p.herd_response,
         state.investment_mood,
     )
-    w = market.monthly_weight(p.herd_adjustment)
+    w = market.monthly_weight(fin_p.herd_adjustment)
     firms.target_herd[:n_f] = np.clip(
         firms.target_herd[:n_f] + w * (plan - firms.target_herd[:n_f]),
-        p.foundation_herd,
-        p.max_herd_size * FEMALE_SHARE,
+        industry_p.foundation_herd,
+        start_p.max_herd_size * FEMALE_SHARE,
     )
     if state.month != REVIEW_MONTH:
         return
@@ -330,17 +349,18 @@ def _percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def invest_in_industry(state: Industry) -> None:
     """Investor breeders pay for education and awareness; awareness enlarges and speeds the
     finite outside pool (market.pool_potential), never without limit."""
-    p, firms, mk = state.scenario, state.firms, state.market
-    if not p.mechanism_on("industry_investment"):
+    industry_p, market_p = state.scenario.group("industry"), state.scenario.group("market")
+    firms, mk = state.firms, state.market
+    if not state.scenario.mechanism_on("industry_investment"):
         return
     n_f = firms.n
     investors = np.flatnonzero(firms.investor[:n_f] & firms.active[:n_f])
     if len(investors) == 0:
         return
-    accounts.pay(state.firms, investors, np.full(len(investors), p.education_cost / 12))
+    accounts.pay(state.firms, investors, np.full(len(investors), industry_p.education_cost / 12))
     share = len(investors) / max(1, int(firms.active[:n_f].sum()))
-    mk.awareness = market.awareness_step(mk.awareness, share, p.awareness_effect)
-    mk.pool_size = market.pool_potential(mk.pool_base, mk.awareness, p.awareness_pool_gain)
+    mk.awareness = market.awareness_step(mk.awareness, share, industry_p.awareness_effect)
+    mk.pool_size = market.pool_potential(mk.pool_base, mk.awareness, market_p.awareness_pool_gain)
 
 
 def starting_herd_return(
@@ -368,14 +388,23 @@ def entry_factor(expected_return: float, outside: float, lifestyle: float) -> fl
 def enter_and_exit(state: Industry) -> None:
     """Breeders after sustained economic losses exit; newcomers enter when a starting herd's
     expected return beats the outside option."""
-    p, firms, mk = state.scenario, state.firms, state.market
-    if not p.entry_exit:
+    sc = state.scenario
+    cost_p, fin_p, herd_p, industry_p, start_p, switch_p = (
+        sc.group("costs"),
+        sc.group("finance"),
+        sc.group("herd"),
+        sc.group("industry"),
+        sc.group("start"),
+        sc.group("switches"),
+    )
+    firms, mk = state.firms, state.market
+    if not switch_p.entry_exit:
         return
     end_dispersals(state)
     n_f = firms.n
-    limit = credit.credit_limit(firms.stock_value[:n_f], p.credit_ltv)
-    out = (firms.loss_months[:n_f] >= p.exit_months) | credit.must_exit(
-        firms.insolvent_months[:n_f], p.insolvency_months, firms.cash[:n_f], limit
+    limit = credit.credit_limit(firms.stock_value[:n_f], fin_p.credit_ltv)
+    out = (firms.loss_months[:n_f] >= industry_p.exit_months) | credit.must_exit(
+        firms.insolvent_months[:n_f], fin_p.insolvency_months, firms.cash[:n_f], limit
     )
     leaving = np.flatnonzero(firms.active[:n_f] & out)
     if len(leaving):
@@ -383,12 +412,14 @@ def enter_and_exit(state: Industry) -> None:
     active = firms.active[: firms.n]
     values = female_values(state)
     value = float(np.median(values[active])) if active.any() else float(values.mean())
-    margin = value / market.annuity(p.discount_rate, breeding_years(p))
-    ret = starting_herd_return(margin, p.foundation_herd, 12 * p.marketing_cost, mk.expected_price)
-    life = lifestyle_yield(p.lifestyle_value, p.foundation_herd, mk.expected_price)
-    attract = entry_factor(ret, p.outside_return, life)
+    margin = value / market.annuity(fin_p.discount_rate, breeding_years(herd_p))
+    ret = starting_herd_return(
+        margin, industry_p.foundation_herd, 12 * cost_p.marketing_cost, mk.expected_price
+    )
+    life = lifestyle_yield(fin_p.lifestyle_value, industry_p.foundation_herd, mk.expected_price)
+    attract = entry_factor(ret, fin_p.outside_return, life)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
-    rate = p.entry_rate * p.n_breeders / 100  # per 100 starting breeders: size-free
+    rate = industry_p.entry_rate * start_p.n_breeders / 100  # per 100 starting breeders: size-free
     lam = (
         rate
         * attract
@@ -422,7 +453,9 @@ def end_dispersals(state: Industry) -> None:
         return
     left = disperse_herds(herd, n_f, over)
     firms.sold_out[over] += left
-    accounts.receive(firms, over, left * state.scenario.pet_price * state.shocks.budget)
+    accounts.receive(
+        firms, over, left * state.scenario.group("market").pet_price * state.shocks.budget
+    )
     state.month_stats["pet_sales"] += int(left.sum())
 
 
@@ -431,7 +464,8 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     industry, end their contracts, sell males, crias and retired females as pets and put the
     breeding females up for a dispersal sale on the market (trading.list_females) for
     DISPERSAL_MONTHS; what is left then goes as pets (end_dispersals)."""
-    p, firms, herd, con = state.scenario, state.firms, state.herd, state.contracts
+    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    firms, herd, con = state.firms, state.herd, state.contracts
     # one by one in row order: each running contract ends with the first of its two firms
     # to close; its stud goes to the partner when the keeper closes first, the partner is
     # still in business and the stud alive (a partner who left before gets no stud)
@@ -455,9 +489,9 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     firms.active[leaving] = False
     firms.exited_step[leaving] = state.steps
     state.trust.forget(leaving)
-    dispersed = disperse_herds(herd, firms.n, leaving, keep_breeding=p.female_retire_age)
+    dispersed = disperse_herds(herd, firms.n, leaving, keep_breeding=herd_p.female_retire_age)
     firms.sold_out[leaving] += dispersed
-    accounts.receive(state.firms, leaving, dispersed * p.pet_price * state.shocks.budget)
+    accounts.receive(state.firms, leaving, dispersed * market_p.pet_price * state.shocks.budget)
     state.spatial_version += len(leaving)
     state.month_stats["exits"] += len(leaving)
 
@@ -481,18 +515,19 @@ def disperse_herds(
 
 def enter_breeders(state: Industry, k: int) -> np.ndarray:
     """Newcomers: placed by weight, educated by investors, wanting a foundation herd."""
-    p, rng = state.scenario, state.rng
+    industry_p, start_p = state.scenario.group("industry"), state.scenario.group("start")
+    rng = state.rng
     place, x, y = draw_places(state, k)
     owners = draw_owners(state, k)
-    if p.mechanism_on("industry_investment"):
+    if state.scenario.mechanism_on("industry_investment"):
         firms = state.firms
         share = (firms.investor & firms.active).sum() / max(1, int(firms.active.sum()))
-        lift = p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
+        lift = industry_p.education_knowledge * min(1.0, share / EDUCATION_FULL_SHARE)
         owners["knowledge"] = np.clip(owners["knowledge"] + lift, 0, 1)
     target = np.clip(  # in breeding females, as all herd plans
-        rng.lognormal(math.log(ENTRANT_HERD_MEDIAN), p.herd_size_sigma / 2, k) * FEMALE_SHARE,
-        p.foundation_herd,
-        p.max_herd_size * FEMALE_SHARE,
+        rng.lognormal(math.log(ENTRANT_HERD_MEDIAN), start_p.herd_size_sigma / 2, k) * FEMALE_SHARE,
+        industry_p.foundation_herd,
+        start_p.max_herd_size * FEMALE_SHARE,
     )
     columns = {
         "x_km": x,
@@ -503,12 +538,12 @@ def enter_breeders(state: Industry, k: int) -> np.ndarray:
         "synthetic": np.ones(k, dtype=bool),
         "cash": np.full(
             k,
-            ENTRANT_CASH_MULTIPLE * p.foundation_herd * state.market.expected_price
-            + p.initial_cash_per_alpaca * p.foundation_herd,
+            ENTRANT_CASH_MULTIPLE * industry_p.foundation_herd * state.market.expected_price
+            + start_p.initial_cash_per_alpaca * industry_p.foundation_herd,
         ),
         "target_herd": target,
-        "wants": np.full(k, p.foundation_herd),
-        "investor": rng.random(k) < p.investor_share / 2,
+        "wants": np.full(k, industry_p.foundation_herd),
+        "investor": rng.random(k) < industry_p.investor_share / 2,
         "exports": rng.random(k) < ENTRANT_EXPORT_SHARE,
         "reputation": np.zeros(k),
     } | owners

@@ -54,7 +54,8 @@ def _contracts(s: Industry) -> None:
     partnering.run_contracts(
         s.contracts,
         s.trust,
-        s.scenario,
+        s.scenario.group("contracts"),
+        s.scenario.group("partnering").acceptance,  # a term renews above it both ways
         s.steps,
         s.rivalry,
         s.rng,
@@ -77,8 +78,9 @@ def _knowledge(s: Industry) -> None:
 
 
 def _strategies(s: Industry) -> None:
-    if s.scenario.strategy_learning:
-        knowledge.review_strategies(s.firms, s.month, s.scenario.protection_stake)
+    rival_p = s.scenario.group("rivalry")
+    if rival_p.strategy_learning:
+        knowledge.review_strategies(s.firms, s.month, rival_p.protection_stake)
 
 
 def _rivalry(s: Industry) -> None:

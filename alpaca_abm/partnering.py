@@ -19,7 +19,7 @@ from .trust import after_experience, after_loss, scarred_gain
 from .world import reputation_leaders, spatial_tree
 
 if TYPE_CHECKING:
-    from .params import AlpacaScenario
+    from .params import ContractsParams, PartneringParams
     from .state import Industry
     from .trust import TrustLedger
 
@@ -46,7 +46,7 @@ def first_impressions(state: Industry) -> None:
 
 def elite_capacity(state: Industry) -> np.ndarray:
     """Matings a season each breeder can get from elite studs it owns or co-owns (quota)."""
-    p, con = state.scenario, state.contracts
+    herd_p, con = state.scenario.group("herd"), state.contracts
     n_f = state.firms.n
     rows, owners = elite_studs(state)
     run = con.running()
@@ -55,7 +55,7 @@ def elite_capacity(state: Industry) -> np.ndarray:
     solo = ~shared[rows]
     run = run[state.herd.quality[con.stud[run]] >= state.elite_level]
     # whole matings (integers) in floats: exact in any order, so counted by bincount
-    cap = np.bincount(owners[solo], minlength=n_f) * float(p.stud_capacity)
+    cap = np.bincount(owners[solo], minlength=n_f) * float(herd_p.stud_capacity)
     cap += np.bincount(con.keeper[run], weights=con.quota_keeper[run], minlength=n_f)
     cap += np.bincount(con.partner[run], weights=con.quota_partner[run], minlength=n_f)
     return cap
@@ -64,7 +64,8 @@ def elite_capacity(state: Industry) -> np.ndarray:
 def search_partners(state: Industry) -> None:
     """Breeders whose elite studs cannot cover their females look for a co-owner (or, if
     rich, buy an elite stud alone)."""
-    p, firms, rng = state.scenario, state.firms, state.rng
+    partner_p, herd_p = state.scenario.group("partnering"), state.scenario.group("herd")
+    firms, rng = state.firms, state.rng
     n_f = firms.n
     herd = state.herd
     females = herd.counts_by_owner(n_f, herd.view("female"))
@@ -75,13 +76,13 @@ def search_partners(state: Industry) -> None:
         active
         & (elite_capacity(state) < females)
         & (females >= MIN_FEMALES_TO_SEARCH)
-        & (rng.random(n_f) < p.search_rate * state.investment_mood * search_factor)
+        & (rng.random(n_f) < partner_p.search_rate * state.investment_mood * search_factor)
     )
     if len(seekers) == 0:
         return
     price = elite_stud_price(state)
     rich = (firms.cash[seekers] >= ALONE_CASH_MULTIPLE * price) & (
-        females[seekers] >= ALONE_MIN_FEMALES_SHARE * p.stud_capacity
+        females[seekers] >= ALONE_MIN_FEMALES_SHARE * herd_p.stud_capacity
     )
     if rich.any():
         buy_elite_studs(state, seekers[rich], None, np.array([1.0]))
@@ -96,10 +97,10 @@ def candidate_pairs(state: Industry, seekers: np.ndarray) -> tuple[np.ndarray, n
 
     All seekers of the month at once: one KD-tree query, no loop over all breeders.
     """
-    p, firms = state.scenario, state.firms
+    firms = state.firms
     active = firms.active_rows()
     tree = spatial_tree(state)
-    k = min(p.n_candidates + 1, len(active))
+    k = min(state.scenario.group("partnering").n_candidates + 1, len(active))
     _, idx = tree.query(np.column_stack((firms.x_km[seekers], firms.y_km[seekers])), k=k)
     near = active[np.asarray(idx).reshape(len(seekers), k)]
     src = [np.repeat(seekers, k)]
@@ -143,7 +144,7 @@ def facts_both_ways(
 ) -> tuple[co.CandidateFacts, co.CandidateFacts]:
     """What each seeker knows of its candidate, and the candidate of the seeker (arrays of
     pairs): both directions' ties found in one look-up, the symmetric facts computed once."""
-    firms, p, ledger = state.firms, state.scenario, state.trust
+    firms, deal_p, ledger = state.firms, state.scenario.group("contracts"), state.trust
     m = len(src)
     ties = ledger.rows_both_ways(src, dst, state.steps, create=False)
     assoc = np.where(ties >= 0, ledger.associations[np.maximum(ties, 0)], 0)
@@ -151,7 +152,7 @@ def facts_both_ways(
     age_gap = np.abs(firms.owner_age[dst] - firms.owner_age[src])  # (|a - b| is |b - a|)
     same = (firms.related_background[dst] == firms.related_background[src]).astype(float)
     k_src, k_dst = knowledge_rows(firms.knowledge, src), knowledge_rows(firms.knowledge, dst)
-    need = max((1 - p.fairness) * elite_stud_price(state), 1.0)  # the partner's share
+    need = max((1 - deal_p.fairness) * elite_stud_price(state), 1.0)  # the partner's share
     return tuple(
         co.CandidateFacts(
             trust=trust[part],
@@ -170,9 +171,9 @@ def facts_both_ways(
     )
 
 
-def partner_weights(p: AlpacaScenario) -> dict[str, float]:
-    """How much a breeder weighs each thing it knows of a candidate partner (the scenario's
-    w_* parameters)."""
+def partner_weights(p: PartneringParams) -> dict[str, float]:
+    """How much a breeder weighs each thing it knows of a candidate partner (the w_*
+    parameters of the partnering group)."""
     return {
         "trust": p.w_trust,
         "chemistry": p.w_chemistry,
@@ -187,21 +188,22 @@ def partner_weights(p: AlpacaScenario) -> dict[str, float]:
 def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) -> None:
     """Score every (seeker, candidate) pair both ways, then let seekers, in random order,
     take their best acceptable candidate that still has room and money."""
-    p, firms, rng = state.scenario, state.firms, state.rng
     if len(seekers) == 0:
         return
+    partner_p, deal_p = state.scenario.group("partnering"), state.scenario.group("contracts")
+    firms, rng = state.firms, state.rng
     src, dst = candidate_pairs(state, seekers)
     dist = np.hypot(firms.x_km[dst] - firms.x_km[src], firms.y_km[dst] - firms.y_km[src])
-    near = dist <= p.max_travel_km
+    near = dist <= state.scenario.group("costs").max_travel_km
     src, dst, dist = src[near], dst[near], dist[near]
     if len(src) == 0:
         return
-    weights = partner_weights(p)
+    weights = partner_weights(partner_p)
     mine, theirs = (co.partner_scores(f, weights) for f in facts_both_ways(state, src, dst, dist))
-    if p.acceptance_quantile is None:  # the absolute rule: a fixed lowest score
-        ok = (mine >= p.acceptance) & (theirs >= p.acceptance)
+    if partner_p.acceptance_quantile is None:  # the absolute rule: a fixed lowest score
+        ok = (mine >= partner_p.acceptance) & (theirs >= partner_p.acceptance)
     else:  # relative to the month's pool of candidates: weights act on ranking
-        ok = rivalry.acceptable_by_rank(mine, theirs, p.acceptance_quantile)
+        ok = rivalry.acceptable_by_rank(mine, theirs, partner_p.acceptance_quantile)
     state.month_stats["searches"] += len(seekers)
     state.month_stats["acceptable_candidates"] += int(ok.sum())
     src, dst, mine = src[ok], dst[ok], mine[ok]
@@ -213,7 +215,7 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     ends = np.searchsorted(src, seekers, side="right")
     counts = state.contracts.partner_counts(firms.n)
     price = elite_stud_price(state)
-    need = (1 - p.fairness) * price  # the smaller share either side may have to pay
+    need = (1 - deal_p.fairness) * price  # the smaller share either side may have to pay
     cash = firms.cash.copy()  # money left once this month's contracts are paid for
     formed: set[int] = set()
     chosen_a, chosen_b = [], []
@@ -231,8 +233,8 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
             if counts[c] < MAX_CONTRACTS and cash[c] >= need and key not in formed:
                 formed.add(key)
                 keeper, partner = (b, c) if females[b] >= females[c] else (c, b)
-                cash[keeper] -= p.fairness * price
-                cash[partner] -= (1 - p.fairness) * price
+                cash[keeper] -= deal_p.fairness * price
+                cash[partner] -= (1 - deal_p.fairness) * price
                 chosen_a.append(b)
                 chosen_b.append(c)
                 counts[b] += 1
@@ -247,11 +249,13 @@ def start_contracts(
 ) -> np.ndarray:
     """Co-own one new elite stud per pair (a[i], b[i]); in each, the breeder with more
     females keeps it. Return the contract rows."""
-    p, firms = state.scenario, state.firms
+    deal_p, firms = state.scenario.group("contracts"), state.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
     shares, quotas = co.contract_terms(
-        p.fairness, min(p.coowned_season, p.stud_capacity), p.quota_share
+        deal_p.fairness,
+        min(deal_p.coowned_season, state.scenario.group("herd").stud_capacity),
+        deal_p.quota_share,
     )
     studs = buy_elite_studs(state, keeper, partner, shares)
     dist = np.hypot(
@@ -281,7 +285,7 @@ def start_contracts(
         quota_keeper=np.full(k, quotas[0]),
         quota_partner=np.full(k, quotas[1]),
         start=np.full(k, state.steps),
-        end_planned=np.full(k, state.steps + int(round(12 * p.contract_years))),
+        end_planned=np.full(k, state.steps + int(round(12 * deal_p.contract_years))),
         distance_km=dist,
         tie_kp=ties[:k],
         tie_pk=ties[k:],
@@ -300,7 +304,8 @@ def start_contracts(
 def run_contracts(
     contracts: co.Contracts,
     trust: TrustLedger,
-    scenario: AlpacaScenario,
+    terms: ContractsParams,
+    acceptance: float,
     step: int,
     rivalry_level: float,
     rng: np.random.Generator,
@@ -310,8 +315,9 @@ def run_contracts(
     """A month of every running contract: trust grows (faster with chemistry and with what
     the other is seen to share, slower after betrayals), unfair use erodes it, rivalry flares
     into conflict (more often without chemistry) that may end the contract, terms end or renew.
-    """
-    p, con = scenario, contracts
+    `terms` is the contracts parameter group (trust_gain, unfairness_trust_loss, conflict_*,
+    contract_years); a term renews where both sides' trust is at least `acceptance`."""
+    p, con = terms, contracts
     run = con.running()
     if len(run) == 0:
         return
@@ -361,7 +367,7 @@ def run_contracts(
     if len(due):
         t1 = trust.current(con.tie_kp[due], step)
         t2 = trust.current(con.tie_pk[due], step)
-        renew = (t1 >= p.acceptance) & (t2 >= p.acceptance)
+        renew = (t1 >= acceptance) & (t2 >= acceptance)
         con.end_planned[due[renew]] += int(round(12 * p.contract_years))
         if (~renew).any():
             stats["contracts_ended"] += con.end(due[~renew], step, co.ENDED_TERM)

@@ -15,7 +15,13 @@ from scipy.spatial import cKDTree
 
 from . import accounts, market, pricing, rivalry
 from .breeder import BREEDING, MARKETING
-from .breeding import elite_stud_price, import_quality, quality_premium, service_studs
+from .breeding import (
+    elite_stud_price,
+    import_quality,
+    quality_premium,
+    service_studs,
+    weaning_rate,
+)
 from .finance import DISPERSAL_MONTHS, dispersing, female_values
 from .herd import YEARLING_AGE, breeding_females, breeding_stock, seen_quality, visible_merit
 from .knowledge import judging_noise
@@ -54,13 +60,14 @@ def list_females(
     made indebted breeders list more, and the national market spiralled to the pet price
     (docs/ECONOMY.md). `females` and `herd_size`: the herd rows of breeding females
     (breeding_females) and their count per breeder (breeding_stock), when already found."""
-    herd, firms, p = state.herd, state.firms, state.scenario
+    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd, firms = state.herd, state.firms
     owner = herd.view("owner")
     n_f = firms.n
     if females is None:
-        females = breeding_females(herd, p.female_retire_age)
+        females = breeding_females(herd, herd_p.female_retire_age)
     if herd_size is None:
-        herd_size = breeding_stock(herd, n_f, p.female_retire_age, females)
+        herd_size = breeding_stock(herd, n_f, herd_p.female_retire_age, females)
     surplus = np.maximum(0, herd_size - np.ceil(firms.target_herd[:n_f])).astype(np.int64)
     surplus[firms.restricted[:n_f] | ~firms.active[:n_f]] = 0
     closing = dispersing(firms, state.steps)  # a closed firm's dispersal sale: every female
@@ -73,7 +80,7 @@ def list_females(
     if len(cand) == 0:
         return np.zeros(0, dtype=np.int64)
     o = owner[cand]
-    noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)  # per breeder
+    noise = judging_noise(firms.knowledge[:n_f, BREEDING], know_p.breeding_noise)  # per breeder
     seen = seen_quality(herd, cand, noise[o], state.rng)
     # one order on a combined key: owner first, then judged quality (|seen| stays far below
     # 2**20); of each owner, its `surplus` weakest
@@ -103,21 +110,22 @@ def list_pets(state: Industry) -> np.ndarray:
     """Herd rows offered as pets: males not kept as studs or prospects, and retired females.
     A young male is a prospect if his owner judges him (herd.seen_quality) better than it
     judges its dams, as it judges animals when it keeps studs and lists females."""
-    herd, firms, p = state.herd, state.firms, state.scenario
+    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd, firms = state.herd, state.firms
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
     dams = alive & female
-    retired = dams & (age >= p.female_retire_age)
+    retired = dams & (age >= herd_p.female_retire_age)
     males = alive & ~female & ~herd.view("stud") & (age >= PET_SALE_AGE)
-    young = np.flatnonzero(males & (age < p.stud_age + 12))  # kept until the next stud
+    young = np.flatnonzero(males & (age < herd_p.stud_age + 12))  # kept until the next stud
     offered = males | retired  # masks, not set operations: linear in the herd
     if len(young):  # selection ...
-        noise = judging_noise(firms.knowledge[:n_f, BREEDING], p.breeding_noise)
+        noise = judging_noise(firms.knowledge[:n_f, BREEDING], know_p.breeding_noise)
         seen_y = seen_quality(herd, young, noise[owner[young]], state.rng)
         # every owner's judged dams, read only for owners of young males
         dam_mean = judged_mean_by_owner(herd, np.flatnonzero(dams), noise, n_f, state.rng)
         # ... if better than its owner's dams: a prospect for a future stud
-        better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * p.quality_sd
+        better = seen_y >= dam_mean[owner[young]] + PROSPECT_MARGIN * state.scenario.quality_sd
         offered[young[np.flatnonzero(better)]] = False  # (about half: indices gather faster)
     rows = np.flatnonzero(offered)
     free = firms.active[:n_f] & ~firms.restricted[:n_f]
@@ -137,7 +145,9 @@ def breeder_wants(
     herd, firms = state.herd, state.firms
     n_f = firms.n
     if herd_size is None:
-        herd_size = breeding_stock(herd, n_f, state.scenario.female_retire_age, females)
+        herd_size = breeding_stock(
+            herd, n_f, state.scenario.group("herd").female_retire_age, females
+        )
     rows = np.flatnonzero(firms.active[:n_f] & ~firms.restricted[:n_f])  # the others want none
     gap = np.maximum(0, np.floor(firms.target_herd[rows]) - herd_size[rows])
     gap = np.maximum(gap, firms.wants[rows])
@@ -159,7 +169,9 @@ def refresh_reach(state: Industry) -> None:
     distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
     and extended for newcomers (rows never move). Breeders not selling (gone, or under
     movement restrictions) have no visibility, so their columns are zero and not worked out."""
-    p, firms, mk = state.scenario, state.firms, state.market
+    sc = state.scenario
+    know_p, market_p, rival_p = sc.group("knowledge"), sc.group("market"), sc.group("rivalry")
+    firms, mk = state.firms, state.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
     if have != n_f:  # rows never move: only newcomers' columns are new
@@ -168,7 +180,7 @@ def refresh_reach(state: Industry) -> None:
             mk.region_y,
             firms.x_km[have:n_f],
             firms.y_km[have:n_f],
-            p.buyer_decay_km,
+            market_p.buyer_decay_km,
         )
         mk.decay = columns_appended(mk.decay[:, :have].reshape(mk.n_regions, have), new)
         mk.decay_version = state.spatial_version
@@ -176,7 +188,7 @@ def refresh_reach(state: Industry) -> None:
         (firms.active[:n_f] & ~firms.restricted[:n_f]) | dispersing(firms, state.steps)
     )
     vis = market.visibility(
-        firms.knowledge[selling, MARKETING], firms.reputation[selling], p.marketing_effect
+        firms.knowledge[selling, MARKETING], firms.reputation[selling], know_p.marketing_effect
     )
     reach = market.reach_matrix(
         vis,
@@ -184,11 +196,11 @@ def refresh_reach(state: Industry) -> None:
         mk.segment_region,
         mk.segment_niche,
         firms.niche[selling],
-        p.niche_crossover,
+        market_p.niche_crossover,
     )
-    if p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
+    if rival_p.expertise_effect > 0:  # buyers seek sellers who know what their niche needs
         by_niche = rivalry.expertise_appeal(
-            firms.knowledge[selling], np.arange(market.N_NICHES), p.expertise_effect
+            firms.knowledge[selling], np.arange(market.N_NICHES), rival_p.expertise_effect
         )
         # each segment, its niche's appeal (segments are each region's niches in turn)
         by_segment = reach.reshape(mk.n_regions, market.N_NICHES, len(selling))  # a view
@@ -203,10 +215,11 @@ def refresh_reach(state: Industry) -> None:
 
 def outside_buyers(state: Industry) -> tuple[float, float]:
     """Expected outside buyers (animals) this month: new adopters (Bass) and replacements."""
-    p, mk = state.scenario, state.market
-    innovation = p.bass_innovation * (1.0 + p.awareness_speed * mk.awareness)
-    new = market.bass_adoptions(mk.pool_size, mk.adopters, innovation, p.bass_imitation)
-    return new, market.replacement_demand(mk.adopters, p.replacement_rate)
+    market_p = state.scenario.group("market")
+    mk = state.market
+    innovation = market_p.bass_innovation * (1.0 + market_p.awareness_speed * mk.awareness)
+    new = market.bass_adoptions(mk.pool_size, mk.adopters, innovation, market_p.bass_imitation)
+    return new, market.replacement_demand(mk.adopters, market_p.replacement_rate)
 
 
 @dataclass
@@ -227,7 +240,7 @@ def trade(state: Industry) -> None:
     bid at least that price search sellers by reach (home and export); then pets."""
     herd = state.herd
     refresh_reach(state)
-    retire_age = state.scenario.female_retire_age
+    retire_age = state.scenario.group("herd").female_retire_age
     females = breeding_females(herd, retire_age)  # none moves until sold
     herd_size = breeding_stock(herd, state.firms.n, retire_age, females)  # per breeder
     avoid = outbreak_weights(state)
@@ -274,16 +287,17 @@ def outbreak_weights(state: Industry) -> np.ndarray | None:
     """What buyers who hear of bovine TB think a seller's female worth against one from a
     clean area, by the news of its region (pricing.outbreak_avoidance): 1 where there is
     none, 1 - `outbreak_avoidance` in the region with the most. None without news."""
-    p, mk, firms = state.scenario, state.market, state.firms
+    market_p = state.scenario.group("market")
+    mk, firms = state.market, state.firms
     news = state.disease.news_by_firm(state)
-    if news is None or p.outbreak_avoidance <= 0:
+    if news is None or market_p.outbreak_avoidance <= 0:
         return None
     n_f = firms.n
     regions = firm_regions(state)
     region_news = np.bincount(regions, weights=news, minlength=mk.n_regions) / np.maximum(
         np.bincount(regions, weights=firms.active[:n_f], minlength=mk.n_regions), 1
     )
-    return pricing.outbreak_avoidance(regions, region_news, p.outbreak_avoidance)
+    return pricing.outbreak_avoidance(regions, region_news, market_p.outbreak_avoidance)
 
 
 def export_orders(
@@ -298,18 +312,12 @@ def export_orders(
     with a listed female whose ask is at most the expected price net of the export's cost
     (`export_price`), weakest first as listed. Returns the lots and the month's expected
     orders."""
-    p, firms, herd, mk, sh, rng = (
-        state.scenario,
-        state.firms,
-        state.herd,
-        state.market,
-        state.shocks,
-        state.rng,
-    )
+    market_p = state.scenario.group("market")
+    firms, herd, mk, sh, rng = state.firms, state.herd, state.market, state.shocks, state.rng
     n_f = firms.n
     none = ExportLots(*(np.zeros(0, dtype=np.int64),) * 3)
     n_alpacas = np.count_nonzero(herd.view("alive"))
-    flow = pricing.export_buyers_per_month(n_alpacas, p.export_demand)
+    flow = pricing.export_buyers_per_month(n_alpacas, market_p.export_demand)
     sellers_on = firms.active[:n_f] & ~firms.restricted[:n_f]
     flow *= sh.buyer_factor("export") * sh.export_access * bool(sellers_on.any())
     n_orders = int(rng.poisson(flow)) if flow > 0 else 0
@@ -360,13 +368,14 @@ def offers(
     dispersal sale, with a deadline: pricing.deadline_reservation), spread by the sellers'
     circumstances, never below the pet price; so asks follow the expected price and fall in
     a glut."""
-    p, herd, mk, sh = state.scenario, state.herd, state.market, state.shocks
+    fin_p, market_p = state.scenario.group("finance"), state.scenario.group("market")
+    herd, mk, sh = state.herd, state.market, state.shocks
     listed = list_females(state, females, herd_size)
     holding = holding_cost(state)
     owner = herd.view("owner")[listed]
-    floor = p.pet_price * sh.budget
+    floor = market_p.pet_price * sh.budget
     keep = pricing.waiting_reservation(
-        mk.expected_price, mk.sell_through, holding[owner], p.discount_rate
+        mk.expected_price, mk.sell_through, holding[owner], fin_p.discount_rate
     )
     firms = state.firms
     sale = dispersing(firms, state.steps)[owner]
@@ -376,11 +385,11 @@ def offers(
             mk.expected_price,
             mk.sell_through,
             holding[owner[sale]],
-            p.discount_rate,
+            fin_p.discount_rate,
             left,
             floor,
         )
-    spread = pricing.spread(keep, p.ask_dispersion, state.rng.standard_normal(len(listed)))
+    spread = pricing.spread(keep, market_p.ask_dispersion, state.rng.standard_normal(len(listed)))
     asks = np.maximum(floor, spread)
     if sh.coloured > 0:  # buyers pay more for coloured stock: in reference terms it is cheaper
         asks = asks / np.where(herd.colour[listed] != 0, 1.0 + sh.coloured, 1.0)
@@ -401,13 +410,14 @@ def gather_bids(
     for the same offers clear at a higher order statistic of their willingness to pay and
     fewer at a lower one (a subsample of three bids an offer, until issue #20's second
     round, hid demand shocks while buyers outnumbered offers)."""
-    p, firms, rng, mk, sh = state.scenario, state.firms, state.rng, state.market, state.shocks
+    market_p = state.scenario.group("market")
+    firms, rng, mk, sh = state.firms, state.rng, state.market, state.shocks
     n_f = firms.n
     budget = sh.budget
     new, replace = outside_buyers(state)
     n_hobby = int(rng.poisson((new + replace) * sh.buyer_factor("hobby")))
     hobby_wtp = market.willingness_to_pay(
-        n_hobby, p.buyer_wtp_median, p.buyer_wtp_sigma, budget, rng
+        n_hobby, market_p.buyer_wtp_median, market_p.buyer_wtp_sigma, budget, rng
     )
     wants = breeder_wants(state, mk.expected_price, females, herd_size)
     noise = rng.standard_normal(n_f)  # one a breeder; only those who want females bid
@@ -421,9 +431,9 @@ def gather_bids(
     wtp_breeder = np.where(
         entrant,
         np.maximum(
-            value, pricing.going_price_bids(mk.expected_price, p.ask_dispersion, noise[rows])
+            value, pricing.going_price_bids(mk.expected_price, market_p.ask_dispersion, noise[rows])
         ),
-        pricing.spread(value, p.ask_dispersion, noise[rows]),
+        pricing.spread(value, market_p.ask_dispersion, noise[rows]),
     )
     wtp_breeder = np.minimum(wtp_breeder, cash_cap)
     bidder = np.concatenate((np.full(n_hobby, OUTSIDE_BUYER), np.repeat(rows, wants[rows])))
@@ -453,11 +463,12 @@ def learn_from_month(
 ) -> None:
     """What the month teaches: the expected price, the chance that a listed female sells,
     and the outside homes that adopted."""
-    p, mk = state.scenario, state.market
-    w = market.monthly_weight(p.expectation_weight)
+    market_p = state.scenario.group("market")
+    mk = state.market
+    w = market.monthly_weight(market_p.expectation_weight)
     mk.expected_price = market.adaptive(mk.expected_price, price, w)
     ws = market.SELL_THROUGH_WEIGHT
-    floor = p.pet_price * state.shocks.budget
+    floor = market_p.pet_price * state.shocks.budget
     if n_listed:
         mk.sell_through = market.adaptive(mk.sell_through, n_sold / n_listed, ws)
     elif (bids.wtp >= floor).any():  # buyers came and found nothing for sale: all would sell
@@ -481,12 +492,13 @@ def read_demand_schedule(state: Industry, buyers: float, exports: float, n_breed
     (`exports` a month, taken at the going price), both adaptive (about six months), and the
     price at which those buyers take that surplus (pricing.clearing_wtp): the fundamental a
     breeder values a cria at (finance.female_values)."""
-    p, mk = state.scenario, state.market
+    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    mk = state.market
     w = market.SELL_THROUGH_WEIGHT
-    retiring = 12.0 / (p.female_retire_age - p.female_breeding_age)  # dams a year per dam
+    retiring = 12.0 / (herd_p.female_retire_age - herd_p.female_breeding_age)  # dams a year per dam
     if mk.outside_flow < 0:  # the first month: start from the breeding capacity
         mk.outside_flow = buyers
-        mk.crias_flow = 0.5 * breeding_crias_per_year(p) * n_breeding / 12
+        mk.crias_flow = 0.5 * weaning_rate(herd_p) * n_breeding / 12  # all bred
     mk.outside_flow = market.adaptive(mk.outside_flow, buyers, w)
     crias = 0.5 * state.month_stats["births"]  # births are seasonal: a year's memory
     mk.crias_flow = market.adaptive(mk.crias_flow, crias, 1.0 / 12)
@@ -494,17 +506,10 @@ def read_demand_schedule(state: Industry, buyers: float, exports: float, n_breed
     mk.final_price = pricing.clearing_wtp(
         mk.outside_flow,
         surplus,
-        p.buyer_wtp_median * state.shocks.budget,
-        p.buyer_wtp_sigma,
-        p.pet_price * state.shocks.budget,
+        market_p.buyer_wtp_median * state.shocks.budget,
+        market_p.buyer_wtp_sigma,
+        market_p.pet_price * state.shocks.budget,
     )
-
-
-def breeding_crias_per_year(p) -> float:
-    """Crias weaned a year per breeding female when all are bred (finance.weaning_rate)."""
-    from .finance import weaning_rate
-
-    return weaning_rate(p)
 
 
 def _match(
@@ -540,11 +545,16 @@ def _match(
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
-    compare = state.scenario.buyer_consideration
+    compare = state.scenario.group("market").buyer_consideration
     contacts = None  # partners who learned a seller's marketing know some of its buyers
-    if state.scenario.contact_diversion > 0 and state.scenario.mechanism_on("knowledge_sharing"):
+    if state.scenario.group("rivalry").contact_diversion > 0 and state.scenario.mechanism_on(
+        "knowledge_sharing"
+    ):
         contacts = rivalry.contact_takers(
-            state.contracts, firms.protection[:n_f], n_f, state.scenario.contact_diversion
+            state.contracts,
+            firms.protection[:n_f],
+            n_f,
+            state.scenario.group("rivalry").contact_diversion,
         )
     m_home = market.match_buyers(
         home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare, contacts
@@ -607,7 +617,8 @@ def settle_sales(
     pays the month's price with the animal's premium over the mean of the animals on offer,
     times what buyers think a female from the seller's area worth where news of bovine TB
     is out (outbreak_weights)."""
-    p, firms, herd, sh = state.scenario, state.firms, state.herd, state.shocks
+    know_p = state.scenario.group("knowledge")
+    firms, herd, sh = state.firms, state.herd, state.shocks
     quality = herd.view("quality")
     prices = market.animal_prices(
         price,
@@ -615,7 +626,7 @@ def settle_sales(
         state.market.offer_quality,
         quality_premium(state),
         firms.knowledge[sellers, MARKETING],
-        p.marketing_effect,
+        know_p.marketing_effect,
     )
     prices *= np.where(buyers == EXPORT_BUYER, sh.export_price, 1.0)
     avoid = outbreak_weights(state)
@@ -644,15 +655,16 @@ def release_surplus(state: Industry, unsold: np.ndarray) -> None:
     """Surplus females that found no buyer go, a few a month, to fleece and companion homes
     at the wether price: a breeder does not feed an unsaleable surplus for ever, so a glut
     cannot compound through the matings of animals no one will buy."""
-    p, firms, herd, rng = state.scenario, state.firms, state.herd, state.rng
-    if len(unsold) == 0 or p.wether_price <= 0 or p.pet_demand <= 0:
+    market_p = state.scenario.group("market")
+    firms, herd, rng = state.firms, state.herd, state.rng
+    if len(unsold) == 0 or market_p.wether_price <= 0 or market_p.pet_demand <= 0:
         return
     gone = unsold[rng.random(len(unsold)) < WETHER_HOME_RATE]
     if len(gone) == 0:
         return
     owners = herd.owner[gone]
     herd.alive[gone] = False
-    accounts.receive(firms, owners, np.full(len(gone), p.wether_price * state.shocks.budget))
+    accounts.receive(firms, owners, np.full(len(gone), market_p.wether_price * state.shocks.budget))
     firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
     state.month_stats["wether_sales"] += len(gone)
 
@@ -660,14 +672,8 @@ def release_surplus(state: Industry, unsold: np.ndarray) -> None:
 def sell_pets(state: Industry) -> None:
     """Pets go to outside buyers, as many as the month's pet demand; adult males that no one
     keeps as a stud and no pet buyer takes go to fleece and companion homes (wethers)."""
-    p, firms, herd, rng, sh, mk = (
-        state.scenario,
-        state.firms,
-        state.herd,
-        state.rng,
-        state.shocks,
-        state.market,
-    )
+    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    firms, herd, rng, sh, mk = state.firms, state.herd, state.rng, state.shocks, state.market
     pets = list_pets(state)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
     demand = rng.poisson(state.base_pet * awareness * sh.buyer_factor("pet"))
@@ -678,19 +684,21 @@ def sell_pets(state: Industry) -> None:
     if len(chosen):
         owners = herd.owner[chosen]
         herd.alive[chosen] = False
-        accounts.receive(firms, owners, np.full(len(chosen), p.pet_price * sh.budget))
+        accounts.receive(firms, owners, np.full(len(chosen), market_p.pet_price * sh.budget))
         firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
         state.month_stats["pet_sales"] += len(chosen)
     # idle adult males: older than a season past stud age and not working as studs
     left = pets[herd.alive[pets]]
     idle = left[
-        ~herd.female[left] & (herd.age[left] >= p.stud_age + WETHER_AFTER) & ~herd.stud[left]
+        ~herd.female[left] & (herd.age[left] >= herd_p.stud_age + WETHER_AFTER) & ~herd.stud[left]
     ]
     idle = idle[rng.random(len(idle)) < WETHER_HOME_RATE]  # finding a home takes months
-    if len(idle) and p.wether_price > 0 and p.pet_demand > 0:  # the pet market's deep tail
+    if (
+        len(idle) and market_p.wether_price > 0 and market_p.pet_demand > 0
+    ):  # the pet market's deep tail
         owners = herd.owner[idle]
         herd.alive[idle] = False
-        accounts.receive(firms, owners, np.full(len(idle), p.wether_price * sh.budget))
+        accounts.receive(firms, owners, np.full(len(idle), market_p.wether_price * sh.budget))
         firms.sold_out[: firms.n] += np.bincount(owners, minlength=firms.n)
         state.month_stats["wether_sales"] += len(idle)
 
@@ -702,8 +710,9 @@ def sell_studs(state: Industry) -> None:
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    p, herd = state.scenario, state.herd
-    if state.month != (p.mating_start_month - 2) % 12 + 1:
+    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd = state.herd
+    if state.month != (herd_p.mating_start_month - 2) % 12 + 1:
         return
     buyers, n_dams, dams = stud_buyers(state)
     cand = stud_candidates(state)
@@ -716,7 +725,7 @@ def sell_studs(state: Industry) -> None:
     alive, owner = herd.view("alive"), herd.view("owner")
     quality = herd.view("quality")
     mean_q = float(quality[alive].mean()) if alive.any() else 0.0
-    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], p.breeding_noise)
+    noise = judging_noise(state.firms.knowledge[: state.firms.n, BREEDING], know_p.breeding_noise)
     cand = cand[seen_quality(herd, cand, noise[owner[cand]], state.rng) >= mean_q]
     dam_q = judged_dams(state, buyers, dams, n_dams, noise)
     if len(cand) == 0:
@@ -728,11 +737,12 @@ def sell_studs(state: Industry) -> None:
 def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Breeders that may buy a stud (active, not restricted, no stud of their own, no
     partner, two dams or more); each breeder's dams; the mask of dams."""
-    p, firms, herd = state.scenario, state.firms, state.herd
+    herd_p = state.scenario.group("herd")
+    firms, herd = state.firms, state.herd
     n_f = firms.n
     alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
     ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    dams = alive & female & (age >= herd_p.female_breeding_age) & (age < herd_p.female_retire_age)
     n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = state.contracts.partner_counts(n_f) > 0
@@ -742,14 +752,15 @@ def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def stud_candidates(state: Industry) -> np.ndarray:
     """Herd rows of males on offer as studs: adult, not working as (or co-owned as) a stud,
     of a breeder in business and free to trade."""
-    p, firms, herd = state.scenario, state.firms, state.herd
+    herd_p = state.scenario.group("herd")
+    firms, herd = state.firms, state.herd
     n_f = firms.n
     alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
     ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
     coowned = np.zeros(herd.n, dtype=bool)
     coowned[state.contracts.stud[state.contracts.running()]] = True
     return np.flatnonzero(
-        alive & ~female & (age >= p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
+        alive & ~female & (age >= herd_p.stud_age) & ~herd.view("stud") & ~coowned & ok_firm[owner]
     )
 
 
@@ -777,24 +788,33 @@ def stud_offers(
     """What each buyer sees of its nearest candidates: (value of each candidate, the
     candidates near each buyer, its judgement of them, whether each is worth it, the cash
     each needs, and whether the buyer has a choice at all)."""
-    p, firms, herd = state.scenario, state.firms, state.herd
+    sc = state.scenario
+    cost_p, fin_p, herd_p, market_p = (
+        sc.group("costs"),
+        sc.group("finance"),
+        sc.group("herd"),
+        sc.group("market"),
+    )
+    firms, herd = state.firms, state.herd
     owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
         herd.view("quality")[cand],
         import_quality(state),
         elite_stud_price(state),
-        p.quality_premium,
-        age[cand] - p.stud_age,
+        market_p.quality_premium,
+        age[cand] - herd_p.stud_age,
         market.STUD_WORKING_MONTHS,
-        p.pet_price * state.shocks.budget,
+        market_p.pet_price * state.shocks.budget,
     )
     k = min(STUD_CANDIDATES, len(cand))
     tree = cKDTree(np.c_[firms.x_km[owner[cand]], firms.y_km[owner[cand]]])
     _, near = tree.query(
-        np.c_[firms.x_km[buyers], firms.y_km[buyers]], k=k, distance_upper_bound=p.max_travel_km
+        np.c_[firms.x_km[buyers], firms.y_km[buyers]],
+        k=k,
+        distance_upper_bound=cost_p.max_travel_km,
     )
     near = np.asarray(near).reshape(len(buyers), k)
-    seasons = market.annuity(p.discount_rate, STUD_SEASONS)
+    seasons = market.annuity(fin_p.discount_rate, STUD_SEASONS)
     found = near < len(cand)
     seen_by_buyer = np.full(near.shape, -np.inf)  # each buyer's judgement of its candidates
     seen_by_buyer[found] = seen_quality(
@@ -871,18 +891,19 @@ def set_stud_fee(state: Industry) -> None:
     """Before the season: the base service fee follows the females that must hire a stud
     (their owners keep none and co-own none) against the season's capacity of studs for
     hire, relative to that ratio at the start (market.stud_fee_level)."""
-    p, firms, herd, mk = state.scenario, state.firms, state.herd, state.market
+    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    firms, herd, mk = state.firms, state.herd, state.market
     n_f = firms.n
     alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    dams = alive & female & (age >= p.female_breeding_age) & (age < p.female_retire_age)
+    dams = alive & female & (age >= herd_p.female_breeding_age) & (age < herd_p.female_retire_age)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
     partners = state.contracts.partner_counts(n_f) > 0
     hiring = firms.active[:n_f] & ~has_stud & ~partners
     demand = float(hiring[owner[np.flatnonzero(dams)]].sum())
-    supply = float(len(service_studs(state)[0]) * p.stud_capacity)
+    supply = float(len(service_studs(state)[0]) * herd_p.stud_capacity)
     ratio = demand / supply if supply > 0 else 0.0
     if mk.service_demand <= 0:  # the first season sets the reference ratio
         mk.service_demand = max(ratio, 1e-6)
     mk.stud_fee = market.stud_fee_level(
-        p.stud_fee, ratio / mk.service_demand, 1.0, p.stud_fee_flexibility
+        market_p.stud_fee, ratio / mk.service_demand, 1.0, market_p.stud_fee_flexibility
     )

@@ -81,7 +81,9 @@ def test_a_month_of_three_contracts_by_hand():
         end_planned=np.array([100, 5, 5]),
     )
     stats = {"conflicts": 0, "contracts_ended": 0}
-    partnering.run_contracts(contracts, trust, TERMS, 5, 1.0, np.random.default_rng(0), stats)
+    partnering.run_contracts(
+        contracts, trust, TERMS, TERMS.acceptance, 5, 1.0, np.random.default_rng(0), stats
+    )
     assert trust.value[:6] == pytest.approx([0.55, 0.51875, 0.25, 0.55, 0.4375, 0.25])
     assert (trust.updated[:6] == 5).all()
     assert contracts.conflicts[:3].tolist() == [0, 0, 1]
@@ -113,7 +115,7 @@ def test_a_conflict_that_breaks_trust_ends_the_contract_at_once():
         terms = SimpleNamespace(**{**vars(TERMS), "conflict_dissolution": dissolution})
         stats = {"conflicts": 0, "contracts_ended": 0}
         rng = np.random.default_rng(seed)
-        partnering.run_contracts(contracts, trust, terms, 3, 1.0, rng, stats)
+        partnering.run_contracts(contracts, trust, terms, terms.acceptance, 3, 1.0, rng, stats)
         assert trust.value[:2] == pytest.approx([max(0.0, start + 0.1 * (1 - start) - 0.3)] * 2)
         if ends:
             assert contracts.ended[0] == 3 and contracts.reason[0] == co.ENDED_CONFLICT
@@ -126,7 +128,9 @@ def test_no_running_contract_is_a_month_with_nothing_to_do():
     contracts = co.Contracts()
     trust = TrustLedger(baseline=0.3, decay=0.0)
     stats = {"conflicts": 0, "contracts_ended": 0}
-    partnering.run_contracts(contracts, trust, TERMS, 3, 1.0, np.random.default_rng(1), stats)
+    partnering.run_contracts(
+        contracts, trust, TERMS, TERMS.acceptance, 3, 1.0, np.random.default_rng(1), stats
+    )
     assert stats == {"conflicts": 0, "contracts_ended": 0} and trust.n == 0
 
 
@@ -160,7 +164,9 @@ def test_renewal_needs_both_sides_and_tallies_accumulate_by_hand():
     )
     terms = SimpleNamespace(**{**vars(TERMS), "trust_gain": 0.0})
     stats = {"conflicts": 5, "contracts_ended": 1}
-    partnering.run_contracts(contracts, trust, terms, 4, 1.0, np.random.default_rng(0), stats)
+    partnering.run_contracts(
+        contracts, trust, terms, terms.acceptance, 4, 1.0, np.random.default_rng(0), stats
+    )
     assert contracts.end_planned[:2].tolist() == [4 + 24, 4]
     assert contracts.ended[:3].tolist() == [-1, 4, -1]
     assert trust.value[[2, 5]] == pytest.approx([0.3, 0.2])
@@ -195,7 +201,9 @@ def _one_month(n, start_kp, start_pk, rivalry_level=1.0, seed=0, stats=None, fac
     )  # fmt: skip
     stats = {"conflicts": 0, "contracts_ended": 0} if stats is None else stats
     rng = np.random.default_rng(seed)
-    partnering.run_contracts(contracts, trust, p, 3, rivalry_level, rng, stats, factor)
+    partnering.run_contracts(
+        contracts, trust, p, p.acceptance, 3, rivalry_level, rng, stats, factor
+    )
     return contracts, trust, stats
 
 
