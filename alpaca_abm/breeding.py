@@ -108,7 +108,7 @@ def choose_home_studs(state: Industry) -> None:
     Co-owned studs stay studs. A breeder keeps one stud per `stud_capacity` females.
     """
     herd, firms = state.herd, state.firms
-    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd_p, know_p = state.scenario.groups("herd", "knowledge")
     alive, female, owner = herd.view("alive"), herd.view("female"), herd.view("owner")
     noise = judging_noise(firms.knowledge[: firms.n, BREEDING], know_p.breeding_noise)[owner]
     seen = seen_quality(herd, np.arange(herd.n), noise, state.rng)
@@ -336,7 +336,7 @@ def sire_options(state: Industry, open_rows: np.ndarray) -> SireOptions:
     """Each breeder's own, co-owned and hired sire options, judged with its breeding
     knowledge (in that order: the judgements draw from the generator in this order)."""
     herd, firms = state.herd, state.firms
-    know_p, cost_p = state.scenario.group("knowledge"), state.scenario.group("costs")
+    know_p, cost_p = state.scenario.groups("knowledge", "costs")
     n_f = firms.n
     n_open = np.bincount(herd.view("owner")[open_rows], minlength=n_f)
     noise_sd = judging_noise(firms.knowledge[:n_f, BREEDING], know_p.breeding_noise)

@@ -66,7 +66,7 @@ def breeding_years(p: HerdParams | AlpacaScenario) -> float:
 
 def variable_cost_per_head(state: Industry) -> np.ndarray:
     """Each breeder's yearly cost of keeping one more animal: keep, vet, compliance, shearing."""
-    cost_p, know_p = state.scenario.group("costs"), state.scenario.group("knowledge")
+    cost_p, know_p = state.scenario.groups("costs", "knowledge")
     firms = state.firms
     n_f = firms.n
     vet = cost_p.vet_cost * (1.0 - know_p.health_effect * firms.knowledge[:n_f, HEALTH])
@@ -77,9 +77,7 @@ def variable_cost_per_head(state: Industry) -> np.ndarray:
 def female_values(state: Industry) -> np.ndarray:
     """Capital value of a breeding female to each breeder at the expected price (computed
     once for each state of the market within a month; the result is read-only)."""
-    sc = state.scenario
-    fin_p, fleece_p, herd_p = sc.group("finance"), sc.group("fleece"), sc.group("herd")
-    market_p = sc.group("market")
+    fin_p, fleece_p, herd_p, market_p = state.scenario.groups("finance", "fleece", "herd", "market")
     mk, sh = state.market, state.shocks
     key = (
         state.steps,
@@ -152,7 +150,7 @@ def animal_values(
 def stock_values(state: Industry) -> np.ndarray:
     """Each breeder's herd at market value (the expected price, so that a month's noise in
     the auction does not swing the books)."""
-    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd_p, market_p = state.scenario.groups("herd", "market")
     herd, mk, sh = state.herd, state.market, state.shocks
     n_f = state.firms.n
     alive, quality, age, stud = (herd.view(k) for k in ("alive", "quality", "age", "stud"))
@@ -190,7 +188,7 @@ def stock_values(state: Industry) -> np.ndarray:
 def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
     """Each breeder's running costs this month (`heads`: its animals): keep, vet, studs and
     marketing."""
-    cost_p, know_p = state.scenario.group("costs"), state.scenario.group("knowledge")
+    cost_p, know_p = state.scenario.groups("costs", "knowledge")
     firms, herd, con = state.firms, state.herd, state.contracts
     n_f = firms.n
     studs = herd.counts_by_owner(n_f, herd.view("stud"))
@@ -209,8 +207,7 @@ def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
 def settle_accounts(state: Industry) -> None:
     """Charge the month's running costs, value the stock, book the accounting profit and roll
     the 12-month ledgers; count months of economic loss or insolvency."""
-    sc = state.scenario
-    cost_p, fin_p, herd_p = sc.group("costs"), sc.group("finance"), sc.group("herd")
+    cost_p, fin_p, herd_p = state.scenario.groups("costs", "finance", "herd")
     firms = state.firms
     n_f = firms.n
     heads = state.herd.counts_by_owner(n_f)  # no animal is born, dies or moves below
@@ -294,12 +291,8 @@ def review_plans(state: Industry) -> None:
     """Breeders move their target herd part of the way toward their planned herd each month
     (partial adjustment at expected prices, Nerlove); once a year (January) reputations are
     re-ranked."""
-    sc = state.scenario
-    fin_p, herd_p, industry_p, start_p = (
-        sc.group("finance"),
-        sc.group("herd"),
-        sc.group("industry"),
-        sc.group("start"),
+    fin_p, herd_p, industry_p, start_p = state.scenario.groups(
+        "finance", "herd", "industry", "start"
     )
     firms, herd = state.firms, state.herd
     n_f = firms.n
@@ -349,7 +342,7 @@ def _percentile_rank(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def invest_in_industry(state: Industry) -> None:
     """Investor breeders pay for education and awareness; awareness enlarges and speeds the
     finite outside pool (market.pool_potential), never without limit."""
-    industry_p, market_p = state.scenario.group("industry"), state.scenario.group("market")
+    industry_p, market_p = state.scenario.groups("industry", "market")
     firms, mk = state.firms, state.market
     if not state.scenario.mechanism_on("industry_investment"):
         return
@@ -388,14 +381,8 @@ def entry_factor(expected_return: float, outside: float, lifestyle: float) -> fl
 def enter_and_exit(state: Industry) -> None:
     """Breeders after sustained economic losses exit; newcomers enter when a starting herd's
     expected return beats the outside option."""
-    sc = state.scenario
-    cost_p, fin_p, herd_p, industry_p, start_p, switch_p = (
-        sc.group("costs"),
-        sc.group("finance"),
-        sc.group("herd"),
-        sc.group("industry"),
-        sc.group("start"),
-        sc.group("switches"),
+    cost_p, fin_p, herd_p, industry_p, start_p, switch_p = state.scenario.groups(
+        "costs", "finance", "herd", "industry", "start", "switches"
     )
     firms, mk = state.firms, state.market
     if not switch_p.entry_exit:
@@ -464,7 +451,7 @@ def exit_breeders(state: Industry, leaving: np.ndarray) -> None:
     industry, end their contracts, sell males, crias and retired females as pets and put the
     breeding females up for a dispersal sale on the market (trading.list_females) for
     DISPERSAL_MONTHS; what is left then goes as pets (end_dispersals)."""
-    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd_p, market_p = state.scenario.groups("herd", "market")
     firms, herd, con = state.firms, state.herd, state.contracts
     # one by one in row order: each running contract ends with the first of its two firms
     # to close; its stud goes to the partner when the keeper closes first, the partner is
@@ -515,7 +502,7 @@ def disperse_herds(
 
 def enter_breeders(state: Industry, k: int) -> np.ndarray:
     """Newcomers: placed by weight, educated by investors, wanting a foundation herd."""
-    industry_p, start_p = state.scenario.group("industry"), state.scenario.group("start")
+    industry_p, start_p = state.scenario.groups("industry", "start")
     rng = state.rng
     place, x, y = draw_places(state, k)
     owners = draw_owners(state, k)

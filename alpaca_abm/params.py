@@ -1065,6 +1065,11 @@ class AlpacaScenario(Scenario):
             made[group] = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
         return made[group]
 
+    def groups(self, *groups: str) -> tuple[Any, ...]:
+        """Several groups at once, in the order named: `herd_p, market_p =
+        scenario.groups("herd", "market")`."""
+        return tuple(self.group(g) for g in groups)
+
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)  # (Mesa refuses while a model runs)
         _GROUPS.pop(self, None)  # a changed value: the groups are made again

@@ -64,7 +64,7 @@ def elite_capacity(state: Industry) -> np.ndarray:
 def search_partners(state: Industry) -> None:
     """Breeders whose elite studs cannot cover their females look for a co-owner (or, if
     rich, buy an elite stud alone)."""
-    partner_p, herd_p = state.scenario.group("partnering"), state.scenario.group("herd")
+    partner_p, herd_p = state.scenario.groups("partnering", "herd")
     firms, rng = state.firms, state.rng
     n_f = firms.n
     herd = state.herd
@@ -190,7 +190,7 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     take their best acceptable candidate that still has room and money."""
     if len(seekers) == 0:
         return
-    partner_p, deal_p = state.scenario.group("partnering"), state.scenario.group("contracts")
+    partner_p, deal_p = state.scenario.groups("partnering", "contracts")
     firms, rng = state.firms, state.rng
     src, dst = candidate_pairs(state, seekers)
     dist = np.hypot(firms.x_km[dst] - firms.x_km[src], firms.y_km[dst] - firms.y_km[src])

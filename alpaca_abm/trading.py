@@ -60,7 +60,7 @@ def list_females(
     made indebted breeders list more, and the national market spiralled to the pet price
     (docs/ECONOMY.md). `females` and `herd_size`: the herd rows of breeding females
     (breeding_females) and their count per breeder (breeding_stock), when already found."""
-    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd_p, know_p = state.scenario.groups("herd", "knowledge")
     herd, firms = state.herd, state.firms
     owner = herd.view("owner")
     n_f = firms.n
@@ -110,7 +110,7 @@ def list_pets(state: Industry) -> np.ndarray:
     """Herd rows offered as pets: males not kept as studs or prospects, and retired females.
     A young male is a prospect if his owner judges him (herd.seen_quality) better than it
     judges its dams, as it judges animals when it keeps studs and lists females."""
-    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd_p, know_p = state.scenario.groups("herd", "knowledge")
     herd, firms = state.herd, state.firms
     alive, female, age, owner = (herd.view(k) for k in ("alive", "female", "age", "owner"))
     n_f = firms.n
@@ -169,8 +169,7 @@ def refresh_reach(state: Industry) -> None:
     distance decay x expertise appeal: rivalry.expertise_appeal); the distance part is kept,
     and extended for newcomers (rows never move). Breeders not selling (gone, or under
     movement restrictions) have no visibility, so their columns are zero and not worked out."""
-    sc = state.scenario
-    know_p, market_p, rival_p = sc.group("knowledge"), sc.group("market"), sc.group("rivalry")
+    know_p, market_p, rival_p = state.scenario.groups("knowledge", "market", "rivalry")
     firms, mk = state.firms, state.market
     n_f = firms.n
     have = mk.decay.shape[1] if mk.decay.shape[0] == mk.n_regions else 0
@@ -368,7 +367,7 @@ def offers(
     dispersal sale, with a deadline: pricing.deadline_reservation), spread by the sellers'
     circumstances, never below the pet price; so asks follow the expected price and fall in
     a glut."""
-    fin_p, market_p = state.scenario.group("finance"), state.scenario.group("market")
+    fin_p, market_p = state.scenario.groups("finance", "market")
     herd, mk, sh = state.herd, state.market, state.shocks
     listed = list_females(state, females, herd_size)
     holding = holding_cost(state)
@@ -492,7 +491,7 @@ def read_demand_schedule(state: Industry, buyers: float, exports: float, n_breed
     (`exports` a month, taken at the going price), both adaptive (about six months), and the
     price at which those buyers take that surplus (pricing.clearing_wtp): the fundamental a
     breeder values a cria at (finance.female_values)."""
-    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd_p, market_p = state.scenario.groups("herd", "market")
     mk = state.market
     w = market.SELL_THROUGH_WEIGHT
     retiring = 12.0 / (herd_p.female_retire_age - herd_p.female_breeding_age)  # dams a year per dam
@@ -672,7 +671,7 @@ def release_surplus(state: Industry, unsold: np.ndarray) -> None:
 def sell_pets(state: Industry) -> None:
     """Pets go to outside buyers, as many as the month's pet demand; adult males that no one
     keeps as a stud and no pet buyer takes go to fleece and companion homes (wethers)."""
-    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd_p, market_p = state.scenario.groups("herd", "market")
     firms, herd, rng, sh, mk = state.firms, state.herd, state.rng, state.shocks, state.market
     pets = list_pets(state)
     awareness = mk.pool_size / mk.pool_base if mk.pool_base > 0 else 1.0
@@ -710,7 +709,7 @@ def sell_studs(state: Industry) -> None:
     (herd.seen_quality, as they judge their own animals), at its market value
     (market.stud_value), when the fees it saves over STUD_SEASONS seasons are worth that and
     cash allows."""
-    herd_p, know_p = state.scenario.group("herd"), state.scenario.group("knowledge")
+    herd_p, know_p = state.scenario.groups("herd", "knowledge")
     herd = state.herd
     if state.month != (herd_p.mating_start_month - 2) % 12 + 1:
         return
@@ -788,13 +787,7 @@ def stud_offers(
     """What each buyer sees of its nearest candidates: (value of each candidate, the
     candidates near each buyer, its judgement of them, whether each is worth it, the cash
     each needs, and whether the buyer has a choice at all)."""
-    sc = state.scenario
-    cost_p, fin_p, herd_p, market_p = (
-        sc.group("costs"),
-        sc.group("finance"),
-        sc.group("herd"),
-        sc.group("market"),
-    )
+    cost_p, fin_p, herd_p, market_p = state.scenario.groups("costs", "finance", "herd", "market")
     firms, herd = state.firms, state.herd
     owner, age = herd.view("owner"), herd.view("age")
     value = market.stud_value(
@@ -891,7 +884,7 @@ def set_stud_fee(state: Industry) -> None:
     """Before the season: the base service fee follows the females that must hire a stud
     (their owners keep none and co-own none) against the season's capacity of studs for
     hire, relative to that ratio at the start (market.stud_fee_level)."""
-    herd_p, market_p = state.scenario.group("herd"), state.scenario.group("market")
+    herd_p, market_p = state.scenario.groups("herd", "market")
     firms, herd, mk = state.firms, state.herd, state.market
     n_f = firms.n
     alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))

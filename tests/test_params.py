@@ -119,6 +119,16 @@ def test_unknown_group_is_refused_with_the_close_name():
         AlpacaScenario().group("markt")
 
 
+def test_several_groups_come_in_the_order_named_and_an_unknown_one_is_refused():
+    sc = AlpacaScenario(stud_fee=321.0, stud_capacity=40)
+    herd, market = sc.groups("herd", "market")
+    assert herd is sc.group("herd") and market is sc.group("market")
+    assert (herd.stud_capacity, market.stud_fee) == (40, 321.0)
+    assert sc.groups() == ()
+    with pytest.raises(ValueError, match="unknown parameter group 'hred'.*Did you mean 'herd'"):
+        sc.groups("market", "hred")
+
+
 def test_a_row_names_its_fields():
     """Param's fields are keyword-only: a value in the wrong place is refused at import."""
     from alpaca_abm.params import Param
