@@ -304,7 +304,7 @@ def start_contracts(
 def run_contracts(
     contracts: co.Contracts,
     trust: TrustLedger,
-    terms: ContractsParams,
+    deal_p: ContractsParams,
     acceptance: float,
     step: int,
     rivalry_level: float,
@@ -315,9 +315,9 @@ def run_contracts(
     """A month of every running contract: trust grows (faster with chemistry and with what
     the other is seen to share, slower after betrayals), unfair use erodes it, rivalry flares
     into conflict (more often without chemistry) that may end the contract, terms end or renew.
-    `terms` is the contracts parameter group (trust_gain, unfairness_trust_loss, conflict_*,
+    `deal_p` is the contracts parameter group (trust_gain, unfairness_trust_loss, conflict_*,
     contract_years); a term renews where both sides' trust is at least `acceptance`."""
-    p, con = terms, contracts
+    con = contracts
     run = con.running()
     if len(run) == 0:
         return
@@ -327,7 +327,7 @@ def run_contracts(
         (con.tie_pk[run], con.seen_by_partner[run]),
     )
     for ties, seen in sides:
-        gain = p.trust_gain * rivalry.trust_growth_factor(chem) * (0.5 + 0.5 * seen)
+        gain = deal_p.trust_gain * rivalry.trust_growth_factor(chem) * (0.5 + 0.5 * seen)
         gain = scarred_gain(gain, trust.betrayals[ties], rivalry.HYSTERESIS)
         trust.touch_rows(ties, step, lambda t, g=gain: after_experience(t, g))
     # fairness: a side that uses more of the stud than it pays for loses the other's trust
@@ -341,24 +341,26 @@ def run_contracts(
     )
     for ties, cost_share, use_share in terms:
         loss = rivalry.unfairness_trust_loss(
-            cost_share, use_share, p.unfairness_trust_loss, rivalry.FAIRNESS_TOLERANCE
+            cost_share, use_share, deal_p.unfairness_trust_loss, rivalry.FAIRNESS_TOLERANCE
         )
         hit = loss > 0
         if hit.any():
             trust.touch_rows(ties[hit], step, lambda t, x=loss[hit]: after_loss(t, x))
-    chance = p.conflict_rate * con.competition[run] * rivalry_level * rivalry.clash_factor(chem)
+    chance = (
+        deal_p.conflict_rate * con.competition[run] * rivalry_level * rivalry.clash_factor(chem)
+    )
     if conflict_factor is not None:  # Table 1: learning races (E3), damped red queens (B4)
         chance = chance * conflict_factor[run]
     flare = rng.random(len(run)) < chance
     if flare.any():
         fl = run[flare]
-        trust.touch_rows(con.ties(fl), step, lambda t: after_loss(t, p.conflict_trust_loss))
+        trust.touch_rows(con.ties(fl), step, lambda t: after_loss(t, deal_p.conflict_trust_loss))
         con.conflicts[fl] += 1
         stats["conflicts"] += int(flare.sum())
         t1 = trust.current(con.tie_kp[fl], step)
         t2 = trust.current(con.tie_pk[fl], step)
         ends = ((t1 < 0.1) | (t2 < 0.1)) | rivalry.conflict_ends_contract(
-            0.5 * (t1 + t2), p.conflict_dissolution, rng.random(len(fl))
+            0.5 * (t1 + t2), deal_p.conflict_dissolution, rng.random(len(fl))
         )
         if ends.any():
             stats["contracts_ended"] += con.end(fl[ends], step, co.ENDED_CONFLICT)
@@ -368,6 +370,6 @@ def run_contracts(
         t1 = trust.current(con.tie_kp[due], step)
         t2 = trust.current(con.tie_pk[due], step)
         renew = (t1 >= acceptance) & (t2 >= acceptance)
-        con.end_planned[due[renew]] += int(round(12 * p.contract_years))
+        con.end_planned[due[renew]] += int(round(12 * deal_p.contract_years))
         if (~renew).any():
             stats["contracts_ended"] += con.end(due[~renew], step, co.ENDED_TERM)
