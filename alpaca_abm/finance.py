@@ -77,7 +77,6 @@ def variable_cost_per_head(state: Industry) -> np.ndarray:
 def female_values(state: Industry) -> np.ndarray:
     """Capital value of a breeding female to each breeder at the expected price (computed
     once for each state of the market within a month; the result is read-only)."""
-    fin_p, fleece_p, herd_p, market_p = state.scenario.groups("finance", "fleece", "herd", "market")
     mk, sh = state.market, state.shocks
     key = (
         state.steps,
@@ -91,6 +90,7 @@ def female_values(state: Industry) -> np.ndarray:
     cached = state.female_values_cache
     if cached is not None and cached[0] == key:
         return cached[1]
+    fin_p, fleece_p, herd_p, market_p = state.scenario.groups("finance", "fleece", "herd", "market")
     s_year = 1.0 - math.pow(1.0 - mk.sell_through, 12)
     fleece = fleece_p.fleece_kg * state.fibre_price_now * HEADS_PER_FEMALE
     per_head = variable_cost_per_head(state)

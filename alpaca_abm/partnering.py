@@ -190,11 +190,11 @@ def match_partners(state: Industry, seekers: np.ndarray, females: np.ndarray) ->
     take their best acceptable candidate that still has room and money."""
     if len(seekers) == 0:
         return
-    partner_p, deal_p = state.scenario.groups("partnering", "contracts")
+    partner_p, deal_p, cost_p = state.scenario.groups("partnering", "contracts", "costs")
     firms, rng = state.firms, state.rng
     src, dst = candidate_pairs(state, seekers)
     dist = np.hypot(firms.x_km[dst] - firms.x_km[src], firms.y_km[dst] - firms.y_km[src])
-    near = dist <= state.scenario.group("costs").max_travel_km
+    near = dist <= cost_p.max_travel_km
     src, dst, dist = src[near], dst[near], dist[near]
     if len(src) == 0:
         return
@@ -249,12 +249,13 @@ def start_contracts(
 ) -> np.ndarray:
     """Co-own one new elite stud per pair (a[i], b[i]); in each, the breeder with more
     females keeps it. Return the contract rows."""
-    deal_p, firms = state.scenario.group("contracts"), state.firms
+    deal_p, herd_p = state.scenario.groups("contracts", "herd")
+    firms = state.firms
     keeper = np.where(females[a] >= females[b], a, b)
     partner = np.where(females[a] >= females[b], b, a)
     shares, quotas = co.contract_terms(
         deal_p.fairness,
-        min(deal_p.coowned_season, state.scenario.group("herd").stud_capacity),
+        min(deal_p.coowned_season, herd_p.stud_capacity),
         deal_p.quota_share,
     )
     studs = buy_elite_studs(state, keeper, partner, shares)

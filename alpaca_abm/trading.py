@@ -522,6 +522,7 @@ def _match(
     """Winning buyers search sellers by reach: outside buyers in a region and niche,
     breeders in their own region among breeding-stock sellers; where news of bovine TB is
     out, they look at sellers in a TB area less (`avoid`: outbreak_weights)."""
+    market_p, rival_p = state.scenario.groups("market", "rivalry")
     firms, rng, mk, herd = state.firms, state.rng, state.market, state.herd
     n_f = firms.n
     home = rng.permutation(buyers)
@@ -544,16 +545,11 @@ def _match(
     partner_of = (
         state.contracts.partner_lookup(n_f) if state.scenario.mechanism_on("referrals") else None
     )
-    compare = state.scenario.group("market").buyer_consideration
+    compare = market_p.buyer_consideration
     contacts = None  # partners who learned a seller's marketing know some of its buyers
-    if state.scenario.group("rivalry").contact_diversion > 0 and state.scenario.mechanism_on(
-        "knowledge_sharing"
-    ):
+    if rival_p.contact_diversion > 0 and state.scenario.mechanism_on("knowledge_sharing"):
         contacts = rivalry.contact_takers(
-            state.contracts,
-            firms.protection[:n_f],
-            n_f,
-            state.scenario.group("rivalry").contact_diversion,
+            state.contracts, firms.protection[:n_f], n_f, rival_p.contact_diversion
         )
     m_home = market.match_buyers(
         home, weights, stock, partner_of, RETRY_SHARE, rng, segment, compare, contacts
