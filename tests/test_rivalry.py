@@ -767,11 +767,7 @@ def test_measure_pads_for_new_breeders_and_prices_lost_sales_at_zero_by_default(
         firms.add(1)
         stats = {"leakage_sales_lost": 0.0}
         if measure is rv.measure:
-            trust = TrustLedger(0.3, 0.0)
-            trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
-            con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
-            market = MarketState(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
-            market.turned_away = np.zeros(4, dtype=np.int64)
+            trust, market = _measure_inputs(con, reach, sales, 0.0)
             rv.measure(firms, con, trust, market, scenario, 5, stats)
             assert con.competition[:3] == pytest.approx([0.6, 0.0, 0.6])
             assert market.sales_year.shape == (2, 5)
@@ -815,6 +811,17 @@ def _leaky_pairs(offset=0):
     sales = np.pad(np.array([[3, 1, 0, 0], [2, 0, 0, 0]]), ((0, 0), (offset, 0)))
     scenario = SimpleNamespace(marketing_effect=1.0, expertise_effect=2.0, buyer_consideration=1)
     return firms, con, reach, sales, scenario
+
+
+def _measure_inputs(con, reach, sales, price):
+    """The trust ledger and the month's market that `measure` reads for _leaky_pairs'
+    contracts: their ties at trust 0.5, and the market at `price` with nobody turned away."""
+    trust = TrustLedger(0.3, 0.0)
+    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
+    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
+    market = MarketState(price, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
+    market.turned_away = np.zeros(4, dtype=np.int64)
+    return trust, market
 
 
 def test_leakage_whatever_the_rows_number_types_and_segments_by_hand():
@@ -991,11 +998,7 @@ def test_measure_costs_lost_sales_at_the_months_price_by_hand():
     clearing price is 1,000 GBP: the keeper's 2/29 lost sales cost it 2,000/29 = 68.97, the
     partner's 2/23 cost 2,000/23 = 86.96."""
     firms, con, reach, sales, scenario = _leaky_pairs()
-    trust = TrustLedger(0.3, 0.0)
-    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
-    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
-    market = MarketState(1_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
-    market.turned_away = np.zeros(4, dtype=np.int64)
+    trust, market = _measure_inputs(con, reach, sales, 1_000.0)
     rv.measure(firms, con, trust, market, scenario, 5, {"leakage_sales_lost": 0.0})
     assert firms.core_leak_cost[:4] == pytest.approx([2_000 / 29, 2_000 / 23, 0.0, 0.0])
 
@@ -1166,12 +1169,8 @@ def _measured_month(floats, consideration=2):
     scenario = SimpleNamespace(
         marketing_effect=1.0, expertise_effect=2.0, buyer_consideration=consideration
     )
-    trust = TrustLedger(0.3, 0.0)
-    trust.add_ties(np.array([0, 2, 0]), np.array([1, 3, 1]), np.full(3, 0.5), step=0)
-    con.tie_kp[:3], con.tie_pk[:3] = [0, 1, 2], [3, 4, 5]
     sales = sales.astype(float) if floats else sales
-    market = MarketState(1_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, reach=reach, segment_sales=sales)
-    market.turned_away = np.zeros(4, dtype=np.int64)
+    trust, market = _measure_inputs(con, reach, sales, 1_000.0)
     market.diversions = np.array([[0, 0, 1], [1, 1, 0]])
     stats = {"leakage_sales_lost": 0.0}
     rv.measure(firms, con, trust, market, scenario, 5, stats)
