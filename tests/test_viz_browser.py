@@ -299,6 +299,19 @@ def _drive(page, shots: Path, port: int) -> None:
     page.get_by_role("tab", name="Network").click()
     page.screenshot(path=str(shots / "app-after-reset.png"))
 
+    # Reset pressed while ▶ plays gives a new run that stays at month 0 (Mesa's controller
+    # stepped the new run once from the old Play: the class saw month 1); twice, as the
+    # old Play asked only when Reset came while it waited out its interval
+    for _ in range(2):
+        page.get_by_role("button", name="▶", exact=True).click()
+        page.wait_for_function(
+            "() => /Time: ([2-9]|[1-9][0-9]+)\\.0/.test(document.body.innerText)",
+            timeout=WAIT_MS,
+        )
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
+        assert _settled_time(page) == 0.0
+
     # ▶ after Reset plays to the run's end and stops there (Step is disabled), the page
     # says so; the page redraws while the controller steps in its own thread, and never
     # reads a month half done (it crashed in the infection count here)

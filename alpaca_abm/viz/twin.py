@@ -11,11 +11,20 @@ several places, so a view read mid-month sees arrays of different lengths (an In
 the infection count) and may even write into them (the disease flags grow when read). So
 every change of the runs (`step`, `set_twin`, `trigger`) holds `lock`, and every view reads
 them inside `reading()`: the page always sees the industry between two months.
+
+Mesa's controller (3.5) has a race of its own: Reset pressed while ▶ waits out its play
+interval replaces the run, and the waiting Play thread then steps the *new* run once (it
+finds Play off and takes its Step path), so the class saw month 1 after Reset. A run
+therefore ignores a step asked for by a thread that was already alive when it was built,
+other than the thread that built it: only the Play of a run it replaced can be that. Step
+clicks come from the thread that builds runs (the page's), and each ▶ starts a thread of
+its own.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -58,6 +67,12 @@ class TwinRun(mesa.Model):
         **params: Any,
     ) -> None:
         super().__init__()
+        builder = threading.current_thread()
+        self._older_threads = weakref.WeakSet(  # (the Play of a run this one replaces)
+            t for t in threading.enumerate() if t is not builder
+        )
+        self._counted_step = self.step  # Mesa's wrapper: it counts the month, then steps
+        self.step = self._step_unless_left_over
         try:
             seed = int(seed)
         except (TypeError, ValueError):
@@ -96,6 +111,11 @@ class TwinRun(mesa.Model):
         """Hold the runs still while a view reads them (no month runs meanwhile)."""
         with self.lock:
             yield self
+
+    def _step_unless_left_over(self) -> None:
+        """Mesa's counted step, unless a replaced run's Play asks (see the module's docstring)."""
+        if threading.current_thread() not in self._older_threads:
+            self._counted_step()
 
     def step(self) -> None:
         """One month of the live run and, in lockstep, of the twin; none past the end."""
