@@ -26,7 +26,9 @@ sweep of the hypercube's points over the design seeds, the verification a one-po
 its seeds; each keeps the monthly series it needs in a result store under runs/calibration/
 (experiments/engine.py: named by the sweep's fingerprint, so an interrupted calibration
 resumes where it stopped).
-Run outputs (runs/calibration/) are not committed; the docs and figures are.
+Run outputs (runs/calibration/) are not committed; the docs, the figures and the result they
+are drawn from (docs/calibration_result.json: design, implausibilities, the verification's
+yearly series) are, so that `--report` and `--verify-only` work from a fresh clone.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ START_YEAR, END_YEAR = 2006, 2024
 MONTHS = 12 * (END_YEAR - START_YEAR + 1)
 OUT = ROOT / "runs" / "calibration"
 DOC = ROOT / "docs" / "CALIBRATION.md"
+RESULT = ROOT / "docs" / "calibration_result.json"  # the last calibration, beside its report
 FIGURES = ROOT / "docs" / "figures"
 CUTOFF = 3.0  # implausibility cut-off (three-sigma rule)
 DISCREPANCY = 0.10  # model discrepancy, as a share of the observed value
@@ -774,7 +777,11 @@ def write_report(result: dict[str, Any]) -> None:
         "",
         "    .venv/bin/python experiments/calibrate.py --quick   # minutes",
         "    .venv/bin/python experiments/calibrate.py           # the default design",
+        "    .venv/bin/python experiments/calibrate.py --verify-only  # re-verify the defaults",
+        "    .venv/bin/python experiments/calibrate.py --report  # this page from its result",
         "",
+        *([f"This design: `{result['command']}`."] if result.get("command") else []),
+        f"The result this page is drawn from: `{RESULT.relative_to(ROOT)}`.",
         f"This run: {result['n_runs']} model runs in {result['seconds'] / 60:.1f} minutes on "
         f"{result['workers']} processes.",
         "",
@@ -817,6 +824,18 @@ def publish(result: dict[str, Any], saved: Path) -> None:
         print(f"  {c['share_met']:>4.0%}  {c['check']}  (median {c['median']:,.0f})")
 
 
+def design_command(args: argparse.Namespace) -> str:
+    """The command line that runs this design again (the doc's "how to reproduce")."""
+    parts = ["experiments/calibrate.py"]
+    parts += ["--quick"] if args.quick else []
+    parts += [f"--points {args.points}"] if args.points else []
+    parts += [f"--seeds {args.seeds}"] if args.seeds else []
+    parts += [f"--verify-seeds {args.verify_seeds}"] if args.verify_seeds else []
+    parts += ["--include-defaults"] if args.include_defaults else []
+    parts += ["--refocus"] if args.refocus else []
+    return " ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 points x 2 seeds, 5 to verify")
@@ -847,7 +866,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    saved = OUT / "result.json"
+    saved = RESULT
+    if (args.verify_only or args.report or args.refocus) and not saved.exists():
+        parser.error(f"no saved calibration at {saved}: run a design first (e.g. --quick)")
     if args.verify_only:
         result = _int_years(json.loads(saved.read_text()))
         free = [FreeParameter(**f) for f in result["free"]]
@@ -867,8 +888,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.report:
         result = _int_years(json.loads(saved.read_text()))
-        if args.caveat:
+        if args.caveat:  # kept with the result, so that the next --report keeps it
             result["caveat"] = args.caveat
+            saved.write_text(json.dumps(result, indent=1))
         write_report(result)
         print(f"wrote {DOC}")
         return 0
@@ -911,6 +933,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "caveat": args.caveat,
         "waves": waves,
+        "command": design_command(args),
     }
     print(f"best point {best['values']} (largest I {best['max_I']:.2f})")
     publish(result, saved)

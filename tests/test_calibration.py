@@ -30,6 +30,7 @@ were fitted to this series, so passing is a regression check, not evidence for t
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -41,7 +42,14 @@ from alpaca_abm import AlpacaModel
 from alpaca_abm.data import figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "experiments"))
-from calibrate import CUTOFF, DISCREPANCY, targets  # noqa: E402
+from calibrate import (  # noqa: E402
+    CUTOFF,
+    DISCREPANCY,
+    RESULT,
+    FreeParameter,
+    installed_defaults,
+    targets,
+)
 
 SEEDS = (11, 12, 13)
 MONTHS_TO_2018 = 12 * 13
@@ -77,3 +85,15 @@ def test_calibrated_uk_national_herd_2018_is_within_the_issues_band(herds_2018):
     """The issue's target: the mean over the seeds within +-25% of the public 55,000."""
     observed = figure("national_herd_2018")
     assert abs(herds_2018.mean() / observed - 1) <= 0.25
+
+
+def test_the_published_calibration_is_of_the_installed_defaults():
+    """docs/CALIBRATION.md is drawn from docs/calibration_result.json; the point whose fit it
+    shows (the re-verified defaults, else the design's best point) must be the values in
+    params.py, or the page describes other values: after changing a calibrated default, run
+    `experiments/calibrate.py --verify-only` (or a new design)."""
+    result = json.loads(RESULT.read_text())
+    free = [FreeParameter(**f) for f in result["free"]]
+    shown = result.get("verified_at", result["best"])["values"]
+    assert shown == installed_defaults(free)
+    assert len(result["verify"]) >= 20 and all(len(r["series"]) for r in result["verify"])
