@@ -311,6 +311,8 @@ def _drive(page, shots: Path, port: int) -> None:
         page.get_by_role("button", name="Reset", exact=True).click()
         page.get_by_role("button", name="▶", exact=True).wait_for(timeout=WAIT_MS)
         assert _settled_time(page) == 0.0
+    step.click()  # and Step still steps the run Reset built
+    _wait_time(page, 1.0)
 
     # ▶ after Reset plays to the run's end and stops there (Step is disabled), the page
     # says so; the page redraws while the controller steps in its own thread, and never
