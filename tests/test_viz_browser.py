@@ -299,9 +299,9 @@ def _drive(page, shots: Path, port: int) -> None:
     page.get_by_role("tab", name="Network").click()
     page.screenshot(path=str(shots / "app-after-reset.png"))
 
-    # Reset pressed while ▶ plays gives a new run that stays at month 0 (Mesa's controller
-    # stepped the new run once from the old Play: the class saw month 1); twice, as the
-    # old Play asked only when Reset came while it waited out its interval
+    # Reset pressed while ▶ plays gives a new run that stays at month 0 (Mesa's controller,
+    # used before, stepped the new run once when Reset came while its Play waited out the
+    # play interval: the class saw month 1 in two tries of three); twice
     for _ in range(2):
         page.get_by_role("button", name="▶", exact=True).click()
         page.wait_for_function(

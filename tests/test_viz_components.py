@@ -98,7 +98,7 @@ def test_inspector_shows_the_selected_breeders_herd(run):
     ), "the herd table shows the whole herd"
 
 
-def test_page_steps_and_resets_through_mesas_controller(monkeypatch):
+def test_page_steps_and_resets_through_its_controls(monkeypatch):
     monkeypatch.setenv("ALPACA_ABM_VIZ_SEED", "3")
 
     @solara.component

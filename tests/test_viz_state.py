@@ -144,35 +144,6 @@ def test_twin_is_the_same_industry_without_coopetition_in_lockstep():
     pd.testing.assert_frame_equal(alone.model_df, run.twin.model_df)
 
 
-def test_a_step_asked_by_the_play_of_a_replaced_run_is_ignored():
-    """Mesa's controller: Reset pressed while ▶ waits out its interval builds a new run, and
-    the waiting Play thread then asks it for a step (the class saw month 1 after Reset). A
-    thread alive before the run was built, other than its builder, is ignored; the builder
-    (Step clicks) and threads started later (a new ▶) step it."""
-    import threading
-
-    asked, done = threading.Event(), threading.Event()
-
-    def old_play() -> None:  # alive before the run is built, steps when asked
-        asked.wait(timeout=60)
-        run.step()
-        done.set()
-
-    old = threading.Thread(target=old_play)
-    old.start()
-    run = TwinRun("baseline", seed=1, months=6)
-    asked.set()
-    assert done.wait(timeout=60)
-    old.join(timeout=60)
-    assert (run.time, run.steps, run.live.steps) == (0, 0, 0)
-    run.step()  # a Step click: the thread that built the run
-    assert (run.time, run.live.steps) == (1, 1)
-    new_play = threading.Thread(target=lambda: [run.step() for _ in range(2)])
-    new_play.start()
-    new_play.join(timeout=60)
-    assert (run.time, run.steps, run.live.steps) == (3, 3, 3)
-
-
 def test_a_shock_fired_reaches_the_twin_in_the_same_month_even_when_it_starts_late():
     run = TwinRun("baseline", seed=4)
     for _ in range(3):

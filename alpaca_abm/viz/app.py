@@ -1,9 +1,11 @@
 """The browser app: `alpaca-abm viz` serves this page with Solara (`solara run`).
 
-Built from Mesa's SolaraViz pieces (its `ModelController` for Step / Play / Reset and the
-render interval, `ShowSteps`, `force_update`) and our components for what Mesa has no
-component for (the map, the twin run, shocks, the inspector). The scenario and seed the
-command was given arrive in the environment (ALPACA_ABM_VIZ_SCENARIO, ALPACA_ABM_VIZ_SEED).
+Built from Mesa's SolaraViz pieces (`ShowSteps`, `force_update`) and our components: the run
+controls (controls.py: Reset, Play, Step and the render interval, as Mesa's
+`ModelController` has them, without its race of one month more after Pause or Reset), and
+what Mesa has no component for (the map, the twin run, shocks, the inspector). The scenario
+and seed the command was given arrive in the environment (ALPACA_ABM_VIZ_SCENARIO,
+ALPACA_ABM_VIZ_SEED).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import os
 
 import solara
 import solara.lab
-from mesa.visualization.solara_viz import ModelController, ShowSteps
+from mesa.visualization.solara_viz import ShowSteps
 
 from ..runner import DEFAULT_STEPS
 from ..scenarios import shipped_scenarios
 from . import components as c
+from .controls import RunControls
 from .twin import TwinRun
 
 SCENARIO_ENV, SEED_ENV = "ALPACA_ABM_VIZ_SCENARIO", "ALPACA_ABM_VIZ_SEED"
@@ -43,7 +46,6 @@ def Page():
     model = solara.use_reactive(solara.use_memo(lambda: TwinRun(**first), []))
     play_interval = solara.use_reactive(150)
     render_interval = solara.use_reactive(1)
-    use_threads = solara.use_reactive(False)  # steps and redraws in turn: no torn reads
     selected = solara.use_reactive(None)
     tab = solara.use_reactive(0)
     scenarios = sorted(shipped_scenarios())
@@ -56,13 +58,7 @@ def Page():
         solara.AppBarTitle("alpaca-abm: coopetition among UK alpaca breeders")
     with solara.Sidebar():
         with solara.Card("Run"):
-            ModelController(
-                model,
-                model_parameters=params,
-                play_interval=play_interval,
-                render_interval=render_interval,
-                use_threads=use_threads,
-            )
+            RunControls(model, params, play_interval, render_interval)
             solara.SliderInt(
                 f"Render every N steps: {render_interval.value}",
                 value=render_interval,

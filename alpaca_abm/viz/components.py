@@ -2,7 +2,7 @@
 
 Each view reads the running `TwinRun` through the adapter (`state.py`), inside
 `run.reading()` so that no month runs while it reads (the controller steps in a thread of
-its own), and redraws when Mesa's controller says the model moved
+its own), and redraws when the controls (controls.py) say the model moved
 (`mesa.visualization.utils.update_counter`). Figures are drawn after the lock is let go.
 """
 

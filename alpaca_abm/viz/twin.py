@@ -1,30 +1,22 @@
 """The app's model: the live industry and, when asked, its twin without coopetition.
 
-`TwinRun` is the Mesa model the app's controls drive (Step, Play, Reset). It holds the live
-`AlpacaModel` and, while the twin switch is on, the counterfactual industry: the same
-scenario and seed with `coopetition=False`, stepped in lockstep and hit by the same shocks
-in the same months, so that the two curves differ only by what cooperation changes.
+`TwinRun` is the Mesa model the app's controls drive (Step, Play, Reset; viz/controls.py).
+It holds the live `AlpacaModel` and, while the twin switch is on, the counterfactual
+industry: the same scenario and seed with `coopetition=False`, stepped in lockstep and hit
+by the same shocks in the same months, so that the two curves differ only by what
+cooperation changes.
 
-Mesa's controller steps the model in a thread of its own while the page redraws in
-another (a click, a switch, the redraw after ▶). A month changes the herd's arrays in
-several places, so a view read mid-month sees arrays of different lengths (an IndexError in
-the infection count) and may even write into them (the disease flags grow when read). So
-every change of the runs (`step`, `set_twin`, `trigger`) holds `lock`, and every view reads
-them inside `reading()`: the page always sees the industry between two months.
-
-Mesa's controller (3.5) has a race of its own: Reset pressed while ▶ waits out its play
-interval replaces the run, and the waiting Play thread then steps the *new* run once (it
-finds Play off and takes its Step path), so the class saw month 1 after Reset. A run
-therefore ignores a step asked for by a thread that was already alive when it was built,
-other than the thread that built it: only the Play of a run it replaced can be that. Step
-clicks come from the thread that builds runs (the page's), and each ▶ starts a thread of
-its own.
+The controls step the model in a thread of their own while the page redraws in another (a
+click, a switch, the redraw after ▶). A month changes the herd's arrays in several places,
+so a view read mid-month sees arrays of different lengths (an IndexError in the infection
+count) and may even write into them (the disease flags grow when read). So every change of
+the runs (`step`, `set_twin`, `trigger`) holds `lock`, and every view reads them inside
+`reading()`: the page always sees the industry between two months.
 """
 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -63,16 +55,9 @@ class TwinRun(mesa.Model):
         seed: int | str = 0,
         twin: bool = False,
         months: int | str = DEFAULT_STEPS,
-        scenario: Any = None,  # Mesa's controller passes a bare Scenario on reset: unused
         **params: Any,
     ) -> None:
         super().__init__()
-        builder = threading.current_thread()
-        self._older_threads = weakref.WeakSet(  # (the Play of a run this one replaces)
-            t for t in threading.enumerate() if t is not builder
-        )
-        self._counted_step = self.step  # Mesa's wrapper: it counts the month, then steps
-        self.step = self._step_unless_left_over
         try:
             seed = int(seed)
         except (TypeError, ValueError):
@@ -112,11 +97,6 @@ class TwinRun(mesa.Model):
         with self.lock:
             yield self
 
-    def _step_unless_left_over(self) -> None:
-        """Mesa's counted step, unless a replaced run's Play asks (see the module's docstring)."""
-        if threading.current_thread() not in self._older_threads:
-            self._counted_step()
-
     def step(self) -> None:
         """One month of the live run and, in lockstep, of the twin; none past the end."""
         with self.lock:
@@ -126,7 +106,7 @@ class TwinRun(mesa.Model):
             self.live.step()
             if self.twin is not None:
                 self._step_twin()
-            self.running = not self.finished  # Mesa's controller stops Play and Step on False
+            self.running = not self.finished  # the controls stop Play and Step on False
 
     def _step_twin(self) -> None:
         for month, event in self.fired:
