@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -212,6 +213,9 @@ def main() -> int:
         "--quick", action="store_true", help="the three small sizes, 1,500 with its own herds"
     )
     args = parser.parse_args()
+    if not hasattr(os, "fork"):  # Mesa's example runs in a forked process; peak memory is
+        # read with `resource`: both are POSIX only
+        parser.error("needs os.fork and the resource module: run it on Linux or macOS")
     OUT.mkdir(exist_ok=True)
     print(f"{time.strftime('%Y-%m-%d')}: CPU time, each size in its own process\n")
     header = (
