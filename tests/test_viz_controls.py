@@ -23,11 +23,11 @@ SLEEPING_S = 0.3  # after a month began: the month (about 0.05 s) and its redraw
 SETTLE_S = 2 * PLAY_MS / 1000  # long enough for a stray month to show
 
 
-def _controls(months: int = 24):
+def _controls(months: int = 24, render_every: int = 1):
     params = solara.reactive({"scenario_name": "baseline", "seed": 1, "months": months})
     model = solara.reactive(TwinRun(**params.value))
     box, rc = solara.render(
-        RunControls(model, params, solara.reactive(PLAY_MS), solara.reactive(1)),
+        RunControls(model, params, solara.reactive(PLAY_MS), solara.reactive(render_every)),
         handle_error=False,
     )
     return model, rc
@@ -84,3 +84,15 @@ def test_play_stops_at_the_runs_end_and_disables_play_and_step():
     assert run.steps == 3 and not run.running
     for label in ("▶", "Step"):
         assert rc.find(v.Btn, children=[label]).widget.disabled
+
+
+def test_step_of_several_months_stops_at_the_runs_end():
+    """Step steps "Render every N steps" months, none past the run's end (each would count
+    on Mesa's clock though the run itself stops)."""
+    model, rc = _controls(months=3, render_every=2)
+    run = model.value
+    _press(rc, "Step")
+    assert (run.steps, run.live.steps) == (2, 2)
+    _press(rc, "Step")
+    assert (run.steps, run.time, run.live.steps) == (3, 3, 3)
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled

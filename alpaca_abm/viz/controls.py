@@ -92,6 +92,8 @@ def RunControls(
         run = model.value
         try:
             for _ in range(render_interval.value):
+                if not run.running:  # (Mesa would count a month past the end)
+                    break
                 run.step()
         except Exception as e:
             error.value = f"error in step: {e}"
