@@ -64,14 +64,20 @@ def breeding_years(p: HerdParams | AlpacaScenario) -> float:
     return (p.female_retire_age - p.female_breeding_age) / 24.0
 
 
+def vet_per_head(state: Industry) -> np.ndarray:
+    """Each breeder's vet cost per animal a month before the shocks' vet factor: what its
+    health knowledge leaves of `vet_cost`."""
+    cost_p, know_p = state.scenario.groups("costs", "knowledge")
+    health = state.firms.knowledge[: state.firms.n, HEALTH]
+    return cost_p.vet_cost * (1.0 - know_p.health_effect * health)
+
+
 def variable_cost_per_head(state: Industry) -> np.ndarray:
     """Each breeder's yearly cost of keeping one more animal: keep, vet, compliance, shearing."""
-    cost_p, know_p = state.scenario.groups("costs", "knowledge")
-    firms = state.firms
-    n_f = firms.n
-    vet = cost_p.vet_cost * (1.0 - know_p.health_effect * firms.knowledge[:n_f, HEALTH])
+    cost_p = state.scenario.group("costs")
+    vet = vet_per_head(state)
     month = cost_p.keep_cost + vet * state.shocks.vet_factor() + state.shocks.compliance_cost()
-    return 12 * np.broadcast_to(month, (n_f,)) + cost_p.shearing_cost
+    return 12 * np.broadcast_to(month, (state.firms.n,)) + cost_p.shearing_cost
 
 
 def female_values(state: Industry) -> np.ndarray:
@@ -188,11 +194,11 @@ def stock_values(state: Industry) -> np.ndarray:
 def monthly_costs(state: Industry, heads: np.ndarray) -> np.ndarray:
     """Each breeder's running costs this month (`heads`: its animals): keep, vet, studs and
     marketing."""
-    cost_p, know_p = state.scenario.groups("costs", "knowledge")
+    cost_p = state.scenario.group("costs")
     firms, herd, con = state.firms, state.herd, state.contracts
     n_f = firms.n
     studs = herd.counts_by_owner(n_f, herd.view("stud"))
-    vet = cost_p.vet_cost * (1.0 - know_p.health_effect * firms.knowledge[:n_f, HEALTH])
+    vet = vet_per_head(state)
     cost = heads * (cost_p.keep_cost + vet * state.shocks.vet_factor()) + cost_p.marketing_cost
     cost += studs * cost_p.stud_keep_cost
     run = con.running()

@@ -688,9 +688,8 @@ def sell_pets(state: Industry) -> None:
         ~herd.female[left] & (herd.age[left] >= herd_p.stud_age + WETHER_AFTER) & ~herd.stud[left]
     ]
     idle = idle[rng.random(len(idle)) < WETHER_HOME_RATE]  # finding a home takes months
-    if (
-        len(idle) and market_p.wether_price > 0 and market_p.pet_demand > 0
-    ):  # the pet market's deep tail
+    # the pet market's deep tail
+    if len(idle) and market_p.wether_price > 0 and market_p.pet_demand > 0:
         owners = herd.owner[idle]
         herd.alive[idle] = False
         accounts.receive(firms, owners, np.full(len(idle), market_p.wether_price * sh.budget))
@@ -732,16 +731,21 @@ def sell_studs(state: Industry) -> None:
 def stud_buyers(state: Industry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Breeders that may buy a stud (active, not restricted, no stud of their own, no
     partner, two dams or more); each breeder's dams; the mask of dams."""
-    herd_p = state.scenario.group("herd")
-    firms, herd = state.firms, state.herd
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
+    firms, n_f = state.firms, state.firms.n
+    dams, served = dams_and_served(state)
+    n_dams = np.bincount(state.herd.view("owner")[np.flatnonzero(dams)], minlength=n_f)
     ok_firm = firms.active[:n_f] & ~firms.restricted[:n_f]
+    return np.flatnonzero(ok_firm & ~served & (n_dams >= 2)), n_dams, dams
+
+
+def dams_and_served(state: Industry) -> tuple[np.ndarray, np.ndarray]:
+    """The herd's dams of breeding age (a mask over the herd) and, per breeder, whether it
+    has a stud of its own or a co-owner: those neither buy a stud nor hire one."""
+    herd_p, herd, n_f = state.scenario.group("herd"), state.herd, state.firms.n
+    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
     dams = alive & female & (age >= herd_p.female_breeding_age) & (age < herd_p.female_retire_age)
-    n_dams = np.bincount(owner[np.flatnonzero(dams)], minlength=n_f)
     has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = state.contracts.partner_counts(n_f) > 0
-    return np.flatnonzero(ok_firm & ~has_stud & ~partners & (n_dams >= 2)), n_dams, dams
+    return dams, has_stud | (state.contracts.partner_counts(n_f) > 0)
 
 
 def stud_candidates(state: Industry) -> np.ndarray:
@@ -882,13 +886,9 @@ def set_stud_fee(state: Industry) -> None:
     hire, relative to that ratio at the start (market.stud_fee_level)."""
     herd_p, market_p = state.scenario.groups("herd", "market")
     firms, herd, mk = state.firms, state.herd, state.market
-    n_f = firms.n
-    alive, female, owner, age = (herd.view(k) for k in ("alive", "female", "owner", "age"))
-    dams = alive & female & (age >= herd_p.female_breeding_age) & (age < herd_p.female_retire_age)
-    has_stud = np.bincount(owner[alive & herd.view("stud")], minlength=n_f) > 0
-    partners = state.contracts.partner_counts(n_f) > 0
-    hiring = firms.active[:n_f] & ~has_stud & ~partners
-    demand = float(hiring[owner[np.flatnonzero(dams)]].sum())
+    dams, served = dams_and_served(state)
+    hiring = firms.active[: firms.n] & ~served
+    demand = float(hiring[herd.view("owner")[np.flatnonzero(dams)]].sum())
     supply = float(len(service_studs(state)[0]) * herd_p.stud_capacity)
     ratio = demand / supply if supply > 0 else 0.0
     if mk.service_demand <= 0:  # the first season sets the reference ratio
